@@ -1,0 +1,63 @@
+"""minitf: a small reverse-mode autodiff engine with TensorFlow 2's eager API.
+
+``import minitf as tf`` and use it as TensorFlow:
+
+>>> import minitf as tf
+>>> x1, x2 = tf.Variable(2.0), tf.Variable(3.0)
+>>> with tf.GradientTape() as tape:
+...     g = (x1 + 5) * x2 ** 2
+>>> [float(d) for d in tape.gradient(g, [x1, x2])]
+[9.0, 42.0]
+"""
+from __future__ import annotations
+
+import builtins as _builtins
+
+from . import dtypes, errors, nest  # noqa: F401
+from ._backend import get_backend, set_backend  # noqa: F401
+from .dtypes import (DType, as_dtype, bool, double, float16, float32, float64, half,  # noqa: F401
+                     int8, int16, int32, int64, uint8)
+from .tensor import Tensor, TensorShape, constant, convert_to_tensor, is_tensor  # noqa: F401
+from .tape import GradientTape, UnconnectedGradients  # noqa: F401
+from .ops import overloads as _overloads  # noqa: F401  (attaches Tensor operators)
+from .ops.math_ops import (abs, add, add_n, cast, ceil, clip_by_value, cos, divide,  # noqa: F401
+                           equal, exp, floor, floordiv, greater, greater_equal, identity,
+                           is_nan, less, less_equal, log, logical_and, logical_not, logical_or,
+                           maximum, minimum, multiply, negative, not_equal, pow, realdiv,
+                           round, sigmoid, sign, sin, sqrt, square, stop_gradient, subtract, tan,
+                           tanh, truediv, where)
+from .ops.reduction_ops import (argmax, argmin, cumsum, reduce_all, reduce_any,  # noqa: F401
+                                reduce_logsumexp, reduce_max, reduce_mean, reduce_min,
+                                reduce_prod, reduce_sum)
+from .ops.array_ops import (boolean_mask, broadcast_to, concat, expand_dims, eye,  # noqa: F401
+                            fill, gather, linspace, one_hot, ones, ones_like, pad, range, rank,
+                            reshape, reverse, shape, size, split, squeeze, stack,
+                            tensor_scatter_nd_update, tile, transpose, unstack, zeros,
+                            zeros_like)
+from .ops.linalg_ops import matmul, norm, tensordot  # noqa: F401
+from .variable import Variable  # noqa: F401
+from .custom_gradient import custom_gradient  # noqa: F401
+from . import linalg, math, nn, random  # noqa: F401
+
+__version__ = "0.1.0"
+newaxis = None
+
+
+def executing_eagerly() -> _builtins.bool:
+    """minitf always executes eagerly."""
+    return True
+
+
+def print(*inputs, sep: str = " ", end: str = "\n", output_stream=None) -> None:  # noqa: A001
+    """Print tensors by value (TF's ``tf.print`` format: ``[1 2 3]``, not the repr)."""
+    import sys
+    parts = []
+    for x in inputs:
+        if isinstance(x, Tensor) or hasattr(x, "_read_for_op"):
+            parts.append(str(convert_to_tensor(x).numpy()))
+        else:
+            parts.append(str(x))
+    stream = output_stream if output_stream not in (None, "stderr") else sys.stderr
+    if output_stream == "stdout":
+        stream = sys.stdout
+    _builtins.print(*parts, sep=sep, end=end, file=stream)

@@ -1,0 +1,130 @@
+"""DType objects and TensorFlow's strict dtype rules.
+
+TensorFlow never promotes implicitly: ``float32 + float64`` is an error, and ``tf.cast`` is the only
+way across. Python numbers adopt the dtype of the tensor they meet; on their own they default to
+``float32`` (floats) and ``int32`` (ints, ``int64`` when they do not fit).
+
+>>> import minitf as tf
+>>> tf.float32, tf.float32.is_floating, tf.as_dtype("int64").max
+(tf.float32, True, 9223372036854775807)
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+class DType:
+    """A tensor element type. Compares equal to its name, its NumPy dtype and other DTypes."""
+
+    __slots__ = ("name", "as_numpy_dtype", "_np", "is_floating", "is_integer", "is_bool",
+                 "is_unsigned", "kernel_name")
+
+    def __init__(self, name: str, np_dtype, kernel_name: str):
+        self.name = name
+        self._np = np.dtype(np_dtype)
+        self.as_numpy_dtype = self._np.type
+        self.is_floating = self._np.kind == "f"
+        self.is_integer = self._np.kind in "iu"
+        self.is_bool = self._np.kind == "b"
+        self.is_unsigned = self._np.kind == "u"
+        # The name TF's kernels use in error messages ("float", "double", "half", ...).
+        self.kernel_name = kernel_name
+
+    @property
+    def base_dtype(self) -> "DType":
+        return self
+
+    @property
+    def real_dtype(self) -> "DType":
+        return self
+
+    @property
+    def is_complex(self) -> bool:
+        return False
+
+    @property
+    def is_numpy_compatible(self) -> bool:
+        return True
+
+    @property
+    def size(self) -> int:
+        return self._np.itemsize
+
+    @property
+    def min(self):
+        return np.finfo(self._np).min if self.is_floating else (
+            False if self.is_bool else np.iinfo(self._np).min)
+
+    @property
+    def max(self):
+        return np.finfo(self._np).max if self.is_floating else (
+            True if self.is_bool else np.iinfo(self._np).max)
+
+    def __repr__(self) -> str:
+        return f"tf.{self.name}"
+
+    def __str__(self) -> str:
+        return f"<dtype: '{self.name}'>"
+
+    def __eq__(self, other) -> bool:
+        if other is self:
+            return True
+        try:
+            return as_dtype(other) is self
+        except TypeError:
+            return False
+
+    def __ne__(self, other) -> bool:
+        return not self.__eq__(other)
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+    def __reduce__(self):
+        return as_dtype, (self.name,)
+
+
+float16 = half = DType("float16", np.float16, "half")
+float32 = DType("float32", np.float32, "float")
+float64 = double = DType("float64", np.float64, "double")
+int8 = DType("int8", np.int8, "int8")
+int16 = DType("int16", np.int16, "int16")
+int32 = DType("int32", np.int32, "int32")
+int64 = DType("int64", np.int64, "int64")
+uint8 = DType("uint8", np.uint8, "uint8")
+bool = DType("bool", np.bool_, "bool")  # noqa: A001 - TF's name
+
+_ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, bool)
+_BY_NAME = {d.name: d for d in _ALL}
+_BY_NAME.update(half=float16, double=float64)
+_BY_NP = {d._np: d for d in _ALL}
+
+
+def as_dtype(value) -> DType:
+    """Convert a DType, a name ("float32"), a NumPy dtype or a Python type to a DType."""
+    if type(value) is DType:
+        return value
+    if isinstance(value, str):
+        d = _BY_NAME.get(value)
+        if d is not None:
+            return d
+    else:
+        if value is float:
+            return float64  # TF maps the Python type `float` to float64, as NumPy does
+        if value is int:
+            return int64
+        try:
+            d = _BY_NP.get(np.dtype(value))
+        except TypeError:
+            d = None
+        if d is not None:
+            return d
+    raise TypeError(f"Cannot convert the argument `type_value`: {value!r} to a minitf DType.")
+
+
+def from_numpy(np_dtype) -> DType:
+    """The DType of a NumPy array, or a TypeError for kinds minitf does not support."""
+    d = _BY_NP.get(np_dtype)
+    if d is None:
+        raise TypeError(f"minitf does not support arrays of dtype {np_dtype}")
+    return d

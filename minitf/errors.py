@@ -1,0 +1,60 @@
+"""Exception types with TensorFlow's names and hierarchy.
+
+TensorFlow raises ``tf.errors.InvalidArgumentError`` (a subclass of ``tf.errors.OpError``) when an
+op receives inputs it cannot compute with: mismatched dtypes, incompatible shapes, out-of-range
+labels. Python-level misuse raises the built-in ``TypeError`` / ``ValueError`` / ``RuntimeError``.
+
+>>> import minitf as tf
+>>> try:
+...     tf.constant(1.0) + tf.constant(1.0, tf.float64)
+... except tf.errors.InvalidArgumentError as e:
+...     print(type(e).__name__, e.error_code)
+InvalidArgumentError 3
+"""
+from __future__ import annotations
+
+
+class OpError(Exception):
+    """An op failed. ``message`` is the text; ``error_code`` follows TF's canonical codes."""
+
+    error_code = 2
+
+    def __init__(self, node_def=None, op=None, message: str = "", *args):
+        # Accept both OpError(message) and TF's (node_def, op, message) calling forms.
+        if message == "" and node_def is not None and op is None:
+            message = str(node_def)
+        super().__init__(message)
+        self.message = message
+        self.op = op
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidArgumentError(OpError):
+    error_code = 3
+
+
+class NotFoundError(OpError):
+    error_code = 5
+
+
+class OutOfRangeError(OpError):
+    error_code = 11
+
+
+class UnimplementedError(OpError):
+    error_code = 12
+
+
+class InternalError(OpError):
+    error_code = 13
+
+
+class ResourceExhaustedError(OpError):
+    error_code = 8
+
+
+def invalid_argument(text: str, op: str) -> InvalidArgumentError:
+    """Build an InvalidArgumentError whose text ends, as TF's do, with ``[Op:Name]``."""
+    return InvalidArgumentError(None, op, f"{text} [Op:{op}] name: ")

@@ -1,0 +1,13 @@
+"""``tf.math``: elementwise math, comparisons and reductions."""
+from .ops.math_ops import (abs, add, add_n, ceil, cos, divide, divide_no_nan, equal, erf, exp,  # noqa: F401
+                           expm1, floor, floordiv, floormod, greater, greater_equal, is_finite,
+                           is_inf, is_nan, less, less_equal, log, log1p, logical_and, logical_not,
+                           logical_or, logical_xor, maximum, minimum, multiply, negative,
+                           not_equal, pow, reciprocal, round, rsqrt, sigmoid, sign, sin, softplus,
+                           sqrt, square, squared_difference, subtract, tan, tanh, truediv)
+from .ops.math_ops import floormod as mod  # noqa: F401
+from .ops.nn_ops import softmax, log_softmax  # noqa: F401
+from .ops.reduction_ops import (argmax, argmin, cumprod, cumsum, reduce_all, reduce_any,  # noqa: F401
+                                reduce_logsumexp, reduce_max, reduce_mean, reduce_min,
+                                reduce_prod, reduce_std, reduce_sum, reduce_variance)
+from .ops.linalg_ops import l2_normalize  # noqa: F401

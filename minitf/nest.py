@@ -1,0 +1,56 @@
+"""Flattening and rebuilding of nested structures (lists, tuples, dicts), as ``tf.nest`` does.
+
+Dicts are flattened in sorted key order, so a structure survives a round trip:
+
+>>> from minitf import nest
+>>> flat = nest.flatten({"b": [1, 2], "a": 3})
+>>> flat, nest.pack_sequence_as({"b": [0, 0], "a": 0}, [x * 10 for x in flat])
+([3, 1, 2], {'a': 30, 'b': [10, 20]})
+"""
+from __future__ import annotations
+
+from typing import Any
+
+
+def _is_nested(x) -> bool:
+    return isinstance(x, (list, tuple, dict))
+
+
+def flatten(structure: Any) -> list:
+    """The leaves of ``structure`` in order (``None`` is a leaf)."""
+    if not _is_nested(structure):
+        return [structure]
+    out: list = []
+    stack = [structure]
+    while stack:  # iterative, so deep nests cannot overflow the recursion limit
+        s = stack.pop()
+        if isinstance(s, dict):
+            items = [s[k] for k in sorted(s)]
+        elif _is_nested(s):
+            items = list(s)
+        else:
+            out.append(s)
+            continue
+        stack.extend(reversed(items))
+    return out
+
+
+def pack_sequence_as(structure: Any, flat: list) -> Any:
+    """Rebuild ``structure``'s shape with the leaves taken in order from ``flat``."""
+    it = iter(flat)
+
+    def build(s):
+        if isinstance(s, dict):
+            return type(s)((k, build(s[k])) for k in sorted(s))
+        if isinstance(s, tuple) and hasattr(s, "_fields"):  # namedtuple
+            return type(s)(*[build(v) for v in s])
+        if _is_nested(s):
+            return type(s)(build(v) for v in s)
+        return next(it)
+
+    return build(structure)
+
+
+def map_structure(fn, *structures):
+    flats = [flatten(s) for s in structures]
+    return pack_sequence_as(structures[0], [fn(*xs) for xs in zip(*flats)])

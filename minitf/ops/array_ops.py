@@ -1,0 +1,485 @@
+"""Creation, shape and indexing ops. Most gradients are the op's own inverse or adjoint:
+reshape ↔ reshape, concat ↔ slices, stack ↔ unstack, gather ↔ scatter-add, slice ↔ pad.
+
+>>> import minitf as tf
+>>> x = tf.reshape(tf.range(6), (2, 3))
+>>> print(x[:, ::2])
+tf.Tensor(
+[[0 2]
+ [3 5]], shape=(2, 2), dtype=int32)
+"""
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+
+from .. import dtypes
+from ..errors import invalid_argument
+from ..tensor import TensorShape
+from . import math_ops as M
+from ._registry import RECORDING, Tensor, _make, dtype_arg, match, record, tensor
+
+
+def _ints(v) -> list:
+    """A shape or list of ints given as a list, tuple, TensorShape or int tensor."""
+    if isinstance(v, Tensor):
+        return [int(i) for i in np.asarray(v._value).reshape(-1)]
+    if hasattr(v, "_read_for_op"):
+        return _ints(v._read_for_op())
+    if isinstance(v, (int, np.integer)):
+        return [int(v)]
+    return [int(i) for i in v]
+
+
+# ---- creation ---------------------------------------------------------------------------------
+
+def zeros(shape, dtype=dtypes.float32, name=None) -> Tensor:
+    dt = dtypes.as_dtype(dtype)
+    return _make(np.zeros(_ints(shape), dt._np), dt)
+
+
+def ones(shape, dtype=dtypes.float32, name=None) -> Tensor:
+    dt = dtypes.as_dtype(dtype)
+    return _make(np.ones(_ints(shape), dt._np), dt)
+
+
+def zeros_like(input, dtype=None, name=None) -> Tensor:
+    x = tensor(input)
+    dt = dtype_arg(dtype, x._dtype)
+    return _make(np.zeros(x._value.shape, dt._np), dt)
+
+
+def ones_like(input, dtype=None, name=None) -> Tensor:
+    x = tensor(input)
+    dt = dtype_arg(dtype, x._dtype)
+    return _make(np.ones(x._value.shape, dt._np), dt)
+
+
+def fill(dims, value, name=None) -> Tensor:
+    v = tensor(value)
+    return _make(np.full(_ints(dims), v._value, v._dtype._np), v._dtype)
+
+
+def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name=None) -> Tensor:
+    dt = dtypes.as_dtype(dtype)
+    m = np.eye(int(num_rows), None if num_columns is None else int(num_columns), dtype=dt._np)
+    if batch_shape is not None:
+        m = np.broadcast_to(m, tuple(_ints(batch_shape)) + m.shape).copy()
+    return _make(m, dt)
+
+
+def range(start, limit=None, delta=1, dtype=None, name="range") -> Tensor:  # noqa: A001
+    """Like Python's range; ints give int32, any float gives float32 (unless ``dtype``)."""
+    if limit is None:
+        start, limit = 0, start
+    args = [start, limit, delta]
+    if dtype is None:
+        ds = [a.dtype for a in args if isinstance(a, Tensor) or hasattr(a, "_read_for_op")]
+        if ds:
+            dt = ds[0]
+        elif builtins.any(isinstance(a, float) for a in args):
+            dt = dtypes.float32
+        else:
+            dt = dtypes.int32
+    else:
+        dt = dtypes.as_dtype(dtype)
+    s, l, d = (np.asarray(tensor(a)._value if isinstance(a, Tensor) else a).item() for a in args)
+    if d == 0:
+        raise invalid_argument("Requires delta != 0: 0", "Range")
+    return _make(np.arange(s, l, d).astype(dt._np), dt)
+
+
+def linspace(start, stop, num, name=None, axis=0) -> Tensor:
+    s, e = match("LinSpace", start, stop)
+    if not s._dtype.is_floating:
+        raise invalid_argument(f"Value for attr 'T' of {s._dtype.name} is not in the list of "
+                               "allowed values: bfloat16, half, float, double", "LinSpace")
+    return _make(np.linspace(s._value, e._value, int(num), axis=axis).astype(s._dtype._np),
+                 s._dtype)
+
+
+def _one_hot_seed(y: Tensor, i: int) -> Tensor:
+    """Seed for row ``i`` of a Jacobian: 1 at flat position i, 0 elsewhere."""
+    v = np.zeros(y._value.size, y._dtype._np)
+    v[i] = 1
+    return _make(v.reshape(y._value.shape), y._dtype)
+
+
+def _batch_one_hot_seed(y: Tensor, k: int) -> Tensor:
+    """Seed for column ``k`` of every example of a batch Jacobian."""
+    b = y._value.shape[0]
+    v = np.zeros((b, y._value.size // b), y._dtype._np)
+    v[:, k] = 1
+    return _make(v.reshape(y._value.shape), y._dtype)
+
+
+# ---- shape queries ----------------------------------------------------------------------------
+
+def shape(input, out_type=dtypes.int32, name=None) -> Tensor:
+    dt = dtypes.as_dtype(out_type)
+    return _make(np.array(tensor(input)._value.shape, dt._np), dt)
+
+
+def size(input, out_type=dtypes.int32, name=None) -> Tensor:
+    dt = dtypes.as_dtype(out_type)
+    return _make(np.array(tensor(input)._value.size, dt._np), dt)
+
+
+def rank(input, name=None) -> Tensor:
+    return _make(np.array(tensor(input)._value.ndim, np.int32), dtypes.int32)
+
+
+# ---- reshaping --------------------------------------------------------------------------------
+
+def reshape(tensor_, shape, name=None) -> Tensor:
+    x = tensor(tensor_)
+    new = _ints(shape)
+    try:
+        v = x._value.reshape(new)
+    except ValueError:
+        known = int(np.prod([d for d in new if d != -1]))
+        raise invalid_argument(f"Input to reshape is a tensor with {x._value.size} values, but "
+                               f"the requested shape {'requires a multiple of' if -1 in new else 'has'} "
+                               f"{known}", "Reshape") from None
+    z = _make(v, x._dtype)
+    if RECORDING:
+        record("Reshape", (x,), z, (lambda g: reshape(g, x._value.shape),))
+    return z
+
+
+def expand_dims(input, axis, name=None) -> Tensor:
+    x = tensor(input)
+    nd = x._value.ndim
+    a = int(axis)
+    if not -nd - 1 <= a <= nd:
+        raise invalid_argument(f"Tried to expand dim index {a} for tensor with {nd} dimensions.",
+                               "ExpandDims")
+    return reshape(x, np.expand_dims(x._value, a).shape)
+
+
+def squeeze(input, axis=None, name=None) -> Tensor:
+    x = tensor(input)
+    if axis is not None:
+        axes = _ints(axis)
+        for a in axes:
+            if x._value.shape[a] != 1:
+                raise invalid_argument(f"Can not squeeze dim[{a % x._value.ndim}], expected a "
+                                       f"dimension of 1, got {x._value.shape[a]}", "Squeeze")
+        new = np.squeeze(x._value, axis=tuple(axes)).shape
+    else:
+        new = np.squeeze(x._value).shape
+    return reshape(x, new)
+
+
+def transpose(a, perm=None, conjugate=False, name="transpose") -> Tensor:
+    x = tensor(a)
+    nd = x._value.ndim
+    p = tuple(builtins.range(nd))[::-1] if perm is None else tuple(_ints(perm))
+    if len(p) != nd or sorted(i % nd for i in p) != list(builtins.range(nd)):
+        raise invalid_argument(f"transpose expects a vector of size {nd}. But input(1) is a "
+                               f"vector of size {len(p)}", "Transpose")
+    z = _make(np.transpose(x._value, p), x._dtype)
+    if RECORDING:
+        inv = tuple(int(i) for i in np.argsort([i % nd for i in p]))
+        record("Transpose", (x,), z, (lambda g: transpose(g, inv),))
+    return z
+
+
+def broadcast_to(input, shape, name=None) -> Tensor:
+    """Broadcast to ``shape``; the tape sums the gradient back (tape._sum_to_shape)."""
+    x = tensor(input)
+    s = tuple(_ints(shape))
+    try:
+        v = np.broadcast_to(x._value, s)
+    except ValueError:
+        raise invalid_argument(f"Unable to broadcast tensor of shape {list(x._value.shape)} to "
+                               f"tensor of shape {list(s)}", "BroadcastTo") from None
+    z = _make(v, x._dtype)
+    if RECORDING:
+        record("BroadcastTo", (x,), z, (M._ident,))
+    return z
+
+
+def tile(input, multiples, name=None) -> Tensor:
+    x = tensor(input)
+    m = _ints(multiples)
+    if len(m) != x._value.ndim:
+        raise invalid_argument(f"Expected multiples argument to be a vector of length "
+                               f"{x._value.ndim} but got length {len(m)}", "Tile")
+    z = _make(np.tile(x._value, m), x._dtype)
+    if RECORDING:
+        def vjp(g):
+            from .reduction_ops import reduce_sum
+            split = [d for pair in zip(m, x._value.shape) for d in pair]
+            return reduce_sum(reshape(g, split), axis=list(builtins.range(0, len(split), 2)))
+        record("Tile", (x,), z, (vjp,))
+    return z
+
+
+# ---- joining and splitting --------------------------------------------------------------------
+
+def concat(values, axis, name="concat") -> Tensor:
+    ts = match("ConcatV2", *values)
+    ax = int(axis)
+    try:
+        z = _make(np.concatenate([t._value for t in ts], axis=ax), ts[0]._dtype)
+    except (ValueError, np.exceptions.AxisError) as e:
+        raise invalid_argument(f"ConcatOp : Dimension mismatch or bad axis: {e}", "ConcatV2") \
+            from None
+    if RECORDING:
+        ax_ = ax % z._value.ndim
+        bounds = np.cumsum([0] + [t._value.shape[ax_] for t in ts])
+
+        def piece(i):
+            lo, hi = int(bounds[i]), int(bounds[i + 1])
+            return lambda g: _slice_axis(g, ax_, lo, hi)
+        record("ConcatV2", tuple(ts), z, tuple(piece(i) for i in builtins.range(len(ts))))
+    return z
+
+
+def _slice_axis(g: Tensor, axis: int, lo: int, hi: int) -> Tensor:
+    key = (slice(None),) * axis + (slice(lo, hi),)
+    return strided_slice(g, key)
+
+
+def stack(values, axis=0, name="stack") -> Tensor:
+    ts = match("Pack", *values)
+    shapes = {t._value.shape for t in ts}
+    if len(shapes) > 1:
+        raise invalid_argument(f"Shapes of all inputs must match: values[0].shape = "
+                               f"{list(ts[0]._value.shape)} != values[1].shape = "
+                               f"{list(ts[1]._value.shape)}", "Pack")
+    ax = int(axis)
+    z = _make(np.stack([t._value for t in ts], axis=ax), ts[0]._dtype)
+    if RECORDING:
+        ax_ = ax % z._value.ndim
+
+        def piece(i):
+            return lambda g: strided_slice(g, (slice(None),) * ax_ + (i,))
+        record("Pack", tuple(ts), z, tuple(piece(i) for i in builtins.range(len(ts))))
+    return z
+
+
+def unstack(value, num=None, axis=0, name="unstack") -> list:
+    x = tensor(value)
+    nd = x._value.ndim
+    ax = int(axis)
+    if not -nd <= ax < nd:
+        raise ValueError(f"Argument `axis` = {axis} not in range [{-nd}, {nd})")
+    ax %= nd
+    n = x._value.shape[ax]
+    if num is not None and num != n:
+        raise ValueError(f"Cannot infer argument `num` from shape {x.shape}")
+    outs = tuple(_make(np.take(x._value, i, axis=ax), x._dtype) for i in builtins.range(n))
+    if RECORDING and outs:
+        record("Unpack", (x,), outs, (lambda gs: stack(list(gs), axis=ax),))
+    return list(outs)
+
+
+def split(value, num_or_size_splits, axis=0, num=None, name="split") -> list:
+    x = tensor(value)
+    ax = int(axis) % x._value.ndim
+    n = x._value.shape[ax]
+    if isinstance(num_or_size_splits, (int, np.integer)):
+        k = int(num_or_size_splits)
+        if k <= 0 or n % k:
+            raise invalid_argument(f"Number of ways to split should evenly divide the split "
+                                   f"dimension, but got split_dim {ax} (size = {n}) and "
+                                   f"num_split {k}", "Split")
+        sizes = [n // k] * k
+    else:
+        sizes = _ints(num_or_size_splits)
+        if -1 in sizes:
+            sizes[sizes.index(-1)] = n - (sum(sizes) + 1)
+        if sum(sizes) != n:
+            raise invalid_argument(f"Determined shape must either match input shape along "
+                                   f"split_dim exactly if fully specified, or be less than the "
+                                   f"size of the input along split_dim if not fully specified.  "
+                                   f"Got: {sum(sizes)}", "SplitV")
+    bounds = np.cumsum([0] + sizes)
+    outs = tuple(_make(x._value[(slice(None),) * ax + (slice(int(bounds[i]), int(bounds[i + 1])),)],
+                       x._dtype) for i in builtins.range(len(sizes)))
+    if RECORDING:
+        record("SplitV", (x,), outs, (lambda gs: concat(list(gs), axis=ax),))
+    return list(outs)
+
+
+# ---- indexing ---------------------------------------------------------------------------------
+
+_INDEX_HELP = ("Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and scalar "
+               "tf.int32/tf.int64 tensors are valid indices")
+
+
+def _norm_key(key) -> tuple:
+    if not isinstance(key, tuple):
+        key = (key,)
+    out = []
+    for k in key:
+        if isinstance(k, Tensor) or hasattr(k, "_read_for_op"):
+            k = tensor(k)
+            if not k._dtype.is_integer or k._value.ndim != 0:
+                raise TypeError(f"{_INDEX_HELP}, got {k!r}")
+            k = int(k._value)
+        elif isinstance(k, slice):
+            k = slice(*(None if p is None else int(tensor(p)._value) if isinstance(p, Tensor)
+                        else int(p) for p in (k.start, k.stop, k.step)))
+        elif isinstance(k, (list, np.ndarray)):
+            # TF reads a list as one rank-1 index tensor, which strided slicing cannot use.
+            raise invalid_argument(f"Index out of range using input dim {len(key)}; a list "
+                                   f"index {k!r} is not a valid slice spec", "StridedSlice")
+        elif isinstance(k, (bool, np.bool_)) or not (
+                k is None or k is Ellipsis or isinstance(k, (int, np.integer))):
+            raise TypeError(f"{_INDEX_HELP}, got {k!r}")
+        out.append(k)
+    return tuple(out)
+
+
+def strided_slice(x, key) -> Tensor:
+    """``x[key]`` for ints, slices (with steps), ``...`` and ``tf.newaxis``."""
+    x = tensor(x)
+    key = _norm_key(key)
+    try:
+        v = x._value[key]
+    except IndexError as e:
+        raise invalid_argument(f"slice index out of bounds: {e}", "StridedSlice") from None
+    z = _make(np.asarray(v) if not isinstance(v, np.ndarray) else v, x._dtype)
+    if RECORDING:
+        record("StridedSlice", (x,), z, (lambda g: _slice_grad(g, x._value.shape, key),))
+    return z
+
+
+def _slice_grad(g: Tensor, shape: tuple, key: tuple) -> Tensor:
+    """The adjoint of ``x[key]``: ``g`` placed at ``key`` in zeros of ``shape``."""
+    v = np.zeros(shape, g._dtype._np)
+    v[key] = g._value
+    z = _make(v, g._dtype)
+    if RECORDING:
+        record("StridedSliceGrad", (g,), z, (lambda gg: strided_slice(gg, key),))
+    return z
+
+
+def gather(params, indices, validate_indices=None, axis=None, batch_dims=0,
+           name=None) -> Tensor:
+    """Rows (or slices along ``axis``) of ``params``; the gradient scatter-adds, so repeated
+    indices accumulate. (TF returns that gradient as IndexedSlices; minitf returns it dense,
+    with the same values.)"""
+    if batch_dims != 0:
+        raise NotImplementedError("minitf's gather supports batch_dims=0 only")
+    x = tensor(params)
+    idx = tensor(indices)
+    if not idx._dtype.is_integer:
+        raise invalid_argument(f"Value for attr 'Tindices' of {idx._dtype.name} is not in the "
+                               f"list of allowed values: int16, int32, int64", "GatherV2")
+    ax = 0 if axis is None else int(axis) % x._value.ndim
+    n = x._value.shape[ax]
+    iv = idx._value
+    bad = (iv < 0) | (iv >= n)
+    if np.any(bad):
+        pos = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise invalid_argument(f"indices{list(pos)} = {int(iv[pos])} is not in [0, {n})",
+                               "GatherV2")
+    z = _make(np.take(x._value, iv, axis=ax), x._dtype)
+    if RECORDING:
+        record("GatherV2", (x,), z, (lambda g: _scatter_add(g, iv, x._value.shape, ax),))
+    return z
+
+
+def _scatter_add(g: Tensor, iv: np.ndarray, shape: tuple, ax: int) -> Tensor:
+    """The adjoint of gather: add the slices of ``g`` into zeros of ``shape`` at ``iv``."""
+    v = np.zeros(shape, g._dtype._np)
+    moved = np.moveaxis(v, ax, 0)
+    gv = np.moveaxis(g._value, list(builtins.range(ax, ax + iv.ndim)),
+                     list(builtins.range(iv.ndim)))
+    np.add.at(moved, iv, gv)
+    z = _make(v, g._dtype)
+    if RECORDING:
+        idx = _make(iv, dtypes.from_numpy(iv.dtype))
+        record("UnsortedSegmentSum", (g,), z, (lambda gg: gather(gg, idx, axis=ax),))
+    return z
+
+
+def boolean_mask(tensor_, mask, axis=None, name="boolean_mask") -> Tensor:
+    x = tensor(tensor_)
+    m = tensor(mask)
+    ax = 0 if axis is None else int(axis)
+    k = m._value.ndim
+    if k == 0:
+        raise ValueError("mask cannot be scalar.")
+    sh = x._value.shape
+    if tuple(sh[ax:ax + k]) != m._value.shape:
+        raise ValueError(f"Shapes {TensorShape(sh[ax:ax + k])} and {m.shape} are incompatible")
+    flat = reshape(x, list(sh[:ax]) + [-1] + list(sh[ax + k:]))
+    idx = _make(np.flatnonzero(m._value.reshape(-1)).astype(np.int64), dtypes.int64)
+    return gather(flat, idx, axis=ax)
+
+
+def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None,
+            name=None) -> Tensor:
+    idx = tensor(indices)
+    dt = dtypes.as_dtype(dtype) if dtype is not None else (
+        tensor(on_value).dtype if on_value is not None else dtypes.float32)
+    on = 1 if on_value is None else tensor(on_value)._value
+    off = 0 if off_value is None else tensor(off_value)._value
+    d = int(depth)
+    hot = idx._value[..., None] == np.arange(d)
+    v = np.where(hot, on, off).astype(dt._np)
+    if axis is not None and axis != -1:
+        v = np.moveaxis(v, -1, axis)
+    return _make(v, dt)
+
+
+def pad(tensor_, paddings, mode="CONSTANT", constant_values=0, name=None) -> Tensor:
+    x = tensor(tensor_)
+    p = np.asarray(tensor(paddings)._value if isinstance(paddings, Tensor) else paddings,
+                   dtype=np.int64).reshape(-1, 2)
+    if p.shape[0] != x._value.ndim:
+        raise invalid_argument(f"The first dimension of paddings must be the rank of inputs"
+                               f"[{p.shape[0]},2], [{','.join(map(str, x._value.shape))}]", "Pad")
+    mode = mode.upper()
+    if mode == "CONSTANT":
+        c = tensor(constant_values, x._dtype)._value
+        z = _make(np.pad(x._value, p, constant_values=c), x._dtype)
+        if RECORDING:
+            key = tuple(slice(int(a), int(a) + d) for (a, _), d in zip(p, x._value.shape))
+            record("PadV2", (x,), z, (lambda g: strided_slice(g, key),))
+        return z
+    if mode not in ("REFLECT", "SYMMETRIC"):
+        raise ValueError(f"Value of argument `mode` expected to be one of \"CONSTANT\", "
+                         f"\"REFLECT\", or \"SYMMETRIC\". Received `mode` = {mode}")
+    # Mirror padding as one gather per axis, so its gradient comes for free.
+    out = x
+    for ax, (a, b) in enumerate(p):
+        n = x._value.shape[ax]
+        idx = np.pad(np.arange(n), (int(a), int(b)), mode="reflect" if mode == "REFLECT"
+                     else "symmetric")
+        out = gather(out, idx.astype(np.int64), axis=ax)
+    return out
+
+
+def reverse(tensor_, axis, name=None) -> Tensor:
+    x = tensor(tensor_)
+    axes = tuple(a % x._value.ndim for a in _ints(axis))
+    z = _make(np.flip(x._value, axes), x._dtype)
+    if RECORDING:
+        record("ReverseV2", (x,), z, (lambda g: reverse(g, axes),))
+    return z
+
+
+def tensor_scatter_nd_update(tensor_, indices, updates, name=None) -> Tensor:
+    """A copy of ``tensor`` with ``updates`` written at ``indices`` (TF's scatter_nd semantics)."""
+    x = tensor(tensor_)
+    idx = np.asarray(tensor(indices)._value)
+    u = tensor(updates, x._dtype)
+    v = x._value.copy()
+    k = idx.shape[-1]
+    flat_idx = idx.reshape(-1, k)
+    flat_u = u._value.reshape((flat_idx.shape[0],) + v.shape[k:])
+    for i, ix in enumerate(flat_idx):
+        if builtins.any(not 0 <= j < s for j, s in zip(ix, v.shape)):
+            raise invalid_argument(f"indices[{i}] = {list(ix)} does not index into shape "
+                                   f"{list(v.shape)}", "TensorScatterUpdate")
+        v[tuple(ix)] = flat_u[i]
+    return _make(v, x._dtype)
+
+

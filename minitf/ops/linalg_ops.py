@@ -1,0 +1,131 @@
+"""Matrix products and norms.
+
+matmul's gradient is two more matmuls (g·bᵀ and aᵀ·g, with the transposes the flags call for);
+batch dimensions that were broadcast are summed back by the tape.
+
+>>> import minitf as tf
+>>> a = tf.constant([[1., 2.], [3., 4.]])
+>>> print(a @ a)
+tf.Tensor(
+[[ 7. 10.]
+ [15. 22.]], shape=(2, 2), dtype=float32)
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import invalid_argument
+from . import array_ops as A
+from . import math_ops as M
+from . import reduction_ops as R
+from ._registry import RECORDING, Tensor, _make, match2, record, tensor
+
+
+def _t(v, flag):
+    return np.swapaxes(v, -1, -2) if flag else v
+
+
+def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
+           a_is_sparse=False, b_is_sparse=False, output_type=None, name=None) -> Tensor:
+    """Matrix product of the last two axes, broadcasting the batch axes."""
+    a, b = match2("MatMul", a, b)
+    ta, tb = transpose_a or adjoint_a, transpose_b or adjoint_b
+    av, bv = a._value, b._value
+    for i, v in enumerate((av, bv)):
+        if v.ndim < 2:
+            raise invalid_argument(f"In[{i}] ndims must be >= 2", "MatMul")
+    x, y = _t(av, ta), _t(bv, tb)
+    if x.shape[-1] != y.shape[-2]:
+        raise invalid_argument(
+            f"Matrix size-incompatible: In[0]: [{','.join(map(str, av.shape))}], "
+            f"In[1]: [{','.join(map(str, bv.shape))}]", "MatMul")
+    try:
+        z = _make(np.matmul(x, y), a._dtype)
+    except ValueError:
+        raise invalid_argument(f"In[0] and In[1] must have compatible batch dimensions: "
+                               f"{list(av.shape)} vs. {list(bv.shape)}", "BatchMatMulV2") from None
+    if RECORDING:
+        if not ta and not tb:
+            vjps = (lambda g: matmul(g, b, transpose_b=True),
+                    lambda g: matmul(a, g, transpose_a=True))
+        elif not ta and tb:
+            vjps = (lambda g: matmul(g, b), lambda g: matmul(g, a, transpose_a=True))
+        elif ta and not tb:
+            vjps = (lambda g: matmul(b, g, transpose_b=True), lambda g: matmul(a, g))
+        else:
+            vjps = (lambda g: matmul(b, g, transpose_a=True, transpose_b=True),
+                    lambda g: matmul(g, a, transpose_a=True, transpose_b=True))
+        record("MatMul", (a, b), z, vjps)
+    return z
+
+
+def matrix_transpose(a, name="matrix_transpose", conjugate=False) -> Tensor:
+    x = tensor(a)
+    nd = x._value.ndim
+    if nd < 2:
+        raise ValueError(f"Argument `a` should be a (batch) matrix with rank >= 2.  Received `a` "
+                         f"= {x!r} with shape: {x.shape}")
+    perm = list(range(nd - 2)) + [nd - 1, nd - 2]
+    return A.transpose(x, perm)
+
+
+def tensordot(a, b, axes, name=None) -> Tensor:
+    """Sum over the given axes of ``a`` and ``b``: transposes, reshapes and one matmul."""
+    a, b = match2("MatMul", a, b)
+    if isinstance(axes, (int, np.integer)):
+        n = int(axes)
+        ax_a = list(range(a._value.ndim - n, a._value.ndim))
+        ax_b = list(range(n))
+    else:
+        ax_a, ax_b = axes
+        ax_a = [ax_a] if isinstance(ax_a, (int, np.integer)) else list(ax_a)
+        ax_b = [ax_b] if isinstance(ax_b, (int, np.integer)) else list(ax_b)
+    ax_a = [i % a._value.ndim for i in ax_a]
+    ax_b = [i % b._value.ndim for i in ax_b]
+    free_a = [i for i in range(a._value.ndim) if i not in ax_a]
+    free_b = [i for i in range(b._value.ndim) if i not in ax_b]
+    sa, sb = a._value.shape, b._value.shape
+    if [sa[i] for i in ax_a] != [sb[i] for i in ax_b]:
+        raise invalid_argument(f"Matrix size-incompatible: contracting {[sa[i] for i in ax_a]} "
+                               f"with {[sb[i] for i in ax_b]}", "MatMul")
+    k = int(np.prod([sa[i] for i in ax_a]))
+    a2 = A.reshape(A.transpose(a, free_a + ax_a), (-1, k))
+    b2 = A.reshape(A.transpose(b, ax_b + free_b), (k, -1))
+    return A.reshape(matmul(a2, b2), [sa[i] for i in free_a] + [sb[i] for i in free_b])
+
+
+def norm(tensor_, ord="euclidean", axis=None, keepdims=None, name=None) -> Tensor:
+    """Vector norms (euclidean/2, 1, inf) and the Frobenius matrix norm, as compositions of
+    differentiable ops (so the gradient at 0 is nan, as in TF)."""
+    x = tensor(tensor_)
+    keep = bool(keepdims)
+    if ord in ("euclidean", "fro", 2, 2.0):
+        return M.sqrt(R.reduce_sum(x * x, axis, keepdims=keep))
+    if ord in (1, 1.0):
+        return R.reduce_sum(M.abs(x), axis, keepdims=keep)
+    if ord == np.inf:
+        return R.reduce_max(M.abs(x), axis, keepdims=keep)
+    if isinstance(ord, (int, float)) and ord > 0:
+        return M.pow(R.reduce_sum(M.pow(M.abs(x), float(ord)), axis, keepdims=keep),
+                     1.0 / ord)
+    raise ValueError(f"'ord' must be a supported vector norm, got ord={ord!r}")
+
+
+def l2_normalize(x, axis=None, epsilon=1e-12, name=None) -> Tensor:
+    x = tensor(x)
+    sq = R.reduce_sum(M.square(x), axis, keepdims=True)
+    return x * M.rsqrt(M.maximum(sq, tensor(epsilon, x.dtype)))
+
+
+def matvec(a, b, transpose_a=False, adjoint_a=False, name=None) -> Tensor:
+    return A.squeeze(matmul(a, A.expand_dims(b, -1), transpose_a=transpose_a or adjoint_a), -1)
+
+
+def trace(x, name=None) -> Tensor:
+    x = tensor(x)
+    n = min(x._value.shape[-2:])
+    eye = A.eye(x._value.shape[-2], x._value.shape[-1], dtype=x.dtype)
+    return R.reduce_sum(x * eye, axis=[-2, -1]) if n else R.reduce_sum(x, axis=[-2, -1])
+
+
+_ = Tensor

@@ -1,0 +1,528 @@
+"""Elementwise math: each op's forward and its gradient on one screen.
+
+Gradients follow TensorFlow at kinks and ties (see docs/gradient-conventions.md):
+abs'(0) = 0, maximum/minimum ties send the whole gradient to the first argument, sqrt'(0) = inf,
+pow's exponent gradient is 0 where the base is <= 0, and sign/floor/round/comparisons have none.
+
+>>> import minitf as tf
+>>> x = tf.constant([-1., 0., 2.])
+>>> with tf.GradientTape() as tape:
+...     tape.watch(x)
+...     y = tf.reduce_sum(tf.abs(x) * tf.maximum(x, 0.))
+>>> tape.gradient(y, x).numpy().tolist()
+[0.0, 0.0, 4.0]
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import dtypes
+from ..errors import invalid_argument
+from ._registry import (RECORDING, Tensor, _make, call2, floating, match, match2, record,
+                        tensor)
+
+
+def _flush_subnormals(v: np.ndarray, dt) -> np.ndarray:
+    """TF's CPU kernels flush float32/float16 subnormal results to zero (exp(-100) is 0.0)."""
+    if dt._np.itemsize <= 4:
+        v = np.where(np.abs(v) < np.finfo(dt._np).smallest_normal, dt._np.type(0), v)
+    return v
+
+
+def _ident(g):
+    return g
+
+
+def _neg(g):
+    return negative(g)
+
+
+# ---- arithmetic -------------------------------------------------------------------------------
+
+def add(x, y, name=None) -> Tensor:
+    x, y = match2("AddV2", x, y)
+    if x._dtype.is_bool:
+        raise invalid_argument("Value for attr 'T' of bool is not in the list of allowed values",
+                               "AddV2")
+    z = _make(call2("AddV2", np.add, x, y), x._dtype)
+    if RECORDING:
+        record("AddV2", (x, y), z, (_ident, _ident))
+    return z
+
+
+def subtract(x, y, name=None) -> Tensor:
+    x, y = match2("Sub", x, y)
+    z = _make(call2("Sub", np.subtract, x, y), x._dtype)
+    if RECORDING:
+        record("Sub", (x, y), z, (_ident, _neg))
+    return z
+
+
+def multiply(x, y, name=None) -> Tensor:
+    x, y = match2("Mul", x, y)
+    z = _make(call2("Mul", np.multiply, x, y), x._dtype)
+    if RECORDING:
+        record("Mul", (x, y), z, (lambda g: g * y, lambda g: g * x))
+    return z
+
+
+def _truediv_args(x, y):
+    """``/`` needs equal dtypes and says so with a TypeError (not an op error), as TF does."""
+    if not isinstance(x, Tensor) and hasattr(x, "_read_for_op"):
+        x = x._read_for_op()
+    if not isinstance(x, Tensor):
+        x = tensor(x, getattr(y, "dtype", None)) if isinstance(y, Tensor) or hasattr(
+            y, "_read_for_op") else tensor(x)
+    if not (isinstance(y, Tensor) or hasattr(y, "_read_for_op")):
+        from ..tensor import convert_to_tensor
+        y = convert_to_tensor(y, dtype_hint=x._dtype)
+    y = tensor(y)
+    if x._dtype is not y._dtype:
+        raise TypeError(f"`x` and `y` must have the same dtype, got {x._dtype!r} != {y._dtype!r}.")
+    return x, y
+
+
+def divide(x, y, name=None) -> Tensor:
+    """True division. Integers are divided in floating point: int32/int64 give float64,
+    smaller ints float32 (TF's ``truediv``)."""
+    x, y = _truediv_args(x, y)
+    if not x._dtype.is_floating:
+        ft = dtypes.float64 if x._dtype in (dtypes.int32, dtypes.int64) else dtypes.float32
+        x, y = cast(x, ft), cast(y, ft)
+    return realdiv(x, y)
+
+
+truediv = divide
+
+
+def realdiv(x, y, name=None) -> Tensor:
+    x, y = match2("RealDiv", x, y)
+    with np.errstate(all="ignore"):
+        z = _make(call2("RealDiv", np.true_divide, x, y), x._dtype)
+    if RECORDING:
+        record("RealDiv", (x, y), z, (lambda g: g / y, lambda g: g * ((-x / y) / y)))
+    return z
+
+
+def divide_no_nan(x, y, name=None) -> Tensor:
+    """x / y, and 0 wherever y == 0 (gradients too)."""
+    x, y = match2("DivNoNan", x, y)
+    safe = where(equal(y, 0), ones_like_(y), y)
+    return where(equal(y, 0), zeros_like_(realdiv(x, safe)), realdiv(x, safe))
+
+
+def floordiv(x, y, name=None) -> Tensor:
+    """Floor division; like TF, it has no gradient."""
+    x, y = match2("FloorDiv", x, y)
+    if not x._dtype.is_floating and np.any(y._value == 0):
+        raise invalid_argument("Integer division by zero", "FloorDiv")
+    with np.errstate(all="ignore"):
+        return _make(call2("FloorDiv", np.floor_divide, x, y), x._dtype)
+
+
+floor_div = floordiv
+
+
+def floormod(x, y, name=None) -> Tensor:
+    """Remainder with the sign of ``y`` (Python's ``%``). Gradient: (g, -g·floor(x/y))."""
+    x, y = match2("FloorMod", x, y)
+    if not x._dtype.is_floating and np.any(y._value == 0):
+        raise invalid_argument("Integer division by zero", "FloorMod")
+    with np.errstate(all="ignore"):
+        z = _make(call2("FloorMod", np.mod, x, y), x._dtype)
+    if RECORDING:
+        record("FloorMod", (x, y), z, (_ident, lambda g: g * negative(floordiv(x, y))))
+    return z
+
+
+mod = floormod
+
+
+def negative(x, name=None) -> Tensor:
+    x = tensor(x)
+    z = _make(np.negative(x._value), x._dtype)
+    if RECORDING:
+        record("Neg", (x,), z, (_neg,))
+    return z
+
+
+def pow(x, y, name=None) -> Tensor:  # noqa: A001 - TF's name
+    """x ** y. d/dx = g·y·x^(y-1); d/dy = g·z·log(x) where x > 0 and 0 elsewhere (TF's mask)."""
+    x, y = match2("Pow", x, y)
+    if x._dtype.is_integer and np.any(y._value < 0):
+        raise invalid_argument("Integers to negative integer powers are not allowed", "Pow")
+    with np.errstate(all="ignore"):
+        z = _make(call2("Pow", np.power, x, y), x._dtype)
+    if RECORDING:
+        def gy(g):
+            pos = greater(x, 0)
+            log_x = where(pos, log(where(pos, x, ones_like_(x))), zeros_like_(x))
+            return g * z * log_x
+        record("Pow", (x, y), z, (lambda g: g * y * pow(x, y - 1), gy))
+    return z
+
+
+def square(x, name=None) -> Tensor:
+    x = tensor(x)
+    z = _make(np.square(x._value), x._dtype)
+    if RECORDING:
+        record("Square", (x,), z, (lambda g: g * (2 * x),))
+    return z
+
+
+def sqrt(x, name=None) -> Tensor:
+    x = floating("Sqrt", x)
+    with np.errstate(all="ignore"):
+        z = _make(np.sqrt(x._value), x._dtype)
+    if RECORDING:
+        record("Sqrt", (x,), z, (lambda g: (g * 0.5) / z,))
+    return z
+
+
+def rsqrt(x, name=None) -> Tensor:
+    x = floating("Rsqrt", x)
+    with np.errstate(all="ignore"):
+        z = _make((1 / np.sqrt(x._value)).astype(x._dtype._np), x._dtype)
+    if RECORDING:
+        record("Rsqrt", (x,), z, (lambda g: g * (z * z * z) * -0.5,))
+    return z
+
+
+def reciprocal(x, name=None) -> Tensor:
+    x = floating("Reciprocal", x)
+    with np.errstate(all="ignore"):
+        z = _make(np.reciprocal(x._value), x._dtype)
+    if RECORDING:
+        record("Reciprocal", (x,), z, (lambda g: -g * z * z,))
+    return z
+
+
+def exp(x, name=None) -> Tensor:
+    x = floating("Exp", x)
+    with np.errstate(all="ignore"):
+        z = _make(_flush_subnormals(np.exp(x._value), x._dtype), x._dtype)
+    if RECORDING:
+        record("Exp", (x,), z, (lambda g: g * z,))
+    return z
+
+
+def log(x, name=None) -> Tensor:
+    x = floating("Log", x)
+    with np.errstate(all="ignore"):
+        z = _make(np.log(x._value), x._dtype)
+    if RECORDING:
+        record("Log", (x,), z, (lambda g: g * reciprocal(x),))
+    return z
+
+
+def log1p(x, name=None) -> Tensor:
+    x = floating("Log1p", x)
+    with np.errstate(all="ignore"):
+        z = _make(np.log1p(x._value), x._dtype)
+    if RECORDING:
+        record("Log1p", (x,), z, (lambda g: g * reciprocal(1 + x),))
+    return z
+
+
+def expm1(x, name=None) -> Tensor:
+    x = floating("Expm1", x)
+    with np.errstate(all="ignore"):
+        z = _make(np.expm1(x._value), x._dtype)
+    if RECORDING:
+        record("Expm1", (x,), z, (lambda g: g * exp(x),))
+    return z
+
+
+def abs(x, name=None) -> Tensor:  # noqa: A001 - TF's name
+    """|x|; its gradient g·sign(x) is 0 at 0."""
+    x = tensor(x)
+    z = _make(np.abs(x._value), x._dtype)
+    if RECORDING:
+        record("Abs", (x,), z, (lambda g: g * sign(x),))
+    return z
+
+
+def sign(x, name=None) -> Tensor:
+    """-1, 0 or 1; not differentiable (TF registers no gradient)."""
+    x = tensor(x)
+    return _make(np.sign(x._value), x._dtype)
+
+
+def sin(x, name=None) -> Tensor:
+    x = floating("Sin", x)
+    z = _make(np.sin(x._value), x._dtype)
+    if RECORDING:
+        record("Sin", (x,), z, (lambda g: g * cos(x),))
+    return z
+
+
+def cos(x, name=None) -> Tensor:
+    x = floating("Cos", x)
+    z = _make(np.cos(x._value), x._dtype)
+    if RECORDING:
+        record("Cos", (x,), z, (lambda g: -g * sin(x),))
+    return z
+
+
+def tan(x, name=None) -> Tensor:
+    x = floating("Tan", x)
+    z = _make(np.tan(x._value), x._dtype)
+    if RECORDING:
+        record("Tan", (x,), z, (lambda g: g * square(reciprocal(cos(x))),))
+    return z
+
+
+def tanh(x, name=None) -> Tensor:
+    """tanh; the gradient uses the output, g·(1 - y²), as TF's kernel does."""
+    x = floating("Tanh", x)
+    z = _make(np.tanh(x._value), x._dtype)
+    if RECORDING:
+        record("Tanh", (x,), z, (lambda g: g * (1 - z * z),))
+    return z
+
+
+def sigmoid(x, name=None) -> Tensor:
+    """1 / (1 + exp(-x)), computed without overflow; gradient g·y·(1 - y) from the output."""
+    x = floating("Sigmoid", x)
+    v = x._value
+    with np.errstate(all="ignore"):
+        e = np.exp(-np.abs(v))
+        z = np.where(v >= 0, 1 / (1 + e), e / (1 + e)).astype(x._dtype._np)
+    z = _make(_flush_subnormals(z, x._dtype), x._dtype)
+    if RECORDING:
+        record("Sigmoid", (x,), z, (lambda g: g * z * (1 - z),))
+    return z
+
+
+def _softplus_threshold(dt) -> np.generic:
+    # log(machine epsilon) + 2: beyond it softplus(x) is x (or exp(x)) to working precision.
+    return dt._np.type(math.log(np.finfo(dt._np).eps) + 2)
+
+
+def softplus(features, name=None) -> Tensor:
+    """log(1 + exp(x)) with TF's three regimes: x above -log(eps)-2 gives x, below log(eps)+2
+    gives exp(x), so the result is finite and exact for large |x|. Gradient: g·sigmoid(x).
+
+    >>> import minitf as tf
+    >>> tf.nn.softplus([-1000., 0., 1000.]).numpy().tolist()
+    [0.0, 0.6931471824645996, 1000.0]
+    """
+    x = floating("Softplus", features)
+    v = x._value
+    thr = _softplus_threshold(x._dtype)
+    with np.errstate(all="ignore"):
+        ev = np.exp(v)
+        z = np.where(v > -thr, v, np.where(v < thr, ev, np.log1p(ev)))
+    z = _make(_flush_subnormals(np.asarray(z, dtype=x._dtype._np), x._dtype), x._dtype)
+    if RECORDING:
+        record("Softplus", (x,), z, (lambda g: g * sigmoid(x),))
+    return z
+
+
+def erf(x, name=None) -> Tensor:
+    x = floating("Erf", x)
+    z = _make(np.vectorize(math.erf, otypes=[x._dtype._np])(x._value), x._dtype)
+    if RECORDING:
+        c = 2 / math.sqrt(math.pi)
+        record("Erf", (x,), z, (lambda g: g * c * exp(-square(x)),))
+    return z
+
+
+def maximum(x, y, name=None) -> Tensor:
+    """Elementwise max. At a tie the first argument receives the whole gradient."""
+    x, y = match2("Maximum", x, y)
+    z = _make(call2("Maximum", np.maximum, x, y), x._dtype)
+    if RECORDING:
+        mask = greater_equal(x, y)
+        record("Maximum", (x, y), z, (lambda g: where(mask, g, zeros_like_(g)),
+                                      lambda g: where(mask, zeros_like_(g), g)))
+    return z
+
+
+def minimum(x, y, name=None) -> Tensor:
+    """Elementwise min. At a tie the first argument receives the whole gradient."""
+    x, y = match2("Minimum", x, y)
+    z = _make(call2("Minimum", np.minimum, x, y), x._dtype)
+    if RECORDING:
+        mask = less_equal(x, y)
+        record("Minimum", (x, y), z, (lambda g: where(mask, g, zeros_like_(g)),
+                                      lambda g: where(mask, zeros_like_(g), g)))
+    return z
+
+
+def squared_difference(x, y, name=None) -> Tensor:
+    x, y = match2("SquaredDifference", x, y)
+    z = _make(np.square(call2("SquaredDifference", np.subtract, x, y)), x._dtype)
+    if RECORDING:
+        record("SquaredDifference", (x, y), z, (lambda g: 2 * g * (x - y),
+                                                lambda g: -(2 * g * (x - y))))
+    return z
+
+
+def clip_by_value(t, clip_value_min, clip_value_max, name=None) -> Tensor:
+    """max(min(t, hi), lo): the gradient is 1 at the bounds and 0 strictly outside."""
+    t = tensor(t)
+    return maximum(minimum(t, tensor(clip_value_max, t._dtype)), tensor(clip_value_min, t._dtype))
+
+
+def where(condition, x=None, y=None, name=None) -> Tensor:
+    """Select from ``x`` where ``condition`` holds, else from ``y`` (broadcasting). With only a
+    condition, the int64 coordinates of its true elements."""
+    c = tensor(condition)
+    if not c._dtype.is_bool:
+        raise invalid_argument(f"Value for attr 'T' of {c._dtype.name} is not bool", "SelectV2")
+    if x is None and y is None:
+        return _make(np.argwhere(c._value).astype(np.int64), dtypes.int64)
+    if x is None or y is None:
+        raise ValueError("x and y must both be non-None or both be None.")
+    x, y = match2("SelectV2", x, y)
+    try:
+        z = _make(np.where(c._value, x._value, y._value), x._dtype)
+    except ValueError:
+        raise invalid_argument(f"condition {list(c._value.shape)}, then {list(x._value.shape)}, "
+                               f"and else {list(y._value.shape)} must be broadcastable",
+                               "SelectV2") from None
+    if RECORDING:
+        record("SelectV2", (x, y), z, (lambda g: where(c, g, zeros_like_(g)),
+                                       lambda g: where(c, zeros_like_(g), g)))
+    return z
+
+
+def round(x, name=None) -> Tensor:  # noqa: A001 - TF's name
+    """Round half to even (banker's rounding); not differentiable."""
+    x = tensor(x)
+    return _make(np.round(x._value), x._dtype)
+
+
+def floor(x, name=None) -> Tensor:
+    x = floating("Floor", x)
+    return _make(np.floor(x._value), x._dtype)
+
+
+def ceil(x, name=None) -> Tensor:
+    x = floating("Ceil", x)
+    return _make(np.ceil(x._value), x._dtype)
+
+
+def add_n(inputs, name=None) -> Tensor:
+    """Sum of a list of same-shape tensors."""
+    ts = match("AddN", *inputs)
+    shape = ts[0]._value.shape
+    for t in ts[1:]:
+        if t._value.shape != shape:
+            raise invalid_argument(f"Inputs to operation AddN of type AddN must have the same "
+                                   f"size and shape.  Input 0: {list(shape)} != input: "
+                                   f"{list(t._value.shape)}", "AddN")
+    v = ts[0]._value
+    for t in ts[1:]:
+        v = v + t._value
+    z = _make(np.asarray(v) if len(ts) == 1 else v, ts[0]._dtype)
+    if RECORDING:
+        record("AddN", tuple(ts), z, (_ident,) * len(ts))
+    return z
+
+
+def cast(x, dtype, name=None) -> Tensor:
+    """Convert to ``dtype``. Float to int truncates toward zero. The gradient flows only between
+    floating types (cast to an integer cuts it)."""
+    dt = dtypes.as_dtype(dtype)
+    x = tensor(x)
+    if x._dtype is dt:
+        return x
+    with np.errstate(all="ignore"):
+        z = _make(np.asarray(x._value).astype(dt._np), dt)
+    if RECORDING and dt.is_floating and x._dtype.is_floating:
+        record("Cast", (x,), z, (lambda g: cast(g, x._dtype),))
+    return z
+
+
+def identity(x, name=None) -> Tensor:
+    x = tensor(x)
+    z = _make(x._value, x._dtype)
+    if RECORDING:
+        record("Identity", (x,), z, (_ident,))
+    return z
+
+
+def stop_gradient(x, name=None) -> Tensor:
+    """The same value, invisible to every tape: gradients do not flow through it.
+
+    >>> import minitf as tf
+    >>> x = tf.Variable(2.0)
+    >>> with tf.GradientTape() as tape:
+    ...     y = x * tf.stop_gradient(x)
+    >>> float(tape.gradient(y, x))
+    2.0
+    """
+    x = tensor(x)
+    return _make(x._value, x._dtype)
+
+
+# ---- comparisons and logic (no gradients) --------------------------------------------------
+
+def _compare(op: str, fn):
+    def compare(x, y, name=None) -> Tensor:
+        x, y = match2(op, x, y)
+        return _make(call2(op, fn, x, y), dtypes.bool)
+    compare.__name__ = fn.__name__
+    compare.__doc__ = f"Elementwise ``{fn.__name__}`` giving a bool tensor; not differentiable."
+    return compare
+
+
+equal = _compare("Equal", np.equal)
+not_equal = _compare("NotEqual", np.not_equal)
+greater = _compare("Greater", np.greater)
+greater_equal = _compare("GreaterEqual", np.greater_equal)
+less = _compare("Less", np.less)
+less_equal = _compare("LessEqual", np.less_equal)
+
+
+def _logical(op: str, fn):
+    def logical(x, y, name=None) -> Tensor:
+        x, y = match2(op, x, y)
+        if not x._dtype.is_bool:
+            raise invalid_argument(f"cannot compute {op} as input #0(zero-based) was expected to "
+                                   f"be a bool tensor but is a {x._dtype.kernel_name} tensor", op)
+        return _make(call2(op, fn, x, y), dtypes.bool)
+    logical.__name__ = fn.__name__
+    return logical
+
+
+logical_and = _logical("LogicalAnd", np.logical_and)
+logical_or = _logical("LogicalOr", np.logical_or)
+logical_xor = _logical("LogicalXor", np.logical_xor)
+
+
+def logical_not(x, name=None) -> Tensor:
+    x = tensor(x, dtypes.bool)
+    if not x._dtype.is_bool:
+        raise invalid_argument(f"cannot compute LogicalNot as input #0(zero-based) was expected "
+                               f"to be a bool tensor but is a {x._dtype.kernel_name} tensor",
+                               "LogicalNot")
+    return _make(np.logical_not(x._value), dtypes.bool)
+
+
+def is_nan(x, name=None) -> Tensor:
+    x = floating("IsNan", x)
+    return _make(np.isnan(x._value), dtypes.bool)
+
+
+def is_finite(x, name=None) -> Tensor:
+    x = floating("IsFinite", x)
+    return _make(np.isfinite(x._value), dtypes.bool)
+
+
+def is_inf(x, name=None) -> Tensor:
+    x = floating("IsInf", x)
+    return _make(np.isinf(x._value), dtypes.bool)
+
+
+# Small helpers the gradients above use, without importing array_ops (which imports us).
+def zeros_like_(x: Tensor) -> Tensor:
+    return _make(np.zeros_like(x._value), x._dtype)
+
+
+def ones_like_(x: Tensor) -> Tensor:
+    return _make(np.ones_like(x._value), x._dtype)

@@ -1,0 +1,268 @@
+"""Neural-network ops (``tf.nn``): activations, softmax, cross-entropies.
+
+Kinks follow TF's kernels: relu'(0) = 0, relu6' is 0 at 0 and 6, leaky_relu'(0) = alpha,
+elu'(0) = 1, selu'(0) = scale. The cross-entropy gradients are TF's fused ones:
+``softmax(logits) - labels`` (even for labels that do not sum to 1).
+
+>>> import minitf as tf
+>>> logits = tf.constant([[1., 2., 3.]])
+>>> float(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=[2], logits=logits)[0])
+0.40760597586631775
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import dtypes
+from ..errors import invalid_argument
+from . import array_ops as A
+from . import math_ops as M
+from . import reduction_ops as R
+from ._registry import RECORDING, Tensor, _make, floating, match2, record, tensor
+from .math_ops import sigmoid, softplus, tanh  # noqa: F401  (tf.nn.sigmoid etc.)
+
+_SELU_SCALE = 1.0507009873554804934193349852946
+_SELU_ALPHA = 1.6732632423543772848170429916717
+
+
+def relu(features, name=None) -> Tensor:
+    x = tensor(features)
+    z = _make(np.maximum(x._value, 0), x._dtype)
+    if RECORDING:
+        record("Relu", (x,), z, (lambda g: M.where(M.greater(z, 0), g, M.zeros_like_(g)),))
+    return z
+
+
+def relu6(features, name=None) -> Tensor:
+    x = tensor(features)
+    z = _make(np.clip(x._value, 0, 6), x._dtype)
+    if RECORDING:
+        inside = M.logical_and(M.greater(x, 0), M.less(x, 6))
+        record("Relu6", (x,), z, (lambda g: M.where(inside, g, M.zeros_like_(g)),))
+    return z
+
+
+def leaky_relu(features, alpha=0.2, name=None) -> Tensor:
+    x = tensor(features)
+    a = x._dtype._np.type(alpha) if x._dtype.is_floating else alpha
+    z = _make(np.where(x._value > 0, x._value, x._value * a).astype(x._dtype._np), x._dtype)
+    if RECORDING:
+        record("LeakyRelu", (x,), z, (lambda g: M.where(M.greater(x, 0), g, g * alpha),))
+    return z
+
+
+def elu(features, name=None) -> Tensor:
+    """x for x > 0, exp(x) - 1 otherwise (TF's kernel uses exp(x) - 1, not expm1)."""
+    x = floating("Elu", features)
+    v = x._value
+    with np.errstate(all="ignore"):
+        z = _make(np.where(v > 0, v, np.exp(v) - 1).astype(x._dtype._np), x._dtype)
+    if RECORDING:
+        record("Elu", (x,), z, (lambda g: M.where(M.less(z, 0), g * (z + 1), g),))
+    return z
+
+
+def selu(features, name=None) -> Tensor:
+    x = floating("Selu", features)
+    v = x._value
+    t = x._dtype._np.type
+    scale, scale_alpha = t(_SELU_SCALE), t(_SELU_SCALE * _SELU_ALPHA)
+    with np.errstate(all="ignore"):
+        z = _make(np.where(v > 0, scale * v, scale_alpha * (np.exp(v) - 1)).astype(t), x._dtype)
+    if RECORDING:
+        record("Selu", (x,), z,
+               (lambda g: M.where(M.less(z, 0), g * (z + scale_alpha), g * scale),))
+    return z
+
+
+def gelu(features, approximate=False, name=None) -> Tensor:
+    """x·Φ(x) (exact, with erf) or the tanh approximation; a composition of differentiable ops."""
+    x = floating("Gelu", features)
+    if approximate:
+        c = np.sqrt(2 / np.pi)
+        return 0.5 * x * (1 + M.tanh(c * (x + 0.044715 * M.pow(x, 3.0))))
+    return 0.5 * x * (1 + M.erf(x * (1 / np.sqrt(2))))
+
+
+def silu(features, beta=1.0, name=None) -> Tensor:
+    x = floating("Silu", features)
+    return x * sigmoid(beta * x if beta != 1.0 else x)
+
+
+swish = silu
+
+
+def softsign(features, name=None) -> Tensor:
+    x = floating("Softsign", features)
+    return x / (1 + M.abs(x))
+
+
+def _moved(x: Tensor, axis: int):
+    """Move ``axis`` to the end (softmax-like ops work on the last axis)."""
+    nd = x._value.ndim
+    axis %= max(nd, 1)
+    if axis == nd - 1:
+        return x, None
+    perm = [i for i in range(nd) if i != axis] + [axis]
+    return A.transpose(x, perm), perm
+
+
+def _unmoved(y: Tensor, perm):
+    if perm is None:
+        return y
+    return A.transpose(y, [int(i) for i in np.argsort(perm)])
+
+
+def softmax(logits, axis=None, name=None) -> Tensor:
+    """exp(x) / sum(exp(x)), shifted by the max so it never overflows.
+    Gradient: (g - sum(g·y)) · y."""
+    x = floating("Softmax", logits)
+    x, perm = _moved(x, -1 if axis is None else axis)
+    v = x._value
+    with np.errstate(all="ignore"):
+        e = np.exp(v - v.max(axis=-1, keepdims=True))
+        z = _make(e / e.sum(axis=-1, keepdims=True), x._dtype)
+    if RECORDING:
+        record("Softmax", (x,), z,
+               (lambda g: (g - R.reduce_sum(g * z, -1, keepdims=True)) * z,))
+    return _unmoved(z, perm)
+
+
+def log_softmax(logits, axis=None, name=None) -> Tensor:
+    """x - logsumexp(x), stably. Gradient: g - exp(y)·sum(g)."""
+    x = floating("LogSoftmax", logits)
+    x, perm = _moved(x, -1 if axis is None else axis)
+    v = x._value
+    with np.errstate(all="ignore"):
+        s = v - v.max(axis=-1, keepdims=True)
+        z = _make(s - np.log(np.exp(s).sum(axis=-1, keepdims=True)), x._dtype)
+    if RECORDING:
+        record("LogSoftmax", (x,), z,
+               (lambda g: g - M.exp(z) * R.reduce_sum(g, -1, keepdims=True),))
+    return _unmoved(z, perm)
+
+
+def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None) -> Tensor:
+    """-log softmax(logits)[label] per example; labels are int32/int64 class indices."""
+    x = floating("SparseSoftmaxCrossEntropyWithLogits", logits)
+    lab = tensor(labels)
+    if not lab._dtype in (dtypes.int32, dtypes.int64):
+        raise invalid_argument(f"Value for attr 'Tlabels' of {lab._dtype.kernel_name} is not in the "
+                               f"list of allowed values: int32, int64",
+                               "SparseSoftmaxCrossEntropyWithLogits")
+    lv = lab._value
+    if lv.shape != x._value.shape[:-1]:
+        raise invalid_argument(f"logits and labels must have the same first dimension, got "
+                               f"logits shape {list(x._value.shape)} and labels shape "
+                               f"{list(lv.shape)}", "SparseSoftmaxCrossEntropyWithLogits")
+    n = x._value.shape[-1]
+    if lv.size and (lv.min() < 0 or lv.max() >= n):
+        bad = lv[(lv < 0) | (lv >= n)].reshape(-1)[0]
+        raise invalid_argument(f"Received a label value of {bad} which is outside the valid "
+                               f"range of [0, {n}).  Label values: "
+                               f"{' '.join(map(str, lv.reshape(-1)))}",
+                               "SparseSoftmaxCrossEntropyWithLogits")
+    v = x._value
+    with np.errstate(all="ignore"):
+        m = v.max(axis=-1, keepdims=True)
+        lse = np.log(np.exp(v - m).sum(axis=-1)) + m[..., 0]
+        picked = np.take_along_axis(v, lv[..., None].astype(np.int64), -1)[..., 0]
+    z = _make(np.asarray(lse - picked, dtype=x._dtype._np), x._dtype)
+    if RECORDING:
+        def vjp(g):
+            onehot = A.one_hot(lab, n, dtype=x._dtype)
+            return A.expand_dims(g, -1) * (softmax(x) - onehot)
+        record("SparseSoftmaxCrossEntropyWithLogits", (x,), z, (vjp,))
+    return z
+
+
+def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None) -> Tensor:
+    """-sum(labels · log_softmax(logits)). d/dlogits = softmax - labels (TF's fused kernel),
+    d/dlabels = -log_softmax(logits)."""
+    y, x = match2("SoftmaxCrossEntropyWithLogits", labels, logits)
+    if not x._dtype.is_floating:
+        raise invalid_argument(f"Value for attr 'T' of {x._dtype.name} is not in the list of "
+                               f"allowed values: half, bfloat16, float, double",
+                               "SoftmaxCrossEntropyWithLogits")
+    if y._value.shape != x._value.shape:
+        raise invalid_argument(f"logits and labels must be broadcastable: logits_size="
+                               f"[{','.join(map(str, x._value.shape))}] labels_size="
+                               f"[{','.join(map(str, y._value.shape))}]",
+                               "SoftmaxCrossEntropyWithLogits")
+    x, perm = _moved(x, axis)
+    y, _ = _moved(y, axis)
+    v = x._value
+    with np.errstate(all="ignore"):
+        s = v - v.max(axis=-1, keepdims=True)
+        logp = s - np.log(np.exp(s).sum(axis=-1, keepdims=True))
+        z = _make(np.asarray(-(y._value * logp).sum(axis=-1), dtype=x._dtype._np), x._dtype)
+    if RECORDING:
+        record("SoftmaxCrossEntropyWithLogits", (y, x), z,
+               (lambda g: A.expand_dims(g, -1) * -log_softmax(x),
+                lambda g: A.expand_dims(g, -1) * (softmax(x) - y)))
+    return z
+
+
+def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None) -> Tensor:
+    """max(x, 0) - x·z + log1p(exp(-|x|)), built from where() exactly as TF builds it, so the
+    gradient is sigmoid(x) - z everywhere, including x = 0."""
+    z, x = match2("SigmoidCrossEntropyWithLogits", labels, logits)
+    if z._value.shape != x._value.shape:
+        raise ValueError(f"`logits` and `labels` must have the same shape, received "
+                         f"({x.shape} vs {z.shape}).")
+    zeros = M.zeros_like_(x)
+    cond = M.greater_equal(x, zeros)
+    relu_logits = M.where(cond, x, zeros)
+    neg_abs_logits = M.where(cond, -x, x)
+    return relu_logits - x * z + M.log1p(M.exp(neg_abs_logits))
+
+
+def l2_loss(t, name=None) -> Tensor:
+    """sum(t²) / 2."""
+    t = floating("L2Loss", t)
+    return R.reduce_sum(t * t) / 2
+
+
+def bias_add(value, bias, data_format=None, name=None) -> Tensor:
+    x, b = match2("BiasAdd", value, bias)
+    if b._value.ndim != 1:
+        raise ValueError(f"Shape must be rank 1 but is rank {b._value.ndim} for BiasAdd")
+    ch = x._value.shape[1] if data_format in ("NCHW", "NCDHW", "NC...") else x._value.shape[-1]
+    if b._value.shape[0] != ch:
+        raise invalid_argument(f"Must provide as many biases as the last dimension of the input "
+                               f"tensor: {list(b._value.shape)} vs. {list(x._value.shape)}",
+                               "BiasAdd")
+    if data_format in ("NCHW", "NCDHW", "NC..."):
+        b = A.reshape(b, [-1] + [1] * (x._value.ndim - 2))
+    return x + b
+
+
+def moments(x, axes, shift=None, keepdims=False, name=None):
+    """(mean, variance) over ``axes``; the variance uses the gradient-stopped mean, as TF does
+    (the two gradients agree mathematically)."""
+    x = floating("Moments", x)
+    mean = R.reduce_mean(x, axes, keepdims=True)
+    var = R.reduce_mean(M.squared_difference(x, M.stop_gradient(mean)), axes, keepdims=True)
+    if not keepdims:
+        mean, var = A.squeeze(mean, axes), A.squeeze(var, axes)
+    return mean, var
+
+
+def dropout(x, rate, noise_shape=None, seed=None, name=None) -> Tensor:
+    """Zero each element with probability ``rate`` and scale the rest by 1/(1 - rate)."""
+    from . import random_ops
+    x = floating("Dropout", x)
+    rate = float(rate)
+    if not 0 <= rate < 1:
+        raise ValueError(f"`rate` must be a scalar tensor or a float in the range [0, 1). "
+                         f"Received: rate={rate}")
+    if rate == 0:
+        return x
+    shape = x._value.shape if noise_shape is None else A._ints(noise_shape)
+    keep = M.greater_equal(random_ops.uniform(shape, dtype=x.dtype, seed=seed), rate)
+    scaled = x * (1 / (1 - rate))
+    return M.where(keep, scaled, M.zeros_like_(scaled))
+
+
+def embedding_lookup(params, ids, max_norm=None, name=None) -> Tensor:
+    return A.gather(params, ids)

@@ -1,0 +1,87 @@
+"""Random tensors, reproducible with seeds the way TF's are.
+
+``tf.random.set_seed(s)`` restarts the global sequence: the same program after the same
+``set_seed`` draws the same values. An op-level ``seed=`` gives each op its own stream, which
+also restarts at ``set_seed``. (The numbers are NumPy's, not TF's: TF's random kernels cannot be
+reproduced exactly, so parity tests copy values across instead.)
+
+>>> import minitf as tf
+>>> tf.random.set_seed(7); a = tf.random.normal([3])
+>>> tf.random.set_seed(7); b = tf.random.normal([3])
+>>> bool(tf.reduce_all(a == b))
+True
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import dtypes
+from ._registry import Tensor, _make
+
+_DEFAULT_GLOBAL_SEED = 87654321
+_state = {"seed": None, "rng": np.random.default_rng(), "op_streams": {}}
+
+
+def set_seed(seed: int | None) -> None:
+    """Set the global seed; sequences of random ops repeat after each call with the same seed."""
+    _state["seed"] = seed
+    _state["rng"] = np.random.default_rng(seed)
+    _state["op_streams"] = {}
+
+
+def get_global_generator_seed():
+    return _state["seed"]
+
+
+def _rng(seed) -> np.random.Generator:
+    if seed is None:
+        return _state["rng"]
+    streams = _state["op_streams"]
+    g = streams.get(seed)
+    if g is None:
+        gseed = _DEFAULT_GLOBAL_SEED if _state["seed"] is None else _state["seed"]
+        g = streams[seed] = np.random.default_rng([int(gseed), int(seed)])
+    return g
+
+
+def _shape(shape) -> tuple:
+    from .array_ops import _ints
+    return tuple(_ints(shape))
+
+
+def normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None) -> Tensor:
+    dt = dtypes.as_dtype(dtype)
+    v = _rng(seed).standard_normal(_shape(shape)) * float(stddev) + float(mean)
+    return _make(v.astype(dt._np), dt)
+
+
+def uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=None) -> Tensor:
+    dt = dtypes.as_dtype(dtype)
+    s = _shape(shape)
+    if dt.is_integer:
+        if maxval is None:
+            raise ValueError("Must specify maxval for integer dtype")
+        return _make(_rng(seed).integers(int(minval), int(maxval), s).astype(dt._np), dt)
+    hi = 1.0 if maxval is None else float(maxval)
+    v = _rng(seed).uniform(float(minval), hi, s)
+    return _make(v.astype(dt._np), dt)
+
+
+def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None,
+                     name=None) -> Tensor:
+    """Normal values, redrawn until they lie within two standard deviations of the mean."""
+    dt = dtypes.as_dtype(dtype)
+    rng = _rng(seed)
+    s = _shape(shape)
+    v = rng.standard_normal(s)
+    bad = np.abs(v) > 2
+    while bad.any():
+        v[bad] = rng.standard_normal(int(bad.sum()))
+        bad = np.abs(v) > 2
+    return _make((v * float(stddev) + float(mean)).astype(dt._np), dt)
+
+
+def shuffle(value, seed=None, name=None) -> Tensor:
+    from ._registry import tensor
+    x = tensor(value)
+    return _make(_rng(seed).permutation(x._value), x._dtype)

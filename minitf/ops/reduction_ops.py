@@ -1,0 +1,206 @@
+"""Reductions. Each gradient broadcasts the upstream back over the reduced axes.
+
+reduce_max/min split the gradient evenly between tied maxima; reduce_prod's gradient uses
+exclusive cumulative products (no division), so it is right when one element is zero.
+
+>>> import minitf as tf
+>>> x = tf.constant([1., 3., 3., 2.])
+>>> with tf.GradientTape() as tape:
+...     tape.watch(x)
+...     y = tf.reduce_max(x)
+>>> tape.gradient(y, x).numpy().tolist()
+[0.0, 0.5, 0.5, 0.0]
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import dtypes
+from ..errors import invalid_argument
+from . import math_ops as M
+from ._registry import RECORDING, Tensor, _make, axes_of, floating, record, tensor
+
+
+def _kept_shape(shape: tuple, axes) -> tuple:
+    if axes is None:
+        return (1,) * len(shape)
+    return tuple(1 if i in axes else d for i, d in enumerate(shape))
+
+
+def _back(g: Tensor, x: Tensor, axes) -> Tensor:
+    """Upstream gradient of a reduction, broadcast back to the input's shape."""
+    from .array_ops import broadcast_to, reshape
+    return broadcast_to(reshape(g, _kept_shape(x._value.shape, axes)), x._value.shape)
+
+
+def _np_axis(axes):
+    return axes  # None or a tuple: both mean what NumPy expects
+
+
+def reduce_sum(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
+    x = tensor(input_tensor)
+    axes = axes_of("Sum", axis, x._value.ndim)
+    v = x._value
+    dt = x._dtype
+    z = _make(np.asarray(np.sum(v, axis=axes, keepdims=keepdims, dtype=dt._np)), dt)
+    if RECORDING:
+        record("Sum", (x,), z, (lambda g: _back(g, x, axes),))
+    return z
+
+
+def reduce_mean(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
+    """Mean; integer inputs give an integer mean, truncated toward zero as TF does."""
+    x = tensor(input_tensor)
+    axes = axes_of("Mean", axis, x._value.ndim)
+    v = x._value
+    dt = x._dtype
+    if dt.is_floating:
+        with np.errstate(all="ignore"):
+            r = np.mean(v, axis=axes, keepdims=keepdims, dtype=dt._np)
+    else:
+        n = v.size if axes is None else int(np.prod([v.shape[a] for a in axes]))
+        s = np.sum(v, axis=axes, keepdims=keepdims, dtype=np.int64)
+        r = np.trunc(s / max(n, 1)).astype(dt._np)
+    z = _make(np.asarray(r), dt)
+    if RECORDING:
+        n = v.size // max(z._value.size, 1) if v.size else 0
+        record("Mean", (x,), z, (lambda g: _back(g, x, axes) / n,))
+    return z
+
+
+def _min_or_max(op: str, fn, input_tensor, axis, keepdims) -> Tensor:
+    x = tensor(input_tensor)
+    axes = axes_of(op, axis, x._value.ndim)
+    if x._value.size == 0:
+        raise invalid_argument(f"{op} of an empty tensor", op)
+    z = _make(np.asarray(fn(x._value, axis=axes, keepdims=keepdims)), x._dtype)
+    if RECORDING:
+        def vjp(g):
+            from .array_ops import reshape
+            kept = _kept_shape(x._value.shape, axes)
+            ind = M.cast(M.equal(reshape(z, kept), x), g._dtype)
+            count = reduce_sum(ind, axes, keepdims=True)
+            return (ind / count) * _back(g, x, axes)
+        record(op, (x,), z, (vjp,))
+    return z
+
+
+def reduce_max(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
+    return _min_or_max("Max", np.max, input_tensor, axis, keepdims)
+
+
+def reduce_min(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
+    return _min_or_max("Min", np.min, input_tensor, axis, keepdims)
+
+
+def reduce_prod(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
+    x = tensor(input_tensor)
+    nd = x._value.ndim
+    axes = axes_of("Prod", axis, nd)
+    z = _make(np.asarray(np.prod(x._value, axis=axes, keepdims=keepdims, dtype=x._dtype._np)),
+              x._dtype)
+    if RECORDING:
+        def vjp(g):
+            from .array_ops import reshape, transpose
+            red = tuple(range(nd)) if axes is None else axes
+            rest = tuple(i for i in range(nd) if i not in red)
+            perm = red + rest
+            shape = x._value.shape
+            n_red = int(np.prod([shape[i] for i in red]))
+            xt = reshape(transpose(x, perm), (n_red, -1))
+            # Product of all the others = (product before) * (product after): no division.
+            left = cumprod(xt, axis=0, exclusive=True)
+            right = cumprod(xt, axis=0, exclusive=True, reverse=True)
+            others = reshape(left * right, [shape[i] for i in perm])
+            inv = tuple(int(i) for i in np.argsort(perm))
+            return transpose(others, inv) * _back(g, x, axes)
+        record("Prod", (x,), z, (vjp,))
+    return z
+
+
+def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
+    """log(sum(exp(x))), shifted by the (gradient-stopped) max so it never overflows."""
+    x = floating("Logsumexp", input_tensor)
+    axes = axes_of("Logsumexp", axis, x._value.ndim)
+    raw_max = reduce_max(x, axes, keepdims=True)
+    my_max = M.stop_gradient(M.where(M.is_finite(raw_max), raw_max, M.zeros_like_(raw_max)))
+    r = M.log(reduce_sum(M.exp(x - my_max), axes, keepdims=keepdims))
+    if not keepdims:
+        from .array_ops import reshape
+        my_max = reshape(my_max, r._value.shape)
+    return r + my_max
+
+
+def reduce_variance(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
+    x = floating("Variance", input_tensor)
+    means = reduce_mean(x, axis, keepdims=True)
+    return reduce_mean(M.squared_difference(x, means), axis, keepdims=keepdims)
+
+
+def reduce_std(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
+    return M.sqrt(reduce_variance(input_tensor, axis, keepdims))
+
+
+def reduce_any(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
+    x = tensor(input_tensor)
+    axes = axes_of("Any", axis, x._value.ndim)
+    return _make(np.asarray(np.any(x._value, axis=axes, keepdims=keepdims)), dtypes.bool)
+
+
+def reduce_all(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
+    x = tensor(input_tensor)
+    axes = axes_of("All", axis, x._value.ndim)
+    return _make(np.asarray(np.all(x._value, axis=axes, keepdims=keepdims)), dtypes.bool)
+
+
+def _arg(op, fn, input, axis, output_type):
+    x = tensor(input)
+    axis = 0 if axis is None else int(axis)
+    nd = x._value.ndim
+    if not -nd <= axis < nd:
+        raise invalid_argument(f"Expected dimension in the range [{-nd}, {nd}), but got {axis}",
+                               op)
+    ot = dtypes.as_dtype(output_type)
+    return _make(np.asarray(fn(x._value, axis=axis)).astype(ot._np), ot)
+
+
+def argmax(input, axis=None, output_type=dtypes.int64, name=None) -> Tensor:
+    """Index of the largest value (the first one at ties); not differentiable."""
+    return _arg("ArgMax", np.argmax, input, axis, output_type)
+
+
+def argmin(input, axis=None, output_type=dtypes.int64, name=None) -> Tensor:
+    return _arg("ArgMin", np.argmin, input, axis, output_type)
+
+
+def _cum(fn, v, axis, exclusive, reverse, identity):
+    if reverse:
+        v = np.flip(v, axis)
+    r = fn(v, axis=axis, dtype=v.dtype)
+    if exclusive:
+        pad = np.full_like(np.take(r, [0], axis=axis), identity)
+        r = np.concatenate([pad, np.delete(r, -1, axis=axis)], axis=axis) if r.shape[axis] else r
+    return np.flip(r, axis) if reverse else r
+
+
+def cumsum(x, axis=0, exclusive=False, reverse=False, name=None) -> Tensor:
+    """Cumulative sum; the gradient is the cumulative sum of the upstream in the other direction."""
+    x = tensor(x)
+    axis = int(axis) % max(x._value.ndim, 1)
+    z = _make(_cum(np.cumsum, x._value, axis, exclusive, reverse, 0), x._dtype)
+    if RECORDING:
+        record("Cumsum", (x,), z,
+               (lambda g: cumsum(g, axis, exclusive=exclusive, reverse=not reverse),))
+    return z
+
+
+def cumprod(x, axis=0, exclusive=False, reverse=False, name=None) -> Tensor:
+    x = tensor(x)
+    axis = int(axis) % max(x._value.ndim, 1)
+    z = _make(_cum(np.cumprod, x._value, axis, exclusive, reverse, 1), x._dtype)
+    if RECORDING:
+        def vjp(g):
+            out = cumsum(z * g, axis, exclusive=exclusive, reverse=not reverse)
+            return out / x
+        record("Cumprod", (x,), z, (vjp,))
+    return z

@@ -1,0 +1,344 @@
+"""Tensor: an immutable value (a backend array) with a DType, and conversion into tensors.
+
+A Tensor never changes after it is made, which is what lets a tape keep a reference to it and
+replay the backward pass later. Its operators (``+``, ``@``, ``[]``, ...) are attached by
+``minitf/ops/overloads.py`` so that each one is an ordinary, recorded op.
+
+>>> import minitf as tf
+>>> x = tf.constant([[1., 2.], [3., 4.]])
+>>> x.shape, x.dtype
+(TensorShape([2, 2]), tf.float32)
+>>> print(x[0])
+tf.Tensor([1. 2.], shape=(2,), dtype=float32)
+"""
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import numpy as np
+
+from . import dtypes
+from .dtypes import DType
+
+_next_id = itertools.count(1).__next__
+
+_INT32_MIN, _INT32_MAX = -(2 ** 31), 2 ** 31 - 1
+
+
+class TensorShape(tuple):
+    """A fully known shape. Behaves as a tuple of ints (``shape[0]``, ``shape == (2, 3)``)."""
+
+    def __new__(cls, dims=()):
+        if dims is None:
+            dims = ()
+        return super().__new__(cls, (None if d is None else int(d) for d in dims))
+
+    @property
+    def rank(self) -> int:
+        return len(self)
+
+    ndims = rank
+
+    @property
+    def dims(self) -> list:
+        return list(self)
+
+    def as_list(self) -> list:
+        return list(self)
+
+    def num_elements(self) -> int:
+        n = 1
+        for d in self:
+            n *= d
+        return n
+
+    def is_fully_defined(self) -> bool:
+        return all(d is not None for d in self)
+
+    def is_compatible_with(self, other) -> bool:
+        other = TensorShape(other)
+        return len(self) == len(other) and all(
+            a is None or b is None or a == b for a, b in zip(self, other))
+
+    def __getitem__(self, key):
+        r = tuple.__getitem__(self, key)
+        return TensorShape(r) if isinstance(key, slice) else r
+
+    def __add__(self, other):
+        return TensorShape(tuple(self) + tuple(other))
+
+    def __repr__(self) -> str:
+        return f"TensorShape({list(self)})"
+
+    def __str__(self) -> str:
+        if len(self) == 1:
+            return f"({self[0]},)"
+        return "(" + ", ".join(str(d) for d in self) + ")"
+
+
+class Tensor:
+    """An immutable multi-dimensional array with a DType (TF's ``EagerTensor``).
+
+    Tensors are made by ops (``tf.constant``, ``x + y``, ...). ``_id`` identifies the value on
+    tapes; reads of one Variable share the Variable's id, so their adjoints add up in one place.
+    """
+
+    __slots__ = ("_value", "_dtype", "_id", "__weakref__")
+    # NumPy defers to us in mixed expressions (np.array(...) + tensor gives a Tensor).
+    __array_priority__ = 100
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError("Tensors are made by ops; use tf.constant(value) or tf.convert_to_tensor.")
+
+    # ---- state ---------------------------------------------------------------------------
+    @property
+    def dtype(self) -> DType:
+        return self._dtype
+
+    @property
+    def shape(self) -> TensorShape:
+        return TensorShape(self._value.shape)
+
+    def get_shape(self) -> TensorShape:
+        return self.shape
+
+    @property
+    def ndim(self) -> int:
+        return self._value.ndim
+
+    @property
+    def device(self) -> str:
+        return "/job:localhost/replica:0/task:0/device:CPU:0"
+
+    @property
+    def name(self) -> str:
+        raise AttributeError("Tensor.name is undefined when eager execution is enabled.")
+
+    def numpy(self):
+        """A NumPy copy of the value (a NumPy scalar for rank 0), as TF's ``.numpy()``."""
+        v = self._value
+        if v.ndim == 0:
+            return v[()] if isinstance(v, np.ndarray) else v
+        return v.copy()
+
+    def __array__(self, dtype=None, copy=None):
+        a = np.asarray(self._value)
+        return a if dtype is None else a.astype(dtype)
+
+    # ---- Python protocols ----------------------------------------------------------------
+    def __float__(self) -> float:
+        return float(self._value)
+
+    def __int__(self) -> int:
+        return int(self._value)
+
+    def __index__(self) -> int:
+        if not self._dtype.is_integer:
+            raise TypeError(f"Only integer tensors can be used as an index, got {self._dtype!r}")
+        return int(self._value)
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __len__(self) -> int:
+        if self._value.ndim == 0:
+            raise TypeError("Scalar tensor has no `len()`")
+        return self._value.shape[0]
+
+    def __iter__(self):
+        if self._value.ndim == 0:
+            raise TypeError("Cannot iterate over a scalar tensor.")
+        from .ops.array_ops import unstack
+        return iter(unstack(self, axis=0))
+
+    def __hash__(self):
+        raise TypeError("Tensor is unhashable. Instead, use tensor.ref() as the key.")
+
+    def ref(self) -> "_Ref":
+        return _Ref(self)
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __reduce__(self):
+        return convert_to_tensor, (self.numpy(),)
+
+    def _numpy_text(self, is_repr: bool) -> str:
+        v = self.numpy()
+        if self._value.ndim == 0:
+            return repr(v.item()) if is_repr and not self._dtype.is_bool else str(v)
+        return repr(v) if is_repr else str(v)
+
+    def __repr__(self) -> str:
+        text = self._numpy_text(True)
+        sep = "\n" if "\n" in text else ""
+        return f"<tf.Tensor: shape={self.shape}, dtype={self._dtype.name}, numpy={sep}{text}>"
+
+    def __str__(self) -> str:
+        text = self._numpy_text(False)
+        sep = "\n" if "\n" in text else ""
+        return f"tf.Tensor({sep}{text}, shape={self.shape}, dtype={self._dtype.name})"
+
+
+class _Ref:
+    """A hashable reference to a tensor (``tensor.ref()``), for use as a dict key."""
+
+    __slots__ = ("_t",)
+
+    def __init__(self, t):
+        self._t = t
+
+    def deref(self):
+        return self._t
+
+    def __hash__(self):
+        return id(self._t)
+
+    def __eq__(self, other):
+        return isinstance(other, _Ref) and other._t is self._t
+
+
+def _make(value, dtype: DType) -> Tensor:
+    """Wrap a backend array (owned by the new tensor from now on) with no checks: the hot path."""
+    t = object.__new__(Tensor)
+    t._value = value
+    t._dtype = dtype
+    t._id = _next_id()
+    return t
+
+
+def _wrap(value) -> Tensor:
+    """Wrap an op's result array, taking its DType from the array."""
+    t = object.__new__(Tensor)
+    t._value = value
+    t._dtype = dtypes._BY_NP[value.dtype]
+    t._id = _next_id()
+    return t
+
+
+# ---- conversion ------------------------------------------------------------------------------
+
+def _python_default(value) -> np.ndarray:
+    """TF's defaults for Python values: floats are float32, ints int32 (int64 if too big)."""
+    arr = np.array(value)
+    k = arr.dtype.kind
+    if k == "f":
+        return arr.astype(np.float32)
+    if k in "iu":
+        if arr.size == 0 or (arr.min() >= _INT32_MIN and arr.max() <= _INT32_MAX):
+            return arr.astype(np.int32)
+        if arr.dtype.kind == "u":
+            raise ValueError(f"Can't convert Python int {value!r} to a minitf tensor: out of range")
+        return arr.astype(np.int64)
+    if k == "b":
+        return arr
+    if k == "O" and arr.ndim > 0:
+        raise ValueError(f"Can't convert non-rectangular Python sequence to Tensor: {value!r}")
+    raise TypeError(f"Cannot convert {value!r} of type {type(value).__name__} to a minitf Tensor")
+
+
+def _python_to(value, dtype: DType) -> np.ndarray:
+    """Convert a Python value to ``dtype`` the way TF does: floats never become ints silently."""
+    arr = np.array(value)
+    k = arr.dtype.kind
+    if (k == "f" and not dtype.is_floating) or (k in "iuf" and dtype.is_bool) or k not in "biuf":
+        raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
+    if k in "iu" and not (dtype.is_floating or dtype.is_bool):
+        # Python ints that overflow the target wrap around, as TF does for `i32 + 2**40`.
+        return arr.astype(np.int64).astype(dtype._np)
+    return arr.astype(dtype._np)
+
+
+def convert_to_tensor(value: Any, dtype=None, dtype_hint=None, name=None) -> Tensor:
+    """Convert a Tensor, Variable, NumPy value or Python value to a Tensor, TF's way.
+
+    * A Tensor is returned as is; asking for another dtype is a ValueError (``tf.cast`` converts).
+    * NumPy arrays keep their dtype (float64 stays float64) unless ``dtype`` is given.
+    * Python floats default to float32, ints to int32, and never lose a fraction silently.
+
+    >>> import numpy as np, minitf as tf
+    >>> tf.convert_to_tensor(1.5).dtype, tf.convert_to_tensor(np.array([1.5])).dtype
+    (tf.float32, tf.float64)
+    >>> tf.convert_to_tensor(1.5, dtype=tf.int32)
+    Traceback (most recent call last):
+    ...
+    TypeError: Cannot convert 1.5 to EagerTensor of dtype int32
+    """
+    if dtype is not None:
+        dtype = dtypes.as_dtype(dtype)
+    if isinstance(value, Tensor):
+        if dtype is not None and dtype is not value._dtype:
+            raise ValueError(f"Tensor conversion requested dtype {dtype.name} for Tensor with "
+                             f"dtype {value._dtype.name}: {value!r}")
+        return value
+    read = getattr(value, "_read_for_op", None)
+    if read is not None:  # a Variable
+        t = read()
+        if dtype is not None and dtype is not t._dtype:
+            raise ValueError(f"Tensor conversion requested dtype {dtype.name} for Tensor with "
+                             f"dtype {t._dtype.name}: {t!r}")
+        return t
+    if isinstance(value, (np.ndarray, np.generic)):
+        # NumPy values adopt the tensor's dtype in mixed expressions, even if it loses precision.
+        dtype = dtype or (None if dtype_hint is None else dtypes.as_dtype(dtype_hint))
+        if dtype is not None:
+            return _make(np.array(value, dtype=dtype._np), dtype)
+        arr = np.array(value)  # a copy: the caller's array stays theirs
+        return _make(arr, dtypes.from_numpy(arr.dtype))
+    if isinstance(value, (list, tuple)) and value and any(
+            isinstance(v, Tensor) or hasattr(v, "_read_for_op") for v in value):
+        from .ops.array_ops import stack  # TF packs lists of tensors, differentiably
+        t = stack([convert_to_tensor(v, dtype) for v in value])
+        return t
+    if dtype is not None:
+        return _make(_python_to(value, dtype), dtype)
+    if dtype_hint is not None:
+        try:
+            hint = dtypes.as_dtype(dtype_hint)
+            return _make(_python_to(value, hint), hint)
+        except (TypeError, ValueError):
+            pass
+    arr = _python_default(value)
+    return _make(arr, dtypes._BY_NP[arr.dtype])
+
+
+def constant(value: Any, dtype=None, shape=None, name: str = "Const") -> Tensor:
+    """A constant tensor. Unlike ``convert_to_tensor``, an explicit dtype casts NumPy values and
+    tensors, and ``shape`` reshapes (or broadcasts a scalar).
+
+    >>> import minitf as tf
+    >>> print(tf.constant(1.), tf.constant(1).dtype, tf.constant([1, 2.5]).dtype)
+    tf.Tensor(1.0, shape=(), dtype=float32) tf.int32 tf.float32
+    >>> tf.constant(0., shape=[2, 2]).numpy().tolist()
+    [[0.0, 0.0], [0.0, 0.0]]
+    """
+    if isinstance(value, Tensor) or hasattr(value, "_read_for_op"):
+        t = convert_to_tensor(value)
+        if dtype is not None and dtypes.as_dtype(dtype) is not t._dtype:
+            dt = dtypes.as_dtype(dtype)
+            t = _make(t._value.astype(dt._np), dt)
+        else:
+            t = _make(t._value, t._dtype)  # a new constant: not connected to any tape
+    else:
+        t = convert_to_tensor(value, dtype)
+    if shape is not None:
+        shape = tuple(int(d) for d in shape)
+        v = t._value
+        if v.size == 1:
+            v = np.broadcast_to(v.reshape(()), shape).copy()
+        elif v.size == int(np.prod(shape)):
+            v = v.reshape(shape)
+        else:
+            raise TypeError(f"Eager execution of tf.constant with unsupported shape. Tried to "
+                            f"convert {tuple(t.shape)} values into a tensor of shape {shape}.")
+        t = _make(v, t._dtype)
+    return t
+
+
+def is_tensor(x) -> bool:
+    """True for Tensors and Variables (TF's ``tf.is_tensor``)."""
+    return isinstance(x, Tensor) or hasattr(x, "_read_for_op")

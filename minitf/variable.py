@@ -1,0 +1,225 @@
+"""Variable: mutable state that tapes watch automatically.
+
+A Variable holds an array that ``assign`` replaces (never mutates in place), so a tensor read
+earlier keeps the value it had. Every read is a Tensor that carries the Variable's own id: a tape
+sums the adjoints of all reads under that id, which is the gradient with respect to the Variable.
+
+>>> import minitf as tf
+>>> v = tf.Variable([[1., 2.], [3., 4.]])
+>>> _ = v[0, 1].assign(42.)
+>>> _ = v[1].assign([7., 8.])
+>>> v.numpy().tolist()
+[[1.0, 42.0], [7.0, 8.0]]
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import dtypes
+from . import tape as _tape
+from .ops import array_ops, math_ops
+from .tensor import Tensor, TensorShape, _next_id, convert_to_tensor
+
+
+class Variable:
+    """A mutable tensor-like value (TF's ``tf.Variable``)."""
+
+    __slots__ = ("_value", "_dtype", "_id", "_trainable", "_name", "_constraint", "__weakref__")
+    __array_priority__ = 100
+
+    def __init__(self, initial_value: Any = None, trainable: bool | None = None,
+                 validate_shape: bool = True, caching_device=None, name: str | None = None,
+                 variable_def=None, dtype=None, import_scope=None, constraint=None,
+                 synchronization=None, aggregation=None, shape=None,
+                 experimental_enable_variable_lifting=True):
+        if initial_value is None:
+            raise ValueError("The `initial_value` arg (None) must be specified.")
+        if callable(initial_value):
+            initial_value = initial_value()
+        if isinstance(initial_value, Variable):
+            initial_value = initial_value._snapshot()
+        if isinstance(initial_value, Tensor) and dtype is not None:
+            initial_value = math_ops.cast(initial_value, dtype)
+        t = convert_to_tensor(initial_value, dtype)
+        self._value = t._value
+        self._dtype = t._dtype
+        self._id = _next_id()
+        self._trainable = True if trainable is None else bool(trainable)
+        self._name = f"{name or 'Variable'}:0"
+        if constraint is not None and not callable(constraint):
+            raise ValueError(f"Argument `constraint` must be None or a callable. "
+                             f"Received: {constraint!r}")
+        self._constraint = constraint
+
+    # ---- reading ---------------------------------------------------------------------------
+    def _snapshot(self) -> Tensor:
+        """The current value as a Tensor that carries this Variable's id (no access recorded)."""
+        t = object.__new__(Tensor)
+        t._value = self._value
+        t._dtype = self._dtype
+        t._id = self._id
+        return t
+
+    def _read_for_op(self) -> Tensor:
+        """What an op sees when given this Variable: a read, which tapes may watch."""
+        t = object.__new__(Tensor)
+        t._value = self._value
+        t._dtype = self._dtype
+        t._id = self._id
+        if _tape.RECORDING or _tape.VARIABLE_ACCESS_WATCHERS:
+            _tape.variable_accessed(self)
+        return t
+
+    def value(self) -> Tensor:
+        return self._read_for_op()
+
+    def read_value(self) -> Tensor:
+        return self._read_for_op()
+
+    def numpy(self):
+        return self._snapshot().numpy()
+
+    # ---- attributes ------------------------------------------------------------------------
+    @property
+    def dtype(self) -> dtypes.DType:
+        return self._dtype
+
+    @property
+    def shape(self) -> TensorShape:
+        return TensorShape(self._value.shape)
+
+    def get_shape(self) -> TensorShape:
+        return self.shape
+
+    @property
+    def ndim(self) -> int:
+        return self._value.ndim
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @property
+    def constraint(self):
+        return self._constraint
+
+    @property
+    def device(self) -> str:
+        return "/job:localhost/replica:0/task:0/device:CPU:0"
+
+    # ---- writing ---------------------------------------------------------------------------
+    def _converted(self, value, what: str) -> np.ndarray:
+        t = convert_to_tensor(value._snapshot() if isinstance(value, Variable) else value,
+                              self._dtype)
+        if t._value.shape != self._value.shape:
+            raise ValueError(f"Cannot {what} variable '{self._name}': Shape mismatch. The "
+                             f"variable shape {self.shape}, and the assigned value shape "
+                             f"{t.shape} are incompatible.")
+        return t._value
+
+    def assign(self, value, use_locking=None, name=None, read_value=True) -> "Variable":
+        """Replace the value (same dtype and shape). Not differentiable, as in TF."""
+        self._value = self._converted(value, "assign value to")
+        return self
+
+    def assign_add(self, delta, use_locking=None, name=None, read_value=True) -> "Variable":
+        self._value = self._value + self._converted(delta, "add value to")
+        return self
+
+    def assign_sub(self, delta, use_locking=None, name=None, read_value=True) -> "Variable":
+        self._value = self._value - self._converted(delta, "subtract value from")
+        return self
+
+    def scatter_nd_update(self, indices, updates, name=None) -> "Variable":
+        """Write ``updates`` at the positions ``indices`` names (rows of index tuples)."""
+        self._value = array_ops.tensor_scatter_nd_update(self._snapshot(), indices,
+                                                         updates)._value
+        return self
+
+    def _assign_slice(self, key, value) -> "Variable":
+        new = self._value.copy()
+        part = convert_to_tensor(value, self._dtype)._value
+        try:
+            np.copyto(new[key], part, casting="unsafe") if isinstance(new[key], np.ndarray) \
+                else new.__setitem__(key, part)
+        except ValueError:
+            raise ValueError(f"Cannot assign a value of shape {part.shape} to the slice of shape "
+                             f"{np.shape(new[key])} of variable '{self._name}'") from None
+        self._value = new
+        return self
+
+    def __getitem__(self, key) -> "Tensor":
+        sliced = array_ops.strided_slice(self._read_for_op(), key)
+        out = object.__new__(_VariableSlice)
+        out._value, out._dtype, out._id = sliced._value, sliced._dtype, sliced._id
+        out._var, out._key = self, array_ops._norm_key(key)
+        return out
+
+    # ---- protocols -------------------------------------------------------------------------
+    def __array__(self, dtype=None, copy=None):
+        a = np.asarray(self._value)
+        return a if dtype is None else a.astype(dtype)
+
+    def __float__(self) -> float:
+        return float(self._value)
+
+    def __int__(self) -> int:
+        return int(self._value)
+
+    def __index__(self) -> int:
+        return self._read_for_op().__index__()
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __len__(self) -> int:
+        return len(self._snapshot())
+
+    def __iter__(self):
+        return iter(self._read_for_op())
+
+    def __hash__(self):
+        raise TypeError("Variable is unhashable. Instead, use variable.ref() as the key.")
+
+    def ref(self):
+        from .tensor import _Ref
+        return _Ref(self)
+
+    def __repr__(self) -> str:
+        text = self._snapshot()._numpy_text(True)
+        sep = "\n" if "\n" in text else ""
+        return (f"<tf.Variable '{self._name}' shape={self.shape} dtype={self._dtype.name}, "
+                f"numpy={sep}{text}>")
+
+    def __str__(self) -> str:
+        return repr(self)
+
+
+class _VariableSlice(Tensor):
+    """``v[key]``: a Tensor that can also be assigned back into its Variable."""
+
+    __slots__ = ("_var", "_key")
+
+    def assign(self, value, use_locking=None, name=None, read_value=True) -> Variable:
+        return self._var._assign_slice(self._key, value)
+
+
+def _delegate(name: str):
+    def method(self, *args):
+        return getattr(self._read_for_op(), name)(*args)
+    method.__name__ = name
+    return method
+
+
+for _op in ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__",
+            "__rtruediv__", "__floordiv__", "__rfloordiv__", "__mod__", "__rmod__", "__pow__",
+            "__rpow__", "__matmul__", "__rmatmul__", "__neg__", "__abs__", "__pos__",
+            "__lt__", "__le__", "__gt__", "__ge__", "__eq__", "__ne__", "__and__", "__rand__",
+            "__or__", "__ror__", "__xor__", "__invert__"):
+    setattr(Variable, _op, _delegate(_op))
