@@ -107,10 +107,15 @@ def realdiv(x, y, name=None) -> Tensor:
 
 
 def divide_no_nan(x, y, name=None) -> Tensor:
-    """x / y, and 0 wherever y == 0 (gradients too)."""
+    """x / y, and 0 wherever y == 0; its gradients are also 0 there."""
     x, y = match2("DivNoNan", x, y)
-    safe = where(equal(y, 0), ones_like_(y), y)
-    return where(equal(y, 0), zeros_like_(realdiv(x, safe)), realdiv(x, safe))
+    with np.errstate(all="ignore"):
+        v = call2("DivNoNan", np.true_divide, x, y)
+        z = _make(np.where(y._value == 0, x._dtype._np.type(0), v), x._dtype)
+    if RECORDING:
+        record("DivNoNan", (x, y), z, (lambda g: divide_no_nan(g, y),
+                                       lambda g: g * divide_no_nan(divide_no_nan(-x, y), y)))
+    return z
 
 
 def floordiv(x, y, name=None) -> Tensor:

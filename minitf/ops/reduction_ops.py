@@ -201,6 +201,6 @@ def cumprod(x, axis=0, exclusive=False, reverse=False, name=None) -> Tensor:
     if RECORDING:
         def vjp(g):
             out = cumsum(z * g, axis, exclusive=exclusive, reverse=not reverse)
-            return out / x
+            return M.divide_no_nan(out, x)  # as TF: 0, not nan, where x is 0
         record("Cumprod", (x,), z, (vjp,))
     return z

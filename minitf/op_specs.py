@@ -1,0 +1,229 @@
+"""One table of differentiable ops, read by three checkers.
+
+Each ``OpSpec`` calls the op through a framework module passed in as ``tf``, so the same line runs
+on minitf and on TensorFlow. ``tests/`` checks minitf's values against ``ref`` (NumPy float64
+mathematics) and its gradients against central finite differences; ``parity/`` and
+``python -m minitf parity`` check values and gradients against TensorFlow on identical inputs.
+
+``kinks`` are inputs chosen on purpose where an op is not smooth (zeros, ties, bounds), where
+only TensorFlow can say what the gradient should be.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class OpSpec:
+    name: str
+    fn: Callable                    # fn(tf, *tensors) -> tensor
+    ref: Callable | None = None     # ref(*float64 arrays) -> float64 array (the mathematics)
+    arity: int = 1
+    domain: tuple = (-3.0, 3.0)     # range values are drawn from
+    shapes: object = None           # None: elementwise, "broadcast", or a list of fixed shapes
+    smooth: bool = True             # second derivatives are checked by finite differences
+    away_from: tuple = ()           # points (kinks) that random inputs keep 1e-3 away from
+    no_ties: bool = False           # random inputs keep all values 1e-3 apart (max, min, sort)
+    kinks: tuple = field(default_factory=tuple)  # deliberate edge inputs, as tuples of lists
+    fd: bool = True                 # False: the gradient is TF's convention, not the derivative
+
+
+def _erf(x):
+    return np.vectorize(math.erf)(x)
+
+
+def _sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def _softmax(x, axis=-1):
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def _lse(x, axis=-1):
+    m = x.max(axis=axis, keepdims=True)
+    return (np.log(np.exp(x - m).sum(axis=axis, keepdims=True)) + m).squeeze(axis)
+
+
+_SELU_L, _SELU_A = 1.0507009873554804934, 1.6732632423543772848
+
+SPECS: list[OpSpec] = [
+    # ---- unary elementwise -------------------------------------------------------------------
+    OpSpec("negative", lambda tf, x: tf.negative(x), lambda x: -x),
+    OpSpec("square", lambda tf, x: tf.square(x), lambda x: x * x),
+    OpSpec("sqrt", lambda tf, x: tf.sqrt(x), np.sqrt, domain=(0.1, 4.0),
+           kinks=(([0.0, 1e-30, 4.0],),)),
+    OpSpec("rsqrt", lambda tf, x: tf.math.rsqrt(x), lambda x: 1 / np.sqrt(x), domain=(0.1, 4.0)),
+    OpSpec("reciprocal", lambda tf, x: tf.math.reciprocal(x), lambda x: 1 / x, domain=(0.2, 3.0)),
+    OpSpec("exp", lambda tf, x: tf.exp(x), np.exp),
+    OpSpec("log", lambda tf, x: tf.math.log(x), np.log, domain=(0.05, 5.0),
+           kinks=(([0.0, 1.0],),)),
+    OpSpec("log1p", lambda tf, x: tf.math.log1p(x), np.log1p, domain=(-0.9, 3.0)),
+    OpSpec("expm1", lambda tf, x: tf.math.expm1(x), np.expm1),
+    OpSpec("abs", lambda tf, x: tf.abs(x), np.abs, smooth=False, away_from=(0.0,),
+           kinks=(([0.0, -0.0, 1.0, -1.0],),)),
+    OpSpec("sin", lambda tf, x: tf.sin(x), np.sin),
+    OpSpec("cos", lambda tf, x: tf.cos(x), np.cos),
+    OpSpec("tan", lambda tf, x: tf.tan(x), np.tan, domain=(-1.2, 1.2)),
+    OpSpec("tanh", lambda tf, x: tf.tanh(x), np.tanh, kinks=(([0.0, 10.0, -10.0],),)),
+    OpSpec("sigmoid", lambda tf, x: tf.sigmoid(x), _sigmoid, kinks=(([0.0, 30.0, -30.0],),)),
+    OpSpec("softplus", lambda tf, x: tf.nn.softplus(x), lambda x: np.log1p(np.exp(x)),
+           domain=(-20.0, 20.0),
+           kinks=(([-100.0, -20.0, -15.0, -13.9, 0.0, 13.9, 14.0, 15.0, 100.0],),)),
+    OpSpec("erf", lambda tf, x: tf.math.erf(x), _erf),
+    OpSpec("relu", lambda tf, x: tf.nn.relu(x), lambda x: np.maximum(x, 0), smooth=False,
+           away_from=(0.0,), kinks=(([-1.0, 0.0, 2.0],),)),
+    OpSpec("relu6", lambda tf, x: tf.nn.relu6(x), lambda x: np.clip(x, 0, 6), smooth=False,
+           domain=(-2.0, 8.0), away_from=(0.0, 6.0), kinks=(([-1.0, 0.0, 3.0, 6.0, 7.0],),)),
+    OpSpec("leaky_relu", lambda tf, x: tf.nn.leaky_relu(x),
+           lambda x: np.where(x > 0, x, 0.2 * x), smooth=False, away_from=(0.0,),
+           kinks=(([-1.0, 0.0, 1.0],),)),
+    OpSpec("elu", lambda tf, x: tf.nn.elu(x), lambda x: np.where(x > 0, x, np.exp(x) - 1),
+           smooth=False, away_from=(0.0,), kinks=(([-1.0, 0.0, 1.0],),)),
+    OpSpec("selu", lambda tf, x: tf.nn.selu(x),
+           lambda x: _SELU_L * np.where(x > 0, x, _SELU_A * (np.exp(x) - 1)), smooth=False,
+           away_from=(0.0,), kinks=(([-1.0, 0.0, 1.0],),)),
+    OpSpec("gelu", lambda tf, x: tf.nn.gelu(x), lambda x: 0.5 * x * (1 + _erf(x / np.sqrt(2)))),
+    OpSpec("gelu_tanh", lambda tf, x: tf.nn.gelu(x, approximate=True),
+           lambda x: 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x ** 3)))),
+    OpSpec("silu", lambda tf, x: tf.nn.silu(x), lambda x: x * _sigmoid(x)),
+    OpSpec("softsign", lambda tf, x: tf.nn.softsign(x), lambda x: x / (1 + np.abs(x)),
+           smooth=False, away_from=(0.0,)),
+    OpSpec("identity", lambda tf, x: tf.identity(x), lambda x: x),
+    OpSpec("clip_by_value", lambda tf, x: tf.clip_by_value(x, -1.0, 1.0),
+           lambda x: np.clip(x, -1, 1), smooth=False, away_from=(-1.0, 1.0),
+           kinks=(([-1.5, -1.0, 0.0, 1.0, 1.5],),)),
+    OpSpec("pow_scalar", lambda tf, x: x ** 3, lambda x: x ** 3),
+    # ---- binary, broadcasting -------------------------------------------------------------------
+    OpSpec("add", lambda tf, x, y: tf.add(x, y), np.add, 2, shapes="broadcast"),
+    OpSpec("subtract", lambda tf, x, y: x - y, np.subtract, 2, shapes="broadcast"),
+    OpSpec("multiply", lambda tf, x, y: x * y, np.multiply, 2, shapes="broadcast"),
+    OpSpec("divide", lambda tf, x, y: x / y, np.divide, 2, domain=(0.3, 3.0),
+           shapes="broadcast", kinks=(([1.0, 0.0, 2.0], [0.0, 0.0, 0.0]),)),
+    OpSpec("pow", lambda tf, x, y: tf.pow(x, y), np.power, 2, domain=(0.2, 2.5),
+           shapes="broadcast",
+           kinks=(([0.0, 0.0, 0.0, 0.0, -2.0], [2.0, 0.5, 1.0, 3.0, 2.0]),)),
+    OpSpec("maximum", lambda tf, x, y: tf.maximum(x, y), np.maximum, 2, shapes="broadcast",
+           smooth=False, no_ties=True, kinks=(([1.0, 2.0, 3.0], [1.0, 1.0, 4.0]),)),
+    OpSpec("minimum", lambda tf, x, y: tf.minimum(x, y), np.minimum, 2, shapes="broadcast",
+           smooth=False, no_ties=True, kinks=(([1.0, 2.0, 3.0], [1.0, 1.0, 4.0]),)),
+    OpSpec("squared_difference", lambda tf, x, y: tf.math.squared_difference(x, y),
+           lambda x, y: (x - y) ** 2, 2, shapes="broadcast"),
+    OpSpec("floormod", lambda tf, x: tf.math.floormod(x, 2.5), lambda x: np.mod(x, 2.5),
+           smooth=False, away_from=(-2.5, 0.0, 2.5)),
+    OpSpec("where", lambda tf, x, y: tf.where(x > y, x * 2.0, y * 3.0),
+           lambda x, y: np.where(x > y, 2 * x, 3 * y), 2, shapes="broadcast", smooth=False,
+           no_ties=True),
+    OpSpec("add_n", lambda tf, x, y: tf.add_n([x, y, x]), lambda x, y: 2 * x + y, 2),
+    OpSpec("bias_add", lambda tf, x, b: tf.nn.bias_add(x, b), np.add, 2,
+           shapes=[(4, 3), (3,)]),
+    # ---- reductions -----------------------------------------------------------------------------
+    OpSpec("reduce_sum", lambda tf, x: tf.reduce_sum(x, axis=1), lambda x: x.sum(1),
+           shapes=[(3, 4, 2)]),
+    OpSpec("reduce_sum_all", lambda tf, x: tf.reduce_sum(x), np.sum, shapes=[(3, 4)]),
+    OpSpec("reduce_mean", lambda tf, x: tf.reduce_mean(x, axis=[0, 2], keepdims=True),
+           lambda x: x.mean((0, 2), keepdims=True), shapes=[(3, 4, 2)]),
+    OpSpec("reduce_max", lambda tf, x: tf.reduce_max(x, axis=-1), lambda x: x.max(-1),
+           shapes=[(3, 5)], smooth=False, no_ties=True,
+           kinks=(([[1.0, 3.0, 3.0, 2.0], [3.0, 3.0, 3.0, 0.0]],),)),
+    OpSpec("reduce_min", lambda tf, x: tf.reduce_min(x, axis=0), lambda x: x.min(0),
+           shapes=[(4, 3)], smooth=False, no_ties=True,
+           kinks=(([[1.0, 0.0], [1.0, 2.0]],),)),
+    OpSpec("reduce_prod", lambda tf, x: tf.reduce_prod(x, axis=1), lambda x: x.prod(1),
+           shapes=[(2, 4)], away_from=(0.0,), kinks=(([[0.0, 2.0, 3.0], [0.0, 0.0, 3.0]],),)),
+    OpSpec("reduce_logsumexp", lambda tf, x: tf.reduce_logsumexp(x, axis=-1),
+           lambda x: _lse(x), shapes=[(3, 4)],
+           kinks=(([[1000.0, 1000.0], [-1000.0, 0.0]],),)),
+    OpSpec("reduce_variance", lambda tf, x: tf.math.reduce_variance(x, axis=0),
+           lambda x: x.var(0), shapes=[(5, 3)]),
+    OpSpec("reduce_std", lambda tf, x: tf.math.reduce_std(x, axis=1),
+           lambda x: x.std(1), shapes=[(3, 5)], no_ties=True),
+    OpSpec("cumsum", lambda tf, x: tf.cumsum(x, axis=1), lambda x: np.cumsum(x, 1),
+           shapes=[(3, 4)]),
+    OpSpec("cumsum_excl_rev", lambda tf, x: tf.cumsum(x, axis=0, exclusive=True, reverse=True),
+           lambda x: np.flip(np.cumsum(np.flip(x, 0), 0), 0) - x, shapes=[(4, 2)]),
+    OpSpec("norm", lambda tf, x: tf.norm(x), lambda x: np.sqrt((x * x).sum()), shapes=[(3, 4)],
+           away_from=(0.0,), kinks=(([[0.0, 0.0], [0.0, 0.0]],),)),
+    OpSpec("l2_loss", lambda tf, x: tf.nn.l2_loss(x), lambda x: (x * x).sum() / 2,
+           shapes=[(3, 4)]),
+    # ---- linear algebra and shapes -------------------------------------------------------------
+    OpSpec("matmul", lambda tf, a, b: tf.matmul(a, b), np.matmul, 2, shapes=[(3, 4), (4, 2)]),
+    OpSpec("matmul_batched_bcast", lambda tf, a, b: a @ b, np.matmul, 2,
+           shapes=[(2, 1, 3, 4), (5, 4, 2)]),
+    OpSpec("matmul_ta_tb", lambda tf, a, b: tf.matmul(a, b, transpose_a=True, transpose_b=True),
+           lambda a, b: a.T @ b.T, 2, shapes=[(4, 3), (2, 4)]),
+    OpSpec("matmul_tb", lambda tf, a, b: tf.matmul(a, b, transpose_b=True),
+           lambda a, b: a @ b.T, 2, shapes=[(3, 4), (2, 4)]),
+    OpSpec("tensordot", lambda tf, a, b: tf.tensordot(a, b, axes=[[1, 2], [0, 1]]),
+           lambda a, b: np.tensordot(a, b, axes=[[1, 2], [0, 1]]), 2,
+           shapes=[(2, 3, 4), (3, 4, 5)]),
+    OpSpec("transpose", lambda tf, x: tf.transpose(x, [2, 0, 1]),
+           lambda x: x.transpose(2, 0, 1), shapes=[(2, 3, 4)]),
+    OpSpec("reshape", lambda tf, x: tf.reshape(x, [4, -1]), lambda x: x.reshape(4, -1),
+           shapes=[(2, 3, 2)]),
+    OpSpec("expand_squeeze", lambda tf, x: tf.squeeze(tf.expand_dims(x, 1) * 2.0, [1]),
+           lambda x: 2 * x, shapes=[(3, 2)]),
+    OpSpec("concat", lambda tf, x, y: tf.concat([x, y * 2.0, x], axis=1),
+           lambda x, y: np.concatenate([x, 2 * y, x], 1), 2, shapes=[(2, 3), (2, 1)]),
+    OpSpec("stack", lambda tf, x, y: tf.stack([x, y], axis=1),
+           lambda x, y: np.stack([x, y], 1), 2, shapes=[(3, 2), (3, 2)]),
+    OpSpec("unstack", lambda tf, x: tf.unstack(x, axis=1)[0] * 3.0 + tf.unstack(x, axis=1)[2],
+           lambda x: 3 * x[:, 0] + x[:, 2], shapes=[(2, 3)]),
+    OpSpec("split", lambda tf, x: tf.split(x, [1, 3], axis=1)[1] * 2.0,
+           lambda x: 2 * x[:, 1:], shapes=[(2, 4)]),
+    OpSpec("tile", lambda tf, x: tf.tile(x, [2, 3]), lambda x: np.tile(x, [2, 3]),
+           shapes=[(2, 3)]),
+    OpSpec("broadcast_to", lambda tf, x: tf.broadcast_to(x, [4, 2, 3]),
+           lambda x: np.broadcast_to(x, (4, 2, 3)), shapes=[(2, 1)]),
+    OpSpec("gather", lambda tf, x: tf.gather(x, [2, 0, 2, 1]), lambda x: x[[2, 0, 2, 1]],
+           shapes=[(3, 2)]),
+    OpSpec("gather_axis1", lambda tf, x: tf.gather(x, [[1, 1], [0, 2]], axis=1),
+           lambda x: x[:, [[1, 1], [0, 2]]], shapes=[(2, 3)]),
+    OpSpec("boolean_mask", lambda tf, x: tf.boolean_mask(x, [True, False, True]),
+           lambda x: x[[0, 2]], shapes=[(3, 2)]),
+    OpSpec("pad", lambda tf, x: tf.pad(x, [[1, 0], [2, 1]]),
+           lambda x: np.pad(x, [[1, 0], [2, 1]]), shapes=[(2, 3)]),
+    OpSpec("pad_reflect", lambda tf, x: tf.pad(x, [[1, 1], [2, 1]], mode="REFLECT"),
+           lambda x: np.pad(x, [[1, 1], [2, 1]], mode="reflect"), shapes=[(3, 4)]),
+    OpSpec("reverse", lambda tf, x: tf.reverse(x, [0]), lambda x: x[::-1], shapes=[(3, 2)]),
+    OpSpec("slice", lambda tf, x: x[1:, ::-2, 0], lambda x: x[1:, ::-2, 0], shapes=[(3, 4, 2)]),
+    OpSpec("slice_newaxis", lambda tf, x: x[..., None, 1], lambda x: x[..., None, 1],
+           shapes=[(2, 3)]),
+    # ---- softmax and cross-entropy -------------------------------------------------------------
+    OpSpec("softmax", lambda tf, x: tf.nn.softmax(x), _softmax, shapes=[(3, 4)],
+           kinks=(([[1000.0, 0.0], [1.0, 1.0]],),)),
+    OpSpec("log_softmax", lambda tf, x: tf.nn.log_softmax(x),
+           lambda x: x - _lse(x)[..., None], shapes=[(3, 4)],
+           kinks=(([[1000.0, 0.0], [1.0, 1.0]],),)),
+    OpSpec("softmax_axis0", lambda tf, x: tf.nn.softmax(x, axis=0),
+           lambda x: _softmax(x, 0), shapes=[(3, 2)]),
+    OpSpec("sparse_softmax_ce",
+           lambda tf, x: tf.nn.sparse_softmax_cross_entropy_with_logits(
+               labels=tf.constant([2, 0, 1]), logits=x),
+           lambda x: _lse(x) - x[[0, 1, 2], [2, 0, 1]], shapes=[(3, 4)]),
+    OpSpec("softmax_ce", lambda tf, y, x: tf.nn.softmax_cross_entropy_with_logits(
+               labels=y / tf.reduce_sum(y, -1, keepdims=True), logits=x),
+           lambda y, x: -(y / y.sum(-1, keepdims=True) * (x - _lse(x)[..., None])).sum(-1), 2,
+           domain=(0.1, 1.0), shapes=[(2, 3), (2, 3)]),
+    # Labels that do not sum to 1: TF's fused gradient is softmax - labels, not the derivative.
+    OpSpec("softmax_ce_unnormalised", lambda tf, y, x: tf.nn.softmax_cross_entropy_with_logits(
+               labels=y, logits=x),
+           lambda y, x: -(y * (x - _lse(x)[..., None])).sum(-1), 2, domain=(0.0, 1.0),
+           shapes=[(2, 3), (2, 3)], fd=False, kinks=(([[1.0, 1.0, 0.0]], [[1.0, 2.0, 3.0]]),)),
+    OpSpec("sigmoid_ce", lambda tf, z, x: tf.nn.sigmoid_cross_entropy_with_logits(
+               labels=z, logits=x),
+           lambda z, x: np.maximum(x, 0) - x * z + np.log1p(np.exp(-np.abs(x))), 2,
+           shapes=[(2, 3), (2, 3)], smooth=False, away_from=(0.0,),
+           kinks=(([-2.0, 0.0, 3.0, 100.0, -100.0, 0.0], [1.0, 1.0, 0.0, 0.0, 1.0, 0.3]),)),
+    # smooth=False: moments stops the gradient through the mean inside the variance (as TF
+    # does), which leaves first derivatives exact but drops a term of the Hessian.
+    OpSpec("moments_var", lambda tf, x: tf.nn.moments(x, axes=[0])[1],
+           lambda x: x.var(0), shapes=[(4, 3)], smooth=False),
+]
+
+BY_NAME = {s.name: s for s in SPECS}
