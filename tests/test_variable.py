@@ -1,0 +1,71 @@
+"""Variables: assignment, slices, errors, and their interplay with tapes."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import minitf as tf
+
+
+def test_assign_family():
+    v = tf.Variable([1.0, 2.0])
+    assert v.assign([3.0, 4.0]) is v and v.numpy().tolist() == [3.0, 4.0]
+    v.assign_add([1.0, 1.0])
+    v.assign_sub(tf.constant([0.5, 0.5]))
+    assert v.numpy().tolist() == [3.5, 4.5]
+    v.assign(np.float64(2.0) * np.ones(2))
+    assert v.dtype == tf.float32
+
+
+def test_assign_errors():
+    v = tf.Variable(1.0)
+    with pytest.raises(ValueError, match="requested dtype float32"):
+        v.assign(tf.constant(1.0, tf.float64))
+    with pytest.raises(ValueError, match="requested dtype float32"):
+        v.assign_add(tf.constant(1))
+    with pytest.raises(ValueError, match="Shape mismatch"):
+        v.assign([1.0, 2.0])
+    with pytest.raises((TypeError, AttributeError)):
+        tf.Variable([1.0])[0] = 1.0
+
+
+def test_slice_assign_and_scatter():
+    v = tf.Variable([[1.0, 2.0], [3.0, 4.0]])
+    v[0, 1].assign(42)
+    v[1].assign([7.0, 8.0])
+    assert v.numpy().tolist() == [[1.0, 42.0], [7.0, 8.0]]
+    v.scatter_nd_update([[0, 0], [1, 1]], [10.0, 20.0])
+    assert v.numpy().tolist() == [[10.0, 42.0], [7.0, 20.0]]
+
+
+def test_earlier_reads_keep_their_value():
+    v = tf.Variable(1.0)
+    r = v.read_value()
+    v.assign(5.0)
+    assert float(r) == 1.0 and float(v.value()) == 5.0
+
+
+def test_gradient_uses_value_at_read_time():
+    v = tf.Variable(3.0)
+    with tf.GradientTape() as t:
+        y = v * v
+    v.assign(100.0)
+    assert float(t.gradient(y, v)) == 6.0
+
+
+def test_properties():
+    v = tf.Variable(np.zeros((2, 3)), name="w", trainable=False)
+    assert v.name == "w:0" and v.shape == (2, 3) and v.dtype == tf.float64
+    assert not v.trainable and tf.Variable(1.0).name == "Variable:0"
+    assert tf.Variable(lambda: tf.ones(2)).numpy().tolist() == [1.0, 1.0]
+    assert not isinstance(v, tf.Tensor) and tf.is_tensor(v)
+
+
+def test_gradient_descent_to_minimum_with_assign_sub():
+    # f(x) = 3x² + 2x - 1 has its minimum at x = -1/3.
+    x = tf.Variable(0.0)
+    for _ in range(200):
+        with tf.GradientTape() as t:
+            y = 3 * x ** 2 + 2 * x - 1
+        x.assign_sub(0.05 * t.gradient(y, x))
+    assert float(x) == pytest.approx(-1 / 3, abs=1e-6)
