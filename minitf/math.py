@@ -1,5 +1,5 @@
 """``tf.math``: elementwise math, comparisons and reductions."""
-from .ops.math_ops import (abs, add, add_n, ceil, cos, divide, divide_no_nan, equal, erf, exp,  # noqa: F401
+from .ops.math_ops import (abs, add, add_n, ceil, cos, divide, divide_no_nan, equal, erf, erfc, exp,  # noqa: F401
                            expm1, floor, floordiv, floormod, greater, greater_equal, is_finite,
                            is_inf, is_nan, less, less_equal, log, log1p, logical_and, logical_not,
                            logical_or, logical_xor, maximum, minimum, multiply, negative,

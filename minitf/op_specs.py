@@ -36,6 +36,10 @@ def _erf(x):
     return np.vectorize(math.erf)(x)
 
 
+def _erfc(x):
+    return np.vectorize(math.erfc)(x)
+
+
 def _sigmoid(x):
     return 1 / (1 + np.exp(-x))
 
@@ -76,21 +80,25 @@ SPECS: list[OpSpec] = [
            domain=(-20.0, 20.0),
            kinks=(([-100.0, -20.0, -15.0, -13.9, 0.0, 13.9, 14.0, 15.0, 100.0],),)),
     OpSpec("erf", lambda tf, x: tf.math.erf(x), _erf),
+    OpSpec("erfc", lambda tf, x: tf.math.erfc(x), _erfc),
     OpSpec("relu", lambda tf, x: tf.nn.relu(x), lambda x: np.maximum(x, 0), smooth=False,
            away_from=(0.0,), kinks=(([-1.0, 0.0, 2.0],),)),
     OpSpec("relu6", lambda tf, x: tf.nn.relu6(x), lambda x: np.clip(x, 0, 6), smooth=False,
            domain=(-2.0, 8.0), away_from=(0.0, 6.0), kinks=(([-1.0, 0.0, 3.0, 6.0, 7.0],),)),
     OpSpec("leaky_relu", lambda tf, x: tf.nn.leaky_relu(x),
-           lambda x: np.where(x > 0, x, 0.2 * x), smooth=False, away_from=(0.0,),
+           lambda x: np.where(x > 0, x, float(np.float32(0.2)) * x), smooth=False, away_from=(0.0,),
            kinks=(([-1.0, 0.0, 1.0],),)),
     OpSpec("elu", lambda tf, x: tf.nn.elu(x), lambda x: np.where(x > 0, x, np.exp(x) - 1),
            smooth=False, away_from=(0.0,), kinks=(([-1.0, 0.0, 1.0],),)),
     OpSpec("selu", lambda tf, x: tf.nn.selu(x),
            lambda x: _SELU_L * np.where(x > 0, x, _SELU_A * (np.exp(x) - 1)), smooth=False,
            away_from=(0.0,), kinks=(([-1.0, 0.0, 1.0],),)),
-    OpSpec("gelu", lambda tf, x: tf.nn.gelu(x), lambda x: 0.5 * x * (1 + _erf(x / np.sqrt(2)))),
+    # TF rounds gelu's constants through float32 (see ops/nn_ops.py); the references do too.
+    OpSpec("gelu", lambda tf, x: tf.nn.gelu(x),
+           lambda x: 0.5 * x * _erfc(-x * float(np.float32(0.7071067811865476)))),
     OpSpec("gelu_tanh", lambda tf, x: tf.nn.gelu(x, approximate=True),
-           lambda x: 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x ** 3)))),
+           lambda x: 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (
+               x + float(np.float32(0.044715)) * x ** 3)))),
     OpSpec("silu", lambda tf, x: tf.nn.silu(x), lambda x: x * _sigmoid(x)),
     OpSpec("softsign", lambda tf, x: tf.nn.softsign(x), lambda x: x / (1 + np.abs(x)),
            smooth=False, away_from=(0.0,)),

@@ -335,6 +335,16 @@ def erf(x, name=None) -> Tensor:
     return z
 
 
+def erfc(x, name=None) -> Tensor:
+    """1 - erf(x), accurate where erf(x) is close to 1."""
+    x = floating("Erfc", x)
+    z = _make(np.vectorize(math.erfc, otypes=[x._dtype._np])(x._value), x._dtype)
+    if RECORDING:
+        c = -2 / math.sqrt(math.pi)
+        record("Erfc", (x,), z, (lambda g: g * c * exp(-square(x)),))
+    return z
+
+
 def maximum(x, y, name=None) -> Tensor:
     """Elementwise max. At a tie the first argument receives the whole gradient."""
     x, y = match2("Maximum", x, y)

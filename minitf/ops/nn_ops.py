@@ -43,7 +43,10 @@ def relu6(features, name=None) -> Tensor:
 
 
 def leaky_relu(features, alpha=0.2, name=None) -> Tensor:
+    """x for x > 0, alpha·x otherwise; the gradient at 0 is alpha. TF stores alpha as a float32
+    attribute, so float64 inputs see alpha rounded to float32 (0.2 → 0.20000000298...)."""
     x = tensor(features)
+    alpha = float(np.float32(alpha))
     a = x._dtype._np.type(alpha) if x._dtype.is_floating else alpha
     z = _make(np.where(x._value > 0, x._value, x._value * a).astype(x._dtype._np), x._dtype)
     if RECORDING:
@@ -75,13 +78,24 @@ def selu(features, name=None) -> Tensor:
     return z
 
 
+def _f32_const(value: float, dt) -> Tensor:
+    """A Python float cast to ``dt`` the way TF's ``cast(python_float, dtype)`` does it: through
+    a float32 tensor, so float64 sees the float32-rounded constant."""
+    return M.cast(tensor(value), dt)
+
+
 def gelu(features, approximate=False, name=None) -> Tensor:
-    """x·Φ(x) (exact, with erf) or the tanh approximation; a composition of differentiable ops."""
-    x = floating("Gelu", features)
+    """x·Φ(x) = x·erfc(-x/√2)/2 (exact) or the tanh approximation; a composition of
+    differentiable ops with TF's constants (1/√2 and 0.044715 rounded through float32, as TF's
+    cast does)."""
+    x = tensor(features)
+    if not x._dtype.is_floating:
+        raise ValueError(f"`features.dtype` must be a floating point tensor. Received: "
+                         f"features.dtype={x._dtype!r}")
     if approximate:
-        c = np.sqrt(2 / np.pi)
-        return 0.5 * x * (1 + M.tanh(c * (x + 0.044715 * M.pow(x, 3.0))))
-    return 0.5 * x * (1 + M.erf(x * (1 / np.sqrt(2))))
+        coeff = _f32_const(0.044715, x.dtype)
+        return 0.5 * x * (1.0 + M.tanh(0.7978845608028654 * (x + coeff * M.pow(x, 3))))
+    return 0.5 * x * M.erfc(-x * _f32_const(0.7071067811865476, x.dtype))
 
 
 def silu(features, beta=1.0, name=None) -> Tensor:
