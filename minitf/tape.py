@@ -230,6 +230,8 @@ class GradientTape:
         >>> float(tape.gradient(y, x))   # d/dx (x**2 + 5x) = 2x + 5
         11.0
         """
+        if self._records is None or (self._used and not self._persistent):
+            raise RuntimeError(_NON_PERSISTENT_MSG)
         if target is None:
             raise TypeError("Argument `target` should be a list or nested structure of Tensors "
                             "or Variables to be differentiated, but received None.")

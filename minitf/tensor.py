@@ -311,8 +311,8 @@ def constant(value: Any, dtype=None, shape=None, name: str = "Const") -> Tensor:
     tensors, and ``shape`` reshapes (or broadcasts a scalar).
 
     >>> import minitf as tf
-    >>> print(tf.constant(1.), tf.constant(1).dtype, tf.constant([1, 2.5]).dtype)
-    tf.Tensor(1.0, shape=(), dtype=float32) tf.int32 tf.float32
+    >>> tf.constant(1.), tf.constant(1).dtype, tf.constant([1, 2.5]).dtype
+    (<tf.Tensor: shape=(), dtype=float32, numpy=1.0>, tf.int32, tf.float32)
     >>> tf.constant(0., shape=[2, 2]).numpy().tolist()
     [[0.0, 0.0], [0.0, 0.0]]
     """
