@@ -12,6 +12,12 @@
 from __future__ import annotations
 
 import builtins as _builtins
+import warnings as _warnings
+
+# TF's kernels return inf/nan silently (log(0), 0·inf); NumPy would warn from inside minitf's
+# ops. This filter matches only warnings raised from minitf's own modules, and costs nothing
+# per op, unlike a NumPy errstate context around each call.
+_warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"minitf(\.|$)")
 
 from . import dtypes, errors, nest  # noqa: F401
 from ._backend import get_backend, set_backend  # noqa: F401

@@ -215,8 +215,7 @@ class GradientTape:
 
     def _end_backward(self) -> None:
         if not self._persistent:
-            self._records = self._watched = None
-            self._watched_vars = {}
+            self._records = self._watched = None  # watched_variables() stays answerable
 
     def gradient(self, target, sources, output_gradients=None,
                  unconnected_gradients=UnconnectedGradients.NONE):

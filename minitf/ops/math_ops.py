@@ -99,8 +99,7 @@ truediv = divide
 
 def realdiv(x, y, name=None) -> Tensor:
     x, y = match2("RealDiv", x, y)
-    with np.errstate(all="ignore"):
-        z = _make(call2("RealDiv", np.true_divide, x, y), x._dtype)
+    z = _make(call2("RealDiv", np.true_divide, x, y), x._dtype)
     if RECORDING:
         record("RealDiv", (x, y), z, (lambda g: g / y, lambda g: g * ((-x / y) / y)))
     return z
@@ -109,9 +108,8 @@ def realdiv(x, y, name=None) -> Tensor:
 def divide_no_nan(x, y, name=None) -> Tensor:
     """x / y, and 0 wherever y == 0; its gradients are also 0 there."""
     x, y = match2("DivNoNan", x, y)
-    with np.errstate(all="ignore"):
-        v = call2("DivNoNan", np.true_divide, x, y)
-        z = _make(np.where(y._value == 0, x._dtype._np.type(0), v), x._dtype)
+    v = call2("DivNoNan", np.true_divide, x, y)
+    z = _make(np.where(y._value == 0, x._dtype._np.type(0), v), x._dtype)
     if RECORDING:
         record("DivNoNan", (x, y), z, (lambda g: divide_no_nan(g, y),
                                        lambda g: g * divide_no_nan(divide_no_nan(-x, y), y)))
@@ -123,8 +121,7 @@ def floordiv(x, y, name=None) -> Tensor:
     x, y = match2("FloorDiv", x, y)
     if not x._dtype.is_floating and np.any(y._value == 0):
         raise invalid_argument("Integer division by zero", "FloorDiv")
-    with np.errstate(all="ignore"):
-        return _make(call2("FloorDiv", np.floor_divide, x, y), x._dtype)
+    return _make(call2("FloorDiv", np.floor_divide, x, y), x._dtype)
 
 
 floor_div = floordiv
@@ -135,8 +132,7 @@ def floormod(x, y, name=None) -> Tensor:
     x, y = match2("FloorMod", x, y)
     if not x._dtype.is_floating and np.any(y._value == 0):
         raise invalid_argument("Integer division by zero", "FloorMod")
-    with np.errstate(all="ignore"):
-        z = _make(call2("FloorMod", np.mod, x, y), x._dtype)
+    z = _make(call2("FloorMod", np.mod, x, y), x._dtype)
     if RECORDING:
         record("FloorMod", (x, y), z, (_ident, lambda g: g * negative(floordiv(x, y))))
     return z
@@ -158,8 +154,7 @@ def pow(x, y, name=None) -> Tensor:  # noqa: A001 - TF's name
     x, y = match2("Pow", x, y)
     if x._dtype.is_integer and np.any(y._value < 0):
         raise invalid_argument("Integers to negative integer powers are not allowed", "Pow")
-    with np.errstate(all="ignore"):
-        z = _make(call2("Pow", np.power, x, y), x._dtype)
+    z = _make(call2("Pow", np.power, x, y), x._dtype)
     if RECORDING:
         def gy(g):
             pos = greater(x, 0)
@@ -179,8 +174,7 @@ def square(x, name=None) -> Tensor:
 
 def sqrt(x, name=None) -> Tensor:
     x = floating("Sqrt", x)
-    with np.errstate(all="ignore"):
-        z = _make(np.sqrt(x._value), x._dtype)
+    z = _make(np.sqrt(x._value), x._dtype)
     if RECORDING:
         record("Sqrt", (x,), z, (lambda g: (g * 0.5) / z,))
     return z
@@ -188,8 +182,7 @@ def sqrt(x, name=None) -> Tensor:
 
 def rsqrt(x, name=None) -> Tensor:
     x = floating("Rsqrt", x)
-    with np.errstate(all="ignore"):
-        z = _make((1 / np.sqrt(x._value)).astype(x._dtype._np), x._dtype)
+    z = _make((1 / np.sqrt(x._value)).astype(x._dtype._np), x._dtype)
     if RECORDING:
         record("Rsqrt", (x,), z, (lambda g: g * (z * z * z) * -0.5,))
     return z
@@ -197,8 +190,7 @@ def rsqrt(x, name=None) -> Tensor:
 
 def reciprocal(x, name=None) -> Tensor:
     x = floating("Reciprocal", x)
-    with np.errstate(all="ignore"):
-        z = _make(np.reciprocal(x._value), x._dtype)
+    z = _make(np.reciprocal(x._value), x._dtype)
     if RECORDING:
         record("Reciprocal", (x,), z, (lambda g: -g * z * z,))
     return z
@@ -206,8 +198,7 @@ def reciprocal(x, name=None) -> Tensor:
 
 def exp(x, name=None) -> Tensor:
     x = floating("Exp", x)
-    with np.errstate(all="ignore"):
-        z = _make(_flush_subnormals(np.exp(x._value), x._dtype), x._dtype)
+    z = _make(_flush_subnormals(np.exp(x._value), x._dtype), x._dtype)
     if RECORDING:
         record("Exp", (x,), z, (lambda g: g * z,))
     return z
@@ -215,8 +206,7 @@ def exp(x, name=None) -> Tensor:
 
 def log(x, name=None) -> Tensor:
     x = floating("Log", x)
-    with np.errstate(all="ignore"):
-        z = _make(np.log(x._value), x._dtype)
+    z = _make(np.log(x._value), x._dtype)
     if RECORDING:
         record("Log", (x,), z, (lambda g: g * reciprocal(x),))
     return z
@@ -224,8 +214,7 @@ def log(x, name=None) -> Tensor:
 
 def log1p(x, name=None) -> Tensor:
     x = floating("Log1p", x)
-    with np.errstate(all="ignore"):
-        z = _make(np.log1p(x._value), x._dtype)
+    z = _make(np.log1p(x._value), x._dtype)
     if RECORDING:
         record("Log1p", (x,), z, (lambda g: g * reciprocal(1 + x),))
     return z
@@ -233,8 +222,7 @@ def log1p(x, name=None) -> Tensor:
 
 def expm1(x, name=None) -> Tensor:
     x = floating("Expm1", x)
-    with np.errstate(all="ignore"):
-        z = _make(np.expm1(x._value), x._dtype)
+    z = _make(np.expm1(x._value), x._dtype)
     if RECORDING:
         record("Expm1", (x,), z, (lambda g: g * exp(x),))
     return z
@@ -292,9 +280,8 @@ def sigmoid(x, name=None) -> Tensor:
     """1 / (1 + exp(-x)), computed without overflow; gradient g·y·(1 - y) from the output."""
     x = floating("Sigmoid", x)
     v = x._value
-    with np.errstate(all="ignore"):
-        e = np.exp(-np.abs(v))
-        z = np.where(v >= 0, 1 / (1 + e), e / (1 + e)).astype(x._dtype._np)
+    e = np.exp(-np.abs(v))
+    z = np.where(v >= 0, 1 / (1 + e), e / (1 + e)).astype(x._dtype._np)
     z = _make(_flush_subnormals(z, x._dtype), x._dtype)
     if RECORDING:
         record("Sigmoid", (x,), z, (lambda g: g * z * (1 - z),))
@@ -317,9 +304,8 @@ def softplus(features, name=None) -> Tensor:
     x = floating("Softplus", features)
     v = x._value
     thr = _softplus_threshold(x._dtype)
-    with np.errstate(all="ignore"):
-        ev = np.exp(v)
-        z = np.where(v > -thr, v, np.where(v < thr, ev, np.log1p(ev)))
+    ev = np.exp(v)
+    z = np.where(v > -thr, v, np.where(v < thr, ev, np.log1p(ev)))
     z = _make(_flush_subnormals(np.asarray(z, dtype=x._dtype._np), x._dtype), x._dtype)
     if RECORDING:
         record("Softplus", (x,), z, (lambda g: g * sigmoid(x),))
@@ -446,8 +432,7 @@ def cast(x, dtype, name=None) -> Tensor:
     x = tensor(x)
     if x._dtype is dt:
         return x
-    with np.errstate(all="ignore"):
-        z = _make(np.asarray(x._value).astype(dt._np), dt)
+    z = _make(np.asarray(x._value).astype(dt._np), dt)
     if RECORDING and dt.is_floating and x._dtype.is_floating:
         record("Cast", (x,), z, (lambda g: cast(g, x._dtype),))
     return z

@@ -59,8 +59,7 @@ def elu(features, name=None) -> Tensor:
     """x for x > 0, exp(x) - 1 otherwise (TF's kernel uses exp(x) - 1, not expm1)."""
     x = floating("Elu", features)
     v = x._value
-    with np.errstate(all="ignore"):
-        z = _make(np.where(v > 0, v, np.exp(v) - 1).astype(x._dtype._np), x._dtype)
+    z = _make(np.where(v > 0, v, np.exp(v) - 1).astype(x._dtype._np), x._dtype)
     if RECORDING:
         record("Elu", (x,), z, (lambda g: M.where(M.less(z, 0), g * (z + 1), g),))
     return z
@@ -71,8 +70,7 @@ def selu(features, name=None) -> Tensor:
     v = x._value
     t = x._dtype._np.type
     scale, scale_alpha = t(_SELU_SCALE), t(_SELU_SCALE * _SELU_ALPHA)
-    with np.errstate(all="ignore"):
-        z = _make(np.where(v > 0, scale * v, scale_alpha * (np.exp(v) - 1)).astype(t), x._dtype)
+    z = _make(np.where(v > 0, scale * v, scale_alpha * (np.exp(v) - 1)).astype(t), x._dtype)
     if RECORDING:
         record("Selu", (x,), z,
                (lambda g: M.where(M.less(z, 0), g * (z + scale_alpha), g * scale),))
@@ -134,9 +132,8 @@ def softmax(logits, axis=None, name=None) -> Tensor:
     x = floating("Softmax", logits)
     x, perm = _moved(x, -1 if axis is None else axis)
     v = x._value
-    with np.errstate(all="ignore"):
-        e = np.exp(v - v.max(axis=-1, keepdims=True))
-        z = _make(e / e.sum(axis=-1, keepdims=True), x._dtype)
+    e = np.exp(v - v.max(axis=-1, keepdims=True))
+    z = _make(e / e.sum(axis=-1, keepdims=True), x._dtype)
     if RECORDING:
         record("Softmax", (x,), z,
                (lambda g: (g - R.reduce_sum(g * z, -1, keepdims=True)) * z,))
@@ -148,9 +145,8 @@ def log_softmax(logits, axis=None, name=None) -> Tensor:
     x = floating("LogSoftmax", logits)
     x, perm = _moved(x, -1 if axis is None else axis)
     v = x._value
-    with np.errstate(all="ignore"):
-        s = v - v.max(axis=-1, keepdims=True)
-        z = _make(s - np.log(np.exp(s).sum(axis=-1, keepdims=True)), x._dtype)
+    s = v - v.max(axis=-1, keepdims=True)
+    z = _make(s - np.log(np.exp(s).sum(axis=-1, keepdims=True)), x._dtype)
     if RECORDING:
         record("LogSoftmax", (x,), z,
                (lambda g: g - M.exp(z) * R.reduce_sum(g, -1, keepdims=True),))
@@ -178,10 +174,9 @@ def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None
                                f"{' '.join(map(str, lv.reshape(-1)))}",
                                "SparseSoftmaxCrossEntropyWithLogits")
     v = x._value
-    with np.errstate(all="ignore"):
-        s = v - v.max(axis=-1, keepdims=True)   # shifted logits: exp cannot overflow
-        picked = np.take_along_axis(s, lv[..., None].astype(np.int64), -1)[..., 0]
-        loss = np.log(np.exp(s).sum(axis=-1)) - picked
+    s = v - v.max(axis=-1, keepdims=True)   # shifted logits: exp cannot overflow
+    picked = np.take_along_axis(s, lv[..., None].astype(np.int64), -1)[..., 0]
+    loss = np.log(np.exp(s).sum(axis=-1)) - picked
     z = _make(np.asarray(loss, dtype=x._dtype._np), x._dtype)
     if RECORDING:
         def vjp(g):
@@ -207,10 +202,9 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None) -> Ten
     x, perm = _moved(x, axis)
     y, _ = _moved(y, axis)
     v = x._value
-    with np.errstate(all="ignore"):
-        s = v - v.max(axis=-1, keepdims=True)
-        logp = s - np.log(np.exp(s).sum(axis=-1, keepdims=True))
-        z = _make(np.asarray(-(y._value * logp).sum(axis=-1), dtype=x._dtype._np), x._dtype)
+    s = v - v.max(axis=-1, keepdims=True)
+    logp = s - np.log(np.exp(s).sum(axis=-1, keepdims=True))
+    z = _make(np.asarray(-(y._value * logp).sum(axis=-1), dtype=x._dtype._np), x._dtype)
     if RECORDING:
         record("SoftmaxCrossEntropyWithLogits", (y, x), z,
                (lambda g: A.expand_dims(g, -1) * -log_softmax(x),

@@ -55,8 +55,7 @@ def reduce_mean(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     v = x._value
     dt = x._dtype
     if dt.is_floating:
-        with np.errstate(all="ignore"):
-            r = np.mean(v, axis=axes, keepdims=keepdims, dtype=dt._np)
+        r = np.mean(v, axis=axes, keepdims=keepdims, dtype=dt._np)
     else:
         n = v.size if axes is None else int(np.prod([v.shape[a] for a in axes]))
         s = np.sum(v, axis=axes, keepdims=keepdims, dtype=np.int64)
