@@ -315,3 +315,11 @@ def test_integer_target_gives_none():
         t.watch(x)
         y = tf.cast(x, tf.int32) * 2
     assert t.gradient(y, x) is None
+
+
+def test_watched_variables_survive_the_gradient_call():
+    v = tf.Variable(1.0, name="kept")
+    with tf.GradientTape() as t:
+        y = v * v
+    t.gradient(y, v)
+    assert [w.name for w in t.watched_variables()] == ["kept:0"]

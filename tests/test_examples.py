@@ -1,0 +1,19 @@
+"""Every script in examples/ runs to completion (they are part of the documentation)."""
+from __future__ import annotations
+
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+EXAMPLES = sorted((pathlib.Path(__file__).parent.parent / "examples").glob("*.py"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_example_runs(path):
+    r = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=120,
+                       cwd=path.parent.parent)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip()
+    assert "Warning" not in r.stderr
