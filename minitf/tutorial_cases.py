@@ -22,6 +22,21 @@ def list_target(tf):
     return t.gradient(y, x)                              # 11
 
 
+def dict_target(tf):
+    x = tf.Variable(2.0)
+    with tf.GradientTape() as t:
+        y0 = x ** 2
+        y1 = 1 / x
+    return t.gradient({"y0": y0, "y1": y1}, x)          # 2x - 1/x² = 3.75
+
+
+def textbook_f(tf):
+    w1, w2 = tf.Variable(5.0), tf.Variable(3.0)
+    with tf.GradientTape() as t:
+        z = 3 * w1 ** 2 + 2 * w1 * w2
+    return t.gradient(z, [w1, w2])                       # [36, 10]
+
+
 def nested_second_derivatives(tf):
     x1, x2 = tf.Variable(2.0), tf.Variable(3.0)
     with tf.GradientTape(persistent=True) as outer:
@@ -153,7 +168,7 @@ def batch_jacobian_case(tf):
     return t.batch_jacobian(y, x)
 
 
-CASES = [g_two_vars, list_target, nested_second_derivatives, third_order,
+CASES = [g_two_vars, list_target, dict_target, textbook_f, nested_second_derivatives, third_order,
          descent_with_assign_sub, descent_without_optimizer, jacobian_case, stop_gradient_case,
          sqrt_tiny, my_softplus_case, huber_fn, softplus_range, custom_gradient_second_order,
          unconnected_and_dict, batch_jacobian_case]

@@ -24,6 +24,8 @@ def test_known_values(tf_real):
     from minitf import tutorial_cases as T
     assert [float(g) for g in T.g_two_vars(minitf)] == [9.0, 42.0]
     assert float(T.list_target(minitf)) == 11.0
+    assert float(T.dict_target(minitf)) == 3.75
+    assert [float(g) for g in T.textbook_f(minitf)] == [36.0, 10.0]
     h = T.nested_second_derivatives(minitf)
     assert h[0][0] is None and [float(h[0][1]), float(h[1][0]), float(h[1][1])] == [6, 6, 14]
     assert float(T.descent_with_assign_sub(minitf)) == pytest.approx(-1 / 3, abs=1e-6)
