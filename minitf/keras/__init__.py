@@ -1,0 +1,34 @@
+"""``minitf.keras`` (also ``tf.keras``): Keras 3's API and numerics on minitf.
+
+>>> import minitf as tf
+>>> model = tf.keras.Sequential([tf.keras.layers.Dense(1, input_shape=(2,))])
+>>> model.compile(optimizer="sgd", loss="mse")
+>>> h = model.fit([[1., 2.], [3., 4.]], [[1.], [2.]], epochs=2, verbose=0)
+>>> len(h.history["loss"])
+2
+"""
+from . import (activations, backend, callbacks, constraints, initializers, layers,  # noqa: F401
+               losses, metrics, optimizers, regularizers)
+from .layers import Input, Layer  # noqa: F401
+from .models import Model, Sequential  # noqa: F401
+from .variables import KerasVariable as Variable  # noqa: F401
+
+
+class utils:  # noqa: N801 - Keras's namespace name
+    """A few of ``keras.utils``."""
+
+    @staticmethod
+    def set_random_seed(seed: int) -> None:
+        import numpy as np
+        from ..ops import random_ops
+        np.random.seed(seed)
+        random_ops.set_seed(seed)
+
+    @staticmethod
+    def to_categorical(y, num_classes=None, dtype="float32"):
+        import numpy as np
+        y = np.asarray(y, dtype="int64").reshape(-1)
+        n = num_classes or int(y.max()) + 1
+        out = np.zeros((y.size, n), dtype=dtype)
+        out[np.arange(y.size), y] = 1
+        return out

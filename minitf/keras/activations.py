@@ -1,0 +1,140 @@
+"""Activation functions by name (``Dense(..., activation="relu")``).
+
+``softmax`` and ``sigmoid`` remember their input: the probability tensor they return carries the
+logits, and the cross-entropy losses use those logits instead of the probabilities (no clipping),
+exactly as Keras does. Any further op returns a plain tensor and forgets them.
+
+>>> import minitf as tf
+>>> tf.keras.activations.get("relu")(tf.constant([-1., 2.])).numpy().tolist()
+[0.0, 2.0]
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import ops as _ops  # noqa: F401
+from ..ops import math_ops as M
+from ..ops import nn_ops as N
+from ..tensor import Tensor, convert_to_tensor
+
+
+class _WithLogits(Tensor):
+    """A probability tensor that remembers the logits it came from."""
+    __slots__ = ("_keras_logits",)
+
+
+def _attach_logits(probs: Tensor, logits: Tensor) -> Tensor:
+    out = object.__new__(_WithLogits)
+    out._value, out._dtype, out._id = probs._value, probs._dtype, probs._id
+    out._keras_logits = logits
+    return out
+
+
+def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
+    x = convert_to_tensor(x)
+    if negative_slope == 0.0 and max_value is None and threshold == 0.0:
+        return N.relu(x)
+    y = M.where(M.greater_equal(x, threshold), x, negative_slope * (x - threshold))
+    return y if max_value is None else M.minimum(y, convert_to_tensor(max_value, x.dtype))
+
+
+def sigmoid(x):
+    x = convert_to_tensor(x)
+    return _attach_logits(M.sigmoid(x), x)
+
+
+def softmax(x, axis=-1):
+    x = convert_to_tensor(x)
+    return _attach_logits(N.softmax(x, axis=axis), x)
+
+
+def tanh(x):
+    return M.tanh(x)
+
+
+def softplus(x):
+    return M.softplus(x)
+
+
+def softsign(x):
+    return N.softsign(x)
+
+
+def elu(x, alpha=1.0):
+    x = convert_to_tensor(x)
+    y = N.elu(x)
+    return y if alpha == 1.0 else M.where(M.greater(x, 0), y, alpha * y)
+
+
+def selu(x):
+    return N.selu(x)
+
+
+def exponential(x):
+    return M.exp(x)
+
+
+def swish(x):
+    return N.silu(x)
+
+
+silu = swish
+
+
+def gelu(x, approximate=False):
+    return N.gelu(x, approximate=approximate)
+
+
+def linear(x):
+    return x
+
+
+def log_softmax(x, axis=-1):
+    return N.log_softmax(x, axis=axis)
+
+
+def leaky_relu(x, negative_slope=0.2):
+    return N.leaky_relu(x, negative_slope)
+
+
+def relu6(x):
+    return N.relu6(x)
+
+
+def hard_sigmoid(x):
+    x = convert_to_tensor(x)
+    return M.clip_by_value(x / 6.0 + 0.5, 0.0, 1.0)
+
+
+_ALL = {f.__name__: f for f in (relu, sigmoid, softmax, tanh, softplus, softsign, elu, selu,
+                                exponential, swish, gelu, linear, log_softmax, leaky_relu,
+                                relu6, hard_sigmoid)}
+_ALL["silu"] = swish
+
+
+def get(identifier):
+    """An activation from a name, a callable, or None (linear)."""
+    if identifier is None:
+        return linear
+    if callable(identifier):
+        return identifier
+    if isinstance(identifier, str):
+        fn = _ALL.get(identifier)
+        if fn is not None:
+            return fn
+    raise ValueError(f"Could not interpret activation function identifier: {identifier!r}. "
+                     f"Known names: {sorted(_ALL)}")
+
+
+def serialize(activation) -> str:
+    for name, fn in _ALL.items():
+        if fn is activation:
+            return name
+    return getattr(activation, "__name__", str(activation))
+
+
+def deserialize(name):
+    return get(name)
+
+
+_ = np

@@ -1,0 +1,51 @@
+"""Keras's global settings: ``floatx()`` (float32) and ``epsilon()`` (1e-7), plus name counters.
+
+>>> from minitf import keras
+>>> keras.backend.floatx(), keras.backend.epsilon()
+('float32', 1e-07)
+"""
+from __future__ import annotations
+
+import collections
+import re
+
+_FLOATX = "float32"
+_EPSILON = 1e-7
+_NAME_COUNTS: collections.Counter = collections.Counter()
+
+
+def floatx() -> str:
+    return _FLOATX
+
+
+def set_floatx(value: str) -> None:
+    global _FLOATX
+    if value not in ("float16", "float32", "float64"):
+        raise ValueError(f"Unknown floatx type: {value}")
+    _FLOATX = value
+
+
+def epsilon() -> float:
+    return _EPSILON
+
+
+def set_epsilon(value: float) -> None:
+    global _EPSILON
+    _EPSILON = float(value)
+
+
+def snake_case(name: str) -> str:
+    s = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", s).lower()
+
+
+def unique_name(base: str) -> str:
+    """``dense``, then ``dense_1``, ``dense_2``, ... as Keras names layers."""
+    n = _NAME_COUNTS[base]
+    _NAME_COUNTS[base] += 1
+    return base if n == 0 else f"{base}_{n}"
+
+
+def clear_session() -> None:
+    """Reset the layer-name counters."""
+    _NAME_COUNTS.clear()

@@ -1,0 +1,330 @@
+"""Callbacks for ``fit``/``evaluate``/``predict``, and the progress bar.
+
+The progress bar redraws one line in a terminal (``\\r``) and prints one plain line per epoch
+when the output is not a terminal (a log file, CI).
+"""
+from __future__ import annotations
+
+import csv
+import math
+import os
+import sys
+import time
+import warnings
+
+import numpy as np
+
+
+class Callback:
+    def __init__(self):
+        self.model = None
+        self.params = {}
+
+    def set_model(self, model):
+        self.model = model
+
+    def set_params(self, params):
+        self.params = params
+
+    def on_train_begin(self, logs=None): pass
+    def on_train_end(self, logs=None): pass
+    def on_epoch_begin(self, epoch, logs=None): pass
+    def on_epoch_end(self, epoch, logs=None): pass
+    def on_train_batch_begin(self, batch, logs=None): pass
+    def on_train_batch_end(self, batch, logs=None): pass
+    def on_test_begin(self, logs=None): pass
+    def on_test_end(self, logs=None): pass
+    def on_test_batch_begin(self, batch, logs=None): pass
+    def on_test_batch_end(self, batch, logs=None): pass
+    def on_predict_begin(self, logs=None): pass
+    def on_predict_end(self, logs=None): pass
+    def on_predict_batch_begin(self, batch, logs=None): pass
+    def on_predict_batch_end(self, batch, logs=None): pass
+
+
+class CallbackList:
+    def __init__(self, callbacks, model, params):
+        self.callbacks = list(callbacks)
+        for c in self.callbacks:
+            c.set_model(model)
+            c.set_params(params)
+
+    def __getattr__(self, name):
+        if name.startswith("on_"):
+            def call(*args, **kwargs):
+                for c in self.callbacks:
+                    getattr(c, name)(*args, **kwargs)
+            return call
+        raise AttributeError(name)
+
+
+class History(Callback):
+    """Records every epoch's logs: ``history.history["loss"]`` is the list of epoch losses."""
+
+    def __init__(self):
+        super().__init__()
+        self.history: dict = {}
+        self.epoch: list = []
+
+    def on_train_begin(self, logs=None):
+        self.epoch = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epoch.append(epoch)
+        for k, v in (logs or {}).items():
+            self.history.setdefault(k, []).append(v)
+        self.model.history = self
+
+
+class Progbar:
+    """``12/32 ━━━━━━━━━━━━━━━━━━━━ 0s 2ms/step - loss: 0.1234``."""
+
+    def __init__(self, target, width=20, stream=None, interactive=None):
+        self.target, self.width = target, width
+        self.stream = stream or sys.stdout
+        self.interactive = (self.stream.isatty() if interactive is None else interactive)
+        self.start = time.perf_counter()
+
+    def _line(self, current, values, final):
+        elapsed = time.perf_counter() - self.start
+        per_step = elapsed / max(current, 1)
+        if self.target:
+            filled = int(self.width * current / self.target)
+            bar = "━" * filled + "─" * (self.width - filled)
+            head = f"{current}/{self.target} {bar}"
+        else:
+            head = f"{current}"
+        timing = f"{elapsed:.0f}s {per_step * 1e3:.0f}ms/step" if final else \
+            f"{(self.target - current) * per_step if self.target else 0:.0f}s"
+        metrics = "".join(f" - {k}: {_fmt(v)}" for k, v in values.items())
+        return f"{head} {timing}{metrics}"
+
+    def update(self, current, values=None, finalize=False):
+        line = self._line(current, values or {}, finalize)
+        if self.interactive:
+            self.stream.write("\r" + line + ("\n" if finalize else ""))
+            self.stream.flush()
+        elif finalize:
+            self.stream.write(line + "\n")
+            self.stream.flush()
+
+
+def _fmt(v):
+    v = float(v)
+    return f"{v:.4f}" if abs(v) >= 1e-3 or v == 0 else f"{v:.4e}"
+
+
+class ProgbarLogger(Callback):
+    def __init__(self, stream=None):
+        super().__init__()
+        self.stream = stream
+        self.bar = None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if self.params.get("verbose", 1):
+            out = self.stream or sys.stdout
+            out.write(f"Epoch {epoch + 1}/{self.params.get('epochs', 1)}\n")
+            self.bar = Progbar(self.params.get("steps"), stream=self.stream,
+                               interactive=None if self.params.get("verbose") == 1 else False)
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.bar is not None:
+            self.bar.update(batch + 1, logs)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.bar is not None:
+            self.bar.update(self.params.get("steps") or 0, logs, finalize=True)
+            self.bar = None
+
+
+def _monitor_mode(monitor, mode):
+    if mode not in ("auto", "min", "max"):
+        warnings.warn(f"mode {mode} is unknown, fallback to auto mode.")
+        mode = "auto"
+    if mode == "auto":
+        mode = "max" if ("acc" in monitor or monitor.startswith("fmeasure")
+                         or "auc" in monitor or "precision" in monitor
+                         or "recall" in monitor) else "min"
+    return mode
+
+
+class EarlyStopping(Callback):
+    """Stop when ``monitor`` has not improved by ``min_delta`` for ``patience`` epochs."""
+
+    def __init__(self, monitor="val_loss", min_delta=0, patience=0, verbose=0, mode="auto",
+                 baseline=None, restore_best_weights=False, start_from_epoch=0):
+        super().__init__()
+        self.monitor, self.patience, self.verbose = monitor, patience, verbose
+        self.baseline, self.restore_best_weights = baseline, restore_best_weights
+        self.start_from_epoch = start_from_epoch
+        self.mode = _monitor_mode(monitor, mode)
+        self.min_delta = abs(min_delta) * (1 if self.mode == "max" else -1)
+        self.stopped_epoch = 0
+
+    def _better(self, a, b):
+        return a - self.min_delta > b if self.mode == "max" else a - self.min_delta < b
+
+    def on_train_begin(self, logs=None):
+        self.wait, self.stopped_epoch, self.best_weights, self.best_epoch = 0, 0, None, 0
+        self.best = math.inf if self.mode == "min" else -math.inf
+
+    def on_epoch_end(self, epoch, logs=None):
+        current = (logs or {}).get(self.monitor)
+        if current is None:
+            warnings.warn(f"Early stopping conditioned on metric `{self.monitor}` which is not "
+                          f"available. Available metrics are: {','.join(logs or {})}")
+            return
+        if epoch < self.start_from_epoch:
+            return
+        if self.restore_best_weights and self.best_weights is None:
+            self.best_weights = self.model.get_weights()
+        self.wait += 1
+        if self._better(current, self.best):
+            self.best, self.best_epoch = current, epoch
+            if self.restore_best_weights:
+                self.best_weights = self.model.get_weights()
+            if self.baseline is None or self._better(current, self.baseline):
+                self.wait = 0
+            return
+        if self.wait >= self.patience and epoch > 0:
+            self.stopped_epoch = epoch
+            self.model.stop_training = True
+            if self.restore_best_weights and self.best_weights is not None:
+                self.model.set_weights(self.best_weights)
+
+    def on_train_end(self, logs=None):
+        if self.stopped_epoch > 0 and self.verbose > 0:
+            print(f"Epoch {self.stopped_epoch + 1}: early stopping")
+
+
+class ModelCheckpoint(Callback):
+    """Save the model's weights (a .npz file; ``{epoch}`` and log keys format the name)."""
+
+    def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
+                 save_weights_only=True, mode="auto", save_freq="epoch"):
+        super().__init__()
+        self.filepath, self.monitor, self.verbose = os.fspath(filepath), monitor, verbose
+        self.save_best_only = save_best_only
+        self.mode = _monitor_mode(monitor, mode)
+        self.best = math.inf if self.mode == "min" else -math.inf
+        if not self.filepath.endswith(".npz"):
+            raise ValueError("minitf's ModelCheckpoint saves weights only, to a file ending in "
+                             f"'.weights.npz'. Received: filepath={self.filepath}")
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        path = self.filepath.format(epoch=epoch + 1, **logs)
+        if self.save_best_only:
+            current = logs.get(self.monitor)
+            if current is None:
+                warnings.warn(f"Can save best model only with {self.monitor} available.")
+                return
+            better = current < self.best if self.mode == "min" else current > self.best
+            if not better:
+                return
+            self.best = current
+        self.model.save_weights(path)
+
+
+class LearningRateScheduler(Callback):
+    """Set the learning rate at each epoch's start to ``schedule(epoch, lr)``."""
+
+    def __init__(self, schedule, verbose=0):
+        super().__init__()
+        self.schedule, self.verbose = schedule, verbose
+
+    def on_epoch_begin(self, epoch, logs=None):
+        lr = float(self.model.optimizer.learning_rate)
+        try:
+            new = self.schedule(epoch, lr)
+        except TypeError:
+            new = self.schedule(epoch)
+        self.model.optimizer.learning_rate = float(new)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is not None:
+            logs["learning_rate"] = float(self.model.optimizer.learning_rate)
+
+
+class ReduceLROnPlateau(Callback):
+    def __init__(self, monitor="val_loss", factor=0.1, patience=10, verbose=0, mode="auto",
+                 min_delta=1e-4, cooldown=0, min_lr=0.0):
+        super().__init__()
+        if factor >= 1.0:
+            raise ValueError("ReduceLROnPlateau does not support a factor >= 1.0. Received "
+                             f"factor={factor}")
+        self.monitor, self.factor, self.patience = monitor, factor, patience
+        self.mode = _monitor_mode(monitor, mode)
+        self.min_delta, self.cooldown, self.min_lr = min_delta, cooldown, min_lr
+        self.wait = self.cooldown_counter = 0
+        self.best = math.inf if self.mode == "min" else -math.inf
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        logs["learning_rate"] = float(self.model.optimizer.learning_rate)
+        current = logs.get(self.monitor)
+        if current is None:
+            return
+        if self.cooldown_counter > 0:
+            self.cooldown_counter -= 1
+            self.wait = 0
+        better = (current < self.best - self.min_delta if self.mode == "min"
+                  else current > self.best + self.min_delta)
+        if better:
+            self.best, self.wait = current, 0
+        elif self.cooldown_counter <= 0:
+            self.wait += 1
+            if self.wait >= self.patience:
+                old = float(self.model.optimizer.learning_rate)
+                if old > self.min_lr:
+                    self.model.optimizer.learning_rate = max(old * self.factor, self.min_lr)
+                    self.cooldown_counter, self.wait = self.cooldown, 0
+
+
+class CSVLogger(Callback):
+    """Append one CSV row per epoch (``epoch`` then the sorted log keys)."""
+
+    def __init__(self, filename, separator=",", append=False):
+        super().__init__()
+        self.filename, self.sep, self.append = os.fspath(filename), separator, append
+        self.keys = None
+
+    def on_train_begin(self, logs=None):
+        self._file = open(self.filename, "a" if self.append else "w", newline="")
+        self.writer = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        if self.writer is None:
+            self.keys = sorted(logs)
+            self.writer = csv.DictWriter(self._file, fieldnames=["epoch"] + self.keys,
+                                         delimiter=self.sep)
+            if not self.append or self._file.tell() == 0:
+                self.writer.writeheader()
+        self.writer.writerow({"epoch": epoch, **{k: logs.get(k, "NA") for k in self.keys}})
+        self._file.flush()
+
+    def on_train_end(self, logs=None):
+        self._file.close()
+
+
+class LambdaCallback(Callback):
+    def __init__(self, on_epoch_begin=None, on_epoch_end=None, on_train_begin=None,
+                 on_train_end=None, on_train_batch_begin=None, on_train_batch_end=None,
+                 **kwargs):
+        super().__init__()
+        given = dict(on_epoch_begin=on_epoch_begin, on_epoch_end=on_epoch_end,
+                     on_train_begin=on_train_begin, on_train_end=on_train_end,
+                     on_train_batch_begin=on_train_batch_begin,
+                     on_train_batch_end=on_train_batch_end, **kwargs)
+        for name, fn in given.items():
+            if fn is not None:
+                setattr(self, name, fn)
+
+
+class TerminateOnNaN(Callback):
+    def on_train_batch_end(self, batch, logs=None):
+        loss = (logs or {}).get("loss")
+        if loss is not None and not np.isfinite(loss):
+            print(f"Batch {batch}: Invalid loss, terminating training")
+            self.model.stop_training = True

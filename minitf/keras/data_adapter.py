@@ -1,0 +1,106 @@
+"""Turning ``fit``'s ``x, y, sample_weight`` (arrays, tensors, lists, dicts) into batches."""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import nest
+from ..tensor import Tensor, convert_to_tensor
+
+
+def _array(a):
+    if isinstance(a, Tensor) or hasattr(a, "_read_for_op"):
+        return a.numpy()
+    return np.asarray(a)
+
+
+def _structure(x):
+    """Lists of numbers are one array; lists of arrays/tensors are several inputs."""
+    if isinstance(x, (list, tuple)) and x and not any(
+            isinstance(e, (np.ndarray, Tensor, dict)) or hasattr(e, "_read_for_op")
+            for e in nest.flatten(x)):
+        return np.asarray(x)
+    return x
+
+
+class ArrayData:
+    """In-memory arrays sliced into batches along the first axis."""
+
+    def __init__(self, x, y=None, sample_weight=None):
+        self.x = nest.map_structure(_array, _structure(x))
+        self.y = None if y is None else nest.map_structure(_array, _structure(y))
+        self.sw = None if sample_weight is None else _array(sample_weight)
+        sizes = {a.shape[0] for a in nest.flatten(self.x) + (nest.flatten(self.y)
+                                                             if self.y is not None else [])}
+        if self.sw is not None:
+            sizes.add(self.sw.shape[0])
+        if len(sizes) > 1:
+            raise ValueError(f"Data cardinality is ambiguous: the inputs, targets and sample "
+                             f"weights have different numbers of samples {sorted(sizes)}. Make "
+                             f"sure all arrays contain the same number of samples.")
+        self.n = sizes.pop() if sizes else 0
+
+    def num_batches(self, batch_size: int) -> int:
+        return -(-self.n // batch_size)
+
+    def _slice(self, idx):
+        def conv(a):
+            return convert_to_tensor(a[idx])
+        x = nest.map_structure(conv, self.x)
+        y = None if self.y is None else nest.map_structure(conv, self.y)
+        sw = None if self.sw is None else convert_to_tensor(self.sw[idx])
+        return (x, y, sw)
+
+    def batches(self, batch_size, shuffle, rng, steps=None):
+        order = rng.permutation(self.n) if shuffle and rng is not None else np.arange(self.n)
+        count = self.num_batches(batch_size)
+        if steps is not None:
+            count = min(count, steps)
+        for i in range(count):
+            yield self._slice(order[i * batch_size:(i + 1) * batch_size])
+
+
+class IterableData:
+    """A dataset-like iterable of ``(x, y)`` or ``(x, y, sample_weight)`` batches."""
+
+    def __init__(self, ds):
+        self.ds = ds
+
+    def num_batches(self, batch_size):
+        try:
+            return len(self.ds)
+        except TypeError:
+            return None
+
+    def batches(self, batch_size, shuffle, rng, steps=None):
+        for i, b in enumerate(self.ds):
+            if steps is not None and i >= steps:
+                break
+            yield b if isinstance(b, tuple) else (b,)
+
+
+def as_data(x, y, sample_weight):
+    if x is None:
+        raise ValueError("Expected input data `x`, got None.")
+    if hasattr(x, "__iter__") and not isinstance(x, (np.ndarray, Tensor, list, tuple, dict)) \
+            and not hasattr(x, "_read_for_op"):
+        if y is not None:
+            raise ValueError("`y` argument is not supported when using a dataset as input.")
+        return IterableData(x)
+    return ArrayData(x, y, sample_weight)
+
+
+def split_validation(data: ArrayData, split: float):
+    """The last ``split`` fraction of the samples (before any shuffling) becomes validation."""
+    if not isinstance(data, ArrayData):
+        raise ValueError("`validation_split` is only supported for arrays and tensors.")
+    cut = int(data.n * (1 - split))
+    head, tail = np.arange(cut), np.arange(cut, data.n)
+
+    def part(idx):
+        x = nest.map_structure(lambda a: a[idx], data.x)
+        y = None if data.y is None else nest.map_structure(lambda a: a[idx], data.y)
+        sw = None if data.sw is None else data.sw[idx]
+        return x, y, sw
+    x, y, sw = part(head)
+    vx, vy, vsw = part(tail)
+    return ArrayData(x, y, sw), (vx, vy, vsw) if vsw is not None else (vx, vy)

@@ -1,0 +1,231 @@
+"""Weight initializers with Keras's fan rules and distributions.
+
+Variance scaling: n = fan_in, fan_out or their mean; s = scale / max(1, n); ``uniform`` draws
+from ±sqrt(3s); ``truncated_normal`` uses stddev sqrt(s) / 0.87962566103423978 cut at two
+standard deviations (so the effective variance is s). The numbers are NumPy's: Keras's come from
+TF's stateless kernels, which cannot be reproduced, so parity tests copy weights across.
+
+>>> import minitf as tf
+>>> w = tf.keras.initializers.GlorotUniform(seed=1)((300, 500))
+>>> bool(tf.reduce_max(tf.abs(w)) <= (6 / 800) ** 0.5)
+True
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import dtypes
+from ..tensor import _make, convert_to_tensor
+from . import backend
+
+
+def compute_fans(shape) -> tuple:
+    shape = tuple(shape)
+    if len(shape) == 0:
+        return 1, 1
+    if len(shape) == 1:
+        return shape[0], shape[0]
+    if len(shape) == 2:
+        return shape[0], shape[1]
+    receptive = math.prod(shape[:-2])
+    return shape[-2] * receptive, shape[-1] * receptive
+
+
+class Initializer:
+    def __call__(self, shape, dtype=None):
+        raise NotImplementedError
+
+    def get_config(self) -> dict:
+        return {}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+def _dtype(dtype):
+    return dtypes.as_dtype(dtype or backend.floatx())
+
+
+class _Seeded(Initializer):
+    """Draws once per instance from its own generator: calling it twice gives the same values
+    (Keras 3 seeds each instance once, even when no seed is given)."""
+
+    def __init__(self, seed=None):
+        self.seed = seed
+        self._entropy = seed if seed is not None else int(np.random.SeedSequence().entropy % 2**63)
+
+    def _rng(self):
+        return np.random.default_rng(self._entropy)
+
+    def get_config(self):
+        return {"seed": self.seed}
+
+
+class Zeros(Initializer):
+    def __call__(self, shape, dtype=None):
+        dt = _dtype(dtype)
+        return _make(np.zeros(tuple(shape), dt._np), dt)
+
+
+class Ones(Initializer):
+    def __call__(self, shape, dtype=None):
+        dt = _dtype(dtype)
+        return _make(np.ones(tuple(shape), dt._np), dt)
+
+
+class Constant(Initializer):
+    """Fills with ``value``; a Python float is a float32 tensor first (Keras's rounding rule)."""
+
+    def __init__(self, value=0.0):
+        self.value = value
+
+    def __call__(self, shape, dtype=None):
+        dt = _dtype(dtype)
+        v = convert_to_tensor(self.value)._value
+        return _make(np.broadcast_to(v, tuple(shape)).astype(dt._np), dt)
+
+    def get_config(self):
+        return {"value": self.value}
+
+
+class RandomNormal(_Seeded):
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        super().__init__(seed)
+        self.mean, self.stddev = mean, stddev
+
+    def __call__(self, shape, dtype=None):
+        dt = _dtype(dtype)
+        v = self._rng().normal(self.mean, self.stddev, tuple(shape))
+        return _make(v.astype(dt._np), dt)
+
+    def get_config(self):
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+
+
+class RandomUniform(_Seeded):
+    def __init__(self, minval=-0.05, maxval=0.05, seed=None):
+        super().__init__(seed)
+        self.minval, self.maxval = minval, maxval
+
+    def __call__(self, shape, dtype=None):
+        dt = _dtype(dtype)
+        v = self._rng().uniform(self.minval, self.maxval, tuple(shape))
+        return _make(v.astype(dt._np), dt)
+
+    def get_config(self):
+        return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed}
+
+
+def _truncated(rng, shape, stddev, mean=0.0):
+    v = rng.standard_normal(shape)
+    bad = np.abs(v) > 2
+    while bad.any():
+        v[bad] = rng.standard_normal(int(bad.sum()))
+        bad = np.abs(v) > 2
+    return v * stddev + mean
+
+
+class TruncatedNormal(_Seeded):
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        super().__init__(seed)
+        self.mean, self.stddev = mean, stddev
+
+    def __call__(self, shape, dtype=None):
+        dt = _dtype(dtype)
+        v = _truncated(self._rng(), tuple(shape), self.stddev, self.mean)
+        return _make(v.astype(dt._np), dt)
+
+    def get_config(self):
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+
+
+class VarianceScaling(_Seeded):
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+        super().__init__(seed)
+        if mode not in ("fan_in", "fan_out", "fan_avg"):
+            raise ValueError(f"Invalid `mode` argument: {mode}")
+        if distribution == "normal":
+            distribution = "truncated_normal"
+        if distribution not in ("truncated_normal", "untruncated_normal", "uniform"):
+            raise ValueError(f"Invalid `distribution` argument: {distribution}")
+        self.scale, self.mode, self.distribution = scale, mode, distribution
+
+    def __call__(self, shape, dtype=None):
+        dt = _dtype(dtype)
+        fan_in, fan_out = compute_fans(shape)
+        n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
+        s = self.scale / max(1.0, n)
+        rng = self._rng()
+        shape = tuple(shape)
+        if self.distribution == "uniform":
+            lim = math.sqrt(3 * s)
+            v = rng.uniform(-lim, lim, shape)
+        elif self.distribution == "untruncated_normal":
+            v = rng.normal(0, math.sqrt(s), shape)
+        else:
+            v = _truncated(rng, shape, math.sqrt(s) / 0.87962566103423978)
+        return _make(v.astype(dt._np), dt)
+
+    def get_config(self):
+        return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution,
+                "seed": self.seed}
+
+
+def _vs(name, scale, mode, dist):
+    class Named(VarianceScaling):
+        def __init__(self, seed=None):
+            super().__init__(scale, mode, dist, seed)
+
+        def get_config(self):
+            return {"seed": self.seed}
+    Named.__name__ = Named.__qualname__ = name
+    return Named
+
+
+GlorotUniform = _vs("GlorotUniform", 1.0, "fan_avg", "uniform")
+GlorotNormal = _vs("GlorotNormal", 1.0, "fan_avg", "truncated_normal")
+HeUniform = _vs("HeUniform", 2.0, "fan_in", "uniform")
+HeNormal = _vs("HeNormal", 2.0, "fan_in", "truncated_normal")
+LecunUniform = _vs("LecunUniform", 1.0, "fan_in", "uniform")
+LecunNormal = _vs("LecunNormal", 1.0, "fan_in", "truncated_normal")
+
+_BY_NAME = {
+    "zeros": Zeros, "ones": Ones, "constant": Constant, "random_normal": RandomNormal,
+    "random_uniform": RandomUniform, "truncated_normal": TruncatedNormal,
+    "variance_scaling": VarianceScaling, "glorot_uniform": GlorotUniform,
+    "glorot_normal": GlorotNormal, "he_uniform": HeUniform, "he_normal": HeNormal,
+    "lecun_uniform": LecunUniform, "lecun_normal": LecunNormal,
+}
+for _cls in list(_BY_NAME.values()):
+    _BY_NAME[_cls.__name__] = _cls
+
+# snake_case functions as Keras exposes them
+zeros, ones, constant = Zeros, Ones, Constant
+glorot_uniform, glorot_normal = GlorotUniform, GlorotNormal
+he_uniform, he_normal, lecun_uniform, lecun_normal = HeUniform, HeNormal, LecunUniform, LecunNormal
+
+
+def get(identifier):
+    if identifier is None:
+        return None
+    if isinstance(identifier, Initializer):
+        return identifier
+    if isinstance(identifier, str):
+        cls = _BY_NAME.get(identifier)
+        if cls is None:
+            raise ValueError(f"Could not interpret initializer identifier: {identifier!r}")
+        return cls()
+    if isinstance(identifier, dict):
+        return _BY_NAME[identifier["class_name"]].from_config(identifier.get("config", {}))
+    if isinstance(identifier, type) and issubclass(identifier, Initializer):
+        return identifier()
+    if callable(identifier):
+        return identifier
+    raise ValueError(f"Could not interpret initializer identifier: {identifier!r}")
+
+
+def serialize(init) -> dict:
+    return {"class_name": type(init).__name__, "config": init.get_config()}

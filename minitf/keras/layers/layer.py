@@ -1,0 +1,346 @@
+"""The Layer base class: weights, sub-layer tracking, build on first call, losses, config.
+
+A layer's weights are created in ``build(input_shape)``, which ``__call__`` runs the first time
+the layer sees an input. Sub-layers and Variables assigned as attributes (also inside lists) are
+tracked in assignment order, which is the order ``trainable_variables`` reports, as in Keras.
+
+>>> import minitf as tf
+>>> class Scale(tf.keras.layers.Layer):
+...     def build(self, input_shape):
+...         self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones", name="w")
+...     def call(self, x):
+...         return x * self.w
+>>> layer = Scale()
+>>> layer(tf.ones((2, 3))).shape, [v.path for v in layer.trainable_variables]
+(TensorShape([2, 3]), ['scale/w'])
+"""
+from __future__ import annotations
+
+import contextlib
+import inspect
+
+import numpy as np
+
+from ... import dtypes, nest
+from ...tensor import Tensor, TensorShape, convert_to_tensor
+from ...variable import Variable
+from ...ops import math_ops as M
+from .. import backend, constraints, initializers, regularizers
+from ..variables import KerasVariable
+
+_TRAINING: list = []   # the `training` flag of the calls in progress, innermost last
+
+
+@contextlib.contextmanager
+def training_scope(training):
+    _TRAINING.append(training)
+    try:
+        yield
+    finally:
+        _TRAINING.pop()
+
+
+class KerasTensor:
+    """A symbolic tensor of the functional API: a shape (batch dimension None), a dtype, and
+    the layer call that produces it."""
+
+    def __init__(self, shape, dtype="float32", name=None, node=None):
+        self.shape = TensorShape(shape)
+        self.dtype = dtypes.as_dtype(dtype)
+        self.name = name
+        self._node = node          # (layer, args, kwargs) or None for an Input
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    def __repr__(self) -> str:
+        return f"<KerasTensor shape={tuple(self.shape)}, dtype={self.dtype.name}, name={self.name}>"
+
+    def _unsupported(self, *args, **kwargs):
+        raise TypeError("A symbolic KerasTensor cannot be used with minitf ops directly; wrap the "
+                        "computation in a layer (for example keras.layers.Lambda).")
+
+    __add__ = __radd__ = __sub__ = __mul__ = __rmul__ = __truediv__ = __matmul__ = _unsupported
+    __getitem__ = __array__ = _unsupported
+
+
+class Node:
+    """One call of a layer on symbolic inputs: the functional API's graph is made of these."""
+
+    __slots__ = ("layer", "inputs", "args", "kwargs", "outputs")
+
+    def __init__(self, layer, inputs, args, kwargs):
+        self.layer, self.inputs, self.args, self.kwargs = layer, inputs, args, kwargs
+        self.outputs = None
+
+
+def is_symbolic(x) -> bool:
+    return any(isinstance(t, KerasTensor) for t in nest.flatten(x))
+
+
+class Layer:
+    """Base class of all layers (see module docstring)."""
+
+    def __init__(self, trainable: bool = True, name: str | None = None, dtype=None,
+                 activity_regularizer=None, input_shape=None, input_dim=None, **kwargs):
+        allowed = {"batch_input_shape", "batch_size", "autocast", "input_dtype"}
+        unknown = set(kwargs) - allowed
+        if unknown:
+            raise TypeError(f"Unrecognized keyword arguments passed to {type(self).__name__}: "
+                            f"{kwargs}")
+        object.__setattr__(self, "_tracked_layers", [])
+        object.__setattr__(self, "_own_weights", [])
+        self.name = name or backend.unique_name(backend.snake_case(type(self).__name__))
+        self._dtype = dtypes.as_dtype(dtype or backend.floatx())
+        self._trainable = trainable
+        self.built = False
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        self._activity_losses: list = []
+        self._added_losses: list = []
+        if input_dim is not None and input_shape is None:
+            input_shape = (input_dim,)
+        self._declared_input_shape = None if input_shape is None else tuple(input_shape)
+        self._call_has_training = "training" in inspect.signature(self.call).parameters
+        self._call_has_mask = False
+        self._build_shape = None
+        self._output_shape = None
+
+    # ---- tracking ---------------------------------------------------------------------------
+    def __setattr__(self, name, value):
+        if not name.startswith("_") or name in ("_layers",):
+            self._track(value)
+        object.__setattr__(self, name, value)
+
+    def _track(self, value):
+        for v in nest.flatten(value) if isinstance(value, (list, tuple, dict)) else [value]:
+            if isinstance(v, Layer) and v is not self and not any(
+                    v is t for t in self._tracked_layers):
+                self._tracked_layers.append(v)
+            elif isinstance(v, Variable) and not any(v is w for w in self._own_weights):
+                self._own_weights.append(v)
+
+    @property
+    def dtype(self):
+        return self._dtype.name
+
+    @property
+    def compute_dtype(self):
+        return self._dtype.name
+
+    @property
+    def variable_dtype(self):
+        return self._dtype.name
+
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        self._trainable = bool(value)
+        for w in self._own_weights:
+            if isinstance(w, KerasVariable) and w._created_trainable:
+                w.trainable = value
+        for layer in self._tracked_layers:
+            layer.trainable = value
+
+    @property
+    def layers(self) -> list:
+        return list(self._tracked_layers)
+
+    def _flatten_layers(self):
+        out, stack = [], list(reversed(self._tracked_layers))
+        while stack:
+            layer = stack.pop()
+            if any(layer is o for o in out):
+                continue
+            out.append(layer)
+            stack.extend(reversed(layer._tracked_layers))
+        return out
+
+    @property
+    def weights(self) -> list:
+        """Own weights (trainable first), then each sub-layer's, without duplicates."""
+        own = [w for w in self._own_weights if w.trainable] + \
+              [w for w in self._own_weights if not w.trainable]
+        out = []
+        for w in own + [w for layer in self._tracked_layers for w in layer.weights]:
+            if not any(w is o for o in out):
+                out.append(w)
+        return out
+
+    variables = weights
+
+    @property
+    def trainable_weights(self) -> list:
+        return [w for w in self.weights if w.trainable] if self._trainable else []
+
+    trainable_variables = trainable_weights
+
+    @property
+    def non_trainable_weights(self) -> list:
+        if not self._trainable:
+            return self.weights
+        return [w for w in self.weights if not w.trainable]
+
+    non_trainable_variables = non_trainable_weights
+
+    def count_params(self) -> int:
+        return int(sum(np.prod(w.shape) for w in self.weights))
+
+    # ---- weights ----------------------------------------------------------------------------
+    def add_weight(self, shape=None, initializer=None, dtype=None, trainable: bool = True,
+                   regularizer=None, constraint=None, name: str | None = None, **kwargs):
+        shape = () if shape is None else tuple(int(d) for d in shape)
+        dt = dtypes.as_dtype(dtype or self._dtype)
+        if initializer is None:
+            initializer = "glorot_uniform" if dt.is_floating else "zeros"
+        init = initializers.get(initializer)
+        name = name or f"variable_{len(self._own_weights)}"
+        v = KerasVariable(init(shape, dtype=dt), name=name, path=f"{self.name}/{name}",
+                          trainable=trainable, dtype=dt,
+                          constraint=constraints.get(constraint),
+                          regularizer=regularizers.get(regularizer))
+        self._own_weights.append(v)
+        return v
+
+    def get_weights(self) -> list:
+        return [w.numpy() for w in self.weights]
+
+    def set_weights(self, weights) -> None:
+        params = self.weights
+        if len(weights) != len(params):
+            raise ValueError(f"Layer {self.name} expects {len(params)} weights, but the given "
+                             f"list has {len(weights)}.")
+        for p, w in zip(params, weights):
+            w = np.asarray(w)
+            if tuple(p.shape) != w.shape:
+                raise ValueError(f"Layer {self.name} weight shape {tuple(p.shape)} is not "
+                                 f"compatible with provided weight shape {w.shape}.")
+        for p, w in zip(params, weights):
+            p.assign(np.asarray(w, dtype=p.dtype.as_numpy_dtype))
+
+    # ---- losses -----------------------------------------------------------------------------
+    @property
+    def losses(self) -> list:
+        """Weight-regularisation terms (recomputed from the current weights on every access),
+        then activity-regularisation terms of the last call and ``add_loss`` terms."""
+        out = []
+        for w in self.weights:
+            reg = getattr(w, "regularizer", None)
+            if reg is not None:
+                out.append(reg(w))
+        out.extend(self._activity_losses)
+        out.extend(self._added_losses)
+        for layer in self._flatten_layers():
+            out.extend(layer._activity_losses)
+            out.extend(layer._added_losses)
+        return out
+
+    def add_loss(self, loss) -> None:
+        self._added_losses.append(loss)
+
+    # ---- calling ----------------------------------------------------------------------------
+    def build(self, input_shape) -> None:
+        self.built = True
+
+    def call(self, inputs, *args, **kwargs):
+        return inputs
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def _maybe_build(self, inputs) -> None:
+        if self.built:
+            return
+        shapes = nest.map_structure(lambda t: TensorShape(t.shape), inputs)
+        self._build_shape = shapes
+        self.build(shapes)
+        self.built = True
+
+    # Layers cast floating inputs to their compute dtype. Sequential and functional models do not:
+    # their own layers cast (so float64 layers inside a float32 model see float64 inputs).
+    _autocast_inputs = True
+
+    def _convert_inputs(self, inputs):
+        autocast = self._autocast_inputs
+
+        def conv(x):
+            if isinstance(x, (Tensor, KerasTensor)):
+                t = x
+            elif hasattr(x, "_read_for_op"):
+                t = x._read_for_op()
+            else:
+                t = convert_to_tensor(x, dtype_hint=self._dtype)
+            if autocast and isinstance(t, Tensor) and t.dtype.is_floating and \
+                    t.dtype is not self._dtype:
+                t = M.cast(t, self._dtype)
+            return t
+        return nest.map_structure(conv, inputs)
+
+    def __call__(self, inputs, *args, **kwargs):
+        training = kwargs.pop("training", None)
+        if training is None and _TRAINING:
+            training = _TRAINING[-1]
+        inputs = self._convert_inputs(inputs)
+        if is_symbolic(inputs):
+            return self._symbolic_call(inputs, args, kwargs)
+        self._maybe_build(inputs)
+        if self._call_has_training:
+            kwargs["training"] = training
+        self._added_losses = []
+        with training_scope(training):
+            outputs = self.call(inputs, *args, **kwargs)
+        self._output_shape = nest.map_structure(
+            lambda t: (None,) + tuple(t.shape[1:]) if len(t.shape) else (), outputs)
+        if self.activity_regularizer is not None:
+            flat = nest.flatten(outputs)
+            batch = M.cast(convert_to_tensor(flat[0].shape[0]), flat[0].dtype)
+            self._activity_losses = [self.activity_regularizer(o) / batch for o in flat]
+        return outputs
+
+    def _symbolic_call(self, inputs, args, kwargs):
+        """Called on KerasTensors: build, run once on a small concrete batch to learn the output
+        shapes, and return KerasTensors that remember this call."""
+        def concrete(k):
+            shape = [2 if d is None else d for d in k.shape]
+            return convert_to_tensor(np.zeros(shape, k.dtype.as_numpy_dtype))
+        sample = nest.map_structure(lambda k: concrete(k) if isinstance(k, KerasTensor) else k,
+                                    inputs)
+        self._maybe_build_symbolic(inputs)
+        kw = dict(kwargs)
+        if self._call_has_training:
+            kw["training"] = False
+        with training_scope(False):
+            out = self.call(sample, *args, **kw)
+        node = Node(self, inputs, args, kwargs)
+        self._activity_losses = []
+        outputs = nest.map_structure(
+            lambda t: KerasTensor((None,) + tuple(t.shape[1:]), t.dtype,
+                                  name=f"{self.name}_out", node=node), out)
+        node.outputs = outputs
+        self._output_shape = nest.map_structure(lambda k: tuple(k.shape), outputs)
+        return outputs
+
+    def _maybe_build_symbolic(self, inputs):
+        if self.built:
+            return
+        shapes = nest.map_structure(lambda k: TensorShape(k.shape), inputs)
+        self._build_shape = shapes
+        self.build(shapes)
+        self.built = True
+
+    # ---- config -----------------------------------------------------------------------------
+    def get_config(self) -> dict:
+        cfg = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        if self._declared_input_shape is not None:
+            cfg["input_shape"] = self._declared_input_shape
+        return cfg
+
+    @classmethod
+    def from_config(cls, config: dict):
+        return cls(**config)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"

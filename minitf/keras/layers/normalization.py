@@ -1,0 +1,98 @@
+"""Normalization (feature-wise standardisation with ``adapt``) and BatchNormalization."""
+from __future__ import annotations
+
+import numpy as np
+
+from ...ops import math_ops as M
+from ...ops import nn_ops
+from ...tensor import convert_to_tensor
+from .layer import Layer
+
+
+class Normalization(Layer):
+    """``(x - mean) / sqrt(var)`` with statistics from ``adapt(data)`` (or given directly)."""
+
+    def __init__(self, axis=-1, mean=None, variance=None, invert=False, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = axis
+        self.invert = invert
+        self._init_mean, self._init_var = mean, variance
+
+    def build(self, input_shape):
+        shape = (int(input_shape[-1]),) if self.axis in (-1, len(input_shape) - 1) else ()
+        self.mean = self.add_weight(shape=shape, initializer="zeros", trainable=False,
+                                    name="mean")
+        self.variance = self.add_weight(shape=shape, initializer="ones", trainable=False,
+                                        name="variance")
+        if self._init_mean is not None:
+            self.mean.assign(np.broadcast_to(self._init_mean, shape))
+            self.variance.assign(np.broadcast_to(self._init_var, shape))
+        self.built = True
+
+    def adapt(self, data, batch_size=None, steps=None) -> None:
+        arr = np.asarray(convert_to_tensor(data).numpy(), dtype=np.float64)
+        if not self.built:
+            self.build(arr.shape)
+        axes = tuple(range(arr.ndim - 1))
+        self.mean.assign(arr.mean(axis=axes).astype(np.float32))
+        self.variance.assign(arr.var(axis=axes).astype(np.float32))
+
+    def call(self, inputs):
+        std = M.sqrt(M.maximum(self.variance.value(), 1e-7))
+        if self.invert:
+            return inputs * std + self.mean
+        return (inputs - self.mean) / std
+
+
+class BatchNormalization(Layer):
+    """Normalise with batch statistics when training (updating moving averages) and with the
+    moving averages at inference: ``gamma * (x - mean) / sqrt(var + epsilon) + beta``."""
+
+    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
+                 beta_initializer="zeros", gamma_initializer="ones",
+                 moving_mean_initializer="zeros", moving_variance_initializer="ones", **kwargs):
+        super().__init__(**kwargs)
+        self.axis, self.momentum, self.epsilon = axis, momentum, epsilon
+        self.center, self.scale = center, scale
+        self._inits = (beta_initializer, gamma_initializer, moving_mean_initializer,
+                       moving_variance_initializer)
+
+    def build(self, input_shape):
+        dim = (int(input_shape[self.axis]),)
+        b, g, mm, mv = self._inits
+        self.gamma = self.add_weight(shape=dim, initializer=g, name="gamma") if self.scale \
+            else None
+        self.beta = self.add_weight(shape=dim, initializer=b, name="beta") if self.center \
+            else None
+        self.moving_mean = self.add_weight(shape=dim, initializer=mm, trainable=False,
+                                           name="moving_mean")
+        self.moving_variance = self.add_weight(shape=dim, initializer=mv, trainable=False,
+                                               name="moving_variance")
+        self.built = True
+
+    def call(self, inputs, training=None):
+        nd = len(inputs.shape)
+        ax = self.axis % nd
+        reduce_axes = [i for i in range(nd) if i != ax]
+        if training:
+            mean, var = nn_ops.moments(inputs, reduce_axes)
+            m = self.momentum
+            self.moving_mean.assign(self.moving_mean.numpy() * m + mean.numpy() * (1 - m))
+            self.moving_variance.assign(self.moving_variance.numpy() * m +
+                                        var.numpy() * (1 - m))
+        else:
+            mean, var = self.moving_mean.value(), self.moving_variance.value()
+        shape = [1] * nd
+        shape[ax] = inputs.shape[ax]
+        from ...ops.array_ops import reshape
+        inv = M.rsqrt(reshape(var, shape) + self.epsilon)
+        if self.gamma is not None:
+            inv = inv * reshape(self.gamma, shape)
+        out = (inputs - reshape(mean, shape)) * inv
+        if self.beta is not None:
+            out = out + reshape(self.beta, shape)
+        return out
+
+    def get_config(self):
+        return {**super().get_config(), "axis": self.axis, "momentum": self.momentum,
+                "epsilon": self.epsilon, "center": self.center, "scale": self.scale}

@@ -1,0 +1,298 @@
+"""Keras losses: classes (with reductions and ``sample_weight``) and functions (per sample).
+
+The pipeline of ``Loss.__call__(y_true, y_pred, sample_weight)``, as in Keras 3:
+
+1. both arguments are converted to the loss's dtype (float32 by default);
+2. ``call`` reconciles ranks that differ by one trailing 1 (y_true (m,) with y_pred (m, 1)
+   does not broadcast to (m, m)) and returns one loss per sample (mean over the last axis);
+3. ``sample_weight`` multiplies, then the reduction: ``"sum_over_batch_size"`` (default) divides
+   the sum by the number of elements, whatever the weights.
+
+Cross-entropy from probabilities clips them to [1e-7, 1 - 1e-7]; when the probabilities come
+straight from a Keras ``softmax``/``sigmoid`` activation, the logits are used instead.
+
+>>> import minitf as tf
+>>> float(tf.keras.losses.Huber()([[0., 1.], [0., 0.]], [[.6, .4], [.4, .6]]))
+0.1550000011920929
+"""
+from __future__ import annotations
+
+from .. import dtypes
+from ..ops import array_ops as A
+from ..ops import math_ops as M
+from ..ops import nn_ops as N
+from ..ops import reduction_ops as R
+from ..tensor import Tensor, convert_to_tensor
+from . import backend
+
+_REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
+
+
+def _tensor(x, dtype=None):
+    if isinstance(x, Tensor) and (dtype is None or x.dtype == dtype):
+        return x
+    if isinstance(x, Tensor) or hasattr(x, "_read_for_op"):
+        t = convert_to_tensor(x)
+        return t if dtype is None else M.cast(t, dtype)
+    t = convert_to_tensor(x, dtype_hint=dtype)
+    return t if dtype is None or t.dtype == dtype else M.cast(t, dtype)
+
+
+def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1: bool = True):
+    """Make ranks equal when they differ by one trailing dimension of size 1."""
+    r1, r2 = len(x1.shape), len(x2.shape)
+    if r1 == r2:
+        return x1, x2
+    if r1 == r2 + 1 and x1.shape[-1] == 1:
+        if r2 == 1 and expand_rank_1:
+            x2 = A.expand_dims(x2, -1)
+        else:
+            x1 = A.squeeze(x1, -1)
+    if r2 == r1 + 1 and x2.shape[-1] == 1:
+        if r1 == 1 and expand_rank_1:
+            x1 = A.expand_dims(x1, -1)
+        else:
+            x2 = A.squeeze(x2, -1)
+    return x1, x2
+
+
+def reduce_weighted_values(values, sample_weight=None, reduction="sum_over_batch_size",
+                           dtype=None):
+    dtype = dtypes.as_dtype(dtype or backend.floatx())
+    values = _tensor(values, dtype)
+    if sample_weight is not None:
+        sw = _tensor(sample_weight, dtype)
+        values, sw = squeeze_or_expand_to_same_rank(values, sw)
+        weighted = values * sw
+    else:
+        sw, weighted = None, values
+    if reduction in (None, "none") or len(weighted.shape) == 0:
+        return weighted
+    total = R.reduce_sum(weighted)
+    if reduction == "sum":
+        return total
+    if reduction == "mean_with_sample_weight" and sw is not None:
+        return M.divide_no_nan(total, R.reduce_sum(A.broadcast_to(sw, weighted.shape)))
+    n = M.cast(A.size(weighted), dtype)
+    return M.divide_no_nan(total, n)
+
+
+class Loss:
+    """Base class: subclass and implement ``call(y_true, y_pred)`` returning per-sample losses."""
+
+    def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
+        if reduction not in _REDUCTIONS:
+            raise ValueError(f"Invalid value for argument `reduction`. Expected one of "
+                             f"{[r for r in _REDUCTIONS if r]}. Received: reduction={reduction}")
+        self.name = name or backend.snake_case(type(self).__name__)
+        self.reduction = reduction
+        self.dtype = dtypes.as_dtype(dtype or backend.floatx())
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        y_pred = _tensor(y_pred, self.dtype)
+        y_true = _tensor(y_true, self.dtype)
+        losses = self.call(y_true, y_pred)
+        return reduce_weighted_values(losses, sample_weight, self.reduction, self.dtype)
+
+    def call(self, y_true, y_pred):
+        raise NotImplementedError
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "reduction": self.reduction}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+class LossFunctionWrapper(Loss):
+    def __init__(self, fn, reduction="sum_over_batch_size", name=None, dtype=None, **kwargs):
+        super().__init__(name=name, reduction=reduction, dtype=dtype)
+        self.fn = fn
+        self._fn_kwargs = kwargs
+
+    def call(self, y_true, y_pred):
+        y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+        return self.fn(y_true, y_pred, **self._fn_kwargs)
+
+    def get_config(self):
+        return {**super().get_config(), **self._fn_kwargs}
+
+
+# ---- functions: one loss per sample ----------------------------------------------------------
+
+def _pred_true(y_true, y_pred):
+    y_pred = _tensor(y_pred)
+    if not y_pred.dtype.is_floating:
+        y_pred = M.cast(y_pred, backend.floatx())
+    return _tensor(y_true, y_pred.dtype), y_pred
+
+
+def mean_squared_error(y_true, y_pred):
+    y_true, y_pred = squeeze_or_expand_to_same_rank(*_pred_true(y_true, y_pred))
+    return R.reduce_mean(M.square(y_true - y_pred), axis=-1)
+
+
+def mean_absolute_error(y_true, y_pred):
+    y_true, y_pred = squeeze_or_expand_to_same_rank(*_pred_true(y_true, y_pred))
+    return R.reduce_mean(M.abs(y_true - y_pred), axis=-1)
+
+
+def huber(y_true, y_pred, delta=1.0):
+    """0.5·e² where |e| <= delta, else delta·|e| - 0.5·delta²; mean over the last axis."""
+    y_true, y_pred = squeeze_or_expand_to_same_rank(*_pred_true(y_true, y_pred))
+    delta = _tensor(delta, y_pred.dtype)
+    error = y_pred - y_true
+    abs_error = M.abs(error)
+    half = _tensor(0.5, y_pred.dtype)
+    return R.reduce_mean(M.where(M.less_equal(abs_error, delta), half * M.square(error),
+                                 delta * abs_error - half * M.square(delta)), axis=-1)
+
+
+def _logits_of(output, from_logits):
+    logits = getattr(output, "_keras_logits", None)
+    return (logits, True) if logits is not None else (output, from_logits)
+
+
+def _same_rank(target, output):
+    if len(target.shape) != len(output.shape):
+        raise ValueError(f"Arguments `target` and `output` must have the same rank (ndim). "
+                         f"Received: target.shape={tuple(target.shape)}, "
+                         f"output.shape={tuple(output.shape)}")
+
+
+def _clip_probs(p):
+    eps = backend.epsilon()
+    return M.clip_by_value(p, eps, 1.0 - eps)
+
+
+def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    y_true, y_pred = _pred_true(y_true, y_pred)
+    if label_smoothing:
+        y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    _same_rank(y_true, y_pred)
+    out, logits = _logits_of(y_pred, from_logits)
+    if logits:
+        per = N.sigmoid_cross_entropy_with_logits(labels=y_true, logits=out)
+    else:
+        p = _clip_probs(out)
+        per = -(y_true * M.log(p) + (1 - y_true) * M.log(1 - p))
+    return R.reduce_mean(per, axis=axis)
+
+
+def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    y_true, y_pred = _pred_true(y_true, y_pred)
+    if label_smoothing:
+        n = M.cast(A.shape(y_true)[-1], y_pred.dtype)
+        y_true = y_true * (1.0 - label_smoothing) + (label_smoothing / n)
+    _same_rank(y_true, y_pred)
+    out, logits = _logits_of(y_pred, from_logits)
+    if logits:
+        return N.softmax_cross_entropy_with_logits(labels=y_true, logits=out, axis=axis)
+    p = out / R.reduce_sum(out, axis, keepdims=True)   # renormalise first, then clip
+    return -R.reduce_sum(y_true * M.log(_clip_probs(p)), axis)
+
+
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None,
+                                    axis=-1):
+    y_pred = _tensor(y_pred)
+    out, logits = _logits_of(y_pred, from_logits)
+    target = M.cast(_tensor(y_true), dtypes.int64)
+    if len(target.shape) == len(out.shape) and target.shape[-1] == 1:
+        target = A.squeeze(target, -1)
+    if len(target.shape) != len(out.shape) - 1:
+        raise ValueError(f"Argument `output` must have rank (ndim) `target.ndim - 1`. Received: "
+                         f"target.shape={tuple(target.shape)}, output.shape={tuple(out.shape)}")
+    valid = None
+    if ignore_class is not None:
+        valid = M.not_equal(target, ignore_class)
+        target = M.where(valid, target, A.zeros_like(target))
+    if not logits:
+        out = M.log(_clip_probs(out))   # clip first; the softmax inside renormalises
+    res = N.sparse_softmax_cross_entropy_with_logits(labels=target, logits=out)
+    if valid is not None:
+        res = M.where(valid, res, A.zeros_like(res))
+    return res
+
+
+mse, mae = mean_squared_error, mean_absolute_error
+
+
+# ---- classes ---------------------------------------------------------------------------------
+
+class MeanSquaredError(LossFunctionWrapper):
+    def __init__(self, reduction="sum_over_batch_size", name="mean_squared_error", dtype=None):
+        super().__init__(mean_squared_error, reduction=reduction, name=name, dtype=dtype)
+
+
+class MeanAbsoluteError(LossFunctionWrapper):
+    def __init__(self, reduction="sum_over_batch_size", name="mean_absolute_error", dtype=None):
+        super().__init__(mean_absolute_error, reduction=reduction, name=name, dtype=dtype)
+
+
+class Huber(LossFunctionWrapper):
+    def __init__(self, delta=1.0, reduction="sum_over_batch_size", name="huber_loss",
+                 dtype=None):
+        super().__init__(huber, reduction=reduction, name=name, dtype=dtype, delta=delta)
+
+
+class BinaryCrossentropy(LossFunctionWrapper):
+    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
+                 reduction="sum_over_batch_size", name="binary_crossentropy", dtype=None):
+        super().__init__(binary_crossentropy, reduction=reduction, name=name, dtype=dtype,
+                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+
+
+class CategoricalCrossentropy(LossFunctionWrapper):
+    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
+                 reduction="sum_over_batch_size", name="categorical_crossentropy", dtype=None):
+        super().__init__(categorical_crossentropy, reduction=reduction, name=name, dtype=dtype,
+                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+
+
+class SparseCategoricalCrossentropy(LossFunctionWrapper):
+    def __init__(self, from_logits=False, ignore_class=None, reduction="sum_over_batch_size",
+                 name="sparse_categorical_crossentropy", dtype=None):
+        super().__init__(sparse_categorical_crossentropy, reduction=reduction, name=name,
+                         dtype=dtype, from_logits=from_logits, ignore_class=ignore_class)
+        self._ignore = ignore_class
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        if self._ignore is None:
+            return super().__call__(y_true, y_pred, sample_weight)
+        # Ignored samples are excluded from the mean, not counted as zeros.
+        y_pred = _tensor(y_pred, self.dtype)
+        y_true = _tensor(y_true, self.dtype)
+        losses = self.call(y_true, y_pred)
+        t = y_true if len(y_true.shape) == len(losses.shape) else A.squeeze(y_true, -1)
+        mask = M.cast(M.not_equal(t, float(self._ignore)), self.dtype)
+        sw = mask if sample_weight is None else mask * _tensor(sample_weight, self.dtype)
+        if self.reduction in ("sum_over_batch_size", "mean"):
+            return M.divide_no_nan(R.reduce_sum(losses * sw), R.reduce_sum(mask))
+        return reduce_weighted_values(losses, sw, self.reduction, self.dtype)
+
+
+_BY_NAME = {
+    "mse": MeanSquaredError, "mean_squared_error": MeanSquaredError,
+    "mae": MeanAbsoluteError, "mean_absolute_error": MeanAbsoluteError,
+    "huber": Huber, "huber_loss": Huber, "binary_crossentropy": BinaryCrossentropy,
+    "categorical_crossentropy": CategoricalCrossentropy,
+    "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
+}
+for _c in set(_BY_NAME.values()):
+    _BY_NAME[_c.__name__] = _c
+
+
+def get(identifier):
+    if identifier is None or isinstance(identifier, Loss) or (
+            callable(identifier) and not isinstance(identifier, type)):
+        return identifier
+    if isinstance(identifier, str):
+        cls = _BY_NAME.get(identifier)
+        if cls is None:
+            raise ValueError(f"Could not interpret loss identifier: {identifier!r}. Known: "
+                             f"{sorted(k for k in _BY_NAME if k.islower())}")
+        return cls()
+    if isinstance(identifier, type) and issubclass(identifier, Loss):
+        return identifier()
+    raise ValueError(f"Could not interpret loss identifier: {identifier!r}")

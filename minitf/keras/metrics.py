@@ -1,0 +1,252 @@
+"""Streaming metrics: state in Variables, ``update_state``, ``result``, ``reset_state``.
+
+``Mean`` keeps ``total`` and ``count``; a batch of values is first reduced to one value per
+sample, and ``count`` grows by the number of samples (rows), or by the sum of the weights.
+
+>>> import minitf as tf
+>>> m = tf.keras.metrics.Mean()
+>>> m.update_state([1, 3, 5, 7]); float(m.result())
+4.0
+>>> m.update_state([2], sample_weight=[10]); round(float(m.result()), 6)
+2.571429
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import dtypes
+from ..ops import array_ops as A
+from ..ops import math_ops as M
+from ..ops import reduction_ops as R
+from . import backend, losses as L
+from .layers.layer import Layer
+from .losses import _tensor, squeeze_or_expand_to_same_rank
+
+
+class Metric(Layer):
+    """Base class. Subclass with ``update_state``, ``result`` and state from ``add_weight``."""
+
+    def __init__(self, name=None, dtype=None, **kwargs):
+        super().__init__(name=name or backend.snake_case(type(self).__name__), dtype=dtype,
+                         **kwargs)
+        self.built = True
+
+    def add_weight(self, name=None, shape=(), initializer="zeros", dtype=None, **kwargs):
+        return super().add_weight(shape=shape, initializer=initializer, dtype=dtype,
+                                  trainable=False, name=name)
+
+    def update_state(self, *args, **kwargs):
+        raise NotImplementedError
+
+    def result(self):
+        raise NotImplementedError
+
+    def reset_state(self) -> None:
+        for v in self.weights:
+            v.assign(np.zeros(tuple(v.shape), v.dtype.as_numpy_dtype))
+
+    def reset_states(self) -> None:
+        """Deprecated alias of ``reset_state`` (the tutorials still use it)."""
+        self.reset_state()
+
+    def __call__(self, *args, **kwargs):
+        self.update_state(*args, **kwargs)
+        return self.result()
+
+    def get_config(self):
+        return {"name": self.name, "dtype": self.dtype}
+
+
+def _samplewise(values, sample_weight, dtype):
+    values = _tensor(values, dtype)
+    if sample_weight is not None:
+        sw = _tensor(sample_weight, dtype)
+        values, sw = squeeze_or_expand_to_same_rank(values, sw)
+        wn, vn = len(sw.shape), len(values.shape)
+        if vn > wn:
+            values = R.reduce_mean(values, axis=list(range(wn, vn)))
+        sw = A.broadcast_to(sw, values.shape)
+        values = values * sw
+        if wn > 1:
+            sw = R.reduce_mean(sw, axis=list(range(1, wn)))
+    else:
+        sw = None
+    if len(values.shape) > 1:
+        values = R.reduce_mean(values, axis=list(range(1, len(values.shape))))
+    return values, sw
+
+
+class Mean(Metric):
+    def __init__(self, name="mean", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.total = self.add_weight(name="total")
+        self.count = self.add_weight(name="count")
+
+    def update_state(self, values, sample_weight=None):
+        values, sw = _samplewise(values, sample_weight, self._dtype)
+        self.total.assign_add(R.reduce_sum(values))
+        if sw is not None:
+            n = R.reduce_sum(sw)
+        else:
+            n = float(values.shape[0]) if len(values.shape) >= 1 else 1.0
+        self.count.assign_add(M.cast(_tensor(n), self._dtype))
+
+    def result(self):
+        return M.divide_no_nan(self.total.value(), self.count.value())
+
+
+class Sum(Metric):
+    def __init__(self, name="sum", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.total = self.add_weight(name="total")
+
+    def update_state(self, values, sample_weight=None):
+        values, _ = _samplewise(values, sample_weight, self._dtype)
+        self.total.assign_add(R.reduce_sum(values))
+
+    def result(self):
+        return self.total.value()
+
+
+class MeanMetricWrapper(Mean):
+    """A Mean over ``fn(y_true, y_pred)`` (one value per sample)."""
+
+    def __init__(self, fn, name=None, dtype=None, **kwargs):
+        super().__init__(name=name or fn.__name__, dtype=dtype)
+        self._fn, self._fn_kwargs = fn, kwargs
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_pred = _tensor(y_pred)
+        y_true = _tensor(y_true)
+        values = self._fn(y_true, y_pred, **self._fn_kwargs)
+        super().update_state(values, sample_weight)
+
+
+def accuracy(y_true, y_pred):
+    y_pred = _tensor(y_pred)
+    y_true = _tensor(y_true, y_pred.dtype)
+    y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+    return M.cast(M.equal(y_true, y_pred), backend.floatx())
+
+
+def binary_accuracy(y_true, y_pred, threshold=0.5):
+    y_pred = _tensor(y_pred)
+    y_true = _tensor(y_true, y_pred.dtype)
+    y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+    y_pred = M.cast(M.greater(y_pred, threshold), y_true.dtype)   # strictly greater
+    return M.cast(M.equal(y_true, y_pred), backend.floatx())
+
+
+def categorical_accuracy(y_true, y_pred):
+    y_pred = _tensor(y_pred)
+    y_true = _tensor(y_true)
+    return M.cast(M.equal(R.argmax(y_true, -1), R.argmax(y_pred, -1)), backend.floatx())
+
+
+def sparse_categorical_accuracy(y_true, y_pred):
+    """argmax(y_pred) == y_true; ties go to the first index; labels (m,) or (m, 1)."""
+    y_pred = _tensor(y_pred)
+    y_true = _tensor(y_true)
+    if len(y_true.shape) == len(y_pred.shape) and y_true.shape[-1] == 1:
+        y_true = A.squeeze(y_true, -1)
+    pred = R.argmax(y_pred, -1)
+    return M.cast(M.equal(M.cast(y_true, pred.dtype), pred), backend.floatx())
+
+
+class MeanSquaredError(MeanMetricWrapper):
+    def __init__(self, name="mean_squared_error", dtype=None):
+        super().__init__(L.mean_squared_error, name=name, dtype=dtype)
+
+
+class MeanAbsoluteError(MeanMetricWrapper):
+    def __init__(self, name="mean_absolute_error", dtype=None):
+        super().__init__(L.mean_absolute_error, name=name, dtype=dtype)
+
+
+class Accuracy(MeanMetricWrapper):
+    def __init__(self, name="accuracy", dtype=None):
+        super().__init__(accuracy, name=name, dtype=dtype)
+
+
+class BinaryAccuracy(MeanMetricWrapper):
+    def __init__(self, name="binary_accuracy", dtype=None, threshold=0.5):
+        super().__init__(binary_accuracy, name=name, dtype=dtype, threshold=threshold)
+
+
+class CategoricalAccuracy(MeanMetricWrapper):
+    def __init__(self, name="categorical_accuracy", dtype=None):
+        super().__init__(categorical_accuracy, name=name, dtype=dtype)
+
+
+class SparseCategoricalAccuracy(MeanMetricWrapper):
+    def __init__(self, name="sparse_categorical_accuracy", dtype=None):
+        super().__init__(sparse_categorical_accuracy, name=name, dtype=dtype)
+
+
+class _Confusion(Metric):
+    def __init__(self, thresholds=None, name=None, dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.thresholds = 0.5 if thresholds is None else thresholds
+        n = 1 if np.isscalar(self.thresholds) else len(self.thresholds)
+        self._thr = np.atleast_1d(np.asarray(self.thresholds, np.float32))
+        self.true_positives = self.add_weight(name="true_positives", shape=(n,))
+        self.false_positives = self.add_weight(name="false_positives", shape=(n,))
+        self.false_negatives = self.add_weight(name="false_negatives", shape=(n,))
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        yt = np.asarray(_tensor(y_true).numpy(), np.float32).reshape(-1).astype(bool)
+        yp = np.asarray(_tensor(y_pred).numpy(), np.float32).reshape(-1)
+        w = np.ones_like(yp) if sample_weight is None else np.broadcast_to(
+            np.asarray(_tensor(sample_weight).numpy(), np.float32).reshape(-1), yp.shape)
+        pos = yp[None, :] > self._thr[:, None]          # a prediction is positive iff > t
+        self.true_positives.assign_add((w * (pos & yt)).sum(1).astype(np.float32))
+        self.false_positives.assign_add((w * (pos & ~yt)).sum(1).astype(np.float32))
+        self.false_negatives.assign_add((w * (~pos & yt)).sum(1).astype(np.float32))
+
+    def _out(self, r):
+        return r[0] if np.isscalar(self.thresholds) else r
+
+
+class Precision(_Confusion):
+    def __init__(self, thresholds=None, name="precision", dtype=None):
+        super().__init__(thresholds, name, dtype)
+
+    def result(self):
+        tp, fp = self.true_positives.value(), self.false_positives.value()
+        return self._out(M.divide_no_nan(tp, tp + fp))
+
+
+class Recall(_Confusion):
+    def __init__(self, thresholds=None, name="recall", dtype=None):
+        super().__init__(thresholds, name, dtype)
+
+    def result(self):
+        tp, fn = self.true_positives.value(), self.false_negatives.value()
+        return self._out(M.divide_no_nan(tp, tp + fn))
+
+
+_BY_NAME = {
+    "mse": MeanSquaredError, "mean_squared_error": MeanSquaredError,
+    "mae": MeanAbsoluteError, "mean_absolute_error": MeanAbsoluteError,
+    "accuracy": Accuracy, "acc": Accuracy, "binary_accuracy": BinaryAccuracy,
+    "categorical_accuracy": CategoricalAccuracy,
+    "sparse_categorical_accuracy": SparseCategoricalAccuracy,
+    "precision": Precision, "recall": Recall, "mean": Mean, "sum": Sum,
+}
+
+
+def get(identifier):
+    if isinstance(identifier, Metric):
+        return identifier
+    if isinstance(identifier, str):
+        cls = _BY_NAME.get(identifier)
+        if cls is None:
+            raise ValueError(f"Could not interpret metric identifier: {identifier!r}. Known: "
+                             f"{sorted(_BY_NAME)}")
+        return cls()
+    if callable(identifier):
+        return MeanMetricWrapper(identifier)
+    raise ValueError(f"Could not interpret metric identifier: {identifier!r}")
+
+
+_ = dtypes

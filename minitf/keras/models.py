@@ -1,0 +1,266 @@
+"""Models: subclassed ``Model``, the functional ``Model(inputs, outputs)``, and ``Sequential``.
+
+>>> import minitf as tf
+>>> inputs = tf.keras.Input(shape=(8,))
+>>> hidden = tf.keras.layers.Dense(30, activation="relu")(inputs)
+>>> model = tf.keras.Model(inputs=inputs, outputs=tf.keras.layers.Dense(1)(hidden))
+>>> model.count_params(), model(tf.ones((4, 8))).shape
+(301, TensorShape([4, 1]))
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import nest
+from ..tensor import TensorShape
+from . import saving
+from .layers.core import InputLayer
+from .layers.layer import KerasTensor, Layer, Node, training_scope
+from .trainer import Trainer
+
+
+def _topological_nodes(outputs) -> list:
+    """The layer calls that produce ``outputs``, each after the calls it depends on."""
+    order, state = [], {}
+    stack = [kt._node for kt in nest.flatten(outputs) if isinstance(kt._node, Node)]
+    while stack:
+        node = stack[-1]
+        s = state.get(id(node))
+        if s == "done":
+            stack.pop()
+            continue
+        if s == "open":
+            state[id(node)] = "done"
+            order.append(node)
+            stack.pop()
+            continue
+        state[id(node)] = "open"
+        for kt in nest.flatten(node.inputs):
+            if isinstance(kt, KerasTensor) and isinstance(kt._node, Node) and \
+                    state.get(id(kt._node)) != "done":
+                stack.append(kt._node)
+    return order
+
+
+class Model(Trainer, Layer):
+    """Group layers into an object with training and inference features.
+
+    Either subclass it (create layers in ``__init__``, use them in ``call``) or build it from
+    symbolic tensors: ``Model(inputs=keras.Input(...), outputs=...)``.
+    """
+
+    def __init__(self, *args, **kwargs):
+        inputs = kwargs.pop("inputs", args[0] if len(args) > 0 else None)
+        outputs = kwargs.pop("outputs", args[1] if len(args) > 1 else None)
+        Layer.__init__(self, **kwargs)
+        self._functional = inputs is not None and outputs is not None
+        if self._functional:
+            self._autocast_inputs = False   # inputs take the dtypes of the keras.Input tensors
+            self._init_functional(inputs, outputs)
+
+    # ---- the functional graph ---------------------------------------------------------------
+    def _init_functional(self, inputs, outputs):
+        for kt in nest.flatten(inputs):
+            if not isinstance(kt, KerasTensor) or getattr(kt, "_input_layer", None) is None:
+                raise ValueError("`inputs` of a functional Model must be keras.Input tensors; "
+                                 f"received {kt!r}")
+        self._inputs, self._outputs = inputs, outputs
+        self._nodes = _topological_nodes(outputs)
+        layers = [kt._input_layer for kt in nest.flatten(inputs)]
+        for node in self._nodes:
+            if not any(node.layer is seen for seen in layers):
+                layers.append(node.layer)
+        self._graph_layers = layers
+        for layer in layers:
+            self._track(layer)
+        self.inputs = list(nest.flatten(inputs))
+        self.outputs = list(nest.flatten(outputs))
+        self.input_names = [kt._input_layer.name for kt in self.inputs]
+        self.output_names = [kt._node.layer.name if isinstance(kt._node, Node) else kt.name
+                             for kt in self.outputs]
+        self.built = True
+
+    def _run_graph(self, inputs, training):
+        flat_in = nest.flatten(self._inputs)
+        if isinstance(inputs, dict) and not isinstance(self._inputs, dict):
+            given = [inputs[kt._input_layer.name] for kt in flat_in]
+        else:
+            given = nest.flatten(inputs)
+        if len(given) != len(flat_in):
+            raise ValueError(f"Model '{self.name}' expects {len(flat_in)} input(s), but it "
+                             f"received {len(given)} input tensors.")
+        values = {id(kt): layer_input for kt, layer_input in zip(flat_in, given)}
+        for kt, v in zip(flat_in, given):
+            v = kt._input_layer._convert_inputs(v)
+            expected = tuple(kt.shape[1:])
+            if tuple(v.shape[1:]) != expected and None not in expected:
+                raise ValueError(f"Input {kt._input_layer.name} of model '{self.name}' expects "
+                                 f"shape {(None,) + expected}, got {tuple(v.shape)}")
+            values[id(kt)] = v
+        for node in self._nodes:
+            args = nest.map_structure(
+                lambda k: values[id(k)] if isinstance(k, KerasTensor) else k, node.inputs)
+            out = node.layer(args, *node.args, training=training, **node.kwargs)
+            for kt, v in zip(nest.flatten(node.outputs), nest.flatten(out)):
+                values[id(kt)] = v
+        return nest.map_structure(lambda k: values[id(k)], self._outputs)
+
+    def call(self, inputs, training=None):
+        if self._functional:
+            return self._run_graph(inputs, training)
+        raise NotImplementedError(f"Model {type(self).__name__} has no call(): subclass Model "
+                                  "and define call(), or build it from keras.Input tensors.")
+
+    def __call__(self, inputs, *args, **kwargs):
+        if self._functional and not any(isinstance(k, KerasTensor) for k in nest.flatten(inputs)):
+            training = kwargs.pop("training", None)
+            with training_scope(training):
+                return self._run_graph(inputs, training)
+        return Layer.__call__(self, inputs, *args, **kwargs)
+
+    @property
+    def layers(self) -> list:
+        if self._functional:
+            return list(self._graph_layers)
+        return list(self._tracked_layers)
+
+    def get_layer(self, name=None, index=None):
+        if index is not None:
+            return self.layers[index]
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(f"No such layer: {name}. Existing layers are: "
+                         f"{[l.name for l in self.layers]}.")
+
+    # ---- weights ----------------------------------------------------------------------------
+    def save_weights(self, filepath, overwrite=True):
+        saving.save_weights(self, filepath, overwrite)
+
+    def load_weights(self, filepath, skip_mismatch=False):
+        saving.load_weights(self, filepath)
+
+    # ---- summary ----------------------------------------------------------------------------
+    def summary(self, line_length=80, print_fn=None):
+        """Print each layer's type, output shape and parameter count, and the totals."""
+        out = print_fn or print
+        kind = "Functional" if self._functional else type(self).__name__
+        rows = []
+        for layer in self.layers:
+            if isinstance(layer, InputLayer) and not self._functional:
+                continue
+            shape = layer._output_shape
+            rows.append((f"{layer.name} ({type(layer).__name__})",
+                         "?" if shape is None else str(shape), f"{layer.count_params():,}"))
+        w0 = max([len("Layer (type)")] + [len(r[0]) for r in rows]) + 2
+        w1 = max([len("Output Shape")] + [len(r[1]) for r in rows]) + 2
+        total = self.count_params()
+        trainable = int(sum(np.prod(w.shape) for w in self.trainable_weights))
+        out(f'Model: "{self.name}" ({kind})')
+        out("─" * (w0 + w1 + 12))
+        out(f"{'Layer (type)':<{w0}}{'Output Shape':<{w1}}{'Param #':>10}")
+        out("═" * (w0 + w1 + 12))
+        for r in rows:
+            out(f"{r[0]:<{w0}}{r[1]:<{w1}}{r[2]:>10}")
+        out("─" * (w0 + w1 + 12))
+        out(f" Total params: {total:,}")
+        out(f" Trainable params: {trainable:,}")
+        out(f" Non-trainable params: {total - trainable:,}")
+
+    def get_config(self):
+        cfg = {"name": self.name, "trainable": self.trainable}
+        if self._functional:
+            raise NotImplementedError("get_config of functional models is not supported; save "
+                                      "and load weights instead.")
+        return cfg
+
+
+class Sequential(Model):
+    """A plain stack of layers, each taking the previous one's output.
+
+    >>> import minitf as tf
+    >>> model = tf.keras.Sequential([tf.keras.layers.Dense(30, activation="relu",
+    ...                                                    input_shape=(8,)),
+    ...                              tf.keras.layers.Dense(1)])
+    >>> model.built, [tuple(w.shape) for w in model.weights]
+    (True, [(8, 30), (30,), (30, 1), (1,)])
+    """
+
+    def __init__(self, layers=None, name=None, trainable=True, **kwargs):
+        Layer.__init__(self, name=name, trainable=trainable, **kwargs)
+        self._functional = False
+        self._autocast_inputs = False
+        self._seq: list = []
+        self._input_kt = None
+        for layer in layers or []:
+            self.add(layer)
+
+    def add(self, layer) -> None:
+        if isinstance(layer, KerasTensor):
+            layer = layer._input_layer
+        if isinstance(layer, InputLayer):
+            self._input_kt = layer.output
+            self._maybe_build_eagerly()
+            return
+        if not isinstance(layer, Layer):
+            raise TypeError(f"Only instances of `keras.Layer` can be added to a Sequential "
+                            f"model. Received: {layer!r} (of type {type(layer)})")
+        if not self._seq and self._input_kt is None and layer._declared_input_shape is not None:
+            from .layers.core import Input
+            self._input_kt = Input(shape=layer._declared_input_shape)
+        self._seq.append(layer)
+        self._track(layer)
+        self._maybe_build_eagerly()
+
+    def pop(self) -> None:
+        if not self._seq:
+            raise TypeError("There are no layers in the model.")
+        layer = self._seq.pop()
+        self._tracked_layers.remove(layer)
+
+    def _maybe_build_eagerly(self):
+        if self._input_kt is None:
+            return
+        x = self._input_kt
+        for layer in self._seq:
+            x = layer(x)
+        self.built = bool(self._seq)
+        self._output_shape = None if not self._seq else tuple(x.shape)
+
+    @property
+    def layers(self) -> list:
+        return list(self._seq)
+
+    def build(self, input_shape=None):
+        if input_shape is not None and self._input_kt is None:
+            from .layers.core import Input
+            self._input_kt = Input(shape=tuple(input_shape)[1:])
+            self._maybe_build_eagerly()
+        self.built = True
+
+    def call(self, inputs, training=None):
+        x = inputs
+        if self._input_kt is not None:
+            x = self._input_kt._input_layer._convert_inputs(x)
+        for layer in self._seq:
+            x = layer(x, training=training)
+        return x
+
+    @property
+    def output_names(self):
+        return [self._seq[-1].name] if self._seq else []
+
+    def get_config(self):
+        return {"name": self.name, "layers": [
+            {"class_name": type(l).__name__, "config": l.get_config()} for l in self._seq]}
+
+    @classmethod
+    def from_config(cls, config):
+        from . import layers as L
+        built = []
+        for spec in config["layers"]:
+            built.append(getattr(L, spec["class_name"]).from_config(spec["config"]))
+        return cls(built, name=config.get("name"))
+
+
+_ = TensorShape

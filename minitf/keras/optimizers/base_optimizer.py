@@ -1,0 +1,239 @@
+"""What every optimizer does around its update rule (Keras 3's ``BaseOptimizer.apply``):
+
+1. on the first call, create the slot variables (in the order of the variables);
+2. drop (None, variable) pairs, with a warning; all None is a ValueError;
+3. clip the gradients (``clipnorm`` per tensor, ``global_clipnorm`` across all, ``clipvalue``);
+4. apply decoupled weight decay: v -= v · wd · lr;
+5. run each variable's update rule, then its constraint; ``iterations`` += 1.
+
+Updates run in NumPy at the variable's dtype with Keras's rounding rules (TF_SEMANTICS §6):
+R1 the learning rate lives in a float32 variable; R2 ``cast(python_float, dtype)`` goes through
+float32; R3 float32 powers are float64 powers rounded to float32. With them, trajectories are
+bit-identical to Keras's in float32 and float64.
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from ... import dtypes
+from ...tape import GradientTape
+from ...tensor import Tensor, convert_to_tensor
+from ...variable import Variable
+from .schedules import LearningRateSchedule
+
+
+def cast(value, dt):
+    """R2: a Python float cast to ``dt`` through float32, as ``ops.cast`` does in Keras."""
+    return dt(np.float32(value))
+
+
+def power(base, t: int, dt):
+    """R3: ``base ** t`` computed in float64 and rounded to ``dt``."""
+    return dt(np.float64(base) ** np.float64(t))
+
+
+class Optimizer:
+    """Base class. Subclasses define ``build_slots(var)`` and ``update_step(g, var, lr)``."""
+
+    def __init__(self, learning_rate=0.001, weight_decay=None, clipnorm=None, clipvalue=None,
+                 global_clipnorm=None, use_ema=False, name=None, **kwargs):
+        if sum(c is not None for c in (clipnorm, clipvalue, global_clipnorm)) > 1:
+            raise ValueError("Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be "
+                             f"set. Received: clipnorm={clipnorm}, clipvalue={clipvalue}, "
+                             f"global_clipnorm={global_clipnorm}")
+        unknown = set(kwargs) - {"loss_scale_factor", "gradient_accumulation_steps",
+                                 "ema_momentum", "ema_overwrite_frequency"}
+        if unknown:
+            raise TypeError(f"Unrecognized keyword arguments passed to {type(self).__name__}: "
+                            f"{sorted(unknown)}")
+        self.name = name or type(self).__name__.lower()
+        self.weight_decay = weight_decay
+        self.clipnorm, self.clipvalue, self.global_clipnorm = clipnorm, clipvalue, global_clipnorm
+        self.iterations = Variable(np.int64(0), name="iteration", trainable=False)
+        self._schedule = None
+        if isinstance(learning_rate, LearningRateSchedule) or (
+                callable(learning_rate) and not isinstance(learning_rate, (int, float))):
+            self._schedule = learning_rate
+            self._lr = None
+        elif isinstance(learning_rate, (float, np.floating)) and not isinstance(
+                learning_rate, bool):
+            self._lr = Variable(np.float32(learning_rate), name="learning_rate",
+                                trainable=False)
+        else:
+            raise ValueError("Argument `learning_rate` should be float, or an instance of "
+                             "LearningRateSchedule, or a callable (that takes in the current "
+                             f"iteration value and returns the corresponding learning rate "
+                             f"value). Received instead: learning_rate={learning_rate!r}")
+        self._slots: dict = {}
+        self._vars: list = []
+        self._exclude: list = []
+        self.built = False
+
+    # ---- learning rate ----------------------------------------------------------------------
+    def _current_lr(self) -> np.float32:
+        if self._schedule is None:
+            return np.float32(self._lr.numpy())
+        sched = self._schedule
+        if isinstance(sched, LearningRateSchedule):
+            return np.float32(np.asarray(sched(int(self.iterations.numpy()))))
+        try:
+            return np.float32(np.asarray(sched(int(self.iterations.numpy()))))
+        except TypeError:
+            return np.float32(np.asarray(sched()))
+
+    @property
+    def learning_rate(self):
+        return convert_to_tensor(self._current_lr())
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        if isinstance(value, LearningRateSchedule) or callable(value):
+            self._schedule, self._lr = value, None
+        elif self._lr is None:
+            self._schedule = None
+            self._lr = Variable(np.float32(value), name="learning_rate", trainable=False)
+        else:
+            self._lr.assign(np.float32(value))
+
+    lr = learning_rate
+
+    # ---- slots ------------------------------------------------------------------------------
+    def build(self, var_list) -> None:
+        for v in var_list:
+            self._vars.append(v)
+            self.build_slots(v)
+        self.built = True
+
+    def build_slots(self, var) -> None:
+        pass
+
+    def add_slot(self, var, name: str, init=0.0):
+        path = getattr(var, "path", var.name)
+        arr = np.full(tuple(var.shape), init, dtype=var.dtype.as_numpy_dtype)
+        slot = Variable(arr, name=f"{path}_{name}", trainable=False)
+        self._slots[(id(var), name)] = slot
+        return slot
+
+    def slot(self, var, name: str) -> Variable:
+        return self._slots[(id(var), name)]
+
+    @property
+    def variables(self) -> list:
+        lr = [] if self._lr is None else [self._lr]
+        return [self.iterations] + lr + list(self._slots.values())
+
+    def exclude_from_weight_decay(self, var_list=None, var_names=None) -> None:
+        self._exclude = list(var_list or []) + list(var_names or [])
+
+    # ---- applying ---------------------------------------------------------------------------
+    def apply_gradients(self, grads_and_vars, **kwargs):
+        """Apply (gradient, variable) pairs; returns ``iterations``."""
+        pairs = list(grads_and_vars)
+        if not pairs:
+            return self.iterations
+        if not self.built:
+            self.build([v for _, v in pairs])
+        missing = [v for g, v in pairs if g is None]
+        if len(missing) == len(pairs):
+            raise ValueError("No gradients provided for any variable.")
+        if missing:
+            warnings.warn(f"Gradients do not exist for variables {[v.name for v in missing]} "
+                          "when minimizing the loss. If using `model.compile()`, did you forget "
+                          "to provide a `loss` argument?", UserWarning, stacklevel=2)
+        pairs = [(g, v) for g, v in pairs if g is not None]
+        for _, v in pairs:
+            if not any(v is w for w in self._vars):
+                self._vars.append(v)
+                self.build_slots(v)
+        grads = [self._as_array(g, v) for g, v in pairs]
+        variables = [v for _, v in pairs]
+        grads = self._clip(grads)
+        lr32 = self._current_lr()
+        if self.weight_decay is not None:
+            for v in variables:
+                if self._decays(v):
+                    dt = v.dtype.as_numpy_dtype
+                    val = v.numpy()
+                    v.assign(val - val * cast(self.weight_decay, dt) * dt(lr32))
+        self.before_updates(variables)
+        for g, v in zip(grads, variables):
+            self.update_step(g, v, v.dtype.as_numpy_dtype(lr32))
+            if getattr(v, "constraint", None) is not None:
+                v.assign(v.constraint(v))
+        self.iterations.assign(self.iterations.numpy() + 1)
+        return self.iterations
+
+    def before_updates(self, variables) -> None:
+        """Hook run once per step before the per-variable updates (Nadam uses it)."""
+
+    def _decays(self, v) -> bool:
+        name = getattr(v, "path", v.name)
+        return not any(v is e or (isinstance(e, str) and e in name) for e in self._exclude)
+
+    @staticmethod
+    def _as_array(g, v) -> np.ndarray:
+        if isinstance(g, Tensor):
+            a = g._value
+        elif isinstance(g, Variable):
+            a = g.numpy()
+        else:
+            a = np.asarray(g)
+        dt = v.dtype.as_numpy_dtype
+        return a if a.dtype == dt else a.astype(dt)
+
+    def _clip(self, grads: list) -> list:
+        if self.clipnorm is not None:
+            out = []
+            for g in grads:
+                dt = g.dtype.type
+                l2sum = np.sum(np.square(g), keepdims=True)
+                pred = l2sum > 0
+                l2norm = np.where(pred, np.sqrt(np.where(pred, l2sum, dt(1))), l2sum)
+                out.append((g * dt(self.clipnorm)) / np.maximum(l2norm, dt(self.clipnorm)))
+            return out
+        if self.global_clipnorm is not None:
+            dt = grads[0].dtype.type
+            norm = np.sqrt(np.sum(np.stack([np.sum(np.square(g)) for g in grads])))
+            c = dt(self.global_clipnorm)
+            scale = c * np.minimum(dt(1) / norm, dt(1) / c)
+            scale = scale + (norm - norm)      # an inf or nan norm makes every gradient NaN
+            return [g * g.dtype.type(scale) for g in grads]
+        if self.clipvalue is not None:
+            return [np.clip(g, -g.dtype.type(self.clipvalue), g.dtype.type(self.clipvalue))
+                    for g in grads]
+        return grads
+
+    def update_step(self, gradient: np.ndarray, variable, lr) -> None:
+        raise NotImplementedError
+
+    def minimize(self, loss, var_list, tape: GradientTape | None = None):
+        """Compute the gradients of ``loss`` (a tensor with ``tape``, or a callable) and apply
+        them."""
+        if callable(loss):
+            with GradientTape() as tape:
+                value = loss()
+        else:
+            if tape is None:
+                raise ValueError("`tape` is required when a `Tensor` loss is passed. Received: "
+                                 f"loss={loss}, tape={tape}.")
+            value = loss
+        var_list = var_list() if callable(var_list) else list(var_list)
+        grads = tape.gradient(value, var_list)
+        return self.apply_gradients(zip(grads, var_list))
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "learning_rate": float(self._current_lr()),
+                "weight_decay": self.weight_decay, "clipnorm": self.clipnorm,
+                "clipvalue": self.clipvalue, "global_clipnorm": self.global_clipnorm}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} learning_rate={float(self._current_lr()):g}>"
+
+
+_ = dtypes

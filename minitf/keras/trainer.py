@@ -1,0 +1,325 @@
+"""``compile`` / ``fit`` / ``evaluate`` / ``predict`` for Models.
+
+One training step is what a custom loop does: forward with ``training=True``, the compiled loss
+plus ``model.losses``, the gradient of that with a tape, ``optimizer.apply_gradients``, then the
+metrics. The epoch's ``loss`` is the mean of the batch losses weighted by batch size, as in Keras.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import nest
+from ..ops import math_ops as M
+from ..tape import GradientTape
+from ..tensor import Tensor, convert_to_tensor
+from . import callbacks as cbks
+from . import losses as losses_mod
+from . import metrics as metrics_mod
+from . import optimizers as optimizers_mod
+
+
+def _n_samples(x) -> int:
+    return int(np.shape(nest.flatten(x)[0])[0])
+
+
+def _take(x, idx):
+    def take(a):
+        if a is None:
+            return None
+        arr = a.numpy() if hasattr(a, "numpy") else np.asarray(a)
+        return arr[idx]
+    return nest.map_structure(take, x) if x is not None else None
+
+
+def _to_arrays(x):
+    if x is None:
+        return None
+    return nest.map_structure(lambda a: a.numpy() if hasattr(a, "numpy") else np.asarray(a), x)
+
+
+class Trainer:
+    compiled = False
+
+    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
+                weighted_metrics=None, run_eagerly=False, steps_per_execution=1,
+                jit_compile=None, **kwargs):
+        self.optimizer = optimizers_mod.get(optimizer)
+        self.loss = loss
+        self._loss_weights = loss_weights
+        self._metric_specs = metrics
+        self._weighted_metric_specs = weighted_metrics
+        self._compiled_metrics = None      # resolved on the first batch (needs output shapes)
+        self._loss_tracker = metrics_mod.Mean(name="loss")
+        self.compiled = True
+        self.stop_training = False
+
+    # ---- losses and metrics -------------------------------------------------------------------
+    def _output_names(self, y_pred):
+        outs = nest.flatten(y_pred)
+        names = getattr(self, "output_names", None)
+        if names and len(names) == len(outs):
+            return list(names)
+        return [f"output_{i}" for i in range(len(outs))]
+
+    def _per_output(self, spec, y_pred, kind):
+        names = self._output_names(y_pred)
+        n = len(names)
+        if isinstance(spec, dict):
+            return [spec.get(name) for name in names]
+        if isinstance(spec, (list, tuple)) and n > 1 and len(spec) == n and kind == "loss":
+            return list(spec)
+        return [spec] * n
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """The compiled loss (summed over outputs, with ``loss_weights``) plus ``self.losses``."""
+        total = None
+        if self.loss is not None:
+            fns = self._per_output(self.loss, y_pred, "loss")
+            weights = self._per_output(self._loss_weights, y_pred, "loss") \
+                if self._loss_weights is not None else [None] * len(fns)
+            ys = self._match_targets(y, y_pred)
+            for fn, w, yt, yp in zip(fns, weights, ys, nest.flatten(y_pred)):
+                if fn is None:
+                    continue
+                fn = losses_mod.get(fn)
+                value = fn(yt, yp, sample_weight) if isinstance(fn, losses_mod.Loss) else \
+                    losses_mod.reduce_weighted_values(fn(yt, yp), sample_weight)
+                if w is not None:
+                    value = value * float(w)
+                total = value if total is None else total + value
+        extra = self.losses
+        if extra:
+            reg = extra[0]
+            for r in extra[1:]:
+                reg = reg + r
+            reg = M.cast(convert_to_tensor(reg), "float32") if not isinstance(reg, Tensor) \
+                else reg
+            total = reg if total is None else total + M.cast(reg, total.dtype)
+        if total is None:
+            raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
+        return total
+
+    def _match_targets(self, y, y_pred):
+        outs = nest.flatten(y_pred)
+        if isinstance(y, dict):
+            return [y[n] for n in self._output_names(y_pred)]
+        if len(outs) == 1:
+            return [y]
+        return list(y)
+
+    def _build_metrics(self, y_pred):
+        names = self._output_names(y_pred)
+        multi = len(names) > 1
+        built = []
+        for weighted, specs in ((False, self._metric_specs), (True, self._weighted_metric_specs)):
+            if specs is None:
+                continue
+            per = self._per_output(specs, y_pred, "metric") if isinstance(specs, dict) else \
+                ([specs] * len(names) if not (multi and isinstance(specs, (list, tuple)) and
+                                              len(specs) == len(names) and
+                                              all(isinstance(s, (list, tuple)) for s in specs))
+                 else list(specs))
+            for i, spec in enumerate(per):
+                for s in (spec if isinstance(spec, (list, tuple)) else [spec]):
+                    if s is None:
+                        continue
+                    m = self._resolve_metric(s, i)
+                    if multi:
+                        m.name = f"{names[i]}_{m.name}"
+                    built.append((i, m, weighted))
+        self._compiled_metrics = built
+
+    def _resolve_metric(self, s, i):
+        if s in ("accuracy", "acc"):
+            loss = self._per_output(self.loss, [None] * max(1, i + 1), "loss")[0] \
+                if self.loss is not None else None
+            lname = loss if isinstance(loss, str) else type(loss).__name__
+            lname = lname.lower() if isinstance(lname, str) else ""
+            if "sparse" in lname:
+                m = metrics_mod.SparseCategoricalAccuracy(name=s)
+            elif "binary" in lname:
+                m = metrics_mod.BinaryAccuracy(name=s)
+            elif "categorical" in lname:
+                m = metrics_mod.CategoricalAccuracy(name=s)
+            else:
+                m = metrics_mod.Accuracy(name=s)
+            return m
+        m = metrics_mod.get(s)
+        if isinstance(s, str):
+            m.name = s
+        return m
+
+    def _update_metrics(self, y, y_pred, sample_weight):
+        if self._compiled_metrics is None:
+            self._build_metrics(y_pred)
+        ys = self._match_targets(y, y_pred)
+        outs = nest.flatten(y_pred)
+        for i, m, weighted in self._compiled_metrics:
+            m.update_state(ys[i], outs[i], sample_weight if weighted else None)
+
+    @property
+    def metrics(self) -> list:
+        ms = [self._loss_tracker] if self.compiled else []
+        return ms + [m for _, m, _ in (self._compiled_metrics or [])]
+
+    @property
+    def metrics_names(self) -> list:
+        return [m.name for m in self.metrics]
+
+    def _logs(self) -> dict:
+        return {m.name: float(np.asarray(m.result().numpy())) for m in self.metrics}
+
+    def reset_metrics(self) -> None:
+        for m in self.metrics:
+            m.reset_state()
+
+    # ---- steps ------------------------------------------------------------------------------
+    def train_step(self, data):
+        x, y, sw = _unpack(data)
+        with GradientTape() as tape:
+            y_pred = self(x, training=True)
+            loss = self.compute_loss(x, y, y_pred, sw)
+        variables = self.trainable_variables
+        grads = tape.gradient(loss, variables)
+        self.optimizer.apply_gradients(zip(grads, variables))
+        self._loss_tracker.update_state(loss, sample_weight=_n_samples(x))
+        self._update_metrics(y, y_pred, sw)
+        return self._logs()
+
+    def test_step(self, data):
+        x, y, sw = _unpack(data)
+        y_pred = self(x, training=False)
+        loss = self.compute_loss(x, y, y_pred, sw, training=False)
+        self._loss_tracker.update_state(loss, sample_weight=_n_samples(x))
+        self._update_metrics(y, y_pred, sw)
+        return self._logs()
+
+    def predict_step(self, data):
+        x, _, _ = _unpack(data)
+        return self(x, training=False)
+
+    # ---- loops ------------------------------------------------------------------------------
+    def _batches(self, data, batch_size, shuffle, rng):
+        from .data_adapter import batches
+        return batches(data, batch_size, shuffle, rng)
+
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            validation_batch_size=None, validation_freq=1):
+        """Train for ``epochs`` epochs; returns the ``History`` (also ``model.history``)."""
+        from .data_adapter import as_data, split_validation
+        if not self.compiled:
+            raise RuntimeError("You must call `compile()` before using the model.")
+        data = as_data(x, y, sample_weight)
+        if validation_split and validation_data is None:
+            data, validation_data = split_validation(data, validation_split)
+        batch_size = batch_size or 32
+        steps = steps_per_epoch or data.num_batches(batch_size)
+        verbose = 1 if verbose == "auto" else verbose
+        history = cbks.History()
+        cbl = list(callbacks or [])
+        if verbose:
+            cbl.append(cbks.ProgbarLogger())
+        cbl.append(history)
+        clist = cbks.CallbackList(cbl, self, {"verbose": verbose, "epochs": epochs,
+                                              "steps": steps})
+        self.stop_training = False
+        rng = np.random.default_rng()
+        clist.on_train_begin()
+        for epoch in range(initial_epoch, epochs):
+            self.reset_metrics()
+            clist.on_epoch_begin(epoch)
+            logs = {}
+            for step, batch in enumerate(data.batches(batch_size, shuffle, rng, steps)):
+                clist.on_train_batch_begin(step)
+                logs = self.train_step(batch)
+                clist.on_train_batch_end(step, logs)
+                if self.stop_training:
+                    break
+            logs = dict(logs)
+            if validation_data is not None and (epoch + 1) % validation_freq == 0:
+                val = self.evaluate(*_val_args(validation_data),
+                                    batch_size=validation_batch_size or batch_size,
+                                    steps=validation_steps, verbose=0, return_dict=True,
+                                    _internal=True)
+                logs.update({f"val_{k}": v for k, v in val.items()})
+            clist.on_epoch_end(epoch, logs)
+            if self.stop_training:
+                break
+        clist.on_train_end(logs if epochs > initial_epoch else {})
+        self.history = history
+        return history
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
+                 steps=None, callbacks=None, return_dict=False, _internal=False):
+        from .data_adapter import as_data
+        if not self.compiled:
+            raise RuntimeError("You must call `compile()` before using the model.")
+        data = as_data(x, y, sample_weight)
+        batch_size = batch_size or 32
+        self.reset_metrics()
+        clist = cbks.CallbackList(callbacks or [], self, {"verbose": verbose, "steps": steps})
+        clist.on_test_begin()
+        logs = {}
+        for step, batch in enumerate(data.batches(batch_size, False, None, steps)):
+            clist.on_test_batch_begin(step)
+            logs = self.test_step(batch)
+            clist.on_test_batch_end(step, logs)
+        clist.on_test_end(logs)
+        if verbose and verbose != "auto" and not _internal:
+            print(" - ".join(f"{k}: {cbks._fmt(v)}" for k, v in logs.items()))
+        if return_dict:
+            return logs
+        values = list(logs.values())
+        return values[0] if len(values) == 1 else values
+
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+        from .data_adapter import as_data
+        data = as_data(x, None, None)
+        batch_size = batch_size or 32
+        outs = []
+        for batch in data.batches(batch_size, False, None, steps):
+            outs.append(nest.map_structure(lambda t: t.numpy(), self.predict_step(batch)))
+        if not outs:
+            raise ValueError("Expected input data to be non-empty.")
+        first = outs[0]
+        if isinstance(first, np.ndarray):
+            return np.concatenate(outs, axis=0)
+        flat = [nest.flatten(o) for o in outs]
+        return nest.pack_sequence_as(first, [np.concatenate(parts, axis=0)
+                                             for parts in zip(*flat)])
+
+    def train_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        self.reset_metrics()
+        logs = self.train_step((x, y, sample_weight))
+        return logs if return_dict else list(logs.values())
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        self.reset_metrics()
+        logs = self.test_step((x, y, sample_weight))
+        return logs if return_dict else list(logs.values())
+
+    def predict_on_batch(self, x):
+        return nest.map_structure(lambda t: t.numpy(), self(x, training=False))
+
+
+def _unpack(data):
+    if isinstance(data, tuple):
+        if len(data) == 1:
+            return data[0], None, None
+        if len(data) == 2:
+            return data[0], data[1], None
+        return data[0], data[1], data[2]
+    return data, None, None
+
+
+def _val_args(validation_data):
+    if isinstance(validation_data, tuple):
+        if len(validation_data) == 2:
+            return validation_data[0], validation_data[1], None
+        return validation_data[0], validation_data[1], validation_data[2]
+    return validation_data, None, None
+
+
+_ = _take, _to_arrays
