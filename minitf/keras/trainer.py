@@ -239,7 +239,8 @@ class Trainer:
                     break
             logs = dict(logs)
             if validation_data is not None and (epoch + 1) % validation_freq == 0:
-                val = self.evaluate(*_val_args(validation_data),
+                vx, vy, vsw = _val_args(validation_data)
+                val = self.evaluate(vx, vy, sample_weight=vsw,
                                     batch_size=validation_batch_size or batch_size,
                                     steps=validation_steps, verbose=0, return_dict=True,
                                     _internal=True)
