@@ -15,19 +15,20 @@ demo: $(PY)
 	$(PY) -m pip install --quiet -e ".[parity]"
 	$(PY) -m minitf parity
 
-# Creates .venv if missing, installs the test and parity extras, runs tests/ and parity/.
+# Creates .venv if missing, installs the test, parity and examples extras, runs tests/ and parity/.
 test: $(PY)
-	$(PY) -m pip install --quiet -e ".[test,parity]"
+	$(PY) -m pip install --quiet -e ".[test,parity,examples]"
 	$(PY) -m pytest -q tests parity minitf docs
 
 # tests/ alone: no TensorFlow needed.
 test-fast: $(PY)
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet -e ".[test,examples]"
 	$(PY) -m pytest -q tests minitf
 
 bench: $(PY)
 	$(PY) -m pip install --quiet -e ".[parity]"
 	$(PY) benchmarks/cpu_overhead.py
+	$(PY) benchmarks/keras_steps.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

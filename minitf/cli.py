@@ -8,9 +8,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m minitf",
                                      description="minitf command-line tools")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("parity", help="compare minitf's values and gradients with TensorFlow's")
+    p = sub.add_parser("parity", help="compare minitf's values, gradients and training "
+                                      "trajectories with TensorFlow's")
+    p.add_argument("--png", default="parity-trajectories.png",
+                   help="where to write the loss-curve plot ('' for none)")
     args = parser.parse_args(argv)
     if args.command == "parity":
         from .parity_check import report
-        return report()
+        return report(png=args.png or None)
     return 2

@@ -113,7 +113,62 @@ def seeded_inputs(spec: OpSpec, seed: int):
     return arrays
 
 
-def report(out=print) -> int:
+def trajectory_rows(tf, add, curves: dict) -> None:
+    """Keras training trajectories: every optimizer on the tutorial MLP in float32 and float64,
+    and Adam on the classifier; per-step losses and final weights compared."""
+    import minitf
+    from .trajectory_cases import OPTIMIZERS, run
+    cases = [("tutorial_mlp", name, dt) for name, _, _ in OPTIMIZERS
+             for dt in ("float32", "float64")]
+    cases += [("classifier", "adam", "float32"), ("classifier", "nadam_wd_clipvalue", "float64")]
+    for model, opt, dtype in cases:
+        ml, mw = run(minitf, model, opt, dtype, steps=100)
+        tl, tw = run(tf, model, opt, dtype, steps=100)
+        add(f"trajectory {model} {opt}", [ml] + mw, [tl] + tw, dtype)
+        if dtype == "float32":
+            curves[f"{model} {opt}"] = (ml, tl)
+
+
+def plot_curves(curves: dict, path: str) -> str:
+    """Overlay minitf's and TF's loss curves in one PNG (written atomically). Returns a message."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return ("matplotlib is not installed, so no loss-curve plot was written "
+                "(pip install 'minitf[plot]').")
+    import os
+    import tempfile
+    names = sorted(curves)
+    cols = 4
+    rows = -(-len(names) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(4 * cols, 2.6 * rows), squeeze=False)
+    for ax, name in zip(axes.flat, names):
+        mine, theirs = curves[name]
+        ax.plot(theirs, lw=3, alpha=0.5, label="TensorFlow / Keras")
+        ax.plot(mine, lw=1, color="k", label="minitf")
+        ax.set_title(name, fontsize=9)
+        ax.set_yscale("log")
+    for ax in list(axes.flat)[len(names):]:
+        ax.axis("off")
+    axes.flat[0].legend(fontsize=8)
+    fig.suptitle("Per-step training loss, float32: minitf over Keras")
+    fig.tight_layout()
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(suffix=".png", dir=directory)
+    os.close(fd)
+    try:
+        fig.savefig(tmp, dpi=80)
+        os.replace(tmp, path)
+    finally:
+        plt.close(fig)
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return f"loss curves written to {path}"
+
+
+def report(out=print, png: str | None = "parity-trajectories.png") -> int:
     """Run the curated cross-checks and print a table. Returns the exit status."""
     import time
     import minitf
@@ -155,6 +210,8 @@ def report(out=print) -> int:
     for case in CASES:
         add(f"tutorial {case.__name__}", flatten_result(case(minitf)),
             flatten_result(case(tf)), "float32")
+    curves: dict = {}
+    trajectory_rows(tf, add, curves)
 
     width = max(len(r[0]) for r in rows)
     out(f"minitf {minitf.__version__} vs TensorFlow {tf.__version__} "
@@ -164,6 +221,8 @@ def report(out=print) -> int:
         out(f"{case:<{width}}  {dtype:<7}  {da:12.3e}  {dr:12.3e}  {tol:<11}  "
             f"{'pass' if ok else 'FAIL'}")
     failed = sum(not r[-1] for r in rows)
+    if png:
+        out(plot_curves(curves, png))
     out(f"{len(rows) - failed} passed, {failed} failed "
         f"({time.perf_counter() - t0:.1f} s)")
     return 0 if failed == 0 else 1

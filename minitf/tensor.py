@@ -98,7 +98,7 @@ class Tensor:
 
     @property
     def shape(self) -> TensorShape:
-        return TensorShape(self._value.shape)
+        return tuple.__new__(TensorShape, self._value.shape)   # NumPy shapes are int tuples
 
     def get_shape(self) -> TensorShape:
         return self.shape
@@ -151,6 +151,12 @@ class Tensor:
             raise TypeError("Cannot iterate over a scalar tensor.")
         from .ops.array_ops import unstack
         return iter(unstack(self, axis=0))
+
+    def __format__(self, format_spec: str) -> str:
+        """``f"{t:.4f}"`` formats a scalar's value, as TF does; other specs apply to str(t)."""
+        if self._value.ndim == 0:
+            return format(self.numpy(), format_spec)
+        return format(str(self), format_spec)
 
     def __hash__(self):
         raise TypeError("Tensor is unhashable. Instead, use tensor.ref() as the key.")

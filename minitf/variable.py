@@ -88,7 +88,7 @@ class Variable:
 
     @property
     def shape(self) -> TensorShape:
-        return TensorShape(self._value.shape)
+        return tuple.__new__(TensorShape, self._value.shape)
 
     def get_shape(self) -> TensorShape:
         return self.shape
@@ -183,6 +183,9 @@ class Variable:
 
     def __iter__(self):
         return iter(self._read_for_op())
+
+    def __format__(self, format_spec: str) -> str:
+        return format(self._snapshot(), format_spec)
 
     def __hash__(self):
         raise TypeError("Variable is unhashable. Instead, use variable.ref() as the key.")

@@ -11,9 +11,9 @@ EXAMPLES = sorted((pathlib.Path(__file__).parent.parent / "examples").glob("*.py
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
-def test_example_runs(path):
-    r = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=120,
-                       cwd=path.parent.parent)
+def test_example_runs(path, tmp_path):
+    r = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=300,
+                       cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip()
     assert "Warning" not in r.stderr

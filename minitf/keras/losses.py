@@ -17,6 +17,8 @@ straight from a Keras ``softmax``/``sigmoid`` activation, the logits are used in
 """
 from __future__ import annotations
 
+import numpy as np
+
 from .. import dtypes
 from ..ops import array_ops as A
 from ..ops import math_ops as M
@@ -73,8 +75,10 @@ def reduce_weighted_values(values, sample_weight=None, reduction="sum_over_batch
         return total
     if reduction == "mean_with_sample_weight" and sw is not None:
         return M.divide_no_nan(total, R.reduce_sum(A.broadcast_to(sw, weighted.shape)))
-    n = M.cast(A.size(weighted), dtype)
-    return M.divide_no_nan(total, n)
+    n = int(np.prod(weighted.shape))   # elements counted whatever the weights
+    if n == 0:
+        return M.zeros_like_(total)
+    return M.realdiv(total, convert_to_tensor(n, dtype))
 
 
 class Loss:

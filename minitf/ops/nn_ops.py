@@ -30,8 +30,17 @@ def relu(features, name=None) -> Tensor:
     x = tensor(features)
     z = _make(np.maximum(x._value, 0), x._dtype)
     if RECORDING:
-        record("Relu", (x,), z, (lambda g: M.where(M.greater(z, 0), g, M.zeros_like_(g)),))
+        record("Relu", (x,), z, (lambda g: _relu_grad(g, z),))
     return z
+
+
+def _relu_grad(g: Tensor, y: Tensor) -> Tensor:
+    """g where the relu output y > 0, else 0: one multiply by a mask. It is linear in g, so its
+    own gradient is the same op."""
+    out = _make(g._value * (y._value > 0), g._dtype)
+    if RECORDING:
+        record("ReluGrad", (g,), out, (lambda gg: _relu_grad(gg, y),))
+    return out
 
 
 def relu6(features, name=None) -> Tensor:

@@ -164,9 +164,10 @@ class Layer:
         """Own weights (trainable first), then each sub-layer's, without duplicates."""
         own = [w for w in self._own_weights if w.trainable] + \
               [w for w in self._own_weights if not w.trainable]
-        out = []
+        out, seen = [], set()
         for w in own + [w for layer in self._tracked_layers for w in layer.weights]:
-            if not any(w is o for o in out):
+            if id(w) not in seen:
+                seen.add(id(w))
                 out.append(w)
         return out
 
@@ -265,6 +266,10 @@ class Layer:
 
     def _convert_inputs(self, inputs):
         autocast = self._autocast_inputs
+        if type(inputs) is Tensor:   # the common case, without walking a structure
+            if autocast and inputs._dtype.is_floating and inputs._dtype is not self._dtype:
+                return M.cast(inputs, self._dtype)
+            return inputs
 
         def conv(x):
             if isinstance(x, (Tensor, KerasTensor)):
@@ -284,16 +289,21 @@ class Layer:
         if training is None and _TRAINING:
             training = _TRAINING[-1]
         inputs = self._convert_inputs(inputs)
-        if is_symbolic(inputs):
+        if type(inputs) is not Tensor and is_symbolic(inputs):
             return self._symbolic_call(inputs, args, kwargs)
         self._maybe_build(inputs)
         if self._call_has_training:
             kwargs["training"] = training
-        self._added_losses = []
-        with training_scope(training):
+        if self._added_losses:
+            self._added_losses = []
+        _TRAINING.append(training)
+        try:
             outputs = self.call(inputs, *args, **kwargs)
-        self._output_shape = nest.map_structure(
-            lambda t: (None,) + tuple(t.shape[1:]) if len(t.shape) else (), outputs)
+        finally:
+            _TRAINING.pop()
+        if self._output_shape is None:
+            self._output_shape = nest.map_structure(
+                lambda t: (None,) + tuple(t.shape[1:]) if len(t.shape) else (), outputs)
         if self.activity_regularizer is not None:
             flat = nest.flatten(outputs)
             batch = M.cast(convert_to_tensor(flat[0].shape[0]), flat[0].dtype)

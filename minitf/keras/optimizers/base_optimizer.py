@@ -155,14 +155,14 @@ class Optimizer:
             for v in variables:
                 if self._decays(v):
                     dt = v.dtype.as_numpy_dtype
-                    val = v.numpy()
-                    v.assign(val - val * cast(self.weight_decay, dt) * dt(lr32))
+                    val = v._value
+                    v._value = val - val * cast(self.weight_decay, dt) * dt(lr32)
         self.before_updates(variables)
         for g, v in zip(grads, variables):
             self.update_step(g, v, v.dtype.as_numpy_dtype(lr32))
             if getattr(v, "constraint", None) is not None:
                 v.assign(v.constraint(v))
-        self.iterations.assign(self.iterations.numpy() + 1)
+        self.iterations._value = self.iterations._value + 1
         return self.iterations
 
     def before_updates(self, variables) -> None:
@@ -177,7 +177,7 @@ class Optimizer:
         if isinstance(g, Tensor):
             a = g._value
         elif isinstance(g, Variable):
-            a = g.numpy()
+            a = g._value
         else:
             a = np.asarray(g)
         dt = v.dtype.as_numpy_dtype

@@ -6,13 +6,28 @@ rules of base_optimizer.py (R2, R3). Python floats that Keras uses directly (``1
 """
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
 from .base_optimizer import Optimizer, cast, power
 
 
+def _subtract(var, step) -> None:
+    """var -= step. In place when nothing but the Variable holds its array (no tensor read earlier
+    could observe the change); otherwise into a new array, so earlier reads keep their values."""
+    arr = var._value
+    # References: the Variable, the local `arr`, and getrefcount's argument.
+    if type(arr) is np.ndarray and arr.flags.writeable and sys.getrefcount(arr) <= 3:
+        np.subtract(arr, step, out=arr)
+    else:
+        var._value = arr - step
+
+
 def _store(var, arr):
-    var.assign(arr)
+    """Replace a variable's array (fresh, right dtype and shape) without a conversion copy; the
+    old array is never written, so tensors read earlier keep their values."""
+    var._value = arr
 
 
 class SGD(Optimizer):
@@ -30,11 +45,11 @@ class SGD(Optimizer):
 
     def update_step(self, g, var, lr):
         dt = g.dtype.type
-        v = var.numpy()
+        v = var._value
         if self.momentum != 0:
             slot = self.slot(var, "momentum")
             mu = cast(self.momentum, dt)
-            m = slot.numpy() * mu - g * lr
+            m = slot._value * mu - g * lr
             _store(slot, m)
             _store(var, v + (m * mu - g * lr) if self.nesterov else v + m)
         else:
@@ -61,20 +76,23 @@ class Adam(Optimizer):
 
     def update_step(self, g, var, lr):
         dt = g.dtype.type
-        t = int(self.iterations.numpy()) + 1
+        t = int(self.iterations._value) + 1
         b1p = power(cast(self.beta_1, dt), t, dt)
         b2p = power(cast(self.beta_2, dt), t, dt)
         alpha = lr * np.sqrt(dt(1) - b2p) / (dt(1) - b1p)
-        ms, us = self.slot(var, "momentum"), self.slot(var, "velocity")
-        m = ms.numpy() + (g - ms.numpy()) * dt(1 - self.beta_1)
-        u = us.numpy() + (np.square(g) - us.numpy()) * dt(1 - self.beta_2)
-        _store(ms, m)
-        _store(us, u)
+        m = self.slot(var, "momentum")._value      # slots are updated in place: the optimizer
+        u = self.slot(var, "velocity")._value      # owns them, and the numbers are the same
+        m += (g - m) * dt(1 - self.beta_1)
+        u += (np.square(g) - u) * dt(1 - self.beta_2)
         if self.amsgrad:
-            hs = self.slot(var, "velocity_hat")
-            u = np.maximum(hs.numpy(), u)
-            _store(hs, u)
-        _store(var, var.numpy() - (m * alpha) / (np.sqrt(u) + dt(self.epsilon)))
+            h = self.slot(var, "velocity_hat")._value
+            np.maximum(h, u, out=h)
+            u = h
+        step = m * alpha
+        denom = np.sqrt(u)
+        denom += dt(self.epsilon)
+        step /= denom
+        _subtract(var, step)
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
@@ -114,11 +132,11 @@ class RMSprop(Optimizer):
         dt = g.dtype.type
         rho = dt(self.rho)
         vs = self.slot(var, "velocity")
-        vel = rho * vs.numpy() + dt(1 - self.rho) * np.square(g)
+        vel = rho * vs._value + dt(1 - self.rho) * np.square(g)
         _store(vs, vel)
         if self.centered:
             gs = self.slot(var, "average_gradient")
-            avg = rho * gs.numpy() + dt(1 - self.rho) * g
+            avg = rho * gs._value + dt(1 - self.rho) * g
             _store(gs, avg)
             denom = vel - np.square(avg) + dt(self.epsilon)
         else:
@@ -126,11 +144,11 @@ class RMSprop(Optimizer):
         inc = (lr * g) / np.sqrt(denom)
         if self.momentum > 0:
             ms = self.slot(var, "momentum")
-            mom = dt(self.momentum) * ms.numpy() + inc
+            mom = dt(self.momentum) * ms._value + inc
             _store(ms, mom)
-            _store(var, var.numpy() - mom)
+            _store(var, var._value - mom)
         else:
-            _store(var, var.numpy() - inc)
+            _store(var, var._value - inc)
 
     def get_config(self):
         return {**super().get_config(), "rho": self.rho, "momentum": self.momentum,
@@ -153,9 +171,9 @@ class Adagrad(Optimizer):
     def update_step(self, g, var, lr):
         dt = g.dtype.type
         acc_s = self.slot(var, "accumulator")
-        acc = acc_s.numpy() + np.square(g)
+        acc = acc_s._value + np.square(g)
         _store(acc_s, acc)
-        _store(var, var.numpy() - (lr * g) / np.sqrt(acc + dt(self.epsilon)))
+        _store(var, var._value - (lr * g) / np.sqrt(acc + dt(self.epsilon)))
 
     def get_config(self):
         return {**super().get_config(), "epsilon": self.epsilon,
@@ -182,30 +200,30 @@ class Nadam(Optimizer):
         self.add_slot(var, "velocity")
 
     def before_updates(self, variables):
-        up = self._u_product.numpy()
+        up = self._u_product._value
         dt = up.dtype.type
-        t = int(self.iterations.numpy()) + 1
+        t = int(self.iterations._value) + 1
         self._u_product.assign(up * dt(self.beta_1) * (dt(1.0) - dt(0.5) *
                                                        power(dt(0.96), t, dt)))
 
     def update_step(self, g, var, lr):
         dt = g.dtype.type
-        t = int(self.iterations.numpy()) + 1
+        t = int(self.iterations._value) + 1
         decay = cast(0.96, dt)
         b1, b2 = cast(self.beta_1, dt), cast(self.beta_2, dt)
         u_t = b1 * (dt(1.0) - dt(0.5) * power(decay, t, dt))
         u_t1 = b1 * (dt(1.0) - dt(0.5) * power(decay, t + 1, dt))
-        up_t = dt(self._u_product.numpy())
+        up_t = dt(self._u_product._value)
         up_t1 = up_t * u_t1
         b2p = power(b2, t, dt)
         ms, vs = self.slot(var, "momentum"), self.slot(var, "velocity")
-        m = ms.numpy() + (g - ms.numpy()) * (dt(1) - b1)
-        v = vs.numpy() + (np.square(g) - vs.numpy()) * (dt(1) - b2)
+        m = ms._value + (g - ms._value) * (dt(1) - b1)
+        v = vs._value + (np.square(g) - vs._value) * (dt(1) - b2)
         _store(ms, m)
         _store(vs, v)
         m_hat = (u_t1 * m) / (dt(1) - up_t1) + ((dt(1) - u_t) * g) / (dt(1) - up_t)
         v_hat = v / (dt(1) - b2p)
-        _store(var, var.numpy() - (m_hat * lr) / (np.sqrt(v_hat) + dt(self.epsilon)))
+        _store(var, var._value - (m_hat * lr) / (np.sqrt(v_hat) + dt(self.epsilon)))
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,

@@ -1,0 +1,132 @@
+"""Keras training steps: minitf vs TensorFlow eager and tf.function, in one run.
+
+    python benchmarks/keras_steps.py [--repeat 5]
+
+* tutorial MLP: 8 → 30 (relu) → 1, batch 32, MSE, SGD(0.01);
+* large MLP: 784 → 512 (relu) → 512 (relu) → 10, batch 256, sparse CE from logits, Adam;
+* the large MLP's step written by hand in NumPy (forward, backward, in-place Adam), the floor
+  an engine on NumPy can approach.
+
+One step = forward, loss, gradient, optimizer update (a custom loop with GradientTape, the same
+code for both frameworks), float32, identical data and initial weights.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import time
+
+import numpy as np
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import minitf  # noqa: E402
+
+
+def timeit(fn, number, repeat):
+    fn()
+    fn()
+    runs = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for _ in range(number):
+            fn()
+        runs.append((time.perf_counter() - t0) / number)
+    return statistics.median(runs)
+
+
+def make(sizes, batch, seed=0):
+    rng = np.random.default_rng(seed)
+    ws = []
+    for a, b in zip(sizes[:-1], sizes[1:]):
+        lim = np.sqrt(6 / (a + b))
+        ws += [rng.uniform(-lim, lim, (a, b)).astype(np.float32), np.zeros(b, np.float32)]
+    x = rng.standard_normal((batch, sizes[0])).astype(np.float32)
+    return ws, x, rng
+
+
+def keras_step(fw, sizes, batch, kind, compiled=False):
+    ws, x, rng = make(sizes, batch)
+    layers = [fw.keras.Input(shape=(sizes[0],))] + [
+        fw.keras.layers.Dense(n, activation="relu" if i < len(sizes) - 2 else None)
+        for i, n in enumerate(sizes[1:])]
+    model = fw.keras.Sequential(layers)
+    model.set_weights(ws)
+    if kind == "mse":
+        y = rng.standard_normal((batch, 1)).astype(np.float32)
+        loss_fn, opt = fw.keras.losses.MeanSquaredError(), fw.keras.optimizers.SGD(0.01)
+    else:
+        y = rng.integers(0, sizes[-1], batch)
+        loss_fn = fw.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+        opt = fw.keras.optimizers.Adam(0.001)
+    X, Y = fw.constant(x), fw.constant(y)
+
+    def step():
+        with fw.GradientTape() as tape:
+            loss = loss_fn(Y, model(X, training=True))
+        grads = tape.gradient(loss, model.trainable_variables)
+        opt.apply_gradients(zip(grads, model.trainable_variables))
+        return loss
+    return fw.function(step) if compiled else step
+
+
+def numpy_large_step(batch=256):
+    """The large MLP by hand: forward, softmax-CE backward, in-place Adam (skips dL/dx)."""
+    ws, x, rng = make((784, 512, 512, 10), batch)
+    y = rng.integers(0, 10, batch)
+    m = [np.zeros_like(w) for w in ws]
+    v = [np.zeros_like(w) for w in ws]
+    t = [0]
+
+    def step():
+        w1, b1, w2, b2, w3, b3 = ws
+        h1 = np.maximum(x @ w1 + b1, 0)
+        h2 = np.maximum(h1 @ w2 + b2, 0)
+        z = h2 @ w3 + b3
+        p = np.exp(z - z.max(1, keepdims=True))
+        p /= p.sum(1, keepdims=True)
+        p[np.arange(batch), y] -= 1
+        g3 = p / batch
+        gh2 = (g3 @ w3.T) * (h2 > 0)
+        gh1 = (gh2 @ w2.T) * (h1 > 0)
+        grads = [x.T @ gh1, gh1.sum(0), h1.T @ gh2, gh2.sum(0), h2.T @ g3, g3.sum(0)]
+        t[0] += 1
+        a = np.float32(0.001 * np.sqrt(1 - 0.999 ** t[0]) / (1 - 0.9 ** t[0]))
+        for w, g, mm, vv in zip(ws, grads, m, v):
+            mm += (g - mm) * np.float32(0.1)
+            vv += (g * g - vv) * np.float32(0.001)
+            w -= mm * a / (np.sqrt(vv) + np.float32(1e-7))
+    return step
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+    try:
+        import tensorflow as tf
+        tf.get_logger().setLevel("ERROR")
+    except ImportError:
+        tf = None
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, numpy {np.__version__}"
+          + (f", TensorFlow {tf.__version__}" if tf else " (TensorFlow not installed)"))
+    cases = [("tutorial MLP 8→30→1, b32, SGD", (8, 30, 1), 32, "mse", 200, 1e6, "µs"),
+             ("MLP 784→512→512→10, b256, Adam", (784, 512, 512, 10), 256, "ce", 10, 1e3, "ms")]
+    print(f"\n{'case':<34}{'minitf':>11}{'TF eager':>11}{'tf.function':>13}{'NumPy':>10}"
+          f"{'÷eager':>9}{'÷tf.fn':>9}{'÷NumPy':>9}")
+    for label, sizes, batch, kind, n, scale, unit in cases:
+        m = timeit(keras_step(minitf, sizes, batch, kind), n, args.repeat) * scale
+        e = f = None
+        if tf is not None:
+            e = timeit(keras_step(tf, sizes, batch, kind), max(2, n // 10), args.repeat) * scale
+            f = timeit(keras_step(tf, sizes, batch, kind, compiled=True), n, args.repeat) * scale
+        h = timeit(numpy_large_step(), n, args.repeat) * scale if kind == "ce" else None
+        fmt = lambda v: "—" if v is None else f"{v:.1f} {unit}"  # noqa: E731
+        rat = lambda v: "—" if v is None else f"{m / v:.2f}×"  # noqa: E731
+        print(f"{label:<34}{fmt(m):>11}{fmt(e):>11}{fmt(f):>13}{fmt(h):>10}{rat(e):>9}"
+              f"{rat(f):>9}{rat(h):>9}")
+
+
+if __name__ == "__main__":
+    main()
