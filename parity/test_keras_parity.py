@@ -171,3 +171,41 @@ def test_metrics_match_keras(tf_real, name, updates):
         seq.append(float(m.result()))
         results.append(seq)
     _close(results[0], results[1], "float32")
+
+
+def _multi_output(fw, weights, x, y):
+    a = fw.keras.Input(shape=(3,))
+    h = fw.keras.layers.Dense(4, activation="tanh", name="h")(a)
+    m = fw.keras.Model(a, [fw.keras.layers.Dense(1, name="main")(h),
+                           fw.keras.layers.Dense(1, name="aux")(h)])
+    m.set_weights(weights)
+    m.compile(optimizer=fw.keras.optimizers.SGD(0.1), loss=["mse", "mae"],
+              loss_weights=[0.7, 0.3], metrics=[["mae"], ["mse"]])
+    return m.fit(x, [y, 2 * y], batch_size=4, epochs=3, shuffle=False, verbose=0).history
+
+
+def _class_weighted(fw, weights, x, labels):
+    m = fw.keras.Sequential([fw.keras.Input(shape=(3,)),
+                             fw.keras.layers.Dense(3, activation="softmax")])
+    m.set_weights(weights)
+    m.compile(optimizer=fw.keras.optimizers.SGD(0.1), loss="sparse_categorical_crossentropy",
+              metrics=["accuracy"])
+    return m.fit(x, labels, class_weight={0: 1.0, 1: 2.0, 2: 0.5}, batch_size=4, epochs=3,
+                 shuffle=False, verbose=0).history
+
+
+def test_multi_output_history_and_class_weight_match_keras(tf_real):
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((10, 3)).astype(np.float32)
+    y = rng.standard_normal((10, 1)).astype(np.float32)
+    w = [rng.uniform(-1, 1, s).astype(np.float32) for s in [(3, 4), (4,), (4, 1), (1,), (4, 1),
+                                                              (1,)]]
+    mh, th = _multi_output(minitf, w, x, y), _multi_output(tf_real, w, x, y)
+    assert sorted(mh) == sorted(th)
+    for k in th:
+        _close(mh[k], th[k], "float32")
+    labels = rng.integers(0, 3, 10)
+    w2 = [rng.uniform(-1, 1, s).astype(np.float32) for s in [(3, 3), (3,)]]
+    mh, th = _class_weighted(minitf, w2, x, labels), _class_weighted(tf_real, w2, x, labels)
+    for k in th:
+        _close(mh[k], th[k], "float32")

@@ -42,6 +42,36 @@ def _topological_nodes(outputs) -> list:
     return order
 
 
+def _keras_order(outputs, nodes: list) -> list:
+    """Keras's order of a functional graph's operations (nodes and Input layers): decreasing
+    depth from the outputs, ties broken by first visit in a depth-first walk from the outputs
+    in order. It fixes ``model.layers`` and so the order of ``model.weights``."""
+    def producers(op):
+        if isinstance(op, Node):
+            for kt in nest.flatten(op.inputs):
+                if isinstance(kt, KerasTensor):
+                    yield kt._node if isinstance(kt._node, Node) else kt._input_layer
+
+    index: dict = {}
+    objs: dict = {}
+    roots = [kt._node if isinstance(kt._node, Node) else kt._input_layer
+             for kt in nest.flatten(outputs)]
+    stack = list(reversed(roots))
+    while stack:                       # pre-order depth-first walk
+        op = stack.pop()
+        if id(op) in index:
+            continue
+        index[id(op)] = len(index)
+        objs[id(op)] = op
+        stack.extend(reversed(list(producers(op))))
+    depth = {id(r): 0 for r in roots}
+    for node in reversed(nodes):       # consumers before producers
+        d = depth.get(id(node), 0)
+        for p in producers(node):
+            depth[id(p)] = max(depth.get(id(p), 0), d + 1)
+    return sorted(objs.values(), key=lambda op: (-depth.get(id(op), 0), index[id(op)]))
+
+
 class Model(Trainer, Layer):
     """Group layers into an object with training and inference features.
 
@@ -65,11 +95,16 @@ class Model(Trainer, Layer):
                 raise ValueError("`inputs` of a functional Model must be keras.Input tensors; "
                                  f"received {kt!r}")
         self._inputs, self._outputs = inputs, outputs
-        self._nodes = _topological_nodes(outputs)
-        layers = [kt._input_layer for kt in nest.flatten(inputs)]
-        for node in self._nodes:
-            if not any(node.layer is seen for seen in layers):
-                layers.append(node.layer)
+        ordered = _keras_order(outputs, _topological_nodes(outputs))
+        self._nodes = [op for op in ordered if isinstance(op, Node)]   # a topological order too
+        layers = []
+        for op in ordered:
+            layer = op.layer if isinstance(op, Node) else op
+            if not any(layer is seen for seen in layers):
+                layers.append(layer)
+        for kt in nest.flatten(inputs):
+            if not any(kt._input_layer is seen for seen in layers):
+                layers.insert(0, kt._input_layer)
         self._graph_layers = layers
         for layer in layers:
             self._track(layer)

@@ -50,6 +50,7 @@ class Trainer:
         self._weighted_metric_specs = weighted_metrics
         self._compiled_metrics = None      # resolved on the first batch (needs output shapes)
         self._loss_tracker = metrics_mod.Mean(name="loss")
+        self._output_loss_trackers = None   # per-output losses, for models with several outputs
         self.compiled = True
         self.stop_training = False
 
@@ -78,12 +79,22 @@ class Trainer:
             weights = self._per_output(self._loss_weights, y_pred, "loss") \
                 if self._loss_weights is not None else [None] * len(fns)
             ys = self._match_targets(y, y_pred)
-            for fn, w, yt, yp in zip(fns, weights, ys, nest.flatten(y_pred)):
+            outs = nest.flatten(y_pred)
+            names = self._output_names(y_pred)
+            if len(outs) > 1 and self._output_loss_trackers is None:
+                self._output_loss_trackers = {
+                    i: metrics_mod.Mean(name=f"{names[i]}_loss")
+                    for i, fn in enumerate(fns) if fn is not None}
+            for i, (fn, w, yt, yp) in enumerate(zip(fns, weights, ys, outs)):
                 if fn is None:
                     continue
                 fn = losses_mod.get(fn)
                 value = fn(yt, yp, sample_weight) if isinstance(fn, losses_mod.Loss) else \
                     losses_mod.reduce_weighted_values(fn(yt, yp), sample_weight)
+                if len(outs) > 1:
+                    # Keras logs each output's loss before its loss weight, as a plain mean
+                    # over batches (not weighted by batch size, unlike the total).
+                    self._output_loss_trackers[i].update_state(value)
                 if w is not None:
                     value = value * float(w)
                 total = value if total is None else total + value
@@ -160,6 +171,7 @@ class Trainer:
     @property
     def metrics(self) -> list:
         ms = [self._loss_tracker] if self.compiled else []
+        ms += list((self._output_loss_trackers or {}).values())
         return ms + [m for _, m, _ in (self._compiled_metrics or [])]
 
     @property
@@ -211,6 +223,8 @@ class Trainer:
         from .data_adapter import as_data, split_validation
         if not self.compiled:
             raise RuntimeError("You must call `compile()` before using the model.")
+        if class_weight is not None:
+            sample_weight = _class_weights(y, class_weight, sample_weight)
         data = as_data(x, y, sample_weight)
         if validation_split and validation_data is None:
             data, validation_data = split_validation(data, validation_split)
@@ -303,6 +317,23 @@ class Trainer:
 
     def predict_on_batch(self, x):
         return nest.map_structure(lambda t: t.numpy(), self(x, training=False))
+
+
+def _class_weights(y, class_weight: dict, sample_weight):
+    """Per-sample weights from a {class: weight} dict (labels, or one-hot rows), multiplied into
+    any ``sample_weight``."""
+    if isinstance(y, (list, tuple, dict)) and not isinstance(y, np.ndarray) and \
+            any(hasattr(e, "shape") for e in nest.flatten(y)) and len(nest.flatten(y)) > 1:
+        raise ValueError("`class_weight` is only supported for models with a single output.")
+    arr = np.asarray(y.numpy() if hasattr(y, "numpy") else y)
+    labels = arr.argmax(-1) if arr.ndim > 1 and arr.shape[-1] > 1 else arr.reshape(-1)
+    try:
+        w = np.array([class_weight[int(c)] for c in labels], dtype=np.float32)
+    except KeyError as e:
+        raise ValueError(f"`class_weight` has no entry for class {e.args[0]}") from None
+    if sample_weight is not None:
+        w = w * np.asarray(sample_weight, dtype=np.float32).reshape(-1)
+    return w
 
 
 def _unpack(data):
