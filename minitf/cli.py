@@ -1,4 +1,5 @@
-"""Command line: ``python -m minitf parity`` runs the cross-checks against TensorFlow."""
+"""Command line: ``python -m minitf parity`` (cross-checks against TensorFlow) and
+``python -m minitf explain EXPR --at name=value`` (the tape, step by step)."""
 from __future__ import annotations
 
 import argparse
@@ -12,7 +13,17 @@ def main(argv: list[str] | None = None) -> int:
                                       "trajectories with TensorFlow's")
     p.add_argument("--png", default="parity-trajectories.png",
                    help="where to write the loss-curve plot ('' for none)")
+    e = sub.add_parser("explain", help="record an expression on a tape and show the tape, the "
+                                       "backward pass and the gradients")
+    e.add_argument("expression", help='for example "3*w1**2 + 2*w1*w2"')
+    e.add_argument("--at", nargs="+", default=[], metavar="NAME=VALUE",
+                   help="values of the variables, e.g. --at w1=5 w2=3 (lists allowed)")
+    e.add_argument("--dot", help="write the graph as Graphviz DOT text")
+    e.add_argument("--svg", help="render the graph to SVG (needs Graphviz)")
     args = parser.parse_args(argv)
+    if args.command == "explain":
+        from .explain_cli import run
+        return run(args.expression, args.at, dot=args.dot, svg=args.svg)
     if args.command == "parity":
         from .parity_check import report
         return report(png=args.png or None)

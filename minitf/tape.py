@@ -76,6 +76,8 @@ def record(op: str, inputs: tuple, outputs, vjps: tuple) -> None:
             if x._id in watched:
                 break
         else:
+            if tape._cut:
+                _propagate_cut(tape, inputs, outputs)
             continue
         if rec is None:
             rec = Record(op, inputs, outputs if type(outputs) is tuple else (outputs,), vjps)
@@ -85,12 +87,40 @@ def record(op: str, inputs: tuple, outputs, vjps: tuple) -> None:
                 watched.add(y._id)
 
 
+def record_cut(op: str, inputs: tuple, outputs) -> None:
+    """Called by non-differentiable ops (stop_gradient, argmax, round, comparisons, casts to
+    integers, ...) while a tape records: nothing is recorded for the backward pass, but a tape
+    that watched an input remembers which op cut the path, so ``explain.why_none`` can name it."""
+    outs = outputs if type(outputs) is tuple else (outputs,)
+    for tape in RECORDING:
+        watched, cut = tape._watched, tape._cut
+        for x in inputs:
+            if x._id in watched:
+                for y in outs:
+                    cut[y._id] = op
+                break
+            if x._id in cut:
+                for y in outs:
+                    cut[y._id] = cut[x._id]
+                break
+
+
+def _propagate_cut(tape, inputs, outputs) -> None:
+    cut = tape._cut
+    for x in inputs:
+        why = cut.get(x._id)
+        if why is not None:
+            for y in outputs if type(outputs) is tuple else (outputs,):
+                cut[y._id] = why
+            return
+
+
 def variable_accessed(var) -> None:
     """Called when a Variable is read: auto-watch it on tapes that watch accessed variables."""
     if var.trainable:
         for tape in RECORDING:
             if tape._watch_accessed_variables:
-                tape._watch_variable(var)
+                tape._watch_variable(var, "trainable Variable read inside the tape")
     for seen in VARIABLE_ACCESS_WATCHERS:
         seen.append(var)
 
@@ -132,6 +162,9 @@ class GradientTape:
         self._watched_vars: dict = {}
         self._recording = False
         self._used = False
+        self._cut: dict = {}            # id -> the non-differentiable op that cut a watched path
+        self._watch_reasons: dict = {}  # id -> why it is watched (for minitf.explain)
+        self._level = None              # how many tapes were recording when this one started
 
     # ---- context ---------------------------------------------------------------------------
     def __enter__(self) -> "GradientTape":
@@ -140,6 +173,7 @@ class GradientTape:
                              "already-active tape.")
         if self._records is None:
             self._records, self._watched = [], set()
+        self._level = len(RECORDING)
         _set_recording(self, True)
         return self
 
@@ -161,6 +195,7 @@ class GradientTape:
     def reset(self) -> None:
         """Forget everything recorded so far; the tape keeps recording if it was."""
         self._records, self._watched, self._watched_vars = [], set(), {}
+        self._cut, self._watch_reasons = {}, {}
         self._used = False
 
     # ---- watching --------------------------------------------------------------------------
@@ -184,10 +219,12 @@ class GradientTape:
                                  "tf.float32), got %r", t._dtype)
                 continue
             self._watched.add(t._id)
+            self._watch_reasons[t._id] = "watched explicitly"
 
-    def _watch_variable(self, var) -> None:
+    def _watch_variable(self, var, reason: str = "watched explicitly") -> None:
         if var._id not in self._watched_vars:
             self._watched_vars[var._id] = var
+            self._watch_reasons.setdefault(var._id, reason)
         if var._dtype.is_floating:
             self._watched.add(var._id)
 
@@ -340,8 +377,12 @@ def _as_tensor(x) -> Tensor:
 
 
 def imperative_grad(records: list, targets: list, seeds: list, sources: list,
-                    unconnected: UnconnectedGradients = UnconnectedGradients.NONE) -> list:
-    """The backward pass over ``records``: gradients of sum(seed·target) for each source."""
+                    unconnected: UnconnectedGradients = UnconnectedGradients.NONE,
+                    trace=None) -> list:
+    """The backward pass over ``records``: gradients of sum(seed·target) for each source.
+
+    ``trace``, if given, is called as ``trace(record, upstream, [(input, gradient), ...])`` after
+    each step (minitf.explain uses it to show the backward pass step by step)."""
     from .ops import array_ops as A
     from .ops import math_ops as M
 
@@ -379,6 +420,7 @@ def imperative_grad(records: list, targets: list, seeds: list, sources: list,
             if all(g is None for g in gs):
                 continue
             up = tuple(A.zeros_like(y) if g is None else g for y, g in zip(outs, gs))
+        step = [] if trace is not None else None
         for x, vjp in zip(rec.inputs, rec.vjps):
             if vjp is None or x._id not in reach or not x._dtype.is_floating:
                 continue
@@ -388,6 +430,10 @@ def imperative_grad(records: list, targets: list, seeds: list, sources: list,
             if gx._value.shape != x._value.shape:
                 gx = _sum_to_shape(gx, x._value.shape)
             adj.setdefault(x._id, []).append(gx)
+            if step is not None:
+                step.append((x, gx))
+        if trace is not None:
+            trace(rec, up, step)
 
     out = []
     for s in sources:

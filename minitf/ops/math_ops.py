@@ -20,6 +20,7 @@ import numpy as np
 
 from .. import dtypes
 from ..errors import invalid_argument
+from ..tape import record_cut
 from ._registry import (RECORDING, Tensor, _make, call2, floating, match, match2, record,
                         tensor)
 
@@ -240,7 +241,10 @@ def abs(x, name=None) -> Tensor:  # noqa: A001 - TF's name
 def sign(x, name=None) -> Tensor:
     """-1, 0 or 1; not differentiable (TF registers no gradient)."""
     x = tensor(x)
-    return _make(np.sign(x._value), x._dtype)
+    z = _make(np.sign(x._value), x._dtype)
+    if RECORDING:
+        record_cut("Sign", (x,), z)
+    return z
 
 
 def sin(x, name=None) -> Tensor:
@@ -394,17 +398,26 @@ def where(condition, x=None, y=None, name=None) -> Tensor:
 def round(x, name=None) -> Tensor:  # noqa: A001 - TF's name
     """Round half to even (banker's rounding); not differentiable."""
     x = tensor(x)
-    return _make(np.round(x._value), x._dtype)
+    z = _make(np.round(x._value), x._dtype)
+    if RECORDING:
+        record_cut("Round", (x,), z)
+    return z
 
 
 def floor(x, name=None) -> Tensor:
     x = floating("Floor", x)
-    return _make(np.floor(x._value), x._dtype)
+    z = _make(np.floor(x._value), x._dtype)
+    if RECORDING:
+        record_cut("Floor", (x,), z)
+    return z
 
 
 def ceil(x, name=None) -> Tensor:
     x = floating("Ceil", x)
-    return _make(np.ceil(x._value), x._dtype)
+    z = _make(np.ceil(x._value), x._dtype)
+    if RECORDING:
+        record_cut("Ceil", (x,), z)
+    return z
 
 
 def add_n(inputs, name=None) -> Tensor:
@@ -433,8 +446,11 @@ def cast(x, dtype, name=None) -> Tensor:
     if x._dtype is dt:
         return x
     z = _make(np.asarray(x._value).astype(dt._np), dt)
-    if RECORDING and dt.is_floating and x._dtype.is_floating:
-        record("Cast", (x,), z, (lambda g: cast(g, x._dtype),))
+    if RECORDING:
+        if dt.is_floating and x._dtype.is_floating:
+            record("Cast", (x,), z, (lambda g: cast(g, x._dtype),))
+        else:
+            record_cut(f"Cast to {dt.name}", (x,), z)
     return z
 
 
@@ -457,7 +473,10 @@ def stop_gradient(x, name=None) -> Tensor:
     2.0
     """
     x = tensor(x)
-    return _make(x._value, x._dtype)
+    z = _make(x._value, x._dtype)
+    if RECORDING:
+        record_cut("StopGradient", (x,), z)
+    return z
 
 
 # ---- comparisons and logic (no gradients) --------------------------------------------------
@@ -465,7 +484,10 @@ def stop_gradient(x, name=None) -> Tensor:
 def _compare(op: str, fn):
     def compare(x, y, name=None) -> Tensor:
         x, y = match2(op, x, y)
-        return _make(call2(op, fn, x, y), dtypes.bool)
+        z = _make(call2(op, fn, x, y), dtypes.bool)
+        if RECORDING:
+            record_cut(op, (x, y), z)
+        return z
     compare.__name__ = fn.__name__
     compare.__doc__ = f"Elementwise ``{fn.__name__}`` giving a bool tensor; not differentiable."
     return compare

@@ -160,7 +160,11 @@ def _arg(op, fn, input, axis, output_type):
         raise invalid_argument(f"Expected dimension in the range [{-nd}, {nd}), but got {axis}",
                                op)
     ot = dtypes.as_dtype(output_type)
-    return _make(np.asarray(fn(x._value, axis=axis)).astype(ot._np), ot)
+    z = _make(np.asarray(fn(x._value, axis=axis)).astype(ot._np), ot)
+    if RECORDING:
+        from ..tape import record_cut
+        record_cut(op, (x,), z)
+    return z
 
 
 def argmax(input, axis=None, output_type=dtypes.int64, name=None) -> Tensor:
