@@ -11,7 +11,7 @@ with tf.GradientTape() as tape:
 print("dy/dx =", tape.gradient(y, x).numpy())
 
 # Several sources at once, in the structure they were given.
-w = tf.Variable(tf.random.normal((3, 2), seed=1), name="w")
+w = tf.Variable([[0.1, -0.2], [0.3, 0.4], [-0.5, 0.6]], name="w")
 b = tf.Variable(tf.zeros(2, dtype=tf.float32), name="b")
 x = [[1.0, 2.0, 3.0]]
 with tf.GradientTape(persistent=True) as tape:

@@ -20,7 +20,12 @@ def main(argv: list[str] | None = None) -> int:
                    help="values of the variables, e.g. --at w1=5 w2=3 (lists allowed)")
     e.add_argument("--dot", help="write the graph as Graphviz DOT text")
     e.add_argument("--svg", help="render the graph to SVG (needs Graphviz)")
+    sub.add_parser("conventions", help="print the table of gradients at kinks and ties")
     args = parser.parse_args(argv)
+    if args.command == "conventions":
+        from .gradient_conventions import table_markdown
+        print(table_markdown())
+        return 0
     if args.command == "explain":
         from .explain_cli import run
         return run(args.expression, args.at, dot=args.dot, svg=args.svg)

@@ -85,10 +85,14 @@ def test_norm_at_zero_is_nan():
 
 
 def test_non_differentiable_ops_give_none():
-    for f in (tf.sign, tf.round, tf.math.floor, tf.math.ceil,
+    for f in (tf.round, tf.math.floor, tf.math.ceil,
               lambda x: tf.cast(tf.argmax(x), tf.float32), lambda x: tf.cast(x > 0, tf.float32),
               lambda x: tf.cast(tf.cast(x, tf.int32), tf.float32)):
         assert grad(f, [1.5, -2.0]) == [None]
+
+
+def test_sign_has_a_zero_gradient_not_none():
+    assert grad(tf.sign, [1.5, -2.0, 0.0]) == [[0.0, 0.0, 0.0]]
 
 
 def test_broadcast_gradients_are_summed():

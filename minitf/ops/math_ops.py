@@ -239,11 +239,12 @@ def abs(x, name=None) -> Tensor:  # noqa: A001 - TF's name
 
 
 def sign(x, name=None) -> Tensor:
-    """-1, 0 or 1; not differentiable (TF registers no gradient)."""
+    """-1, 0 or 1. Its gradient is zeros (connected, unlike floor and round, which have none):
+    TF registers a zero gradient for Sign."""
     x = tensor(x)
     z = _make(np.sign(x._value), x._dtype)
     if RECORDING:
-        record_cut("Sign", (x,), z)
+        record("Sign", (x,), z, (lambda g: zeros_like_(g),))
     return z
 
 
