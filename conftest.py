@@ -8,3 +8,16 @@ settings.register_profile("ci", max_examples=12, deadline=None,
 settings.register_profile("dev", max_examples=30, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _no_tape_left_recording():
+    """Every test must leave no tape recording (a leaked tape would record the next tests)."""
+    yield
+    from minitf import tape
+    leaked = list(tape.RECORDING)
+    tape.RECORDING.clear()
+    assert not leaked, f"a test left {len(leaked)} tape(s) recording"

@@ -25,7 +25,7 @@ BAD = {
     "convert f64→f32": lambda tf: tf.convert_to_tensor(tf.constant(1.0, tf.float64), tf.float32),
     "assign dtype": lambda tf: tf.Variable(1.0).assign(tf.constant(1.0, tf.float64)),
     "assign shape": lambda tf: tf.Variable(1.0).assign([1.0, 2.0]),
-    "watch float": lambda tf: tf.GradientTape().__enter__().watch(3.0),
+    "watch float": lambda tf: _watch_float(tf),
     "gather range": lambda tf: tf.gather(tf.constant([1.0, 2.0]), [5]),
     "label range": lambda tf: tf.nn.sparse_softmax_cross_entropy_with_logits(
         labels=[3], logits=tf.ones((1, 3))),
@@ -45,6 +45,11 @@ BAD = {
     "hash": lambda tf: hash(tf.constant(1.0)),
     "gelu int": lambda tf: tf.nn.gelu(tf.constant(1)),
 }
+
+
+def _watch_float(tf):
+    with tf.GradientTape() as t:
+        t.watch(3.0)
 
 
 def _none_target(tf):
