@@ -23,7 +23,8 @@ from . import dtypes, errors, nest  # noqa: F401
 from ._backend import get_backend, set_backend  # noqa: F401
 from .dtypes import (DType, as_dtype, bool, double, float16, float32, float64, half,  # noqa: F401
                      int8, int16, int32, int64, uint8)
-from .tensor import Tensor, TensorShape, constant, convert_to_tensor, is_tensor  # noqa: F401
+from .tensor import (Tensor, TensorShape, TensorSpec, constant, convert_to_tensor,  # noqa: F401
+                     is_tensor)
 from .tape import GradientTape, UnconnectedGradients  # noqa: F401
 from .ops import overloads as _overloads  # noqa: F401  (attaches Tensor operators)
 from .ops.math_ops import (abs, add, add_n, cast, ceil, clip_by_value, cos, divide,  # noqa: F401
@@ -45,6 +46,7 @@ from .variable import Variable  # noqa: F401
 from .custom_gradient import custom_gradient  # noqa: F401
 from . import linalg, math, nn, random  # noqa: F401
 from . import keras  # noqa: F401,E402
+from . import data, io, strings  # noqa: F401,E402
 
 __version__ = "0.1.0"
 newaxis = None

@@ -17,13 +17,14 @@ class DType:
     """A tensor element type. Compares equal to its name, its NumPy dtype and other DTypes."""
 
     __slots__ = ("name", "as_numpy_dtype", "_np", "is_floating", "is_integer", "is_bool",
-                 "is_unsigned", "kernel_name")
+                 "is_unsigned", "kernel_name", "is_string")
 
     def __init__(self, name: str, np_dtype, kernel_name: str):
         self.name = name
         self._np = np.dtype(np_dtype)
         self.as_numpy_dtype = self._np.type
         self.is_floating = self._np.kind == "f"
+        self.is_string = self._np.kind == "O"
         self.is_integer = self._np.kind in "iu"
         self.is_bool = self._np.kind == "b"
         self.is_unsigned = self._np.kind == "u"
@@ -93,8 +94,9 @@ int32 = DType("int32", np.int32, "int32")
 int64 = DType("int64", np.int64, "int64")
 uint8 = DType("uint8", np.uint8, "uint8")
 bool = DType("bool", np.bool_, "bool")  # noqa: A001 - TF's name
+string = DType("string", np.object_, "string")   # byte strings, for text pipelines (tf.data)
 
-_ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, bool)
+_ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, bool, string)
 _BY_NAME = {d.name: d for d in _ALL}
 _BY_NAME.update(half=float16, double=float64)
 _BY_NP = {d._np: d for d in _ALL}

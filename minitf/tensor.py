@@ -175,6 +175,8 @@ class Tensor:
 
     def _numpy_text(self, is_repr: bool) -> str:
         v = self.numpy()
+        if self._dtype.is_string and self._value.ndim == 0:
+            return repr(v)
         if self._value.ndim == 0:
             return repr(v.item()) if is_repr and not self._dtype.is_bool else str(v)
         return repr(v) if is_repr else str(v)
@@ -188,6 +190,30 @@ class Tensor:
         text = self._numpy_text(False)
         sep = "\n" if "\n" in text else ""
         return f"tf.Tensor({sep}{text}, shape={self.shape}, dtype={self._dtype.name})"
+
+
+class TensorSpec:
+    """The shape (None for an unknown dimension) and dtype of a tensor (``tf.TensorSpec``)."""
+
+    def __init__(self, shape, dtype=dtypes.float32, name=None):
+        self.shape = TensorShape(shape)
+        self.dtype = dtypes.as_dtype(dtype)
+        self.name = name
+
+    def is_compatible_with(self, other) -> bool:
+        other_shape = other.shape
+        other_dtype = other.dtype
+        return self.dtype == other_dtype and self.shape.is_compatible_with(other_shape)
+
+    def __eq__(self, other):
+        return (isinstance(other, TensorSpec) and tuple(self.shape) == tuple(other.shape)
+                and self.dtype == other.dtype and self.name == other.name)
+
+    def __hash__(self):
+        return hash((tuple(self.shape), self.dtype.name, self.name))
+
+    def __repr__(self) -> str:
+        return f"TensorSpec(shape={self.shape}, dtype={self.dtype!r}, name={self.name!r})"
 
 
 class _Ref:
@@ -228,10 +254,20 @@ def _wrap(value) -> Tensor:
 
 # ---- conversion ------------------------------------------------------------------------------
 
+def _as_bytes_array(arr: np.ndarray) -> np.ndarray:
+    """Text as TF holds it: an object array of ``bytes`` (UTF-8)."""
+    out = np.empty(arr.shape, dtype=object)
+    for i, v in np.ndenumerate(arr):
+        out[i] = v.encode() if isinstance(v, str) else bytes(v)
+    return out
+
+
 def _python_default(value) -> np.ndarray:
     """TF's defaults for Python values: floats are float32, ints int32 (int64 if too big)."""
     arr = np.array(value)
     k = arr.dtype.kind
+    if k in "US":
+        return _as_bytes_array(arr)
     if k == "f":
         return arr.astype(np.float32)
     if k in "iu":
@@ -288,6 +324,8 @@ def convert_to_tensor(value: Any, dtype=None, dtype_hint=None, name=None) -> Ten
             raise ValueError(f"Tensor conversion requested dtype {dtype.name} for Tensor with "
                              f"dtype {t._dtype.name}: {t!r}")
         return t
+    if isinstance(value, (np.ndarray, np.generic)) and np.asarray(value).dtype.kind in "USO":
+        return _make(_as_bytes_array(np.asarray(value)), dtypes.string)
     if isinstance(value, (np.ndarray, np.generic)):
         # NumPy values adopt the tensor's dtype in mixed expressions, even if it loses precision.
         dtype = dtype or (None if dtype_hint is None else dtypes.as_dtype(dtype_hint))
@@ -301,6 +339,8 @@ def convert_to_tensor(value: Any, dtype=None, dtype_hint=None, name=None) -> Ten
         t = stack([convert_to_tensor(v, dtype) for v in value])
         return t
     if dtype is not None:
+        if dtype.is_string:
+            return _make(_as_bytes_array(np.array(value)), dtype)
         return _make(_python_to(value, dtype), dtype)
     if dtype_hint is not None:
         try:

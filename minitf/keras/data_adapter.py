@@ -60,10 +60,13 @@ class ArrayData:
 
 
 class IterableData:
-    """A dataset-like iterable of ``(x, y)`` or ``(x, y, sample_weight)`` batches."""
+    """A dataset-like iterable of ``(x, y)`` or ``(x, y, sample_weight)`` batches. With
+    ``steps`` given, one iterator carries on across epochs (as Keras does), so an infinite,
+    repeated dataset is read in order; without, each epoch iterates the dataset afresh."""
 
     def __init__(self, ds):
         self.ds = ds
+        self._it = None
 
     def num_batches(self, batch_size):
         try:
@@ -72,9 +75,18 @@ class IterableData:
             return None
 
     def batches(self, batch_size, shuffle, rng, steps=None):
-        for i, b in enumerate(self.ds):
-            if steps is not None and i >= steps:
-                break
+        if steps is None:
+            for b in self.ds:
+                yield b if isinstance(b, tuple) else (b,)
+            return
+        for _ in range(steps):
+            if self._it is None:
+                self._it = iter(self.ds)
+            try:
+                b = next(self._it)
+            except StopIteration:
+                self._it = None
+                return
             yield b if isinstance(b, tuple) else (b,)
 
 

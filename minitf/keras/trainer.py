@@ -245,7 +245,8 @@ class Trainer:
             self.reset_metrics()
             clist.on_epoch_begin(epoch)
             logs = {}
-            for step, batch in enumerate(data.batches(batch_size, shuffle, rng, steps)):
+            for step, batch in enumerate(data.batches(batch_size, shuffle, rng,
+                                                      steps_per_epoch)):
                 clist.on_train_batch_begin(step)
                 logs = self.train_step(batch)
                 clist.on_train_batch_end(step, logs)
