@@ -20,7 +20,7 @@ import warnings as _warnings
 _warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"minitf(\.|$)")
 
 from . import dtypes, errors, nest  # noqa: F401
-from ._backend import get_backend, set_backend  # noqa: F401
+from ._backend import device, get_backend, set_backend  # noqa: F401
 from .dtypes import (DType, as_dtype, bool, double, float16, float32, float64, half,  # noqa: F401
                      int8, int16, int32, int64, uint8)
 from .tensor import (Tensor, TensorShape, TensorSpec, constant, convert_to_tensor,  # noqa: F401
@@ -47,6 +47,7 @@ from .custom_gradient import custom_gradient  # noqa: F401
 from . import linalg, math, nn, random  # noqa: F401
 from . import keras  # noqa: F401,E402
 from . import data, io, strings  # noqa: F401,E402
+from . import config  # noqa: F401,E402
 
 __version__ = "0.1.0"
 newaxis = None

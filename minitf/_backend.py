@@ -1,24 +1,167 @@
-"""Which array library holds tensor values.
+"""Which array library holds tensor values: NumPy (CPU) or CuPy (GPU).
 
-The CPU backend is NumPy. The GPU backend (CuPy) is the subject of its own work item; this module
-is the only place that will import cupy, lazily, so that NumPy-only machines never need it.
+A tensor's backend is the type of its array. Ops run on their inputs' arrays: NumPy's functions
+hand CuPy arrays to CuPy (NumPy's ``__array_function__``/``__array_ufunc__`` protocols), so one
+op body serves both. What cannot dispatch — creating arrays from nothing, a few functions CuPy
+spells differently — goes through the helpers here. This is the only module that imports cupy,
+and only when the GPU backend is asked for.
+
+New tensors (constants, Variables, random draws, ``fit``'s batches) are placed on the current
+backend: ``minitf.set_backend("cupy")``, ``MINITF_BACKEND=cupy``, or ``with tf.device("/GPU:0")``.
+
+>>> import minitf as tf
+>>> tf.get_backend(), tf.constant(1.0).device
+('numpy', '/job:localhost/replica:0/task:0/device:CPU:0')
 """
 from __future__ import annotations
 
+import contextlib
+import math
+import os
+
 import numpy as np
 
-_NAME = "numpy"
+_INSTALL = ("CuPy is not installed. Install minitf's GPU extra: pip install 'minitf[gpu]' "
+            "(CUDA 12) or pip install 'minitf[gpu-cuda13]' (CUDA 13).")
+_cupy = None
+_current = ["numpy"]
+CPU_DEVICE = "/job:localhost/replica:0/task:0/device:CPU:0"
+GPU_DEVICE = "/job:localhost/replica:0/task:0/device:GPU:0"
+
+
+def cupy():
+    """The cupy module, imported on first use, with a clear error if it or a GPU is missing."""
+    global _cupy
+    if _cupy is None:
+        try:
+            import cupy as cp  # noqa: PLC0415 - optional dependency
+        except ImportError as e:
+            raise RuntimeError(_INSTALL) from e
+        try:
+            n = cp.cuda.runtime.getDeviceCount()
+        except Exception as e:  # noqa: BLE001 - CUDA reports missing drivers in several ways
+            raise RuntimeError(f"CuPy is installed but no CUDA device is usable ({e}).") from e
+        if n == 0:
+            raise RuntimeError("CuPy is installed but there is no CUDA device.")
+        _cupy = cp
+    return _cupy
+
+
+def cupy_available() -> bool:
+    try:
+        cupy()
+        return True
+    except RuntimeError:
+        return False
 
 
 def get_backend() -> str:
-    """The name of the active backend: ``"numpy"``."""
-    return _NAME
+    """The backend new tensors are placed on: ``"numpy"`` or ``"cupy"``."""
+    return _current[-1]
 
 
 def set_backend(name: str) -> None:
-    """Select the array backend. Only ``"numpy"`` is available in this build."""
-    if name != "numpy":
-        raise ValueError(f"Unknown or unavailable backend {name!r}; this build supports 'numpy'.")
+    """Place new tensors on ``"numpy"`` (CPU) or ``"cupy"`` (GPU)."""
+    if name not in ("numpy", "cupy"):
+        raise ValueError(f"Unknown backend {name!r}; expected 'numpy' or 'cupy'.")
+    if name == "cupy":
+        cupy()
+    _current[-1] = name
 
 
-xp = np
+@contextlib.contextmanager
+def device(name: str):
+    """``with tf.device("/GPU:0"):`` places new tensors on the GPU inside the block."""
+    spec = name.upper()
+    if "GPU" in spec or "CUDA" in spec:
+        cupy()
+        backend = "cupy"
+    elif "CPU" in spec:
+        backend = "numpy"
+    else:
+        raise ValueError(f"Unknown device specification {name!r}; use '/CPU:0' or '/GPU:0'.")
+    _current.append(backend)
+    try:
+        yield
+    finally:
+        _current.pop()
+
+
+def is_device_array(a) -> bool:
+    return _cupy is not None and type(a) is _cupy.ndarray
+
+
+def xp_of(a):
+    """The array module of ``a``."""
+    return _cupy if is_device_array(a) else np
+
+
+def current_xp():
+    return cupy() if _current[-1] == "cupy" else np
+
+
+def device_name(a) -> str:
+    return GPU_DEVICE if is_device_array(a) else CPU_DEVICE
+
+
+def to_host(a) -> np.ndarray:
+    """A NumPy array (a copy from the GPU, or ``a`` itself)."""
+    return _cupy.asnumpy(a) if is_device_array(a) else a
+
+
+def to_current(a):
+    """``a`` on the current backend (moved if needed; NumPy scalars stay host values)."""
+    if _current[-1] == "cupy":
+        if not is_device_array(a):
+            return cupy().asarray(a)
+        return a
+    return to_host(a)
+
+
+def like(a, host: np.ndarray):
+    """``host`` moved to wherever ``a`` lives."""
+    return _cupy.asarray(host) if is_device_array(a) else host
+
+
+def asarray(a):
+    """``np.asarray`` that leaves device arrays on the device."""
+    return a if is_device_array(a) else np.asarray(a)
+
+
+def zeros(shape, dtype, like_array=None):
+    xp = xp_of(like_array) if like_array is not None else current_xp()
+    return xp.zeros(shape, dtype)
+
+
+def scatter_add(target, indices, values) -> None:
+    """target[indices] += values, accumulating repeated indices (np.add.at)."""
+    if is_device_array(target):
+        import cupyx  # noqa: PLC0415 - part of cupy
+        cupyx.scatter_add(target, indices, values)
+    else:
+        np.add.at(target, indices, values)
+
+
+def erf(a):
+    if is_device_array(a):
+        import cupyx.scipy.special as sp  # noqa: PLC0415
+        return sp.erf(a)
+    return np.vectorize(math.erf, otypes=[a.dtype])(a)
+
+
+def erfc(a):
+    if is_device_array(a):
+        import cupyx.scipy.special as sp  # noqa: PLC0415
+        return sp.erfc(a)
+    return np.vectorize(math.erfc, otypes=[a.dtype])(a)
+
+
+def synchronize() -> None:
+    """Wait for the GPU (for timing); a no-op on the CPU."""
+    if _cupy is not None:
+        _cupy.cuda.get_current_stream().synchronize()
+
+
+_env = os.environ.get("MINITF_BACKEND")
+if _env:
+    set_backend(_env)

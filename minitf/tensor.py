@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _backend as B
 from . import dtypes
 from .dtypes import DType
 
@@ -109,7 +110,7 @@ class Tensor:
 
     @property
     def device(self) -> str:
-        return "/job:localhost/replica:0/task:0/device:CPU:0"
+        return B.device_name(self._value)
 
     @property
     def name(self) -> str:
@@ -118,12 +119,15 @@ class Tensor:
     def numpy(self):
         """A NumPy copy of the value (a NumPy scalar for rank 0), as TF's ``.numpy()``."""
         v = self._value
+        if B.is_device_array(v):
+            v = B.to_host(v)          # a copy from the GPU: the only way values reach the host
+            return v[()] if v.ndim == 0 else v
         if v.ndim == 0:
             return v[()] if isinstance(v, np.ndarray) else v
         return v.copy()
 
     def __array__(self, dtype=None, copy=None):
-        a = np.asarray(self._value)
+        a = np.asarray(B.to_host(self._value))
         return a if dtype is None else a.astype(dtype)
 
     # ---- Python protocols ----------------------------------------------------------------
@@ -295,6 +299,14 @@ def _python_to(value, dtype: DType) -> np.ndarray:
     return arr.astype(dtype._np)
 
 
+def _place(arr: np.ndarray):
+    """Where a new value lives: a scalar stays a host NumPy scalar (GPU kernels take it as a
+    launch argument, with no transfer); arrays go to the current backend."""
+    if arr.ndim == 0:
+        return arr[()] if arr.dtype.kind != "O" else arr
+    return B.to_current(arr) if B.get_backend() != "numpy" else arr
+
+
 def convert_to_tensor(value: Any, dtype=None, dtype_hint=None, name=None) -> Tensor:
     """Convert a Tensor, Variable, NumPy value or Python value to a Tensor, TF's way.
 
@@ -324,15 +336,20 @@ def convert_to_tensor(value: Any, dtype=None, dtype_hint=None, name=None) -> Ten
             raise ValueError(f"Tensor conversion requested dtype {dtype.name} for Tensor with "
                              f"dtype {t._dtype.name}: {t!r}")
         return t
+    if B.is_device_array(value):
+        dt = dtype or (None if dtype_hint is None else dtypes.as_dtype(dtype_hint))
+        if dt is not None and value.dtype != dt._np:
+            return _make(value.astype(dt._np), dt)
+        return _make(value.copy(), dtypes.from_numpy(value.dtype))
     if isinstance(value, (np.ndarray, np.generic)) and np.asarray(value).dtype.kind in "USO":
         return _make(_as_bytes_array(np.asarray(value)), dtypes.string)
     if isinstance(value, (np.ndarray, np.generic)):
         # NumPy values adopt the tensor's dtype in mixed expressions, even if it loses precision.
         dtype = dtype or (None if dtype_hint is None else dtypes.as_dtype(dtype_hint))
         if dtype is not None:
-            return _make(np.array(value, dtype=dtype._np), dtype)
+            return _make(_place(np.array(value, dtype=dtype._np)), dtype)
         arr = np.array(value)  # a copy: the caller's array stays theirs
-        return _make(arr, dtypes.from_numpy(arr.dtype))
+        return _make(_place(arr), dtypes.from_numpy(arr.dtype))
     if isinstance(value, (list, tuple)) and value and any(
             isinstance(v, Tensor) or hasattr(v, "_read_for_op") for v in value):
         from .ops.array_ops import stack  # TF packs lists of tensors, differentiably
@@ -341,15 +358,15 @@ def convert_to_tensor(value: Any, dtype=None, dtype_hint=None, name=None) -> Ten
     if dtype is not None:
         if dtype.is_string:
             return _make(_as_bytes_array(np.array(value)), dtype)
-        return _make(_python_to(value, dtype), dtype)
+        return _make(_place(_python_to(value, dtype)), dtype)
     if dtype_hint is not None:
         try:
             hint = dtypes.as_dtype(dtype_hint)
-            return _make(_python_to(value, hint), hint)
+            return _make(_place(_python_to(value, hint)), hint)
         except (TypeError, ValueError):
             pass
     arr = _python_default(value)
-    return _make(arr, dtypes._BY_NP[arr.dtype])
+    return _make(_place(arr), dtypes._BY_NP[arr.dtype])
 
 
 def constant(value: Any, dtype=None, shape=None, name: str = "Const") -> Tensor:
@@ -366,16 +383,16 @@ def constant(value: Any, dtype=None, shape=None, name: str = "Const") -> Tensor:
         t = convert_to_tensor(value)
         if dtype is not None and dtypes.as_dtype(dtype) is not t._dtype:
             dt = dtypes.as_dtype(dtype)
-            t = _make(t._value.astype(dt._np), dt)
+            t = _make(B.asarray(t._value).astype(dt._np), dt)
         else:
             t = _make(t._value, t._dtype)  # a new constant: not connected to any tape
     else:
         t = convert_to_tensor(value, dtype)
     if shape is not None:
         shape = tuple(int(d) for d in shape)
-        v = t._value
+        v = B.asarray(t._value)
         if v.size == 1:
-            v = np.broadcast_to(v.reshape(()), shape).copy()
+            v = B.to_current(np.broadcast_to(np.asarray(B.to_host(v)).reshape(()), shape).copy())
         elif v.size == int(np.prod(shape)):
             v = v.reshape(shape)
         else:

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _backend as B
 from . import dtypes
 from . import tape as _tape
 from .ops import array_ops, math_ops
@@ -43,7 +44,9 @@ class Variable:
         if isinstance(initial_value, Tensor) and dtype is not None:
             initial_value = math_ops.cast(initial_value, dtype)
         t = convert_to_tensor(initial_value, dtype)
-        self._value = t._value
+        # Variables live on the current device (as arrays: scalars too, so they can be updated).
+        self._value = B.to_current(B.asarray(t._value)) if B.get_backend() != "numpy" \
+            else t._value
         self._dtype = t._dtype
         self._id = _next_id()
         self._trainable = True if trainable is None else bool(trainable)
@@ -111,7 +114,7 @@ class Variable:
 
     @property
     def device(self) -> str:
-        return "/job:localhost/replica:0/task:0/device:CPU:0"
+        return B.device_name(self._value)
 
     # ---- writing ---------------------------------------------------------------------------
     def _converted(self, value, what: str) -> np.ndarray:
@@ -121,7 +124,10 @@ class Variable:
             raise ValueError(f"Cannot {what} variable '{self._name}': Shape mismatch. The "
                              f"variable shape {self.shape}, and the assigned value shape "
                              f"{t.shape} are incompatible.")
-        return t._value
+        v = t._value
+        if B.is_device_array(self._value) != B.is_device_array(v):   # keep the Variable's device
+            v = B.like(self._value, np.asarray(v)) if not B.is_device_array(v) else B.to_host(v)
+        return v
 
     def assign(self, value, use_locking=None, name=None, read_value=True) -> "Variable":
         """Replace the value (same dtype and shape). Not differentiable, as in TF."""
@@ -143,11 +149,12 @@ class Variable:
         return self
 
     def _assign_slice(self, key, value) -> "Variable":
-        new = self._value.copy()
+        new = B.asarray(self._value).copy()
         part = convert_to_tensor(value, self._dtype)._value
+        if B.is_device_array(new) and not B.is_device_array(part):
+            part = B.like(new, np.asarray(part))
         try:
-            np.copyto(new[key], part, casting="unsafe") if isinstance(new[key], np.ndarray) \
-                else new.__setitem__(key, part)
+            new[key] = part
         except ValueError:
             raise ValueError(f"Cannot assign a value of shape {part.shape} to the slice of shape "
                              f"{np.shape(new[key])} of variable '{self._name}'") from None
@@ -163,7 +170,7 @@ class Variable:
 
     # ---- protocols -------------------------------------------------------------------------
     def __array__(self, dtype=None, copy=None):
-        a = np.asarray(self._value)
+        a = np.asarray(B.to_host(self._value))
         return a if dtype is None else a.astype(dtype)
 
     def __float__(self) -> float:

@@ -14,6 +14,7 @@ import builtins
 
 import numpy as np
 
+from .. import _backend as B
 from .. import dtypes
 from ..errors import invalid_argument
 from ..tensor import TensorShape
@@ -24,7 +25,7 @@ from ._registry import RECORDING, Tensor, _make, dtype_arg, match, record, tenso
 def _ints(v) -> list:
     """A shape or list of ints given as a list, tuple, TensorShape or int tensor."""
     if isinstance(v, Tensor):
-        return [int(i) for i in np.asarray(v._value).reshape(-1)]
+        return [int(i) for i in np.asarray(B.to_host(v._value)).reshape(-1)]
     if hasattr(v, "_read_for_op"):
         return _ints(v._read_for_op())
     if isinstance(v, (int, np.integer)):
@@ -36,29 +37,29 @@ def _ints(v) -> list:
 
 def zeros(shape, dtype=dtypes.float32, name=None) -> Tensor:
     dt = dtypes.as_dtype(dtype)
-    return _make(np.zeros(_ints(shape), dt._np), dt)
+    return _make(B.current_xp().zeros(_ints(shape), dt._np), dt)
 
 
 def ones(shape, dtype=dtypes.float32, name=None) -> Tensor:
     dt = dtypes.as_dtype(dtype)
-    return _make(np.ones(_ints(shape), dt._np), dt)
+    return _make(B.current_xp().ones(_ints(shape), dt._np), dt)
 
 
 def zeros_like(input, dtype=None, name=None) -> Tensor:
     x = tensor(input)
     dt = dtype_arg(dtype, x._dtype)
-    return _make(np.zeros(x._value.shape, dt._np), dt)
+    return _make(np.zeros_like(x._value, dtype=dt._np), dt)
 
 
 def ones_like(input, dtype=None, name=None) -> Tensor:
     x = tensor(input)
     dt = dtype_arg(dtype, x._dtype)
-    return _make(np.ones(x._value.shape, dt._np), dt)
+    return _make(np.ones_like(x._value, dtype=dt._np), dt)
 
 
 def fill(dims, value, name=None) -> Tensor:
     v = tensor(value)
-    return _make(np.full(_ints(dims), v._value, v._dtype._np), v._dtype)
+    return _make(B.to_current(np.full(_ints(dims), B.to_host(v._value), v._dtype._np)), v._dtype)
 
 
 def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name=None) -> Tensor:
@@ -66,7 +67,7 @@ def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name
     m = np.eye(int(num_rows), None if num_columns is None else int(num_columns), dtype=dt._np)
     if batch_shape is not None:
         m = np.broadcast_to(m, tuple(_ints(batch_shape)) + m.shape).copy()
-    return _make(m, dt)
+    return _make(B.to_current(m), dt)
 
 
 def range(start, limit=None, delta=1, dtype=None, name="range") -> Tensor:  # noqa: A001
@@ -84,10 +85,11 @@ def range(start, limit=None, delta=1, dtype=None, name="range") -> Tensor:  # no
             dt = dtypes.int32
     else:
         dt = dtypes.as_dtype(dtype)
-    s, l, d = (np.asarray(tensor(a)._value if isinstance(a, Tensor) else a).item() for a in args)
+    s, l, d = (np.asarray(B.to_host(tensor(a)._value) if isinstance(a, Tensor) else a).item()
+               for a in args)
     if d == 0:
         raise invalid_argument("Requires delta != 0: 0", "Range")
-    return _make(np.arange(s, l, d).astype(dt._np), dt)
+    return _make(B.to_current(np.arange(s, l, d).astype(dt._np)), dt)
 
 
 def linspace(start, stop, num, name=None, axis=0) -> Tensor:
@@ -95,15 +97,15 @@ def linspace(start, stop, num, name=None, axis=0) -> Tensor:
     if not s._dtype.is_floating:
         raise invalid_argument(f"Value for attr 'T' of {s._dtype.name} is not in the list of "
                                "allowed values: bfloat16, half, float, double", "LinSpace")
-    return _make(np.linspace(s._value, e._value, int(num), axis=axis).astype(s._dtype._np),
-                 s._dtype)
+    v = np.linspace(B.to_host(s._value), B.to_host(e._value), int(num), axis=axis)
+    return _make(B.to_current(v.astype(s._dtype._np)), s._dtype)
 
 
 def _one_hot_seed(y: Tensor, i: int) -> Tensor:
     """Seed for row ``i`` of a Jacobian: 1 at flat position i, 0 elsewhere."""
     v = np.zeros(y._value.size, y._dtype._np)
     v[i] = 1
-    return _make(v.reshape(y._value.shape), y._dtype)
+    return _make(B.like(y._value, v.reshape(y._value.shape)), y._dtype)
 
 
 def _batch_one_hot_seed(y: Tensor, k: int) -> Tensor:
@@ -111,7 +113,7 @@ def _batch_one_hot_seed(y: Tensor, k: int) -> Tensor:
     b = y._value.shape[0]
     v = np.zeros((b, y._value.size // b), y._dtype._np)
     v[:, k] = 1
-    return _make(v.reshape(y._value.shape), y._dtype)
+    return _make(B.like(y._value, v.reshape(y._value.shape)), y._dtype)
 
 
 # ---- shape queries ----------------------------------------------------------------------------
@@ -343,7 +345,7 @@ def strided_slice(x, key) -> Tensor:
         v = x._value[key]
     except IndexError as e:
         raise invalid_argument(f"slice index out of bounds: {e}", "StridedSlice") from None
-    z = _make(np.asarray(v) if not isinstance(v, np.ndarray) else v, x._dtype)
+    z = _make(B.asarray(v), x._dtype)
     if RECORDING:
         record("StridedSlice", (x,), z, (lambda g: _slice_grad(g, x._value.shape, key),))
     return z
@@ -351,7 +353,7 @@ def strided_slice(x, key) -> Tensor:
 
 def _slice_grad(g: Tensor, shape: tuple, key: tuple) -> Tensor:
     """The adjoint of ``x[key]``: ``g`` placed at ``key`` in zeros of ``shape``."""
-    v = np.zeros(shape, g._dtype._np)
+    v = B.zeros(shape, g._dtype._np, like_array=g._value)
     v[key] = g._value
     z = _make(v, g._dtype)
     if RECORDING:
@@ -374,8 +376,10 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0,
     ax = 0 if axis is None else int(axis) % x._value.ndim
     n = x._value.shape[ax]
     iv = idx._value
-    bad = (iv < 0) | (iv >= n)
-    if np.any(bad):
+    if B.is_device_array(x._value) and not B.is_device_array(iv):
+        iv = B.like(x._value, iv)
+    bad = None if B.is_device_array(iv) else (iv < 0) | (iv >= n)   # no host sync on a GPU
+    if bad is not None and np.any(bad):
         pos = tuple(int(i) for i in np.argwhere(bad)[0])
         raise invalid_argument(f"indices{list(pos)} = {int(iv[pos])} is not in [0, {n})",
                                "GatherV2")
@@ -387,11 +391,11 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0,
 
 def _scatter_add(g: Tensor, iv: np.ndarray, shape: tuple, ax: int) -> Tensor:
     """The adjoint of gather: add the slices of ``g`` into zeros of ``shape`` at ``iv``."""
-    v = np.zeros(shape, g._dtype._np)
+    v = B.zeros(shape, g._dtype._np, like_array=g._value)
     moved = np.moveaxis(v, ax, 0)
     gv = np.moveaxis(g._value, list(builtins.range(ax, ax + iv.ndim)),
                      list(builtins.range(iv.ndim)))
-    np.add.at(moved, iv, gv)
+    B.scatter_add(moved, iv, gv)
     z = _make(v, g._dtype)
     if RECORDING:
         idx = _make(iv, dtypes.from_numpy(iv.dtype))
@@ -419,10 +423,10 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     idx = tensor(indices)
     dt = dtypes.as_dtype(dtype) if dtype is not None else (
         tensor(on_value).dtype if on_value is not None else dtypes.float32)
-    on = 1 if on_value is None else tensor(on_value)._value
-    off = 0 if off_value is None else tensor(off_value)._value
+    on = 1 if on_value is None else B.to_host(tensor(on_value)._value)
+    off = 0 if off_value is None else B.to_host(tensor(off_value)._value)
     d = int(depth)
-    hot = idx._value[..., None] == np.arange(d)
+    hot = idx._value[..., None] == B.xp_of(idx._value).arange(d)
     v = np.where(hot, on, off).astype(dt._np)
     if axis is not None and axis != -1:
         v = np.moveaxis(v, -1, axis)
@@ -431,7 +435,7 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
 
 def pad(tensor_, paddings, mode="CONSTANT", constant_values=0, name=None) -> Tensor:
     x = tensor(tensor_)
-    p = np.asarray(tensor(paddings)._value if isinstance(paddings, Tensor) else paddings,
+    p = np.asarray(B.to_host(tensor(paddings)._value) if isinstance(paddings, Tensor) else paddings,
                    dtype=np.int64).reshape(-1, 2)
     if p.shape[0] != x._value.ndim:
         raise invalid_argument(f"The first dimension of paddings must be the rank of inputs"
@@ -469,17 +473,17 @@ def reverse(tensor_, axis, name=None) -> Tensor:
 def tensor_scatter_nd_update(tensor_, indices, updates, name=None) -> Tensor:
     """A copy of ``tensor`` with ``updates`` written at ``indices`` (TF's scatter_nd semantics)."""
     x = tensor(tensor_)
-    idx = np.asarray(tensor(indices)._value)
+    idx = np.asarray(B.to_host(tensor(indices)._value))
     u = tensor(updates, x._dtype)
-    v = x._value.copy()
+    v = np.array(B.to_host(x._value))
     k = idx.shape[-1]
     flat_idx = idx.reshape(-1, k)
-    flat_u = u._value.reshape((flat_idx.shape[0],) + v.shape[k:])
+    flat_u = np.asarray(B.to_host(u._value)).reshape((flat_idx.shape[0],) + v.shape[k:])
     for i, ix in enumerate(flat_idx):
         if builtins.any(not 0 <= j < s for j, s in zip(ix, v.shape)):
             raise invalid_argument(f"indices[{i}] = {list(ix)} does not index into shape "
                                    f"{list(v.shape)}", "TensorScatterUpdate")
         v[tuple(ix)] = flat_u[i]
-    return _make(v, x._dtype)
+    return _make(B.like(x._value, v), x._dtype)
 
 

@@ -18,6 +18,7 @@ import math
 
 import numpy as np
 
+from .. import _backend as B
 from .. import dtypes
 from ..errors import invalid_argument
 from ..tape import record_cut
@@ -120,7 +121,7 @@ def divide_no_nan(x, y, name=None) -> Tensor:
 def floordiv(x, y, name=None) -> Tensor:
     """Floor division; like TF, it has no gradient."""
     x, y = match2("FloorDiv", x, y)
-    if not x._dtype.is_floating and np.any(y._value == 0):
+    if not x._dtype.is_floating and not B.is_device_array(y._value) and np.any(y._value == 0):
         raise invalid_argument("Integer division by zero", "FloorDiv")
     return _make(call2("FloorDiv", np.floor_divide, x, y), x._dtype)
 
@@ -131,7 +132,7 @@ floor_div = floordiv
 def floormod(x, y, name=None) -> Tensor:
     """Remainder with the sign of ``y`` (Python's ``%``). Gradient: (g, -g·floor(x/y))."""
     x, y = match2("FloorMod", x, y)
-    if not x._dtype.is_floating and np.any(y._value == 0):
+    if not x._dtype.is_floating and not B.is_device_array(y._value) and np.any(y._value == 0):
         raise invalid_argument("Integer division by zero", "FloorMod")
     z = _make(call2("FloorMod", np.mod, x, y), x._dtype)
     if RECORDING:
@@ -153,7 +154,7 @@ def negative(x, name=None) -> Tensor:
 def pow(x, y, name=None) -> Tensor:  # noqa: A001 - TF's name
     """x ** y. d/dx = g·y·x^(y-1); d/dy = g·z·log(x) where x > 0 and 0 elsewhere (TF's mask)."""
     x, y = match2("Pow", x, y)
-    if x._dtype.is_integer and np.any(y._value < 0):
+    if x._dtype.is_integer and not B.is_device_array(y._value) and np.any(y._value < 0):
         raise invalid_argument("Integers to negative integer powers are not allowed", "Pow")
     z = _make(call2("Pow", np.power, x, y), x._dtype)
     if RECORDING:
@@ -311,7 +312,8 @@ def softplus(features, name=None) -> Tensor:
     thr = _softplus_threshold(x._dtype)
     ev = np.exp(v)
     z = np.where(v > -thr, v, np.where(v < thr, ev, np.log1p(ev)))
-    z = _make(_flush_subnormals(np.asarray(z, dtype=x._dtype._np), x._dtype), x._dtype)
+    z = _make(_flush_subnormals(B.asarray(z).astype(x._dtype._np, copy=False), x._dtype),
+              x._dtype)
     if RECORDING:
         record("Softplus", (x,), z, (lambda g: g * sigmoid(x),))
     return z
@@ -319,7 +321,7 @@ def softplus(features, name=None) -> Tensor:
 
 def erf(x, name=None) -> Tensor:
     x = floating("Erf", x)
-    z = _make(np.vectorize(math.erf, otypes=[x._dtype._np])(x._value), x._dtype)
+    z = _make(B.asarray(B.erf(x._value)).astype(x._dtype._np, copy=False), x._dtype)
     if RECORDING:
         c = 2 / math.sqrt(math.pi)
         record("Erf", (x,), z, (lambda g: g * c * exp(-square(x)),))
@@ -329,7 +331,7 @@ def erf(x, name=None) -> Tensor:
 def erfc(x, name=None) -> Tensor:
     """1 - erf(x), accurate where erf(x) is close to 1."""
     x = floating("Erfc", x)
-    z = _make(np.vectorize(math.erfc, otypes=[x._dtype._np])(x._value), x._dtype)
+    z = _make(B.asarray(B.erfc(x._value)).astype(x._dtype._np, copy=False), x._dtype)
     if RECORDING:
         c = -2 / math.sqrt(math.pi)
         record("Erfc", (x,), z, (lambda g: g * c * exp(-square(x)),))
@@ -433,7 +435,7 @@ def add_n(inputs, name=None) -> Tensor:
     v = ts[0]._value
     for t in ts[1:]:
         v = v + t._value
-    z = _make(np.asarray(v) if len(ts) == 1 else v, ts[0]._dtype)
+    z = _make(B.asarray(v) if len(ts) == 1 else v, ts[0]._dtype)
     if RECORDING:
         record("AddN", tuple(ts), z, (_ident,) * len(ts))
     return z
@@ -446,7 +448,7 @@ def cast(x, dtype, name=None) -> Tensor:
     x = tensor(x)
     if x._dtype is dt:
         return x
-    z = _make(np.asarray(x._value).astype(dt._np), dt)
+    z = _make(B.asarray(x._value).astype(dt._np), dt)
     if RECORDING:
         if dt.is_floating and x._dtype.is_floating:
             record("Cast", (x,), z, (lambda g: cast(g, x._dtype),))

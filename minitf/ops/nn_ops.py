@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _backend as B
 from .. import dtypes
 from ..errors import invalid_argument
 from . import array_ops as A
@@ -176,7 +177,11 @@ def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None
                                f"logits shape {list(x._value.shape)} and labels shape "
                                f"{list(lv.shape)}", "SparseSoftmaxCrossEntropyWithLogits")
     n = x._value.shape[-1]
-    if lv.size and (lv.min() < 0 or lv.max() >= n):
+    if B.is_device_array(x._value) and not B.is_device_array(lv):
+        lv = B.like(x._value, lv)
+    # Labels are checked on the CPU; on a GPU that would cost a host sync (TF's GPU kernel
+    # does not check either).
+    if not B.is_device_array(lv) and lv.size and (lv.min() < 0 or lv.max() >= n):
         bad = lv[(lv < 0) | (lv >= n)].reshape(-1)[0]
         raise invalid_argument(f"Received a label value of {bad} which is outside the valid "
                                f"range of [0, {n}).  Label values: "
@@ -186,7 +191,7 @@ def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None
     s = v - v.max(axis=-1, keepdims=True)   # shifted logits: exp cannot overflow
     picked = np.take_along_axis(s, lv[..., None].astype(np.int64), -1)[..., 0]
     loss = np.log(np.exp(s).sum(axis=-1)) - picked
-    z = _make(np.asarray(loss, dtype=x._dtype._np), x._dtype)
+    z = _make(B.asarray(loss).astype(x._dtype._np, copy=False), x._dtype)
     if RECORDING:
         def vjp(g):
             onehot = A.one_hot(lab, n, dtype=x._dtype)
@@ -213,7 +218,8 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None) -> Ten
     v = x._value
     s = v - v.max(axis=-1, keepdims=True)
     logp = s - np.log(np.exp(s).sum(axis=-1, keepdims=True))
-    z = _make(np.asarray(-(y._value * logp).sum(axis=-1), dtype=x._dtype._np), x._dtype)
+    z = _make(B.asarray(-(y._value * logp).sum(axis=-1)).astype(x._dtype._np, copy=False),
+              x._dtype)
     if RECORDING:
         record("SoftmaxCrossEntropyWithLogits", (y, x), z,
                (lambda g: A.expand_dims(g, -1) * -log_softmax(x),

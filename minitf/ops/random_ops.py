@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _backend as B
 from .. import dtypes
 from ._registry import Tensor, _make
 
@@ -52,7 +53,7 @@ def _shape(shape) -> tuple:
 def normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None) -> Tensor:
     dt = dtypes.as_dtype(dtype)
     v = _rng(seed).standard_normal(_shape(shape)) * float(stddev) + float(mean)
-    return _make(v.astype(dt._np), dt)
+    return _make(B.to_current(v.astype(dt._np)), dt)
 
 
 def uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=None) -> Tensor:
@@ -61,10 +62,11 @@ def uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=
     if dt.is_integer:
         if maxval is None:
             raise ValueError("Must specify maxval for integer dtype")
-        return _make(_rng(seed).integers(int(minval), int(maxval), s).astype(dt._np), dt)
+        return _make(B.to_current(_rng(seed).integers(int(minval), int(maxval), s).astype(
+            dt._np)), dt)
     hi = 1.0 if maxval is None else float(maxval)
     v = _rng(seed).uniform(float(minval), hi, s)
-    return _make(v.astype(dt._np), dt)
+    return _make(B.to_current(v.astype(dt._np)), dt)
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None,
@@ -78,10 +80,10 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=Non
     while bad.any():
         v[bad] = rng.standard_normal(int(bad.sum()))
         bad = np.abs(v) > 2
-    return _make((v * float(stddev) + float(mean)).astype(dt._np), dt)
+    return _make(B.to_current((v * float(stddev) + float(mean)).astype(dt._np)), dt)
 
 
 def shuffle(value, seed=None, name=None) -> Tensor:
     from ._registry import tensor
     x = tensor(value)
-    return _make(_rng(seed).permutation(x._value), x._dtype)
+    return _make(B.like(x._value, _rng(seed).permutation(B.to_host(x._value))), x._dtype)

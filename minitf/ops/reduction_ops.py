@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _backend as B
 from .. import dtypes
 from ..errors import invalid_argument
 from . import math_ops as M
@@ -42,7 +43,7 @@ def reduce_sum(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     axes = axes_of("Sum", axis, x._value.ndim)
     v = x._value
     dt = x._dtype
-    z = _make(np.asarray(np.sum(v, axis=axes, keepdims=keepdims, dtype=dt._np)), dt)
+    z = _make(B.asarray(np.sum(v, axis=axes, keepdims=keepdims, dtype=dt._np)), dt)
     if RECORDING:
         record("Sum", (x,), z, (lambda g: _back(g, x, axes),))
     return z
@@ -60,7 +61,7 @@ def reduce_mean(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
         n = v.size if axes is None else int(np.prod([v.shape[a] for a in axes]))
         s = np.sum(v, axis=axes, keepdims=keepdims, dtype=np.int64)
         r = np.trunc(s / max(n, 1)).astype(dt._np)
-    z = _make(np.asarray(r), dt)
+    z = _make(B.asarray(r), dt)
     if RECORDING:
         n = v.size // max(z._value.size, 1) if v.size else 0
         record("Mean", (x,), z, (lambda g: _back(g, x, axes) / n,))
@@ -72,7 +73,7 @@ def _min_or_max(op: str, fn, input_tensor, axis, keepdims) -> Tensor:
     axes = axes_of(op, axis, x._value.ndim)
     if x._value.size == 0:
         raise invalid_argument(f"{op} of an empty tensor", op)
-    z = _make(np.asarray(fn(x._value, axis=axes, keepdims=keepdims)), x._dtype)
+    z = _make(B.asarray(fn(x._value, axis=axes, keepdims=keepdims)), x._dtype)
     if RECORDING:
         def vjp(g):
             from .array_ops import reshape
@@ -96,7 +97,7 @@ def reduce_prod(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     x = tensor(input_tensor)
     nd = x._value.ndim
     axes = axes_of("Prod", axis, nd)
-    z = _make(np.asarray(np.prod(x._value, axis=axes, keepdims=keepdims, dtype=x._dtype._np)),
+    z = _make(B.asarray(np.prod(x._value, axis=axes, keepdims=keepdims, dtype=x._dtype._np)),
               x._dtype)
     if RECORDING:
         def vjp(g):
@@ -143,13 +144,13 @@ def reduce_std(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
 def reduce_any(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     x = tensor(input_tensor)
     axes = axes_of("Any", axis, x._value.ndim)
-    return _make(np.asarray(np.any(x._value, axis=axes, keepdims=keepdims)), dtypes.bool)
+    return _make(B.asarray(np.any(x._value, axis=axes, keepdims=keepdims)), dtypes.bool)
 
 
 def reduce_all(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     x = tensor(input_tensor)
     axes = axes_of("All", axis, x._value.ndim)
-    return _make(np.asarray(np.all(x._value, axis=axes, keepdims=keepdims)), dtypes.bool)
+    return _make(B.asarray(np.all(x._value, axis=axes, keepdims=keepdims)), dtypes.bool)
 
 
 def _arg(op, fn, input, axis, output_type):
@@ -160,7 +161,7 @@ def _arg(op, fn, input, axis, output_type):
         raise invalid_argument(f"Expected dimension in the range [{-nd}, {nd}), but got {axis}",
                                op)
     ot = dtypes.as_dtype(output_type)
-    z = _make(np.asarray(fn(x._value, axis=axis)).astype(ot._np), ot)
+    z = _make(B.asarray(fn(x._value, axis=axis)).astype(ot._np), ot)
     if RECORDING:
         from ..tape import record_cut
         record_cut(op, (x,), z)
@@ -182,7 +183,8 @@ def _cum(fn, v, axis, exclusive, reverse, identity):
     r = fn(v, axis=axis, dtype=v.dtype)
     if exclusive:
         pad = np.full_like(np.take(r, [0], axis=axis), identity)
-        r = np.concatenate([pad, np.delete(r, -1, axis=axis)], axis=axis) if r.shape[axis] else r
+        head = r[(slice(None),) * axis + (slice(0, -1),)]
+        r = np.concatenate([pad, head], axis=axis) if r.shape[axis] else r
     return np.flip(r, axis) if reverse else r
 
 

@@ -17,6 +17,7 @@ import warnings
 
 import numpy as np
 
+from ... import _backend as B
 from ... import dtypes
 from ...tape import GradientTape
 from ...tensor import Tensor, convert_to_tensor
@@ -113,6 +114,7 @@ class Optimizer:
         path = getattr(var, "path", var.name)
         arr = np.full(tuple(var.shape), init, dtype=var.dtype.as_numpy_dtype)
         slot = Variable(arr, name=f"{path}_{name}", trainable=False)
+        slot._value = B.like(var._value, arr)      # slots live where their variable lives
         self._slots[(id(var), name)] = slot
         return slot
 

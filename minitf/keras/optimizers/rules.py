@@ -10,6 +10,7 @@ import sys
 
 import numpy as np
 
+from ... import _backend as B
 from .base_optimizer import Optimizer, cast, power
 
 
@@ -18,7 +19,8 @@ def _subtract(var, step) -> None:
     could observe the change); otherwise into a new array, so earlier reads keep their values."""
     arr = var._value
     # References: the Variable, the local `arr`, and getrefcount's argument.
-    if type(arr) is np.ndarray and arr.flags.writeable and sys.getrefcount(arr) <= 3:
+    owned = (type(arr) is np.ndarray and arr.flags.writeable) or B.is_device_array(arr)
+    if owned and sys.getrefcount(arr) <= 3:
         np.subtract(arr, step, out=arr)
     else:
         var._value = arr - step
