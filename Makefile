@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 
-.PHONY: demo test test-fast bench clean
+.PHONY: demo test test-fast bench gpu-test gpu-bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,16 @@ bench: $(PY)
 	$(PY) -m pip install --quiet -e ".[parity]"
 	$(PY) benchmarks/cpu_overhead.py
 	$(PY) benchmarks/keras_steps.py
+
+# On a machine with a CUDA device and CuPy (e.g. the lent GPU machine, whose python3 has CuPy,
+# PyTorch, JAX, pytest and hypothesis): the backend tests, then the whole tests/ suite on the GPU.
+GPU_PY ?= python3
+gpu-test:
+	PYTHONPATH=. $(GPU_PY) -m pytest -q -p no:cacheprovider tests/test_backends.py
+	MINITF_BACKEND=cupy PYTHONPATH=. $(GPU_PY) -m pytest -q -p no:cacheprovider tests
+
+gpu-bench:
+	PYTHONPATH=. $(GPU_PY) benchmarks/gpu_mlp.py --flat-steps 10000
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

@@ -1,0 +1,213 @@
+"""GPU training steps: minitf (CuPy backend) vs PyTorch eager vs JAX jit, side by side in one
+run, fp32 without TF32. Needs a CUDA device, CuPy, and (for the peers) PyTorch and JAX.
+
+    python benchmarks/gpu_mlp.py [--steps 50] [--flat-steps 10000]
+
+Cases (one step = forward, loss, gradient, optimizer update):
+  big       batch 4096, 1024→4096→4096→10, sparse CE, Adam
+  mid       batch 512,  784→512→512→10,   sparse CE, Adam
+  tutorial  batch 32,   8→30→1,           MSE,       SGD
+Prints ms/step (median of 5 timed blocks after warm-up), steps/s ratios, achieved TFLOP/s for
+the matmuls, and peak GPU memory; --flat-steps checks that memory stays flat over a long run.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+
+CASES = {"big": ((1024, 4096, 4096, 10), 4096, "ce"), "mid": ((784, 512, 512, 10), 512, "ce"),
+         "tutorial": ((8, 30, 1), 32, "mse")}
+
+
+def init(sizes, batch, kind, seed=0):
+    rng = np.random.default_rng(seed)
+    ws = []
+    for a, b in zip(sizes[:-1], sizes[1:]):
+        lim = np.sqrt(6 / (a + b))
+        ws += [rng.uniform(-lim, lim, (a, b)).astype(np.float32), np.zeros(b, np.float32)]
+    x = rng.standard_normal((batch, sizes[0])).astype(np.float32)
+    y = (rng.standard_normal((batch, 1)).astype(np.float32) if kind == "mse"
+         else rng.integers(0, sizes[-1], batch))
+    return ws, x, y
+
+
+def flops(sizes, batch):
+    return sum(6 * batch * a * b for a, b in zip(sizes[:-1], sizes[1:])) - 2 * batch * sizes[0] * sizes[1]
+
+
+def time_steps(step, sync, steps):
+    for _ in range(5):
+        step()
+    sync()
+    blocks = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        for _ in range(steps):
+            step()
+        sync()
+        blocks.append((time.perf_counter() - t0) / steps)
+    return statistics.median(blocks)
+
+
+def minitf_case(sizes, batch, kind):
+    import minitf as tf
+    from minitf import _backend
+    tf.set_backend("cupy")
+    ws, x, y = init(sizes, batch, kind)
+    layers = [tf.keras.Input(shape=(sizes[0],))] + [
+        tf.keras.layers.Dense(n, activation="relu" if i < len(sizes) - 2 else None)
+        for i, n in enumerate(sizes[1:])]
+    model = tf.keras.Sequential(layers)
+    model.set_weights(ws)
+    if kind == "mse":
+        loss_fn, opt = tf.keras.losses.MeanSquaredError(), tf.keras.optimizers.SGD(0.01)
+    else:
+        loss_fn = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+        opt = tf.keras.optimizers.Adam(0.001)
+    X, Y = tf.constant(x), tf.constant(y)
+    params = model.trainable_variables
+
+    def step():
+        with tf.GradientTape() as tape:
+            loss = loss_fn(Y, model(X, training=True))
+        opt.apply_gradients(zip(tape.gradient(loss, params), params))
+    pool = _backend.cupy().get_default_memory_pool()
+    return step, _backend.synchronize, lambda: pool.total_bytes(), lambda: pool.used_bytes()
+
+
+def torch_case(sizes, batch, kind):
+    import torch
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = False
+    ws, x, y = init(sizes, batch, kind)
+    dev = "cuda"
+    layers = []
+    for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
+        lin = torch.nn.Linear(a, b).to(dev)
+        with torch.no_grad():
+            lin.weight.copy_(torch.from_numpy(ws[2 * i].T))
+            lin.bias.copy_(torch.from_numpy(ws[2 * i + 1]))
+        layers.append(lin)
+        if i < len(sizes) - 2:
+            layers.append(torch.nn.ReLU())
+    model = torch.nn.Sequential(*layers)
+    X = torch.from_numpy(x).to(dev)
+    if kind == "mse":
+        Y = torch.from_numpy(y).to(dev)
+        loss_fn, opt = torch.nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.01)
+    else:
+        Y = torch.from_numpy(y).to(dev)
+        loss_fn = torch.nn.CrossEntropyLoss()
+        opt = torch.optim.Adam(model.parameters(), lr=0.001, eps=1e-7)
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        loss_fn(model(X), Y).backward()
+        opt.step()
+    torch.cuda.reset_peak_memory_stats()
+    return step, torch.cuda.synchronize, torch.cuda.max_memory_allocated, \
+        torch.cuda.memory_allocated
+
+
+def jax_case(sizes, batch, kind):
+    import jax
+    import jax.numpy as jnp
+    jax.config.update("jax_default_matmul_precision", "highest")
+    ws, x, y = init(sizes, batch, kind)
+    params = [jnp.asarray(w) for w in ws]
+    X, Y = jnp.asarray(x), jnp.asarray(y)
+
+    def loss_fn(p):
+        h = X
+        for i in range(0, len(p) - 2, 2):
+            h = jax.nn.relu(h @ p[i] + p[i + 1])
+        out = h @ p[-2] + p[-1]
+        if kind == "mse":
+            return jnp.mean((out - Y) ** 2)
+        logp = jax.nn.log_softmax(out)
+        return -jnp.mean(jnp.take_along_axis(logp, Y[:, None], 1))
+
+    if kind == "mse":
+        @jax.jit
+        def update(p, state):
+            g = jax.grad(loss_fn)(p)
+            return [w - 0.01 * gw for w, gw in zip(p, g)], state
+        state = None
+    else:
+        @jax.jit
+        def update(p, state):
+            m, v, t = state
+            g = jax.grad(loss_fn)(p)
+            t = t + 1
+            a = 0.001 * jnp.sqrt(1 - 0.999 ** t) / (1 - 0.9 ** t)
+            m = [mi + (gi - mi) * 0.1 for mi, gi in zip(m, g)]
+            v = [vi + (gi * gi - vi) * 0.001 for vi, gi in zip(v, g)]
+            p = [w - mi * a / (jnp.sqrt(vi) + 1e-7) for w, mi, vi in zip(p, m, v)]
+            return p, (m, v, t)
+        state = ([jnp.zeros_like(w) for w in params], [jnp.zeros_like(w) for w in params],
+                 jnp.float32(0))
+    box = [params, state]
+
+    def step():
+        box[0], box[1] = update(box[0], box[1])
+
+    def sync():
+        jax.block_until_ready(box[0])
+    dev = jax.devices()[0]
+    peak = lambda: (dev.memory_stats() or {}).get("peak_bytes_in_use", 0)  # noqa: E731
+    return step, sync, peak, lambda: 0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--steps", type=int, default=50)
+    ap.add_argument("--flat-steps", type=int, default=0)
+    ap.add_argument("--cases", default="big,mid,tutorial")
+    args = ap.parse_args()
+    import cupy
+    name = cupy.cuda.runtime.getDeviceProperties(0)["name"].decode()
+    print(f"device: {name}; fp32 matmuls, TF32 off")
+    rows = []
+    for case in args.cases.split(","):
+        sizes, batch, kind = CASES[case]
+        res = {}
+        for fw, make in (("minitf", minitf_case), ("torch", torch_case), ("jax", jax_case)):
+            try:
+                step, sync, peak, _ = make(sizes, batch, kind)
+                n = args.steps if case != "big" else max(5, args.steps // 5)
+                res[fw] = (time_steps(step, sync, n), peak())
+            except Exception as e:  # noqa: BLE001 - a missing peer is reported, not fatal
+                print(f"{fw} failed on {case}: {type(e).__name__}: {e}")
+        rows.append((case, sizes, batch, res))
+    print(f"\n{'case':<10}{'minitf ms':>11}{'torch ms':>10}{'jax ms':>9}{'vs torch':>10}"
+          f"{'vs jax':>8}{'minitf TFLOP/s':>16}{'mem minitf/torch':>18}")
+    for case, sizes, batch, res in rows:
+        m = res.get("minitf", (np.nan, 0))
+        t = res.get("torch", (np.nan, 0))
+        j = res.get("jax", (np.nan, 0))
+        tflops = flops(sizes, batch) / m[0] / 1e12
+        mem = m[1] / t[1] if t[1] else np.nan
+        print(f"{case:<10}{m[0] * 1e3:>11.3f}{t[0] * 1e3:>10.3f}{j[0] * 1e3:>9.3f}"
+              f"{t[0] / m[0]:>9.2f}×{j[0] / m[0]:>7.2f}×{tflops:>16.1f}{mem:>17.2f}×")
+    print("(vs torch / vs jax: minitf's steps/s relative to the peer's; above 1 is faster)")
+    if args.flat_steps:
+        step, sync, _, used = minitf_case(*CASES["tutorial"])
+        for _ in range(100):
+            step()
+        sync()
+        before = used()
+        for _ in range(args.flat_steps):
+            step()
+        sync()
+        print(f"memory over {args.flat_steps} tutorial steps: {before} -> {used()} bytes in use")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""One definition, both backends: every op of minitf/op_specs.py, a tape, and a Keras training
+step give the same results on CuPy (GPU) as on NumPy, on identical inputs. CuPy cases skip
+cleanly where CuPy or a CUDA device is missing (CI's machine); `make gpu-test` runs them.
+
+Tolerances: elementwise float32 rtol 1e-5 / atol 1e-6; float64 rtol 1e-12 (both are IEEE
+arithmetic, but GPU transcendental functions may differ from the CPU's by an ulp or two);
+reductions and matmuls rtol 1e-5 (float32) and 1e-10 (float64), since cuBLAS and CuPy's
+reductions sum in a different order than OpenBLAS/NumPy.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import minitf as tf
+from minitf import _backend
+from minitf.op_specs import SPECS
+from minitf.parity_check import run_spec, seeded_inputs
+
+BACKENDS = ["numpy", "cupy"]
+REDUCING = ("reduce", "matmul", "tensordot", "norm", "l2_loss", "softmax", "log_softmax",
+            "sparse_softmax_ce", "softmax_ce", "cumsum", "moments", "bias_add", "add_n")
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request):
+    if request.param == "cupy" and not _backend.cupy_available():
+        pytest.skip("cupy or a CUDA device is not available")
+    before = _backend._current[-1]
+    tf.set_backend(request.param)
+    yield request.param
+    _backend._current[-1] = before
+
+
+def _tol(spec, dtype):
+    reducing = any(spec.name.startswith(r) or r in spec.name for r in REDUCING)
+    if dtype == "float32":
+        return 1e-5, 1e-6
+    return (1e-10, 1e-12) if reducing else (1e-12, 1e-14)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_op_same_on_every_backend(backend, spec, dtype):
+    arrays = seeded_inputs(spec, 7)
+    with tf.device("/CPU:0"):
+        shape = run_spec(tf, spec, arrays, 1.0, dtype)[0].shape
+        w = np.random.default_rng(3).uniform(-2, 2, shape)
+        ref_v, ref_g = run_spec(tf, spec, arrays, w, dtype)
+    v, g = run_spec(tf, spec, arrays, w, dtype)     # on the backend under test
+    rtol, atol = _tol(spec, dtype)
+    np.testing.assert_allclose(v, ref_v, rtol=rtol, atol=atol)
+    for a, b in zip(g, ref_g):
+        assert (a is None) == (b is None)
+        if a is not None:
+            np.testing.assert_allclose(a, b, rtol=rtol, atol=atol)
+
+
+def test_placement_and_host_copies(backend):
+    x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+    v = tf.Variable(tf.ones((2, 2)))
+    expected = "GPU:0" if backend == "cupy" else "CPU:0"
+    assert x.device.endswith(expected) and v.device.endswith(expected)
+    y = x @ v
+    assert y.device.endswith(expected)
+    host = y.numpy()
+    assert isinstance(host, np.ndarray) and host.tolist() == [[3.0, 3.0], [7.0, 7.0]]
+    assert np.square(y).tolist() == [[9.0, 9.0], [49.0, 49.0]]
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(x @ v)
+    assert tape.gradient(loss, v).numpy().tolist() == [[4.0, 4.0], [6.0, 6.0]]
+
+
+def test_keras_training_same_on_every_backend(backend):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((64, 8)).astype(np.float32)
+    y = rng.integers(0, 3, 64)
+    weights = [rng.uniform(-0.3, 0.3, s).astype(np.float32) for s in [(8, 16), (16,), (16, 3),
+                                                                       (3,)]]
+
+    def train():
+        model = tf.keras.Sequential([tf.keras.Input(shape=(8,)),
+                                     tf.keras.layers.Dense(16, activation="relu"),
+                                     tf.keras.layers.Dense(3)])
+        model.set_weights(weights)
+        model.compile(optimizer=tf.keras.optimizers.Adam(0.01),
+                      loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        h = model.fit(x, y, batch_size=16, epochs=3, shuffle=False, verbose=0)
+        return h.history["loss"], model.get_weights()
+
+    with tf.device("/CPU:0"):
+        ref_loss, ref_w = train()
+    loss, w = train()
+    np.testing.assert_allclose(loss, ref_loss, rtol=1e-5)
+    for a, b in zip(w, ref_w):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+
+
+def test_gpu_listed_only_when_usable():
+    gpus = tf.config.list_physical_devices("GPU")
+    assert (len(gpus) > 0) == _backend.cupy_available()
+    assert tf.config.list_physical_devices("CPU")[0].device_type == "CPU"
+
+
+def test_missing_cupy_names_the_extra(monkeypatch):
+    import builtins
+    real_import = builtins.__import__
+
+    def no_cupy(name, *args, **kwargs):
+        if name == "cupy" or name.startswith("cupy."):
+            raise ImportError("No module named 'cupy'")
+        return real_import(name, *args, **kwargs)
+    monkeypatch.setattr(_backend, "_cupy", None)
+    monkeypatch.setattr(builtins, "__import__", no_cupy)
+    with pytest.raises(RuntimeError, match=r"minitf\[gpu\].*minitf\[gpu-cuda13\]"):
+        tf.set_backend("cupy")
+    with pytest.raises(RuntimeError, match="gpu-cuda13"):
+        with tf.device("/GPU:0"):
+            pass
+    assert tf.get_backend() == "numpy"
