@@ -79,6 +79,7 @@ def minitf_case(sizes, batch, kind):
             loss = loss_fn(Y, model(X, training=True))
         opt.apply_gradients(zip(tape.gradient(loss, params), params))
     pool = _backend.cupy().get_default_memory_pool()
+    # Reserved memory for both caching allocators (CuPy's pool total, torch's max reserved).
     return step, _backend.synchronize, lambda: pool.total_bytes(), lambda: pool.used_bytes()
 
 
@@ -111,8 +112,9 @@ def torch_case(sizes, batch, kind):
         opt.zero_grad(set_to_none=True)
         loss_fn(model(X), Y).backward()
         opt.step()
+    torch.cuda.empty_cache()
     torch.cuda.reset_peak_memory_stats()
-    return step, torch.cuda.synchronize, torch.cuda.max_memory_allocated, \
+    return step, torch.cuda.synchronize, torch.cuda.max_memory_reserved, \
         torch.cuda.memory_allocated
 
 
@@ -186,6 +188,7 @@ def main():
             except Exception as e:  # noqa: BLE001 - a missing peer is reported, not fatal
                 print(f"{fw} failed on {case}: {type(e).__name__}: {e}")
         rows.append((case, sizes, batch, res))
+    print("memory: reserved by each caching allocator after the run")
     print(f"\n{'case':<10}{'minitf ms':>11}{'torch ms':>10}{'jax ms':>9}{'vs torch':>10}"
           f"{'vs jax':>8}{'minitf TFLOP/s':>16}{'mem minitf/torch':>18}")
     for case, sizes, batch, res in rows:

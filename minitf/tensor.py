@@ -239,7 +239,10 @@ class _Ref:
 
 
 def _make(value, dtype: DType) -> Tensor:
-    """Wrap a backend array (owned by the new tensor from now on) with no checks: the hot path."""
+    """Wrap a backend array (owned by the new tensor from now on) with no checks: the hot path.
+    A host 0-d array becomes a NumPy scalar, which GPU kernels accept as an argument."""
+    if type(value) is np.ndarray and value.ndim == 0 and value.dtype.kind != "O":
+        value = value[()]
     t = object.__new__(Tensor)
     t._value = value
     t._dtype = dtype
@@ -304,6 +307,8 @@ def _place(arr: np.ndarray):
     launch argument, with no transfer); arrays go to the current backend."""
     if arr.ndim == 0:
         return arr[()] if arr.dtype.kind != "O" else arr
+    if arr.dtype.kind == "O":     # strings stay on the host
+        return arr
     return B.to_current(arr) if B.get_backend() != "numpy" else arr
 
 

@@ -448,7 +448,7 @@ def cast(x, dtype, name=None) -> Tensor:
     x = tensor(x)
     if x._dtype is dt:
         return x
-    z = _make(B.asarray(x._value).astype(dt._np), dt)
+    z = _make(x._value.astype(dt._np), dt)
     if RECORDING:
         if dt.is_floating and x._dtype.is_floating:
             record("Cast", (x,), z, (lambda g: cast(g, x._dtype),))

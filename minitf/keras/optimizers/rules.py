@@ -11,6 +11,7 @@ import sys
 import numpy as np
 
 from ... import _backend as B
+from . import fused
 from .base_optimizer import Optimizer, cast, power
 
 
@@ -24,6 +25,15 @@ def _subtract(var, step) -> None:
         np.subtract(arr, step, out=arr)
     else:
         var._value = arr - step
+
+
+def _writable(var):
+    """The Variable's array, safe to update in place (copied first if a tensor read earlier
+    still holds it)."""
+    arr = var._value
+    if sys.getrefcount(arr) > 3:
+        var._value = arr = arr.copy()
+    return arr
 
 
 def _store(var, arr):
@@ -47,6 +57,13 @@ class SGD(Optimizer):
 
     def update_step(self, g, var, lr):
         dt = g.dtype.type
+        if B.is_device_array(var._value):
+            if self.momentum != 0:
+                fused.sgd_momentum(_writable(var), g, self.slot(var, "momentum")._value, lr,
+                                   cast(self.momentum, dt), self.nesterov)
+            else:
+                fused.sgd(_writable(var), g, lr)
+            return
         v = var._value
         if self.momentum != 0:
             slot = self.slot(var, "momentum")
@@ -82,6 +99,11 @@ class Adam(Optimizer):
         b1p = power(cast(self.beta_1, dt), t, dt)
         b2p = power(cast(self.beta_2, dt), t, dt)
         alpha = lr * np.sqrt(dt(1) - b2p) / (dt(1) - b1p)
+        if B.is_device_array(var._value) and not self.amsgrad:
+            fused.adam(_writable(var), g, self.slot(var, "momentum")._value,
+                       self.slot(var, "velocity")._value, alpha, dt(1 - self.beta_1),
+                       dt(1 - self.beta_2), dt(self.epsilon))
+            return
         m = self.slot(var, "momentum")._value      # slots are updated in place: the optimizer
         u = self.slot(var, "velocity")._value      # owns them, and the numbers are the same
         m += (g - m) * dt(1 - self.beta_1)
