@@ -57,9 +57,13 @@ def time_steps(step, sync, steps):
 
 
 def minitf_case(sizes, batch, kind):
+    import gc
+
     import minitf as tf
     from minitf import _backend
     tf.set_backend("cupy")
+    gc.collect()
+    _backend.cupy().get_default_memory_pool().free_all_blocks()   # count this case alone
     ws, x, y = init(sizes, batch, kind)
     layers = [tf.keras.Input(shape=(sizes[0],))] + [
         tf.keras.layers.Dense(n, activation="relu" if i < len(sizes) - 2 else None)
