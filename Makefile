@@ -34,11 +34,11 @@ bench: $(PY)
 # PyTorch, JAX, pytest and hypothesis): the backend tests, then the whole tests/ suite on the GPU.
 GPU_PY ?= python3
 gpu-test:
-	PYTHONPATH=. $(GPU_PY) -m pytest -q -p no:cacheprovider tests/test_backends.py
-	MINITF_BACKEND=cupy PYTHONPATH=. $(GPU_PY) -m pytest -q -p no:cacheprovider tests
+	PYTHONPATH=$(CURDIR) $(GPU_PY) -m pytest -q -p no:cacheprovider tests/test_backends.py
+	MINITF_BACKEND=cupy PYTHONPATH=$(CURDIR) $(GPU_PY) -m pytest -q -p no:cacheprovider tests
 
 gpu-bench:
-	PYTHONPATH=. $(GPU_PY) benchmarks/gpu_mlp.py --flat-steps 10000
+	PYTHONPATH=$(CURDIR) $(GPU_PY) benchmarks/gpu_mlp.py --flat-steps 10000
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
