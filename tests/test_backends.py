@@ -119,3 +119,23 @@ def test_missing_cupy_names_the_extra(monkeypatch):
         with tf.device("/GPU:0"):
             pass
     assert tf.get_backend() == before
+
+
+def test_fit_moves_host_batches_to_the_backend(backend):
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((32, 4)).astype(np.float32)
+    y = rng.standard_normal((32, 1)).astype(np.float32)
+    with tf.device("/CPU:0"):
+        ds = tf.data.Dataset.from_tensor_slices((x, y)).batch(8)   # built on the host
+    model = tf.keras.Sequential([tf.keras.Input(shape=(4,)), tf.keras.layers.Dense(1)])
+    seen = []
+    original = model.train_step
+
+    def spy(data):
+        seen.append(data[0].device)
+        return original(data)
+    model.train_step = spy
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(ds, epochs=1, verbose=0)
+    expected = "GPU:0" if backend == "cupy" else "CPU:0"
+    assert len(seen) == 4 and all(d.endswith(expected) for d in seen)

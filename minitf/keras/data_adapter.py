@@ -13,6 +13,21 @@ def _array(a):
     return np.asarray(a)
 
 
+def to_device(batch):
+    """Move a batch's tensors to the current backend, once per batch (a no-op on the CPU)."""
+    from ... import _backend as B
+    from ...tensor import _make
+    if B.get_backend() == "numpy":
+        return batch
+
+    def move(t):
+        if isinstance(t, Tensor) and not t.dtype.is_string and not B.is_device_array(t._value) \
+                and getattr(t._value, "ndim", 0) > 0:
+            return _make(B.to_current(t._value), t.dtype)
+        return t
+    return nest.map_structure(move, batch)
+
+
 def _structure(x):
     """Lists of numbers are one array; lists of arrays/tensors are several inputs."""
     if isinstance(x, (list, tuple)) and x and not any(
@@ -77,7 +92,7 @@ class IterableData:
     def batches(self, batch_size, shuffle, rng, steps=None):
         if steps is None:
             for b in self.ds:
-                yield b if isinstance(b, tuple) else (b,)
+                yield to_device(b if isinstance(b, tuple) else (b,))
             return
         for _ in range(steps):
             if self._it is None:
@@ -87,7 +102,7 @@ class IterableData:
             except StopIteration:
                 self._it = None
                 return
-            yield b if isinstance(b, tuple) else (b,)
+            yield to_device(b if isinstance(b, tuple) else (b,))
 
 
 def as_data(x, y, sample_weight):
