@@ -15,8 +15,8 @@ def _array(a):
 
 def to_device(batch):
     """Move a batch's tensors to the current backend, once per batch (a no-op on the CPU)."""
-    from ... import _backend as B
-    from ...tensor import _make
+    from .. import _backend as B
+    from ..tensor import _make
     if B.get_backend() == "numpy":
         return batch
 
