@@ -21,7 +21,18 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--dot", help="write the graph as Graphviz DOT text")
     e.add_argument("--svg", help="render the graph to SVG (needs Graphviz)")
     sub.add_parser("conventions", help="print the table of gradients at kinks and ties")
+    t = sub.add_parser("train", help="train a small classifier on scikit-learn's digits")
+    t.add_argument("--backend", choices=["numpy", "cupy"], default="numpy")
+    t.add_argument("--epochs", type=int, default=10)
+    t.add_argument("--batch-size", type=int, default=64)
+    t.add_argument("--hidden", type=int, default=128, help="units per hidden layer")
+    t.add_argument("--layers", type=int, default=2, help="number of hidden layers")
+    t.add_argument("--plot", help="where to save the learning-curve PNG")
     args = parser.parse_args(argv)
+    if args.command == "train":
+        from .train import run as train
+        return train(args.backend, args.epochs, args.batch_size, args.hidden, args.layers,
+                     args.plot)
     if args.command == "conventions":
         from .gradient_conventions import table_markdown
         print(table_markdown())
