@@ -13,6 +13,8 @@ def main(argv: list[str] | None = None) -> int:
                                       "trajectories with TensorFlow's")
     p.add_argument("--png", default="parity-trajectories.png",
                    help="where to write the loss-curve plot ('' for none)")
+    p.add_argument("--record", action="store_true",
+                   help="record TensorFlow's results as goldens (parity/goldens/tensorflow.npz)")
     e = sub.add_parser("explain", help="record an expression on a tape and show the tape, the "
                                        "backward pass and the gradients")
     e.add_argument("expression", help='for example "3*w1**2 + 2*w1*w2"')
@@ -41,6 +43,9 @@ def main(argv: list[str] | None = None) -> int:
         from .explain_cli import run
         return run(args.expression, args.at, dot=args.dot, svg=args.svg)
     if args.command == "parity":
-        from .parity_check import report
+        from .parity_check import record_goldens, report
+        if args.record:
+            print(f"wrote {record_goldens()}")
+            return 0
         return report(png=args.png or None)
     return 2

@@ -113,20 +113,141 @@ def seeded_inputs(spec: OpSpec, seed: int):
     return arrays
 
 
-def trajectory_rows(tf, add, curves: dict) -> None:
-    """Keras training trajectories: every optimizer on the tutorial MLP in float32 and float64,
-    and Adam on the classifier; per-step losses and final weights compared."""
-    import minitf
-    from .trajectory_cases import OPTIMIZERS, run
-    cases = [("tutorial_mlp", name, dt) for name, _, _ in OPTIMIZERS
-             for dt in ("float32", "float64")]
-    cases += [("classifier", "adam", "float32"), ("classifier", "nadam_wd_clipvalue", "float64")]
-    for model, opt, dtype in cases:
-        ml, mw = run(minitf, model, opt, dtype, steps=100)
-        tl, tw = run(tf, model, opt, dtype, steps=100)
-        add(f"trajectory {model} {opt}", [ml] + mw, [tl] + tw, dtype)
-        if dtype == "float32":
-            curves[f"{model} {opt}"] = (ml, tl)
+class Case:
+    """One cross-check: ``compute(fw)`` returns a list of arrays (or None) for a framework
+    module ``fw``; minitf's list is compared with TensorFlow's (live, or recorded goldens)."""
+
+    def __init__(self, name: str, dtype: str, compute):
+        self.name, self.dtype, self.compute = name, dtype, compute
+
+    @property
+    def key(self) -> str:
+        return f"{self.name}|{self.dtype}"
+
+
+def _spec_case(i, spec, dtype):
+    def compute(fw):
+        import minitf
+        arrays = seeded_inputs(spec, i)
+        shape = run_spec(minitf, spec, arrays, 1.0, dtype)[0].shape
+        w = np.random.default_rng(1000 + i).uniform(-2, 2, size=shape)
+        v, g = run_spec(fw, spec, arrays, w, dtype)
+        return [v] + g
+    return Case(f"op {spec.name}", dtype, compute)
+
+
+def _kink_case(spec, k, kink):
+    def compute(fw):
+        import minitf
+        arrays = [np.array(a, dtype=np.float64) for a in kink]
+        w = np.ones(run_spec(minitf, spec, arrays, 1.0, "float32")[0].shape)
+        v, g = run_spec(fw, spec, arrays, w, "float32")
+        return [v] + g
+    return Case(f"kink {spec.name} #{k}", "float32", compute)
+
+
+def _tutorial_case(fn):
+    return Case(f"tutorial {fn.__name__}", "float32", lambda fw: flatten_result(fn(fw)))
+
+
+def _trajectory_case(model, opt, dtype):
+    def compute(fw):
+        from .trajectory_cases import run
+        losses, weights = run(fw, model, opt, dtype, steps=100)
+        return [losses] + weights
+    return Case(f"trajectory {model} {opt}", dtype, compute)
+
+
+def cases() -> list:
+    """Every curated cross-check: each op on seeded inputs in both dtypes, each kink, the
+    tutorials' examples, and Keras training trajectories."""
+    from .trajectory_cases import OPTIMIZERS
+    from .tutorial_cases import CASES
+    out = []
+    for i, spec in enumerate(SPECS):
+        out += [_spec_case(i, spec, dt) for dt in ("float32", "float64")]
+        out += [_kink_case(spec, k, kink) for k, kink in enumerate(spec.kinks)]
+    out += [_tutorial_case(fn) for fn in CASES]
+    out += [_trajectory_case("tutorial_mlp", name, dt) for name, _, _ in OPTIMIZERS
+            for dt in ("float32", "float64")]
+    out += [_trajectory_case("classifier", "adam", "float32"),
+            _trajectory_case("classifier", "nadam_wd_clipvalue", "float64")]
+    return out
+
+
+def compare(got: list, want: list, dtype: str):
+    """(largest abs difference, largest rel difference, passed)."""
+    rtol, atol = TOL[dtype]
+    worst_abs = worst_rel = 0.0
+    ok = len(got) == len(want)
+    for a, b in zip(got, want):
+        da, dr, kind = diff(a, b)
+        worst_abs, worst_rel = max(worst_abs, da), max(worst_rel, dr)
+        ok &= kind is None and within(a, b, rtol, atol)
+    return worst_abs, worst_rel, bool(ok)
+
+
+# ---- recorded TensorFlow results ("goldens") --------------------------------------------------
+
+GOLDENS = str(__import__("pathlib").Path(__file__).resolve().parent.parent / "parity" /
+              "goldens" / "tensorflow.npz")
+
+
+def record_goldens(path: str = GOLDENS) -> str:
+    """Run every case with TensorFlow and write the results (and TF's version) to ``path``
+    atomically. Run it where TensorFlow is installed: ``python -m minitf parity --record``."""
+    import json
+    import os
+    import tempfile
+    tf = import_tensorflow()
+    arrays, index = {}, {}
+    for n, case in enumerate(cases()):
+        result = case.compute(tf)
+        index[case.key] = [None if r is None else f"{n:04d}_{j}" for j, r in enumerate(result)]
+        for j, r in enumerate(result):
+            if r is not None:
+                arrays[f"{n:04d}_{j}"] = np.asarray(r)
+    meta = {"tensorflow": tf.__version__, "numpy": np.__version__, "index": index}
+    arrays["__meta__"] = np.array(json.dumps(meta))
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=".npz", dir=os.path.dirname(os.path.abspath(path)))
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez_compressed(f, **arrays)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return path
+
+
+class Goldens:
+    """Recorded TensorFlow results, looked up by case."""
+
+    def __init__(self, path: str = GOLDENS):
+        import json
+        with np.load(path, allow_pickle=False) as data:
+            self._arrays = {k: data[k] for k in data.files if k != "__meta__"}
+            meta = json.loads(str(data["__meta__"]))
+        self.version, self._index = meta["tensorflow"], meta["index"]
+
+    def __contains__(self, case) -> bool:
+        return case.key in self._index
+
+    def result(self, case) -> list:
+        return [None if k is None else self._arrays[k] for k in self._index[case.key]]
+
+
+def reference():
+    """(name, results-for-case function): live TensorFlow if installed, else the goldens."""
+    try:
+        tf = import_tensorflow()
+        return f"TensorFlow {tf.__version__}", lambda case: case.compute(tf)
+    except ImportError:
+        g = Goldens()
+        return (f"recorded TensorFlow {g.version} results (parity/goldens; TensorFlow is not "
+                f"installed here)", g.result)
 
 
 def plot_curves(curves: dict, path: str) -> str:
@@ -173,48 +294,22 @@ def report(out=print, png: str | None = "parity-trajectories.png") -> int:
     import time
     import minitf
     try:
-        tf = import_tensorflow()
-    except ImportError as e:
-        out(str(e))
+        ref_name, ref = reference()
+    except (ImportError, OSError) as e:
+        out(f"{e}\nNo recorded results were found either: install TensorFlow "
+            f"(pip install 'minitf[parity]').")
         return 2
     t0 = time.perf_counter()
-    rows = []
-
-    def add(case, got, want, dtype):
-        rtol, atol = TOL[dtype]
-        worst_abs = worst_rel = 0.0
-        ok = True
-        for a, b in zip(got, want):
-            da, dr, kind = diff(a, b)
-            worst_abs, worst_rel = max(worst_abs, da), max(worst_rel, dr)
-            ok &= kind is None and within(a, b, rtol, atol)
-        ok &= len(got) == len(want)
-        rows.append((case, dtype, worst_abs, worst_rel, f"{rtol:g}/{atol:g}", ok))
-
-    for i, spec in enumerate(SPECS):
-        arrays = seeded_inputs(spec, i)
-        for dtype in ("float32", "float64"):
-            val_shape = run_spec(minitf, spec, arrays, 1.0, dtype)[0].shape
-            w = np.random.default_rng(1000 + i).uniform(-2, 2, size=val_shape)
-            mv, mg = run_spec(minitf, spec, arrays, w, dtype)
-            tv, tg = run_spec(tf, spec, arrays, w, dtype)
-            add(f"op {spec.name}", [mv] + mg, [tv] + tg, dtype)
-        for k, kink in enumerate(spec.kinks):
-            arrays_k = [np.array(a, dtype=np.float64) for a in kink]
-            mv, _ = run_spec(minitf, spec, arrays_k, 1.0, "float32")
-            w = np.ones(mv.shape)
-            mv, mg = run_spec(minitf, spec, arrays_k, w, "float32")
-            tv, tg = run_spec(tf, spec, arrays_k, w, "float32")
-            add(f"kink {spec.name} #{k}", [mv] + mg, [tv] + tg, "float32")
-    from .tutorial_cases import CASES
-    for case in CASES:
-        add(f"tutorial {case.__name__}", flatten_result(case(minitf)),
-            flatten_result(case(tf)), "float32")
-    curves: dict = {}
-    trajectory_rows(tf, add, curves)
-
+    rows, curves = [], {}
+    for case in cases():
+        got, want = case.compute(minitf), ref(case)
+        da, dr, ok = compare(got, want, case.dtype)
+        rtol, atol = TOL[case.dtype]
+        rows.append((case.name, case.dtype, da, dr, f"{rtol:g}/{atol:g}", ok))
+        if case.name.startswith("trajectory") and case.dtype == "float32":
+            curves[case.name[len("trajectory "):]] = (got[0], want[0])
     width = max(len(r[0]) for r in rows)
-    out(f"minitf {minitf.__version__} vs TensorFlow {tf.__version__} "
+    out(f"minitf {minitf.__version__} ({minitf.get_backend()} backend) vs {ref_name} "
         f"(numpy {np.__version__})")
     out(f"{'case':<{width}}  dtype    max|abs diff|  max rel diff  tolerance    result")
     for case, dtype, da, dr, tol, ok in rows:
