@@ -31,11 +31,13 @@ bench: $(PY)
 	$(PY) benchmarks/keras_steps.py
 
 # On a machine with a CUDA device and CuPy (e.g. the lent GPU machine, whose python3 has CuPy,
-# PyTorch, JAX, pytest and hypothesis): the backend tests, then the whole tests/ suite on the GPU.
+# PyTorch, JAX, pytest and hypothesis): the backend tests, the whole tests/ suite on the GPU,
+# and the curated parity checks on the GPU against recorded TensorFlow results.
 GPU_PY ?= python3
 gpu-test:
 	PYTHONPATH=$(CURDIR) $(GPU_PY) -m pytest -q -p no:cacheprovider tests/test_backends.py
 	MINITF_BACKEND=cupy PYTHONPATH=$(CURDIR) $(GPU_PY) -m pytest -q -p no:cacheprovider tests
+	MINITF_BACKEND=cupy PYTHONPATH=$(CURDIR) $(GPU_PY) -m pytest -q -p no:cacheprovider parity/test_goldens.py
 
 gpu-bench:
 	PYTHONPATH=$(CURDIR) $(GPU_PY) benchmarks/gpu_mlp.py --flat-steps 10000
