@@ -201,7 +201,7 @@ class Optimizer:
             c = dt(self.global_clipnorm)
             scale = c * np.minimum(dt(1) / norm, dt(1) / c)
             scale = scale + (norm - norm)      # an inf or nan norm makes every gradient NaN
-            return [g * g.dtype.type(scale) for g in grads]
+            return [g * scale.astype(g.dtype) for g in grads]   # no host round trip on a GPU
         if self.clipvalue is not None:
             return [np.clip(g, -g.dtype.type(self.clipvalue), g.dtype.type(self.clipvalue))
                     for g in grads]
