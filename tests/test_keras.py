@@ -351,3 +351,34 @@ def test_files_untouched_by_failed_save(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         model.save_weights(path)
     assert path.read_bytes() == before and os.listdir(tmp_path) == ["m.weights.npz"]
+
+
+@pytest.mark.parametrize("relu", [True, False])
+def test_fused_dense_equals_the_three_ops_bit_for_bit(relu):
+    from minitf.ops.nn_ops import dense
+    rng = np.random.default_rng(4)
+    x = tf.constant(rng.standard_normal((5, 3, 4)))
+    w = tf.Variable(rng.standard_normal((4, 6)))
+    b = tf.Variable(rng.standard_normal(6))
+
+    def both():
+        out = []
+        for fused in (True, False):
+            with tf.GradientTape() as outer:
+                outer.watch(x)
+                with tf.GradientTape() as inner:
+                    inner.watch(x)
+                    if fused:
+                        y = dense(x, w, b, relu=relu)
+                    else:
+                        y = x @ w + b
+                        y = tf.nn.relu(y) if relu else y
+                    loss = tf.reduce_sum(y * y)
+                gx, gw, gb = inner.gradient(loss, [x, w, b])
+                s = tf.reduce_sum(gx * gx) + tf.reduce_sum(gw) + tf.reduce_sum(gb)
+            out.append([y.numpy(), gx.numpy(), gw.numpy(), gb.numpy(),
+                        outer.gradient(s, x).numpy()])
+        return out
+    fused, plain = both()
+    for a, c in zip(fused, plain):
+        np.testing.assert_array_equal(a, c)

@@ -35,6 +35,31 @@ def relu(features, name=None) -> Tensor:
     return z
 
 
+def dense(x, kernel, bias=None, relu: bool = False) -> Tensor:
+    """``relu(x @ kernel + bias)`` (or without relu) as one recorded op: the same arithmetic as
+    the three ops, but the tape keeps one array instead of three, and on a GPU the bias and relu
+    are one kernel. Its VJPs are matmuls and the relu mask, written with ops as usual."""
+    from .linalg_ops import matmul
+    x, w = match2("MatMul", x, kernel)
+    v = np.matmul(x._value, w._value)
+    b = None if bias is None else tensor(bias)
+    if b is not None or relu:
+        B.bias_act_(v, None if b is None else b._value, relu)
+    z = _make(v, x._dtype)
+    if RECORDING:
+        cache: dict = {}
+
+        def gz(g):   # the gradient at the pre-activation, computed once per upstream
+            if cache.get("g") is not g:
+                cache["g"], cache["gz"] = g, (_relu_grad(g, z) if relu else g)
+            return cache["gz"]
+        inputs = (x, w) if b is None else (x, w, b)
+        vjps = (lambda g: matmul(gz(g), w, transpose_b=True),
+                lambda g: matmul(x, gz(g), transpose_a=True), gz)
+        record("Dense", inputs, z, vjps[:len(inputs)])
+    return z
+
+
 def _relu_grad(g: Tensor, y: Tensor) -> Tensor:
     """g where the relu output y > 0, else 0: one multiply by a mask. It is linear in g, so its
     own gradient is the same op."""
@@ -190,12 +215,19 @@ def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None
     v = x._value
     s = v - v.max(axis=-1, keepdims=True)   # shifted logits: exp cannot overflow
     picked = np.take_along_axis(s, lv[..., None].astype(np.int64), -1)[..., 0]
-    loss = np.log(np.exp(s).sum(axis=-1)) - picked
+    e = np.exp(s)
+    se = e.sum(axis=-1, keepdims=True)
+    loss = np.log(se[..., 0]) - picked
     z = _make(B.asarray(loss).astype(x._dtype._np, copy=False), x._dtype)
     if RECORDING:
         def vjp(g):
-            onehot = A.one_hot(lab, n, dtype=x._dtype)
-            return A.expand_dims(g, -1) * (softmax(x) - onehot)
+            if RECORDING:   # an outer tape differentiates this VJP: build it from ops
+                onehot = A.one_hot(lab, n, dtype=x._dtype)
+                return A.expand_dims(g, -1) * (softmax(x) - onehot)
+            # Otherwise the same numbers from the forward's exponentials, in three passes.
+            p = e / se
+            p -= B.xp_of(p).arange(n) == lv[..., None]
+            return _make(p * g._value[..., None], x._dtype)
         record("SparseSoftmaxCrossEntropyWithLogits", (x,), z, (vjp,))
     return z
 

@@ -75,6 +75,12 @@ class Dense(Layer):
                              f"but received input with shape {tuple(inputs.shape)}")
         if not inputs.dtype.is_floating:
             inputs = M.cast(inputs, self._dtype)
+        if self.activation is activations.relu or self.activation is activations.linear:
+            from ...ops.nn_ops import dense
+            if inputs.dtype is not self.kernel.dtype:
+                L.matmul(inputs, self.kernel)          # TF's dtype error, from the usual op
+            return dense(inputs, self.kernel, self.bias,
+                         relu=self.activation is activations.relu)
         x = L.matmul(inputs, self.kernel)
         if self.bias is not None:
             x = x + self.bias
