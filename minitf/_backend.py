@@ -123,6 +123,15 @@ def like(a, host: np.ndarray):
     return _cupy.asarray(host) if is_device_array(a) else host
 
 
+def unify(*arrays):
+    """The arrays on one device: host arrays are moved to the GPU if any input is on it (TF
+    copies an op's inputs to the op's device). Called only when an op failed on mixed inputs."""
+    if not any(is_device_array(a) for a in arrays):
+        return arrays
+    return tuple(a if is_device_array(a) or not isinstance(a, np.ndarray) else
+                 _cupy.asarray(a) for a in arrays)
+
+
 def asarray(a):
     """``np.asarray`` that leaves device arrays on the device."""
     return a if is_device_array(a) else np.asarray(a)

@@ -139,3 +139,13 @@ def test_fit_moves_host_batches_to_the_backend(backend):
     model.fit(ds, epochs=1, verbose=0)
     expected = "GPU:0" if backend == "cupy" else "CPU:0"
     assert len(seen) == 4 and all(d.endswith(expected) for d in seen)
+
+
+def test_inputs_on_different_devices_meet_on_the_gpu(backend):
+    with tf.device("/CPU:0"):
+        host = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+    x = tf.constant([[1.0, 0.0], [0.0, 1.0]])          # on the backend under test
+    expected = "GPU:0" if backend == "cupy" else "CPU:0"
+    for out in (x + host, host * x, x @ host, host @ x):
+        assert out.device.endswith(expected)
+    assert (x @ host).numpy().tolist() == [[1.0, 2.0], [3.0, 4.0]]

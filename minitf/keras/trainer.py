@@ -179,7 +179,9 @@ class Trainer:
         return [m.name for m in self.metrics]
 
     def _logs(self) -> dict:
-        return {m.name: float(np.asarray(m.result().numpy())) for m in self.metrics}
+        """The metrics' results as tensors: reading them (float) waits for the device, so fit
+        converts them only when a callback or the progress bar needs them."""
+        return {m.name: m.result() for m in self.metrics}
 
     def reset_metrics(self) -> None:
         for m in self.metrics:
@@ -238,6 +240,7 @@ class Trainer:
         cbl.append(history)
         clist = cbks.CallbackList(cbl, self, {"verbose": verbose, "epochs": epochs,
                                               "steps": steps})
+        per_batch = bool(verbose) or bool(callbacks)   # anyone reading logs after each batch?
         self.stop_training = False
         rng = np.random.default_rng()
         clist.on_train_begin()
@@ -249,10 +252,12 @@ class Trainer:
                                                       steps_per_epoch)):
                 clist.on_train_batch_begin(step)
                 logs = self.train_step(batch)
-                clist.on_train_batch_end(step, logs)
+                if per_batch:
+                    logs = _floats(logs)
+                    clist.on_train_batch_end(step, logs)
                 if self.stop_training:
                     break
-            logs = dict(logs)
+            logs = _floats(logs)
             if validation_data is not None and (epoch + 1) % validation_freq == 0:
                 vx, vy, vsw = _val_args(validation_data)
                 val = self.evaluate(vx, vy, sample_weight=vsw,
@@ -281,7 +286,9 @@ class Trainer:
         for step, batch in enumerate(data.batches(batch_size, False, None, steps)):
             clist.on_test_batch_begin(step)
             logs = self.test_step(batch)
-            clist.on_test_batch_end(step, logs)
+            if callbacks:
+                clist.on_test_batch_end(step, _floats(logs))
+        logs = _floats(logs)
         clist.on_test_end(logs)
         if verbose and verbose != "auto" and not _internal:
             print(" - ".join(f"{k}: {cbks._fmt(v)}" for k, v in logs.items()))
@@ -308,12 +315,12 @@ class Trainer:
 
     def train_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         self.reset_metrics()
-        logs = self.train_step((x, y, sample_weight))
+        logs = _floats(self.train_step((x, y, sample_weight)))
         return logs if return_dict else list(logs.values())
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         self.reset_metrics()
-        logs = self.test_step((x, y, sample_weight))
+        logs = _floats(self.test_step((x, y, sample_weight)))
         return logs if return_dict else list(logs.values())
 
     def predict_on_batch(self, x):
@@ -335,6 +342,11 @@ def _class_weights(y, class_weight: dict, sample_weight):
     if sample_weight is not None:
         w = w * np.asarray(sample_weight, dtype=np.float32).reshape(-1)
     return w
+
+
+def _floats(logs: dict) -> dict:
+    return {k: float(np.asarray(v.numpy() if hasattr(v, "numpy") else v)) for k, v in
+            logs.items()}
 
 
 def _unpack(data):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _backend as B
 from .. import dtypes
 from ..errors import InvalidArgumentError, invalid_argument
 from ..tape import RECORDING, record  # noqa: F401  (re-exported for op modules)
@@ -88,6 +89,11 @@ def call2(op: str, fn, x: Tensor, y: Tensor):
         return fn(x._value, y._value)
     except ValueError:
         raise shape_error(op, x, y) from None
+    except TypeError:
+        a, b = B.unify(x._value, y._value)     # one input on the GPU, the other on the host
+        if a is x._value and b is y._value:
+            raise
+        return fn(a, b)
 
 
 def axes_of(op: str, axis, ndim: int):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _backend as B
 from ..errors import invalid_argument
 from . import array_ops as A
 from . import math_ops as M
@@ -40,7 +41,11 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
             f"Matrix size-incompatible: In[0]: [{','.join(map(str, av.shape))}], "
             f"In[1]: [{','.join(map(str, bv.shape))}]", "MatMul")
     try:
-        z = _make(np.matmul(x, y), a._dtype)
+        try:
+            z = _make(np.matmul(x, y), a._dtype)
+        except TypeError:
+            x, y = B.unify(x, y)           # mixed devices: the host input joins the GPU one
+            z = _make(np.matmul(x, y), a._dtype)
     except ValueError:
         raise invalid_argument(f"In[0] and In[1] must have compatible batch dimensions: "
                                f"{list(av.shape)} vs. {list(bv.shape)}", "BatchMatMulV2") from None
