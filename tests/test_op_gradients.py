@@ -48,11 +48,9 @@ def _numeric(f, arrays, i):
     return out
 
 
-@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+@pytest.mark.parametrize("spec", [s for s in SPECS if s.ref is not None], ids=lambda s: s.name)
 @given(data=st.data())
 def test_value_matches_mathematics(spec, data):
-    if spec.ref is None:
-        pytest.skip(f"{spec.name} has no closed-form reference")  # none at present
     arrays = data.draw(op_inputs(spec))
     got = _forward(spec, arrays)
     np.testing.assert_allclose(got, spec.ref(*arrays), rtol=1e-12, atol=1e-14)
