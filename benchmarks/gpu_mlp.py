@@ -14,28 +14,18 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
-import time
 
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from _common import mlp_init, timeit  # noqa: E402
 
 CASES = {"big": ((1024, 4096, 4096, 10), 4096, "ce"), "mid": ((784, 512, 512, 10), 512, "ce"),
          "tutorial": ((8, 30, 1), 32, "mse")}
 
 
-def init(sizes, batch, kind, seed=0):
-    rng = np.random.default_rng(seed)
-    ws = []
-    for a, b in zip(sizes[:-1], sizes[1:]):
-        lim = np.sqrt(6 / (a + b))
-        ws += [rng.uniform(-lim, lim, (a, b)).astype(np.float32), np.zeros(b, np.float32)]
-    x = rng.standard_normal((batch, sizes[0])).astype(np.float32)
-    y = (rng.standard_normal((batch, 1)).astype(np.float32) if kind == "mse"
-         else rng.integers(0, sizes[-1], batch))
-    return ws, x, y
+init = mlp_init
 
 
 def flops(sizes, batch):
@@ -43,17 +33,7 @@ def flops(sizes, batch):
 
 
 def time_steps(step, sync, steps):
-    for _ in range(5):
-        step()
-    sync()
-    blocks = []
-    for _ in range(5):
-        t0 = time.perf_counter()
-        for _ in range(steps):
-            step()
-        sync()
-        blocks.append((time.perf_counter() - t0) / steps)
-    return statistics.median(blocks)
+    return timeit(step, steps, 5, sync)
 
 
 def minitf_case(sizes, batch, kind):

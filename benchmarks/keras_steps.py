@@ -15,35 +15,17 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import statistics
-import time
 
 import numpy as np
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import minitf  # noqa: E402
-
-
-def timeit(fn, number, repeat):
-    fn()
-    fn()
-    runs = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        for _ in range(number):
-            fn()
-        runs.append((time.perf_counter() - t0) / number)
-    return statistics.median(runs)
+from _common import mlp_init, timeit  # noqa: E402
 
 
 def make(sizes, batch, seed=0):
-    rng = np.random.default_rng(seed)
-    ws = []
-    for a, b in zip(sizes[:-1], sizes[1:]):
-        lim = np.sqrt(6 / (a + b))
-        ws += [rng.uniform(-lim, lim, (a, b)).astype(np.float32), np.zeros(b, np.float32)]
-    x = rng.standard_normal((batch, sizes[0])).astype(np.float32)
-    return ws, x, rng
+    ws, x, _ = mlp_init(sizes, batch, "ce", seed)
+    return ws, x, np.random.default_rng(seed + 1)
 
 
 def keras_step(fw, sizes, batch, kind, compiled=False):

@@ -168,22 +168,21 @@ class Variable:
         out._var, out._key = self, array_ops._norm_key(key)
         return out
 
-    # ---- protocols -------------------------------------------------------------------------
+    # ---- protocols: the same as the current value's (a snapshot, not a recorded read) ----
     def __array__(self, dtype=None, copy=None):
-        a = np.asarray(B.to_host(self._value))
-        return a if dtype is None else a.astype(dtype)
+        return self._snapshot().__array__(dtype)
 
     def __float__(self) -> float:
-        return float(self._value)
+        return float(self._snapshot())
 
     def __int__(self) -> int:
-        return int(self._value)
+        return int(self._snapshot())
 
     def __index__(self) -> int:
         return self._read_for_op().__index__()
 
     def __bool__(self) -> bool:
-        return bool(self._value)
+        return bool(self._snapshot())
 
     def __len__(self) -> int:
         return len(self._snapshot())

@@ -319,23 +319,21 @@ def softplus(features, name=None) -> Tensor:
     return z
 
 
-def erf(x, name=None) -> Tensor:
-    x = floating("Erf", x)
-    z = _make(B.asarray(B.erf(x._value)).astype(x._dtype._np, copy=False), x._dtype)
-    if RECORDING:
-        c = 2 / math.sqrt(math.pi)
-        record("Erf", (x,), z, (lambda g: g * c * exp(-square(x)),))
-    return z
+def _erf_op(op: str, fn, slope: float):
+    """erf and erfc: the forward from the backend, the gradient slope·exp(-x²)·g."""
+    def erf_like(x, name=None) -> Tensor:
+        x = floating(op, x)
+        z = _make(B.asarray(fn(x._value)).astype(x._dtype._np, copy=False), x._dtype)
+        if RECORDING:
+            record(op, (x,), z, (lambda g: g * slope * exp(-square(x)),))
+        return z
+    return erf_like
 
 
-def erfc(x, name=None) -> Tensor:
-    """1 - erf(x), accurate where erf(x) is close to 1."""
-    x = floating("Erfc", x)
-    z = _make(B.asarray(B.erfc(x._value)).astype(x._dtype._np, copy=False), x._dtype)
-    if RECORDING:
-        c = -2 / math.sqrt(math.pi)
-        record("Erfc", (x,), z, (lambda g: g * c * exp(-square(x)),))
-    return z
+erf = _erf_op("Erf", B.erf, 2 / math.sqrt(math.pi))
+erf.__doc__ = "The error function; d/dx erf(x) = 2/√π · exp(-x²)."
+erfc = _erf_op("Erfc", B.erfc, -2 / math.sqrt(math.pi))
+erfc.__doc__ = "1 - erf(x), accurate where erf(x) is close to 1; its slope is minus erf's."
 
 
 def maximum(x, y, name=None) -> Tensor:
