@@ -209,3 +209,40 @@ def test_multi_output_history_and_class_weight_match_keras(tf_real):
     mh, th = _class_weighted(minitf, w2, x, labels), _class_weighted(tf_real, w2, x, labels)
     for k in th:
         _close(mh[k], th[k], "float32")
+
+
+def _custom_train_step_history(fw):
+    keras = fw.keras
+
+    class CustomModel(keras.Model):
+        def train_step(self, data):       # the Keras 3 guide's "Customizing what happens in fit"
+            x, y = data
+            with fw.GradientTape() as tape:
+                y_pred = self(x, training=True)
+                loss = self.compute_loss(y=y, y_pred=y_pred)
+            trainable_vars = self.trainable_variables
+            gradients = tape.gradient(loss, trainable_vars)
+            self.optimizer.apply(gradients, trainable_vars)
+            for metric in self.metrics:
+                if metric.name == "loss":
+                    metric.update_state(loss)
+                else:
+                    metric.update_state(y, y_pred)
+            return {m.name: m.result() for m in self.metrics}
+
+    inputs = keras.Input(shape=(32,))
+    model = CustomModel(inputs, keras.layers.Dense(1)(inputs))
+    rng = np.random.default_rng(0)
+    model.set_weights([rng.uniform(-0.3, 0.3, (32, 1)).astype(np.float32),
+                       np.zeros(1, np.float32)])
+    model.compile(optimizer=keras.optimizers.SGD(0.01), loss="mse", metrics=["mae"])
+    x = rng.random((64, 32)).astype(np.float32)
+    y = rng.random((64, 1)).astype(np.float32)
+    return model.fit(x, y, epochs=3, batch_size=16, shuffle=False, verbose=0).history
+
+
+def test_custom_train_step_matches_keras(tf_real):
+    mh, th = _custom_train_step_history(minitf), _custom_train_step_history(tf_real)
+    assert sorted(mh) == sorted(th) == ["loss", "mae"]
+    for k in th:
+        _close(mh[k], th[k], "float32")

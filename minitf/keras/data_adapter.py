@@ -61,9 +61,12 @@ class ArrayData:
         def conv(a):
             return convert_to_tensor(a[idx])
         x = nest.map_structure(conv, self.x)
-        y = None if self.y is None else nest.map_structure(conv, self.y)
-        sw = None if self.sw is None else convert_to_tensor(self.sw[idx])
-        return (x, y, sw)
+        if self.y is None:
+            return (x,)
+        y = nest.map_structure(conv, self.y)
+        if self.sw is None:
+            return (x, y)          # what Keras hands train_step: (x, y), or (x, y, sw)
+        return (x, y, convert_to_tensor(self.sw[idx]))
 
     def batches(self, batch_size, shuffle, rng, steps=None):
         order = rng.permutation(self.n) if shuffle and rng is not None else np.arange(self.n)

@@ -170,6 +170,11 @@ class Trainer:
 
     @property
     def metrics(self) -> list:
+        if self.compiled and self._compiled_metrics is None and (
+                self._metric_specs is not None or self._weighted_metric_specs is not None):
+            # Build them now (a custom train_step loops over self.metrics before any batch).
+            n = len(getattr(self, "outputs", None) or [None])
+            self._build_metrics([None] * n)
         ms = [self._loss_tracker] if self.compiled else []
         ms += list((self._output_loss_trackers or {}).values())
         return ms + [m for _, m, _ in (self._compiled_metrics or [])]

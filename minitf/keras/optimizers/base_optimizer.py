@@ -167,6 +167,12 @@ class Optimizer:
         self.iterations._value = self.iterations._value + 1
         return self.iterations
 
+    def apply(self, grads, trainable_variables=None):
+        """Keras 3's ``apply(grads, variables)``: ``apply_gradients`` with two lists."""
+        if trainable_variables is None:
+            trainable_variables = self._vars
+        return self.apply_gradients(zip(grads, trainable_variables))
+
     def before_updates(self, variables) -> None:
         """Hook run once per step before the per-variable updates (Nadam uses it)."""
 
