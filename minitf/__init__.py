@@ -27,7 +27,8 @@ from .tensor import (Tensor, TensorShape, TensorSpec, constant, convert_to_tenso
                      is_tensor)
 from .tape import GradientTape, UnconnectedGradients  # noqa: F401
 from .ops import overloads as _overloads  # noqa: F401  (attaches Tensor operators)
-from .ops.math_ops import (abs, add, add_n, cast, ceil, clip_by_value, cos, divide,  # noqa: F401
+from .ops.math_ops import (abs, add, add_n, cast, ceil, clip_by_global_norm,  # noqa: F401
+                           clip_by_norm, clip_by_value, cos, divide,
                            equal, exp, floor, floordiv, greater, greater_equal, identity,
                            is_nan, less, less_equal, log, logical_and, logical_not, logical_or,
                            maximum, minimum, multiply, negative, not_equal, pow, realdiv,

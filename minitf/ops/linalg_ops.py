@@ -64,6 +64,53 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
     return z
 
 
+def solve(matrix, rhs, adjoint=False, name=None) -> Tensor:
+    """X with matrix @ X = rhs (batched). Gradient: ∂rhs = solve(matrixᵀ, g),
+    ∂matrix = -∂rhs @ Xᵀ."""
+    a, b = match2("MatrixSolve", matrix, rhs)
+    if not a._dtype.is_floating:
+        raise invalid_argument(f"Value for attr 'T' of {a._dtype.name} is not in the list of "
+                               f"allowed values: double, float, half, complex64, complex128",
+                               "MatrixSolve")
+    av = np.swapaxes(a._value, -1, -2) if adjoint else a._value
+    if av.ndim < 2 or av.shape[-1] != av.shape[-2]:
+        raise invalid_argument(f"Input matrix must be square, got {list(av.shape)}",
+                               "MatrixSolve")
+    if b._value.ndim < 2 or b._value.shape[-2] != av.shape[-1]:
+        raise invalid_argument(f"Input matrix and right-hand side must have the same number "
+                               f"of rows: {list(av.shape)} vs. {list(b._value.shape)}",
+                               "MatrixSolve")
+    try:
+        x = _make(np.linalg.solve(av, b._value), a._dtype)
+    except np.linalg.LinAlgError:
+        raise invalid_argument("Input matrix is not invertible.", "MatrixSolve") from None
+    if RECORDING:
+        def grad_rhs(g):
+            return solve(a, g, adjoint=not adjoint)
+
+        def grad_matrix(g):
+            gb = grad_rhs(g)
+            ga = -matmul(gb, x, transpose_b=True)
+            return matrix_transpose(ga) if adjoint else ga
+        record("MatrixSolve", (a, b), x, (grad_matrix, grad_rhs))
+    return x
+
+
+def inv(input, adjoint=False, name=None) -> Tensor:
+    """The matrix inverse, as solve(input, I) (so its gradient is solve's)."""
+    a = tensor(input)
+    eye = A.eye(a._value.shape[-1], batch_shape=a._value.shape[:-2], dtype=a.dtype)
+    return solve(a, eye, adjoint=adjoint)
+
+
+def global_norm(t_list, name=None) -> Tensor:
+    """sqrt(sum of squared entries of every tensor), as TF computes it (via l2_loss·2)."""
+    from .nn_ops import l2_loss
+    from .math_ops import add_n
+    ts = [tensor(t) for t in t_list if t is not None]
+    return M.sqrt(add_n([l2_loss(t) * 2 for t in ts]))
+
+
 def matrix_transpose(a, name="matrix_transpose", conjugate=False) -> Tensor:
     x = tensor(a)
     nd = x._value.ndim

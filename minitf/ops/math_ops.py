@@ -373,6 +373,29 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None) -> Tensor:
     return maximum(minimum(t, tensor(clip_value_max, t._dtype)), tensor(clip_value_min, t._dtype))
 
 
+def clip_by_norm(t, clip_norm, axes=None, name=None) -> Tensor:
+    """t · clip_norm / max(‖t‖₂, clip_norm): rescaled to L2 norm at most ``clip_norm`` (over
+    ``axes``), with TF's guard so that a zero tensor has a finite gradient."""
+    from .reduction_ops import reduce_sum
+    t = tensor(t)
+    c = tensor(clip_norm, t._dtype)
+    l2sum = reduce_sum(t * t, axes, keepdims=True)
+    pred = greater(l2sum, 0)
+    l2norm = where(pred, sqrt(where(pred, l2sum, ones_like_(l2sum))), l2sum)
+    return (t * c) / maximum(l2norm, c)
+
+
+def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
+    """Scale every tensor by clip_norm / max(global_norm, clip_norm); returns (list, norm)."""
+    from .linalg_ops import global_norm
+    ts = [None if t is None else tensor(t) for t in t_list]
+    norm = global_norm(ts) if use_norm is None else tensor(use_norm)
+    c = tensor(clip_norm, norm._dtype)
+    scale = c * minimum(1.0 / norm, tensor(1.0, norm._dtype) / c)
+    scale = scale + (norm - norm)          # an inf or nan norm gives NaNs, as in TF
+    return [None if t is None else identity(t * cast(scale, t._dtype)) for t in ts], norm
+
+
 def where(condition, x=None, y=None, name=None) -> Tensor:
     """Select from ``x`` where ``condition`` holds, else from ``y`` (broadcasting). With only a
     condition, the int64 coordinates of its true elements."""
