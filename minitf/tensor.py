@@ -78,21 +78,11 @@ class TensorShape(tuple):
         return "(" + ", ".join(str(d) for d in self) + ")"
 
 
-class Tensor:
-    """An immutable multi-dimensional array with a DType (TF's ``EagerTensor``).
+class _HoldsArray:
+    """What Tensor and Variable share: a backend array ``_value`` and a DType ``_dtype``."""
 
-    Tensors are made by ops (``tf.constant``, ``x + y``, ...). ``_id`` identifies the value on
-    tapes; reads of one Variable share the Variable's id, so their adjoints add up in one place.
-    """
+    __slots__ = ()
 
-    __slots__ = ("_value", "_dtype", "_id", "__weakref__")
-    # NumPy defers to us in mixed expressions (np.array(...) + tensor gives a Tensor).
-    __array_priority__ = 100
-
-    def __init__(self, *args, **kwargs):
-        raise TypeError("Tensors are made by ops; use tf.constant(value) or tf.convert_to_tensor.")
-
-    # ---- state ---------------------------------------------------------------------------
     @property
     def dtype(self) -> DType:
         return self._dtype
@@ -112,6 +102,22 @@ class Tensor:
     def device(self) -> str:
         return B.device_name(self._value)
 
+
+class Tensor(_HoldsArray):
+    """An immutable multi-dimensional array with a DType (TF's ``EagerTensor``).
+
+    Tensors are made by ops (``tf.constant``, ``x + y``, ...). ``_id`` identifies the value on
+    tapes; reads of one Variable share the Variable's id, so their adjoints add up in one place.
+    """
+
+    __slots__ = ("_value", "_dtype", "_id", "__weakref__")
+    # NumPy defers to us in mixed expressions (np.array(...) + tensor gives a Tensor).
+    __array_priority__ = 100
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError("Tensors are made by ops; use tf.constant(value) or tf.convert_to_tensor.")
+
+    # ---- state ---------------------------------------------------------------------------
     @property
     def name(self) -> str:
         raise AttributeError("Tensor.name is undefined when eager execution is enabled.")

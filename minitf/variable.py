@@ -21,10 +21,10 @@ from . import _backend as B
 from . import dtypes
 from . import tape as _tape
 from .ops import array_ops, math_ops
-from .tensor import Tensor, TensorShape, _next_id, convert_to_tensor
+from .tensor import Tensor, _HoldsArray, _next_id, convert_to_tensor
 
 
-class Variable:
+class Variable(_HoldsArray):
     """A mutable tensor-like value (TF's ``tf.Variable``)."""
 
     __slots__ = ("_value", "_dtype", "_id", "_trainable", "_name", "_constraint", "__weakref__")
@@ -86,21 +86,6 @@ class Variable:
 
     # ---- attributes ------------------------------------------------------------------------
     @property
-    def dtype(self) -> dtypes.DType:
-        return self._dtype
-
-    @property
-    def shape(self) -> TensorShape:
-        return tuple.__new__(TensorShape, self._value.shape)
-
-    def get_shape(self) -> TensorShape:
-        return self.shape
-
-    @property
-    def ndim(self) -> int:
-        return self._value.ndim
-
-    @property
     def name(self) -> str:
         return self._name
 
@@ -111,10 +96,6 @@ class Variable:
     @property
     def constraint(self):
         return self._constraint
-
-    @property
-    def device(self) -> str:
-        return B.device_name(self._value)
 
     # ---- writing ---------------------------------------------------------------------------
     def _converted(self, value, what: str) -> np.ndarray:
