@@ -59,16 +59,6 @@ def executing_eagerly() -> _builtins.bool:
     return True
 
 
-def print(*inputs, sep: str = " ", end: str = "\n", output_stream=None) -> None:  # noqa: A001
-    """Print tensors by value (TF's ``tf.print`` format: ``[1 2 3]``, not the repr)."""
-    import sys
-    parts = []
-    for x in inputs:
-        if isinstance(x, Tensor) or hasattr(x, "_read_for_op"):
-            parts.append(str(convert_to_tensor(x).numpy()))
-        else:
-            parts.append(str(x))
-    stream = output_stream if output_stream not in (None, "stderr") else sys.stderr
-    if output_stream == "stdout":
-        stream = sys.stdout
-    _builtins.print(*parts, sep=sep, end=end, file=stream)
+from .logging_ops import print  # noqa: F401,E402,A001
+from .function import function  # noqa: F401,E402
+from .ops.control_flow_ops import cond, while_loop  # noqa: F401,E402

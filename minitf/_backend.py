@@ -87,8 +87,32 @@ def device(name: str):
         _current.pop()
 
 
+_TRACED = [type(None)]     # tracing.Traced, registered by minitf.tracing
+
+
+def register_traced(cls) -> None:
+    _TRACED[0] = cls
+
+
 def is_device_array(a) -> bool:
-    return _cupy is not None and type(a) is _cupy.ndarray
+    if _cupy is None:
+        return False
+    t = type(a)
+    return t is _cupy.ndarray or (t is _TRACED[0] and type(a.v) is _cupy.ndarray)
+
+
+def device_function(fn, node):
+    """The function a traced program calls for ``fn``: CuPy's own ufunc or function when the
+    node ran on GPU arrays (skipping NumPy's dispatch on every replay), else ``fn``."""
+    if _cupy is None or getattr(fn, "__module__", None) not in ("numpy", None) or \
+            not hasattr(np, getattr(fn, "__name__", "")):
+        return fn
+    vals = []
+    for a in list(node.args) + list((node.kwargs or {}).values()):
+        vals.extend(a if isinstance(a, (list, tuple)) else (a,))
+    if not any(is_device_array(v) for v in vals):
+        return fn
+    return getattr(_cupy, fn.__name__, fn)
 
 
 def xp_of(a):
@@ -134,7 +158,7 @@ def unify(*arrays):
 
 def asarray(a):
     """``np.asarray`` that leaves device arrays on the device."""
-    return a if is_device_array(a) else np.asarray(a)
+    return a if is_device_array(a) or type(a) is _TRACED[0] else np.asarray(a)
 
 
 def zeros(shape, dtype, like_array=None):

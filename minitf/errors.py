@@ -58,3 +58,8 @@ class ResourceExhaustedError(OpError):
 def invalid_argument(text: str, op: str) -> InvalidArgumentError:
     """Build an InvalidArgumentError whose text ends, as TF's do, with ``[Op:Name]``."""
     return InvalidArgumentError(None, op, f"{text} [Op:{op}] name: ")
+
+
+class OperatorNotAllowedInGraphError(TypeError):
+    """A traced tensor was used where its value is needed in Python (``if t:``, ``float(t)``)
+    inside ``tf.function``: its value is not known while tracing."""

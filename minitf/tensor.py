@@ -21,6 +21,7 @@ import numpy as np
 from . import _backend as B
 from . import dtypes
 from .dtypes import DType
+from .tracing import Traced as _Traced
 
 _next_id = itertools.count(1).__next__
 
@@ -125,6 +126,10 @@ class Tensor(_HoldsArray):
     def numpy(self):
         """A NumPy copy of the value (a NumPy scalar for rank 0), as TF's ``.numpy()``."""
         v = self._value
+        if type(v) is _Traced:
+            raise AttributeError("A symbolic tensor inside tf.function has no value yet, so it "
+                                 "has no .numpy(); return it from the function (or use "
+                                 "tf.print to see it on every call).")
         if B.is_device_array(v):
             v = B.to_host(v)          # a copy from the GPU: the only way values reach the host
             return v[()] if v.ndim == 0 else v
@@ -347,7 +352,7 @@ def convert_to_tensor(value: Any, dtype=None, dtype_hint=None, name=None) -> Ten
             raise ValueError(f"Tensor conversion requested dtype {dtype.name} for Tensor with "
                              f"dtype {t._dtype.name}: {t!r}")
         return t
-    if B.is_device_array(value):
+    if B.is_device_array(value) or type(value) is _Traced:
         dt = dtype or (None if dtype_hint is None else dtypes.as_dtype(dtype_hint))
         if dt is not None and value.dtype != dt._np:
             return _make(value.astype(dt._np), dt)

@@ -20,6 +20,7 @@ import numpy as np
 from . import _backend as B
 from . import dtypes
 from . import tape as _tape
+from . import tracing as _tracing
 from .ops import array_ops, math_ops
 from .tensor import Tensor, _HoldsArray, _next_id, convert_to_tensor
 
@@ -27,8 +28,25 @@ from .tensor import Tensor, _HoldsArray, _next_id, convert_to_tensor
 class Variable(_HoldsArray):
     """A mutable tensor-like value (TF's ``tf.Variable``)."""
 
-    __slots__ = ("_value", "_dtype", "_id", "_trainable", "_name", "_constraint", "__weakref__")
+    __slots__ = ("_array", "_dtype", "_id", "_trainable", "_name", "_constraint", "__weakref__")
     __array_priority__ = 100
+
+    # The array is ``_array``; code reads and writes it through ``_value`` so that, inside a
+    # tf.function trace, reads become program inputs and writes program outputs (tracing.py).
+    @property
+    def _value(self):
+        trace = _tracing.ACTIVE
+        if trace is None:
+            return self._array
+        return trace.read_var(self)
+
+    @_value.setter
+    def _value(self, value) -> None:
+        trace = _tracing.ACTIVE
+        if trace is None:
+            self._array = value
+        else:
+            trace.write_var(self, value)
 
     def __init__(self, initial_value: Any = None, trainable: bool | None = None,
                  validate_shape: bool = True, caching_device=None, name: str | None = None,
@@ -45,8 +63,12 @@ class Variable(_HoldsArray):
             initial_value = math_ops.cast(initial_value, dtype)
         t = convert_to_tensor(initial_value, dtype)
         # Variables live on the current device (as arrays: scalars too, so they can be updated).
-        self._value = B.to_current(B.asarray(t._value)) if B.get_backend() != "numpy" \
-            else t._value
+        v = t._value
+        if type(v) is _tracing.Traced:   # created while tracing: keeps its first value
+            v = v.v.copy() if hasattr(v.v, "copy") else v.v
+        self._array = B.to_current(B.asarray(v)) if B.get_backend() != "numpy" else v
+        if _tracing.ACTIVE is not None:
+            _tracing.ACTIVE.created_variable(self)
         self._dtype = t._dtype
         self._id = _next_id()
         self._trainable = True if trainable is None else bool(trainable)

@@ -18,6 +18,7 @@ import warnings
 import numpy as np
 
 from ... import _backend as B
+from ... import tracing
 from ... import dtypes
 from ...tape import GradientTape
 from ...tensor import Tensor, convert_to_tensor
@@ -30,9 +31,17 @@ def cast(value, dt):
     return dt(np.float32(value))
 
 
-def power(base, t: int, dt):
-    """R3: ``base ** t`` computed in float64 and rounded to ``dt``."""
-    return dt(np.float64(base) ** np.float64(t))
+def power(base, t, dt):
+    """R3: ``base ** t`` computed in float64 and rounded to ``dt``. ``t`` may be an array
+    scalar or a traced one (inside tf.function), so it is never read into a Python int."""
+    return (np.float64(base) ** np.asarray(t, np.int64).astype(np.float64)).astype(dt) \
+        if isinstance(t, int) else (np.float64(base) ** t.astype(np.float64)).astype(dt)
+
+
+def step_number(optimizer):
+    """The step being applied, ``iterations + 1``, as an int64 array scalar (traced inside
+    tf.function, where it changes on every replay)."""
+    return optimizer.iterations._value + np.int64(1)
 
 
 class Optimizer:
@@ -75,14 +84,23 @@ class Optimizer:
     # ---- learning rate ----------------------------------------------------------------------
     def _current_lr(self) -> np.float32:
         if self._schedule is None:
-            return np.float32(self._lr.numpy())
+            return self._lr._value           # a float32 scalar (traced inside tf.function)
+        return tracing.stateful(self._scheduled_lr)
+
+    def _scheduled_lr(self) -> np.float32:
+        """The schedule's rate for this step: Python code, run on the host (on every replay of
+        a traced step too, reading the step counter when it runs)."""
         sched = self._schedule
+        it = self.iterations
         if isinstance(sched, LearningRateSchedule):
-            return np.float32(np.asarray(sched(int(self.iterations.numpy()))))
+            return np.float32(np.asarray(sched(int(it._array))))
         try:
-            return np.float32(np.asarray(sched(int(self.iterations.numpy()))))
+            return np.float32(np.asarray(sched(int(it._array))))
         except TypeError:
             return np.float32(np.asarray(sched()))
+
+    def _host_lr(self) -> np.float32:
+        return self._lr._array if self._schedule is None else self._scheduled_lr()
 
     @property
     def learning_rate(self):
@@ -158,10 +176,10 @@ class Optimizer:
                 if self._decays(v):
                     dt = v.dtype.as_numpy_dtype
                     val = v._value
-                    v._value = val - val * cast(self.weight_decay, dt) * dt(lr32)
+                    v._value = val - val * cast(self.weight_decay, dt) * lr32.astype(dt)
         self.before_updates(variables)
         for g, v in zip(grads, variables):
-            self.update_step(g, v, v.dtype.as_numpy_dtype(lr32))
+            self.update_step(g, v, lr32.astype(v.dtype.as_numpy_dtype))
             if getattr(v, "constraint", None) is not None:
                 v.assign(v.constraint(v))
         self.iterations._value = self.iterations._value + 1
@@ -232,7 +250,7 @@ class Optimizer:
         return self.apply_gradients(zip(grads, var_list))
 
     def get_config(self) -> dict:
-        return {"name": self.name, "learning_rate": float(self._current_lr()),
+        return {"name": self.name, "learning_rate": float(self._host_lr()),
                 "weight_decay": self.weight_decay, "clipnorm": self.clipnorm,
                 "clipvalue": self.clipvalue, "global_clipnorm": self.global_clipnorm}
 
@@ -241,7 +259,7 @@ class Optimizer:
         return cls(**config)
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} learning_rate={float(self._current_lr()):g}>"
+        return f"<{type(self).__name__} learning_rate={float(self._host_lr()):g}>"
 
 
 _ = dtypes

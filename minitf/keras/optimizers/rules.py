@@ -12,7 +12,7 @@ import numpy as np
 
 from ... import _backend as B
 from . import fused
-from .base_optimizer import Optimizer, cast, power
+from .base_optimizer import Optimizer, cast, power, step_number
 
 
 def _subtract(var, step) -> None:
@@ -95,7 +95,7 @@ class Adam(Optimizer):
 
     def update_step(self, g, var, lr):
         dt = g.dtype.type
-        t = int(self.iterations._value) + 1
+        t = step_number(self)
         b1p = power(cast(self.beta_1, dt), t, dt)
         b2p = power(cast(self.beta_2, dt), t, dt)
         alpha = lr * np.sqrt(dt(1) - b2p) / (dt(1) - b1p)
@@ -227,18 +227,18 @@ class Nadam(Optimizer):
     def before_updates(self, variables):
         up = self._u_product._value
         dt = up.dtype.type
-        t = int(self.iterations._value) + 1
+        t = step_number(self)
         self._u_product.assign(up * dt(self.beta_1) * (dt(1.0) - dt(0.5) *
                                                        power(dt(0.96), t, dt)))
 
     def update_step(self, g, var, lr):
         dt = g.dtype.type
-        t = int(self.iterations._value) + 1
+        t = step_number(self)
         decay = cast(0.96, dt)
         b1, b2 = cast(self.beta_1, dt), cast(self.beta_2, dt)
         u_t = b1 * (dt(1.0) - dt(0.5) * power(decay, t, dt))
         u_t1 = b1 * (dt(1.0) - dt(0.5) * power(decay, t + 1, dt))
-        up_t = dt(self._u_product._value)
+        up_t = self._u_product._value.astype(dt)
         up_t1 = up_t * u_t1
         b2p = power(b2, t, dt)
         ms, vs = self.slot(var, "momentum"), self.slot(var, "velocity")

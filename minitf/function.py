@@ -1,0 +1,533 @@
+"""``tf.function``: trace a Python function once per input signature, then replay the trace.
+
+What TensorFlow does, and minitf with it:
+
+* **Tracing.** The first call with a new *input signature* runs the Python body ("traces" it).
+  Tensors count by shape and dtype, Python values by value, other objects by identity. Later
+  calls with the same signature do not run the Python body: Python side effects (``print``,
+  appending to a list) happen only while tracing; ``tf.print`` runs on every call.
+* **input_signature** fixes the signature (``None`` dimensions accept any size): one trace
+  serves every compatible call, an incompatible call is a TypeError. ``reduce_retracing=True``
+  relaxes a dimension to ``None`` once two calls differ in it.
+* **Variables** may be created only on the first trace (the ``if self.v is None:`` pattern);
+  a function that creates them on every call is a ValueError, as in TF.
+* **Replay** (minitf's way to be fast): a trace is a flat program of backend array calls
+  (tracing.py) written out as one Python function (tracing_codegen.py), replayed without
+  creating Tensors or consulting tapes. Variables are read and written in place.
+
+A trace in minitf executes for real (the first call is an ordinary call that also records), so
+the program has concrete shapes. A signature with ``None`` dimensions is one *logical* trace,
+as in TF (one count, one set of Python side effects); minitf specialises its program to each new
+concrete shape by tracing again with the Python body's printed output silenced.
+
+>>> import minitf as tf
+>>> @tf.function
+... def f(x):
+...     print("tracing with", x.shape)
+...     return x * x + 1.0
+>>> print(f(tf.constant(2.0)))
+tracing with ()
+tf.Tensor(5.0, shape=(), dtype=float32)
+>>> print(f(tf.constant(3.0)))          # same signature: replayed, no Python print
+tf.Tensor(10.0, shape=(), dtype=float32)
+>>> f.experimental_get_tracing_count()
+1
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+import weakref
+from typing import Any, Callable
+
+import numpy as np
+
+from . import _backend as B
+from . import dtypes, nest, tracing
+from . import tape as _tape
+from .tensor import Tensor, TensorShape, TensorSpec, _make, convert_to_tensor
+from .tracing import Trace, Traced
+
+_RUN_EAGERLY = [False]
+
+_CREATED_ON_LATER_TRACE = (
+    "tf.function only supports singleton tf.Variables created on the first call. Make sure the "
+    "tf.Variable is only created once or created outside tf.function.")
+
+
+def run_functions_eagerly(run_eagerly: bool) -> None:
+    """``tf.config.run_functions_eagerly``: call the Python bodies directly (for debugging)."""
+    _RUN_EAGERLY[0] = bool(run_eagerly)
+
+
+def functions_run_eagerly() -> bool:
+    return _RUN_EAGERLY[0]
+
+
+# ---- signatures ------------------------------------------------------------------------------
+
+def _is_variable(x) -> bool:
+    return hasattr(x, "_read_for_op") and hasattr(x, "assign")
+
+
+def _is_tensor_like(x) -> bool:
+    return type(x) is Tensor or isinstance(x, Tensor) or (
+        isinstance(x, np.ndarray) and x.dtype.kind not in "OUS") or B.is_device_array(x)
+
+
+def _leaf_key(x):
+    if _is_variable(x):
+        return ("V", id(x))
+    if _is_tensor_like(x):
+        t = convert_to_tensor(x) if not isinstance(x, Tensor) else x
+        return ("T", tuple(t._value.shape), t._dtype)
+    if x is None or isinstance(x, (bool, int, float, str, bytes)):
+        return (type(x).__name__, x)
+    return ("O", id(x))
+
+
+def _structure_key(s):
+    if isinstance(s, dict):
+        return ("dict", tuple((k, _structure_key(s[k])) for k in sorted(s)))
+    if isinstance(s, (list, tuple)):
+        return (type(s).__name__, tuple(_structure_key(v) for v in s))
+    return "."
+
+
+def _spec_of(x) -> TensorSpec | Any:
+    if _is_tensor_like(x) and not _is_variable(x):
+        t = convert_to_tensor(x) if not isinstance(x, Tensor) else x
+        return TensorSpec(t.shape, t.dtype)
+    return x
+
+
+def _incompatible(spec_text: str, got, args, kwargs, signature) -> TypeError:
+    return TypeError(
+        f"Binding inputs to tf.function failed due to `Can not cast {got!r} to {spec_text}`. "
+        f"Received args: {args!r} and kwargs: {kwargs!r} for signature: {signature}.")
+
+
+# ---- concrete functions --------------------------------------------------------------------
+
+class Operation:
+    """One recorded array operation, for reading what a trace did (``graph.get_operations()``).
+    ``type`` is the array function's name; ``inputs``/``outputs`` are slot numbers."""
+
+    __slots__ = ("type", "inputs", "outputs")
+
+    def __init__(self, node):
+        self.type = node.name
+        self.inputs = tuple(node.inputs())
+        outs = node.outs
+        self.outputs = () if outs is None else (outs if type(outs) is tuple else (outs,))
+
+    @property
+    def name(self) -> str:
+        return self.type
+
+    def __repr__(self) -> str:
+        return f"<Operation {self.type}: {list(self.inputs)} -> {list(self.outputs)}>"
+
+
+class FuncGraph:
+    """What a trace recorded: its operations (after dropping unused ones) and the replayed
+    program's source. minitf has no graph of symbolic tensors; this is the flat program."""
+
+    def __init__(self, program):
+        self._program = program
+
+    def get_operations(self) -> list:
+        return [Operation(n) for n in self._program.nodes]
+
+    @property
+    def source(self) -> str:
+        return self._program.source
+
+    @property
+    def variables(self) -> list:
+        seen: dict = {}
+        for v in self._program.variables_read + self._program.variables_written:
+            seen.setdefault(id(v), v)
+        return list(seen.values())
+
+
+class _Specialisation:
+    """A program for one concrete input shape, with how to rebuild its outputs."""
+
+    __slots__ = ("program", "out_structure", "out_kinds", "graph_runner")
+
+    def __init__(self, program, out_structure, out_kinds):
+        self.program, self.out_structure, self.out_kinds = program, out_structure, out_kinds
+        self.graph_runner = None
+
+    def outputs(self, values):
+        flat = [_make(v, k) if k is not None else v for v, k in zip(values, self.out_kinds)]
+        return nest.pack_sequence_as(self.out_structure, flat)
+
+
+class ConcreteFunction:
+    """One trace of a ``Function``: a fixed input signature and its replayable programs.
+
+    ``structured_input_signature`` is ``(args, kwargs)`` with TensorSpecs for tensors and the
+    Python values the trace was made for; ``graph.get_operations()`` lists the recorded array
+    operations; ``graph.source`` is the program minitf replays.
+    """
+
+    def __init__(self, function: "Function", args_spec, kwargs_spec, structured_outputs=None):
+        self._function = function
+        self.structured_input_signature = (args_spec, kwargs_spec)
+        self.structured_outputs = structured_outputs
+        self._specialisations: dict = {}
+
+    @property
+    def name(self) -> str:
+        return self._function.__name__
+
+    @property
+    def graph(self) -> FuncGraph:
+        spec = next(iter(self._specialisations.values()))
+        return FuncGraph(spec.program)
+
+    @property
+    def variables(self) -> list:
+        return self.graph.variables
+
+    @property
+    def trainable_variables(self) -> list:
+        return [v for v in self.variables if v.trainable]
+
+    def __call__(self, *args, **kwargs):
+        leaves, args, kwargs = self._function._bind(args, kwargs, self)
+        return self._function._call_concrete(self, leaves, args, kwargs)
+
+    def pretty_printed_signature(self) -> str:
+        args, kwargs = self.structured_input_signature
+        names = self._function._arg_names(len(args))
+        lines = ["Input Parameters:"]
+        lines += [f"  {n} (POSITIONAL_OR_KEYWORD): {a!r}" for n, a in zip(names, args)]
+        lines += [f"  {k} (KEYWORD_ONLY): {v!r}" for k, v in kwargs.items()]
+        out = nest.map_structure(
+            lambda t: TensorSpec(t.shape, t.dtype) if isinstance(t, Tensor) else t,
+            self.structured_outputs)
+        lines += ["Output Type:", f"  {out!r}"]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"<ConcreteFunction {self.name}{self.structured_input_signature}>"
+
+
+# ---- Function ------------------------------------------------------------------------------
+
+class Function:
+    """A callable that traces ``python_function`` per input signature and replays the traces.
+    Made by ``tf.function``; see the module docstring."""
+
+    def __init__(self, python_function: Callable, input_signature=None,
+                 reduce_retracing: bool = False, name: str | None = None,
+                 autograph: bool = True, jit_compile=None, graph: bool = True):
+        functools.update_wrapper(self, python_function)
+        self.python_function = python_function
+        self.input_signature = None if input_signature is None else list(input_signature)
+        self._reduce_retracing = reduce_retracing
+        self._name = name or getattr(python_function, "__name__", "function")
+        self._graph = graph
+        self._concrete: dict = {}         # logical signature key -> ConcreteFunction
+        self._by_structure: dict = {}     # structure key -> [logical keys] (reduce_retracing)
+        self._tracing_count = 0
+        self._traced_once = False
+        self._bound: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+        if self.input_signature is not None:
+            for s in nest.flatten(self.input_signature):
+                if not isinstance(s, TensorSpec):
+                    raise TypeError(f"input_signature must be a possibly nested sequence of "
+                                    f"TensorSpec objects, got invalid args {s!r}")
+
+    # methods decorated with @tf.function: one Function per instance, as in TF
+    def __get__(self, instance, owner):
+        if instance is None:
+            return self
+        try:
+            return self._bound[instance]
+        except (KeyError, TypeError):
+            pass
+        f = Function(functools.partial(self.python_function, instance), self.input_signature,
+                     self._reduce_retracing, self._name, graph=self._graph)
+        functools.update_wrapper(f, self.python_function)
+        try:
+            self._bound[instance] = f
+        except TypeError:
+            pass
+        return f
+
+    def experimental_get_tracing_count(self) -> int:
+        """How many times the Python body was traced (TF's experimental tracing counter)."""
+        return self._tracing_count
+
+    def _arg_names(self, n: int) -> list:
+        import inspect
+        try:
+            params = list(inspect.signature(self.python_function).parameters)
+        except (TypeError, ValueError):
+            params = []
+        return (params + [f"arg{i}" for i in range(len(params), n)])[:n]
+
+    # ---- binding calls to signatures ----------------------------------------------------
+    def _bind(self, args, kwargs, concrete: ConcreteFunction | None = None):
+        """Check a call against ``input_signature`` (or a concrete function's) and convert
+        Python values that stand for tensors. Returns (flat leaves, args, kwargs)."""
+        sig = None
+        if concrete is not None:
+            sig = list(concrete.structured_input_signature[0])
+        elif self.input_signature is not None:
+            sig = self.input_signature
+        if sig is None:
+            return nest.flatten((args, kwargs)), args, kwargs
+        if kwargs:
+            names = self._arg_names(len(sig))
+            args = tuple(args) + tuple(kwargs.pop(n) for n in names[len(args):] if n in kwargs)
+        text = "(" + ", ".join(f"{n}: {s!r}" for n, s in zip(self._arg_names(len(sig)), sig)) \
+            + ")"
+        if len(args) != len(sig) or kwargs:
+            raise TypeError(f"Binding inputs to tf.function failed: {self._name}() expected "
+                            f"{len(sig)} arguments matching its signature {text}, got "
+                            f"{len(args)} positional and keyword arguments {sorted(kwargs)}.")
+        out = []
+        for a, s in zip(args, sig):
+            if isinstance(s, TensorSpec):
+                try:
+                    t = a if isinstance(a, Tensor) else (
+                        a._read_for_op() if _is_variable(a) else convert_to_tensor(a, s.dtype))
+                except (TypeError, ValueError):
+                    raise _incompatible(repr(s), a, args, kwargs, text) from None
+                if not s.is_compatible_with(t):
+                    raise _incompatible(repr(s), TensorSpec(t.shape, t.dtype), args, kwargs,
+                                        text)
+                out.append(t)
+            else:
+                if a != s:
+                    raise TypeError(f"Binding inputs to tf.function failed: expected {s!r}, "
+                                    f"got {a!r} for signature {text}.")
+                out.append(a)
+        args = tuple(out)
+        return nest.flatten((args, {})), args, {}
+
+    def _logical_key(self, leaves, args, kwargs):
+        if self.input_signature is not None:
+            return ("sig",)
+        return (_structure_key((args, kwargs)), tuple(_leaf_key(x) for x in leaves))
+
+    def _relaxed(self, key, leaves, args, kwargs):
+        """reduce_retracing: an earlier signature of the same structure, ranks and dtypes
+        generalised to ``None`` where the dimensions differ (or ``key`` if none)."""
+        skey = (key[0], tuple(k[0] if k[0] != "T" else ("T", len(k[1]), k[2])
+                              for k in key[1]))
+        for old in self._by_structure.get(skey, []):
+            if old == key:
+                return key
+            merged = []
+            for a, b in zip(old[1], key[1]):
+                if a[0] == "T":
+                    merged.append(("T", tuple(x if x == y else None for x, y in zip(a[1], b[1])),
+                                   a[2]))
+                elif a != b:
+                    break
+                else:
+                    merged.append(a)
+            else:
+                new = (old[0], tuple(merged))
+                if new != old:
+                    self._by_structure[skey].append(new)
+                return new
+        self._by_structure.setdefault(skey, []).append(key)
+        return key
+
+    # ---- calling --------------------------------------------------------------------------
+    def __call__(self, *args, **kwargs):
+        if _RUN_EAGERLY[0] or tracing.ACTIVE is not None:
+            # Inside another trace, a tf.function is inlined (its operations join that trace).
+            return self.python_function(*args, **kwargs)
+        leaves, args, kwargs = self._bind(args, kwargs)
+        key = self._logical_key(leaves, args, kwargs)
+        concrete = self._concrete.get(key)
+        if concrete is None and self._reduce_retracing and self.input_signature is None:
+            key = self._relaxed(key, leaves, args, kwargs)
+            concrete = self._concrete.get(key)
+        if concrete is None:
+            concrete = self._new_concrete(key, leaves, args, kwargs)
+            return self._trace_call(concrete, leaves, args, kwargs, counted=True)
+        return self._call_concrete(concrete, leaves, args, kwargs)
+
+    def _new_concrete(self, key, leaves, args, kwargs) -> ConcreteFunction:
+        if self.input_signature is not None:
+            a_spec = tuple(self.input_signature)
+        elif key[0] != "sig" and any(k[0] == "T" and None in k[1] for k in key[1]):
+            keys = iter(key[1])
+            a_spec = nest.map_structure(
+                lambda x: (lambda k: TensorSpec(k[1], k[2]) if k[0] == "T" else x)(next(keys)),
+                (tuple(args), dict(kwargs)))
+            a_spec, k_spec = a_spec
+            c = ConcreteFunction(self, tuple(a_spec), k_spec)
+            self._concrete[key] = c
+            return c
+        else:
+            a_spec = tuple(nest.map_structure(_spec_of, list(args)))
+        k_spec = nest.map_structure(_spec_of, dict(kwargs))
+        c = ConcreteFunction(self, a_spec, k_spec)
+        self._concrete[key] = c
+        return c
+
+    def _call_concrete(self, concrete, leaves, args, kwargs):
+        skey = tuple(_leaf_key(x) for x in leaves)
+        spec = concrete._specialisations.get(skey)
+        if spec is None:
+            return self._trace_call(concrete, leaves, args, kwargs, counted=False)
+        if _tape.RECORDING:
+            from .function_gradients import call_recorded
+            return call_recorded(self, concrete, spec, leaves, args, kwargs)
+        arrays = [x._value if isinstance(x, Tensor) else convert_to_tensor(x)._value
+                  for x in leaves if _is_tensor_like(x) and not _is_variable(x)]
+        if spec.graph_runner is not None:
+            return spec.outputs(spec.graph_runner(arrays))
+        return spec.outputs(spec.program.run(arrays))
+
+    def _trace_call(self, concrete, leaves, args, kwargs, counted: bool, dry: bool = False):
+        """Run the Python body on traced inputs; record, compile and (unless ``dry``) commit
+        its effects. Returns the call's outputs (``None`` when dry)."""
+        first = not self._traced_once
+        if counted:
+            self._tracing_count += 1
+        quiet = contextlib.redirect_stdout(io.StringIO()) if not counted else \
+            contextlib.nullcontext()
+        with quiet:
+            result, spec, tr = self._trace(leaves, args, kwargs, dry)
+        self._traced_once = True
+        if tr.created and not first:
+            raise ValueError(_CREATED_ON_LATER_TRACE)
+        if tr.created and first and not dry:
+            # TF traces a variable-creating function a second time to check that the
+            # variables are singletons (created under `if ... is None`).
+            self._tracing_count += 1
+            _, _, tr2 = self._trace(leaves, args, kwargs, dry=True)
+            if tr2.created:
+                raise ValueError(_CREATED_ON_LATER_TRACE)
+        skey = tuple(_leaf_key(x) for x in leaves)
+        concrete._specialisations[skey] = spec
+        if concrete.structured_outputs is None:
+            concrete.structured_outputs = result
+        if self._graph and B.is_device_array(_first_array(spec)) and not tr.has_host_nodes():
+            spec.graph_runner = B.graph_runner(tr, spec.program)
+        return None if dry else result
+
+    def _trace(self, leaves, args, kwargs, dry: bool):
+        tr = Trace()
+        tr.dry = dry
+        inputs, new_leaves = [], []
+        for x in leaves:
+            if _is_tensor_like(x) and not _is_variable(x):
+                t = x if isinstance(x, Tensor) else convert_to_tensor(x)
+                v = t._value
+                if dry:
+                    v = _dummy(v)
+                traced = tr.input(v)
+                inputs.append(traced)
+                new_leaves.append(_make(traced, t._dtype))
+            else:
+                new_leaves.append(x)
+        t_args, t_kwargs = nest.pack_sequence_as((tuple(args), dict(kwargs)), new_leaves)
+        outer_recording = list(_tape.RECORDING)
+        try:
+            _tape.RECORDING.clear()          # outer tapes see the call, not its inside
+            with tr.active():
+                out = self.python_function(*t_args, **t_kwargs)
+        finally:
+            _tape.RECORDING[:] = outer_recording
+        writes = tr.finish_vars()
+        flat = nest.flatten(out)
+        values, kinds, real = [], [], []
+        for o in flat:
+            if _is_variable(o):
+                o = o._snapshot() if dry else o._read_for_op()
+            if isinstance(o, Tensor):
+                v = o._value
+                values.append(v)
+                kinds.append(o._dtype)
+                real.append(_make(v.v if type(v) is Traced else v, o._dtype))
+            else:
+                values.append(o)
+                kinds.append(None)
+                real.append(o)
+        result = nest.pack_sequence_as(out, real)
+        program = tr.compile(inputs, values, writes)
+        spec = _Specialisation(program, out, kinds)
+        return result, spec, tr
+
+    def get_concrete_function(self, *args, **kwargs) -> ConcreteFunction:
+        """The concrete function for these arguments (tensors or TensorSpecs), tracing it if
+        needed. Tracing here does not execute the function's effects on Variables."""
+        if not args and not kwargs and self.input_signature is not None:
+            args = tuple(self.input_signature)
+        specs = nest.flatten((args, kwargs))
+        if any(isinstance(s, TensorSpec) for s in specs):
+            leaves = [_zeros_for(s) if isinstance(s, TensorSpec) else s for s in specs]
+            args, kwargs = nest.pack_sequence_as((tuple(args), dict(kwargs)), leaves)
+            given = specs
+        else:
+            given = None
+        leaves, b_args, b_kwargs = self._bind(tuple(args), dict(kwargs))
+        key = self._logical_key(leaves, b_args, b_kwargs)
+        if given is not None and self.input_signature is None and any(
+                isinstance(s, TensorSpec) and None in tuple(s.shape) for s in given):
+            key = (key[0], tuple(("T", tuple(s.shape), s.dtype) if isinstance(s, TensorSpec)
+                                 else k for s, k in zip(given, key[1])))
+        concrete = self._concrete.get(key)
+        if concrete is None:
+            concrete = self._new_concrete(key, leaves, b_args, b_kwargs)
+            self._trace_call(concrete, leaves, b_args, b_kwargs, counted=True, dry=True)
+        elif not concrete._specialisations:
+            self._trace_call(concrete, leaves, b_args, b_kwargs, counted=False, dry=True)
+        return concrete
+
+    def pretty_printed_concrete_signatures(self) -> str:
+        return "\n\n".join(c.pretty_printed_signature() for c in self._concrete.values())
+
+    def __repr__(self) -> str:
+        return f"<minitf.Function {self._name}>"
+
+
+def _first_array(spec):
+    return spec.program.first_array
+
+
+def _dummy(v):
+    """A stand-in value for a dry trace: ones (zeros for integers and booleans)."""
+    if isinstance(v, np.generic) or np.ndim(v) == 0:
+        return np.ones((), v.dtype)[()] if v.dtype.kind in "fc" else np.zeros((), v.dtype)[()]
+    xp = B.xp_of(v)
+    return xp.ones(v.shape, v.dtype) if v.dtype.kind in "fc" else xp.zeros(v.shape, v.dtype)
+
+
+def _zeros_for(spec: TensorSpec) -> Tensor:
+    shape = tuple(1 if d is None else d for d in spec.shape)
+    arr = np.ones(shape, spec.dtype._np) if spec.dtype.is_floating else \
+        np.zeros(shape, spec.dtype._np)
+    return convert_to_tensor(arr)
+
+
+def function(func: Callable | None = None, input_signature=None, autograph: bool = True,
+             jit_compile=None, reduce_retracing: bool = False,
+             experimental_relax_shapes=None, name: str | None = None, **kwargs):
+    """``tf.function``: a callable that traces ``func`` per input signature and replays the
+    trace (see this module's docstring). Usable as ``@tf.function`` or
+    ``@tf.function(input_signature=[...])``."""
+    if experimental_relax_shapes is not None:
+        reduce_retracing = reduce_retracing or experimental_relax_shapes
+
+    def wrap(f):
+        return Function(f, input_signature=input_signature, reduce_retracing=reduce_retracing,
+                        name=name, autograph=autograph, jit_compile=jit_compile)
+
+    return wrap if func is None else wrap(func)
+
+
+_ = (dtypes, TensorShape)

@@ -1,0 +1,369 @@
+"""Tracing: turning one run of a Python function into a flat program of array operations.
+
+``tf.function`` (function.py) runs the Python body once per input signature. While it runs,
+every tensor holds a ``Traced`` array instead of a NumPy/CuPy array. A Traced array carries its
+real value (the trace executes for real, so the first call *is* a normal call) and a slot
+number; NumPy's dispatch protocols (``__array_ufunc__``, ``__array_function__``) and the methods
+below hand every operation on it to ``Trace.call``, which computes the result and appends a
+``Node``. Nothing in the op library knows about tracing: an op written as ``np.exp(x._value)``
+records ``np.exp`` because its argument is traced. The backward pass of a tape inside the
+function is made of ops too, so it is recorded the same way, and so are optimizer updates.
+
+``Trace.compile`` writes the nodes out as the source of one Python function (``s3 = f0(s1,
+s2)``) over backend arrays: replaying it creates no Tensor, consults no tape and runs no user
+code. What must not be frozen into that program is refused while tracing: reading a traced
+value on the host (``float(t)``, ``if t:``) raises ``OperatorNotAllowedInGraphError``, as TF
+does for a symbolic tensor.
+
+Variables are slots too: the first read inside a trace makes the variable an input of the
+program, an assignment makes its new value an output that replay writes back.
+
+>>> import numpy as np
+>>> from minitf import tracing
+>>> tr = tracing.Trace()
+>>> with tr.active():
+...     x = tr.input(np.array([1.0, 2.0]))
+...     y = np.exp(x) * 2.0
+>>> program = tr.compile([x], [y])
+>>> program.run([np.array([0.0, 1.0])])[0].tolist() == (np.exp([0.0, 1.0]) * 2.0).tolist()
+True
+>>> [n.name for n in tr.nodes]
+['exp', 'multiply']
+"""
+from __future__ import annotations
+
+import contextlib
+import operator
+import sys
+from typing import Any
+
+import numpy as np
+from numpy.lib.mixins import NDArrayOperatorsMixin
+
+from . import _backend as B
+from .errors import OperatorNotAllowedInGraphError
+
+ACTIVE: "Trace | None" = None      # the trace being recorded now, if any
+
+
+def active() -> "Trace | None":
+    return ACTIVE
+
+
+class _Method:
+    """A method call on an array (``a.reshape(...)``), as a node's function."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __call__(self, obj, *args, **kwargs):
+        return getattr(obj, self.name)(*args, **kwargs)
+
+    @property
+    def __name__(self) -> str:
+        return self.name
+
+
+_IN_PLACE_METHODS = {"fill", "sort", "put", "resize", "itemset", "partition"}
+
+
+def _host_read(what: str):
+    return OperatorNotAllowedInGraphError(
+        f"Using a symbolic `tf.Tensor` as a Python {what} is not allowed inside tf.function: "
+        "its value is not known while tracing. Use tf.cond / tf.while_loop for control flow on "
+        "tensors, or compute the value outside the function.")
+
+
+class Traced(NDArrayOperatorsMixin):
+    """A backend array seen while tracing: its value ``v`` and its slot in the program."""
+
+    __slots__ = ("v", "slot", "trace")
+    __array_priority__ = 1000
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        fn = ufunc if method == "__call__" else getattr(ufunc, method)
+        return self.trace.call(fn, inputs, kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        return self.trace.call(func, args, kwargs)
+
+    # static facts: resolved at trace time, as a traced program has fixed shapes
+    shape = property(lambda self: self.v.shape)
+    dtype = property(lambda self: self.v.dtype)
+    ndim = property(lambda self: self.v.ndim)
+    size = property(lambda self: self.v.size)
+    itemsize = property(lambda self: self.v.itemsize)
+    nbytes = property(lambda self: self.v.nbytes)
+    flags = property(lambda self: self.v.flags)
+    T = property(lambda self: self.trace.call(_Method("transpose"), (self,), {}))
+
+    def __len__(self) -> int:
+        return len(self.v)
+
+    def __getitem__(self, key):
+        return self.trace.call(operator.getitem, (self, key), {})
+
+    def __setitem__(self, key, value) -> None:
+        self.trace.call(operator.setitem, (self, key, value), {}, mutates=(self,))
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self.v)))
+
+    def __getattr__(self, name: str):
+        attr = getattr(self.v, name)
+        if not callable(attr):
+            return attr
+        m = _Method(name)
+        mutates = (self,) if name in _IN_PLACE_METHODS else ()
+        return lambda *a, **k: self.trace.call(m, (self,) + a, k, mutates=mutates)
+
+    def __bool__(self):
+        raise _host_read("`bool`")
+
+    def __float__(self):
+        raise _host_read("`float`")
+
+    def __int__(self):
+        raise _host_read("`int`")
+
+    __index__ = __int__
+
+    def __array__(self, dtype=None, copy=None):
+        raise _host_read("value (NumPy conversion)")
+
+    def item(self, *args):
+        raise _host_read("value (`.item()`)")
+
+    def tolist(self):
+        raise _host_read("value (`.tolist()`)")
+
+    def get(self, *args, **kwargs):
+        raise _host_read("value (a copy to the host)")
+
+    def __repr__(self) -> str:
+        return f"<traced slot {self.slot}: shape={self.v.shape}, dtype={self.v.dtype}>"
+
+
+B.register_traced(Traced)
+
+
+class Node:
+    """One recorded call: ``outs = fn(*args, **kwargs)`` with Traced arguments as slots."""
+
+    __slots__ = ("fn", "args", "kwargs", "outs", "mutates")
+
+    def __init__(self, fn, args, kwargs, outs, mutates):
+        self.fn, self.args, self.kwargs, self.outs, self.mutates = fn, args, kwargs, outs, mutates
+
+    @property
+    def name(self) -> str:
+        fn = self.fn
+        if fn is operator.getitem:
+            return "getitem"
+        if fn is operator.setitem:
+            return "setitem"
+        return getattr(fn, "__name__", None) or getattr(fn, "name", None) or type(fn).__name__
+
+    def inputs(self) -> list:
+        out: list = []
+        _slots((self.args, self.kwargs), out)
+        return out
+
+    def __repr__(self) -> str:
+        return f"Node({self.name}, in={self.inputs()}, out={self.outs})"
+
+
+def _slots(obj, out: list) -> None:
+    t = type(obj)
+    if t is Traced:
+        out.append(obj.slot)
+    elif t in (tuple, list):
+        for o in obj:
+            _slots(o, out)
+    elif t is dict:
+        for o in obj.values():
+            _slots(o, out)
+    elif t is slice:
+        _slots((obj.start, obj.stop, obj.step), out)
+
+
+def _concrete(obj):
+    t = type(obj)
+    if t is Traced:
+        return obj.v
+    if t is tuple or t is list:
+        return t(_concrete(o) for o in obj)
+    if t is dict:
+        return {k: _concrete(v) for k, v in obj.items()}
+    if t is slice and any(type(p) is Traced for p in (obj.start, obj.stop, obj.step)):
+        raise _host_read("slice bound")
+    return obj
+
+
+def _is_array(x) -> bool:
+    return isinstance(x, (np.ndarray, np.generic)) or B.is_device_array(x)
+
+
+class Trace:
+    """The nodes recorded while a function body runs, and the slots they read and write."""
+
+    def __init__(self):
+        self.nodes: list = []
+        self.n = 0
+        self.inputs: list = []          # input slots, in order
+        self.var_reads: dict = {}       # id(var) -> (var, initial Traced)
+        self.var_current: dict = {}     # id(var) -> current value (Traced or constant array)
+        self.mutated: set = set()       # slots written in place
+        self.dry = False                # True: do not commit variable writes or print
+        self.all: list = []             # every Traced made (compile strips their values)
+        self.created: list = []         # Variables created while tracing
+        self.host_nodes = 0             # nodes that run Python on the host (print, draws)
+
+    # ---- making slots -------------------------------------------------------------------
+    def _new(self, value) -> Traced:
+        t = object.__new__(Traced)
+        t.v = value
+        t.slot = self.n
+        t.trace = self
+        self.n += 1
+        self.all.append(t)
+        return t
+
+    def input(self, value) -> Traced:
+        t = self._new(value)
+        self.inputs.append(t.slot)
+        return t
+
+    @contextlib.contextmanager
+    def active(self):
+        global ACTIVE
+        outer, ACTIVE = ACTIVE, self
+        try:
+            yield self
+        finally:
+            ACTIVE = outer
+
+    # ---- variables ----------------------------------------------------------------------
+    def read_var(self, var):
+        cur = self.var_current.get(id(var))
+        if cur is not None:
+            return cur
+        arr = var._array
+        if type(arr) is Traced:      # created by this trace: its value is a trace value
+            return arr
+        t = self._new(arr.copy() if self.dry else arr)
+        self.var_reads[id(var)] = (var, t)
+        self.var_current[id(var)] = t
+        return t
+
+    def created_variable(self, var) -> None:
+        self.created.append(var)
+
+    def write_var(self, var, value) -> None:
+        if type(value) is Traced and value.trace is not self:
+            raise _escaped()
+        if id(var) not in self.var_current and type(value) is not Traced and any(
+                v is var for v in self.created):
+            var._array = value           # still initialising a variable made by this trace
+            return
+        if id(var) not in self.var_current and type(var._array) is not Traced:
+            self.read_var(var)       # an assigned variable is an input too (its buffer is reused)
+        self.var_current[id(var)] = value
+
+    def finish_vars(self) -> list:
+        """(variable, final value) for every variable the trace assigned; committed to the
+        variables unless the trace is dry."""
+        writes = []
+        for key, cur in self.var_current.items():
+            read = self.var_reads.get(key)
+            if read is None:
+                continue
+            var, first = read
+            if cur is not first or first.slot in self.mutated:
+                writes.append((var, cur))
+            if not self.dry:
+                var._array = cur.v if type(cur) is Traced else cur
+        return writes
+
+    # ---- recording ----------------------------------------------------------------------
+    def call(self, fn, args, kwargs, mutates=()):
+        """Run ``fn`` on the values, record it, and return the result as Traced."""
+        if ACTIVE is not self:
+            raise _escaped()
+        out = fn(*_concrete(args), **_concrete(kwargs))
+        written = [m for m in mutates if type(m) is Traced]
+        o = kwargs.get("out") if kwargs else None
+        if o is not None:
+            written += [m for m in (o if type(o) is tuple else (o,)) if type(m) is Traced]
+        for m in written:
+            self.mutated.add(m.slot)
+        if out is None or not (_is_array(out) or type(out) in (tuple, list)):
+            self.nodes.append(Node(fn, args, kwargs, None, written))
+            return out
+        if type(out) in (tuple, list):
+            if not all(_is_array(o) for o in out):
+                return out               # static facts (np.shape and the like)
+            res = type(out)(self._new(o) for o in out)
+            self.nodes.append(Node(fn, args, kwargs, tuple(r.slot for r in res), written))
+            return res
+        res = self._new(out)
+        self.nodes.append(Node(fn, args, kwargs, res.slot, written))
+        return res
+
+    def call_stateful(self, fn):
+        """A value drawn by ``fn()`` anew on every replay (random numbers)."""
+        out = fn()
+        res = self._new(out)
+        self.nodes.append(Node(fn, (), {}, res.slot, []))
+        self.host_nodes += 1
+        return res
+
+    def call_effect(self, fn, args) -> None:
+        """``fn(*args)`` for its effect (tf.print): now, unless the trace is dry, and on every
+        replay."""
+        if ACTIVE is not self:
+            raise _escaped()
+        if not self.dry:
+            fn(*_concrete(args))
+        self.nodes.append(Node(fn, args, {}, None, []))
+        self.host_nodes += 1
+
+    def has_host_nodes(self) -> bool:
+        return self.host_nodes > 0
+
+    def compile(self, inputs: list, outputs: list, var_writes=(), graph: bool = False):
+        from .tracing_codegen import Program
+        return Program(self, inputs, outputs, list(var_writes), graph)
+
+
+def _escaped() -> RuntimeError:
+    return RuntimeError("A tensor created inside a tf.function trace was used outside it (it "
+                        "escaped, e.g. through a Python list or global). Return it from the "
+                        "function instead.")
+
+
+def launch(kernel, *args):
+    """Call a fused GPU kernel (its output arguments are updated in place); recorded while
+    tracing."""
+    if ACTIVE is not None and any(type(a) is Traced for a in args):
+        return ACTIVE.call(kernel, args, {}, mutates=args)
+    return kernel(*args)
+
+
+def stateful(fn):
+    """``fn()`` now, and again on every replay of a trace (for random draws)."""
+    if ACTIVE is not None:
+        return ACTIVE.call_stateful(fn)
+    return fn()
+
+
+def host_value(x):
+    """``x`` when it can be read on the host now; raises while tracing if it is traced."""
+    if type(x) is Traced:
+        raise _host_read("value")
+    return x
+
+
+_ = sys, Any

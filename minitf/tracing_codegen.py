@@ -1,0 +1,197 @@
+"""A trace written out as one Python function over backend arrays (what tf.function replays).
+
+Each recorded node becomes one line, ``s7 = f3(s2, s5, axis=1)``: slots are local variables,
+functions and non-literal constants are globals of the generated function. Reading a local is
+the cheapest thing Python does, so a replayed step costs little more than the array calls
+themselves. The generated source is kept (``Program.source``) for teaching and debugging.
+
+Variables enter as ``s4 = V0._array`` and leave as ``V0._array = s9``. A variable updated in
+place is copied first if something outside holds its array (an earlier read), the same rule
+the eager optimizers follow, so tensors read before a call keep their values.
+
+Unused nodes are dropped; a slot is deleted after its last use so memory is freed as in eager
+execution (except when the program is captured as a CUDA graph, whose buffers must live on).
+"""
+from __future__ import annotations
+
+import math
+import operator
+from sys import getrefcount
+
+import numpy as np
+
+from . import _backend as B
+from .tracing import Traced, _Method
+
+
+class _Spec:
+    """What is left of a traced value once its trace is compiled: shape and dtype."""
+
+    __slots__ = ("shape", "dtype")
+
+    def __init__(self, v):
+        self.shape, self.dtype = tuple(np.shape(v)), np.dtype(getattr(v, "dtype", type(v)))
+
+    ndim = property(lambda self: len(self.shape))
+
+
+class _Writer:
+    def __init__(self):
+        self.globals: dict = {"getrefcount": getrefcount}
+        self._ids: dict = {}
+
+    def const(self, obj, prefix="c") -> str:
+        key = id(obj)
+        name = self._ids.get(key)
+        if name is None:
+            name = self._ids[key] = f"{prefix}{len(self._ids)}"
+            self.globals[name] = obj
+        return name
+
+    def ref(self, obj) -> str:
+        t = type(obj)
+        if t is Traced:
+            return f"s{obj.slot}"
+        if obj is None or t is bool or t is str or (t is int) or obj is Ellipsis:
+            return "..." if obj is Ellipsis else repr(obj)
+        if t is float and math.isfinite(obj):
+            return repr(obj)
+        if t is tuple:
+            return "(" + "".join(self.ref(o) + ", " for o in obj) + ")"
+        if t is list:
+            return "[" + ", ".join(self.ref(o) for o in obj) + "]"
+        if t is dict and all(type(k) is str for k in obj):
+            return "{" + ", ".join(f"{k!r}: {self.ref(v)}" for k, v in obj.items()) + "}"
+        if t is slice:
+            return f"slice({self.ref(obj.start)}, {self.ref(obj.stop)}, {self.ref(obj.step)})"
+        return self.const(obj)
+
+    def call(self, node, fn) -> str:
+        args = [self.ref(a) for a in node.args]
+        args += [f"{k}={self.ref(v)}" for k, v in (node.kwargs or {}).items()]
+        if fn is operator.getitem:
+            return f"{args[0]}[{args[1]}]"
+        if fn is operator.setitem:
+            return f"{args[0]}[{args[1]}] = {args[2]}"
+        if type(fn) is _Method:
+            return f"{args[0]}.{fn.name}({', '.join(args[1:])})"
+        return f"{self.const(fn, 'f')}({', '.join(args)})"
+
+
+def _live_nodes(nodes, needed: set) -> list:
+    """The nodes that produce something needed or have an effect, in order (backwards sweep)."""
+    keep = []
+    for node in reversed(nodes):
+        outs = node.outs
+        out_slots = () if outs is None else (outs if type(outs) is tuple else (outs,))
+        if outs is None or node.mutates or any(s in needed for s in out_slots):
+            keep.append(node)
+            needed.update(node.inputs())
+    keep.reverse()
+    return keep
+
+
+def _assign(outs, refs: str) -> str:
+    return "".join(f"s{s}, " for s in outs) + "= " + refs
+
+
+def _emit_node(w: _Writer, node, lines: list, ind: str) -> None:
+    blocks = getattr(node, "blocks", None)
+    if blocks is not None and node.name == "cond":
+        lines.append(f"{ind}if {w.ref(node.pred)}:")
+        for k, block in enumerate(blocks):
+            if k == 1:
+                lines.append(f"{ind}else:")
+            for n in block.nodes:
+                _emit_node(w, n, lines, ind + "    ")
+            lines.append(f"{ind}    " + _assign(node.outs, w.ref(tuple(block.results))))
+        return
+    if blocks is not None:                      # while_loop
+        cond, body = blocks
+        lines.append(f"{ind}" + _assign(node.loop, w.ref(tuple(node.init))))
+        lines.append(f"{ind}while True:")
+        for n in cond.nodes:
+            _emit_node(w, n, lines, ind + "    ")
+        lines.append(f"{ind}    if not {w.ref(cond.results[0])}: break")
+        for n in body.nodes:
+            _emit_node(w, n, lines, ind + "    ")
+        lines.append(f"{ind}    " + _assign(node.loop, w.ref(tuple(body.results))))
+        lines.append(f"{ind}" + _assign(node.outs, "(" + "".join(
+            f"s{s}, " for s in node.loop) + ")"))
+        return
+    fn = B.device_function(node.fn, node)
+    code = w.call(node, fn)
+    outs = node.outs
+    if outs is None:
+        lines.append(f"{ind}{code}")
+    elif type(outs) is tuple:
+        lines.append(f"{ind}{''.join(f's{s}, ' for s in outs)}= {code}")
+    else:
+        lines.append(f"{ind}s{outs} = {code}")
+
+
+def run_block_now(trace, node) -> tuple:
+    """Run one block node (a traced while_loop) on the trace's current values: the values of
+    the call being traced."""
+    w = _Writer()
+    caps = list(dict.fromkeys(node.inputs()))
+    lines = [f"def blk({''.join(f's{s}, ' for s in caps)}):"]
+    _emit_node(w, node, lines, "    ")
+    lines.append("    return (" + "".join(f"s{s}, " for s in node.outs) + ")")
+    exec(compile("\n".join(lines), "<minitf traced block>", "exec"), w.globals)
+    return w.globals["blk"](*[trace.all[s].v for s in caps])
+
+
+class Program:
+    """A compiled trace: ``run(input_arrays) -> output values`` (arrays or constants)."""
+
+    def __init__(self, trace, inputs, outputs, var_writes, graph: bool = False):
+        w = _Writer()
+        self.n_inputs = len(inputs)
+        inputs = [t.slot for t in inputs]
+        needed = {t.slot for t in outputs if type(t) is Traced}
+        needed.update(v.slot for _, v in var_writes if type(v) is Traced)
+        nodes = _live_nodes(trace.nodes, needed)
+        self.nodes = nodes
+        reads = [(var, t) for var, t in trace.var_reads.values() if t.slot in needed]
+        self.variables_read = [var for var, _ in reads]
+        self.variables_written = [var for var, _ in var_writes]
+
+        keep = {t.slot for t in outputs if type(t) is Traced}
+        keep.update(v.slot for _, v in var_writes if type(v) is Traced)
+        last_use: dict = {}
+        for i, node in enumerate(nodes):
+            for s in node.inputs():
+                last_use[s] = i
+
+        lines = ["def run(I):"]
+        names = [f"s{s}" for s in inputs]
+        if names:
+            lines.append(f"    {', '.join(names)}, = I")
+        for var, t in reads:
+            v = w.const(var, "V")
+            lines.append(f"    s{t.slot} = {v}._array")
+            if t.slot in trace.mutated:
+                # Three references: the Variable, this local and getrefcount's argument.
+                lines.append(f"    if getrefcount(s{t.slot}) > 3: s{t.slot} = s{t.slot}.copy()")
+        for i, node in enumerate(nodes):
+            _emit_node(w, node, lines, "    ")
+            if not graph:
+                dead = [s for s in node.inputs() if last_use.get(s) == i and s not in keep]
+                dead = list(dict.fromkeys(dead))
+                if dead:
+                    lines.append(f"    del {', '.join(f's{s}' for s in dead)}")
+        for var, value in var_writes:
+            lines.append(f"    {w.const(var, 'V')}._array = {w.ref(value)}")
+        lines.append("    return (" + "".join(w.ref(o) + ", " for o in outputs) + ")")
+        self.source = "\n".join(lines)
+        exec(compile(self.source, "<minitf traced program>", "exec"), w.globals)
+        self.run = w.globals["run"]
+        self.first_array = next((t.v for t in [trace.all[s] for s in inputs] +
+                                 [t for _, t in reads]), None)
+        for t in trace.all:
+            if type(t.v) is not _Spec:
+                t.v = _Spec(t.v)
+
+    def __repr__(self) -> str:
+        return f"<Program: {len(self.nodes)} array operations>"
