@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+from sys import getrefcount
 
 import numpy as np
 
@@ -101,6 +102,13 @@ def is_device_array(a) -> bool:
     return t is _cupy.ndarray or (t is _TRACED[0] and type(a.v) is _cupy.ndarray)
 
 
+def checkable(a) -> bool:
+    """True when ``a``'s values can be inspected on the host now, for TF's input checks (a
+    host array; not a GPU array, which would cost a sync, nor a traced value, which has no
+    value yet: there, as TF's GPU kernels do, the check is skipped)."""
+    return not is_device_array(a) and type(a) is not _TRACED[0]
+
+
 def device_function(fn, node):
     """The function a traced program calls for ``fn``: CuPy's own ufunc or function when the
     node ran on GPU arrays (skipping NumPy's dispatch on every replay), else ``fn``."""
@@ -166,6 +174,24 @@ def zeros(shape, dtype, like_array=None):
     return xp.zeros(shape, dtype)
 
 
+def _recorded(mutates_first: bool = False):
+    """Make a helper that is not a NumPy function visible to tracing: with a traced argument,
+    the call is recorded as one node of the trace (tracing.py) instead of running on values
+    the trace would freeze."""
+    def wrap(fn):
+        def helper(*args):
+            t = _TRACED[0]
+            for a in args:
+                if type(a) is t:
+                    return a.trace.call(fn, args, {}, mutates=args[:1] if mutates_first else ())
+            return fn(*args)
+        helper.__name__ = helper.__qualname__ = fn.__name__
+        helper.__doc__ = fn.__doc__
+        return helper
+    return wrap
+
+
+@_recorded(mutates_first=True)
 def scatter_add(target, indices, values) -> None:
     """target[indices] += values, accumulating repeated indices (np.add.at)."""
     if is_device_array(target):
@@ -175,6 +201,7 @@ def scatter_add(target, indices, values) -> None:
         np.add.at(target, indices, values)
 
 
+@_recorded()
 def erf(a):
     if is_device_array(a):
         import cupyx.scipy.special as sp  # noqa: PLC0415
@@ -182,6 +209,7 @@ def erf(a):
     return np.vectorize(math.erf, otypes=[a.dtype])(a)
 
 
+@_recorded()
 def erfc(a):
     if is_device_array(a):
         import cupyx.scipy.special as sp  # noqa: PLC0415
@@ -192,6 +220,7 @@ def erfc(a):
 _BIAS_RELU = {}
 
 
+@_recorded(mutates_first=True)
 def bias_act_(v, b, relu: bool) -> None:
     """v += b, then relu in place if asked: one GPU kernel (two NumPy passes on the CPU)."""
     if is_device_array(v):
@@ -220,3 +249,86 @@ def synchronize() -> None:
 _env = os.environ.get("MINITF_BACKEND")
 if _env:
     set_backend(_env)
+
+
+# ---- CUDA graphs: a traced tf.function step replayed as one launch ----------------------------
+
+_GRAPHS = [os.environ.get("MINITF_CUDA_GRAPHS", "1") != "0"]
+
+
+def graphs_enabled() -> bool:
+    """Whether traced functions on the GPU are captured as CUDA graphs (``MINITF_CUDA_GRAPHS=0``
+    turns it off, for comparison)."""
+    return _GRAPHS[0] and _cupy is not None
+
+
+def set_graphs_enabled(on: bool) -> None:
+    _GRAPHS[0] = bool(on)
+
+
+class CudaGraphRunner:
+    """Replays a traced program (tracing_codegen.Program compiled with ``graph=True``) as a
+    captured CUDA graph.
+
+    The first call runs the program normally on a private memory pool (it is a real call), then
+    captures it: every kernel is recorded, none runs. Later calls copy their inputs into the
+    captured input buffers and launch the graph: one launch for the whole step. The graph's
+    intermediate buffers come from its private pool and stay alive with it, so nothing else
+    can be given their memory. Variables keep their buffers (results are copied into them);
+    if a variable's array was replaced or something else holds it, the graph is dropped and
+    the caller replays without it (a graph must not write into an array a tensor still reads).
+    """
+
+    def __init__(self, program, fallback):
+        self.program, self.fallback = program, fallback
+        self.graph = None
+        self.failed = False
+        self.reason = None
+
+    def _give_up(self, why: str):
+        self.failed, self.reason, self.graph = True, why, None
+        return None
+
+    def __call__(self, arrays):
+        graph = self.graph
+        if graph is None:
+            return self._capture(arrays)
+        for buf, a in zip(self.inputs, arrays):
+            buf[...] = a
+        for (var, buf), expected in zip(self.pins, self.refs):
+            if var._array is not buf or getrefcount(buf) > expected:
+                return self._give_up("a variable's array was replaced or is held elsewhere")
+        graph.launch(self.stream)
+        return tuple(o.copy() if type(o) is _cupy.ndarray else o for o in self.outputs)
+
+    def _capture(self, arrays):
+        cp = _cupy
+        pins = [(var, var._array) for var, _ in self.program.variables_pinned]
+        if any(type(a) is not cp.ndarray for _, a in pins):
+            return self._give_up("a variable is not on the GPU")
+        ins = [a.copy() if type(a) is cp.ndarray else cp.asarray(a) for a in arrays]
+        pool = cp.cuda.MemoryPool()
+        stream = cp.cuda.Stream(non_blocking=False)
+        # The real call, on the private pool (this also caches the blocks the capture needs).
+        with cp.cuda.using_allocator(pool.malloc), stream:
+            outs, keep = self.program.run(ins)
+        result = tuple(o.copy() if type(o) is cp.ndarray else o for o in outs)
+        del outs, keep
+        stream.synchronize()
+        mode = getattr(cp.cuda.runtime, "streamCaptureModeRelaxed", None)
+        try:
+            with cp.cuda.using_allocator(pool.malloc), stream:
+                stream.begin_capture(*(() if mode is None else (mode,)))
+                try:
+                    outs, keep = self.program.run(ins)
+                finally:
+                    graph = stream.end_capture()
+        except Exception as e:  # noqa: BLE001 - CUDA reports capture problems in many ways
+            self._give_up(f"capture failed: {type(e).__name__}: {e}")
+            return result
+        self.graph, self.keep, self.outputs = graph, keep, outs
+        self.inputs, self.pool, self.stream, self.pins = ins, pool, stream, pins
+        self.refs = []
+        for var, buf in pins:
+            self.refs.append(getrefcount(buf))
+        return result

@@ -23,3 +23,14 @@ def list_physical_devices(device_type: str | None = None) -> list:
 
 def list_logical_devices(device_type: str | None = None) -> list:
     return list_physical_devices(device_type)
+
+
+def run_functions_eagerly(run_eagerly: bool) -> None:
+    """Make every ``tf.function`` call its Python body directly (for debugging), as in TF."""
+    from .function import run_functions_eagerly as set_eager
+    set_eager(run_eagerly)
+
+
+def functions_run_eagerly() -> bool:
+    from .function import functions_run_eagerly as get_eager
+    return get_eager()

@@ -48,6 +48,7 @@ from . import dtypes, nest, tracing
 from . import tape as _tape
 from .tensor import Tensor, TensorShape, TensorSpec, _make, convert_to_tensor
 from .tracing import Trace, Traced
+from .tracing_codegen import Program, strip_values
 
 _RUN_EAGERLY = [False]
 
@@ -388,12 +389,21 @@ class Function:
         arrays = [x._value if isinstance(x, Tensor) else convert_to_tensor(x)._value
                   for x in leaves if _is_tensor_like(x) and not _is_variable(x)]
         if spec.graph_runner is not None:
-            return spec.outputs(spec.graph_runner(arrays))
+            out = spec.graph_runner(arrays)
+            if out is not None:
+                return spec.outputs(out)
+            spec.graph_runner = None if spec.graph_runner.failed else spec.graph_runner
         return spec.outputs(spec.program.run(arrays))
 
     def _trace_call(self, concrete, leaves, args, kwargs, counted: bool, dry: bool = False):
         """Run the Python body on traced inputs; record, compile and (unless ``dry``) commit
         its effects. Returns the call's outputs (``None`` when dry)."""
+        if _tape.RECORDING and not dry:
+            # A tape records this call: trace (without effects), then run it as one recorded op.
+            self._trace_call(concrete, leaves, args, kwargs, counted, dry=True)
+            from .function_gradients import call_recorded
+            spec = concrete._specialisations[tuple(_leaf_key(x) for x in leaves)]
+            return call_recorded(self, concrete, spec, leaves, args, kwargs)
         first = not self._traced_once
         if counted:
             self._tracing_count += 1
@@ -415,8 +425,6 @@ class Function:
         concrete._specialisations[skey] = spec
         if concrete.structured_outputs is None:
             concrete.structured_outputs = result
-        if self._graph and B.is_device_array(_first_array(spec)) and not tr.has_host_nodes():
-            spec.graph_runner = B.graph_runner(tr, spec.program)
         return None if dry else result
 
     def _trace(self, leaves, args, kwargs, dry: bool):
@@ -458,8 +466,15 @@ class Function:
                 kinds.append(None)
                 real.append(o)
         result = nest.pack_sequence_as(out, real)
-        program = tr.compile(inputs, values, writes)
+        program = Program(tr, inputs, values, writes, strip=False)
+        graph_program = None
+        if self._graph and not dry and not tr.has_host_nodes() and \
+                B.is_device_array(program.first_array) and B.graphs_enabled():
+            graph_program = Program(tr, inputs, values, writes, graph=True, strip=False)
+        strip_values(tr)
         spec = _Specialisation(program, out, kinds)
+        if graph_program is not None:
+            spec.graph_runner = B.CudaGraphRunner(graph_program, program)
         return result, spec, tr
 
     def get_concrete_function(self, *args, **kwargs) -> ConcreteFunction:
@@ -493,10 +508,6 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<minitf.Function {self._name}>"
-
-
-def _first_array(spec):
-    return spec.program.first_array
 
 
 def _dummy(v):

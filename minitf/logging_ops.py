@@ -7,6 +7,9 @@ as TF does).
 >>> import sys, minitf as tf
 >>> tf.print("x:", tf.constant([1, 2, 3]), output_stream=sys.stdout)
 x: [1 2 3]
+>>> tf.print(tf.constant([1.5, 2.0]), tf.constant(123456789.0), tf.range(10),
+...          output_stream=sys.stdout)
+[1.5 2] 123456792 [0 1 2 ... 7 8 9]
 """
 from __future__ import annotations
 
@@ -20,8 +23,42 @@ from . import tracing
 from .tensor import Tensor, convert_to_tensor
 
 
-def _emit(values, sep, end, stream) -> None:
-    parts = [str(np.asarray(B.to_host(v))) if kind else v for kind, v in values]
+def _scalar(x, dtype) -> str:
+    if dtype.kind == "b":
+        return "1" if x else "0"
+    if dtype.kind in "iu":
+        return str(int(x))
+    if dtype.kind == "O":
+        return x.decode() if isinstance(x, bytes) else str(x)
+    # Six significant digits, or as many as it takes to read the same number back.
+    text = "%.6g" % x
+    if dtype.type(float(text)) != x and x == x:
+        text = ("%.9g" if dtype.itemsize <= 4 else "%.17g") % x
+    return text
+
+
+def format_tensor(a: np.ndarray, summarize: int = 3) -> str:
+    """A value as tf.print shows it: ``[1.5 2]``, rows on their own lines, and long axes
+    shortened to their first and last ``summarize`` entries with ``...``."""
+    a = np.asarray(a)
+    if a.ndim == 0:
+        return _scalar(a[()], a.dtype)
+
+    def rows(x, depth):
+        n = x.shape[0]
+        idx = list(range(n)) if summarize is None or summarize < 0 or n <= 2 * summarize \
+            else list(range(summarize)) + [None] + list(range(n - summarize, n))
+        if x.ndim == 1:
+            return "[" + " ".join("..." if i is None else _scalar(x[i], x.dtype)
+                                  for i in idx) + "]"
+        sep = "\n" * (x.ndim - 1) + " " * (depth + 1)
+        return "[" + sep.join("..." if i is None else rows(x[i], depth + 1) for i in idx) + "]"
+
+    return rows(a, 0)
+
+
+def _emit(values, sep, end, stream, summarize=3) -> None:
+    parts = [format_tensor(B.to_host(v), summarize) if kind else v for kind, v in values]
     out = sys.stderr if stream in (None, "stderr") else sys.stdout if stream == "stdout" \
         else stream
     builtins.print(*parts, sep=sep, end=end, file=out)
@@ -38,8 +75,9 @@ def print(*inputs, sep: str = " ", end: str = "\n", output_stream=None,  # noqa:
             values.append((False, str(x)))
     trace = tracing.ACTIVE
     if trace is not None and any(type(v) is tracing.Traced for _, v in values):
-        trace.call_effect(_emit, (values, sep, end, output_stream))
+        trace.call_effect(_emit, (values, sep, end, output_stream, summarize or 3))
     elif trace is not None:
-        trace.call_effect(_emit, ([(k, v) for k, v in values], sep, end, output_stream))
+        trace.call_effect(_emit, ([(k, v) for k, v in values], sep, end, output_stream,
+                                  summarize or 3))
     else:
-        _emit(values, sep, end, output_stream)
+        _emit(values, sep, end, output_stream, summarize or 3)

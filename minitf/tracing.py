@@ -250,6 +250,10 @@ class Trace:
         cur = self.var_current.get(id(var))
         if cur is not None:
             return cur
+        first = self.var_reads.get(id(var))
+        if first is not None:             # first read in another branch of a tf.cond
+            self.var_current[id(var)] = first[1]
+            return first[1]
         arr = var._array
         if type(arr) is Traced:      # created by this trace: its value is a trace value
             return arr
@@ -292,6 +296,13 @@ class Trace:
         """Run ``fn`` on the values, record it, and return the result as Traced."""
         if ACTIVE is not self:
             raise _escaped()
+        if mutates and any(type(m) is not Traced and _is_array(m) for m in mutates):
+            # A constant made while tracing (np.zeros) and then written in place: replay must
+            # start from a fresh copy each time, not accumulate into the constant.
+            fresh = {id(m): self._fresh_copy(m) for m in mutates
+                     if type(m) is not Traced and _is_array(m)}
+            args = tuple(fresh.get(id(a), a) for a in args)
+            mutates = tuple(fresh.get(id(m), m) for m in mutates)
         out = fn(*_concrete(args), **_concrete(kwargs))
         written = [m for m in mutates if type(m) is Traced]
         o = kwargs.get("out") if kwargs else None
@@ -310,6 +321,11 @@ class Trace:
             return res
         res = self._new(out)
         self.nodes.append(Node(fn, args, kwargs, res.slot, written))
+        return res
+
+    def _fresh_copy(self, arr) -> Traced:
+        res = self._new(arr)
+        self.nodes.append(Node(_Method("copy"), (arr.copy(),), {}, res.slot, []))
         return res
 
     def call_stateful(self, fn):

@@ -142,20 +142,30 @@ def run_block_now(trace, node) -> tuple:
     return w.globals["blk"](*[trace.all[s].v for s in caps])
 
 
+def strip_values(trace) -> None:
+    """Drop the traced values (keeping shape and dtype): a compiled trace holds no arrays."""
+    for t in trace.all:
+        if type(t.v) is not _Spec:
+            t.v = _Spec(t.v)
+
+
 class Program:
     """A compiled trace: ``run(input_arrays) -> output values`` (arrays or constants)."""
 
-    def __init__(self, trace, inputs, outputs, var_writes, graph: bool = False):
+    def __init__(self, trace, inputs, outputs, var_writes, graph: bool = False, nodes=None,
+                 read_variables: bool = True, strip: bool = True):
         w = _Writer()
         self.n_inputs = len(inputs)
         inputs = [t.slot for t in inputs]
         needed = {t.slot for t in outputs if type(t) is Traced}
         needed.update(v.slot for _, v in var_writes if type(v) is Traced)
-        nodes = _live_nodes(trace.nodes, needed)
+        nodes = _live_nodes(trace.nodes if nodes is None else nodes, needed)
         self.nodes = nodes
-        reads = [(var, t) for var, t in trace.var_reads.values() if t.slot in needed]
+        reads = [(var, t) for var, t in trace.var_reads.values() if t.slot in needed] \
+            if read_variables else []
         self.variables_read = [var for var, _ in reads]
         self.variables_written = [var for var, _ in var_writes]
+        self.variables_pinned = [(var, t.slot) for var, t in reads]
 
         keep = {t.slot for t in outputs if type(t) is Traced}
         keep.update(v.slot for _, v in var_writes if type(v) is Traced)
@@ -171,7 +181,7 @@ class Program:
         for var, t in reads:
             v = w.const(var, "V")
             lines.append(f"    s{t.slot} = {v}._array")
-            if t.slot in trace.mutated:
+            if t.slot in trace.mutated and not graph:
                 # Three references: the Variable, this local and getrefcount's argument.
                 lines.append(f"    if getrefcount(s{t.slot}) > 3: s{t.slot} = s{t.slot}.copy()")
         for i, node in enumerate(nodes):
@@ -181,17 +191,25 @@ class Program:
                 dead = list(dict.fromkeys(dead))
                 if dead:
                     lines.append(f"    del {', '.join(f's{s}' for s in dead)}")
+        read_slot = {id(var): t.slot for var, t in reads}
         for var, value in var_writes:
-            lines.append(f"    {w.const(var, 'V')}._array = {w.ref(value)}")
-        lines.append("    return (" + "".join(w.ref(o) + ", " for o in outputs) + ")")
+            if graph:
+                # A CUDA graph keeps each variable's buffer: results are copied into it.
+                first = read_slot[id(var)]
+                if not (type(value) is Traced and value.slot == first):
+                    lines.append(f"    s{first}[...] = {w.ref(value)}")
+            else:
+                lines.append(f"    {w.const(var, 'V')}._array = {w.ref(value)}")
+        ret = "(" + "".join(w.ref(o) + ", " for o in outputs) + ")"
+        lines.append(f"    return {ret}, locals()" if graph else f"    return {ret}")
         self.source = "\n".join(lines)
         exec(compile(self.source, "<minitf traced program>", "exec"), w.globals)
         self.run = w.globals["run"]
         self.first_array = next((t.v for t in [trace.all[s] for s in inputs] +
                                  [t for _, t in reads]), None)
-        for t in trace.all:
-            if type(t.v) is not _Spec:
-                t.v = _Spec(t.v)
+        self.needed_inputs = needed
+        if strip:
+            strip_values(trace)
 
     def __repr__(self) -> str:
         return f"<Program: {len(self.nodes)} array operations>"

@@ -378,7 +378,7 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0,
     iv = idx._value
     if B.is_device_array(x._value) and not B.is_device_array(iv):
         iv = B.like(x._value, iv)
-    bad = None if B.is_device_array(iv) else (iv < 0) | (iv >= n)   # no host sync on a GPU
+    bad = (iv < 0) | (iv >= n) if B.checkable(iv) else None   # no host sync on a GPU
     if bad is not None and np.any(bad):
         pos = tuple(int(i) for i in np.argwhere(bad)[0])
         raise invalid_argument(f"indices{list(pos)} = {int(iv[pos])} is not in [0, {n})",

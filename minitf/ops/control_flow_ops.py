@@ -152,8 +152,12 @@ def _cond_blocks(trace, p, true_fn, false_fn):
     changed = [k for k in set(vars_t) | set(vars_f)
                if vars_t.get(k) is not vars_before.get(k) or vars_f.get(k) is not
                vars_before.get(k)]
-    t_refs = [_as_ref(a) for a in ft] + [vars_t.get(k, vars_before.get(k)) for k in changed]
-    f_refs = [_as_ref(b) for b in ff] + [vars_f.get(k, vars_before.get(k)) for k in changed]
+    def initial(k):
+        read = trace.var_reads.get(k)
+        return vars_before.get(k, read[1] if read else None)
+
+    t_refs = [_as_ref(a) for a in ft] + [vars_t.get(k, initial(k)) for k in changed]
+    f_refs = [_as_ref(b) for b in ff] + [vars_f.get(k, initial(k)) for k in changed]
     if any(r is None for r in t_refs + f_refs):
         raise ValueError("tf.cond: a variable first read inside one branch was assigned in the "
                          "other; read it before the tf.cond.")

@@ -121,7 +121,7 @@ def divide_no_nan(x, y, name=None) -> Tensor:
 def floordiv(x, y, name=None) -> Tensor:
     """Floor division; like TF, it has no gradient."""
     x, y = match2("FloorDiv", x, y)
-    if not x._dtype.is_floating and not B.is_device_array(y._value) and np.any(y._value == 0):
+    if not x._dtype.is_floating and B.checkable(y._value) and np.any(y._value == 0):
         raise invalid_argument("Integer division by zero", "FloorDiv")
     return _make(call2("FloorDiv", np.floor_divide, x, y), x._dtype)
 
@@ -132,7 +132,7 @@ floor_div = floordiv
 def floormod(x, y, name=None) -> Tensor:
     """Remainder with the sign of ``y`` (Python's ``%``). Gradient: (g, -g·floor(x/y))."""
     x, y = match2("FloorMod", x, y)
-    if not x._dtype.is_floating and not B.is_device_array(y._value) and np.any(y._value == 0):
+    if not x._dtype.is_floating and B.checkable(y._value) and np.any(y._value == 0):
         raise invalid_argument("Integer division by zero", "FloorMod")
     z = _make(call2("FloorMod", np.mod, x, y), x._dtype)
     if RECORDING:
@@ -154,7 +154,7 @@ def negative(x, name=None) -> Tensor:
 def pow(x, y, name=None) -> Tensor:  # noqa: A001 - TF's name
     """x ** y. d/dx = g·y·x^(y-1); d/dy = g·z·log(x) where x > 0 and 0 elsewhere (TF's mask)."""
     x, y = match2("Pow", x, y)
-    if x._dtype.is_integer and not B.is_device_array(y._value) and np.any(y._value < 0):
+    if x._dtype.is_integer and B.checkable(y._value) and np.any(y._value < 0):
         raise invalid_argument("Integers to negative integer powers are not allowed", "Pow")
     z = _make(call2("Pow", np.power, x, y), x._dtype)
     if RECORDING:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _backend as B
+from .. import tracing
 from .. import dtypes
 from ._registry import Tensor, _make
 
@@ -52,8 +53,11 @@ def _shape(shape) -> tuple:
 
 def normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None) -> Tensor:
     dt = dtypes.as_dtype(dtype)
-    v = _rng(seed).standard_normal(_shape(shape)) * float(stddev) + float(mean)
-    return _make(B.to_current(v.astype(dt._np)), dt)
+    s, sd, m = _shape(shape), float(stddev), float(mean)
+
+    def draw():
+        return B.to_current((_rng(seed).standard_normal(s) * sd + m).astype(dt._np))
+    return _make(tracing.stateful(draw), dt)
 
 
 def uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=None) -> Tensor:
@@ -62,25 +66,31 @@ def uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=
     if dt.is_integer:
         if maxval is None:
             raise ValueError("Must specify maxval for integer dtype")
-        return _make(B.to_current(_rng(seed).integers(int(minval), int(maxval), s).astype(
-            dt._np)), dt)
+        lo, hi_i = int(minval), int(maxval)
+        return _make(tracing.stateful(lambda: B.to_current(
+            _rng(seed).integers(lo, hi_i, s).astype(dt._np))), dt)
     hi = 1.0 if maxval is None else float(maxval)
-    v = _rng(seed).uniform(float(minval), hi, s)
-    return _make(B.to_current(v.astype(dt._np)), dt)
+    lo = float(minval)
+    # Drawn anew on every replay of a tf.function trace (tracing.stateful).
+    return _make(tracing.stateful(lambda: B.to_current(
+        _rng(seed).uniform(lo, hi, s).astype(dt._np))), dt)
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None,
                      name=None) -> Tensor:
     """Normal values, redrawn until they lie within two standard deviations of the mean."""
     dt = dtypes.as_dtype(dtype)
-    rng = _rng(seed)
-    s = _shape(shape)
-    v = rng.standard_normal(s)
-    bad = np.abs(v) > 2
-    while bad.any():
-        v[bad] = rng.standard_normal(int(bad.sum()))
+    s, sd, m = _shape(shape), float(stddev), float(mean)
+
+    def draw():
+        rng = _rng(seed)
+        v = rng.standard_normal(s)
         bad = np.abs(v) > 2
-    return _make(B.to_current((v * float(stddev) + float(mean)).astype(dt._np)), dt)
+        while bad.any():
+            v[bad] = rng.standard_normal(int(bad.sum()))
+            bad = np.abs(v) > 2
+        return B.to_current((v * sd + m).astype(dt._np))
+    return _make(tracing.stateful(draw), dt)
 
 
 def shuffle(value, seed=None, name=None) -> Tensor:

@@ -1,0 +1,129 @@
+"""Gradients *around* a traced function: a tape recording while a ``tf.function`` is called.
+
+TF records the call as one op whose gradient is another function derived from the trace. minitf
+does the same with its own parts: it traces the body once more with a hidden tape inside, and
+asks that tape, still while tracing, for the gradients of the outputs with respect to the
+floating inputs and the trainable variables read, given placeholder upstream gradients. The one
+trace then splits in two programs:
+
+* forward: inputs -> outputs, plus the intermediate values the backward part reads;
+* backward: (those values, upstream gradients) -> gradients of the inputs and variables.
+
+The call is recorded on the outer tapes as a single op (``StatefulPartitionedCall``, TF's
+name) whose VJPs run the backward program. That trace runs the Python body again (its printed
+output silenced); it is made once per input signature. The backward program computes arrays
+without a tape, so a second derivative through the call is not available: nest the tapes
+inside the function for higher orders.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+
+from . import nest
+from . import tape as _tape
+from .tensor import Tensor, _make, convert_to_tensor
+from .tracing import Trace, Traced
+from .tracing_codegen import Program, _live_nodes, strip_values
+
+
+class _Differentiable:
+    __slots__ = ("forward", "backward", "n_out", "out_structure", "out_kinds", "sources",
+                 "variables", "n_saved")
+
+
+def _build(function, leaves, args, kwargs):
+    """Trace the body with a hidden tape; returns (the call's result, _Differentiable)."""
+    from .function import _is_tensor_like, _is_variable
+    tr = Trace()
+    inputs, new_leaves, in_tensors = [], [], []
+    for x in leaves:
+        if _is_tensor_like(x) and not _is_variable(x):
+            t = x if isinstance(x, Tensor) else convert_to_tensor(x)
+            traced = tr.input(t._value)
+            inputs.append(traced)
+            tt = _make(traced, t._dtype)
+            new_leaves.append(tt)
+            in_tensors.append(tt)
+        else:
+            new_leaves.append(x)
+    t_args, t_kwargs = nest.pack_sequence_as((tuple(args), dict(kwargs)), new_leaves)
+    outer = list(_tape.RECORDING)
+    hidden = _tape.GradientTape(persistent=True)
+    try:
+        _tape.RECORDING.clear()
+        with tr.active(), contextlib.redirect_stdout(io.StringIO()):
+            with hidden:
+                for t in in_tensors:
+                    if t._dtype.is_floating:
+                        hidden.watch(t)
+                out = function.python_function(*t_args, **t_kwargs)
+            flat = [o._read_for_op() if _is_variable(o) else o for o in nest.flatten(out)]
+            outs = [o for o in flat if isinstance(o, Tensor)]
+            variables = [v for v in hidden.watched_variables()]
+            sources = [t for t in in_tensors if t._dtype.is_floating]
+            boundary = tr.n
+            gs = [_make(tr.input(o._value.v * 0 + 1 if type(o._value) is Traced else
+                                 o._value * 0 + 1), o._dtype) for o in outs]
+            grads = hidden.gradient(outs, sources + variables, output_gradients=gs,
+                                    unconnected_gradients=_tape.UnconnectedGradients.ZERO)
+    finally:
+        _tape.RECORDING[:] = outer
+    n_fwd = next((i for i, n in enumerate(tr.nodes)
+                  if any(s >= boundary for s in n.inputs())), len(tr.nodes))
+    fwd_nodes, bwd_nodes = tr.nodes[:n_fwd], tr.nodes[n_fwd:]
+    grad_refs = [g._value for g in grads]
+    needed = {r.slot for r in grad_refs if type(r) is Traced}
+    _live_nodes(bwd_nodes, needed)
+    saved = [tr.all[s] for s in sorted(needed) if s < boundary]
+    writes = tr.finish_vars()
+    kinds = [o._dtype if isinstance(o, Tensor) else None for o in flat]
+    values = [o._value if isinstance(o, Tensor) else o for o in flat]
+    real = [_make(v.v, k) if type(v) is Traced else (_make(v, k) if k is not None else v)
+            for v, k in zip(values, kinds)]
+    d = _Differentiable()
+    d.forward = Program(tr, inputs, values + saved, writes, nodes=fwd_nodes, strip=False)
+    d.backward = Program(tr, saved + [g._value for g in gs], grad_refs, [], nodes=bwd_nodes,
+                         read_variables=False, strip=False)
+    saved_now = [t.v for t in saved]
+    strip_values(tr)
+    d.n_out, d.out_structure, d.out_kinds = len(flat), out, kinds
+    d.sources, d.variables, d.n_saved = len(sources), variables, len(saved)
+    return nest.pack_sequence_as(out, real), d, saved_now
+
+
+def call_recorded(function, concrete, spec, leaves, args, kwargs):
+    """Call a traced function while a tape records: replay forward, record one op."""
+    from .function import _is_tensor_like, _is_variable
+    skey = tuple(__import__("minitf.function", fromlist=["_leaf_key"])._leaf_key(x)
+                 for x in leaves)
+    cache = concrete.__dict__.setdefault("_differentiable", {})
+    d = cache.get(skey)
+    in_tensors = [x if isinstance(x, Tensor) else convert_to_tensor(x)
+                  for x in leaves if _is_tensor_like(x) and not _is_variable(x)]
+    if d is None:
+        result, d, saved = _build(function, leaves, args, kwargs)
+        cache[skey] = d
+        flat_out = nest.flatten(result)
+    else:
+        vals = d.forward.run([t._value for t in in_tensors])
+        flat_vals, saved = vals[:d.n_out], vals[d.n_out:]
+        flat_out = [_make(v, k) if k is not None else v for v, k in zip(flat_vals, d.out_kinds)]
+        result = nest.pack_sequence_as(d.out_structure, flat_out)
+    var_reads = [v._read_for_op() for v in d.variables]     # tapes watch variables read
+    sources = [t for t in in_tensors if t._dtype.is_floating]
+    outs = tuple(o for o, k in zip(flat_out, d.out_kinds) if k is not None)
+    box: list = []
+
+    def grads(up):
+        # One backward run per upstream gradient (the VJPs of one pass share it).
+        if not box or box[0] is not up:
+            ups = up if isinstance(up, tuple) else (up,)
+            box[:] = [up, d.backward.run(list(saved) + [u._value for u in ups])]
+        return box[1]
+
+    vjps = tuple((lambda i: lambda up: _make(grads(up)[i], x._dtype))(i)
+                 for i, x in enumerate(sources + var_reads))
+    _tape.record("StatefulPartitionedCall", tuple(sources + var_reads),
+                 outs if len(outs) != 1 else outs[0], vjps)
+    return result
