@@ -1,11 +1,13 @@
-"""Keras training steps: minitf vs TensorFlow eager and tf.function, in one run.
+"""Keras training steps: minitf (eager and tf.function) vs TensorFlow eager and tf.function vs
+JAX jit, in one run.
 
     python benchmarks/keras_steps.py [--repeat 5]
 
 * tutorial MLP: 8 → 30 (relu) → 1, batch 32, MSE, SGD(0.01);
 * large MLP: 784 → 512 (relu) → 512 (relu) → 10, batch 256, sparse CE from logits, Adam;
 * the large MLP's step written by hand in NumPy (forward, backward, in-place Adam), the floor
-  an engine on NumPy can approach.
+  an engine on NumPy can approach;
+* JAX ``jit`` of the same step (hand-written loss and optimizer), where JAX is installed.
 
 One step = forward, loss, gradient, optimizer update (a custom loop with GradientTape, the same
 code for both frameworks), float32, identical data and initial weights.
@@ -53,6 +55,50 @@ def keras_step(fw, sizes, batch, kind, compiled=False):
     return fw.function(step) if compiled else step
 
 
+def jax_step(sizes, batch, kind):
+    """The same step in JAX, jit-compiled (parameters and optimizer state donated)."""
+    import jax
+    import jax.numpy as jnp
+    ws, x, rng = make(sizes, batch)
+    y = rng.standard_normal((batch, 1)).astype(np.float32) if kind == "mse" else \
+        rng.integers(0, sizes[-1], batch)
+    params = [jnp.asarray(w) for w in ws]
+
+    def loss_fn(p):
+        h = jnp.asarray(x)
+        for i in range(0, len(p), 2):
+            h = h @ p[i] + p[i + 1]
+            if i < len(p) - 2:
+                h = jax.nn.relu(h)
+        if kind == "mse":
+            return jnp.mean((h - y) ** 2)
+        return -jnp.mean(jax.nn.log_softmax(h)[jnp.arange(batch), y])
+
+    if kind == "mse":
+        @jax.jit
+        def update(p, state):
+            g = jax.grad(loss_fn)(p)
+            return [w - 0.01 * gw for w, gw in zip(p, g)], state
+        state = ()
+    else:
+        @jax.jit
+        def update(p, state):
+            m, v, t = state
+            g = jax.grad(loss_fn)(p)
+            t = t + 1
+            m = [mm + (gg - mm) * 0.1 for mm, gg in zip(m, g)]
+            v = [vv + (gg * gg - vv) * 0.001 for vv, gg in zip(v, g)]
+            a = 0.001 * jnp.sqrt(1 - 0.999 ** t) / (1 - 0.9 ** t)
+            return [w - mm * a / (jnp.sqrt(vv) + 1e-7) for w, mm, vv in zip(p, m, v)], (m, v, t)
+        state = ([jnp.zeros_like(w) for w in params], [jnp.zeros_like(w) for w in params], 0.0)
+    box = [params, state]
+
+    def step():
+        box[0], box[1] = update(box[0], box[1])
+        jax.block_until_ready(box[0])
+    return step
+
+
 def numpy_large_step(batch=256):
     """The large MLP by hand: forward, softmax-CE backward, in-place Adam (skips dL/dx)."""
     ws, x, rng = make((784, 512, 512, 10), batch)
@@ -95,19 +141,30 @@ def main():
           + (f", TensorFlow {tf.__version__}" if tf else " (TensorFlow not installed)"))
     cases = [("tutorial MLP 8→30→1, b32, SGD", (8, 30, 1), 32, "mse", 200, 1e6, "µs"),
              ("MLP 784→512→512→10, b256, Adam", (784, 512, 512, 10), 256, "ce", 10, 1e3, "ms")]
-    print(f"\n{'case':<34}{'minitf':>11}{'TF eager':>11}{'tf.function':>13}{'NumPy':>10}"
-          f"{'÷eager':>9}{'÷tf.fn':>9}{'÷NumPy':>9}")
+    try:
+        import jax  # noqa: F401
+        have_jax = True
+    except ImportError:
+        have_jax = False
+    print(f"\n{'case':<34}{'minitf':>11}{'minitf fn':>11}{'TF eager':>11}{'tf.function':>13}"
+          f"{'JAX jit':>10}{'NumPy':>10}{'fn÷tf.fn':>10}{'fn÷eager':>10}{'÷tf.fn':>9}"
+          f"{'÷NumPy':>9}")
     for label, sizes, batch, kind, n, scale, unit in cases:
         m = timeit(keras_step(minitf, sizes, batch, kind), n, args.repeat) * scale
-        e = f = None
+        mf = timeit(keras_step(minitf, sizes, batch, kind, compiled=True), n, args.repeat) * scale
+        e = f = j = None
         if tf is not None:
             e = timeit(keras_step(tf, sizes, batch, kind), max(2, n // 10), args.repeat) * scale
             f = timeit(keras_step(tf, sizes, batch, kind, compiled=True), n, args.repeat) * scale
+        if have_jax:
+            j = timeit(jax_step(sizes, batch, kind), n, args.repeat) * scale
         h = timeit(numpy_large_step(), n, args.repeat) * scale if kind == "ce" else None
         fmt = lambda v: "—" if v is None else f"{v:.1f} {unit}"  # noqa: E731
-        rat = lambda v: "—" if v is None else f"{m / v:.2f}×"  # noqa: E731
-        print(f"{label:<34}{fmt(m):>11}{fmt(e):>11}{fmt(f):>13}{fmt(h):>10}{rat(e):>9}"
-              f"{rat(f):>9}{rat(h):>9}")
+        rat = lambda a, v: "—" if v is None else f"{a / v:.2f}×"  # noqa: E731
+        print(f"{label:<34}{fmt(m):>11}{fmt(mf):>11}{fmt(e):>11}{fmt(f):>13}{fmt(j):>10}"
+              f"{fmt(h):>10}{rat(mf, f):>10}{rat(mf, m):>10}{rat(m, f):>9}{rat(m, h):>9}")
+    print("(times per step; fn÷tf.fn = minitf tf.function's time over TF tf.function's: below 1 "
+          "is faster)")
 
 
 if __name__ == "__main__":

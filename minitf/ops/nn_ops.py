@@ -206,7 +206,7 @@ def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None
         lv = B.like(x._value, lv)
     # Labels are checked on the CPU; on a GPU that would cost a host sync (TF's GPU kernel
     # does not check either).
-    if not B.is_device_array(lv) and lv.size and (lv.min() < 0 or lv.max() >= n):
+    if B.checkable(lv) and lv.size and (lv.min() < 0 or lv.max() >= n):
         bad = lv[(lv < 0) | (lv >= n)].reshape(-1)[0]
         raise invalid_argument(f"Received a label value of {bad} which is outside the valid "
                                f"range of [0, {n}).  Label values: "
