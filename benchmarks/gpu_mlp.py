@@ -36,7 +36,12 @@ def time_steps(step, sync, steps):
     return timeit(step, steps, 5, sync)
 
 
-def minitf_case(sizes, batch, kind):
+def minitf_fn_case(sizes, batch, kind):
+    """minitf's step under tf.function: traced once, replayed as a captured CUDA graph."""
+    return minitf_case(sizes, batch, kind, traced=True)
+
+
+def minitf_case(sizes, batch, kind, traced=False):
     import gc
 
     import minitf as tf
@@ -62,6 +67,8 @@ def minitf_case(sizes, batch, kind):
         with tf.GradientTape() as tape:
             loss = loss_fn(Y, model(X, training=True))
         opt.apply_gradients(zip(tape.gradient(loss, params), params))
+    if traced:
+        step = tf.function(step)
     pool = _backend.cupy().get_default_memory_pool()
     # Reserved memory for both caching allocators (CuPy's pool total, torch's max reserved).
     return step, _backend.synchronize, lambda: pool.total_bytes(), lambda: pool.used_bytes()
@@ -164,7 +171,8 @@ def main():
     for case in args.cases.split(","):
         sizes, batch, kind = CASES[case]
         res = {}
-        for fw, make in (("minitf", minitf_case), ("torch", torch_case), ("jax", jax_case)):
+        for fw, make in (("minitf", minitf_case), ("minitf fn", minitf_fn_case),
+                         ("torch", torch_case), ("jax", jax_case)):
             try:
                 step, sync, peak, _ = make(sizes, batch, kind)
                 n = args.steps if case != "big" else max(5, args.steps // 5)
@@ -173,17 +181,21 @@ def main():
                 print(f"{fw} failed on {case}: {type(e).__name__}: {e}")
         rows.append((case, sizes, batch, res))
     print("memory: reserved by each caching allocator after the run")
-    print(f"\n{'case':<10}{'minitf ms':>11}{'torch ms':>10}{'jax ms':>9}{'vs torch':>10}"
-          f"{'vs jax':>8}{'minitf TFLOP/s':>16}{'mem minitf/torch':>18}")
+    print(f"\n{'case':<10}{'minitf ms':>11}{'fn ms':>9}{'torch ms':>10}{'jax ms':>9}"
+          f"{'vs torch':>10}{'fn vs torch':>12}{'fn vs jax':>10}{'minitf TFLOP/s':>16}"
+          f"{'mem minitf/torch':>18}")
     for case, sizes, batch, res in rows:
         m = res.get("minitf", (np.nan, 0))
+        mf = res.get("minitf fn", (np.nan, 0))
         t = res.get("torch", (np.nan, 0))
         j = res.get("jax", (np.nan, 0))
         tflops = flops(sizes, batch) / m[0] / 1e12
         mem = m[1] / t[1] if t[1] else np.nan
-        print(f"{case:<10}{m[0] * 1e3:>11.3f}{t[0] * 1e3:>10.3f}{j[0] * 1e3:>9.3f}"
-              f"{t[0] / m[0]:>9.2f}×{j[0] / m[0]:>7.2f}×{tflops:>16.1f}{mem:>17.2f}×")
-    print("(vs torch / vs jax: minitf's steps/s relative to the peer's; above 1 is faster)")
+        print(f"{case:<10}{m[0] * 1e3:>11.3f}{mf[0] * 1e3:>9.3f}{t[0] * 1e3:>10.3f}"
+              f"{j[0] * 1e3:>9.3f}{t[0] / m[0]:>9.2f}×{t[0] / mf[0]:>11.2f}×"
+              f"{j[0] / mf[0]:>9.2f}×{tflops:>16.1f}{mem:>17.2f}×")
+    print("(vs torch / vs jax: minitf's steps/s relative to the peer's; above 1 is faster; "
+          "fn = minitf under tf.function, replayed as a CUDA graph)")
     if args.flat_steps:
         step, sync, _, used = minitf_case(*CASES["tutorial"])
         for _ in range(100):

@@ -170,6 +170,8 @@ def asarray(a):
 
 
 def zeros(shape, dtype, like_array=None):
+    if type(like_array) is _TRACED[0]:      # inside a trace: a recorded, fresh zeros per replay
+        return np.zeros_like(like_array, dtype=dtype, shape=shape)
     xp = xp_of(like_array) if like_array is not None else current_xp()
     return xp.zeros(shape, dtype)
 
@@ -279,11 +281,14 @@ class CudaGraphRunner:
     the caller replays without it (a graph must not write into an array a tensor still reads).
     """
 
+    MAX_CAPTURES = 3
+
     def __init__(self, program, fallback):
         self.program, self.fallback = program, fallback
         self.graph = None
         self.failed = False
         self.reason = None
+        self.captures = 0
 
     def _give_up(self, why: str):
         self.failed, self.reason, self.graph = True, why, None
@@ -297,15 +302,26 @@ class CudaGraphRunner:
             buf[...] = a
         for (var, buf), expected in zip(self.pins, self.refs):
             if var._array is not buf or getrefcount(buf) > expected:
-                return self._give_up("a variable's array was replaced or is held elsewhere")
+                # Eager code replaced the array, or a tensor read earlier holds it: the graph
+                # must not write into it. Capture again (a few times) with the current arrays.
+                self.graph = None
+                if self.captures >= self.MAX_CAPTURES:
+                    return self._give_up("variables' arrays keep being replaced or held")
+                return None
         graph.launch(self.stream)
         return tuple(o.copy() if type(o) is _cupy.ndarray else o for o in self.outputs)
 
     def _capture(self, arrays):
         cp = _cupy
+        self.captures += 1
+        for var, _ in self.program.variables_pinned:
+            a = var._array
+            if type(a) is not cp.ndarray:
+                return self._give_up("a variable is not on the GPU")
+            if getrefcount(a) > 3:           # the variable, `a`, the argument: else shared
+                var._array = a.copy()        # the graph will write this buffer: make it own
+            del a
         pins = [(var, var._array) for var, _ in self.program.variables_pinned]
-        if any(type(a) is not cp.ndarray for _, a in pins):
-            return self._give_up("a variable is not on the GPU")
         ins = [a.copy() if type(a) is cp.ndarray else cp.asarray(a) for a in arrays]
         pool = cp.cuda.MemoryPool()
         stream = cp.cuda.Stream(non_blocking=False)

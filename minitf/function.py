@@ -392,7 +392,8 @@ class Function:
             out = spec.graph_runner(arrays)
             if out is not None:
                 return spec.outputs(out)
-            spec.graph_runner = None if spec.graph_runner.failed else spec.graph_runner
+            if spec.graph_runner.failed:
+                spec.graph_runner = None
         return spec.outputs(spec.program.run(arrays))
 
     def _trace_call(self, concrete, leaves, args, kwargs, counted: bool, dry: bool = False):

@@ -66,6 +66,7 @@ class _Method:
         return self.name
 
 
+_RAW_ACCESS = {"data", "ptr", "ctypes", "base", "toDlpack"}
 _IN_PLACE_METHODS = {"fill", "sort", "put", "resize", "itemset", "partition"}
 
 
@@ -112,6 +113,11 @@ class Traced(NDArrayOperatorsMixin):
         return (self[i] for i in range(len(self.v)))
 
     def __getattr__(self, name: str):
+        if name.startswith("__") or name in _RAW_ACCESS:
+            # Interfaces that hand the raw buffer to other code (NumPy's and CUDA's array
+            # interfaces, DLPack, pointers) would let it compute on the value unrecorded.
+            raise AttributeError(f"a traced array has no {name!r} (its value exists only "
+                                 "while tracing)")
         attr = getattr(self.v, name)
         if not callable(attr):
             return attr
@@ -147,6 +153,10 @@ class Traced(NDArrayOperatorsMixin):
 
 
 B.register_traced(Traced)
+
+
+def _constant(arr):
+    return arr
 
 
 class Node:
@@ -220,6 +230,8 @@ class Trace:
         self.all: list = []             # every Traced made (compile strips their values)
         self.created: list = []         # Variables created while tracing
         self.host_nodes = 0             # nodes that run Python on the host (print, draws)
+        self.lifted: dict = {}          # tensor id -> its traced stand-in (GPU captures)
+        self.keep: list = []
 
     # ---- making slots -------------------------------------------------------------------
     def _new(self, value) -> Traced:
@@ -327,6 +339,21 @@ class Trace:
         res = self._new(arr)
         self.nodes.append(Node(_Method("copy"), (arr.copy(),), {}, res.slot, []))
         return res
+
+    def lift(self, t):
+        """A tensor made outside the trace, used inside it, whose array is on the GPU: a
+        constant of the program. (CuPy's arrays would not defer to a traced one in mixed NumPy
+        calls, so such captures become traced values themselves.)"""
+        lifted = self.lifted.get(t._id)
+        if lifted is None:
+            arr = t._value
+            res = self._new(arr)
+            self.nodes.append(Node(_constant, (arr,), {}, res.slot, []))
+            lifted = object.__new__(type(t))
+            lifted._value, lifted._dtype, lifted._id = res, t._dtype, t._id
+            self.lifted[t._id] = lifted
+            self.keep.append(t)
+        return lifted
 
     def call_stateful(self, fn):
         """A value drawn by ``fn()`` anew on every replay (random numbers)."""

@@ -21,7 +21,7 @@ from sys import getrefcount
 import numpy as np
 
 from . import _backend as B
-from .tracing import Traced, _Method
+from .tracing import Traced, _constant, _Method
 
 
 class _Spec:
@@ -73,6 +73,8 @@ class _Writer:
             return f"{args[0]}[{args[1]}]"
         if fn is operator.setitem:
             return f"{args[0]}[{args[1]}] = {args[2]}"
+        if fn is _constant:
+            return args[0]
         if type(fn) is _Method:
             return f"{args[0]}.{fn.name}({', '.join(args[1:])})"
         return f"{self.const(fn, 'f')}({', '.join(args)})"

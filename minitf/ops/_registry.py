@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _backend as B
-from .. import dtypes
+from .. import dtypes, tracing
 from ..errors import InvalidArgumentError, invalid_argument
 from ..tape import RECORDING, record  # noqa: F401  (re-exported for op modules)
 from ..tensor import Tensor, _make, convert_to_tensor  # noqa: F401
@@ -29,8 +29,20 @@ _FLOAT_NAMES = "bfloat16, half, float, double, complex64, complex128"
 def tensor(x, dtype=None) -> Tensor:
     """An op argument as a Tensor (the fast path: it already is one)."""
     if type(x) is Tensor:
+        if tracing.ACTIVE is not None and B.is_device_array(x._value):
+            return captured(x)
         return x
-    return convert_to_tensor(x, dtype)
+    return captured(convert_to_tensor(x, dtype))
+
+
+def captured(t: Tensor) -> Tensor:
+    """Inside a tf.function trace on the GPU, a tensor from outside becomes a traced constant
+    (tracing.Trace.lift); otherwise ``t`` itself."""
+    trace = tracing.ACTIVE
+    if trace is not None and type(t._value) is not tracing.Traced and \
+            B.is_device_array(t._value):
+        return trace.lift(t)
+    return t
 
 
 def dtype_mismatch(op: str, index: int, expected, got) -> InvalidArgumentError:
@@ -58,13 +70,15 @@ def match(op: str, *args) -> list:
             dtype = t._dtype
         elif t._dtype is not dtype:
             raise dtype_mismatch(op, i, dtype, t._dtype)
-        out.append(t)
+        out.append(captured(t))
     return out
 
 
 def match2(op: str, x, y):
     """``match`` for the common two-argument case, with a fast path for two same-dtype tensors."""
     if type(x) is Tensor and type(y) is Tensor and x._dtype is y._dtype:
+        if tracing.ACTIVE is not None:
+            return captured(x), captured(y)
         return x, y
     return match(op, x, y)
 

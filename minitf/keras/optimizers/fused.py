@@ -5,11 +5,14 @@ Adam); for small models the launches are the cost. These elementwise kernels do 
 in one launch, with the same formula and order of operations as rules.py (results agree with
 the NumPy path to float32 rounding; the compiler may contract a multiply-add). The CPU path
 does not use them: its results stay bit-identical to Keras's. Arrays the kernel updates are
-its output parameters (CuPy passes them by reference and writes them in place).
+its output parameters (CuPy passes them by reference and writes them in place). Inside a
+tf.function trace a launch is recorded (``tracing.launch``) and replayed, or captured in the
+step's CUDA graph.
 """
 from __future__ import annotations
 
 from ... import _backend as B
+from ...tracing import launch
 
 _KERNELS: dict = {}
 
@@ -22,17 +25,18 @@ def _kernel(name: str, inputs: str, outputs: str, body: str):
 
 
 def adam(var_arr, g, m, u, alpha, omb1, omb2, eps) -> None:
-    _kernel("minitf_adam", "T g, T alpha, T omb1, T omb2, T eps", "T var, T m, T u",
+    k = _kernel("minitf_adam", "T g, T alpha, T omb1, T omb2, T eps", "T var, T m, T u",
             "m += (g - m) * omb1; u += (g * g - u) * omb2; "
-            "var -= (m * alpha) / (sqrt(u) + eps)")(g, alpha, omb1, omb2, eps, var_arr, m, u)
+            "var -= (m * alpha) / (sqrt(u) + eps)")
+    launch(k, g, alpha, omb1, omb2, eps, var_arr, m, u)
 
 
 def sgd(var_arr, g, lr) -> None:
-    _kernel("minitf_sgd", "T g, T lr", "T var", "var -= g * lr")(g, lr, var_arr)
+    launch(_kernel("minitf_sgd", "T g, T lr", "T var", "var -= g * lr"), g, lr, var_arr)
 
 
 def sgd_momentum(var_arr, g, m, lr, mu, nesterov: bool) -> None:
     body = ("m = m * mu - g * lr; var += m * mu - g * lr" if nesterov
             else "m = m * mu - g * lr; var += m")
-    _kernel(f"minitf_sgd_momentum_{int(nesterov)}", "T g, T lr, T mu", "T var, T m",
-            body)(g, lr, mu, var_arr, m)
+    launch(_kernel(f"minitf_sgd_momentum_{int(nesterov)}", "T g, T lr, T mu", "T var, T m",
+                   body), g, lr, mu, var_arr, m)

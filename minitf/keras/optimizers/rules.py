@@ -11,6 +11,7 @@ import sys
 import numpy as np
 
 from ... import _backend as B
+from ...tracing import Traced
 from . import fused
 from .base_optimizer import Optimizer, cast, power, step_number
 
@@ -31,6 +32,12 @@ def _writable(var):
     """The Variable's array, safe to update in place (copied first if a tensor read earlier
     still holds it)."""
     arr = var._value
+    if type(arr) is Traced:
+        # Inside a tf.function trace: the array itself is held by the variable and the traced
+        # value; the replayed program repeats this check (tracing_codegen.py).
+        if sys.getrefcount(arr.v) > 3:
+            var._value = arr = arr.copy()
+        return arr
     if sys.getrefcount(arr) > 3:
         var._value = arr = arr.copy()
     return arr
