@@ -150,9 +150,32 @@ def to_current(a):
     return to_host(a)
 
 
-def like(a, host: np.ndarray):
-    """``host`` moved to wherever ``a`` lives."""
+def _recorded(mutates_first: bool = False):
+    """Make a helper that is not a NumPy function visible to tracing: with a traced argument,
+    the call is recorded as one node of the trace (tracing.py) instead of running on values
+    the trace would freeze."""
+    def wrap(fn):
+        def helper(*args):
+            t = _TRACED[0]
+            for a in args:
+                if type(a) is t:
+                    return a.trace.call(fn, args, {}, mutates=args[:1] if mutates_first else ())
+            return fn(*args)
+        helper.__name__ = helper.__qualname__ = fn.__name__
+        helper.__doc__ = fn.__doc__
+        return helper
+    return wrap
+
+
+def _like(a, host):
     return _cupy.asarray(host) if is_device_array(a) else host
+
+
+def like(a, host: np.ndarray):
+    """``host`` moved to wherever ``a`` lives (recorded when ``host`` is a traced value)."""
+    if type(host) is _TRACED[0]:
+        return host.trace.call(_like, (a, host), {})
+    return _like(a, host)
 
 
 def unify(*arrays):
@@ -174,23 +197,6 @@ def zeros(shape, dtype, like_array=None):
         return np.zeros_like(like_array, dtype=dtype, shape=shape)
     xp = xp_of(like_array) if like_array is not None else current_xp()
     return xp.zeros(shape, dtype)
-
-
-def _recorded(mutates_first: bool = False):
-    """Make a helper that is not a NumPy function visible to tracing: with a traced argument,
-    the call is recorded as one node of the trace (tracing.py) instead of running on values
-    the trace would freeze."""
-    def wrap(fn):
-        def helper(*args):
-            t = _TRACED[0]
-            for a in args:
-                if type(a) is t:
-                    return a.trace.call(fn, args, {}, mutates=args[:1] if mutates_first else ())
-            return fn(*args)
-        helper.__name__ = helper.__qualname__ = fn.__name__
-        helper.__doc__ = fn.__doc__
-        return helper
-    return wrap
 
 
 @_recorded(mutates_first=True)
@@ -268,6 +274,89 @@ def set_graphs_enabled(on: bool) -> None:
     _GRAPHS[0] = bool(on)
 
 
+_GEMM = {}
+
+
+def _gemm_functions() -> dict:
+    """cublasSgemm_v2/cublasDgemm_v2 from the libcublas CuPy loaded, called through ctypes:
+    CuPy's own wrappers set the handle's stream on every call, which stream capture forbids."""
+    if not _GEMM:
+        import ctypes  # noqa: PLC0415
+        from cupy_backends.cuda.libs import cublas  # noqa: F401,PLC0415 - loads libcublas
+        path = None
+        with open("/proc/self/maps") as maps:
+            for line in maps:
+                if "libcublas.so" in line and "Lt" not in line.rsplit("/", 1)[-1]:
+                    path = line.split()[-1]
+                    break
+        if path is None:
+            raise RuntimeError("libcublas is not loaded")
+        lib = ctypes.CDLL(path)
+        p, i = ctypes.c_void_p, ctypes.c_int
+        for name, key in (("cublasSgemm_v2", np.dtype(np.float32)),
+                          ("cublasDgemm_v2", np.dtype(np.float64))):
+            fn = getattr(lib, name)
+            fn.argtypes = [p, i, i, i, i, i, p, p, i, p, i, p, p, i]
+            fn.restype = i
+            _GEMM[key] = fn
+    return _GEMM
+
+
+_CUBLAS_HANDLE = [None]   # set while a graph runs or is captured: its stream is already set
+
+_GEMM_ONE = {np.dtype(np.float32): np.ones((), np.float32),
+             np.dtype(np.float64): np.ones((), np.float64)}
+_GEMM_ZERO = {k: np.zeros((), k) for k in _GEMM_ONE}
+
+
+def capture_matmul(a, b):
+    """``a @ b`` for 2-D float32/float64 GPU arrays, calling cuBLAS's gemm directly.
+
+    CuPy refuses cuBLAS calls while a stream is being captured (it sets the handle's stream on
+    every call, which capture forbids); this calls gemm on a handle whose stream was set before
+    the capture began. Row-major C = A·B is computed as column-major Cᵀ = Bᵀ·Aᵀ; a transposed
+    (Fortran-ordered) input is read through the transpose flag instead of being copied.
+    Anything else goes to ``cupy.matmul``.
+    """
+    cp = _cupy
+    if a.ndim != 2 or b.ndim != 2 or a.dtype != b.dtype or a.dtype not in _GEMM_ONE or \
+            a.shape[1] != b.shape[0] or a.size == 0 or b.size == 0:
+        return cp.matmul(a, b)
+    from cupy_backends.cuda.libs import cublas  # noqa: PLC0415 - part of cupy
+    m, k = a.shape
+    n = b.shape[1]
+    if b.flags.c_contiguous:
+        op_b, ldb = cublas.CUBLAS_OP_N, n
+    elif b.flags.f_contiguous:
+        op_b, ldb = cublas.CUBLAS_OP_T, k
+    else:
+        b, op_b, ldb = cp.ascontiguousarray(b), cublas.CUBLAS_OP_N, n
+    if a.flags.c_contiguous:
+        op_a, lda = cublas.CUBLAS_OP_N, k
+    elif a.flags.f_contiguous:
+        op_a, lda = cublas.CUBLAS_OP_T, m
+    else:
+        a, op_a, lda = cp.ascontiguousarray(a), cublas.CUBLAS_OP_N, k
+    handle = _CUBLAS_HANDLE[0]
+    if handle is None:      # outside a graph runner: CuPy's matmul is the same product
+        return cp.matmul(a, b)
+    c = cp.empty((m, n), a.dtype)
+    status = _gemm_functions()[a.dtype](
+        handle, op_b, op_a, n, m, k, _GEMM_ONE[a.dtype].ctypes.data, b.data.ptr, ldb,
+        a.data.ptr, lda, _GEMM_ZERO[a.dtype].ctypes.data, c.data.ptr, n)
+    if status != 0:
+        raise RuntimeError(f"cuBLAS gemm failed with status {status}")
+    return c
+
+
+def graph_function(fn, node):
+    """``device_function``, with matmuls replaced by ``capture_matmul`` (for CUDA graphs)."""
+    fn = device_function(fn, node)
+    if _cupy is not None and fn in (np.matmul, _cupy.matmul) and not node.kwargs:
+        return capture_matmul
+    return fn
+
+
 class CudaGraphRunner:
     """Replays a traced program (tracing_codegen.Program compiled with ``graph=True``) as a
     captured CUDA graph.
@@ -325,22 +414,36 @@ class CudaGraphRunner:
         ins = [a.copy() if type(a) is cp.ndarray else cp.asarray(a) for a in arrays]
         pool = cp.cuda.MemoryPool()
         stream = cp.cuda.Stream(non_blocking=False)
+        from cupy_backends.cuda.libs import cublas  # noqa: PLC0415 - part of cupy
+        handle = cp.cuda.device.get_cublas_handle()
         # The real call, on the private pool (this also caches the blocks the capture needs).
         with cp.cuda.using_allocator(pool.malloc), stream:
-            outs, keep = self.program.run(ins)
+            cublas.setStream(handle, stream.ptr)
+            _CUBLAS_HANDLE[0] = handle
+            try:
+                outs, keep = self.program.run(ins)
+            finally:
+                _CUBLAS_HANDLE[0] = None
         result = tuple(o.copy() if type(o) is cp.ndarray else o for o in outs)
         del outs, keep
         stream.synchronize()
         mode = getattr(cp.cuda.runtime, "streamCaptureModeRelaxed", None)
         try:
             with cp.cuda.using_allocator(pool.malloc), stream:
+                cublas.setStream(handle, stream.ptr)     # before capturing: not allowed during
+                _CUBLAS_HANDLE[0] = handle
                 stream.begin_capture(*(() if mode is None else (mode,)))
                 try:
                     outs, keep = self.program.run(ins)
                 finally:
+                    _CUBLAS_HANDLE[0] = None
                     graph = stream.end_capture()
         except Exception as e:  # noqa: BLE001 - CUDA reports capture problems in many ways
-            self._give_up(f"capture failed: {type(e).__name__}: {e}")
+            import traceback  # noqa: PLC0415
+            self._give_up(f"capture failed: {type(e).__name__}: {e}\n"
+                          f"{''.join(traceback.format_exc(limit=-6))}")
+            keep = outs = None
+            pool.free_all_blocks()
             return result
         self.graph, self.keep, self.outputs = graph, keep, outs
         self.inputs, self.pool, self.stream, self.pins = ins, pool, stream, pins

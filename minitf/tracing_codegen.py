@@ -97,7 +97,7 @@ def _assign(outs, refs: str) -> str:
     return "".join(f"s{s}, " for s in outs) + "= " + refs
 
 
-def _emit_node(w: _Writer, node, lines: list, ind: str) -> None:
+def _emit_node(w: _Writer, node, lines: list, ind: str, graph: bool = False) -> None:
     blocks = getattr(node, "blocks", None)
     if blocks is not None and node.name == "cond":
         lines.append(f"{ind}if {w.ref(node.pred)}:")
@@ -121,7 +121,7 @@ def _emit_node(w: _Writer, node, lines: list, ind: str) -> None:
         lines.append(f"{ind}" + _assign(node.outs, "(" + "".join(
             f"s{s}, " for s in node.loop) + ")"))
         return
-    fn = B.device_function(node.fn, node)
+    fn = B.graph_function(node.fn, node) if graph else B.device_function(node.fn, node)
     code = w.call(node, fn)
     outs = node.outs
     if outs is None:
@@ -187,7 +187,7 @@ class Program:
                 # Three references: the Variable, this local and getrefcount's argument.
                 lines.append(f"    if getrefcount(s{t.slot}) > 3: s{t.slot} = s{t.slot}.copy()")
         for i, node in enumerate(nodes):
-            _emit_node(w, node, lines, "    ")
+            _emit_node(w, node, lines, "    ", graph)
             if not graph:
                 dead = [s for s in node.inputs() if last_use.get(s) == i and s not in keep]
                 dead = list(dict.fromkeys(dead))

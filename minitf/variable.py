@@ -129,7 +129,8 @@ class Variable(_HoldsArray):
                              f"{t.shape} are incompatible.")
         v = t._value
         if B.is_device_array(self._value) != B.is_device_array(v):   # keep the Variable's device
-            v = B.like(self._value, np.asarray(v)) if not B.is_device_array(v) else B.to_host(v)
+            v = B.like(self._value, v if type(v) is _tracing.Traced else np.asarray(v)) \
+                if not B.is_device_array(v) else B.to_host(v)
         return v
 
     def assign(self, value, use_locking=None, name=None, read_value=True) -> "Variable":

@@ -224,8 +224,8 @@ class Nadam(Optimizer):
         super().build(var_list)
         dt = var_list[0].dtype.as_numpy_dtype
         from ...variable import Variable
+        # On the variables' device (a 0-d GPU array with CuPy): updated there, never read back.
         self._u_product = Variable(dt(1.0), name="u_product", trainable=False)
-        self._u_product._value = dt(1.0)   # a host scalar, whatever the backend: no sync to read
 
     def build_slots(self, var):
         self.add_slot(var, "momentum")
