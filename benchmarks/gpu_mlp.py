@@ -179,6 +179,10 @@ def main():
                 res[fw] = (time_steps(step, sync, n), peak())
             except Exception as e:  # noqa: BLE001 - a missing peer is reported, not fatal
                 print(f"{fw} failed on {case}: {type(e).__name__}: {e}")
+            step = sync = peak = None        # release this case's memory before the next
+            import gc
+            gc.collect()
+            cupy.get_default_memory_pool().free_all_blocks()
         rows.append((case, sizes, batch, res))
     print("memory: reserved by each caching allocator after the run")
     print(f"\n{'case':<10}{'minitf ms':>11}{'fn ms':>9}{'torch ms':>10}{'jax ms':>9}"
