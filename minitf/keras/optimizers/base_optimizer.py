@@ -178,8 +178,14 @@ class Optimizer:
                     val = v._value
                     v._value = val - val * cast(self.weight_decay, dt) * lr32.astype(dt)
         self.before_updates(variables)
+        self._per_step = {}        # values every variable's update shares (per dtype)
+        lrs: dict = {}
         for g, v in zip(grads, variables):
-            self.update_step(g, v, lr32.astype(v.dtype.as_numpy_dtype))
+            dt = v.dtype.as_numpy_dtype
+            lr = lrs.get(dt)
+            if lr is None:
+                lr = lrs[dt] = lr32.astype(dt)
+            self.update_step(g, v, lr)
             if getattr(v, "constraint", None) is not None:
                 v.assign(v.constraint(v))
         self.iterations._value = self.iterations._value + 1
