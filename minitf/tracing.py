@@ -395,6 +395,13 @@ def launch(kernel, *args):
     return kernel(*args)
 
 
+def launch_pure(kernel, *args):
+    """Call a GPU kernel that only returns a new array (recorded while tracing)."""
+    if ACTIVE is not None and any(type(a) is Traced for a in args):
+        return ACTIVE.call(kernel, args, {})
+    return kernel(*args)
+
+
 def stateful(fn):
     """``fn()`` now, and again on every replay of a trace (for random draws)."""
     if ACTIVE is not None:

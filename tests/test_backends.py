@@ -227,3 +227,22 @@ def test_variable_read_before_a_traced_step_keeps_its_value(backend):
     step()
     assert np.array_equal(kept.numpy(), before)
     np.testing.assert_allclose(w.numpy(), before * 0.0, atol=0)   # SGD(0.5) on w²: w -> 0
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_fused_adam_step_size_matches_the_array_expressions(backend, dtype):
+    """The one-launch α kernel (GPU) against rules.py's NumPy expressions, for many steps."""
+    if backend != "cupy":
+        pytest.skip("the fused kernel exists on the GPU only")
+    from minitf._backend import cupy
+    from minitf.keras.optimizers import fused
+    from minitf.keras.optimizers.base_optimizer import cast, power
+    cp = cupy()
+    lr = dtype(np.float32(0.001))
+    for it in (0, 1, 9, 99, 999, 9999, 99999):
+        t = np.int64(it) + np.int64(1)
+        b1p, b2p = power(cast(0.9, dtype), t, dtype), power(cast(0.999, dtype), t, dtype)
+        want = lr * np.sqrt(dtype(1) - b2p) / (dtype(1) - b1p)
+        got = fused.adam_alpha(cp.asarray(np.int64(it)), cp.asarray(lr),
+                               np.float64(cast(0.9, dtype)), np.float64(cast(0.999, dtype)))
+        np.testing.assert_allclose(float(got), float(want), rtol=2 * np.finfo(dtype).eps)

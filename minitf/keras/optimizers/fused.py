@@ -12,7 +12,7 @@ step's CUDA graph.
 from __future__ import annotations
 
 from ... import _backend as B
-from ...tracing import launch
+from ...tracing import launch, launch_pure
 
 _KERNELS: dict = {}
 
@@ -40,3 +40,13 @@ def sgd_momentum(var_arr, g, m, lr, mu, nesterov: bool) -> None:
             else "m = m * mu - g * lr; var += m")
     launch(_kernel(f"minitf_sgd_momentum_{int(nesterov)}", "T g, T lr, T mu", "T var, T m",
                    body), g, lr, mu, var_arr, m)
+
+
+def adam_alpha(iterations, lr, b1, b2):
+    """Adam's step size α = lr·√(1 - β2^t) / (1 - β1^t) for t = iterations + 1, in one launch
+    (about ten otherwise). β^t is computed in float64 and rounded to the variable's dtype, the
+    same operations, in the same order, as the array expressions in rules.py."""
+    k = _kernel("minitf_adam_alpha", "int64 it, T lr, float64 b1, float64 b2", "T alpha",
+                "double t = (double)(it + 1); T b1p = (T)pow(b1, t); T b2p = (T)pow(b2, t); "
+                "alpha = lr * sqrt((T)1 - b2p) / ((T)1 - b1p)")
+    return launch_pure(k, iterations, lr, b1, b2)

@@ -104,14 +104,22 @@ class Adam(Optimizer):
         dt = g.dtype.type
         # α is the same for every variable of a step: computed once (on a GPU these scalar
         # operations are kernel launches, ten per variable otherwise).
-        alpha = self._per_step.get(("alpha", dt)) if hasattr(self, "_per_step") else None
+        per_step = getattr(self, "_per_step", None)
+        if per_step is None:
+            per_step = {}
+        alpha = per_step.get(("alpha", dt))
+        if alpha is None and B.is_device_array(var._value) and not self.amsgrad and \
+                B.is_device_array(lr) and self.iterations._value.dtype == np.int64:
+            alpha = fused.adam_alpha(self.iterations._value, lr,
+                                     np.float64(cast(self.beta_1, dt)),
+                                     np.float64(cast(self.beta_2, dt)))
+            per_step[("alpha", dt)] = alpha
         if alpha is None:
             t = step_number(self)
             b1p = power(cast(self.beta_1, dt), t, dt)
             b2p = power(cast(self.beta_2, dt), t, dt)
             alpha = lr * np.sqrt(dt(1) - b2p) / (dt(1) - b1p)
-            if hasattr(self, "_per_step"):
-                self._per_step[("alpha", dt)] = alpha
+            per_step[("alpha", dt)] = alpha
         if B.is_device_array(var._value) and not self.amsgrad:
             fused.adam(_writable(var), g, self.slot(var, "momentum")._value,
                        self.slot(var, "velocity")._value, alpha, dt(1 - self.beta_1),
