@@ -309,6 +309,16 @@ _GEMM_ONE = {np.dtype(np.float32): np.ones((), np.float32),
 _GEMM_ZERO = {k: np.zeros((), k) for k in _GEMM_ONE}
 
 
+def _gemm_operand(x, rows: int, cols: int, cublas):
+    """(array, transpose flag, leading dimension) for a row-major matrix read by column-major
+    gemm: C order is read as is, Fortran order (a transposed view) through the flag."""
+    if x.flags.c_contiguous:
+        return x, cublas.CUBLAS_OP_N, cols
+    if x.flags.f_contiguous:
+        return x, cublas.CUBLAS_OP_T, rows
+    return _cupy.ascontiguousarray(x), cublas.CUBLAS_OP_N, cols
+
+
 def capture_matmul(a, b):
     """``a @ b`` for 2-D float32/float64 GPU arrays, calling cuBLAS's gemm directly.
 
@@ -325,18 +335,8 @@ def capture_matmul(a, b):
     from cupy_backends.cuda.libs import cublas  # noqa: PLC0415 - part of cupy
     m, k = a.shape
     n = b.shape[1]
-    if b.flags.c_contiguous:
-        op_b, ldb = cublas.CUBLAS_OP_N, n
-    elif b.flags.f_contiguous:
-        op_b, ldb = cublas.CUBLAS_OP_T, k
-    else:
-        b, op_b, ldb = cp.ascontiguousarray(b), cublas.CUBLAS_OP_N, n
-    if a.flags.c_contiguous:
-        op_a, lda = cublas.CUBLAS_OP_N, k
-    elif a.flags.f_contiguous:
-        op_a, lda = cublas.CUBLAS_OP_T, m
-    else:
-        a, op_a, lda = cp.ascontiguousarray(a), cublas.CUBLAS_OP_N, k
+    b, op_b, ldb = _gemm_operand(b, k, n, cublas)
+    a, op_a, lda = _gemm_operand(a, m, k, cublas)
     handle = _CUBLAS_HANDLE[0]
     if handle is None:      # outside a graph runner: CuPy's matmul is the same product
         return cp.matmul(a, b)
