@@ -1,4 +1,5 @@
-"""Helpers the benchmark scripts share: timing and deterministic MLP weights and data."""
+"""Helpers the benchmark scripts share: timing, deterministic MLP weights and data, and the
+Keras training step timed in both TensorFlow and minitf."""
 from __future__ import annotations
 
 import statistics
@@ -36,3 +37,30 @@ def mlp_init(sizes, batch, kind, seed=0):
     y = (rng.standard_normal((batch, 1)).astype(np.float32) if kind == "mse"
          else rng.integers(0, sizes[-1], batch))
     return ws, x, y
+
+
+def keras_training_step(fw, sizes, ws, x, y, kind, compiled=False):
+    """One Keras training step (forward, loss, tape gradient, ``apply_gradients``) written
+    once for any framework with TF's API (``fw`` is ``tensorflow`` or ``minitf``): a Dense MLP
+    of ``sizes`` with relu hidden layers and weights ``ws``; MSE and SGD(0.01) for
+    ``kind == "mse"``, else sparse cross-entropy from logits and Adam(0.001).
+    ``compiled`` wraps the step in ``fw.function``."""
+    layers = [fw.keras.Input(shape=(sizes[0],))] + [
+        fw.keras.layers.Dense(n, activation="relu" if i < len(sizes) - 2 else None)
+        for i, n in enumerate(sizes[1:])]
+    model = fw.keras.Sequential(layers)
+    model.set_weights(ws)
+    if kind == "mse":
+        loss_fn, opt = fw.keras.losses.MeanSquaredError(), fw.keras.optimizers.SGD(0.01)
+    else:
+        loss_fn = fw.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+        opt = fw.keras.optimizers.Adam(0.001)
+    X, Y = fw.constant(x), fw.constant(y)
+    params = model.trainable_variables
+
+    def step():
+        with fw.GradientTape() as tape:
+            loss = loss_fn(Y, model(X, training=True))
+        opt.apply_gradients(zip(tape.gradient(loss, params), params))
+        return loss
+    return fw.function(step) if compiled else step

@@ -19,7 +19,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from _common import mlp_init, timeit  # noqa: E402
+from _common import keras_training_step, mlp_init, timeit  # noqa: E402
 
 CASES = {"big": ((1024, 4096, 4096, 10), 4096, "ce"), "mid": ((784, 512, 512, 10), 512, "ce"),
          "tutorial": ((8, 30, 1), 32, "mse")}
@@ -50,25 +50,7 @@ def minitf_case(sizes, batch, kind, traced=False):
     gc.collect()
     _backend.cupy().get_default_memory_pool().free_all_blocks()   # count this case alone
     ws, x, y = init(sizes, batch, kind)
-    layers = [tf.keras.Input(shape=(sizes[0],))] + [
-        tf.keras.layers.Dense(n, activation="relu" if i < len(sizes) - 2 else None)
-        for i, n in enumerate(sizes[1:])]
-    model = tf.keras.Sequential(layers)
-    model.set_weights(ws)
-    if kind == "mse":
-        loss_fn, opt = tf.keras.losses.MeanSquaredError(), tf.keras.optimizers.SGD(0.01)
-    else:
-        loss_fn = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-        opt = tf.keras.optimizers.Adam(0.001)
-    X, Y = tf.constant(x), tf.constant(y)
-    params = model.trainable_variables
-
-    def step():
-        with tf.GradientTape() as tape:
-            loss = loss_fn(Y, model(X, training=True))
-        opt.apply_gradients(zip(tape.gradient(loss, params), params))
-    if traced:
-        step = tf.function(step)
+    step = keras_training_step(tf, sizes, ws, x, y, kind, compiled=traced)
     pool = _backend.cupy().get_default_memory_pool()
     # Reserved memory for both caching allocators (CuPy's pool total, torch's max reserved).
     return step, _backend.synchronize, lambda: pool.total_bytes(), lambda: pool.used_bytes()

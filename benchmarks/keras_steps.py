@@ -7,7 +7,8 @@ JAX jit, in one run.
 * large MLP: 784 → 512 (relu) → 512 (relu) → 10, batch 256, sparse CE from logits, Adam;
 * the large MLP's step written by hand in NumPy (forward, backward, in-place Adam), the floor
   an engine on NumPy can approach;
-* JAX ``jit`` of the same step (hand-written loss and optimizer), where JAX is installed.
+* JAX ``jit`` of the same step (``gpu_mlp.jax_case``: hand-written loss and optimizer), where
+  JAX is installed.
 
 One step = forward, loss, gradient, optimizer update (a custom loop with GradientTape, the same
 code for both frameworks), float32, identical data and initial weights.
@@ -22,7 +23,8 @@ import numpy as np
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import minitf  # noqa: E402
-from _common import mlp_init, timeit  # noqa: E402
+from _common import keras_training_step, mlp_init, timeit  # noqa: E402
+from gpu_mlp import jax_case  # noqa: E402
 
 
 def make(sizes, batch, seed=0):
@@ -32,71 +34,9 @@ def make(sizes, batch, seed=0):
 
 def keras_step(fw, sizes, batch, kind, compiled=False):
     ws, x, rng = make(sizes, batch)
-    layers = [fw.keras.Input(shape=(sizes[0],))] + [
-        fw.keras.layers.Dense(n, activation="relu" if i < len(sizes) - 2 else None)
-        for i, n in enumerate(sizes[1:])]
-    model = fw.keras.Sequential(layers)
-    model.set_weights(ws)
-    if kind == "mse":
-        y = rng.standard_normal((batch, 1)).astype(np.float32)
-        loss_fn, opt = fw.keras.losses.MeanSquaredError(), fw.keras.optimizers.SGD(0.01)
-    else:
-        y = rng.integers(0, sizes[-1], batch)
-        loss_fn = fw.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-        opt = fw.keras.optimizers.Adam(0.001)
-    X, Y = fw.constant(x), fw.constant(y)
-
-    def step():
-        with fw.GradientTape() as tape:
-            loss = loss_fn(Y, model(X, training=True))
-        grads = tape.gradient(loss, model.trainable_variables)
-        opt.apply_gradients(zip(grads, model.trainable_variables))
-        return loss
-    return fw.function(step) if compiled else step
-
-
-def jax_step(sizes, batch, kind):
-    """The same step in JAX, jit-compiled (parameters and optimizer state donated)."""
-    import jax
-    import jax.numpy as jnp
-    ws, x, rng = make(sizes, batch)
     y = rng.standard_normal((batch, 1)).astype(np.float32) if kind == "mse" else \
         rng.integers(0, sizes[-1], batch)
-    params = [jnp.asarray(w) for w in ws]
-
-    def loss_fn(p):
-        h = jnp.asarray(x)
-        for i in range(0, len(p), 2):
-            h = h @ p[i] + p[i + 1]
-            if i < len(p) - 2:
-                h = jax.nn.relu(h)
-        if kind == "mse":
-            return jnp.mean((h - y) ** 2)
-        return -jnp.mean(jax.nn.log_softmax(h)[jnp.arange(batch), y])
-
-    if kind == "mse":
-        @jax.jit
-        def update(p, state):
-            g = jax.grad(loss_fn)(p)
-            return [w - 0.01 * gw for w, gw in zip(p, g)], state
-        state = ()
-    else:
-        @jax.jit
-        def update(p, state):
-            m, v, t = state
-            g = jax.grad(loss_fn)(p)
-            t = t + 1
-            m = [mm + (gg - mm) * 0.1 for mm, gg in zip(m, g)]
-            v = [vv + (gg * gg - vv) * 0.001 for vv, gg in zip(v, g)]
-            a = 0.001 * jnp.sqrt(1 - 0.999 ** t) / (1 - 0.9 ** t)
-            return [w - mm * a / (jnp.sqrt(vv) + 1e-7) for w, mm, vv in zip(p, m, v)], (m, v, t)
-        state = ([jnp.zeros_like(w) for w in params], [jnp.zeros_like(w) for w in params], 0.0)
-    box = [params, state]
-
-    def step():
-        box[0], box[1] = update(box[0], box[1])
-        jax.block_until_ready(box[0])
-    return step
+    return keras_training_step(fw, sizes, ws, x, y, kind, compiled)
 
 
 def numpy_large_step(batch=256):
@@ -157,7 +97,8 @@ def main():
             e = timeit(keras_step(tf, sizes, batch, kind), max(2, n // 10), args.repeat) * scale
             f = timeit(keras_step(tf, sizes, batch, kind, compiled=True), n, args.repeat) * scale
         if have_jax:
-            j = timeit(jax_step(sizes, batch, kind), n, args.repeat) * scale
+            step, sync, _, _ = jax_case(sizes, batch, kind)   # the GPU script's JAX step
+            j = timeit(step, n, args.repeat, sync) * scale
         h = timeit(numpy_large_step(), n, args.repeat) * scale if kind == "ce" else None
         fmt = lambda v: "—" if v is None else f"{v:.1f} {unit}"  # noqa: E731
         rat = lambda a, v: "—" if v is None else f"{a / v:.2f}×"  # noqa: E731

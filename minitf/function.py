@@ -44,9 +44,9 @@ from typing import Any, Callable
 import numpy as np
 
 from . import _backend as B
-from . import dtypes, nest, tracing
+from . import nest, tracing
 from . import tape as _tape
-from .tensor import Tensor, TensorShape, TensorSpec, _make, convert_to_tensor
+from .tensor import Tensor, TensorSpec, _make, convert_to_tensor
 from .tracing import Trace, Traced
 from .tracing_codegen import Program, strip_values
 
@@ -313,10 +313,10 @@ class Function:
         args = tuple(out)
         return nest.flatten((args, {})), args, {}
 
-    def _logical_key(self, leaves, args, kwargs):
+    def _logical_key(self, leaf_keys, args, kwargs):
         if self.input_signature is not None:
             return ("sig",)
-        return (_structure_key((args, kwargs)), tuple(_leaf_key(x) for x in leaves))
+        return (_structure_key((args, kwargs)), leaf_keys)
 
     def _relaxed(self, key, leaves, args, kwargs):
         """reduce_retracing: an earlier signature of the same structure, ranks and dtypes
@@ -349,15 +349,17 @@ class Function:
             # Inside another trace, a tf.function is inlined (its operations join that trace).
             return self.python_function(*args, **kwargs)
         leaves, args, kwargs = self._bind(args, kwargs)
-        key = self._logical_key(leaves, args, kwargs)
+        leaf_keys = tuple(_leaf_key(x) for x in leaves)    # also the specialisation's key
+        key = self._logical_key(leaf_keys, args, kwargs)
         concrete = self._concrete.get(key)
         if concrete is None and self._reduce_retracing and self.input_signature is None:
             key = self._relaxed(key, leaves, args, kwargs)
             concrete = self._concrete.get(key)
         if concrete is None:
             concrete = self._new_concrete(key, leaves, args, kwargs)
-            return self._trace_call(concrete, leaves, args, kwargs, counted=True)
-        return self._call_concrete(concrete, leaves, args, kwargs)
+            return self._trace_call(concrete, leaves, args, kwargs, counted=True,
+                                    skey=leaf_keys)
+        return self._call_concrete(concrete, leaves, args, kwargs, leaf_keys)
 
     def _new_concrete(self, key, leaves, args, kwargs) -> ConcreteFunction:
         if self.input_signature is not None:
@@ -378,14 +380,15 @@ class Function:
         self._concrete[key] = c
         return c
 
-    def _call_concrete(self, concrete, leaves, args, kwargs):
-        skey = tuple(_leaf_key(x) for x in leaves)
+    def _call_concrete(self, concrete, leaves, args, kwargs, skey=None):
+        if skey is None:
+            skey = tuple(_leaf_key(x) for x in leaves)
         spec = concrete._specialisations.get(skey)
         if spec is None:
-            return self._trace_call(concrete, leaves, args, kwargs, counted=False)
+            return self._trace_call(concrete, leaves, args, kwargs, counted=False, skey=skey)
         if _tape.RECORDING:
             from .function_gradients import call_recorded
-            return call_recorded(self, concrete, spec, leaves, args, kwargs)
+            return call_recorded(self, concrete, skey, leaves, args, kwargs)
         arrays = [x._value if isinstance(x, Tensor) else convert_to_tensor(x)._value
                   for x in leaves if _is_tensor_like(x) and not _is_variable(x)]
         if spec.graph_runner is not None:
@@ -396,15 +399,17 @@ class Function:
                 spec.graph_runner = None
         return spec.outputs(spec.program.run(arrays))
 
-    def _trace_call(self, concrete, leaves, args, kwargs, counted: bool, dry: bool = False):
+    def _trace_call(self, concrete, leaves, args, kwargs, counted: bool, dry: bool = False,
+                    skey=None):
         """Run the Python body on traced inputs; record, compile and (unless ``dry``) commit
         its effects. Returns the call's outputs (``None`` when dry)."""
+        if skey is None:
+            skey = tuple(_leaf_key(x) for x in leaves)
         if _tape.RECORDING and not dry:
             # A tape records this call: trace (without effects), then run it as one recorded op.
-            self._trace_call(concrete, leaves, args, kwargs, counted, dry=True)
+            self._trace_call(concrete, leaves, args, kwargs, counted, dry=True, skey=skey)
             from .function_gradients import call_recorded
-            spec = concrete._specialisations[tuple(_leaf_key(x) for x in leaves)]
-            return call_recorded(self, concrete, spec, leaves, args, kwargs)
+            return call_recorded(self, concrete, skey, leaves, args, kwargs)
         first = not self._traced_once
         if counted:
             self._tracing_count += 1
@@ -422,7 +427,6 @@ class Function:
             _, _, tr2 = self._trace(leaves, args, kwargs, dry=True)
             if tr2.created:
                 raise ValueError(_CREATED_ON_LATER_TRACE)
-        skey = tuple(_leaf_key(x) for x in leaves)
         concrete._specialisations[skey] = spec
         if concrete.structured_outputs is None:
             concrete.structured_outputs = result
@@ -431,19 +435,7 @@ class Function:
     def _trace(self, leaves, args, kwargs, dry: bool):
         tr = Trace()
         tr.dry = dry
-        inputs, new_leaves = [], []
-        for x in leaves:
-            if _is_tensor_like(x) and not _is_variable(x):
-                t = x if isinstance(x, Tensor) else convert_to_tensor(x)
-                v = t._value
-                if dry:
-                    v = _dummy(v)
-                traced = tr.input(v)
-                inputs.append(traced)
-                new_leaves.append(_make(traced, t._dtype))
-            else:
-                new_leaves.append(x)
-        t_args, t_kwargs = nest.pack_sequence_as((tuple(args), dict(kwargs)), new_leaves)
+        inputs, t_args, t_kwargs, _ = traced_arguments(tr, leaves, args, kwargs)
         outer_recording = list(_tape.RECORDING)
         try:
             _tape.RECORDING.clear()          # outer tapes see the call, not its inside
@@ -491,7 +483,7 @@ class Function:
         else:
             given = None
         leaves, b_args, b_kwargs = self._bind(tuple(args), dict(kwargs))
-        key = self._logical_key(leaves, b_args, b_kwargs)
+        key = self._logical_key(tuple(_leaf_key(x) for x in leaves), b_args, b_kwargs)
         if given is not None and self.input_signature is None and any(
                 isinstance(s, TensorSpec) and None in tuple(s.shape) for s in given):
             key = (key[0], tuple(("T", tuple(s.shape), s.dtype) if isinstance(s, TensorSpec)
@@ -509,6 +501,24 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<minitf.Function {self._name}>"
+
+
+def traced_arguments(tr: Trace, leaves, args, kwargs):
+    """The call's tensor arguments as program inputs of ``tr`` (stand-in values when the trace
+    is dry). Returns (input Traced arrays, args, kwargs, the traced input tensors)."""
+    inputs, new_leaves, tensors = [], [], []
+    for x in leaves:
+        if _is_tensor_like(x) and not _is_variable(x):
+            t = x if isinstance(x, Tensor) else convert_to_tensor(x)
+            traced = tr.input(_dummy(t._value) if tr.dry else t._value)
+            inputs.append(traced)
+            tt = _make(traced, t._dtype)
+            tensors.append(tt)
+            new_leaves.append(tt)
+        else:
+            new_leaves.append(x)
+    t_args, t_kwargs = nest.pack_sequence_as((tuple(args), dict(kwargs)), new_leaves)
+    return inputs, t_args, t_kwargs, tensors
 
 
 def _dummy(v):
@@ -541,5 +551,3 @@ def function(func: Callable | None = None, input_signature=None, autograph: bool
 
     return wrap if func is None else wrap(func)
 
-
-_ = (dtypes, TensorShape)

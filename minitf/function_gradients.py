@@ -28,26 +28,14 @@ from .tracing_codegen import Program, _live_nodes, strip_values
 
 
 class _Differentiable:
-    __slots__ = ("forward", "backward", "n_out", "out_structure", "out_kinds", "sources",
-                 "variables", "n_saved")
+    __slots__ = ("forward", "backward", "n_out", "out_structure", "out_kinds", "variables")
 
 
 def _build(function, leaves, args, kwargs):
     """Trace the body with a hidden tape; returns (the call's result, _Differentiable)."""
-    from .function import _is_tensor_like, _is_variable
+    from .function import _is_variable, traced_arguments
     tr = Trace()
-    inputs, new_leaves, in_tensors = [], [], []
-    for x in leaves:
-        if _is_tensor_like(x) and not _is_variable(x):
-            t = x if isinstance(x, Tensor) else convert_to_tensor(x)
-            traced = tr.input(t._value)
-            inputs.append(traced)
-            tt = _make(traced, t._dtype)
-            new_leaves.append(tt)
-            in_tensors.append(tt)
-        else:
-            new_leaves.append(x)
-    t_args, t_kwargs = nest.pack_sequence_as((tuple(args), dict(kwargs)), new_leaves)
+    inputs, t_args, t_kwargs, in_tensors = traced_arguments(tr, leaves, args, kwargs)
     outer = list(_tape.RECORDING)
     hidden = _tape.GradientTape(persistent=True)
     try:
@@ -88,15 +76,13 @@ def _build(function, leaves, args, kwargs):
     saved_now = [t.v for t in saved]
     strip_values(tr)
     d.n_out, d.out_structure, d.out_kinds = len(flat), out, kinds
-    d.sources, d.variables, d.n_saved = len(sources), variables, len(saved)
+    d.variables = variables
     return nest.pack_sequence_as(out, real), d, saved_now
 
 
-def call_recorded(function, concrete, spec, leaves, args, kwargs):
+def call_recorded(function, concrete, skey, leaves, args, kwargs):
     """Call a traced function while a tape records: replay forward, record one op."""
     from .function import _is_tensor_like, _is_variable
-    skey = tuple(__import__("minitf.function", fromlist=["_leaf_key"])._leaf_key(x)
-                 for x in leaves)
     cache = concrete.__dict__.setdefault("_differentiable", {})
     d = cache.get(skey)
     in_tensors = [x if isinstance(x, Tensor) else convert_to_tensor(x)
@@ -122,7 +108,7 @@ def call_recorded(function, concrete, spec, leaves, args, kwargs):
             box[:] = [up, d.backward.run(list(saved) + [u._value for u in ups])]
         return box[1]
 
-    vjps = tuple((lambda i: lambda up: _make(grads(up)[i], x._dtype))(i)
+    vjps = tuple((lambda i, dt: lambda up: _make(grads(up)[i], dt))(i, x._dtype)
                  for i, x in enumerate(sources + var_reads))
     _tape.record("StatefulPartitionedCall", tuple(sources + var_reads),
                  outs if len(outs) != 1 else outs[0], vjps)

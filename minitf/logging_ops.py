@@ -74,10 +74,7 @@ def print(*inputs, sep: str = " ", end: str = "\n", output_stream=None,  # noqa:
         else:
             values.append((False, str(x)))
     trace = tracing.ACTIVE
-    if trace is not None and any(type(v) is tracing.Traced for _, v in values):
+    if trace is not None:      # recorded: prints on every replay, with that call's values
         trace.call_effect(_emit, (values, sep, end, output_stream, summarize or 3))
-    elif trace is not None:
-        trace.call_effect(_emit, ([(k, v) for k, v in values], sep, end, output_stream,
-                                  summarize or 3))
     else:
         _emit(values, sep, end, output_stream, summarize or 3)

@@ -34,8 +34,6 @@ from __future__ import annotations
 
 import contextlib
 import operator
-import sys
-from typing import Any
 
 import numpy as np
 from numpy.lib.mixins import NDArrayOperatorsMixin
@@ -44,10 +42,6 @@ from . import _backend as B
 from .errors import OperatorNotAllowedInGraphError
 
 ACTIVE: "Trace | None" = None      # the trace being recorded now, if any
-
-
-def active() -> "Trace | None":
-    return ACTIVE
 
 
 class _Method:
@@ -387,18 +381,11 @@ def _escaped() -> RuntimeError:
                         "function instead.")
 
 
-def launch(kernel, *args):
-    """Call a fused GPU kernel (its output arguments are updated in place); recorded while
-    tracing."""
+def launch(kernel, *args, writes: bool = True):
+    """Call a fused GPU kernel; recorded while tracing. ``writes``: the kernel updates its
+    output arguments in place (else it only returns a new array)."""
     if ACTIVE is not None and any(type(a) is Traced for a in args):
-        return ACTIVE.call(kernel, args, {}, mutates=args)
-    return kernel(*args)
-
-
-def launch_pure(kernel, *args):
-    """Call a GPU kernel that only returns a new array (recorded while tracing)."""
-    if ACTIVE is not None and any(type(a) is Traced for a in args):
-        return ACTIVE.call(kernel, args, {})
+        return ACTIVE.call(kernel, args, {}, mutates=args if writes else ())
     return kernel(*args)
 
 
@@ -407,13 +394,3 @@ def stateful(fn):
     if ACTIVE is not None:
         return ACTIVE.call_stateful(fn)
     return fn()
-
-
-def host_value(x):
-    """``x`` when it can be read on the host now; raises while tracing if it is traced."""
-    if type(x) is Traced:
-        raise _host_read("value")
-    return x
-
-
-_ = sys, Any

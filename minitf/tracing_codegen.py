@@ -209,7 +209,6 @@ class Program:
         self.run = w.globals["run"]
         self.first_array = next((t.v for t in [trace.all[s] for s in inputs] +
                                  [t for _, t in reads]), None)
-        self.needed_inputs = needed
         if strip:
             strip_values(trace)
 

@@ -12,7 +12,7 @@ step's CUDA graph.
 from __future__ import annotations
 
 from ... import _backend as B
-from ...tracing import launch, launch_pure
+from ...tracing import launch
 
 _KERNELS: dict = {}
 
@@ -49,4 +49,4 @@ def adam_alpha(iterations, lr, b1, b2):
     k = _kernel("minitf_adam_alpha", "int64 it, T lr, float64 b1, float64 b2", "T alpha",
                 "double t = (double)(it + 1); T b1p = (T)pow(b1, t); T b2p = (T)pow(b2, t); "
                 "alpha = lr * sqrt((T)1 - b2p) / ((T)1 - b1p)")
-    return launch_pure(k, iterations, lr, b1, b2)
+    return launch(k, iterations, lr, b1, b2, writes=False)

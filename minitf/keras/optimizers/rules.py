@@ -32,13 +32,10 @@ def _writable(var):
     """The Variable's array, safe to update in place (copied first if a tensor read earlier
     still holds it)."""
     arr = var._value
-    if type(arr) is Traced:
-        # Inside a tf.function trace: the array itself is held by the variable and the traced
-        # value; the replayed program repeats this check (tracing_codegen.py).
-        if sys.getrefcount(arr.v) > 3:
-            var._value = arr = arr.copy()
-        return arr
-    if sys.getrefcount(arr) > 3:
+    # Three references when unshared: the Variable, `arr` and getrefcount's argument (inside a
+    # tf.function trace, the traced value stands in for `arr`; the replayed program repeats
+    # this check, tracing_codegen.py).
+    if sys.getrefcount(arr.v if type(arr) is Traced else arr) > 3:
         var._value = arr = arr.copy()
     return arr
 
