@@ -48,7 +48,12 @@ def pack_sequence_as(structure: Any, flat: list) -> Any:
             return type(s)(build(v) for v in s)
         return next(it)
 
-    return build(structure)
+    try:
+        return build(structure)
+    finally:
+        # build refers to itself through its closure cell: without this the cycle (and the
+        # leaves it holds, gradients for instance) lives until the garbage collector runs.
+        del build
 
 
 def map_structure(fn, *structures):
