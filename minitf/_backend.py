@@ -225,29 +225,6 @@ def erfc(a):
     return np.vectorize(math.erfc, otypes=[a.dtype])(a)
 
 
-_BIAS_RELU = {}
-
-
-@_recorded(mutates_first=True)
-def bias_act_(v, b, relu: bool) -> None:
-    """v += b, then relu in place if asked: one GPU kernel (two NumPy passes on the CPU)."""
-    if is_device_array(v):
-        k = _BIAS_RELU.get(relu)
-        if k is None:
-            body = "y = y + b; if (relu) { y = y > (T)0 ? y : (T)0; }".replace(
-                "relu", "true" if relu else "false")
-            k = _BIAS_RELU[relu] = _cupy.ElementwiseKernel("T b", "T y", body,
-                                                           f"minitf_bias_act_{int(relu)}")
-        if b is None:
-            b = v.dtype.type(0)
-        k(b, v)
-        return
-    if b is not None:
-        np.add(v, b, out=v)
-    if relu:
-        np.maximum(v, 0, out=v)
-
-
 def synchronize() -> None:
     """Wait for the GPU (for timing); a no-op on the CPU."""
     if _cupy is not None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _backend as B
+from .. import _kernels as K
 from .. import dtypes
 from ..errors import invalid_argument
 from . import array_ops as A
@@ -44,7 +45,7 @@ def dense(x, kernel, bias=None, relu: bool = False) -> Tensor:
     v = np.matmul(x._value, w._value)
     b = None if bias is None else tensor(bias)
     if b is not None or relu:
-        B.bias_act_(v, None if b is None else b._value, relu)
+        K.bias_act_(v, None if b is None else b._value, relu)
     z = _make(v, x._dtype)
     if RECORDING:
         cache: dict = {}
@@ -213,21 +214,31 @@ def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None
                                f"{' '.join(map(str, lv.reshape(-1)))}",
                                "SparseSoftmaxCrossEntropyWithLogits")
     v = x._value
-    s = v - v.max(axis=-1, keepdims=True)   # shifted logits: exp cannot overflow
-    picked = np.take_along_axis(s, lv[..., None].astype(np.int64), -1)[..., 0]
-    e = np.exp(s)
-    se = e.sum(axis=-1, keepdims=True)
-    loss = np.log(se[..., 0]) - picked
-    z = _make(B.asarray(loss).astype(x._dtype._np, copy=False), x._dtype)
+    if K.xent_supported(v, lv):
+        # TF's kernel: loss and gradient (softmax - onehot) together, here in one GPU launch.
+        loss, back = K.sparse_xent(v, lv)
+        z = _make(loss, x._dtype)
+
+        def grad_from_forward(g):
+            return _make(back * g._value[..., None], x._dtype)
+    else:
+        s = v - v.max(axis=-1, keepdims=True)   # shifted logits: exp cannot overflow
+        picked = np.take_along_axis(s, lv[..., None].astype(np.int64), -1)[..., 0]
+        e = np.exp(s)
+        se = e.sum(axis=-1, keepdims=True)
+        z = _make(B.asarray(np.log(se[..., 0]) - picked).astype(x._dtype._np, copy=False),
+                  x._dtype)
+
+        def grad_from_forward(g):   # the same numbers from the forward's exponentials
+            p = e / se
+            p -= B.xp_of(p).arange(n) == lv[..., None]
+            return _make(p * g._value[..., None], x._dtype)
     if RECORDING:
         def vjp(g):
             if RECORDING:   # an outer tape differentiates this VJP: build it from ops
                 onehot = A.one_hot(lab, n, dtype=x._dtype)
                 return A.expand_dims(g, -1) * (softmax(x) - onehot)
-            # Otherwise the same numbers from the forward's exponentials, in three passes.
-            p = e / se
-            p -= B.xp_of(p).arange(n) == lv[..., None]
-            return _make(p * g._value[..., None], x._dtype)
+            return grad_from_forward(g)
         record("SparseSoftmaxCrossEntropyWithLogits", (x,), z, (vjp,))
     return z
 

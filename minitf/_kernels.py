@@ -1,0 +1,124 @@
+"""Fused GPU kernels for forward and backward ops (CuPy backend only).
+
+On a GPU each array expression is a kernel launch, and for small models the launches, not the
+arithmetic, are the cost. The ops that matter most get one hand-written kernel here, with the
+same formula as the NumPy path (results agree to float32 rounding: sums run in a different
+order). The NumPy path never uses them, so CPU results stay bit-identical to TensorFlow's
+where they were. ``MINITF_FUSED_KERNELS=0`` turns them off, to measure what they save.
+
+Each helper is visible to tf.function tracing: called with traced arrays, it is recorded as one
+node of the trace and replayed (or captured in the step's CUDA graph).
+
+- ``bias_act_``: ``v += b`` and relu, in place: Dense's bias and activation in one launch.
+- ``sparse_xent``: TF's ``SparseSoftmaxCrossEntropyWithLogits`` kernel: per row, the loss
+  ``logsumexp(x) - x[label]`` and the gradient ``softmax(x) - onehot(label)`` in one launch
+  (one warp per row), so the backward pass is a single multiply by the upstream gradient.
+"""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from . import _backend as B
+
+_ENABLED = [os.environ.get("MINITF_FUSED_KERNELS", "1") != "0"]
+
+
+def enabled(a) -> bool:
+    """Whether ``a``'s op should use a fused kernel: a GPU array, with kernels switched on."""
+    return _ENABLED[0] and B.is_device_array(a)
+
+
+def set_enabled(on: bool) -> None:
+    _ENABLED[0] = bool(on)
+
+
+_BIAS_RELU: dict = {}
+
+
+@B._recorded(mutates_first=True)
+def bias_act_(v, b, relu: bool) -> None:
+    """v += b, then relu in place if asked: one GPU kernel (two NumPy passes on the CPU)."""
+    if enabled(v):
+        k = _BIAS_RELU.get(relu)
+        if k is None:
+            body = "y = y + b; if (relu) { y = y > (T)0 ? y : (T)0; }".replace(
+                "relu", "true" if relu else "false")
+            k = _BIAS_RELU[relu] = B.cupy().ElementwiseKernel(
+                "T b", "T y", body, f"minitf_bias_act_{int(relu)}")
+        k(v.dtype.type(0) if b is None else b, v)
+        return
+    xp = B.xp_of(v)
+    if b is not None:
+        xp.add(v, b, out=v)
+    if relu:
+        xp.maximum(v, 0, out=v)
+
+
+# One warp (32 threads) per row: the max, the sum of exponentials and the label's logit are
+# warp reductions, so any number of classes works and the logits are read three times from
+# cache. A label outside [0, n) gives NaN for the row's loss and gradient, as TF's GPU kernel
+# does (checking it would need the host). NaN logits propagate as they do in NumPy's max.
+_XENT_SOURCE = r"""
+extern "C" __global__ void minitf_sparse_xent(const T* x, const L* labels, T* loss, T* back,
+                                              long long rows, int n) {
+    long long row = ((long long)blockIdx.x * blockDim.x + threadIdx.x) >> 5;
+    int lane = threadIdx.x & 31;
+    if (row >= rows) return;
+    const T* xr = x + row * n;
+    T* br = back + row * n;
+    T m = (T)__longlong_as_double(0xfff0000000000000ULL);   // -inf
+    for (int j = lane; j < n; j += 32) { T v = xr[j]; m = (v > m || v != v) ? v : m; }
+    for (int o = 16; o > 0; o >>= 1) {
+        T w = __shfl_xor_sync(0xffffffffu, m, o);
+        m = (w > m || w != w) ? w : m;
+    }
+    T s = 0;
+    for (int j = lane; j < n; j += 32) s += exp(xr[j] - m);
+    for (int o = 16; o > 0; o >>= 1) s += __shfl_xor_sync(0xffffffffu, s, o);
+    long long label = (long long)labels[row];
+    bool bad = label < 0 || label >= n;
+    T nan = (T)__longlong_as_double(0x7ff8000000000000ULL);
+    for (int j = lane; j < n; j += 32)
+        br[j] = bad ? nan : exp(xr[j] - m) / s - (j == label ? (T)1 : (T)0);
+    if (lane == 0) loss[row] = bad ? nan : log(s) - (xr[label] - m);
+}
+"""
+_XENT: dict = {}
+_C_TYPES = {np.dtype(np.float32): "float", np.dtype(np.float64): "double",
+            np.dtype(np.int32): "int", np.dtype(np.int64): "long long"}
+
+
+def _xent_kernel(dtype, label_dtype):
+    key = (dtype, label_dtype)
+    k = _XENT.get(key)
+    if k is None:
+        src = f"#define T {_C_TYPES[dtype]}\n#define L {_C_TYPES[label_dtype]}\n" + _XENT_SOURCE
+        k = _XENT[key] = B.cupy().RawKernel(src, "minitf_sparse_xent")
+    return k
+
+
+def xent_supported(logits, labels) -> bool:
+    """Whether ``sparse_xent`` handles these arrays (GPU, float32/64 logits, int labels)."""
+    return (enabled(logits) and logits.dtype in _C_TYPES and logits.dtype.kind == "f" and
+            labels.dtype in _C_TYPES and labels.dtype.kind == "i" and logits.ndim >= 1 and
+            logits.shape[-1] > 0 and logits.size > 0)
+
+
+@B._recorded()
+def sparse_xent(logits, labels):
+    """(loss, gradient) of sparse softmax cross-entropy over the last axis, in one launch.
+    ``loss`` has ``logits.shape[:-1]``; ``gradient`` (softmax - onehot) has ``logits.shape``."""
+    cp = B.cupy()
+    n = logits.shape[-1]
+    x = cp.ascontiguousarray(logits)
+    lab = cp.ascontiguousarray(labels)
+    rows = x.size // n
+    loss = cp.empty(logits.shape[:-1], x.dtype)
+    back = cp.empty(logits.shape, x.dtype)
+    threads = 256
+    blocks = (rows * 32 + threads - 1) // threads
+    _xent_kernel(x.dtype, lab.dtype)((blocks,), (threads,),
+                                     (x, lab, loss, back, np.int64(rows), np.int32(n)))
+    return loss, back
