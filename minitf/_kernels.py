@@ -16,6 +16,7 @@ node of the trace and replayed (or captured in the step's CUDA graph).
 """
 from __future__ import annotations
 
+import math
 import os
 
 import numpy as np
@@ -122,3 +123,82 @@ def sparse_xent(logits, labels):
     _xent_kernel(x.dtype, lab.dtype)((blocks,), (threads,),
                                      (x, lab, loss, back, np.int64(rows), np.int32(n)))
     return loss, back
+
+
+_RELU_GRAD: list = []
+
+
+@B._recorded()
+def relu_grad(g, y):
+    """``g * (y > 0)`` in one launch (two otherwise), with the same arithmetic: a multiply by
+    the mask converted to 0 or 1, so NaN upstream stays NaN as in NumPy."""
+    if not _RELU_GRAD:
+        _RELU_GRAD.append(B.cupy().ElementwiseKernel(
+            "T g, T y", "T out", "out = g * (T)(y > (T)0)", "minitf_relu_grad"))
+    return _RELU_GRAD[0](g, y)
+
+
+# The sum of a contiguous array viewed as (outer, reduced, inner) over its middle axis: one
+# block of 32 x 8 threads per (outer, 32 inner columns), or, when inner is 1, 256 threads over
+# each row. Each thread adds a strided share of the rows, then the block adds the shares in
+# shared memory: a fixed order, so results are deterministic run to run.
+_SUM_SOURCE = r"""
+extern "C" __global__ void minitf_sum(const T* x, T* out, long long R, long long I) {
+    __shared__ T part[256];
+    int tx = threadIdx.x, ty = threadIdx.y, tid = ty * 32 + tx;
+    long long tiles = (I + 31) / 32;
+    long long o = blockIdx.x / tiles, tile = blockIdx.x % tiles;
+    T s = 0;
+    if (I == 1) {
+        const T* xo = x + o * R;
+        for (long long r = tid; r < R; r += 256) s += xo[r];
+        part[tid] = s;
+        __syncthreads();
+        for (int w = 128; w > 0; w >>= 1) {
+            if (tid < w) part[tid] += part[tid + w];
+            __syncthreads();
+        }
+        if (tid == 0) out[o] = part[0];
+    } else {
+        long long i = tile * 32 + tx;
+        if (i < I) {
+            const T* xo = x + o * R * I + i;
+            for (long long r = ty; r < R; r += 8) s += xo[r * I];
+        }
+        part[tid] = s;
+        __syncthreads();
+        for (int w = 4; w > 0; w >>= 1) {
+            if (ty < w) part[tid] += part[tid + 32 * w];
+            __syncthreads();
+        }
+        if (ty == 0 && i < I) out[o * I + i] = part[tx];
+    }
+}
+"""
+_SUM: dict = {}
+_SUM_MAX = 1 << 20    # larger arrays go to CuPy's reduction (more parallel; launches are cheap
+                      # next to their work), and so does a strided or integer array
+
+
+def sum_supported(v, axes) -> bool:
+    """Whether ``sum_`` handles summing ``v`` over ``axes`` (a sorted tuple, or None)."""
+    if not enabled(v) or v.dtype.kind != "f" or v.dtype not in _C_TYPES or \
+            not 0 < v.size <= _SUM_MAX or not v.flags.c_contiguous:
+        return False
+    return axes is None or (len(axes) > 0 and axes[-1] - axes[0] == len(axes) - 1)
+
+
+@B._recorded()
+def sum_(v, axes):
+    """``v.sum(axis=axes)`` for a contiguous float GPU array and consecutive axes, one launch."""
+    cp = B.cupy()
+    shape = v.shape
+    a, b = (0, len(shape)) if axes is None else (axes[0], axes[-1] + 1)
+    outer, red, inner = (math.prod(shape[:a]), math.prod(shape[a:b]), math.prod(shape[b:]))
+    out = cp.empty(shape[:a] + shape[b:], v.dtype)
+    k = _SUM.get(v.dtype)
+    if k is None:
+        k = _SUM[v.dtype] = B.cupy().RawKernel(f"#define T {_C_TYPES[v.dtype]}\n" + _SUM_SOURCE,
+                                               "minitf_sum")
+    k((outer * ((inner + 31) // 32),), (32, 8), (v, out, np.int64(red), np.int64(inner)))
+    return out

@@ -381,11 +381,13 @@ def _escaped() -> RuntimeError:
                         "function instead.")
 
 
-def launch(kernel, *args, writes: bool = True):
-    """Call a fused GPU kernel; recorded while tracing. ``writes``: the kernel updates its
-    output arguments in place (else it only returns a new array)."""
+def launch(kernel, *args, writes=True):
+    """Call a fused GPU kernel; recorded while tracing. ``writes``: True when the kernel
+    updates its array arguments in place, False when it only returns a new array, or the list
+    of the arguments it writes."""
     if ACTIVE is not None and any(type(a) is Traced for a in args):
-        return ACTIVE.call(kernel, args, {}, mutates=args if writes else ())
+        written = args if writes is True else tuple(writes or ())
+        return ACTIVE.call(kernel, args, {}, mutates=written)
     return kernel(*args)
 
 

@@ -229,23 +229,42 @@ def test_variable_read_before_a_traced_step_keeps_its_value(backend):
     np.testing.assert_allclose(w.numpy(), before * 0.0, atol=0)   # SGD(0.5) on w²: w -> 0
 
 
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_fused_adam_step_size_matches_the_array_expressions(backend, dtype):
-    """The one-launch α kernel (GPU) against rules.py's NumPy expressions, for many steps."""
+_FUSED_OPTIMIZERS = {
+    "adam": lambda: tf.keras.optimizers.Adam(0.01),
+    "sgd": lambda: tf.keras.optimizers.SGD(0.1),
+    "momentum": lambda: tf.keras.optimizers.SGD(0.1, momentum=0.9),
+    "nesterov": lambda: tf.keras.optimizers.SGD(0.1, momentum=0.9, nesterov=True),
+    "scheduled adam": lambda: tf.keras.optimizers.Adam(
+        tf.keras.optimizers.schedules.ExponentialDecay(0.01, 10, 0.5)),
+}
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name", list(_FUSED_OPTIMIZERS))
+def test_fused_optimizer_step_matches_numpy(backend, name, dtype):
+    """The GPU's one-launch update of all variables (fused.py) against rules.py's NumPy
+    expressions, from the same state at steps far apart (Adam's β^t for t up to 100000),
+    for variables of several sizes (the kernel's blocks are spread over them)."""
     if backend != "cupy":
-        pytest.skip("the fused kernel exists on the GPU only")
-    from minitf._backend import cupy
-    from minitf.keras.optimizers import fused
-    from minitf.keras.optimizers.base_optimizer import cast, power
-    cp = cupy()
-    lr = dtype(np.float32(0.001))
+        pytest.skip("the fused kernels exist on the GPU only")
+    rng = np.random.default_rng(4)
+    shapes = [(3,), (70, 5), (1,), (1000,)]
+    values = [rng.standard_normal(s) for s in shapes]
+    grads = [rng.standard_normal(s) for s in shapes]
     for it in (0, 1, 9, 99, 999, 9999, 99999):
-        t = np.int64(it) + np.int64(1)
-        b1p, b2p = power(cast(0.9, dtype), t, dtype), power(cast(0.999, dtype), t, dtype)
-        want = lr * np.sqrt(dtype(1) - b2p) / (dtype(1) - b1p)
-        got = fused.adam_alpha(cp.asarray(np.int64(it)), cp.asarray(lr),
-                               np.float64(cast(0.9, dtype)), np.float64(cast(0.999, dtype)))
-        np.testing.assert_allclose(float(got), float(want), rtol=2 * np.finfo(dtype).eps)
+        results = []
+        for device in ("/GPU:0", "/CPU:0"):
+            with tf.device(device):
+                opt = _FUSED_OPTIMIZERS[name]()
+                vs = [tf.Variable(v, dtype=dtype) for v in values]
+                opt.build(vs)
+                opt.iterations.assign(it)
+                for _ in range(2):     # the second step reads the slots the first wrote
+                    opt.apply_gradients(zip([tf.constant(g, dtype=dtype) for g in grads], vs))
+                results.append([v.numpy() for v in vs + list(opt.variables)])
+        rtol, atol = (1e-5, 1e-6) if dtype == "float32" else (1e-12, 1e-14)
+        for a, b in zip(*results):
+            np.testing.assert_allclose(a, b, rtol=rtol, atol=atol)
 
 
 # ---- fused GPU kernels -----------------------------------------------------------------------

@@ -64,7 +64,8 @@ def dense(x, kernel, bias=None, relu: bool = False) -> Tensor:
 def _relu_grad(g: Tensor, y: Tensor) -> Tensor:
     """g where the relu output y > 0, else 0: one multiply by a mask. It is linear in g, so its
     own gradient is the same op."""
-    out = _make(g._value * (y._value > 0), g._dtype)
+    gv = g._value
+    out = _make(K.relu_grad(gv, y._value) if K.enabled(gv) else gv * (y._value > 0), g._dtype)
     if RECORDING:
         record("ReluGrad", (g,), out, (lambda gg: _relu_grad(gg, y),))
     return out

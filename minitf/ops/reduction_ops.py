@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _backend as B
+from .. import _kernels as K
 from .. import dtypes
 from ..errors import invalid_argument
 from . import math_ops as M
@@ -43,7 +44,11 @@ def reduce_sum(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     axes = axes_of("Sum", axis, x._value.ndim)
     v = x._value
     dt = x._dtype
-    z = _make(B.asarray(np.sum(v, axis=axes, keepdims=keepdims, dtype=dt._np)), dt)
+    if K.sum_supported(v, axes):     # small GPU sums: one launch, not CuPy's reduction machinery
+        r = K.sum_(v, axes)
+        z = _make(r.reshape(_kept_shape(v.shape, axes)) if keepdims else r, dt)
+    else:
+        z = _make(B.asarray(np.sum(v, axis=axes, keepdims=keepdims, dtype=dt._np)), dt)
     if RECORDING:
         record("Sum", (x,), z, (lambda g: _back(g, x, axes),))
     return z

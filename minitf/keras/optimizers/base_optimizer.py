@@ -19,6 +19,7 @@ import numpy as np
 
 from ... import _backend as B
 from ... import tracing
+from . import fused
 from ... import dtypes
 from ...tape import GradientTape
 from ...tensor import Tensor, convert_to_tensor
@@ -179,15 +180,21 @@ class Optimizer:
                     v._value = val - val * cast(self.weight_decay, dt) * lr32.astype(dt)
         self.before_updates(variables)
         self._per_step = {}        # values every variable's update shares (per dtype)
+        self._pending = pending = {}   # GPU updates queued for one launch (fused.py)
         lrs: dict = {}
-        for g, v in zip(grads, variables):
-            dt = v.dtype.as_numpy_dtype
-            lr = lrs.get(dt)
-            if lr is None:
-                lr = lrs[dt] = lr32.astype(dt)
-            self.update_step(g, v, lr)
-            if getattr(v, "constraint", None) is not None:
-                v.assign(v.constraint(v))
+        try:
+            for g, v in zip(grads, variables):
+                dt = v.dtype.as_numpy_dtype
+                lr = lrs.get(dt)
+                if lr is None:
+                    lr = lrs[dt] = lr32.astype(dt, copy=False)
+                self.update_step(g, v, lr)
+                if getattr(v, "constraint", None) is not None:
+                    fused.flush(pending)     # the constraint reads the updated variable
+                    v.assign(v.constraint(v))
+            fused.flush(pending)
+        finally:
+            self._pending = None
         self.iterations._value = self.iterations._value + 1
         return self.iterations
 

@@ -1,52 +1,125 @@
-"""One GPU kernel per variable for the optimizer updates (CuPy backend only).
+"""Optimizer updates on the GPU: one kernel launch for all of a step's variables (CuPy only).
 
 On a GPU an update written as array expressions launches a kernel per operation (about ten for
-Adam); for small models the launches are the cost. These elementwise kernels do a whole update
-in one launch, with the same formula and order of operations as rules.py (results agree with
-the NumPy path to float32 rounding; the compiler may contract a multiply-add). The CPU path
-does not use them: its results stay bit-identical to Keras's. Arrays the kernel updates are
-its output parameters (CuPy passes them by reference and writes them in place). Inside a
-tf.function trace a launch is recorded (``tracing.launch``) and replayed, or captured in the
-step's CUDA graph.
+Adam, per variable); for small models the launches are the cost. Here a step's updates are
+queued (``queue``) while ``apply_gradients`` visits the variables and launched together at the
+end (``flush``): one kernel whose blocks are spread over the variables (``blockIdx.y`` picks the
+variable), each thread updating its elements with the same formula and order of operations as
+rules.py (results agree with the NumPy path to float32 rounding; the compiler may contract a
+multiply-add). Adam's step size α = lr·√(1 - β2^t)/(1 - β1^t) is computed in the kernel from
+the step counter, in float64 then rounded, as rules.py does. The CPU path does not use these
+kernels: its results stay bit-identical to Keras's.
+
+Inside a tf.function trace the launch is recorded (``tracing.launch``) and replayed, or
+captured in the step's CUDA graph.
 """
 from __future__ import annotations
+
+import numpy as np
 
 from ... import _backend as B
 from ...tracing import launch
 
+_MAX_TENSORS = 32       # per launch (kernel parameters are limited to a few kilobytes)
+_THREADS = 256
+
+# kind: (per-tensor arrays, which of them the kernel writes, shared scalar parameters,
+#        preamble run once per thread, per-element body over the tensor's arrays at [i])
+_KINDS = {
+    "adam": (("var", "g", "m", "u"), ("var", "m", "u"),
+             "const long long* it, const T* lr, double b1, double b2, T omb1, T omb2, T eps",
+             "double t = (double)(it[0] + 1); T b1p = (T)pow(b1, t); T b2p = (T)pow(b2, t);\n"
+             "    T alpha = lr[0] * sqrt((T)1 - b2p) / ((T)1 - b1p);",
+             "T gi = g[i]; T mi = m[i]; T ui = u[i];\n"
+             "        mi += (gi - mi) * omb1; ui += (gi * gi - ui) * omb2;\n"
+             "        m[i] = mi; u[i] = ui; var[i] -= (mi * alpha) / (sqrt(ui) + eps);"),
+    "sgd": (("var", "g"), ("var",), "const T* lr", "T rate = lr[0];",
+            "var[i] -= g[i] * rate;"),
+    "sgd_momentum": (("var", "g", "m"), ("var", "m"), "const T* lr, T mu", "T rate = lr[0];",
+                     "T mi = m[i] * mu - g[i] * rate; m[i] = mi; var[i] += mi;"),
+    "sgd_nesterov": (("var", "g", "m"), ("var", "m"), "const T* lr, T mu", "T rate = lr[0];",
+                     "T mi = m[i] * mu - g[i] * rate; m[i] = mi;\n"
+                     "        var[i] += mi * mu - g[i] * rate;"),
+}
+_C_TYPES = {np.dtype(np.float32): "float", np.dtype(np.float64): "double"}
 _KERNELS: dict = {}
 
 
-def _kernel(name: str, inputs: str, outputs: str, body: str):
-    k = _KERNELS.get(name)
+def _source(kind: str, count: int, ctype: str) -> str:
+    arrays, written, scalars, preamble, body = _KINDS[kind]
+    params = [scalars]
+    cases = []
+    for k in range(count):
+        params += [f"{'' if a in written else 'const '}T* {a}{k}" for a in arrays]
+        params.append(f"long long n{k}")
+        picks = " ".join(f"{a} = {a}{k};" for a in arrays)
+        cases.append(f"case {k}: {picks} n = n{k}; break;")
+    decls = " ".join(f"{'' if a in written else 'const '}T* {a} = 0;" for a in arrays)
+    nl = "\n        "
+    return f"""#define T {ctype}
+extern "C" __global__ void minitf_{kind}_{count}({", ".join(params)}) {{
+    {preamble}
+    {decls} long long n = 0;
+    switch (blockIdx.y) {{
+        {nl.join(cases)}
+    }}
+    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n;
+         i += (long long)gridDim.x * blockDim.x) {{
+        {body}
+    }}
+}}
+"""
+
+
+def _kernel(kind: str, count: int, dtype):
+    key = (kind, count, dtype)
+    k = _KERNELS.get(key)
     if k is None:
-        k = _KERNELS[name] = B.cupy().ElementwiseKernel(inputs, outputs, body, name)
+        k = _KERNELS[key] = B.cupy().RawKernel(_source(kind, count, _C_TYPES[dtype]),
+                                               f"minitf_{kind}_{count}")
     return k
 
 
-def adam(var_arr, g, m, u, alpha, omb1, omb2, eps) -> None:
-    k = _kernel("minitf_adam", "T g, T alpha, T omb1, T omb2, T eps", "T var, T m, T u",
-            "m += (g - m) * omb1; u += (g * g - u) * omb2; "
-            "var -= (m * alpha) / (sqrt(u) + eps)")
-    launch(k, g, alpha, omb1, omb2, eps, var_arr, m, u)
+def _run(kind, count, n_scalars, *args):
+    """Launch ``kind``'s kernel: ``args`` are the shared scalars, then each tensor's arrays."""
+    scalars, rest = args[:n_scalars], args[n_scalars:]
+    per = len(_KINDS[kind][0])
+    cp = B.cupy()
+    params, longest = [], 1
+    for decl, s in zip(_KINDS[kind][2].split(","), scalars):
+        if "*" in decl and type(s) is not cp.ndarray:    # a host scalar (a scheduled rate)
+            s = cp.asarray(s, np.int64 if "long long" in decl else rest[0].dtype)
+        params.append(s)
+    for k in range(count):
+        group = rest[k * per:(k + 1) * per]
+        params += group
+        params.append(np.int64(group[0].size))
+        longest = max(longest, group[0].size)
+    blocks = min((longest + _THREADS - 1) // _THREADS, 1024)
+    _kernel(kind, count, rest[0].dtype)((blocks, count), (_THREADS,), tuple(params))
 
 
-def sgd(var_arr, g, lr) -> None:
-    launch(_kernel("minitf_sgd", "T g, T lr", "T var", "var -= g * lr"), g, lr, var_arr)
+def supported(var_arr) -> bool:
+    return B.is_device_array(var_arr) and var_arr.dtype in _C_TYPES
 
 
-def sgd_momentum(var_arr, g, m, lr, mu, nesterov: bool) -> None:
-    body = ("m = m * mu - g * lr; var += m * mu - g * lr" if nesterov
-            else "m = m * mu - g * lr; var += m")
-    launch(_kernel(f"minitf_sgd_momentum_{int(nesterov)}", "T g, T lr, T mu", "T var, T m",
-                   body), g, lr, mu, var_arr, m)
+def queue(pending: dict, kind: str, scalars: tuple, *arrays) -> None:
+    """Add one variable's update to the step's batch (``pending``, kept by the optimizer for
+    the step); ``scalars`` must be the same for every variable of the batch."""
+    key = (kind, arrays[0].dtype)
+    batch = pending.get(key)
+    if batch is None:
+        batch = pending[key] = (scalars, [])
+    batch[1].append(arrays)
 
 
-def adam_alpha(iterations, lr, b1, b2):
-    """Adam's step size α = lr·√(1 - β2^t) / (1 - β1^t) for t = iterations + 1, in one launch
-    (about ten otherwise). β^t is computed in float64 and rounded to the variable's dtype, the
-    same operations, in the same order, as the array expressions in rules.py."""
-    k = _kernel("minitf_adam_alpha", "int64 it, T lr, float64 b1, float64 b2", "T alpha",
-                "double t = (double)(it + 1); T b1p = (T)pow(b1, t); T b2p = (T)pow(b2, t); "
-                "alpha = lr * sqrt((T)1 - b2p) / ((T)1 - b1p)")
-    return launch(k, iterations, lr, b1, b2, writes=False)
+def flush(pending: dict) -> None:
+    """Launch every queued update: one kernel per kind and dtype (per 32 variables)."""
+    for (kind, _), (scalars, groups) in pending.items():
+        names, written = _KINDS[kind][0], _KINDS[kind][1]
+        for start in range(0, len(groups), _MAX_TENSORS):
+            chunk = groups[start:start + _MAX_TENSORS]
+            flat = [a for group in chunk for a in group]
+            writes = [a for group in chunk for name, a in zip(names, group) if name in written]
+            launch(_run, kind, len(chunk), len(scalars), *scalars, *flat, writes=writes)
+    pending.clear()

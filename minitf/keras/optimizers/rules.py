@@ -40,6 +40,18 @@ def _writable(var):
     return arr
 
 
+def _fused(opt, kind: str, scalars: tuple, *arrays) -> None:
+    """Queue a GPU update for the step's one launch (fused.py); launched at once when
+    ``update_step`` is called outside ``apply_gradients``."""
+    pending = getattr(opt, "_pending", None)
+    if pending is None:
+        pending = {}
+        fused.queue(pending, kind, scalars, *arrays)
+        fused.flush(pending)
+    else:
+        fused.queue(pending, kind, scalars, *arrays)
+
+
 def _store(var, arr):
     """Replace a variable's array (fresh, right dtype and shape) without a conversion copy; the
     old array is never written, so tensors read earlier keep their values."""
@@ -61,12 +73,13 @@ class SGD(Optimizer):
 
     def update_step(self, g, var, lr):
         dt = g.dtype.type
-        if B.is_device_array(var._value):
+        if fused.supported(var._value):
             if self.momentum != 0:
-                fused.sgd_momentum(_writable(var), g, self.slot(var, "momentum")._value, lr,
-                                   cast(self.momentum, dt), self.nesterov)
+                kind = "sgd_nesterov" if self.nesterov else "sgd_momentum"
+                _fused(self, kind, (lr, cast(self.momentum, dt)), _writable(var), g,
+                       self.slot(var, "momentum")._value)
             else:
-                fused.sgd(_writable(var), g, lr)
+                _fused(self, "sgd", (lr,), _writable(var), g)
             return
         v = var._value
         if self.momentum != 0:
@@ -99,29 +112,24 @@ class Adam(Optimizer):
 
     def update_step(self, g, var, lr):
         dt = g.dtype.type
-        # α is the same for every variable of a step: computed once (on a GPU these scalar
-        # operations are kernel launches, ten per variable otherwise).
+        if fused.supported(var._value) and not self.amsgrad:
+            _fused(self, "adam", (self.iterations._value, lr, np.float64(cast(self.beta_1, dt)),
+                                  np.float64(cast(self.beta_2, dt)), dt(1 - self.beta_1),
+                                  dt(1 - self.beta_2), dt(self.epsilon)),
+                   _writable(var), g, self.slot(var, "momentum")._value,
+                   self.slot(var, "velocity")._value)
+            return
+        # α is the same for every variable of a step: computed once.
         per_step = getattr(self, "_per_step", None)
         if per_step is None:
             per_step = {}
         alpha = per_step.get(("alpha", dt))
-        if alpha is None and B.is_device_array(var._value) and not self.amsgrad and \
-                B.is_device_array(lr) and self.iterations._value.dtype == np.int64:
-            alpha = fused.adam_alpha(self.iterations._value, lr,
-                                     np.float64(cast(self.beta_1, dt)),
-                                     np.float64(cast(self.beta_2, dt)))
-            per_step[("alpha", dt)] = alpha
         if alpha is None:
             t = step_number(self)
             b1p = power(cast(self.beta_1, dt), t, dt)
             b2p = power(cast(self.beta_2, dt), t, dt)
             alpha = lr * np.sqrt(dt(1) - b2p) / (dt(1) - b1p)
             per_step[("alpha", dt)] = alpha
-        if B.is_device_array(var._value) and not self.amsgrad:
-            fused.adam(_writable(var), g, self.slot(var, "momentum")._value,
-                       self.slot(var, "velocity")._value, alpha, dt(1 - self.beta_1),
-                       dt(1 - self.beta_2), dt(self.epsilon))
-            return
         m = self.slot(var, "momentum")._value      # slots are updated in place: the optimizer
         u = self.slot(var, "velocity")._value      # owns them, and the numbers are the same
         m += (g - m) * dt(1 - self.beta_1)
