@@ -140,10 +140,10 @@ def relu_grad(g, y):
 
 # The sum of a contiguous array viewed as (outer, reduced, inner) over its middle axis: one
 # block of 32 x 8 threads per (outer, 32 inner columns), or, when inner is 1, 256 threads over
-# each row. Each thread adds a strided share of the rows, then the block adds the shares in
+# each row (then divided by ``div``: 1 for a sum, the count for a mean). Each thread adds a strided share of the rows, then the block adds the shares in
 # shared memory: a fixed order, so results are deterministic run to run.
 _SUM_SOURCE = r"""
-extern "C" __global__ void minitf_sum(const T* x, T* out, long long R, long long I) {
+extern "C" __global__ void minitf_sum(const T* x, T* out, long long R, long long I, T div) {
     __shared__ T part[256];
     int tx = threadIdx.x, ty = threadIdx.y, tid = ty * 32 + tx;
     long long tiles = (I + 31) / 32;
@@ -158,7 +158,7 @@ extern "C" __global__ void minitf_sum(const T* x, T* out, long long R, long long
             if (tid < w) part[tid] += part[tid + w];
             __syncthreads();
         }
-        if (tid == 0) out[o] = part[0];
+        if (tid == 0) out[o] = part[0] / div;
     } else {
         long long i = tile * 32 + tx;
         if (i < I) {
@@ -171,7 +171,7 @@ extern "C" __global__ void minitf_sum(const T* x, T* out, long long R, long long
             if (ty < w) part[tid] += part[tid + 32 * w];
             __syncthreads();
         }
-        if (ty == 0 && i < I) out[o * I + i] = part[tx];
+        if (ty == 0 && i < I) out[o * I + i] = part[tx] / div;
     }
 }
 """
@@ -189,8 +189,10 @@ def sum_supported(v, axes) -> bool:
 
 
 @B._recorded()
-def sum_(v, axes):
-    """``v.sum(axis=axes)`` for a contiguous float GPU array and consecutive axes, one launch."""
+def sum_(v, axes, mean: bool = False):
+    """``v.sum(axis=axes)`` for a contiguous float GPU array and consecutive axes, one launch;
+    with ``mean``, the sum divided by the number of elements added (NumPy's mean: the same
+    division, after the sum)."""
     cp = B.cupy()
     shape = v.shape
     a, b = (0, len(shape)) if axes is None else (axes[0], axes[-1] + 1)
@@ -200,5 +202,6 @@ def sum_(v, axes):
     if k is None:
         k = _SUM[v.dtype] = B.cupy().RawKernel(f"#define T {_C_TYPES[v.dtype]}\n" + _SUM_SOURCE,
                                                "minitf_sum")
-    k((outer * ((inner + 31) // 32),), (32, 8), (v, out, np.int64(red), np.int64(inner)))
+    k((outer * ((inner + 31) // 32),), (32, 8), (v, out, np.int64(red), np.int64(inner),
+                                                         v.dtype.type(red if mean else 1)))
     return out

@@ -46,6 +46,7 @@ import numpy as np
 from . import _backend as B
 from . import nest, tracing
 from . import tape as _tape
+from .ops import random_ops
 from .tensor import Tensor, TensorSpec, _make, convert_to_tensor
 from .tracing import Trace, Traced
 from .tracing_codegen import Program, strip_values
@@ -437,12 +438,15 @@ class Function:
         tr.dry = dry
         inputs, t_args, t_kwargs, _ = traced_arguments(tr, leaves, args, kwargs)
         outer_recording = list(_tape.RECORDING)
+        rng = random_ops.snapshot() if dry else None
         try:
             _tape.RECORDING.clear()          # outer tapes see the call, not its inside
             with tr.active():
                 out = self.python_function(*t_args, **t_kwargs)
         finally:
             _tape.RECORDING[:] = outer_recording
+            if rng is not None:
+                random_ops.restore(rng)       # a thrown-away trace uses up no draws
         writes = tr.finish_vars()
         flat = nest.flatten(out)
         values, kinds, real = [], [], []

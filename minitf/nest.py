@@ -40,8 +40,9 @@ def pack_sequence_as(structure: Any, flat: list) -> Any:
     it = iter(flat)
 
     def build(s):
-        if isinstance(s, dict):
-            return type(s)((k, build(s[k])) for k in sorted(s))
+        if isinstance(s, dict):   # leaves in sorted key order, keys in the structure's order
+            built = {k: build(s[k]) for k in sorted(s)}
+            return type(s)((k, built[k]) for k in s)
         if isinstance(s, tuple) and hasattr(s, "_fields"):  # namedtuple
             return type(s)(*[build(v) for v in s])
         if _is_nested(s):

@@ -31,6 +31,8 @@ class OpSpec:
     kinks: tuple = field(default_factory=tuple)  # deliberate edge inputs, as tuples of lists
     fd: bool = True                 # False: the gradient is TF's convention, not the derivative
     atol32: float | None = None     # a float32 atol other than TOL's, with its reason at the spec
+    avoid: Callable | None = None   # a kink that is not elementwise: random inputs where
+                                    # avoid(*arrays) is true are redrawn (test it in `kinks`)
 
 
 def _erf(x):
@@ -187,10 +189,15 @@ SPECS: list[OpSpec] = [
            lambda a: np.linalg.inv(a + 4 * np.eye(3)), domain=(-1.0, 1.0), shapes=[(3, 3)]),
     OpSpec("clip_by_norm", lambda tf, x: tf.clip_by_norm(x, 2.0),
            lambda x: x * 2.0 / max(np.sqrt((x * x).sum()), 2.0), shapes=[(2, 3)],
-           smooth=False, kinks=(([[0.0, 0.0], [0.0, 0.0]],), ([[1.0, 1.0], [1.0, 1.0]],))),
+           smooth=False, kinks=(([[0.0, 0.0], [0.0, 0.0]],), ([[1.0, 1.0], [1.0, 1.0]],)),
+           avoid=lambda x: abs(np.sqrt((x * x).sum()) - 2.0) < 1e-3),
+    # A row whose norm is exactly the clip norm is a kink: TF's maximum sends the tie's gradient
+    # to the norm (the clipping side), which the kink case checks against TF.
     OpSpec("clip_by_norm_axes", lambda tf, x: tf.clip_by_norm(x, 1.0, axes=[1]),
            lambda x: x * 1.0 / np.maximum(np.sqrt((x * x).sum(1, keepdims=True)), 1.0),
-           shapes=[(3, 2)], smooth=False),
+           shapes=[(3, 2)], smooth=False,
+           kinks=(([[0.0, 1.0], [3.0, 4.0], [0.0, 0.0]],),),
+           avoid=lambda x: bool((np.abs(np.sqrt((x * x).sum(1)) - 1.0) < 1e-3).any())),
     OpSpec("clip_by_global_norm", lambda tf, x, y: tf.add_n(
                tf.clip_by_global_norm([x, y * 2.0], 1.5)[0]),
            lambda x, y: (x + 2 * y) * 1.5 / max(np.sqrt((x * x).sum() + (2 * y * 2 * y).sum()),

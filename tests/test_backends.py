@@ -135,7 +135,7 @@ def test_fit_moves_host_batches_to_the_backend(backend):
         seen.append(data[0].device)
         return original(data)
     model.train_step = spy
-    model.compile(optimizer="sgd", loss="mse")
+    model.compile(optimizer="sgd", loss="mse", run_eagerly=True)   # spy on every batch
     model.fit(ds, epochs=1, verbose=0)
     expected = "GPU:0" if backend == "cupy" else "CPU:0"
     assert len(seen) == 4 and all(d.endswith(expected) for d in seen)
@@ -339,3 +339,36 @@ def test_fused_kernels_off_give_the_same_training(backend, monkeypatch):
     np.testing.assert_allclose(fused_l, plain_l, rtol=1e-5)
     for a, b in zip(fused_w, plain_w):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+_SUM_CASES = [((7,), None), ((7,), (0,)), ((), None), ((1,), (0,)), ((33, 70), (0,)),
+              ((33, 70), (1,)), ((33, 70), None), ((4, 5, 6), (1,)), ((4, 5, 6), (0, 1)),
+              ((4, 5, 6), (1, 2)), ((2, 3, 4, 5), (1, 2)), ((512, 3), (0,)), ((3, 2000), (1,))]
+
+
+@pytest.mark.parametrize("keepdims", [False, True])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape,axes", _SUM_CASES, ids=str)
+def test_small_sums_and_means_match_numpy(backend, shape, axes, dtype, keepdims):
+    """The one-launch GPU sum (leading, trailing, middle and all axes; one element; more
+    columns than a block) against the NumPy backend, values and gradients. Positive addends,
+    so the float32 bound is relative rounding of sums in another order (under 1e-5 for these
+    lengths), not cancellation."""
+    x = np.random.default_rng(1).uniform(0.5, 1.5, shape)
+
+    def run():
+        t = tf.constant(x, dtype=dtype)
+        with tf.GradientTape() as tape:
+            tape.watch(t)
+            s = tf.reduce_sum(t, axis=axes, keepdims=keepdims)
+            m = tf.reduce_mean(t, axis=axes, keepdims=keepdims)
+            total = tf.reduce_sum(s * s) + tf.reduce_sum(m)
+        return s.numpy(), m.numpy(), tape.gradient(total, t).numpy()
+
+    got = run()
+    with tf.device("/CPU:0"):
+        want = run()
+    rtol = 1e-5 if dtype == "float32" else 1e-12
+    for a, b in zip(got, want):
+        assert a.shape == b.shape
+        np.testing.assert_allclose(a, b, rtol=rtol)

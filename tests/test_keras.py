@@ -438,3 +438,65 @@ def test_training_steps_leave_no_reference_cycles():
         fn()
         fn()   # variables, slots and traces exist: what follows is the steady state
         assert _cyclic_garbage_of(fn) == []
+
+
+DROP = [0.3]
+
+
+def _fit_run(run_eagerly, calls=None, **fit_kwargs):
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((100, 6)).astype("f4")
+    y = rng.integers(0, 3, 100)
+    sw = rng.uniform(0.5, 2.0, 100).astype("f4")
+
+    class Counting(tf.keras.Sequential):
+        def train_step(self, data):
+            if calls is not None:
+                calls.append(data[0].shape[0])     # a Python side effect: runs when traced
+            return super().train_step(data)
+
+    model = Counting([tf.keras.Input((6,)), tf.keras.layers.Dense(16, activation="relu"),
+                      tf.keras.layers.Dropout(DROP[0]), tf.keras.layers.Dense(3)])
+    model.set_weights([rng.uniform(-0.4, 0.4, w.shape).astype("f4") for w in model.get_weights()])
+    model.compile(tf.keras.optimizers.Adam(0.01),
+                  tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=["accuracy"], run_eagerly=run_eagerly)
+    tf.keras.utils.set_random_seed(3)      # dropout draws the same masks in both runs
+    hist = model.fit(x, y, sample_weight=sw, epochs=3, batch_size=32, shuffle=False,
+                     validation_split=0.2, verbose=0, **fit_kwargs)
+    return hist.history, model.get_weights(), model.evaluate(x, y, verbose=0)
+
+
+def test_fit_runs_compiled_steps_equal_to_eager_ones():
+    """fit and evaluate run train_step/test_step as tf.functions unless run_eagerly (Keras's
+    default on TF): the same numbers bit for bit (dropout included: a replay draws fresh masks
+    from the same generator), with train_step's Python code run only while tracing: once more
+    for the smaller last batch, never again in later epochs."""
+    eager_calls, compiled_calls = [], []
+    he, we, ee = _fit_run(True, eager_calls)
+    hc, wc, ec = _fit_run(False, compiled_calls)
+    assert list(he) == list(hc) == ["loss", "accuracy", "val_loss", "val_accuracy"]
+    assert he == hc and ee == ec
+    for a, b in zip(we, wc):
+        assert np.array_equal(a, b)
+    assert eager_calls == [32, 32, 16] * 3          # 80 training samples per epoch
+    assert 2 <= len(compiled_calls) <= 3 and set(compiled_calls) == {32, 16}
+
+
+def test_run_eagerly_switches_and_run_functions_eagerly():
+    calls = []
+    _fit_run(False, calls)
+    traced = len(calls)
+    tf.config.run_functions_eagerly(True)
+    try:
+        calls.clear()
+        _fit_run(False, calls)
+        assert calls == [32, 32, 16] * 3
+    finally:
+        tf.config.run_functions_eagerly(False)
+    assert traced < 9
+    model = tf.keras.Sequential([tf.keras.Input((2,)), tf.keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    assert model.run_eagerly is False
+    model.run_eagerly = True        # takes effect at the next batch, as in Keras
+    model.fit(np.ones((4, 2), "f4"), np.ones((4, 1), "f4"), verbose=0)

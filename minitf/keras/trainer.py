@@ -51,8 +51,38 @@ class Trainer:
         self._compiled_metrics = None      # resolved on the first batch (needs output shapes)
         self._loss_tracker = metrics_mod.Mean(name="loss")
         self._output_loss_trackers = None   # per-output losses, for models with several outputs
+        self.run_eagerly = run_eagerly
+        self.train_function = self.test_function = None
         self.compiled = True
         self.stop_training = False
+
+    # ---- compiled steps ---------------------------------------------------------------------
+    # As in Keras on TensorFlow, fit and evaluate run their steps as tf.functions unless
+    # compile(run_eagerly=True) (or tf.config.run_functions_eagerly(True)): the first batch
+    # traces train_step (Python side effects in it run then, not per batch), later batches
+    # replay the trace (on a GPU, one CUDA graph launch per batch), a smaller last batch traces
+    # once more. Set model.run_eagerly = True to step through train_step in a debugger.
+    def make_train_function(self, force: bool = False):
+        if self.train_function is None or force:
+            self.train_function = self._compiled(self.train_step)
+        return self.train_function
+
+    def make_test_function(self, force: bool = False):
+        if self.test_function is None or force:
+            self.test_function = self._compiled(self.test_step)
+        return self.test_function
+
+    def _compiled(self, step):
+        from ..function import function
+
+        def one_step_on_data(data):
+            return step(data)
+        traced = function(one_step_on_data, reduce_retracing=True)
+
+        def run(data):
+            return step(data) if self.run_eagerly else traced(data)
+        run.traced = traced
+        return run
 
     # ---- losses and metrics -------------------------------------------------------------------
     def _output_names(self, y_pred):
@@ -248,6 +278,7 @@ class Trainer:
         per_batch = bool(verbose) or bool(callbacks)   # anyone reading logs after each batch?
         self.stop_training = False
         rng = np.random.default_rng()
+        train_function = self.make_train_function()
         clist.on_train_begin()
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
@@ -256,7 +287,7 @@ class Trainer:
             for step, batch in enumerate(data.batches(batch_size, shuffle, rng,
                                                       steps_per_epoch)):
                 clist.on_train_batch_begin(step)
-                logs = self.train_step(batch)
+                logs = train_function(batch)
                 if per_batch:
                     logs = _floats(logs)
                     clist.on_train_batch_end(step, logs)
@@ -287,10 +318,11 @@ class Trainer:
         self.reset_metrics()
         clist = cbks.CallbackList(callbacks or [], self, {"verbose": verbose, "steps": steps})
         clist.on_test_begin()
+        test_function = self.make_test_function()
         logs = {}
         for step, batch in enumerate(data.batches(batch_size, False, None, steps)):
             clist.on_test_batch_begin(step)
-            logs = self.test_step(batch)
+            logs = test_function(batch)
             if callbacks:
                 clist.on_test_batch_end(step, _floats(logs))
         logs = _floats(logs)
@@ -320,12 +352,12 @@ class Trainer:
 
     def train_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         self.reset_metrics()
-        logs = _floats(self.train_step((x, y, sample_weight)))
+        logs = _floats(self.make_train_function()((x, y, sample_weight)))
         return logs if return_dict else list(logs.values())
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         self.reset_metrics()
-        logs = _floats(self.test_step((x, y, sample_weight)))
+        logs = _floats(self.make_test_function()((x, y, sample_weight)))
         return logs if return_dict else list(logs.values())
 
     def predict_on_batch(self, x):

@@ -35,6 +35,24 @@ def get_global_generator_seed():
     return _state["seed"]
 
 
+def snapshot():
+    """The random generators' states, for ``restore``: a tf.function trace that is thrown away
+    (a dry trace, or TF's second trace of a function that creates variables) must not use up
+    draws, or a traced loop would see different numbers than the same loop run eagerly."""
+    streams = dict(_state["op_streams"])
+    return (_state["rng"], _state["rng"].bit_generator.state, streams,
+            {k: g.bit_generator.state for k, g in streams.items()})
+
+
+def restore(snap) -> None:
+    rng, state, streams, states = snap
+    rng.bit_generator.state = state
+    _state["rng"] = rng
+    for k, g in streams.items():
+        g.bit_generator.state = states[k]
+    _state["op_streams"] = streams
+
+
 def _rng(seed) -> np.random.Generator:
     if seed is None:
         return _state["rng"]

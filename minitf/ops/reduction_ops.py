@@ -60,7 +60,11 @@ def reduce_mean(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     axes = axes_of("Mean", axis, x._value.ndim)
     v = x._value
     dt = x._dtype
-    if dt.is_floating:
+    if K.sum_supported(v, axes):
+        r = K.sum_(v, axes, True)
+        if keepdims:
+            r = r.reshape(_kept_shape(v.shape, axes))
+    elif dt.is_floating:
         r = np.mean(v, axis=axes, keepdims=keepdims, dtype=dt._np)
     else:
         n = v.size if axes is None else int(np.prod([v.shape[a] for a in axes]))
