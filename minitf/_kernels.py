@@ -2,17 +2,20 @@
 
 On a GPU each array expression is a kernel launch, and for small models the launches, not the
 arithmetic, are the cost. The ops that matter most get one hand-written kernel here, with the
-same formula as the NumPy path (results agree to float32 rounding: sums run in a different
-order). The NumPy path never uses them, so CPU results stay bit-identical to TensorFlow's
-where they were. ``MINITF_FUSED_KERNELS=0`` turns them off, to measure what they save.
+same formula as the NumPy path. The NumPy path never uses them, so CPU results stay what they
+were. ``MINITF_FUSED_KERNELS=0`` turns them off, to measure what they save.
 
 Each helper is visible to tf.function tracing: called with traced arrays, it is recorded as one
 node of the trace and replayed (or captured in the step's CUDA graph).
 
 - ``bias_act_``: ``v += b`` and relu, in place: Dense's bias and activation in one launch.
+- ``relu_grad``: ``g * (y > 0)`` in one launch, bit-identical to the two NumPy operations.
+- ``sum_``: sums and means over leading axes (Dense's bias gradient), adding rows in NumPy's
+  order, so bit-identical to NumPy.
 - ``sparse_xent``: TF's ``SparseSoftmaxCrossEntropyWithLogits`` kernel: per row, the loss
   ``logsumexp(x) - x[label]`` and the gradient ``softmax(x) - onehot(label)`` in one launch
   (one warp per row), so the backward pass is a single multiply by the upstream gradient.
+  Its sums run in another order than NumPy's (float32 rounding differs).
 """
 from __future__ import annotations
 
@@ -138,70 +141,49 @@ def relu_grad(g, y):
     return _RELU_GRAD[0](g, y)
 
 
-# The sum of a contiguous array viewed as (outer, reduced, inner) over its middle axis: one
-# block of 32 x 8 threads per (outer, 32 inner columns), or, when inner is 1, 256 threads over
-# each row (then divided by ``div``: 1 for a sum, the count for a mean). Each thread adds a strided share of the rows, then the block adds the shares in
-# shared memory: a fixed order, so results are deterministic run to run.
+# Column sums of a contiguous array viewed as (rows, columns), as Dense's bias gradient needs:
+# one thread per column adds the rows in order, exactly as NumPy adds along a leading axis, so
+# the result is NumPy's to the bit (other orders drift float32 trajectories apart over many
+# steps). The loads do not depend on each other, so unrolling keeps several in flight. Divided
+# by ``div`` at the end: 1 for a sum, the row count for a mean.
 _SUM_SOURCE = r"""
 extern "C" __global__ void minitf_sum(const T* x, T* out, long long R, long long I, T div) {
-    __shared__ T part[256];
-    int tx = threadIdx.x, ty = threadIdx.y, tid = ty * 32 + tx;
-    long long tiles = (I + 31) / 32;
-    long long o = blockIdx.x / tiles, tile = blockIdx.x % tiles;
-    T s = 0;
-    if (I == 1) {
-        const T* xo = x + o * R;
-        for (long long r = tid; r < R; r += 256) s += xo[r];
-        part[tid] = s;
-        __syncthreads();
-        for (int w = 128; w > 0; w >>= 1) {
-            if (tid < w) part[tid] += part[tid + w];
-            __syncthreads();
-        }
-        if (tid == 0) out[o] = part[0] / div;
-    } else {
-        long long i = tile * 32 + tx;
-        if (i < I) {
-            const T* xo = x + o * R * I + i;
-            for (long long r = ty; r < R; r += 8) s += xo[r * I];
-        }
-        part[tid] = s;
-        __syncthreads();
-        for (int w = 4; w > 0; w >>= 1) {
-            if (ty < w) part[tid] += part[tid + 32 * w];
-            __syncthreads();
-        }
-        if (ty == 0 && i < I) out[o * I + i] = part[tx] / div;
-    }
+    long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= I) return;
+    const T* xi = x + i;
+    T s = xi[0];
+    #pragma unroll 8
+    for (long long r = 1; r < R; r++) s += xi[r * I];
+    out[i] = s / div;
 }
 """
 _SUM: dict = {}
 _SUM_MAX = 1 << 20    # larger arrays go to CuPy's reduction (more parallel; launches are cheap
-                      # next to their work), and so does a strided or integer array
+                      # next to their work), and so do other axes and strided or integer arrays
 
 
 def sum_supported(v, axes) -> bool:
-    """Whether ``sum_`` handles summing ``v`` over ``axes`` (a sorted tuple, or None)."""
-    if not enabled(v) or v.dtype.kind != "f" or v.dtype not in _C_TYPES or \
+    """Whether ``sum_`` handles summing ``v`` over ``axes`` (a sorted tuple, or None): leading
+    axes of a small contiguous float GPU array, leaving at least two columns."""
+    if not enabled(v) or axes is None or not axes or axes[0] != 0 or \
+            axes[-1] != len(axes) - 1 or v.dtype.kind != "f" or v.dtype not in _C_TYPES or \
             not 0 < v.size <= _SUM_MAX or not v.flags.c_contiguous:
         return False
-    return axes is None or (len(axes) > 0 and axes[-1] - axes[0] == len(axes) - 1)
+    return math.prod(v.shape[len(axes):]) >= 2
 
 
 @B._recorded()
 def sum_(v, axes, mean: bool = False):
-    """``v.sum(axis=axes)`` for a contiguous float GPU array and consecutive axes, one launch;
-    with ``mean``, the sum divided by the number of elements added (NumPy's mean: the same
-    division, after the sum)."""
+    """``v.sum(axis=axes)`` over leading axes, one launch, with NumPy's result; with ``mean``,
+    the sum divided by the number of rows added (NumPy's mean: the same division, after)."""
     cp = B.cupy()
-    shape = v.shape
-    a, b = (0, len(shape)) if axes is None else (axes[0], axes[-1] + 1)
-    outer, red, inner = (math.prod(shape[:a]), math.prod(shape[a:b]), math.prod(shape[b:]))
-    out = cp.empty(shape[:a] + shape[b:], v.dtype)
+    n = len(axes)
+    rows, cols = math.prod(v.shape[:n]), math.prod(v.shape[n:])
+    out = cp.empty(v.shape[n:], v.dtype)
     k = _SUM.get(v.dtype)
     if k is None:
-        k = _SUM[v.dtype] = B.cupy().RawKernel(f"#define T {_C_TYPES[v.dtype]}\n" + _SUM_SOURCE,
-                                               "minitf_sum")
-    k((outer * ((inner + 31) // 32),), (32, 8), (v, out, np.int64(red), np.int64(inner),
-                                                         v.dtype.type(red if mean else 1)))
+        k = _SUM[v.dtype] = cp.RawKernel(f"#define T {_C_TYPES[v.dtype]}\n" + _SUM_SOURCE,
+                                         "minitf_sum")
+    k(((cols + 127) // 128,), (128,), (v, out, np.int64(rows), np.int64(cols),
+                                       v.dtype.type(rows if mean else 1)))
     return out
