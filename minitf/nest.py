@@ -1,11 +1,11 @@
 """Flattening and rebuilding of nested structures (lists, tuples, dicts), as ``tf.nest`` does.
 
-Dicts are flattened in sorted key order, so a structure survives a round trip:
+Dicts are flattened in sorted key order; rebuilding keeps the structure's own key order:
 
 >>> from minitf import nest
 >>> flat = nest.flatten({"b": [1, 2], "a": 3})
 >>> flat, nest.pack_sequence_as({"b": [0, 0], "a": 0}, [x * 10 for x in flat])
-([3, 1, 2], {'a': 30, 'b': [10, 20]})
+([3, 1, 2], {'b': [10, 20], 'a': 30})
 """
 from __future__ import annotations
 
