@@ -219,9 +219,6 @@ def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None
         # TF's kernel: loss and gradient (softmax - onehot) together, here in one GPU launch.
         loss, back = K.sparse_xent(v, lv)
         z = _make(loss, x._dtype)
-
-        def grad_from_forward(g):
-            return _make(back * g._value[..., None], x._dtype)
     else:
         s = v - v.max(axis=-1, keepdims=True)   # shifted logits: exp cannot overflow
         picked = np.take_along_axis(s, lv[..., None].astype(np.int64), -1)[..., 0]
@@ -229,17 +226,18 @@ def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None
         se = e.sum(axis=-1, keepdims=True)
         z = _make(B.asarray(np.log(se[..., 0]) - picked).astype(x._dtype._np, copy=False),
                   x._dtype)
-
-        def grad_from_forward(g):   # the same numbers from the forward's exponentials
-            p = e / se
-            p -= B.xp_of(p).arange(n) == lv[..., None]
-            return _make(p * g._value[..., None], x._dtype)
+        back = None
     if RECORDING:
         def vjp(g):
             if RECORDING:   # an outer tape differentiates this VJP: build it from ops
                 onehot = A.one_hot(lab, n, dtype=x._dtype)
                 return A.expand_dims(g, -1) * (softmax(x) - onehot)
-            return grad_from_forward(g)
+            if back is None:    # the same numbers from the forward's exponentials
+                p = e / se
+                p -= B.xp_of(p).arange(n) == lv[..., None]
+            else:
+                p = back
+            return _make(p * g._value[..., None], x._dtype)
         record("SparseSoftmaxCrossEntropyWithLogits", (x,), z, (vjp,))
     return z
 
