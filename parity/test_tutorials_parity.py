@@ -19,15 +19,18 @@ def test_tutorial_case(tf_real, case):
         assert kind is None and within(a, b, rtol, atol), (da, dr, a, b)
 
 
-def test_known_values(tf_real):
-    """A few results whose exact values the tutorials print."""
+@pytest.mark.parametrize("framework", ["minitf", "tensorflow"])
+def test_known_values(request, framework):
+    """A few results whose exact values the tutorials print, checked on minitf (no TensorFlow
+    needed) and on TensorFlow (so the constants below are TensorFlow's, not minitf's)."""
     from minitf import tutorial_cases as T
-    assert [float(g) for g in T.g_two_vars(minitf)] == [9.0, 42.0]
-    assert float(T.list_target(minitf)) == 11.0
-    assert float(T.dict_target(minitf)) == 3.75
-    assert [float(g) for g in T.textbook_f(minitf)] == [36.0, 10.0]
-    h = T.nested_second_derivatives(minitf)
+    tf = minitf if framework == "minitf" else request.getfixturevalue("tf_real")
+    assert [float(g) for g in T.g_two_vars(tf)] == [9.0, 42.0]
+    assert float(T.list_target(tf)) == 11.0
+    assert float(T.dict_target(tf)) == 3.75
+    assert [float(g) for g in T.textbook_f(tf)] == [36.0, 10.0]
+    h = T.nested_second_derivatives(tf)
     assert h[0][0] is None and [float(h[0][1]), float(h[1][0]), float(h[1][1])] == [6, 6, 14]
-    assert float(T.descent_with_assign_sub(minitf)) == pytest.approx(-1 / 3, abs=1e-6)
-    sp = T.my_softplus_case(minitf)
+    assert float(T.descent_with_assign_sub(tf)) == pytest.approx(-1 / 3, abs=1e-6)
+    sp = T.my_softplus_case(tf)
     assert (float(sp[0][0]), float(sp[0][1])) == (1000.0, 1.0)
