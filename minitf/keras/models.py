@@ -170,10 +170,15 @@ class Model(Trainer, Layer):
 
     # ---- weights ----------------------------------------------------------------------------
     def save_weights(self, filepath, overwrite=True):
+        """Write the weights to a ``.npz`` archive, atomically (see ``keras.saving``): the new
+        file's mode follows the umask, and a symlink is written through, not replaced."""
         saving.save_weights(self, filepath, overwrite)
 
     def load_weights(self, filepath, skip_mismatch=False):
-        saving.load_weights(self, filepath)
+        """Load weights saved by ``save_weights``, layer by layer. A layer whose weight count
+        or shapes differ raises ``ValueError`` (and nothing is loaded); with
+        ``skip_mismatch=True`` such layers are skipped with a warning, as in Keras."""
+        saving.load_weights(self, filepath, skip_mismatch=skip_mismatch)
 
     # ---- summary ----------------------------------------------------------------------------
     def summary(self, line_length=80, print_fn=None):
