@@ -22,7 +22,7 @@ _warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"minitf(\.|$
 from . import dtypes, errors, nest  # noqa: F401
 from ._backend import device, get_backend, set_backend  # noqa: F401
 from .dtypes import (DType, as_dtype, bool, double, float16, float32, float64, half,  # noqa: F401
-                     int8, int16, int32, int64, uint8)
+                     int8, int16, int32, int64, string, uint8)
 from .tensor import (Tensor, TensorShape, TensorSpec, constant, convert_to_tensor,  # noqa: F401
                      is_tensor)
 from .tape import GradientTape, UnconnectedGradients  # noqa: F401

@@ -19,9 +19,9 @@ import math
 import numpy as np
 
 from .. import dtypes, nest
-from ..errors import InvalidArgumentError
+from ..errors import InternalError, InvalidArgumentError
 from ..ops.random_ops import _state as _rng_state
-from ..tensor import Tensor, TensorSpec, _make, convert_to_tensor
+from ..tensor import Tensor, TensorShape, TensorSpec, _make, _place, convert_to_tensor
 
 INFINITE = -1
 UNKNOWN = -2
@@ -69,7 +69,43 @@ class Dataset:
     @staticmethod
     def from_generator(generator, output_types=None, output_shapes=None, args=None,
                        output_signature=None, name=None) -> "Dataset":
-        return _Generator(generator, output_signature, args or ())
+        """Elements produced by a Python generator, typed and shaped by a signature.
+
+        The structure of each element comes from ``output_signature`` (a structure of
+        ``tf.TensorSpec``), or from the older ``output_types`` with optional
+        ``output_shapes``. As everywhere in tf.data, tuples and dicts are structure and a
+        Python list is one tensor: yielding ``[1, 2]`` gives one tensor of shape (2,).
+        ``generator`` is called afresh for each pass, with ``args`` as NumPy values.
+
+        TF converts each yielded value when it is read, and a value that does not fit raises
+        ``InvalidArgumentError`` then (not when the dataset is built):
+
+        * a yield whose structure differs (a list for a tuple, a missing dict key);
+        * a value that cannot become the component's dtype, or a ragged list;
+        * a shape incompatible with the declared one.
+
+        TF converts in one of two ways. A single component declared without a shape (unknown
+        rank) is converted as ``tf.convert_to_tensor(value, dtype)`` does, so ``1.5`` for an
+        int32 component is an error. A structure, or a component with a known rank, is
+        converted with NumPy's casting rules, so ``1.5`` becomes ``1``.
+
+        >>> import minitf as tf
+        >>> ds = tf.data.Dataset.from_generator(lambda: iter([[1, 2], [3, 4]]),
+        ...                                     output_types=tf.int32)
+        >>> [b.numpy().tolist() for b in ds.batch(2)]
+        [[[1, 2], [3, 4]]]
+        >>> ds.element_spec
+        TensorSpec(shape=<unknown>, dtype=tf.int32, name=None)
+        >>> sig = tf.TensorSpec(shape=(3,), dtype=tf.float32)
+        >>> list(tf.data.Dataset.from_generator(lambda: iter([[1, 2]]), output_signature=sig))
+        Traceback (most recent call last):
+        ...
+        minitf.errors.InvalidArgumentError: `generator` yielded an element of shape (2,) where ...
+        """
+        if not callable(generator):
+            raise TypeError("`generator` must be a Python callable.")
+        signature = _generator_signature(output_types, output_shapes, output_signature)
+        return _Generator(generator, signature, () if args is None else tuple(args))
 
     # ---- transformations ----------------------------------------------------------------------
     def map(self, map_func, num_parallel_calls=None, deterministic=None, name=None):
@@ -87,12 +123,17 @@ class Dataset:
 
     def padded_batch(self, batch_size, padded_shapes=None, padding_values=None,
                      drop_remainder=False, name=None):
+        if padded_shapes is None:
+            for i, spec in enumerate(nest.flatten(self.element_spec)):
+                if _rank(spec.shape) is None:
+                    raise ValueError(f"You must provide `padded_shapes` argument because "
+                                     f"component {i} has unknown rank.")
         return _Batch(self, int(batch_size), drop_remainder, pad=True,
                       padded_shapes=padded_shapes, padding_values=padding_values)
 
     def unbatch(self, name=None):
         for spec in nest.flatten(self.element_spec):
-            if len(spec.shape) == 0:
+            if _rank(spec.shape) == 0:     # an unknown rank is checked per element instead
                 raise ValueError("Cannot unbatch an input with scalar components.")
         return _Unbatch(self)
 
@@ -281,7 +322,7 @@ class _Map(Dataset):
         if first is None:
             raise ValueError("Cannot infer the element_spec of a map over an empty dataset.")
         out = _to_tensors(_call(self._fn, first))
-        in_batch_unknown = any(len(s.shape) and s.shape[0] is None
+        in_batch_unknown = any(_rank(s.shape) and s.shape[0] is None
                                for s in nest.flatten(self._parent.element_spec))
         return nest.map_structure(
             lambda t: TensorSpec((None,) + tuple(t.shape[1:]) if in_batch_unknown and
@@ -368,9 +409,12 @@ class _Batch(Dataset):
             inner = [[None if d in (None, -1) else int(d)
                       for d in ([p] if isinstance(p, int) else list(p))] for p in pads]
         else:
-            inner = [[None if self._pad else d for d in s.shape] for s in specs]
-        return nest.pack_sequence_as(parent, [TensorSpec((lead,) + tuple(i), s.dtype)
-                                              for i, s in zip(inner, specs)])
+            inner = [None if _rank(s.shape) is None else [None if self._pad else d
+                                                          for d in s.shape] for s in specs]
+        # A batch of elements of unknown rank has an unknown rank too.
+        return nest.pack_sequence_as(parent, [
+            _tensor_spec(s.dtype, None if i is None else (lead,) + tuple(i))
+            for i, s in zip(inner, specs)])
 
     def _cardinality(self):
         n = self._parent._cardinality()
@@ -386,13 +430,17 @@ class _Unbatch(Dataset):
     def _elements(self):
         for e in self._parent._elements():
             flat = nest.flatten(e)
+            if any(t._value.ndim == 0 for t in flat):     # possible with an unknown rank
+                raise InvalidArgumentError(None, None, "Input element must have a non-scalar "
+                                                       "value in each component.")
             n = flat[0]._value.shape[0]
             for i in range(n):
                 yield nest.pack_sequence_as(e, [_make(t._value[i, ...], t._dtype) for t in flat])
 
     def _spec(self):
-        return nest.map_structure(lambda s: TensorSpec(s.shape[1:], s.dtype),
-                                  self._parent.element_spec)
+        return nest.map_structure(
+            lambda s: _tensor_spec(s.dtype, None if _rank(s.shape) is None else s.shape[1:]),
+            self._parent.element_spec)
 
 
 class _Shuffle(Dataset):
@@ -552,30 +600,239 @@ class _Concatenate(Dataset):
         return a + b if a >= 0 and b >= 0 else UNKNOWN
 
 
+# ---- from_generator ---------------------------------------------------------------------------
+# tf.data's structures are tuples (namedtuples included) and dicts; a list is a value, which
+# becomes one tensor. minitf.nest treats lists as structure, so from_generator walks its own.
+
+class _UnknownRank(TensorShape):
+    """TF's ``TensorShape(None)``: a shape whose rank is not known, as ``from_generator``
+    declares a component given no shape. Any shape is compatible with it."""
+
+    def __new__(cls):
+        return tuple.__new__(cls, ())
+
+    rank = ndims = dims = property(lambda self: None)
+
+    def __len__(self):
+        raise ValueError("Cannot take the length of shape with unknown rank.")
+
+    def __bool__(self):
+        return False
+
+    def __iter__(self):
+        raise ValueError("Cannot iterate over a shape with unknown rank.")
+
+    def __getitem__(self, key):
+        return _UnknownRank() if isinstance(key, slice) else None
+
+    def __add__(self, other):
+        return _UnknownRank()
+
+    def __eq__(self, other):
+        return isinstance(other, _UnknownRank)
+
+    def __hash__(self):
+        return hash(_UnknownRank)
+
+    def as_list(self):
+        raise ValueError("as_list() is not defined on an unknown TensorShape.")
+
+    def num_elements(self):
+        return None
+
+    def is_fully_defined(self) -> bool:
+        return False
+
+    def is_compatible_with(self, other) -> bool:
+        return True
+
+    def __repr__(self) -> str:
+        return "TensorShape(None)"
+
+    def __str__(self) -> str:
+        return "<unknown>"
+
+
+def _rank(shape):
+    """The rank of a spec's shape, None if unknown."""
+    return None if isinstance(shape, _UnknownRank) else len(shape)
+
+
+def _tensor_spec(dtype, shape) -> TensorSpec:
+    """A TensorSpec; ``shape=None`` means unknown rank (minitf's TensorSpec has no such shape)."""
+    if shape is not None:
+        return TensorSpec(shape, dtype)
+    spec = TensorSpec((), dtype)
+    spec.shape = _UnknownRank()
+    return spec
+
+
+def _data_flatten(structure) -> list:
+    """Leaves of a tf.data structure: dict values in sorted key order, lists are leaves."""
+    if isinstance(structure, dict):
+        return [leaf for k in sorted(structure) for leaf in _data_flatten(structure[k])]
+    if isinstance(structure, tuple):
+        return [leaf for s in structure for leaf in _data_flatten(s)]
+    return [structure]
+
+
+def _data_pack(structure, flat: list):
+    """``structure`` rebuilt with the leaves of ``flat`` (in ``_data_flatten``'s order)."""
+    it = iter(flat)
+
+    def build(s):
+        if isinstance(s, dict):
+            built = {k: build(s[k]) for k in sorted(s)}
+            return type(s)((k, built[k]) for k in s)
+        if isinstance(s, tuple):
+            items = [build(v) for v in s]
+            return type(s)(*items) if hasattr(s, "_fields") else tuple(items)
+        return next(it)
+
+    return build(structure)
+
+
+def _flatten_up_to(shallow, value, same_types: bool = True) -> list:
+    """``value``'s parts at the leaves of ``shallow``; a TypeError where the structures differ.
+    A tuple in ``shallow`` asks for a tuple of that type (a namedtuple for a namedtuple, a
+    list is refused) unless ``same_types`` is off; a dict asks for exactly its keys."""
+    if isinstance(shallow, dict):
+        if not isinstance(value, dict) or set(value) != set(shallow):
+            raise TypeError(f"expected a dict with keys {sorted(shallow)}, got {value!r}")
+        return [x for k in sorted(shallow) for x in _flatten_up_to(shallow[k], value[k],
+                                                                    same_types)]
+    if isinstance(shallow, tuple):
+        kinds = type(shallow) if same_types else (tuple, list)
+        if not isinstance(value, kinds) or len(value) != len(shallow):
+            raise TypeError(f"expected a sequence of {len(shallow)}, got {value!r}")
+        return [x for s, v in zip(shallow, value) for x in _flatten_up_to(s, v, same_types)]
+    return [value]
+
+
+def _as_shape(shape):
+    """An ``output_shapes`` entry as a tuple of dims (None = unknown dim), or None for an
+    unknown rank, as ``tf.TensorShape`` reads it: an int is a single dimension."""
+    if shape is None or isinstance(shape, _UnknownRank):
+        return None
+    if isinstance(shape, (int, np.integer)):
+        return (int(shape),)
+    try:
+        return tuple(None if d is None or d == -1 else int(d) for d in shape)
+    except (TypeError, ValueError):
+        raise TypeError(f"Failed to convert {shape!r} to a shape. A shape should either be a "
+                        f"single dimension (e.g. 10), or an iterable of dimensions (e.g. "
+                        f"[1, 10, None]).") from None
+
+
+def _generator_signature(output_types, output_shapes, output_signature):
+    """The structure of TensorSpecs that ``from_generator`` produces, from either form of
+    its arguments, with TF's TypeErrors for a mix of both or neither."""
+    if output_signature is not None:
+        for name, arg in (("output_types", output_types), ("output_shapes", output_shapes)):
+            if arg is not None:
+                raise TypeError(f"The `{name}` argument can not be used together with the "
+                                f"`output_signature` argument.")
+        for spec in _data_flatten(output_signature):
+            if not isinstance(spec, TensorSpec):
+                raise TypeError(f"`output_signature` must contain objects that are subclass of "
+                                f"`tf.TypeSpec` but found {type(spec)} which is not.")
+        return output_signature
+    if output_types is None:
+        raise TypeError("To specify the output signature you need to provide either the "
+                        "`output_signature` argument or the `output_types` argument.")
+    types = [dtypes.as_dtype(t) for t in _data_flatten(output_types)]
+    if output_shapes is None:
+        shapes = [None] * len(types)
+    else:
+        try:
+            shapes = _flatten_up_to(output_types, output_shapes, same_types=False)
+        except TypeError as e:
+            raise ValueError(f"`output_shapes` {output_shapes!r} does not match the structure "
+                             f"of `output_types` {output_types!r}: {e}") from None
+    return _data_pack(output_types, [_tensor_spec(t, _as_shape(s))
+                                     for t, s in zip(types, shapes)])
+
+
+def _text_array(arr: np.ndarray) -> np.ndarray:
+    """An object array of str/bytes as TF holds text (UTF-8 bytes); anything else in it is
+    refused as TF refuses it, with InternalError."""
+    out = np.empty(arr.shape, dtype=object)
+    for i, v in np.ndenumerate(arr):
+        if isinstance(v, str):
+            v = v.encode()
+        elif not isinstance(v, bytes):
+            raise InternalError(None, None, f"Unsupported object type {type(v).__name__}")
+        out[i] = v
+    return out
+
+
+def _cast_like_numpy(value, dtype) -> np.ndarray:
+    """``value`` as an array of ``dtype`` by NumPy's casting (fractions truncate, integers
+    wrap), which is how TF converts generator output of known rank."""
+    if dtype.is_string:
+        return np.asarray(value, dtype=object)
+    if dtype is dtypes.bool:
+        return np.asarray(value, dtype=bool)
+    with np.errstate(invalid="ignore", over="ignore"):
+        return np.asarray(value).astype(dtype._np)
+
+
+def _yield_mismatch(expected, value) -> InvalidArgumentError:
+    return InvalidArgumentError(None, None, f"`generator` yielded an element that did not match "
+                                            f"the expected structure. The expected structure "
+                                            f"was {expected}, but the yielded element was "
+                                            f"{value}.")
+
+
 class _Generator(Dataset):
+    """``from_generator``: each yield is checked against the signature and converted when it
+    is read."""
+
     def __init__(self, generator, signature, args):
-        self._gen, self._sig, self._args = generator, signature, args
+        self._gen, self._sig = generator, signature
+        self._specs = _data_flatten(signature)
+        # TF passes the arguments as tensors evaluated to NumPy values.
+        self._args = tuple(convert_to_tensor(a).numpy() for a in args)
+        # TF converts strictly (as convert_to_tensor) only a lone component of unknown rank.
+        self._strict = isinstance(signature, TensorSpec) and _rank(signature.shape) is None
 
     def _elements(self):
-        for e in self._gen(*self._args):
-            if self._sig is not None:
-                flat_sig = nest.flatten(self._sig)
-                flat = [convert_to_tensor(v, s.dtype) for v, s in zip(nest.flatten(e), flat_sig)]
-                for t, s in zip(flat, flat_sig):
-                    if not s.shape.is_compatible_with(t.shape) if len(s.shape) == len(t.shape) \
-                            else True:
-                        raise InvalidArgumentError(None, None, f"`generator` yielded an element "
-                                                               f"of shape {t.shape} where an "
-                                                               f"element of shape {s.shape} was "
-                                                               f"expected.")
-                yield nest.pack_sequence_as(self._sig, flat)
-            else:
-                yield _to_tensors(e)
+        for value in self._gen(*self._args):
+            yield self._convert_strictly(value) if self._strict else self._convert(value)
+
+    def _convert_strictly(self, value) -> Tensor:
+        dtype = self._sig.dtype
+        try:
+            if dtype.is_string and not isinstance(value, Tensor):
+                _text_array(np.asarray(value, dtype=object))    # numbers are not text
+            return convert_to_tensor(value, dtype)
+        except (TypeError, ValueError, InternalError):
+            raise _yield_mismatch(repr(self._sig), value) from None
+
+    def _convert(self, value):
+        try:
+            parts = _flatten_up_to(self._sig, value)
+        except TypeError:
+            types = _data_pack(self._sig, [s.dtype for s in self._specs])
+            raise _yield_mismatch(types, value) from None
+        return _data_pack(self._sig, [self._component(v, s) for v, s in zip(parts, self._specs)])
+
+    @staticmethod
+    def _component(value, spec: TensorSpec) -> Tensor:
+        try:
+            arr = _cast_like_numpy(value, spec.dtype)
+        except (TypeError, ValueError, OverflowError):
+            raise InvalidArgumentError(None, None, f"`generator` yielded an element that could "
+                                                   f"not be converted to the expected type. The "
+                                                   f"expected type was {spec.dtype.name}, but "
+                                                   f"the yielded element was {value}.") from None
+        if not spec.shape.is_compatible_with(arr.shape):
+            raise InvalidArgumentError(None, None, f"`generator` yielded an element of shape "
+                                                   f"{arr.shape} where an element of shape "
+                                                   f"{spec.shape} was expected.")
+        if spec.dtype.is_string:
+            arr = _text_array(arr)
+        return _make(_place(arr), spec.dtype)
 
     def _spec(self):
-        if self._sig is None:
-            raise ValueError("from_generator needs `output_signature` to know its element_spec")
         return self._sig
-
-
-
