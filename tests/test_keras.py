@@ -20,11 +20,24 @@ def small_data(n=64, seed=0):
     return x, y
 
 
+def _weights64(layer):
+    """A layer's weights as float64 arrays, for NumPy re-computations of its float32 output."""
+    return [np.asarray(w, np.float64) for w in layer.get_weights()]
+
+
+# float32 forward passes against float64 NumPy on the same (float32) inputs and weights: dot
+# products of a few dozen terms carry a relative error of about n·2⁻²⁴ < 1e-5.
+F32 = dict(rtol=1e-5, atol=1e-6)
+
+
 def test_dense_builds_on_first_call_with_keras_shapes():
     d = keras.layers.Dense(3)
     assert d.weights == [] and not d.built
     out = d(np.ones((4, 5)))
     assert out.shape == (4, 3) and out.dtype == tf.float32    # float64 input cast to float32
+    kernel, bias = _weights64(d)
+    np.testing.assert_allclose(out.numpy(), np.ones((4, 5)) @ kernel + bias, **F32)
+    assert np.all(bias == 0) and np.abs(kernel).max() <= np.sqrt(6 / 8)   # glorot_uniform
     assert [v.path for v in d.weights] == [f"{d.name}/kernel", f"{d.name}/bias"]
     assert tuple(d.kernel.shape) == (5, 3)
     with pytest.raises(ValueError, match="expected axis -1 of input shape to have value 5"):
@@ -71,7 +84,7 @@ def test_sequential_and_functional_equivalent():
 
 def test_wide_and_deep_multi_input_multi_output():
     a, b = keras.Input(shape=(5,), name="wide"), keras.Input(shape=(6,), name="deep")
-    h = keras.layers.Dense(8, activation="relu")(b)
+    h = keras.layers.Dense(8, activation="relu", name="hidden")(b)
     concat = keras.layers.concatenate([a, h])
     main = keras.layers.Dense(1, name="main")(concat)
     aux = keras.layers.Dense(1, name="aux")(h)
@@ -81,10 +94,32 @@ def test_wide_and_deep_multi_input_multi_output():
     rng = np.random.default_rng(1)
     xa, xb = rng.standard_normal((40, 5)), rng.standard_normal((40, 6))
     y = rng.standard_normal((40, 1))
+    before = model.evaluate([xa, xb], [y, y], verbose=0, return_dict=True)["loss"]
     h = model.fit([xa, xb], [y, y], epochs=2, batch_size=8, verbose=0)
-    assert {"loss", "main_mae", "aux_mae"} <= set(h.history)
+    assert set(h.history) == {"loss", "main_loss", "aux_loss", "main_mae", "aux_mae"}
     pm, pa = model.predict({"wide": xa, "deep": xb}, verbose=0)
     assert pm.shape == pa.shape == (40, 1)
+    # The same forward pass in NumPy, from the trained weights (inputs rounded to float32).
+    (kh, bh), (km, bm), (ka, ba) = (_weights64(model.get_layer(n))
+                                    for n in ("hidden", "main", "aux"))
+    xa32, xb32, y32 = (v.astype(np.float32).astype(np.float64) for v in (xa, xb, y))
+    hidden = np.maximum(xb32 @ kh + bh, 0)
+    want_m, want_a = np.c_[xa32, hidden] @ km + bm, hidden @ ka + ba
+    np.testing.assert_allclose(pm, want_m, **F32)
+    np.testing.assert_allclose(pa, want_a, **F32)
+    # evaluate in batches of 32 and 8. As in TF 2.21 (checked): `loss` and the metrics are
+    # means over samples, but each output's loss is the plain mean of its batch means.
+    ev = model.evaluate([xa, xb], [y, y], batch_size=32, verbose=0, return_dict=True)
+    se_m, se_a = (want_m - y32) ** 2, (want_a - y32) ** 2
+    np.testing.assert_allclose(ev["loss"], 0.9 * se_m.mean() + 0.1 * se_a.mean(), rtol=1e-5)
+    np.testing.assert_allclose(ev["main_mae"], np.abs(want_m - y32).mean(), rtol=1e-5)
+    np.testing.assert_allclose(ev["aux_mae"], np.abs(want_a - y32).mean(), rtol=1e-5)
+    np.testing.assert_allclose(ev["main_loss"], (se_m[:32].mean() + se_m[32:].mean()) / 2,
+                               rtol=1e-5)
+    np.testing.assert_allclose(ev["aux_loss"], (se_a[:32].mean() + se_a[32:].mean()) / 2,
+                               rtol=1e-5)
+    # Ten SGD steps (lr 0.01) on a smooth loss of this scale go downhill.
+    assert ev["loss"] < before
     out = io.StringIO()
     model.summary(print_fn=lambda s: out.write(s + "\n"))
     assert "Total params" in out.getvalue() and "concatenate" in out.getvalue()
@@ -101,6 +136,9 @@ def test_fit_reduces_loss_and_history_shape():
     assert model.history is h
     loss, mae = model.evaluate(x, y, verbose=0)
     assert loss < h.history["loss"][0]
+    (k1, b1), (k2, b2) = _weights64(model.layers[0]), _weights64(model.layers[1])
+    err = np.tanh(x @ k1 + b1) @ k2 + b2 - y
+    np.testing.assert_allclose([loss, mae], [np.mean(err ** 2), np.mean(np.abs(err))], rtol=1e-5)
 
 
 def test_progress_bar_plain_lines_when_not_a_terminal(capsys):
@@ -176,6 +214,19 @@ def test_callbacks(tmp_path):
         "ep01.weights.npz", "ep02.weights.npz", "ep03.weights.npz"]
     lines = csv_path.read_text().strip().splitlines()
     assert lines[0].split(",") == ["epoch", "loss", "val_loss"] and len(lines) == 4
+    rows = [[float(v) for v in line.split(",")] for line in lines[1:]]
+    assert [r[0] for r in rows] == [0, 1, 2]
+    np.testing.assert_allclose([r[1:] for r in rows],
+                               np.c_[h.history["loss"], h.history["val_loss"]], rtol=1e-6)
+    # Learning rate 0: the weights never move, so every epoch's loss is the initial model's MSE
+    # (which is why val_loss never improves and EarlyStopping stops after 1 + patience epochs).
+    kernel, bias = _weights64(model.layers[0])
+    mse = np.mean((x @ kernel + bias - y) ** 2)
+    np.testing.assert_allclose(h.history["loss"] + h.history["val_loss"], mse, rtol=1e-5)
+    m2 = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(1)])
+    m2.load_weights(tmp_path / "ep03.weights.npz")
+    for a, b in zip(m2.get_weights(), model.get_weights()):
+        np.testing.assert_array_equal(a, b)
 
 
 def test_reduce_lr_on_plateau():
@@ -240,18 +291,38 @@ def test_config_round_trip():
     clone = keras.Sequential.from_config(seq.get_config())
     assert [type(l).__name__ for l in clone.layers] == ["Dense", "Dropout"]
     assert clone.count_params() == 9
+    assert (clone.layers[0].units, clone.layers[1].rate) == (3, 0.5)
+    clone.set_weights(seq.get_weights())
+    x = np.random.default_rng(2).standard_normal((4, 2)).astype(np.float32)
+    np.testing.assert_array_equal(clone(x).numpy(), seq(x).numpy())
+
+
+def _assert_dropout_of(out, x, rate):
+    """``out`` is ``x`` with each unit kept with probability 1 - rate and scaled by
+    1/(1 - rate) (TF's inverted dropout), else zeroed. Over n = 4000 units the kept fraction
+    has standard deviation sqrt(rate·(1-rate)/n) < 0.008: 0.04 is five of them."""
+    kept = out != 0
+    np.testing.assert_allclose(out[kept], x[kept] / (1 - rate), rtol=1e-6)
+    assert abs(kept.mean() - (1 - rate)) < 0.04, kept.mean()
 
 
 def test_dropout_and_noise_only_when_training():
     x = np.ones((1000, 4), np.float32)
     d = keras.layers.Dropout(0.5)
     np.testing.assert_array_equal(d(x).numpy(), x)
-    vals = np.unique(d(x, training=True).numpy())
-    assert set(vals.tolist()) <= {0.0, 2.0}
+    _assert_dropout_of(d(x, training=True).numpy(), x, 0.5)
     model = keras.Sequential([d])
-    assert set(np.unique(model(x, training=True).numpy()).tolist()) <= {0.0, 2.0}
+    np.testing.assert_array_equal(model(x).numpy(), x)
+    _assert_dropout_of(model(x, training=True).numpy(), x, 0.5)
+    # A rate other than 0.5 tells the scale 1/(1-rate) apart from 1/rate.
+    ramp = np.linspace(1, 2, 4000, dtype=np.float32).reshape(1000, 4)
+    _assert_dropout_of(keras.layers.Dropout(0.3)(ramp, training=True).numpy(), ramp, 0.3)
     g = keras.layers.GaussianNoise(1.0)
-    assert np.array_equal(g(x).numpy(), x) and not np.array_equal(g(x, training=True).numpy(), x)
+    assert np.array_equal(g(x).numpy(), x)
+    noise = g(x, training=True).numpy() - x
+    # 4000 draws of N(0, 1): the mean is within 5·(1/sqrt(4000)) = 0.08 of 0, the standard
+    # deviation within 5·(1/sqrt(8000)) = 0.056 of 1.
+    assert abs(noise.mean()) < 0.08 and abs(noise.std() - 1) < 0.056
 
 
 def test_batchnorm_and_normalization():
@@ -264,13 +335,19 @@ def test_batchnorm_and_normalization():
     out = bn(x, training=True).numpy()
     assert np.allclose(out.mean(0), 0, atol=1e-5)
     np.testing.assert_allclose(bn.moving_mean.numpy(), x.mean(0), rtol=1e-5)
+    # The batch's biased variance, and epsilon 1e-3 (TF 2.21 gives both).
+    np.testing.assert_allclose(bn.moving_variance.numpy(), x.var(0), rtol=1e-5)
+    np.testing.assert_allclose(out, (x - x.mean(0)) / np.sqrt(x.var(0) + 1e-3), rtol=1e-5,
+                               atol=1e-5)
     assert [w.name for w in bn.weights] == ["gamma", "beta", "moving_mean", "moving_variance"]
     assert len(bn.trainable_weights) == 2
 
 
 def test_embedding_and_initializer_statistics():
     e = keras.layers.Embedding(10, 4)
-    assert e(np.array([[1, 2, 3]])).shape == (1, 3, 4)
+    out = e(np.array([[1, 2, 3]]))
+    assert out.shape == (1, 3, 4)
+    np.testing.assert_array_equal(out.numpy()[0], e.get_weights()[0][[1, 2, 3]])
     w = keras.initializers.GlorotUniform(seed=0)((300, 500)).numpy()
     assert np.abs(w).max() <= np.sqrt(6 / 800) and abs(w.std() - np.sqrt(2 / 800)) < 1e-3
     he = keras.initializers.HeNormal(seed=0)((300, 500)).numpy()
@@ -334,7 +411,14 @@ def test_model_fit_on_tensors_and_unbatched_errors():
     with pytest.raises(RuntimeError, match="compile"):
         model.fit(x, y, verbose=0)
     model.compile(optimizer="adam", loss="mse")
-    model.fit(tf.constant(x), tf.constant(y), verbose=0)
+    model.build((None, 8))
+    start = model.get_weights()
+    on_arrays = model.fit(x, y, epochs=2, shuffle=False, verbose=0).history["loss"]
+    model.set_weights(start)
+    model.compile(optimizer="adam", loss="mse")          # a fresh optimizer
+    on_tensors = model.fit(tf.constant(x), tf.constant(y), epochs=2, shuffle=False,
+                           verbose=0).history["loss"]
+    assert on_tensors == on_arrays and on_arrays[1] < on_arrays[0]
     with pytest.raises(ValueError, match="cardinality"):
         model.fit(x, y[:5], verbose=0)
 
