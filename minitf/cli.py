@@ -18,12 +18,13 @@ def main(argv: list[str] | None = None) -> int:
     from .explain_cli import ops_help
     e = sub.add_parser("explain", help="record an expression on a tape and show the tape, the "
                                        "backward pass and the gradients",
-                       description="Record EXPRESSION on a tape and show the tape, the\n"
-                                   "backward pass and the gradients. The expression is parsed,\n"
-                                   "never eval-ed: numbers, the --at names, arithmetic, lists\n"
-                                   "and calls of the ops below, nothing else.",
+                       description="Record EXPRESSION on a tape and show the tape, the backward "
+                                   "pass and the gradients.\nThe expression is parsed, never "
+                                   "eval-ed: numbers, the --at names, arithmetic, lists and\n"
+                                   "calls of the ops below, nothing else.",
                        epilog=ops_help(), formatter_class=argparse.RawDescriptionHelpFormatter)
-    e.add_argument("expression", help='for example "3*w1**2 + 2*w1*w2"')
+    e.add_argument("expression", help='for example "3*w1**2 + 2*w1*w2"; put a space before '
+                                      'one that begins with "-" (" -x*y")')
     e.add_argument("--at", nargs="+", default=[], metavar="NAME=VALUE",
                    help="values of the variables, e.g. --at w1=5 w2=3 (lists allowed)")
     e.add_argument("--dot", help="write the graph as Graphviz DOT text")

@@ -12,11 +12,12 @@ an argument (``tf.ones``, ``tf.tile``, ``tf.pad``).
 Limits, so that no expression can hang the command or exhaust memory:
 
 - Arithmetic on Python integers is refused, before it runs, when its result could need more than
-  ``MAX_INT_BITS`` (4096) bits: ``9**9**9`` would need about 10**9 bits and hours of CPU. No
-  tensor holds an integer beyond 2**64, nor a float beyond 2**1024, so the bound refuses nothing
-  that could become a tensor, yet leaves room for ``(10**1000) % 7``.
+  ``MAX_INT_BITS`` (4096) bits: ``9**9**9`` would need about 1.2e9 bits (150 MB) and a
+  computation of hours. No tensor holds an integer beyond 2**64, nor a float beyond 2**1024, so
+  the bound refuses nothing that could become a tensor, yet leaves room for ``(10**1000) % 7``.
 - Python lists built with ``*`` and ``+`` may hold at most ``MAX_LIST_ELEMENTS`` (1000000)
-  numbers, counting a tensor inside a list as its number of elements.
+  numbers, counting a tensor inside a list as its number of elements, and all such list
+  arithmetic in one expression may read and build at most ``MAX_LIST_WORK`` (10000000).
 - Evaluation walks the syntax tree with an explicit stack, so deep expressions (a 2000-term sum)
   cost no Python recursion. Python's own parser still has limits: about 3 x
   ``sys.getrecursionlimit()`` levels (a sum of up to about 2980 terms at the default limit of
@@ -24,7 +25,7 @@ Limits, so that no expression can hang the command or exhaust memory:
 
 Every failure -- a refused expression, an op's error (a dtype mismatch, a bad shape), a bad
 ``--at`` value, an output file that cannot be written -- prints one ``error: ...`` line on stderr
-and exits with status 2.
+and exits with status 2 (status 1: ``--svg`` needs Graphviz and it is missing).
 """
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ from . import explain
 
 MAX_INT_BITS = 4096
 MAX_LIST_ELEMENTS = 1_000_000
+MAX_LIST_WORK = 10 * MAX_LIST_ELEMENTS
 _MAX_ERROR_CHARS = 500      # an op's message can quote a 1000-digit number; keep the line readable
 
 # The only ops an expression may call, by namespace ("tf" is minitf's top level). Every name here
@@ -92,8 +94,9 @@ def ops_help(width: int = 88) -> str:
                                    subsequent_indent="      "))
     parts.append(textwrap.fill(
         f"limits: integer constant arithmetic up to {MAX_INT_BITS} bits; lists built with * "
-        f"and + up to {MAX_LIST_ELEMENTS} numbers; nesting up to what Python's parser takes "
-        f"(about 3 x the recursion limit levels).", width))
+        f"and + up to {MAX_LIST_ELEMENTS} numbers ({MAX_LIST_WORK} read and built in all); "
+        f"nesting up to what Python's parser takes (about 3 x the recursion limit levels).",
+        width))
     parts.append("errors: one 'error: ...' line on stderr, exit status 2.")
     return "\n".join(parts)
 
@@ -150,69 +153,71 @@ def _int_result_bits(fn, a: int, b: int) -> float:
     return 0                                # /, //, % and negative powers never grow an int
 
 
-def _elements(value) -> int:
-    """How many numbers a (nested) Python list holds once made a tensor. Lists repeated with
-    ``*`` share their items, so each distinct list is counted once (memo by id) and the walk is
-    iterative: neither a wide nor a deep list can make it slow or recurse."""
-    if not isinstance(value, list):
-        return _tensor_size(value)
-    counts: dict = {}                       # id of a list -> its number count
-    stack = [value]
-    while stack:
-        v = stack[-1]
-        if id(v) in counts:
-            stack.pop()
-            continue
-        pending = [c for c in v if isinstance(c, list) and id(c) not in counts]
-        if pending:
-            stack.extend(pending)
-        else:
-            counts[id(v)] = sum(counts[id(c)] if isinstance(c, list) else _tensor_size(c)
-                                for c in v)
-            stack.pop()
-    return counts[id(value)]
-
-
-def _tensor_size(v) -> int:
-    """A number counts 1; a tensor or Variable its number of elements."""
-    if isinstance(v, (int, float)):
+def _size(value) -> int:
+    """How many numbers a value stands for once made a tensor: a number 1, a tensor its
+    elements, a tuple or list that an op returned the sum over its items. Everything counts at
+    least 1, so a list of empty lists cannot grow unseen. (Lists the expression builds get their
+    size from their parts as they are built, never by walking them.)"""
+    if isinstance(value, (int, float)):
         return 1
+    if isinstance(value, (list, tuple)):
+        return max(1, sum(_size(item) for item in value))
     try:
-        return math.prod(int(d) for d in v.shape)
+        return max(1, math.prod(int(d) for d in value.shape))
     except (AttributeError, TypeError, ValueError):
         return 1
 
 
-def _check_cost(fn, a, b) -> None:
-    """Refuse, before it runs, constant arithmetic whose result would exceed the limits:
-    integers beyond MAX_INT_BITS, lists beyond MAX_LIST_ELEMENTS numbers."""
-    symbol = {operator.add: "+", operator.sub: "-", operator.mul: "*", operator.pow: "**"}.get(fn)
-    if _is_int(a) and _is_int(b):
-        bits = _int_result_bits(fn, a, b)
-        if bits > MAX_INT_BITS:
-            raise UnsafeExpression(
-                f"{_describe(a)} {symbol} {_describe(b)} could need "
-                f"{f'about {bits:.4g}' if math.isfinite(bits) else 'more than 2**1000'} bits; "
-                f"integer constant arithmetic is limited to {MAX_INT_BITS} bits")
-        return
-    if fn is operator.mul and (isinstance(a, list) and _is_int(b) or
-                               _is_int(a) and isinstance(b, list)):
-        items, times = (a, b) if isinstance(a, list) else (b, a)
-        size = _elements(items) * max(times, 0)
-    elif fn is operator.add and isinstance(a, list) and isinstance(b, list):
-        size = _elements(a) + _elements(b)
-    else:
-        return                              # tensors and floats: the op's own cost
-    if size > MAX_LIST_ELEMENTS:
-        raise UnsafeExpression(f"a list built with {symbol} would hold {size} numbers; lists "
-                               f"built with * and + are limited to {MAX_LIST_ELEMENTS} numbers")
+def _check_int_cost(fn, a: int, b: int) -> None:
+    """Refuse, before it runs, integer arithmetic whose result could exceed MAX_INT_BITS."""
+    bits = _int_result_bits(fn, a, b)
+    if bits > MAX_INT_BITS:
+        symbol = {operator.add: "+", operator.sub: "-", operator.mul: "*"}.get(fn, "**")
+        size = f"about {bits:.4g}" if math.isfinite(bits) else "more than 2**1000"
+        raise UnsafeExpression(f"{_describe(a)} {symbol} {_describe(b)} could need {size} bits; "
+                               f"integer constant arithmetic is limited to {MAX_INT_BITS} bits")
+
+
+class _ListBudget:
+    """What Python sequence arithmetic (``list * n``, ``list + list``) may still cost in one
+    expression. Each such op is charged the numbers it reads and builds, known before it runs;
+    a result beyond MAX_LIST_ELEMENTS, or a total beyond MAX_LIST_WORK, is refused. The total
+    matters because each op copies its operands: ``L + [] + [] + ...`` would otherwise copy a
+    million-number L once per term."""
+
+    def __init__(self):
+        self.left = MAX_LIST_WORK
+
+    def size_of(self, fn, a, b, size_a: int, size_b: int) -> int | None:
+        """The size of ``fn(a, b)`` when it is sequence arithmetic (refused beyond the limits);
+        None when it is not (tensors and floats cost what their op costs)."""
+        seq = (list, tuple)
+        if fn is operator.mul and isinstance(a, seq) and _is_int(b):
+            read, size, symbol = size_a, size_a * max(b, 0), "*"
+        elif fn is operator.mul and _is_int(a) and isinstance(b, seq):
+            read, size, symbol = size_b, size_b * max(a, 0), "*"
+        elif fn is operator.add and isinstance(a, seq) and isinstance(b, seq):
+            read, size, symbol = size_a + size_b, size_a + size_b, "+"
+        else:
+            return None
+        if size > MAX_LIST_ELEMENTS:
+            raise UnsafeExpression(f"a list built with {symbol} would hold {size} numbers; lists "
+                                   f"built with * and + are limited to {MAX_LIST_ELEMENTS} "
+                                   f"numbers")
+        self.left -= read + size
+        if self.left < 0:
+            raise UnsafeExpression(f"list arithmetic in this expression would handle more than "
+                                   f"{MAX_LIST_WORK} numbers in all (the limit)")
+        return max(1, size)
 
 
 # ---- evaluation: an explicit stack over the syntax tree ---------------------------------------
 
 def _parse(expr: str) -> ast.Expression:
     try:
-        return ast.parse(expr, mode="eval")
+        # surrounding blanks are not indentation here: " -x" is how a shell user gets an
+        # expression that begins with "-" past argparse
+        return ast.parse(expr.strip(), mode="eval")
     except SyntaxError as e:
         raise UnsafeExpression(f"not a valid expression: {e.msg}") from None
     except (RecursionError, MemoryError):
@@ -253,22 +258,28 @@ def _visit(node, env: dict):
                            f"names given with --at and the listed ops)")
 
 
-def _apply(node, values: list, env: dict, fn):
-    """The value of ``node`` given the values of its sub-expressions."""
+def _apply(node, args: list, env: dict, fn, budget: _ListBudget) -> tuple:
+    """(value, size) of ``node`` given the (value, size) of its sub-expressions."""
+    values = [value for value, _ in args]
     if isinstance(node, ast.Constant):
-        return node.value
+        return node.value, 1
     if isinstance(node, ast.Name):
-        return env[node.id]
+        return env[node.id], _size(env[node.id])
     if isinstance(node, ast.BinOp):
-        op = _BINOPS[type(node.op)]
-        _check_cost(op, *values)
-        return op(*values)
+        op, (a, size_a), (b, size_b) = _BINOPS[type(node.op)], *args
+        if _is_int(a) and _is_int(b):
+            _check_int_cost(op, a, b)
+        size = budget.size_of(op, a, b, size_a, size_b)
+        result = op(a, b)
+        return result, size if size is not None else _size(result)
     if isinstance(node, ast.UnaryOp):
-        return _UNARY[type(node.op)](values[0])
-    if isinstance(node, (ast.List, ast.Tuple)):
-        return values                       # a Python list, as TF code would pass it
+        result = _UNARY[type(node.op)](values[0])
+        return result, _size(result)
+    if isinstance(node, (ast.List, ast.Tuple)):  # a Python list, as TF code would pass it
+        return values, max(1, sum(size for _, size in args))
     n = len(node.args)
-    return fn(*values[:n], **{kw.arg: v for kw, v in zip(node.keywords, values[n:])})
+    result = fn(*values[:n], **{kw.arg: v for kw, v in zip(node.keywords, values[n:])})
+    return result, _size(result)
 
 
 def evaluate(expr: str, env: dict):
@@ -277,7 +288,8 @@ def evaluate(expr: str, env: dict):
 
     Iterative post-order walk: a node is checked when first reached, then evaluated once all
     its sub-expressions have values; depth costs no Python recursion."""
-    values: list = []                       # values of finished sub-expressions, in order
+    budget = _ListBudget()
+    done: list = []                         # (value, size) of finished sub-expressions, in order
     stack: list = [(_parse(expr).body, None, None)]
     while stack:
         node, count, fn = stack.pop()
@@ -286,10 +298,10 @@ def evaluate(expr: str, env: dict):
             stack.append((node, len(children), fn))
             stack.extend((child, None, None) for child in reversed(children))
         else:
-            args = values[len(values) - count:]
-            del values[len(values) - count:]
-            values.append(_apply(node, args, env, fn))
-    return values[0]
+            args = done[len(done) - count:]
+            del done[len(done) - count:]
+            done.append(_apply(node, args, env, fn, budget))
+    return done[0][0]
 
 
 # ---- the command ------------------------------------------------------------------------------

@@ -69,6 +69,17 @@ def test_list_repetition_is_bounded_by_element_count():
             evaluate(expr, {})
 
 
+def test_list_bound_counts_empty_lists_and_total_work():
+    with pytest.raises(UnsafeExpression, match="1000000 numbers"):
+        evaluate("[[]] * 10**7", {})                  # ten million slots hold no number
+    assert explain_cli.MAX_LIST_WORK == 10_000_000
+    # each + copies its operands: a million-number list concatenated again and again would cost
+    # a million copies per term, so list arithmetic in one expression has a total budget
+    assert len(evaluate("[0.0] * 999_990 + [] + []", {})) == 999_990
+    with pytest.raises(UnsafeExpression, match="10000000 numbers in all"):
+        evaluate("[0.0] * 999_990" + " + []" * 20, {})
+
+
 def test_list_bound_counts_tensor_elements():
     env = parse_assignments(["x=[1, 2, 3, 4]"])
     with pytest.raises(UnsafeExpression, match="1000000 numbers"):
@@ -96,6 +107,12 @@ def test_cli_explains_a_two_thousand_term_sum(capsys):
     status, out, err = run_cli(capsys, " + ".join(["w"] * 2000), "--at", "w=1")
     assert status == 0 and err == []
     assert "df/dw = 2000" in out and "step 1999: AddV2" in out
+
+
+def test_leading_blank_lets_an_expression_begin_with_minus(capsys):
+    # argparse takes "-w" for an option; " -w" must then parse (a leading blank is no indent)
+    status, out, err = run_cli(capsys, " -w * 2 ", "--at", "w=3")
+    assert status == 0 and err == [] and "df/dw = -2" in out
 
 
 def test_too_deep_for_pythons_parser_is_one_error_line(capsys):
