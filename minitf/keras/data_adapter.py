@@ -120,10 +120,23 @@ def as_data(x, y, sample_weight):
 
 
 def split_validation(data: ArrayData, split: float):
-    """The last ``split`` fraction of the samples (before any shuffling) becomes validation."""
+    """The last ``split`` fraction of the samples (before any shuffling) becomes validation.
+
+    ``split`` must lie strictly between 0 and 1 and leave at least one sample on each side;
+    otherwise this is a ValueError, raised before any training. (Keras raises it too when a side
+    would be empty, but lets a split below 0 or above 1 through, with an empty validation set.)
+    """
     if not isinstance(data, ArrayData):
         raise ValueError("`validation_split` is only supported for arrays and tensors.")
-    cut = int(data.n * (1 - split))
+    if not isinstance(split, (int, float, np.integer, np.floating)) or not 0 < split < 1:
+        raise ValueError(f"`validation_split` must be a number between 0 and 1 (the fraction "
+                         f"of the samples held out for validation). Received: "
+                         f"validation_split={split!r}")
+    cut = int(np.floor(data.n * (1 - split)))
+    if cut in (0, data.n):
+        raise ValueError(f"`validation_split={split}` of {data.n} samples leaves "
+                         f"{'no training' if cut == 0 else 'no validation'} samples. Provide "
+                         f"more data or another `validation_split`.")
     head, tail = np.arange(cut), np.arange(cut, data.n)
 
     def part(idx):

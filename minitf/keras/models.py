@@ -72,6 +72,28 @@ def _keras_order(outputs, nodes: list) -> list:
     return sorted(objs.values(), key=lambda op: (-depth.get(id(op), 0), index[id(op)]))
 
 
+def _incompatible_input(kt, value, model_name) -> ValueError:
+    return ValueError(f"Input {kt._input_layer.name} of model '{model_name}' is incompatible "
+                      f"with the model: expected shape {tuple(kt.shape)}, but received input "
+                      f"with shape {tuple(value.shape)}")
+
+
+def _match_input_rank(value, kt, model_name):
+    """``value`` with the rank of the model input ``kt``. As in Keras, a trailing axis of size 1
+    is dropped or added where that makes the ranks agree ((n, 3, 1) feeds an input of shape
+    (None, 3), and (n, 3) one of (None, 3, 1)); any other difference in rank is a ValueError,
+    rather than a silent broadcast through the model's layers."""
+    rank, expected = len(value.shape), len(kt.shape)
+    if rank == expected:
+        return value
+    from ..ops import array_ops as A
+    if rank == expected + 1 and value.shape[-1] == 1:
+        return A.squeeze(value, axis=-1)
+    if rank == expected - 1 and kt.shape[-1] == 1:
+        return A.expand_dims(value, axis=-1)
+    raise _incompatible_input(kt, value, model_name)
+
+
 class Model(Trainer, Layer):
     """Group layers into an object with training and inference features.
 
@@ -126,11 +148,9 @@ class Model(Trainer, Layer):
                              f"received {len(given)} input tensors.")
         values = {id(kt): layer_input for kt, layer_input in zip(flat_in, given)}
         for kt, v in zip(flat_in, given):
-            v = kt._input_layer._convert_inputs(v)
-            expected = tuple(kt.shape[1:])
-            if tuple(v.shape[1:]) != expected and None not in expected:
-                raise ValueError(f"Input {kt._input_layer.name} of model '{self.name}' expects "
-                                 f"shape {(None,) + expected}, got {tuple(v.shape)}")
+            v = _match_input_rank(kt._input_layer._convert_inputs(v), kt, self.name)
+            if any(e is not None and e != d for e, d in zip(kt.shape[1:], v.shape[1:])):
+                raise _incompatible_input(kt, v, self.name)
             values[id(kt)] = v
         for node in self._nodes:
             args = nest.map_structure(
@@ -281,7 +301,8 @@ class Sequential(Model):
     def call(self, inputs, training=None):
         x = inputs
         if self._input_kt is not None:
-            x = self._input_kt._input_layer._convert_inputs(x)
+            x = _match_input_rank(self._input_kt._input_layer._convert_inputs(x),
+                                  self._input_kt, self.name)
         for layer in self._seq:
             x = layer(x, training=training)
         return x

@@ -277,7 +277,7 @@ class Trainer:
                                               "steps": steps})
         per_batch = bool(verbose) or bool(callbacks)   # anyone reading logs after each batch?
         self.stop_training = False
-        rng = np.random.default_rng()
+        rng = _shuffle_generator()
         train_function = self.make_train_function()
         clist.on_train_begin()
         for epoch in range(initial_epoch, epochs):
@@ -379,6 +379,15 @@ def _class_weights(y, class_weight: dict, sample_weight):
     if sample_weight is not None:
         w = w * np.asarray(sample_weight, dtype=np.float32).reshape(-1)
     return w
+
+
+def _shuffle_generator() -> np.random.Generator:
+    """The generator of fit's shuffling order, seeded by one draw from minitf's global random
+    sequence: after ``keras.utils.set_random_seed(s)`` (or ``tf.random.set_seed(s)``) the same
+    program shuffles, and so trains, the same way every run, as Keras on TensorFlow does; without
+    a seed the order differs from run to run."""
+    from ..ops import random_ops
+    return np.random.default_rng(random_ops._rng(None).integers(2 ** 63))
 
 
 def _floats(logs: dict) -> dict:

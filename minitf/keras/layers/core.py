@@ -3,6 +3,7 @@ noise layers (Dropout, AlphaDropout, GaussianNoise), which act only when ``train
 from __future__ import annotations
 
 import math
+import operator
 
 import numpy as np
 
@@ -245,8 +246,9 @@ class InputLayer(Layer):
                  **kwargs):
         super().__init__(name=name or backend.unique_name("input_layer"), dtype=dtype)
         shape = shape if shape is not None else input_shape
-        self._shape = tuple(shape or ())
-        self._batch = batch_size
+        full = _checked_shape((batch_size,) + tuple(_checked_shape(shape or ())))
+        self._shape = full[1:]
+        self._batch = full[0]
         self.output = KerasTensor((batch_size,) + self._shape, self._dtype, name=self.name)
         self.output._node = None
         self.output._input_layer = self
@@ -267,9 +269,40 @@ class InputLayer(Layer):
                 "name": self.name}
 
 
+def _checked_shape(shape) -> tuple:
+    """``shape`` as a tuple of dimensions, each a non-negative int or None (unknown). Keras
+    refuses anything else (a negative or fractional size, a string, a bare number) with a
+    ValueError when the input is declared, rather than failing later inside a layer."""
+    try:
+        dims = tuple(shape)
+    except TypeError:
+        raise ValueError(f"Cannot convert '{shape}' to a shape: a shape is a sequence of "
+                         f"dimensions, for example (3,) rather than 3.") from None
+    out = []
+    for d in dims:
+        if d is None:
+            out.append(None)
+            continue
+        try:
+            d = operator.index(d)        # ints and NumPy integers; not 3.0, not "3"
+        except TypeError:
+            raise ValueError(f"Cannot convert '{shape}' to a shape: dimension {d!r} (of type "
+                             f"{type(d).__name__}) is not an integer or None.") from None
+        if d < 0:
+            raise ValueError(f"Cannot convert '{shape}' to a shape: negative dimensions are "
+                             f"not allowed (use None for a size not known in advance).")
+        out.append(d)
+    return tuple(out)
+
+
 def Input(shape=None, batch_size=None, dtype=None, name=None, batch_shape=None, **kwargs):
-    """A symbolic input for the functional API: ``keras.Input(shape=(8,))``."""
+    """A symbolic input for the functional API: ``keras.Input(shape=(8,))``.
+
+    ``shape`` excludes the batch axis; each dimension is a non-negative int or None (any size).
+    Anything else (``(-3,)``, ``(3.5,)``, a bare ``3``) raises ValueError, as in Keras.
+    """
     if batch_shape is not None:
+        batch_shape = _checked_shape(batch_shape)
         batch_size, shape = batch_shape[0], batch_shape[1:]
     layer = InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, name=name)
     return layer.output

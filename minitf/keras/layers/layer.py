@@ -315,7 +315,10 @@ class Layer:
         shapes, and return KerasTensors that remember this call."""
         def concrete(k):
             shape = [2 if d is None else d for d in k.shape]
-            return convert_to_tensor(np.zeros(shape, k.dtype.as_numpy_dtype))
+            # The eager call will autocast floating inputs to this layer's dtype, so the sample
+            # must too (a float64 layer after a float32 Input sees float64, as in Keras).
+            dtype = self._dtype if self._autocast_inputs and k.dtype.is_floating else k.dtype
+            return convert_to_tensor(np.zeros(shape, dtype.as_numpy_dtype))
         sample = nest.map_structure(lambda k: concrete(k) if isinstance(k, KerasTensor) else k,
                                     inputs)
         self._maybe_build_symbolic(inputs)
