@@ -500,8 +500,8 @@ class _Repeat(Dataset):
 
     def _cardinality(self):
         n = self._parent._cardinality()
-        if self._count is None:
-            return 0 if n == 0 else INFINITE if n != UNKNOWN else UNKNOWN
+        if self._count is None:      # forever: infinite unless empty, even if n is unknown
+            return 0 if n == 0 else INFINITE
         return n * self._count if n >= 0 else n
 
 
