@@ -265,3 +265,24 @@ def test_failed_save_through_a_symlink_leaves_target_and_directories_untouched(t
     assert len(real_names) == 2 and link_names == ["m.weights.npz"]
     assert target.read_bytes() == b"old contents" and link.is_symlink()
     assert os.listdir(real_dir) == ["real.weights.npz"]
+
+
+def test_compressed_archive_loads_and_a_lying_deflated_size_is_refused(tmp_path):
+    source = _two_dense()
+    arrays = {f"{i:04d}:{w.path}": w.numpy() for i, w in enumerate(source.weights)}
+    np.savez_compressed(tmp_path / "c.npz", **arrays)
+    target = _two_dense()
+    target.load_weights(tmp_path / "c.npz")
+    for a, b in zip(source.weights, target.weights):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+    # 4 GiB of zeros cannot come out of a few hundred compressed bytes.
+    path = tmp_path / "bomb.npz"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("0000:a.npy", _npy_bytes((2 ** 30,), payload=b"\0" * 64))
+    raw = bytearray(path.read_bytes())
+    for sig, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):   # the uncompressed size
+        at = raw.index(sig) + offset
+        raw[at:at + 4] = (2 ** 32 - 1).to_bytes(4, "little")
+    path.write_bytes(bytes(raw))
+    with pytest.raises(ValueError, match="declares"):
+        target.load_weights(path)

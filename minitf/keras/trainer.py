@@ -256,7 +256,14 @@ class Trainer:
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
             validation_batch_size=None, validation_freq=1):
-        """Train for ``epochs`` epochs; returns the ``History`` (also ``model.history``)."""
+        """Train for ``epochs`` epochs; returns the ``History`` (also ``model.history``).
+
+        With ``shuffle=True`` (the default) array data is reshuffled every epoch, in an order
+        drawn from the global random sequence: after ``keras.utils.set_random_seed(s)`` two
+        identical programs train identically. ``validation_split`` holds out the last fraction
+        of the samples (before shuffling); it must lie strictly between 0 and 1 and leave
+        samples on both sides, or fit raises ValueError before training.
+        """
         from .data_adapter import as_data, split_validation
         if not self.compiled:
             raise RuntimeError("You must call `compile()` before using the model.")
