@@ -110,22 +110,88 @@ def call2(op: str, fn, x: Tensor, y: Tensor):
         return fn(a, b)
 
 
+# ---- integer arguments: axes, shapes, indices ---------------------------------------------------
+# TF never wraps an axis modulo the rank: outside [-rank, rank) it is an error. Which error depends
+# on where TF checks: kernels raise InvalidArgumentError, Python-level wrappers (tf.stack,
+# tf.unstack) raise ValueError. Integer arguments must be integers: TF's wrappers convert most of
+# them to int32 first, so a Python float fails with TypeError; where a wrapper converts without a
+# dtype, the float tensor reaches the kernel, whose type check raises InvalidArgumentError.
+
+def _flat(v) -> list:
+    if isinstance(v, (list, tuple)):
+        return [e for item in v for e in _flat(item)]
+    return [v]
+
+
+def int_args(op: str, arg, attr: str = "Tidx", float_type_error: bool = True) -> list:
+    """The integers of an axis, shape or index argument, flattened: an int, a (nested) list or
+    tuple, a TensorShape, a NumPy array, or an integer tensor or Variable. Floats are rejected
+    (``float_type_error``: TypeError as TF's int32 conversion, else InvalidArgumentError naming
+    the kernel's ``attr``), even integral ones such as 2.0, as TF rejects them."""
+    if hasattr(arg, "_read_for_op"):
+        arg = arg._read_for_op()
+    if hasattr(arg, "as_list") and not isinstance(arg, Tensor):    # TensorShape
+        arg = arg.as_list()
+    if isinstance(arg, Tensor):
+        if not (arg._dtype.is_integer or arg._dtype.is_bool):
+            raise invalid_argument(f"Value for attr '{attr}' of {arg._dtype.kernel_name} is not in the "
+                                   f"list of allowed values: int32, int64", op)
+        return [int(i) for i in np.asarray(B.to_host(arg._value)).reshape(-1)]
+    if isinstance(arg, np.ndarray):
+        items = arg.reshape(-1).tolist() if arg.dtype.kind in "iub" else [arg]
+    else:
+        items = _flat(arg)
+    out = []
+    for a in items:
+        if isinstance(a, Tensor) or hasattr(a, "_read_for_op"):
+            out += int_args(op, a, attr, float_type_error)
+        elif isinstance(a, (int, np.integer, np.bool_)):
+            out.append(int(a))
+        elif float_type_error:
+            raise TypeError(f"{op}: cannot convert {arg!r} to int32: it must hold integers")
+        else:   # TF converts the list to a float (or string) tensor, which the kernel rejects
+            name = "float" if isinstance(a, (float, np.floating)) else type(a).__name__
+            raise invalid_argument(f"Value for attr '{attr}' of {name} is not in the list of "
+                                   f"allowed values: int32, int64", op)
+    return out
+
+
+def axis_index(op: str, axis, ndim: int, message: str | None = None,
+               error: type | None = None) -> int:
+    """One ``axis`` argument as an index in [0, ndim). An axis outside [-ndim, ndim) raises
+    ``error`` (InvalidArgumentError by default, tagged with ``op``) with ``message``, formatted
+    with ``axis``, ``lo`` (-ndim) and ``rank`` (ndim); an axis that is not one integer raises
+    as ``int_args`` does (InvalidArgumentError for a list, as TF's kernels)."""
+    vals = int_args(op, axis)
+    if len(vals) != 1 or isinstance(axis, (list, tuple)) or (
+            isinstance(axis, Tensor) and axis._value.ndim):
+        raise invalid_argument(f"axis must be a scalar, not {vals}", op)
+    a = vals[0]
+    if not -ndim <= a < ndim:
+        text = (message or "Expected axis in the range [{lo}, {rank}) for a tensor of rank "
+                "{rank}, but got {axis}").format(axis=a, lo=-ndim, rank=ndim)
+        if error is None or error is InvalidArgumentError:
+            raise invalid_argument(text, op)
+        raise error(f"{text} ({op})")
+    return a % ndim
+
+
 def axes_of(op: str, axis, ndim: int):
-    """Normalise a reduction ``axis`` (int, list, tensor or None) to a sorted tuple, or None."""
+    """Normalise a reduction ``axis`` (int, list, tensor or None) to a sorted tuple, or None.
+    As TF: each axis must lie in [-ndim, ndim) (a scalar has none, so any axis is rejected),
+    and naming one dimension twice (``[0, 0]`` or ``[0, -2]`` on a matrix) is an error."""
     if axis is None:
         return None
-    if isinstance(axis, Tensor):
-        axis = axis._value.tolist()
-    if isinstance(axis, (int, np.integer)):
-        axis = [axis]
     out = []
-    for a in axis:
-        a = int(a)
-        if not -ndim <= a < max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
+    for a in int_args(op, axis, float_type_error=isinstance(axis, float)):
+        if not -ndim <= a < ndim:
             raise invalid_argument(f"Invalid reduction dimension ({a} for input with {ndim} "
                                    f"dimension(s)", op)
-        out.append(a % ndim if ndim else 0)
-    return tuple(sorted(set(out)))
+        if a % ndim in out:
+            raise invalid_argument(f"Invalid reduction arguments: Axes contains duplicate "
+                                   f"dimension: {a % ndim}", op)
+        out.append(a % ndim)
+    return tuple(sorted(out))
 
 
 def dtype_arg(dtype, default=None):

@@ -19,7 +19,8 @@ from .. import dtypes
 from ..errors import invalid_argument
 from ..tensor import TensorShape
 from . import math_ops as M
-from ._registry import RECORDING, Tensor, _make, dtype_arg, match, record, tensor
+from ._registry import (RECORDING, Tensor, _make, axis_index, dtype_arg, int_args, match,
+                        record, tensor)
 
 
 def _ints(v) -> list:
@@ -33,16 +34,30 @@ def _ints(v) -> list:
     return [int(i) for i in v]
 
 
+def _dims(op: str, shape, attr: str = "index_type", float_type_error: bool = True) -> list:
+    """A shape for a new tensor, as TF checks it: integers only (``ones([2.5])`` and
+    ``ones([2.0])`` are errors, not rounded; see ``int_args``), and no negative size
+    (InvalidArgumentError, where NumPy would raise ValueError)."""
+    dims = int_args(op, shape, attr, float_type_error)
+    for d in dims:
+        if d < 0:
+            raise invalid_argument(f"Dimension {d} must be >= 0", op)
+    return dims
+
+
 # ---- creation ---------------------------------------------------------------------------------
 
 def zeros(shape, dtype=dtypes.float32, name=None) -> Tensor:
+    """A tensor of zeros. ``shape`` holds integers (a float is a TypeError, a float tensor an
+    InvalidArgumentError, a negative size an InvalidArgumentError, as in TF)."""
     dt = dtypes.as_dtype(dtype)
-    return _make(B.current_xp().zeros(_ints(shape), dt._np), dt)
+    return _make(B.current_xp().zeros(_dims("Fill", shape), dt._np), dt)
 
 
 def ones(shape, dtype=dtypes.float32, name=None) -> Tensor:
+    """A tensor of ones; ``shape`` as in ``zeros``."""
     dt = dtypes.as_dtype(dtype)
-    return _make(B.current_xp().ones(_ints(shape), dt._np), dt)
+    return _make(B.current_xp().ones(_dims("Fill", shape), dt._np), dt)
 
 
 def zeros_like(input, dtype=None, name=None) -> Tensor:
@@ -58,15 +73,24 @@ def ones_like(input, dtype=None, name=None) -> Tensor:
 
 
 def fill(dims, value, name=None) -> Tensor:
+    """``value`` repeated over the shape ``dims``: integers only (TF converts a list without a
+    dtype, so ``fill([2.0], 1.)`` is the kernel's InvalidArgumentError; a bare 2.0 is a
+    TypeError), no negative size."""
     v = tensor(value)
-    return _make(B.to_current(np.full(_ints(dims), B.to_host(v._value), v._dtype._np)), v._dtype)
+    shape = _dims("Fill", dims, float_type_error=isinstance(dims, float))
+    return _make(B.to_current(np.full(shape, B.to_host(v._value), v._dtype._np)), v._dtype)
 
 
 def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name=None) -> Tensor:
     dt = dtypes.as_dtype(dtype)
-    m = np.eye(int(num_rows), None if num_columns is None else int(num_columns), dtype=dt._np)
+    sizes = [num_rows] + ([] if num_columns is None else [num_columns])
+    if builtins.any(isinstance(n, (float, np.floating)) for n in sizes):
+        raise TypeError(f"Arguments `num_rows` and `num_columns` must be positive integer "
+                        f"values. Received: num_rows={num_rows}, num_columns={num_columns}")
+    rows, *cols = _dims("Fill", sizes)
+    m = np.eye(rows, cols[0] if cols else None, dtype=dt._np)
     if batch_shape is not None:
-        m = np.broadcast_to(m, tuple(_ints(batch_shape)) + m.shape).copy()
+        m = np.broadcast_to(m, tuple(_dims("Fill", batch_shape)) + m.shape).copy()
     return _make(B.to_current(m), dt)
 
 
@@ -97,7 +121,12 @@ def linspace(start, stop, num, name=None, axis=0) -> Tensor:
     if not s._dtype.is_floating:
         raise invalid_argument(f"Value for attr 'T' of {s._dtype.name} is not in the list of "
                                "allowed values: bfloat16, half, float, double", "LinSpace")
-    v = np.linspace(B.to_host(s._value), B.to_host(e._value), int(num), axis=axis)
+    nd = s._value.ndim
+    ax = int_args("LinSpace", axis)[0]
+    if not -nd - 1 <= ax <= nd:   # the new axis goes where expand_dims would put it
+        raise invalid_argument(f"Tried to expand dim index {ax} for tensor with {nd} "
+                               f"dimensions.", "ExpandDims")
+    v = np.linspace(B.to_host(s._value), B.to_host(e._value), int(num), axis=ax)
     return _make(B.to_current(v.astype(s._dtype._np)), s._dtype)
 
 
@@ -135,8 +164,13 @@ def rank(input, name=None) -> Tensor:
 # ---- reshaping --------------------------------------------------------------------------------
 
 def reshape(tensor_, shape, name=None) -> Tensor:
+    """``tensor_`` with a new ``shape`` (one entry may be -1: inferred). The shape holds
+    integers (floats, even 2.0, are TF's InvalidArgumentError) and sizes >= -1."""
     x = tensor(tensor_)
-    new = _ints(shape)
+    new = int_args("Reshape", shape, "Tshape", float_type_error=False)
+    for i, d in enumerate(new):
+        if d < -1:
+            raise invalid_argument(f"Size {i} must be non-negative, not {d}", "Reshape")
     try:
         v = x._value.reshape(new)
     except ValueError:
@@ -153,7 +187,7 @@ def reshape(tensor_, shape, name=None) -> Tensor:
 def expand_dims(input, axis, name=None) -> Tensor:
     x = tensor(input)
     nd = x._value.ndim
-    a = int(axis)
+    a = int_args("ExpandDims", axis)[0]
     if not -nd - 1 <= a <= nd:
         raise invalid_argument(f"Tried to expand dim index {a} for tensor with {nd} dimensions.",
                                "ExpandDims")
@@ -161,14 +195,22 @@ def expand_dims(input, axis, name=None) -> Tensor:
 
 
 def squeeze(input, axis=None, name=None) -> Tensor:
+    """Remove size-1 dimensions: all of them, or those in ``axis``, each in [-rank, rank) and of
+    size 1 (InvalidArgumentError otherwise, as TF). Naming a dimension twice is allowed."""
     x = tensor(input)
     if axis is not None:
-        axes = _ints(axis)
-        for a in axes:
+        if isinstance(axis, float) and axis.is_integer():   # TF's Python code accepts 0.0
+            axis = int(axis)
+        nd = x._value.ndim
+        axes = set()
+        for a in int_args("Squeeze", axis):
+            axes.add(axis_index("Squeeze", a, nd, "Tried to squeeze dim index {axis} for "
+                                "tensor with {rank} dimensions."))
+        for a in sorted(axes):
             if x._value.shape[a] != 1:
-                raise invalid_argument(f"Can not squeeze dim[{a % x._value.ndim}], expected a "
+                raise invalid_argument(f"Can not squeeze dim[{a}], expected a "
                                        f"dimension of 1, got {x._value.shape[a]}", "Squeeze")
-        new = np.squeeze(x._value, axis=tuple(axes)).shape
+        new = np.squeeze(x._value, axis=tuple(sorted(axes))).shape
     else:
         new = np.squeeze(x._value).shape
     return reshape(x, new)
@@ -177,7 +219,12 @@ def squeeze(input, axis=None, name=None) -> Tensor:
 def transpose(a, perm=None, conjugate=False, name="transpose") -> Tensor:
     x = tensor(a)
     nd = x._value.ndim
-    p = tuple(builtins.range(nd))[::-1] if perm is None else tuple(_ints(perm))
+    p = tuple(builtins.range(nd))[::-1] if perm is None else tuple(
+        int_args("Transpose", perm, "Tperm", float_type_error=False))
+    for i in p:
+        if not -nd <= i < nd:    # TF accepts [-rank, rank) (a negative entry counts from the end)
+            raise invalid_argument(f"{i if i >= 0 else i + nd} is out of range [0 .. {nd})",
+                                   "Transpose")
     if len(p) != nd or sorted(i % nd for i in p) != list(builtins.range(nd)):
         raise invalid_argument(f"transpose expects a vector of size {nd}. But input(1) is a "
                                f"vector of size {len(p)}", "Transpose")
@@ -191,7 +238,7 @@ def transpose(a, perm=None, conjugate=False, name="transpose") -> Tensor:
 def broadcast_to(input, shape, name=None) -> Tensor:
     """Broadcast to ``shape``; the tape sums the gradient back (tape._sum_to_shape)."""
     x = tensor(input)
-    s = tuple(_ints(shape))
+    s = tuple(int_args("BroadcastTo", shape, float_type_error=False))
     try:
         v = np.broadcast_to(x._value, s)
     except ValueError:
@@ -205,10 +252,13 @@ def broadcast_to(input, shape, name=None) -> Tensor:
 
 def tile(input, multiples, name=None) -> Tensor:
     x = tensor(input)
-    m = _ints(multiples)
+    m = int_args("Tile", multiples, "Tmultiples", float_type_error=False)
     if len(m) != x._value.ndim:
         raise invalid_argument(f"Expected multiples argument to be a vector of length "
                                f"{x._value.ndim} but got length {len(m)}", "Tile")
+    for i, k in enumerate(m):
+        if k < 0:
+            raise invalid_argument(f"Expected multiples[{i}] >= 0, but got {k}", "Tile")
     z = _make(np.tile(x._value, m), x._dtype)
     if RECORDING:
         def vjp(g):
@@ -222,20 +272,26 @@ def tile(input, multiples, name=None) -> Tensor:
 # ---- joining and splitting --------------------------------------------------------------------
 
 def concat(values, axis, name="concat") -> Tensor:
+    """Join tensors along an existing ``axis``, which must lie in [-rank, rank)
+    (InvalidArgumentError otherwise, as TF; scalars cannot be concatenated)."""
     ts = match("ConcatV2", *values)
-    ax = int(axis)
+    nd = ts[0]._value.ndim if ts else 0
+    if nd == 0:
+        raise invalid_argument("ConcatOp : Can't concatenate scalars (use tf.stack instead)",
+                               "ConcatV2")
+    ax = axis_index("ConcatV2", axis, nd, "ConcatOp : Expected concatenating dimensions in the "
+                    "range [{lo}, {rank}), but got {axis}")
     try:
         z = _make(np.concatenate([t._value for t in ts], axis=ax), ts[0]._dtype)
     except (ValueError, np.exceptions.AxisError) as e:
         raise invalid_argument(f"ConcatOp : Dimension mismatch or bad axis: {e}", "ConcatV2") \
             from None
     if RECORDING:
-        ax_ = ax % z._value.ndim
-        bounds = np.cumsum([0] + [t._value.shape[ax_] for t in ts])
+        bounds = np.cumsum([0] + [t._value.shape[ax] for t in ts])
 
         def piece(i):
             lo, hi = int(bounds[i]), int(bounds[i + 1])
-            return lambda g: _slice_axis(g, ax_, lo, hi)
+            return lambda g: _slice_axis(g, ax, lo, hi)
         record("ConcatV2", tuple(ts), z, tuple(piece(i) for i in builtins.range(len(ts))))
     return z
 
@@ -246,19 +302,22 @@ def _slice_axis(g: Tensor, axis: int, lo: int, hi: int) -> Tensor:
 
 
 def stack(values, axis=0, name="stack") -> Tensor:
+    """Join same-shape tensors along a new ``axis`` in [-(rank+1), rank+1) of the result;
+    outside it TF raises ValueError (its Python wrapper checks)."""
     ts = match("Pack", *values)
     shapes = {t._value.shape for t in ts}
     if len(shapes) > 1:
         raise invalid_argument(f"Shapes of all inputs must match: values[0].shape = "
                                f"{list(ts[0]._value.shape)} != values[1].shape = "
                                f"{list(ts[1]._value.shape)}", "Pack")
-    ax = int(axis)
+    if isinstance(axis, float) and axis.is_integer():   # TF's Python code accepts 1.0
+        axis = int(axis)
+    ax = axis_index("Pack", axis, ts[0]._value.ndim + 1,
+                    "Argument `axis` = {axis} not in range [{lo}, {rank})", ValueError)
     z = _make(np.stack([t._value for t in ts], axis=ax), ts[0]._dtype)
     if RECORDING:
-        ax_ = ax % z._value.ndim
-
         def piece(i):
-            return lambda g: strided_slice(g, (slice(None),) * ax_ + (i,))
+            return lambda g: strided_slice(g, (slice(None),) * ax + (i,))
         record("Pack", tuple(ts), z, tuple(piece(i) for i in builtins.range(len(ts))))
     return z
 
@@ -266,6 +325,8 @@ def stack(values, axis=0, name="stack") -> Tensor:
 def unstack(value, num=None, axis=0, name="unstack") -> list:
     x = tensor(value)
     nd = x._value.ndim
+    if isinstance(axis, float):
+        raise TypeError(f"list indices must be integers or slices, not float (axis={axis})")
     ax = int(axis)
     if not -nd <= ax < nd:
         raise ValueError(f"Argument `axis` = {axis} not in range [{-nd}, {nd})")
@@ -280,8 +341,12 @@ def unstack(value, num=None, axis=0, name="unstack") -> list:
 
 
 def split(value, num_or_size_splits, axis=0, num=None, name="split") -> list:
+    """Pieces of ``value`` along ``axis``, which must lie in [-rank, rank) (InvalidArgumentError
+    otherwise, as TF; a scalar cannot be split)."""
     x = tensor(value)
-    ax = int(axis) % x._value.ndim
+    op = "Split" if isinstance(num_or_size_splits, (int, np.integer)) else "SplitV"
+    ax = axis_index(op, axis, x._value.ndim, "-input rank(-{rank}) <= split_dim < input rank "
+                    "({rank}), but got {axis}")
     n = x._value.shape[ax]
     if isinstance(num_or_size_splits, (int, np.integer)):
         k = int(num_or_size_splits)
@@ -363,9 +428,9 @@ def _slice_grad(g: Tensor, shape: tuple, key: tuple) -> Tensor:
 
 def gather(params, indices, validate_indices=None, axis=None, batch_dims=0,
            name=None) -> Tensor:
-    """Rows (or slices along ``axis``) of ``params``; the gradient scatter-adds, so repeated
-    indices accumulate. (TF returns that gradient as IndexedSlices; minitf returns it dense,
-    with the same values.)"""
+    """Rows (or slices along ``axis``, which must lie in [-rank, rank): InvalidArgumentError
+    otherwise, as TF) of ``params``; the gradient scatter-adds, so repeated indices accumulate.
+    (TF returns that gradient as IndexedSlices; minitf returns it dense, with the same values.)"""
     if batch_dims != 0:
         raise NotImplementedError("minitf's gather supports batch_dims=0 only")
     x = tensor(params)
@@ -373,7 +438,15 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0,
     if not idx._dtype.is_integer:
         raise invalid_argument(f"Value for attr 'Tindices' of {idx._dtype.name} is not in the "
                                f"list of allowed values: int16, int32, int64", "GatherV2")
-    ax = 0 if axis is None else int(axis) % x._value.ndim
+    nd = x._value.ndim
+    if nd == 0:
+        raise invalid_argument("params must be at least 1 dimensional", "GatherV2")
+    if axis is None:
+        ax = 0
+    else:   # TF's message: params must have a dimension `axis` (rank > axis, or >= -axis)
+        a = int_args("GatherV2", axis, "Taxis", float_type_error=False)[0]
+        ax = axis_index("GatherV2", a, nd, "Shape must be at least rank "
+                        f"{a + 1 if a >= 0 else -a} but is rank {{rank}}")
     n = x._value.shape[ax]
     iv = idx._value
     if B.is_device_array(x._value) and not B.is_device_array(iv):
@@ -418,18 +491,40 @@ def boolean_mask(tensor_, mask, axis=None, name="boolean_mask") -> Tensor:
     return gather(flat, idx, axis=ax)
 
 
+_ONE_HOT_INDEX = (dtypes.uint8, dtypes.int8, dtypes.int32, dtypes.int64)
+
+
 def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None,
             name=None) -> Tensor:
+    """``on_value`` where the index equals the position along a new axis of size ``depth``,
+    ``off_value`` elsewhere (an out-of-range index gives an all-off row). As TF: indices are
+    uint8/int8/int32/int64 (floats are rejected, not truncated), ``depth`` is a non-negative
+    integer, and ``axis`` is -1 or in [0, rank of the result) (InvalidArgumentError)."""
     idx = tensor(indices)
+    if idx._dtype.is_bool and not isinstance(indices, Tensor):   # TF reads [True] as uint8
+        idx = tensor(np.asarray(B.to_host(idx._value), np.uint8))
+    if idx._dtype not in _ONE_HOT_INDEX:
+        raise invalid_argument(f"Value for attr 'TI' of {idx._dtype.kernel_name} is not in the "
+                               f"list of allowed values: uint8, int8, int32, int64", "OneHot")
     dt = dtypes.as_dtype(dtype) if dtype is not None else (
         tensor(on_value).dtype if on_value is not None else dtypes.float32)
     on = 1 if on_value is None else B.to_host(tensor(on_value)._value)
     off = 0 if off_value is None else B.to_host(tensor(off_value)._value)
-    d = int(depth)
-    hot = idx._value[..., None] == B.xp_of(idx._value).arange(d)
+    if isinstance(depth, Tensor) and not depth._dtype.is_integer:
+        raise ValueError(f"Tensor conversion requested dtype int32 for Tensor with dtype "
+                         f"{depth._dtype.name}: {depth!r}")
+    d = int_args("OneHot", depth)
+    if len(d) != 1 or d[0] < 0:
+        raise invalid_argument(f"depth must be non-negative, got: {d[0] if d else d}", "OneHot")
+    out_rank = idx._value.ndim + 1
+    ax = -1 if axis is None else int(axis)
+    if ax != -1 and not 0 <= ax < out_rank:
+        raise invalid_argument(f"Expected axis to be -1 or between [0, {out_rank}).  But "
+                               f"received: {ax}", "OneHot")
+    hot = idx._value[..., None] == B.xp_of(idx._value).arange(d[0])
     v = np.where(hot, on, off).astype(dt._np)
-    if axis is not None and axis != -1:
-        v = np.moveaxis(v, -1, axis)
+    if ax != -1:
+        v = np.moveaxis(v, -1, ax)
     return _make(v, dt)
 
 
@@ -462,8 +557,22 @@ def pad(tensor_, paddings, mode="CONSTANT", constant_values=0, name=None) -> Ten
 
 
 def reverse(tensor_, axis, name=None) -> Tensor:
+    """Reverse the order along each axis in the list ``axis``: each in [-rank, rank), none
+    named twice (InvalidArgumentError otherwise, as TF; a bare int is not a list)."""
     x = tensor(tensor_)
-    axes = tuple(a % x._value.ndim for a in _ints(axis))
+    if isinstance(axis, (int, np.integer)) or (isinstance(axis, Tensor) and axis._value.ndim != 1):
+        raise invalid_argument(f"'dims' must be 1-dimension, not {np.ndim(axis)}", "ReverseV2")
+    nd = x._value.ndim
+    axes = []
+    for i, a in enumerate(int_args("ReverseV2", axis, float_type_error=False)):
+        if nd == 0:     # TF's kernel returns a scalar unchanged, whatever the axes
+            break
+        a = axis_index("ReverseV2", a, nd, f"'axis'[{i}] = {{axis}} is out of valid range "
+                       f"[0, {nd - 1}")
+        if a in axes:
+            raise invalid_argument(f"axis {a} specified more than once.", "ReverseV2")
+        axes.append(a)
+    axes = tuple(axes)
     z = _make(np.flip(x._value, axes), x._dtype)
     if RECORDING:
         record("ReverseV2", (x,), z, (lambda g: reverse(g, axes),))

@@ -122,18 +122,28 @@ def matrix_transpose(a, name="matrix_transpose", conjugate=False) -> Tensor:
 
 
 def tensordot(a, b, axes, name=None) -> Tensor:
-    """Sum over the given axes of ``a`` and ``b``: transposes, reshapes and one matmul."""
+    """Sum over the given axes of ``a`` and ``b``: transposes, reshapes and one matmul.
+
+    ``axes`` is an int n (the last n axes of ``a`` with the first n of ``b``; n may not exceed
+    either rank: ValueError, as TF) or a pair of axis lists, each axis in [-rank, rank). Out of
+    range, TF's Python code fails with IndexError (or, for some negative axes, contracts the
+    wrong axis); minitf always raises IndexError naming the axis and rank."""
     a, b = match2("MatMul", a, b)
     if isinstance(axes, (int, np.integer)):
         n = int(axes)
+        for t in (a, b):
+            if n > t._value.ndim:
+                raise ValueError(f"`axes` must not be larger than the number of dimensions of "
+                                 f"tensor {t!r}.  Received {n}, vs tensor dimensions "
+                                 f"{t._value.ndim}.")
         ax_a = list(range(a._value.ndim - n, a._value.ndim))
         ax_b = list(range(n))
     else:
         ax_a, ax_b = axes
         ax_a = [ax_a] if isinstance(ax_a, (int, np.integer)) else list(ax_a)
         ax_b = [ax_b] if isinstance(ax_b, (int, np.integer)) else list(ax_b)
-    ax_a = [i % a._value.ndim for i in ax_a]
-    ax_b = [i % b._value.ndim for i in ax_b]
+    ax_a = [_contracted(i, a._value.ndim, "a") for i in ax_a]
+    ax_b = [_contracted(i, b._value.ndim, "b") for i in ax_b]
     free_a = [i for i in range(a._value.ndim) if i not in ax_a]
     free_b = [i for i in range(b._value.ndim) if i not in ax_b]
     sa, sb = a._value.shape, b._value.shape
@@ -146,10 +156,22 @@ def tensordot(a, b, axes, name=None) -> Tensor:
     return A.reshape(matmul(a2, b2), [sa[i] for i in free_a] + [sb[i] for i in free_b])
 
 
+def _contracted(axis, ndim: int, which: str) -> int:
+    if not -ndim <= axis < ndim:
+        raise IndexError(f"tensordot: axis {axis} of `{which}` is out of range for a tensor of "
+                         f"rank {ndim}")
+    return axis % ndim
+
+
 def norm(tensor_, ord="euclidean", axis=None, keepdims=None, name=None) -> Tensor:
     """Vector norms (euclidean/2, 1, inf) and the Frobenius matrix norm, as compositions of
-    differentiable ops (so the gradient at 0 is nan, as in TF)."""
+    differentiable ops (so the gradient at 0 is nan, as in TF). ``axis``: None, an int, or
+    two distinct ints (ValueError otherwise, as TF), each in [-rank, rank)."""
     x = tensor(tensor_)
+    if isinstance(axis, (list, tuple)) and (len(axis) not in (1, 2) or
+                                            len(set(axis)) != len(axis)):
+        raise ValueError(f"'axis' must be None, an integer, or a tuple of 2 unique integers, "
+                         f"got {tuple(axis)}")
     keep = bool(keepdims)
     if ord in ("euclidean", "fro", 2, 2.0):
         return M.sqrt(R.reduce_sum(x * x, axis, keepdims=keep))

@@ -21,7 +21,7 @@ from ..errors import invalid_argument
 from . import array_ops as A
 from . import math_ops as M
 from . import reduction_ops as R
-from ._registry import RECORDING, Tensor, _make, floating, match2, record, tensor
+from ._registry import RECORDING, Tensor, _make, axis_index, floating, match2, record, tensor
 from .math_ops import sigmoid, softplus, tanh  # noqa: F401  (tf.nn.sigmoid etc.)
 
 _SELU_SCALE = 1.0507009873554804934193349852946
@@ -82,8 +82,15 @@ def relu6(features, name=None) -> Tensor:
 
 def leaky_relu(features, alpha=0.2, name=None) -> Tensor:
     """x for x > 0, alpha·x otherwise; the gradient at 0 is alpha. TF stores alpha as a float32
-    attribute, so float64 inputs see alpha rounded to float32 (0.2 → 0.20000000298...)."""
+    attribute, so float64 inputs see alpha rounded to float32 (0.2 → 0.20000000298...).
+    Integer inputs are cast to float32 first, as TF does (``leaky_relu([-3, 2])`` is
+    ``[-0.6, 2.]``, not an integer tensor); bool is rejected as by TF's kernel."""
     x = tensor(features)
+    if x._dtype.is_integer:
+        x = M.cast(x, dtypes.float32)
+    elif not x._dtype.is_floating:
+        raise invalid_argument(f"Value for attr 'T' of {x._dtype.kernel_name} is not in the list "
+                               f"of allowed values: half, bfloat16, float, double", "LeakyRelu")
     alpha = float(np.float32(alpha))
     a = x._dtype._np.type(alpha) if x._dtype.is_floating else alpha
     z = _make(np.where(x._value > 0, x._value, x._value * a).astype(x._dtype._np), x._dtype)
@@ -143,14 +150,27 @@ swish = silu
 
 
 def softsign(features, name=None) -> Tensor:
+    """x / (1 + |x|). Its gradient is g / (1 + |x|)², TF's kernel formula: 0 at ±inf (where the
+    value itself is inf/inf = nan) and exact for large |x|, where differentiating the quotient
+    would give 0·inf = nan or cancel to 0. (TF has no second derivative here, a LookupError;
+    minitf's VJP is built from ops, so an outer tape differentiates it.)"""
     x = floating("Softsign", features)
-    return x / (1 + M.abs(x))
+    z = _make(x._value / (1 + np.abs(x._value)), x._dtype)
+    if RECORDING:
+        record("Softsign", (x,), z, (lambda g: g / M.square(1 + M.abs(x)),))
+    return z
 
 
-def _moved(x: Tensor, axis: int):
-    """Move ``axis`` to the end (softmax-like ops work on the last axis)."""
+def _moved(x: Tensor, axis, op: str):
+    """Move ``axis`` to the end (softmax-like ops work on the last axis). As in TF, the axis
+    must lie in [-rank, rank) (InvalidArgumentError), and a scalar has none."""
     nd = x._value.ndim
-    axis %= max(nd, 1)
+    if nd == 0:
+        raise invalid_argument("logits must have >= 1 dimension, got []", op)
+    if isinstance(axis, float) and axis.is_integer():   # TF's Python code accepts softmax(x, 1.0)
+        axis = int(axis)
+    axis = axis_index(op, axis, nd, "`dim` must be in the range [{lo}, {rank}) where {rank} is "
+                      "the number of dimensions in the input. Received: dim={axis}")
     if axis == nd - 1:
         return x, None
     perm = [i for i in range(nd) if i != axis] + [axis]
@@ -167,7 +187,7 @@ def softmax(logits, axis=None, name=None) -> Tensor:
     """exp(x) / sum(exp(x)), shifted by the max so it never overflows.
     Gradient: (g - sum(g·y)) · y."""
     x = floating("Softmax", logits)
-    x, perm = _moved(x, -1 if axis is None else axis)
+    x, perm = _moved(x, -1 if axis is None else axis, "Softmax")
     v = x._value
     e = np.exp(v - v.max(axis=-1, keepdims=True))
     z = _make(e / e.sum(axis=-1, keepdims=True), x._dtype)
@@ -180,7 +200,7 @@ def softmax(logits, axis=None, name=None) -> Tensor:
 def log_softmax(logits, axis=None, name=None) -> Tensor:
     """x - logsumexp(x), stably. Gradient: g - exp(y)·sum(g)."""
     x = floating("LogSoftmax", logits)
-    x, perm = _moved(x, -1 if axis is None else axis)
+    x, perm = _moved(x, -1 if axis is None else axis, "LogSoftmax")
     v = x._value
     s = v - v.max(axis=-1, keepdims=True)
     z = _make(s - np.log(np.exp(s).sum(axis=-1, keepdims=True)), x._dtype)
@@ -255,8 +275,8 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None) -> Ten
                                f"[{','.join(map(str, x._value.shape))}] labels_size="
                                f"[{','.join(map(str, y._value.shape))}]",
                                "SoftmaxCrossEntropyWithLogits")
-    x, perm = _moved(x, axis)
-    y, _ = _moved(y, axis)
+    x, perm = _moved(x, axis, "SoftmaxCrossEntropyWithLogits")
+    y, _ = _moved(y, axis, "SoftmaxCrossEntropyWithLogits")
     v = x._value
     s = v - v.max(axis=-1, keepdims=True)
     logp = s - np.log(np.exp(s).sum(axis=-1, keepdims=True))

@@ -64,14 +64,16 @@ def _rng(seed) -> np.random.Generator:
     return g
 
 
-def _shape(shape) -> tuple:
-    from .array_ops import _ints
-    return tuple(_ints(shape))
+def _shape(shape, op: str) -> tuple:
+    """The shape of a draw: integers, none negative (InvalidArgumentError, as TF: it converts
+    the shape without a dtype, so ``[2.0]`` reaches the kernel as floats)."""
+    from .array_ops import _dims
+    return tuple(_dims(op, shape, "T", float_type_error=isinstance(shape, float)))
 
 
 def normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None) -> Tensor:
     dt = dtypes.as_dtype(dtype)
-    s, sd, m = _shape(shape), float(stddev), float(mean)
+    s, sd, m = _shape(shape, "RandomStandardNormal"), float(stddev), float(mean)
 
     def draw():
         return B.to_current((_rng(seed).standard_normal(s) * sd + m).astype(dt._np))
@@ -80,7 +82,7 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=No
 
 def uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=None) -> Tensor:
     dt = dtypes.as_dtype(dtype)
-    s = _shape(shape)
+    s = _shape(shape, "RandomUniformInt" if dt.is_integer else "RandomUniform")
     if dt.is_integer:
         if maxval is None:
             raise ValueError("Must specify maxval for integer dtype")
@@ -98,7 +100,7 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=Non
                      name=None) -> Tensor:
     """Normal values, redrawn until they lie within two standard deviations of the mean."""
     dt = dtypes.as_dtype(dtype)
-    s, sd, m = _shape(shape), float(stddev), float(mean)
+    s, sd, m = _shape(shape, "TruncatedNormal"), float(stddev), float(mean)
 
     def draw():
         rng = _rng(seed)

@@ -20,7 +20,8 @@ from .. import _kernels as K
 from .. import dtypes
 from ..errors import invalid_argument
 from . import math_ops as M
-from ._registry import RECORDING, Tensor, _make, axes_of, floating, record, tensor
+from ._registry import (RECORDING, Tensor, _make, axes_of, axis_index, floating, record,
+                        tensor)
 
 
 def _kept_shape(shape: tuple, axes) -> tuple:
@@ -164,25 +165,40 @@ def reduce_all(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
 
 def _arg(op, fn, input, axis, output_type):
     x = tensor(input)
-    axis = 0 if axis is None else int(axis)
-    nd = x._value.ndim
-    if not -nd <= axis < nd:
-        raise invalid_argument(f"Expected dimension in the range [{-nd}, {nd}), but got {axis}",
-                               op)
+    axis = axis_index(op, 0 if axis is None else axis, x._value.ndim,
+                      "Expected dimension in the range [{lo}, {rank}), but got {axis}")
     ot = dtypes.as_dtype(output_type)
-    z = _make(B.asarray(fn(x._value, axis=axis)).astype(ot._np), ot)
+    z = _make(B.asarray(fn(_nan_skipped(x._value, fn is np.argmax), axis=axis)).astype(ot._np),
+              ot)
     if RECORDING:
         from ..tape import record_cut
         record_cut(op, (x,), z)
     return z
 
 
+def _nan_skipped(v, largest: bool):
+    """TF's arg-max kernel keeps a running best that starts at the dtype's lowest finite value
+    and is replaced only by a strictly greater element. So NaN (never greater) is never chosen,
+    the first of tied elements wins, and a slice with nothing above the lowest finite value (all
+    NaN, -inf or -max) gives index 0. Replacing those elements by -inf lets NumPy's argmax (first
+    index among the largest) give the same answer. Arg-min mirrors this with the highest value."""
+    if v.dtype.kind != "f":
+        return v
+    info = np.finfo(v.dtype)
+    if largest:
+        return np.where(v > info.min, v, v.dtype.type(-np.inf))
+    return np.where(v < info.max, v, v.dtype.type(np.inf))
+
+
 def argmax(input, axis=None, output_type=dtypes.int64, name=None) -> Tensor:
-    """Index of the largest value (the first one at ties); not differentiable."""
+    """Index of the largest value along ``axis`` (default 0; it must lie in [-rank, rank)).
+    Ties give the first index; NaN is never the largest: ``argmax([1, nan, 3])`` is 2 and an
+    all-NaN slice gives 0, as TF's kernel does. Not differentiable."""
     return _arg("ArgMax", np.argmax, input, axis, output_type)
 
 
 def argmin(input, axis=None, output_type=dtypes.int64, name=None) -> Tensor:
+    """Index of the smallest value; ties, NaN and ``axis`` as in ``argmax``."""
     return _arg("ArgMin", np.argmin, input, axis, output_type)
 
 
@@ -197,10 +213,18 @@ def _cum(fn, v, axis, exclusive, reverse, identity):
     return np.flip(r, axis) if reverse else r
 
 
+def _scan_axis(op: str, axis, x: Tensor) -> int:
+    return axis_index(op, axis, x._value.ndim,
+                      "ScanOp: Expected scan axis in the range [{lo}, {rank}), but got {axis}")
+
+
 def cumsum(x, axis=0, exclusive=False, reverse=False, name=None) -> Tensor:
-    """Cumulative sum; the gradient is the cumulative sum of the upstream in the other direction."""
+    """Cumulative sum; the gradient is the cumulative sum of the upstream in the other direction.
+
+    ``axis`` must lie in [-rank, rank), as in TF (InvalidArgumentError otherwise; a scalar has
+    no axis to scan)."""
     x = tensor(x)
-    axis = int(axis) % max(x._value.ndim, 1)
+    axis = _scan_axis("Cumsum", axis, x)
     z = _make(_cum(np.cumsum, x._value, axis, exclusive, reverse, 0), x._dtype)
     if RECORDING:
         record("Cumsum", (x,), z,
@@ -209,8 +233,9 @@ def cumsum(x, axis=0, exclusive=False, reverse=False, name=None) -> Tensor:
 
 
 def cumprod(x, axis=0, exclusive=False, reverse=False, name=None) -> Tensor:
+    """Cumulative product; ``axis`` as in ``cumsum``."""
     x = tensor(x)
-    axis = int(axis) % max(x._value.ndim, 1)
+    axis = _scan_axis("Cumprod", axis, x)
     z = _make(_cum(np.cumprod, x._value, axis, exclusive, reverse, 1), x._dtype)
     if RECORDING:
         def vjp(g):
