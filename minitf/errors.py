@@ -55,6 +55,17 @@ class ResourceExhaustedError(OpError):
     error_code = 8
 
 
+class UnknownError(OpError):
+    """An error with no better code, such as an exception raised inside a Python generator
+    that feeds ``Dataset.from_generator`` (other than TypeError/ValueError)."""
+    error_code = 2
+
+
+class FailedPreconditionError(OpError):
+    """The system is not in a state the op needs, such as reading a directory as a file."""
+    error_code = 9
+
+
 def invalid_argument(text: str, op: str) -> InvalidArgumentError:
     """Build an InvalidArgumentError whose text ends, as TF's do, with ``[Op:Name]``."""
     return InvalidArgumentError(None, op, f"{text} [Op:{op}] name: ")

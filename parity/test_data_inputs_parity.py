@@ -20,6 +20,13 @@ def _gen(*items):
     return lambda: iter(items)
 
 
+def _failing(error):
+    def g():
+        yield 1
+        raise error
+    return g
+
+
 def _fg(tf, items, **kw):
     return tf.data.Dataset.from_generator(_gen(*items), **kw)
 
@@ -85,6 +92,14 @@ GENERATORS = {
     "repeat": lambda tf: _fg(tf, [1, 2], output_types=tf.int32).repeat(2),
     "args": lambda tf: tf.data.Dataset.from_generator(
         lambda n: iter([type(n).__name__] * int(n)), output_types=tf.string, args=(3,)),
+    "generator_value_error": lambda tf: tf.data.Dataset.from_generator(
+        _failing(ValueError("boom")), output_types=tf.int32),
+    "generator_zero_division": lambda tf: tf.data.Dataset.from_generator(
+        _failing(ZeroDivisionError()), output_types=tf.int32),
+    "generator_wrong_arity": lambda tf: tf.data.Dataset.from_generator(
+        lambda a: iter([1]), output_types=tf.int32),
+    "generator_not_iterable": lambda tf: tf.data.Dataset.from_generator(
+        lambda: 5, output_types=tf.int32),
     # Arguments refused when the dataset is built.
     "no_signature": lambda tf: tf.data.Dataset.from_generator(_gen(1)),
     "shapes_without_types": lambda tf: tf.data.Dataset.from_generator(_gen(1),
@@ -134,10 +149,12 @@ def test_text_lines_match_tensorflow(tf_real, tmp_path, raw):
     assert got[0] == got[1]
 
 
-def test_missing_text_file_matches_tensorflow(tf_real, tmp_path):
-    path = str(tmp_path / "nope.txt")
+@pytest.mark.parametrize("name, error", [("nope.txt", "NotFoundError"),
+                                         ("", "FailedPreconditionError")])
+def test_unreadable_text_file_matches_tensorflow(tf_real, tmp_path, name, error):
+    path = str(tmp_path / name)
     assert _outcome(lambda: minitf.data.TextLineDataset(path)) == \
-        _outcome(lambda: tf_real.data.TextLineDataset(path)) == ("raises", "NotFoundError")
+        _outcome(lambda: tf_real.data.TextLineDataset(path)) == ("raises", error)
 
 
 CSV_FILES = {

@@ -148,6 +148,26 @@ def test_generator_args_arrive_as_numpy_values():
     assert listed(ds) == [b"int32"] * 3
 
 
+def test_generator_exceptions_become_op_errors():
+    def failing(error):
+        def g():
+            yield 1
+            raise error
+        return g
+
+    ds = Dataset.from_generator(failing(ValueError("boom")), output_types=tf.int32)
+    it = iter(ds)
+    assert int(next(it)) == 1
+    with pytest.raises(IAE, match="ValueError: boom") as info:
+        next(it)
+    assert isinstance(info.value.__cause__, ValueError)       # the original stays attached
+    with pytest.raises(tf.errors.UnknownError, match="ZeroDivisionError"):
+        list(Dataset.from_generator(failing(ZeroDivisionError()), output_types=tf.int32))
+    for g in (lambda a: iter([1]), lambda: 5):                  # wrong arity, not iterable
+        with pytest.raises(IAE, match="TypeError"):
+            list(Dataset.from_generator(g, output_types=tf.int32))
+
+
 # ---- TextLineDataset ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("raw, lines", [
@@ -170,6 +190,8 @@ def test_text_line_missing_file_raises_not_found_at_iteration(tmp_path):
     ds = tf.data.TextLineDataset(str(tmp_path / "nope.txt"))     # TF only fails when read
     with pytest.raises(tf.errors.NotFoundError, match="No such file or directory"):
         list(ds)
+    with pytest.raises(tf.errors.FailedPreconditionError, match="Is a directory"):
+        list(tf.data.TextLineDataset(str(tmp_path)))
 
 
 # ---- make_csv_dataset -----------------------------------------------------------------------

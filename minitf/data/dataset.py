@@ -19,7 +19,7 @@ import math
 import numpy as np
 
 from .. import dtypes, nest
-from ..errors import InternalError, InvalidArgumentError
+from ..errors import InternalError, InvalidArgumentError, OpError, UnknownError
 from ..ops.random_ops import _state as _rng_state
 from ..tensor import Tensor, TensorShape, TensorSpec, _make, _place, convert_to_tensor
 
@@ -777,6 +777,20 @@ def _cast_like_numpy(value, dtype) -> np.ndarray:
         return np.asarray(value).astype(dtype._np)
 
 
+def _from_user(call):
+    """Run a call into the user's generator. TF reports an exception raised there as an op
+    error: InvalidArgumentError for a TypeError or ValueError, UnknownError otherwise (the
+    original stays attached as ``__cause__``)."""
+    try:
+        return call()
+    except (StopIteration, OpError):
+        raise
+    except (TypeError, ValueError) as e:
+        raise InvalidArgumentError(None, None, f"{type(e).__name__}: {e}") from e
+    except Exception as e:  # noqa: BLE001 - any failure of user code becomes an op error
+        raise UnknownError(None, None, f"{type(e).__name__}: {e}") from e
+
+
 def _yield_mismatch(expected, value) -> InvalidArgumentError:
     return InvalidArgumentError(None, None, f"`generator` yielded an element that did not match "
                                             f"the expected structure. The expected structure "
@@ -797,7 +811,12 @@ class _Generator(Dataset):
         self._strict = isinstance(signature, TensorSpec) and _rank(signature.shape) is None
 
     def _elements(self):
-        for value in self._gen(*self._args):
+        values = _from_user(lambda: iter(self._gen(*self._args)))
+        while True:
+            try:
+                value = _from_user(lambda: next(values))
+            except StopIteration:
+                return
             yield self._convert_strictly(value) if self._strict else self._convert(value)
 
     def _convert_strictly(self, value) -> Tensor:

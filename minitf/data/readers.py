@@ -20,7 +20,7 @@ import re
 import numpy as np
 
 from .. import dtypes
-from ..errors import InvalidArgumentError, NotFoundError, OpError
+from ..errors import FailedPreconditionError, InvalidArgumentError, NotFoundError, OpError
 from ..tensor import TensorSpec, _make, convert_to_tensor
 from .dataset import Dataset
 
@@ -51,6 +51,8 @@ def _read_bytes(path: str) -> bytes:
             return fh.read()
     except FileNotFoundError:
         raise NotFoundError(None, None, f"{path}; No such file or directory") from None
+    except IsADirectoryError:
+        raise FailedPreconditionError(None, None, f"{path}; Is a directory") from None
     except OSError as e:
         raise OpError(None, None, f"{path}; {e.strerror}") from None
 
