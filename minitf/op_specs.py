@@ -107,8 +107,11 @@ SPECS: list[OpSpec] = [
            ref=lambda x: 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (
                x + float(np.float32(0.044715)) * x ** 3)))),
     OpSpec("silu", lambda tf, x: tf.nn.silu(x), lambda x: x * _sigmoid(x)),
+    # At ±inf the value is inf/inf = nan but TF's gradient 1/(1+|x|)² is 0; at 1e30 the
+    # quotient rule would cancel to 0 in float64 where 1/(1+|x|)² is 1e-60.
     OpSpec("softsign", lambda tf, x: tf.nn.softsign(x), lambda x: x / (1 + np.abs(x)),
-           smooth=False, away_from=(0.0,)),
+           smooth=False, away_from=(0.0,),
+           kinks=(([-math.inf, -1e30, -50.0, -1.0, 0.0, 1.0, 50.0, 1e30, math.inf],),)),
     OpSpec("identity", lambda tf, x: tf.identity(x), lambda x: x),
     OpSpec("clip_by_value", lambda tf, x: tf.clip_by_value(x, -1.0, 1.0),
            lambda x: np.clip(x, -1, 1), smooth=False, away_from=(-1.0, 1.0),
