@@ -17,7 +17,7 @@ class DType:
     """A tensor element type. Compares equal to its name, its NumPy dtype and other DTypes."""
 
     __slots__ = ("name", "as_numpy_dtype", "_np", "is_floating", "is_integer", "is_bool",
-                 "is_unsigned", "kernel_name", "is_string")
+                 "is_unsigned", "kernel_name", "is_string", "is_numeric")
 
     def __init__(self, name: str, np_dtype, kernel_name: str):
         self.name = name
@@ -28,6 +28,9 @@ class DType:
         self.is_integer = self._np.kind in "iu"
         self.is_bool = self._np.kind == "b"
         self.is_unsigned = self._np.kind == "u"
+        # Numbers: what TF's arithmetic, reduction and comparison kernels accept (bool and
+        # string are not numbers to them, so `reduce_sum` of bools is an error, not a count).
+        self.is_numeric = self._np.kind in "iuf"
         # The name TF's kernels use in error messages ("float", "double", "half", ...).
         self.kernel_name = kernel_name
 
@@ -128,5 +131,6 @@ def from_numpy(np_dtype) -> DType:
     """The DType of a NumPy array, or a TypeError for kinds minitf does not support."""
     d = _BY_NP.get(np_dtype)
     if d is None:
-        raise TypeError(f"minitf does not support arrays of dtype {np_dtype}")
+        extra = " (minitf has no complex dtypes)" if np.dtype(np_dtype).kind == "c" else ""
+        raise TypeError(f"minitf does not support arrays of dtype {np_dtype}{extra}")
     return d

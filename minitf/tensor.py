@@ -285,6 +285,9 @@ def _python_default(value) -> np.ndarray:
     arr = np.array(value)
     k = arr.dtype.kind
     if k in "US":
+        if isinstance(value, (list, tuple)) and not all(
+                isinstance(v, (str, bytes)) for v in _leaves(value)):
+            raise ValueError("Can't convert Python sequence with mixed types to Tensor.")
         return _as_bytes_array(arr)
     if k == "f":
         return arr.astype(np.float32)
@@ -297,20 +300,56 @@ def _python_default(value) -> np.ndarray:
     if k == "b":
         return arr
     if k == "O" and arr.ndim > 0:
+        for v in _leaves(value):     # None inside a list: the same error as None alone
+            if not isinstance(v, (int, float, str, bytes, np.generic)):
+                raise _unsupported(v)
         raise ValueError(f"Can't convert non-rectangular Python sequence to Tensor: {value!r}")
-    raise TypeError(f"Cannot convert {value!r} of type {type(value).__name__} to a minitf Tensor")
+    if k == "c":
+        raise TypeError(f"Cannot convert {value!r} to a minitf Tensor: minitf has no complex "
+                        f"dtypes (complex64, complex128)")
+    raise _unsupported(value)
+
+
+def _leaves(value):
+    """The scalars of a nested list or tuple."""
+    if isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _leaves(v)
+    else:
+        yield value
+
+
+def _unsupported(value) -> ValueError:
+    """TF's error for a value that is no number, text or sequence of them (None, objects): a
+    ValueError, as ``tf.constant(None)`` raises."""
+    return ValueError(f"Attempt to convert a value ({value!r}) with an unsupported type "
+                      f"({type(value)}) to a Tensor.")
 
 
 def _python_to(value, dtype: DType) -> np.ndarray:
     """Convert a Python value to ``dtype`` the way TF does: floats never become ints silently."""
     arr = np.array(value)
     k = arr.dtype.kind
+    if k == "O" and arr.ndim == 0:
+        raise _unsupported(value)
     if (k == "f" and not dtype.is_floating) or (k in "iuf" and dtype.is_bool) or k not in "biuf":
         raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
     if k in "iu" and not (dtype.is_floating or dtype.is_bool):
         # Python ints that overflow the target wrap around, as TF does for `i32 + 2**40`.
         return arr.astype(np.int64).astype(dtype._np)
     return arr.astype(dtype._np)
+
+
+def _text_only(value) -> np.ndarray:
+    """``value`` as an array of text, or TF's TypeError: numbers never become strings (they would
+    become their raw bytes)."""
+    arr = np.array(value)
+    if arr.dtype.kind not in "USO" or (arr.dtype.kind == "O" and not all(
+            isinstance(v, (str, bytes)) for v in arr.flat)):
+        if arr.dtype.kind == "O" and arr.ndim == 0:
+            raise _unsupported(value)
+        raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype string")
+    return arr
 
 
 def _place(arr: np.ndarray):
@@ -373,7 +412,7 @@ def convert_to_tensor(value: Any, dtype=None, dtype_hint=None, name=None) -> Ten
         return t
     if dtype is not None:
         if dtype.is_string:
-            return _make(_as_bytes_array(np.array(value)), dtype)
+            return _make(_as_bytes_array(_text_only(value)), dtype)
         return _make(_place(_python_to(value, dtype)), dtype)
     if dtype_hint is not None:
         try:

@@ -92,6 +92,35 @@ def floating(op: str, x) -> Tensor:
     return x
 
 
+# TF's kernels for arithmetic, reductions and ordering comparisons list these types (and the
+# quantized and complex ones minitf lacks): no bool, no string.
+_NUMBER_NAMES = "bfloat16, half, float, double, int8, int16, int32, int64, uint8, uint16"
+
+
+def not_allowed(op: str, dtype, allowed: str = _NUMBER_NAMES) -> InvalidArgumentError:
+    """TF's error for a dtype an op's kernel does not list."""
+    return invalid_argument(f"Value for attr 'T' of {dtype.name} is not in the list of allowed "
+                            f"values: {allowed}", op)
+
+
+def numeric(op: str, x) -> Tensor:
+    """Convert ``x`` and insist on a number dtype: bool and string tensors are rejected as TF's
+    kernels reject them (``reduce_sum`` of bools does not count them; of strings it does not
+    concatenate)."""
+    x = tensor(x)
+    if not x._dtype.is_numeric:
+        raise not_allowed(op, x._dtype)
+    return x
+
+
+def numeric2(op: str, x, y):
+    """``match2`` for the arithmetic kernels, which take numbers only."""
+    x, y = match2(op, x, y)
+    if not x._dtype.is_numeric:
+        raise not_allowed(op, x._dtype)
+    return x, y
+
+
 def shape_error(op: str, x: Tensor, y: Tensor) -> InvalidArgumentError:
     return invalid_argument(f"Incompatible shapes: {list(x._value.shape)} vs. "
                             f"{list(y._value.shape)}", op)

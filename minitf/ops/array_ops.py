@@ -61,14 +61,22 @@ def ones(shape, dtype=dtypes.float32, name=None) -> Tensor:
 
 
 def zeros_like(input, dtype=None, name=None) -> Tensor:
+    """Zeros of ``input``'s shape (and dtype unless given); for strings the zero is b''."""
     x = tensor(input)
     dt = dtype_arg(dtype, x._dtype)
+    if dt.is_string:
+        return _make(np.full(x._value.shape, b"", dtype=object), dt)
     return _make(np.zeros_like(x._value, dtype=dt._np), dt)
 
 
 def ones_like(input, dtype=None, name=None) -> Tensor:
+    """Ones of ``input``'s shape; strings have no one (InvalidArgumentError, as TF)."""
     x = tensor(input)
     dt = dtype_arg(dtype, x._dtype)
+    if dt.is_string:
+        raise invalid_argument("Value for attr 'T' of string is not in the list of allowed "
+                               "values: bfloat16, half, float, double, int8, uint8, int16, "
+                               "int32, int64, bool", "OnesLike")
     return _make(np.ones_like(x._value, dtype=dt._np), dt)
 
 
@@ -171,6 +179,8 @@ def reshape(tensor_, shape, name=None) -> Tensor:
     for i, d in enumerate(new):
         if d < -1:
             raise invalid_argument(f"Size {i} must be non-negative, not {d}", "Reshape")
+    if x._value.size == 0 and -1 in new:
+        new = _inferred_for_empty(x._value.shape, new)
     try:
         v = x._value.reshape(new)
     except ValueError:
@@ -182,6 +192,18 @@ def reshape(tensor_, shape, name=None) -> Tensor:
     if RECORDING:
         record("Reshape", (x,), z, (lambda g: reshape(g, x._value.shape),))
     return z
+
+
+def _inferred_for_empty(shape: tuple, new: list) -> list:
+    """Reshaping a tensor of no elements, NumPy cannot infer the -1 (any size fits); TF does.
+    If a requested dimension is 0, the -1 is the product of the input's non-zero dimensions
+    over that of the requested ones (``reshape(zeros([2, 0]), [0, -1])`` has shape [0, 2]);
+    otherwise it is 0 (``reshape(zeros([0, 3]), [4, -1])`` has shape [4, 0])."""
+    if 0 not in new:
+        return [0 if d == -1 else d for d in new]
+    have = int(np.prod([d for d in shape if d]))
+    want = int(np.prod([d for d in new if d > 0]))
+    return [have // want if d == -1 else d for d in new]
 
 
 def expand_dims(input, axis, name=None) -> Tensor:
@@ -528,6 +550,25 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     return _make(v, dt)
 
 
+def _pad_value(value, dt):
+    """The fill of a constant pad. The default 0 means the dtype's zero, as in TF (whose plain
+    Pad kernel is used then): False for bools, b'' for strings."""
+    if not isinstance(value, Tensor) and not hasattr(value, "_read_for_op") and \
+            np.ndim(value) == 0 and not isinstance(value, (str, bytes)) and value == 0:
+        return np.array(b"", dtype=object) if dt.is_string else dt._np.type(0)
+    return tensor(value, dt)._value
+
+
+def _check_mirror(mode: str, p, shape: tuple):
+    """REFLECT may pad fewer than a dimension's size on each side, SYMMETRIC at most its size
+    (TF's InvalidArgumentError; NumPy would raise ValueError or repeat the reflection)."""
+    for (a, b), n in zip(p, shape):
+        if (mode == "REFLECT" and max(a, b) >= n) or max(a, b) > n:
+            rule = "less than" if mode == "REFLECT" else "no greater than"
+            raise invalid_argument(f"paddings must be {rule} the dimension size: {a}, {b} not "
+                                   f"{rule} {n}", "MirrorPad")
+
+
 def pad(tensor_, paddings, mode="CONSTANT", constant_values=0, name=None) -> Tensor:
     x = tensor(tensor_)
     p = np.asarray(B.to_host(tensor(paddings)._value) if isinstance(paddings, Tensor) else paddings,
@@ -537,7 +578,7 @@ def pad(tensor_, paddings, mode="CONSTANT", constant_values=0, name=None) -> Ten
                                f"[{p.shape[0]},2], [{','.join(map(str, x._value.shape))}]", "Pad")
     mode = mode.upper()
     if mode == "CONSTANT":
-        c = tensor(constant_values, x._dtype)._value
+        c = _pad_value(constant_values, x._dtype)
         z = _make(np.pad(x._value, p, constant_values=c), x._dtype)
         if RECORDING:
             key = tuple(slice(int(a), int(a) + d) for (a, _), d in zip(p, x._value.shape))
@@ -546,6 +587,7 @@ def pad(tensor_, paddings, mode="CONSTANT", constant_values=0, name=None) -> Ten
     if mode not in ("REFLECT", "SYMMETRIC"):
         raise ValueError(f"Value of argument `mode` expected to be one of \"CONSTANT\", "
                          f"\"REFLECT\", or \"SYMMETRIC\". Received `mode` = {mode}")
+    _check_mirror(mode, p, x._value.shape)
     # Mirror padding as one gather per axis, so its gradient comes for free.
     out = x
     for ax, (a, b) in enumerate(p):

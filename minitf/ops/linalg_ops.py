@@ -15,11 +15,12 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _backend as B
-from ..errors import invalid_argument
+from .. import dtypes
+from ..errors import NotFoundError, invalid_argument
 from . import array_ops as A
 from . import math_ops as M
 from . import reduction_ops as R
-from ._registry import RECORDING, Tensor, _make, match2, record, tensor
+from ._registry import RECORDING, Tensor, _make, match2, not_allowed, numeric, numeric2, record, tensor
 
 
 def _t(v, flag):
@@ -29,7 +30,7 @@ def _t(v, flag):
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
            a_is_sparse=False, b_is_sparse=False, output_type=None, name=None) -> Tensor:
     """Matrix product of the last two axes, broadcasting the batch axes."""
-    a, b = match2("MatMul", a, b)
+    a, b = numeric2("MatMul", a, b)
     ta, tb = transpose_a or adjoint_a, transpose_b or adjoint_b
     av, bv = a._value, b._value
     for i, v in enumerate((av, bv)):
@@ -68,6 +69,9 @@ def solve(matrix, rhs, adjoint=False, name=None) -> Tensor:
     """X with matrix @ X = rhs (batched). Gradient: ∂rhs = solve(matrixᵀ, g),
     ∂matrix = -∂rhs @ Xᵀ."""
     a, b = match2("MatrixSolve", matrix, rhs)
+    if a._dtype is dtypes.float16:
+        raise NotFoundError(None, "MatrixSolve", "Could not find device for node: MatrixSolve["
+                            "T=half]: no CPU kernel for float16 (tf.linalg.inv has one)")
     if not a._dtype.is_floating:
         raise invalid_argument(f"Value for attr 'T' of {a._dtype.name} is not in the list of "
                                f"allowed values: double, float, half, complex64, complex128",
@@ -79,6 +83,10 @@ def solve(matrix, rhs, adjoint=False, name=None) -> Tensor:
     if b._value.ndim < 2 or b._value.shape[-2] != av.shape[-1]:
         raise invalid_argument(f"Input matrix and right-hand side must have the same number "
                                f"of rows: {list(av.shape)} vs. {list(b._value.shape)}",
+                               "MatrixSolve")
+    if av.shape[:-2] != b._value.shape[:-2]:    # TF's kernel does not broadcast; NumPy would
+        raise invalid_argument(f"All input tensors must have the same rank and batch "
+                               f"dimensions: {list(av.shape)} vs. {list(b._value.shape)}",
                                "MatrixSolve")
     try:
         x = _make(np.linalg.solve(av, b._value), a._dtype)
@@ -97,8 +105,14 @@ def solve(matrix, rhs, adjoint=False, name=None) -> Tensor:
 
 
 def inv(input, adjoint=False, name=None) -> Tensor:
-    """The matrix inverse, as solve(input, I) (so its gradient is solve's)."""
+    """The matrix inverse, as solve(input, I) (so its gradient is solve's). float16 is
+    inverted in float32 and rounded back (NumPy's LAPACK has no float16)."""
     a = tensor(input)
+    if a._value.ndim < 2:
+        raise invalid_argument(f"Input must have rank >= 2, got {list(a._value.shape)}",
+                               "MatrixInverse")
+    if a._dtype is dtypes.float16:
+        return M.cast(inv(M.cast(a, dtypes.float32), adjoint), dtypes.float16)
     eye = A.eye(a._value.shape[-1], batch_shape=a._value.shape[:-2], dtype=a.dtype)
     return solve(a, eye, adjoint=adjoint)
 
@@ -128,7 +142,7 @@ def tensordot(a, b, axes, name=None) -> Tensor:
     either rank: ValueError, as TF) or a pair of axis lists, each axis in [-rank, rank). Out of
     range, TF's Python code fails with IndexError (or, for some negative axes, contracts the
     wrong axis); minitf always raises IndexError naming the axis and rank."""
-    a, b = match2("MatMul", a, b)
+    a, b = numeric2("MatMul", a, b)
     if isinstance(axes, (int, np.integer)):
         n = int(axes)
         for t in (a, b):
@@ -168,6 +182,8 @@ def norm(tensor_, ord="euclidean", axis=None, keepdims=None, name=None) -> Tenso
     differentiable ops (so the gradient at 0 is nan, as in TF). ``axis``: None, an int, or
     two distinct ints (ValueError otherwise, as TF), each in [-rank, rank)."""
     x = tensor(tensor_)
+    if not x._dtype.is_numeric:         # TF's Python wrapper checks before any kernel
+        raise TypeError(f"Expected numeric or variant tensor, got dtype {x._dtype!r} (norm).")
     if isinstance(axis, (list, tuple)) and (len(axis) not in (1, 2) or
                                             len(set(axis)) != len(axis)):
         raise ValueError(f"'axis' must be None, an integer, or a tuple of 2 unique integers, "
@@ -186,7 +202,7 @@ def norm(tensor_, ord="euclidean", axis=None, keepdims=None, name=None) -> Tenso
 
 
 def l2_normalize(x, axis=None, epsilon=1e-12, name=None) -> Tensor:
-    x = tensor(x)
+    x = numeric("Square", x)
     sq = R.reduce_sum(M.square(x), axis, keepdims=True)
     return x * M.rsqrt(M.maximum(sq, tensor(epsilon, x.dtype)))
 
@@ -196,7 +212,15 @@ def matvec(a, b, transpose_a=False, adjoint_a=False, name=None) -> Tensor:
 
 
 def trace(x, name=None) -> Tensor:
+    """The sum of the main diagonal of the last two axes (batched). Needs rank >= 2
+    (InvalidArgumentError) and numbers: strings are a TypeError (TF's diagonal pads with 0,
+    which is no string), bools fail in the sum."""
     x = tensor(x)
+    if x._dtype.is_string:
+        raise TypeError("Cannot convert 0 to EagerTensor of dtype string (trace of strings)")
+    if x._value.ndim < 2:
+        raise invalid_argument(f"input must be at least 2-dim, received shape: "
+                               f"{list(x._value.shape)}", "MatrixDiagPartV3")
     n = min(x._value.shape[-2:])
     eye = A.eye(x._value.shape[-2], x._value.shape[-1], dtype=x.dtype)
     return R.reduce_sum(x * eye, axis=[-2, -1]) if n else R.reduce_sum(x, axis=[-2, -1])

@@ -20,10 +20,10 @@ import numpy as np
 
 from .. import _backend as B
 from .. import dtypes
-from ..errors import invalid_argument
+from ..errors import NotFoundError, UnimplementedError, invalid_argument
 from ..tape import record_cut
-from ._registry import (RECORDING, Tensor, _make, call2, floating, match, match2, record,
-                        tensor)
+from ._registry import (RECORDING, Tensor, _make, call2, floating, match, match2, not_allowed,
+                        numeric, numeric2, record, tensor)
 
 
 def _flush_subnormals(v: np.ndarray, dt) -> np.ndarray:
@@ -55,7 +55,7 @@ def add(x, y, name=None) -> Tensor:
 
 
 def subtract(x, y, name=None) -> Tensor:
-    x, y = match2("Sub", x, y)
+    x, y = numeric2("Sub", x, y)
     z = _make(call2("Sub", np.subtract, x, y), x._dtype)
     if RECORDING:
         record("Sub", (x, y), z, (_ident, _neg))
@@ -63,7 +63,7 @@ def subtract(x, y, name=None) -> Tensor:
 
 
 def multiply(x, y, name=None) -> Tensor:
-    x, y = match2("Mul", x, y)
+    x, y = numeric2("Mul", x, y)
     z = _make(call2("Mul", np.multiply, x, y), x._dtype)
     if RECORDING:
         record("Mul", (x, y), z, (lambda g: g * y, lambda g: g * x))
@@ -89,18 +89,28 @@ def _truediv_args(x, y):
 def divide(x, y, name=None) -> Tensor:
     """True division. Integers are divided in floating point: int32/int64 give float64,
     smaller ints float32 (TF's ``truediv``)."""
-    x, y = _truediv_args(x, y)
+    x, y = _as_floats("__truediv__", *_truediv_args(x, y))
+    return realdiv(x, y)
+
+
+def _as_floats(where: str, x: Tensor, y: Tensor):
+    """Division's operands in floating point: ints become float64 (int32/int64) or float32
+    (smaller ints), as TF's truediv; bool and string are a TypeError, raised by TF's Python
+    wrapper before any kernel."""
+    if not x._dtype.is_numeric:
+        raise TypeError(f"Invalid dtype {x._dtype!r} in {where}. Expected a number type "
+                        f"(an integer or floating dtype).")
     if not x._dtype.is_floating:
         ft = dtypes.float64 if x._dtype in (dtypes.int32, dtypes.int64) else dtypes.float32
         x, y = cast(x, ft), cast(y, ft)
-    return realdiv(x, y)
+    return x, y
 
 
 truediv = divide
 
 
 def realdiv(x, y, name=None) -> Tensor:
-    x, y = match2("RealDiv", x, y)
+    x, y = numeric2("RealDiv", x, y)
     z = _make(call2("RealDiv", np.true_divide, x, y), x._dtype)
     if RECORDING:
         record("RealDiv", (x, y), z, (lambda g: g / y, lambda g: g * ((-x / y) / y)))
@@ -108,8 +118,12 @@ def realdiv(x, y, name=None) -> Tensor:
 
 
 def divide_no_nan(x, y, name=None) -> Tensor:
-    """x / y, and 0 wherever y == 0; its gradients are also 0 there."""
-    x, y = match2("DivNoNan", x, y)
+    """x / y, and 0 wherever y == 0; its gradients are also 0 there. Like ``/``, the dtypes
+    must be equal (TypeError) and integers are divided in floating point."""
+    if not (isinstance(x, Tensor) and isinstance(y, Tensor) and x._dtype is y._dtype
+            and x._dtype.is_floating):
+        x, y = _as_floats("tf.math.divide_no_nan", *_truediv_args(x, y))
+    x, y = numeric2("DivNoNan", x, y)
     v = call2("DivNoNan", np.true_divide, x, y)
     z = _make(np.where(y._value == 0, x._dtype._np.type(0), v), x._dtype)
     if RECORDING:
@@ -120,10 +134,17 @@ def divide_no_nan(x, y, name=None) -> Tensor:
 
 def floordiv(x, y, name=None) -> Tensor:
     """Floor division; like TF, it has no gradient."""
-    x, y = match2("FloorDiv", x, y)
+    x, y = numeric2("FloorDiv", x, y)
     if not x._dtype.is_floating and B.checkable(y._value) and np.any(y._value == 0):
         raise invalid_argument("Integer division by zero", "FloorDiv")
-    return _make(call2("FloorDiv", np.floor_divide, x, y), x._dtype)
+    # Floats: floor(x / y), TF's kernel (inf // 2 is inf and 1 // 0.1 is 10; NumPy's
+    # floor_divide, exact on the remainder, gives nan and 9).
+    fn = _floor_of_quotient if x._dtype.is_floating else np.floor_divide
+    return _make(call2("FloorDiv", fn, x, y), x._dtype)
+
+
+def _floor_of_quotient(a, b):
+    return np.floor(np.true_divide(a, b))
 
 
 floor_div = floordiv
@@ -131,7 +152,7 @@ floor_div = floordiv
 
 def floormod(x, y, name=None) -> Tensor:
     """Remainder with the sign of ``y`` (Python's ``%``). Gradient: (g, -g·floor(x/y))."""
-    x, y = match2("FloorMod", x, y)
+    x, y = numeric2("FloorMod", x, y)
     if not x._dtype.is_floating and B.checkable(y._value) and np.any(y._value == 0):
         raise invalid_argument("Integer division by zero", "FloorMod")
     z = _make(call2("FloorMod", np.mod, x, y), x._dtype)
@@ -144,7 +165,7 @@ mod = floormod
 
 
 def negative(x, name=None) -> Tensor:
-    x = tensor(x)
+    x = numeric("Neg", x)
     z = _make(np.negative(x._value), x._dtype)
     if RECORDING:
         record("Neg", (x,), z, (_neg,))
@@ -153,7 +174,7 @@ def negative(x, name=None) -> Tensor:
 
 def pow(x, y, name=None) -> Tensor:  # noqa: A001 - TF's name
     """x ** y. d/dx = g·y·x^(y-1); d/dy = g·z·log(x) where x > 0 and 0 elsewhere (TF's mask)."""
-    x, y = match2("Pow", x, y)
+    x, y = numeric2("Pow", x, y)
     if x._dtype.is_integer and B.checkable(y._value) and np.any(y._value < 0):
         raise invalid_argument("Integers to negative integer powers are not allowed", "Pow")
     z = _make(call2("Pow", np.power, x, y), x._dtype)
@@ -167,7 +188,7 @@ def pow(x, y, name=None) -> Tensor:  # noqa: A001 - TF's name
 
 
 def square(x, name=None) -> Tensor:
-    x = tensor(x)
+    x = numeric("Square", x)
     z = _make(np.square(x._value), x._dtype)
     if RECORDING:
         record("Square", (x,), z, (lambda g: g * (2 * x),))
@@ -191,6 +212,12 @@ def rsqrt(x, name=None) -> Tensor:
 
 
 def reciprocal(x, name=None) -> Tensor:
+    """1 / x for floats. TF registers the op for integers but has no CPU kernel for them: a
+    NotFoundError, not the attribute error other float-only ops give."""
+    x = tensor(x)
+    if x._dtype.is_integer:
+        raise NotFoundError(None, "Reciprocal", f"Could not find device for node: Reciprocal["
+                            f"T={x._dtype.kernel_name}]: no CPU kernel for integers")
     x = floating("Reciprocal", x)
     z = _make(np.reciprocal(x._value), x._dtype)
     if RECORDING:
@@ -232,7 +259,7 @@ def expm1(x, name=None) -> Tensor:
 
 def abs(x, name=None) -> Tensor:  # noqa: A001 - TF's name
     """|x|; its gradient g·sign(x) is 0 at 0."""
-    x = tensor(x)
+    x = numeric("Abs", x)
     z = _make(np.abs(x._value), x._dtype)
     if RECORDING:
         record("Abs", (x,), z, (lambda g: g * sign(x),))
@@ -242,7 +269,7 @@ def abs(x, name=None) -> Tensor:  # noqa: A001 - TF's name
 def sign(x, name=None) -> Tensor:
     """-1, 0 or 1. Its gradient is zeros (connected, unlike floor and round, which have none):
     TF registers a zero gradient for Sign."""
-    x = tensor(x)
+    x = numeric("Sign", x)
     z = _make(np.sign(x._value), x._dtype)
     if RECORDING:
         record("Sign", (x,), z, (lambda g: zeros_like_(g),))
@@ -338,7 +365,7 @@ erfc.__doc__ = "1 - erf(x), accurate where erf(x) is close to 1; its slope is mi
 
 def maximum(x, y, name=None) -> Tensor:
     """Elementwise max. At a tie the first argument receives the whole gradient."""
-    x, y = match2("Maximum", x, y)
+    x, y = numeric2("Maximum", x, y)
     z = _make(call2("Maximum", np.maximum, x, y), x._dtype)
     if RECORDING:
         mask = greater_equal(x, y)
@@ -349,7 +376,7 @@ def maximum(x, y, name=None) -> Tensor:
 
 def minimum(x, y, name=None) -> Tensor:
     """Elementwise min. At a tie the first argument receives the whole gradient."""
-    x, y = match2("Minimum", x, y)
+    x, y = numeric2("Minimum", x, y)
     z = _make(call2("Minimum", np.minimum, x, y), x._dtype)
     if RECORDING:
         mask = less_equal(x, y)
@@ -359,7 +386,7 @@ def minimum(x, y, name=None) -> Tensor:
 
 
 def squared_difference(x, y, name=None) -> Tensor:
-    x, y = match2("SquaredDifference", x, y)
+    x, y = numeric2("SquaredDifference", x, y)
     z = _make(np.square(call2("SquaredDifference", np.subtract, x, y)), x._dtype)
     if RECORDING:
         record("SquaredDifference", (x, y), z, (lambda g: 2 * g * (x - y),
@@ -378,6 +405,9 @@ def clip_by_norm(t, clip_norm, axes=None, name=None) -> Tensor:
     ``axes``), with TF's guard so that a zero tensor has a finite gradient."""
     from .reduction_ops import reduce_sum
     t = tensor(t)
+    if not t._dtype.is_floating:       # TF fails in its Sum (bool, string) or Sqrt (integers)
+        raise not_allowed("Sum", t._dtype) if not t._dtype.is_numeric else not_allowed(
+            "Sqrt", t._dtype, "bfloat16, half, float, double")
     c = tensor(clip_norm, t._dtype)
     l2sum = reduce_sum(t * t, axes, keepdims=True)
     pred = greater(l2sum, 0)
@@ -421,7 +451,7 @@ def where(condition, x=None, y=None, name=None) -> Tensor:
 
 def round(x, name=None) -> Tensor:  # noqa: A001 - TF's name
     """Round half to even (banker's rounding); not differentiable."""
-    x = tensor(x)
+    x = numeric("Round", x)
     z = _make(np.round(x._value), x._dtype)
     if RECORDING:
         record_cut("Round", (x,), z)
@@ -447,6 +477,8 @@ def ceil(x, name=None) -> Tensor:
 def add_n(inputs, name=None) -> Tensor:
     """Sum of a list of same-shape tensors."""
     ts = match("AddN", *inputs)
+    if not ts[0]._dtype.is_numeric:
+        raise not_allowed("AddN", ts[0]._dtype)
     shape = ts[0]._value.shape
     for t in ts[1:]:
         if t._value.shape != shape:
@@ -469,6 +501,9 @@ def cast(x, dtype, name=None) -> Tensor:
     x = tensor(x)
     if x._dtype is dt:
         return x
+    if x._dtype.is_string or dt.is_string:     # TF has no kernel: tf.strings.to_number parses
+        raise UnimplementedError(None, "Cast", f"Cast {x._dtype.kernel_name} to "
+                                 f"{dt.kernel_name} is not supported [Op:Cast] name: ")
     z = _make(x._value.astype(dt._np), dt)
     if RECORDING:
         if dt.is_floating and x._dtype.is_floating:
@@ -505,9 +540,9 @@ def stop_gradient(x, name=None) -> Tensor:
 
 # ---- comparisons and logic (no gradients) --------------------------------------------------
 
-def _compare(op: str, fn):
+def _compare(op: str, fn, convert=numeric2):
     def compare(x, y, name=None) -> Tensor:
-        x, y = match2(op, x, y)
+        x, y = convert(op, x, y)
         z = _make(call2(op, fn, x, y), dtypes.bool)
         if RECORDING:
             record_cut(op, (x, y), z)
@@ -517,17 +552,25 @@ def _compare(op: str, fn):
     return compare
 
 
-equal = _compare("Equal", np.equal)
-not_equal = _compare("NotEqual", np.not_equal)
+equal = _compare("Equal", np.equal, match2)           # any dtype: bools and strings too
+not_equal = _compare("NotEqual", np.not_equal, match2)
 greater = _compare("Greater", np.greater)
 greater_equal = _compare("GreaterEqual", np.greater_equal)
 less = _compare("Less", np.less)
 less_equal = _compare("LessEqual", np.less_equal)
 
 
+def _bool_arg(x):
+    """A Python or NumPy operand of a logical op converted to bool, strictly: ``[1.0]`` is a
+    TypeError, as TF converts it with dtype=bool."""
+    if isinstance(x, Tensor) or hasattr(x, "_read_for_op"):
+        return x
+    return tensor(x, dtypes.bool)
+
+
 def _logical(op: str, fn):
     def logical(x, y, name=None) -> Tensor:
-        x, y = match2(op, x, y)
+        x, y = match2(op, _bool_arg(x), _bool_arg(y))
         if not x._dtype.is_bool:
             raise invalid_argument(f"cannot compute {op} as input #0(zero-based) was expected to "
                                    f"be a bool tensor but is a {x._dtype.kernel_name} tensor", op)

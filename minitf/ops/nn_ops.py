@@ -21,7 +21,8 @@ from ..errors import invalid_argument
 from . import array_ops as A
 from . import math_ops as M
 from . import reduction_ops as R
-from ._registry import RECORDING, Tensor, _make, axis_index, floating, match2, record, tensor
+from ._registry import (RECORDING, Tensor, _make, axis_index, floating, match2, not_allowed, numeric,
+                        record, tensor)
 from .math_ops import sigmoid, softplus, tanh  # noqa: F401  (tf.nn.sigmoid etc.)
 
 _SELU_SCALE = 1.0507009873554804934193349852946
@@ -29,7 +30,7 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 
 
 def relu(features, name=None) -> Tensor:
-    x = tensor(features)
+    x = numeric("Relu", features)
     z = _make(np.maximum(x._value, 0), x._dtype)
     if RECORDING:
         record("Relu", (x,), z, (lambda g: _relu_grad(g, z),))
@@ -72,7 +73,7 @@ def _relu_grad(g: Tensor, y: Tensor) -> Tensor:
 
 
 def relu6(features, name=None) -> Tensor:
-    x = tensor(features)
+    x = numeric("Relu6", features)
     z = _make(np.clip(x._value, 0, 6), x._dtype)
     if RECORDING:
         inside = M.logical_and(M.greater(x, 0), M.less(x, 6))
@@ -183,13 +184,22 @@ def _unmoved(y: Tensor, perm):
     return A.transpose(y, [int(i) for i in np.argsort(perm)])
 
 
+def _row_max(v):
+    """The max over the last axis (kept), the shift that keeps exp from overflowing. Rows of no
+    elements have nothing to shift: 0, so that softmax of an empty axis is empty, as in TF
+    (NumPy's max would raise)."""
+    if v.shape and v.shape[-1] == 0:
+        return np.zeros_like(v, shape=v.shape[:-1] + (1,))
+    return v.max(axis=-1, keepdims=True)
+
+
 def softmax(logits, axis=None, name=None) -> Tensor:
     """exp(x) / sum(exp(x)), shifted by the max so it never overflows.
     Gradient: (g - sum(g·y)) · y."""
     x = floating("Softmax", logits)
     x, perm = _moved(x, -1 if axis is None else axis, "Softmax")
     v = x._value
-    e = np.exp(v - v.max(axis=-1, keepdims=True))
+    e = np.exp(v - _row_max(v))
     z = _make(e / e.sum(axis=-1, keepdims=True), x._dtype)
     if RECORDING:
         record("Softmax", (x,), z,
@@ -202,7 +212,7 @@ def log_softmax(logits, axis=None, name=None) -> Tensor:
     x = floating("LogSoftmax", logits)
     x, perm = _moved(x, -1 if axis is None else axis, "LogSoftmax")
     v = x._value
-    s = v - v.max(axis=-1, keepdims=True)
+    s = v - _row_max(v)
     z = _make(s - np.log(np.exp(s).sum(axis=-1, keepdims=True)), x._dtype)
     if RECORDING:
         record("LogSoftmax", (x,), z,
@@ -210,19 +220,31 @@ def log_softmax(logits, axis=None, name=None) -> Tensor:
     return _unmoved(z, perm)
 
 
+def _check_sparse_shapes(labels: tuple, logits: tuple):
+    """TF checks these shapes in Python, before the kernel runs: ValueErrors."""
+    if not logits:
+        raise ValueError(f"`logits` cannot be a scalar. Received logits shape {logits} "
+                         f"(SparseSoftmaxCrossEntropyWithLogits)")
+    if len(labels) != len(logits) - 1:
+        raise ValueError(f"`labels.shape.rank` must equal `logits.shape.rank - 1`. Received: "
+                         f"labels.shape={labels} of rank {len(labels)} and logits.shape="
+                         f"{logits} of rank {len(logits)}")
+    if labels != logits[:-1]:
+        raise ValueError(f"`labels.shape` must equal `logits.shape` except for the last "
+                         f"dimension. Received: labels.shape={labels} and logits.shape={logits}")
+
+
 def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None) -> Tensor:
     """-log softmax(logits)[label] per example; labels are int32/int64 class indices."""
-    x = floating("SparseSoftmaxCrossEntropyWithLogits", logits)
+    x = tensor(logits)
     lab = tensor(labels)
+    _check_sparse_shapes(lab._value.shape, x._value.shape)   # first, as TF's Python does
+    x = floating("SparseSoftmaxCrossEntropyWithLogits", x)
     if not lab._dtype in (dtypes.int32, dtypes.int64):
         raise invalid_argument(f"Value for attr 'Tlabels' of {lab._dtype.kernel_name} is not in the "
                                f"list of allowed values: int32, int64",
                                "SparseSoftmaxCrossEntropyWithLogits")
     lv = lab._value
-    if lv.shape != x._value.shape[:-1]:
-        raise invalid_argument(f"logits and labels must have the same first dimension, got "
-                               f"logits shape {list(x._value.shape)} and labels shape "
-                               f"{list(lv.shape)}", "SparseSoftmaxCrossEntropyWithLogits")
     n = x._value.shape[-1]
     if B.is_device_array(x._value) and not B.is_device_array(lv):
         lv = B.like(x._value, lv)
@@ -262,14 +284,22 @@ def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None
     return z
 
 
+def _labels_like(labels, logits: Tensor) -> Tensor:
+    """Labels in the logits' dtype: TF casts them (bool or float64 labels with float32 logits
+    give a float32 loss), differentiably between floating types."""
+    y = tensor(labels)
+    return y if y._dtype is logits._dtype else M.cast(y, logits._dtype)
+
+
 def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None) -> Tensor:
     """-sum(labels · log_softmax(logits)). d/dlogits = softmax - labels (TF's fused kernel),
     d/dlabels = -log_softmax(logits)."""
-    y, x = match2("SoftmaxCrossEntropyWithLogits", labels, logits)
+    x = tensor(logits)
     if not x._dtype.is_floating:
         raise invalid_argument(f"Value for attr 'T' of {x._dtype.name} is not in the list of "
                                f"allowed values: half, bfloat16, float, double",
                                "SoftmaxCrossEntropyWithLogits")
+    y = _labels_like(labels, x)
     if y._value.shape != x._value.shape:
         raise invalid_argument(f"logits and labels must be broadcastable: logits_size="
                                f"[{','.join(map(str, x._value.shape))}] labels_size="
@@ -278,7 +308,7 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None) -> Ten
     x, perm = _moved(x, axis, "SoftmaxCrossEntropyWithLogits")
     y, _ = _moved(y, axis, "SoftmaxCrossEntropyWithLogits")
     v = x._value
-    s = v - v.max(axis=-1, keepdims=True)
+    s = v - _row_max(v)
     logp = s - np.log(np.exp(s).sum(axis=-1, keepdims=True))
     z = _make(B.asarray(-(y._value * logp).sum(axis=-1)).astype(x._dtype._np, copy=False),
               x._dtype)
@@ -311,6 +341,11 @@ def l2_loss(t, name=None) -> Tensor:
 
 def bias_add(value, bias, data_format=None, name=None) -> Tensor:
     x, b = match2("BiasAdd", value, bias)
+    if not x._dtype.is_numeric:
+        raise not_allowed("BiasAdd", x._dtype)
+    if x._value.ndim < 2:
+        raise invalid_argument(f"Input tensor must be at least 2D: {list(x._value.shape)}",
+                               "BiasAdd")
     if b._value.ndim != 1:
         raise ValueError(f"Shape must be rank 1 but is rank {b._value.ndim} for BiasAdd")
     ch = x._value.shape[1] if data_format in ("NCHW", "NCDHW", "NC...") else x._value.shape[-1]
@@ -325,13 +360,15 @@ def bias_add(value, bias, data_format=None, name=None) -> Tensor:
 
 def moments(x, axes, shift=None, keepdims=False, name=None):
     """(mean, variance) over ``axes``; the variance uses the gradient-stopped mean, as TF does
-    (the two gradients agree mathematically)."""
-    x = floating("Moments", x)
-    mean = R.reduce_mean(x, axes, keepdims=True)
-    var = R.reduce_mean(M.squared_difference(x, M.stop_gradient(mean)), axes, keepdims=True)
+    (the two gradients agree mathematically). As in TF, float16 is computed in float32 and
+    rounded once at the end, and integers give integer (truncated) means."""
+    x = numeric("Mean", x)
+    y = M.cast(x, dtypes.float32) if x._dtype is dtypes.float16 else x
+    mean = R.reduce_mean(y, axes, keepdims=True)
+    var = R.reduce_mean(M.squared_difference(y, M.stop_gradient(mean)), axes, keepdims=True)
     if not keepdims:
         mean, var = A.squeeze(mean, axes), A.squeeze(var, axes)
-    return mean, var
+    return M.cast(mean, x._dtype), M.cast(var, x._dtype)
 
 
 def dropout(x, rate, noise_shape=None, seed=None, name=None) -> Tensor:

@@ -13,8 +13,11 @@ tf.Tensor(1.5, shape=(), dtype=float64) tf.Tensor(1, shape=(), dtype=int32) tf.T
 """
 from __future__ import annotations
 
+import numpy as np
+
+from ..dtypes import bool as _BOOL
 from ..errors import InvalidArgumentError
-from ..tensor import Tensor, convert_to_tensor
+from ..tensor import Tensor, _make, convert_to_tensor
 from . import array_ops as A
 from . import linalg_ops as L
 from . import math_ops as M
@@ -48,7 +51,38 @@ def _binary(fn, convert):
 Tensor.__add__, Tensor.__radd__ = _binary(M.add, _hinted)
 Tensor.__radd__ = _binary(M.add, _strict)[1]
 Tensor.__sub__, Tensor.__rsub__ = _binary(M.subtract, _strict)
-Tensor.__mul__, Tensor.__rmul__ = _binary(M.multiply, _strict)
+
+
+def _as_bool(t: Tensor) -> Tensor:
+    """A multiplication operand as TF's bool ``*`` reads it: numbers truncated toward zero,
+    then non-zero (so 0.5 is False, -1 and 2.5 are True)."""
+    if t._dtype.is_bool:
+        return t
+    return _make(np.trunc(t._value) != 0, _BOOL)
+
+
+def _bool_mul(self, other):
+    """``*`` with a bool tensor on either side is a logical and, as in TF:
+    ``[True, True] * [0.5, 2.5]`` is ``[False, True]``."""
+    return M.logical_and(_as_bool(self), _as_bool(_hinted(self, other)))
+
+
+def _mul(self, other):
+    if self._dtype.is_bool or getattr(other, "_dtype", None) is _BOOL:
+        return _bool_mul(self, other)
+    return M.multiply(self, _strict(self, other))
+
+
+def _rmul(self, other):
+    """``number * tensor``: the number is converted to the tensor's dtype, strictly, so any
+    Python number times a bool tensor is TF's TypeError (``2 * t``), unlike ``t * 2``."""
+    other = _strict(self, other)
+    if self._dtype.is_bool:
+        return M.logical_and(other, self)
+    return M.multiply(other, self)
+
+
+Tensor.__mul__, Tensor.__rmul__ = _mul, _rmul
 Tensor.__truediv__, Tensor.__rtruediv__ = _binary(M.divide, _hinted)
 Tensor.__floordiv__, Tensor.__rfloordiv__ = _binary(M.floordiv, _strict)
 Tensor.__mod__, Tensor.__rmod__ = _binary(M.floormod, _strict)

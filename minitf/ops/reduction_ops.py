@@ -20,8 +20,8 @@ from .. import _kernels as K
 from .. import dtypes
 from ..errors import invalid_argument
 from . import math_ops as M
-from ._registry import (RECORDING, Tensor, _make, axes_of, axis_index, floating, record,
-                        tensor)
+from ._registry import (RECORDING, Tensor, _make, axes_of, axis_index, floating, not_allowed,
+                        numeric, record, tensor)
 
 
 def _kept_shape(shape: tuple, axes) -> tuple:
@@ -41,7 +41,7 @@ def _np_axis(axes):
 
 
 def reduce_sum(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
-    x = tensor(input_tensor)
+    x = numeric("Sum", input_tensor)
     axes = axes_of("Sum", axis, x._value.ndim)
     v = x._value
     dt = x._dtype
@@ -57,7 +57,7 @@ def reduce_sum(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
 
 def reduce_mean(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     """Mean; integer inputs give an integer mean, truncated toward zero as TF does."""
-    x = tensor(input_tensor)
+    x = numeric("Mean", input_tensor)
     axes = axes_of("Mean", axis, x._value.ndim)
     v = x._value
     dt = x._dtype
@@ -65,6 +65,8 @@ def reduce_mean(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
         r = K.sum_(v, axes, True)
         if keepdims:
             r = r.reshape(_kept_shape(v.shape, axes))
+    elif dt.is_floating and v.size == 0:    # 0 / 0 without NumPy's "Mean of empty slice"
+        r = np.full_like(np.sum(v, axis=axes, keepdims=keepdims, dtype=dt._np), np.nan)
     elif dt.is_floating:
         r = np.mean(v, axis=axes, keepdims=keepdims, dtype=dt._np)
     else:
@@ -79,11 +81,12 @@ def reduce_mean(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
 
 
 def _min_or_max(op: str, fn, input_tensor, axis, keepdims) -> Tensor:
-    x = tensor(input_tensor)
+    x = numeric(op, input_tensor)
     axes = axes_of(op, axis, x._value.ndim)
     if x._value.size == 0:
-        raise invalid_argument(f"{op} of an empty tensor", op)
-    z = _make(B.asarray(fn(x._value, axis=axes, keepdims=keepdims)), x._dtype)
+        z = _make(_empty_min_or_max(op, x, axes, keepdims), x._dtype)
+    else:
+        z = _make(B.asarray(fn(x._value, axis=axes, keepdims=keepdims)), x._dtype)
     if RECORDING:
         def vjp(g):
             from .array_ops import reshape
@@ -95,6 +98,18 @@ def _min_or_max(op: str, fn, input_tensor, axis, keepdims) -> Tensor:
     return z
 
 
+def _empty_min_or_max(op: str, x: Tensor, axes, keepdims: bool):
+    """A max over no elements is the lowest value of the dtype (-inf for floats), a min the
+    highest, as TF returns (the identity of the reduction); NumPy would raise instead."""
+    dt = x._dtype
+    if dt.is_floating:
+        init = -np.inf if op == "Max" else np.inf
+    else:
+        init = dt.min if op == "Max" else dt.max
+    shape_like = np.sum(x._value, axis=axes, keepdims=keepdims, dtype=dt._np)
+    return B.asarray(np.full_like(shape_like, init))
+
+
 def reduce_max(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     return _min_or_max("Max", np.max, input_tensor, axis, keepdims)
 
@@ -104,7 +119,7 @@ def reduce_min(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
 
 
 def reduce_prod(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
-    x = tensor(input_tensor)
+    x = numeric("Prod", input_tensor)
     nd = x._value.ndim
     axes = axes_of("Prod", axis, nd)
     z = _make(B.asarray(np.prod(x._value, axis=axes, keepdims=keepdims, dtype=x._dtype._np)),
@@ -142,7 +157,14 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None) -> Tens
 
 
 def reduce_variance(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
-    x = floating("Variance", input_tensor)
+    """The mean squared deviation. Integers are a TypeError (TF's Python wrapper refuses them
+    before any kernel runs); bool and string fail in the kernel."""
+    x = tensor(input_tensor)
+    if x._dtype.is_integer:     # after the mean, which checks the axes first (as TF's order)
+        reduce_mean(x, axis)
+        raise TypeError(f"Input must be either real or complex. Received integer type "
+                        f"{x._dtype} (reduce_variance)")
+    x = floating("Variance", x)
     means = reduce_mean(x, axis, keepdims=True)
     return reduce_mean(M.squared_difference(x, means), axis, keepdims=keepdims)
 
@@ -151,22 +173,36 @@ def reduce_std(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     return M.sqrt(reduce_variance(input_tensor, axis, keepdims))
 
 
+def _boolean(op: str, x) -> Tensor:
+    """reduce_any/all take bool tensors only (Python values are converted to bool, strictly)."""
+    x = tensor(x, dtypes.bool)
+    if not x._dtype.is_bool:
+        raise invalid_argument(f"cannot compute {op} as input #0(zero-based) was expected to be "
+                               f"a bool tensor but is a {x._dtype.kernel_name} tensor", op)
+    return x
+
+
 def reduce_any(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
-    x = tensor(input_tensor)
+    x = _boolean("Any", input_tensor)
     axes = axes_of("Any", axis, x._value.ndim)
     return _make(B.asarray(np.any(x._value, axis=axes, keepdims=keepdims)), dtypes.bool)
 
 
 def reduce_all(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
-    x = tensor(input_tensor)
+    x = _boolean("All", input_tensor)
     axes = axes_of("All", axis, x._value.ndim)
     return _make(B.asarray(np.all(x._value, axis=axes, keepdims=keepdims)), dtypes.bool)
 
 
 def _arg(op, fn, input, axis, output_type):
     x = tensor(input)
+    if x._dtype.is_string:      # bools are ordered (False < True); text is not
+        raise not_allowed(op, x._dtype, _NUMBER_AND_BOOL)
     axis = axis_index(op, 0 if axis is None else axis, x._value.ndim,
                       "Expected dimension in the range [{lo}, {rank}), but got {axis}")
+    if x._value.shape[axis] == 0:       # NumPy would raise ValueError: no element to pick
+        raise invalid_argument(f"Reduction axis {axis} is empty in shape "
+                               f"[{','.join(map(str, x._value.shape))}]", op)
     ot = dtypes.as_dtype(output_type)
     z = _make(B.asarray(fn(_nan_skipped(x._value, fn is np.argmax), axis=axis)).astype(ot._np),
               ot)
@@ -202,14 +238,17 @@ def argmin(input, axis=None, output_type=dtypes.int64, name=None) -> Tensor:
     return _arg("ArgMin", np.argmin, input, axis, output_type)
 
 
+_NUMBER_AND_BOOL = "bfloat16, half, float, double, int8, int16, int32, int64, uint8, uint16, bool"
+
+
 def _cum(fn, v, axis, exclusive, reverse, identity):
     if reverse:
         v = np.flip(v, axis)
     r = fn(v, axis=axis, dtype=v.dtype)
-    if exclusive:
+    if exclusive and r.shape[axis]:
         pad = np.full_like(np.take(r, [0], axis=axis), identity)
         head = r[(slice(None),) * axis + (slice(0, -1),)]
-        r = np.concatenate([pad, head], axis=axis) if r.shape[axis] else r
+        r = np.concatenate([pad, head], axis=axis)
     return np.flip(r, axis) if reverse else r
 
 
@@ -223,7 +262,7 @@ def cumsum(x, axis=0, exclusive=False, reverse=False, name=None) -> Tensor:
 
     ``axis`` must lie in [-rank, rank), as in TF (InvalidArgumentError otherwise; a scalar has
     no axis to scan)."""
-    x = tensor(x)
+    x = numeric("Cumsum", x)
     axis = _scan_axis("Cumsum", axis, x)
     z = _make(_cum(np.cumsum, x._value, axis, exclusive, reverse, 0), x._dtype)
     if RECORDING:
@@ -234,7 +273,7 @@ def cumsum(x, axis=0, exclusive=False, reverse=False, name=None) -> Tensor:
 
 def cumprod(x, axis=0, exclusive=False, reverse=False, name=None) -> Tensor:
     """Cumulative product; ``axis`` as in ``cumsum``."""
-    x = tensor(x)
+    x = numeric("Cumprod", x)
     axis = _scan_axis("Cumprod", axis, x)
     z = _make(_cum(np.cumprod, x._value, axis, exclusive, reverse, 1), x._dtype)
     if RECORDING:
