@@ -146,6 +146,7 @@ BAD_ARGUMENTS = [
     ("concat axis 1.0", lambda tf: tf.concat([tf.ones([2, 3])] * 2, 1.0), "TypeError", []),
     ("split axis 1.0", lambda tf: tf.split(tf.ones([2, 3]), 1, axis=1.0), "TypeError", []),
     ("expand_dims axis 1.0", lambda tf: tf.expand_dims(tf.ones([2, 3]), 1.0), "TypeError", []),
+    ("unstack axis 1.0", lambda tf: tf.unstack(tf.ones([2, 3]), axis=1.0), "TypeError", []),
     ("gather axis 1.0", lambda tf: tf.gather(tf.ones([2, 3]), [0], axis=1.0),
      "InvalidArgumentError", ["Taxis"]),
     ("reverse axis [1.0]", lambda tf: tf.reverse(tf.ones([2, 3]), [1.0]),
@@ -246,6 +247,15 @@ def test_stack_axis_counts_in_the_result_rank():
     for axis in (2, -3):
         got = tf.stack([tf.constant(a), tf.constant(b)], axis=axis).numpy()
         np.testing.assert_array_equal(got, np.stack([a, b], axis=axis))
+
+
+def test_integral_float_axes_where_tfs_python_code_accepts_them():
+    # TF computes these axes in Python, so 1.0 works there (unlike cumsum's, which it converts)
+    x = np.arange(6.0).reshape(2, 3)
+    np.testing.assert_allclose(tf.nn.softmax(x, 0.0).numpy(), tf.nn.softmax(x, 0).numpy())
+    assert tf.stack([x, x], 1.0).shape == (2, 2, 3)
+    assert tf.squeeze(tf.ones([1, 3]), 0.0).shape == (3,)
+    assert tf.one_hot([0, 1], 3, axis=0.0).shape == (3, 2)
 
 
 def test_squeeze_may_name_an_axis_twice_as_tf_allows():
