@@ -283,6 +283,7 @@ def test_integer_shapes_and_axes_in_every_form_still_work():
     assert tf.reshape(tf.ones([6]), (np.int64(2), -1)).shape == (2, 3)
     assert tf.reduce_sum(tf.ones([2, 3]), np.int64(1)).shape == (2,)
     assert tf.reduce_sum(tf.ones([2, 3]), []).shape == (2, 3)
+    assert tf.reduce_sum(tf.ones([2, 3]), range(2)).shape == ()
 
 
 def test_rejected_arguments_are_not_mutated():

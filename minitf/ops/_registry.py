@@ -147,7 +147,7 @@ def call2(op: str, fn, x: Tensor, y: Tensor):
 # dtype, the float tensor reaches the kernel, whose type check raises InvalidArgumentError.
 
 def _flat(v) -> list:
-    if isinstance(v, (list, tuple)):
+    if isinstance(v, (list, tuple, range)):
         return [e for item in v for e in _flat(item)]
     return [v]
 
