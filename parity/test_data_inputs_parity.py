@@ -160,6 +160,7 @@ def test_unreadable_text_file_matches_tensorflow(tf_real, tmp_path, name, error)
 CSV_FILES = {
     "nan_inf": ("a,b,c,d\nnan,inf,1.5,1\n1,2,nan,2\n", {}),
     "wide_numbers": ("a,b,c\n1e39,99999999999, 1\n", {}),
+    "signed_infinities": ("a,b,c\n-inf,-1e39,+inf\n", {}),
     "empty_column": ("a,b\n,1\n,2\n", {}),
     "na_value": ("a,b\nNA,x\n3,NA\n", {"na_value": "NA"}),
     "select": ("a,b,c\n1,2,3\n", {"select_columns": ["c", "a"]}),
@@ -267,3 +268,17 @@ def test_decode_csv_matches_tensorflow(tf_real, name):
 
     mine, theirs = run(minitf), run(tf_real)
     assert str(mine) == str(theirs)      # str: NaN compares equal to NaN
+
+
+@pytest.mark.parametrize("text, dtype", [
+    ("1_0", "float32"), ("1_0", "int32"), (" 1", "int32"), ("1 ", "float32"),
+    ("0x1p3", "float32"), ("0x10", "int32"), ("1e39", "float32"), ("1e39", "float64"),
+    ("1.0", "int32"), ("99999999999", "int32"), ("99999999999", "int64"), ("", "float32"),
+    ("+5", "int32"), ("infinity", "float32"), ("\u0661", "int32")])
+def test_to_number_matches_tensorflow(tf_real, text, dtype):
+    def run(fw):
+        try:
+            return "ok", str(fw.strings.to_number(text, getattr(fw, dtype)).numpy())
+        except Exception as e:  # noqa: BLE001 - the type is what is compared
+            return "raises", type(e).__name__
+    assert run(minitf) == run(tf_real)

@@ -212,6 +212,9 @@ def test_csv_inference_keeps_nan_and_inf_as_strings(tmp_path):
     p.write_text("a,b,c\n1e39,99999999999, 1\n")
     assert csv_columns(p) == {"a": ("float64", [1e39]), "b": ("int64", [99999999999]),
                               "c": ("int32", [1])}
+    p.write_text("a,b,c\n-inf,-1e39,+inf\n")               # only +inf is refused
+    assert csv_columns(p) == {"a": ("float32", [-np.inf]), "b": ("float32", [-np.inf]),
+                              "c": ("string", [b"+inf"])}
 
 
 def test_csv_na_value_quotes_crlf_and_selection(tmp_path):
@@ -316,3 +319,13 @@ def test_decode_csv_fields_and_numbers():
             tf.io.decode_csv([text], [default])
     with pytest.raises(IAE, match="There should only be 1 default per field"):
         tf.io.decode_csv(["1"], [[1, 2]])
+
+
+def test_to_number_reads_numbers_as_c_does():
+    assert tf.strings.to_number(["0x1p3", " 1.5", "1e39"]).numpy().tolist() == \
+        [8.0, 1.5, float("inf")]
+    assert tf.strings.to_number("+5", tf.int32).numpy() == 5
+    for text, dtype in [("1_0", tf.float32), ("1_0", tf.int32), ("99999999999", tf.int32),
+                        ("\u0661", tf.int32)]:
+        with pytest.raises(IAE, match="StringToNumberOp could not correctly convert string"):
+            tf.strings.to_number(text, dtype)

@@ -155,21 +155,21 @@ def _quoted_field(record: bytes, pos: int, delim: int, op: str):
 
 
 def _csv_records(data: bytes, quoted: bool):
-    """Split a file into records at line ends outside quoted fields (``\\r\\n`` or ``\\n``);
-    a line break inside quotes belongs to the field."""
-    start, inside, n = 0, False, len(data)
-    i = 0
-    while i < n:
-        c = data[i]
-        if quoted and c == _QUOTE:
-            inside = not inside
-        elif c == 10 and not inside:          # "\n"
-            end = i - 1 if i > start and data[i - 1] == 13 else i
-            yield data[start:end]
-            start = i + 1
-        i += 1
-    if start < n:
-        yield data[start:]
+    """Split a file into records at line ends (``\\n`` or ``\\r\\n``) outside quoted fields:
+    a line break inside quotes belongs to the field. A line ends a record when the record so
+    far holds an even number of quotes (an escaped ``""`` counts twice, so it never flips)."""
+    lines = data.split(b"\n")
+    if lines[-1] == b"":
+        lines.pop()                 # the file's last line end, not an empty record after it
+    pending = None
+    for line in lines:
+        pending = line if pending is None else pending + b"\n" + line
+        if quoted and pending.count(b'"') % 2:
+            continue                # inside a quoted field: the line break is data
+        yield pending[:-1] if pending.endswith(b"\r") else pending
+        pending = None
+    if pending is not None:         # an unterminated quote: the field parser reports it
+        yield pending
 
 
 def _delimiter(field_delim) -> int:
@@ -217,7 +217,7 @@ def _parse_float(text: bytes, dtype) -> float | None:
     return v
 
 
-def _field_value(field: bytes, column, where: str, op: str):
+def _field_value(field: bytes, column, where: tuple, op: str):
     """One field converted to its column's type. ``column`` is (dtype, default, na_value);
     an empty field, or one equal to ``na_value``, takes the default, and without a default
     the field is required."""
@@ -380,8 +380,9 @@ def _data_records(path: str, quoted: bool, header: bool):
 
 def _infer_type(values: list) -> dtypes.DType:
     """TF's inference: the narrowest of int32, int64, float32, float64 that every value
-    parses as, else string. A float type must hold the value as a finite number, so "nan",
-    "inf" and "infinity" make a string column; so does a column with no values at all."""
+    parses as, else string; a column with no values at all is string. A float type must
+    hold the value below +inf, so "nan", "inf" and "infinity" make a string column (while
+    "-inf" passes, as in TF)."""
     best = 0
     order = [dtypes.int32, dtypes.int64, dtypes.float32, dtypes.float64, dtypes.string]
     for v in values:
@@ -391,10 +392,17 @@ def _infer_type(values: list) -> dtypes.DType:
 
 
 def _fits(text: bytes, dtype) -> bool:
-    if dtype.is_integer:
-        return _parse_int(text, dtype) is not None
-    v = _parse_float(text, dtype)
-    return v is not None and bool(np.isfinite(v))
+    """Whether ``text`` reads as ``dtype`` by TF's inference test, which reads numbers as
+    Python does (so ``" 1_0 "`` passes as an int, and ``0x1p3`` is no float), not as the
+    parser that reads the data afterwards."""
+    try:
+        if dtype.is_integer:
+            info = np.iinfo(dtype._np)
+            return info.min <= int(text) <= info.max
+        with np.errstate(over="ignore"):
+            return bool(dtype._np.type(float(text)) < np.inf)
+    except ValueError:
+        return False
 
 
 def _inferred_columns(files, indices, num_cols, delim, quoted, na_value, header, limit):
