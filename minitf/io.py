@@ -7,7 +7,7 @@ from . import dtypes
 from .data.readers import (_as_bytes, _column_arrays, _delimiter, _record_default,
                            parse_records)
 from .errors import InvalidArgumentError
-from .tensor import _make, convert_to_tensor
+from .tensor import _make, _place, convert_to_tensor
 
 
 def _select_cols(select_cols, n_defaults: int):
@@ -69,5 +69,5 @@ def decode_csv(records, record_defaults, field_delim=",", use_quote_delim=True, 
                for j, d in enumerate(record_defaults)]
     lines = [_as_bytes(v) for v in np.asarray(rec.numpy(), dtype=object).reshape(-1)]
     rows = parse_records(lines, columns, delim, bool(use_quote_delim), select)
-    return [_make(arr.reshape(rec.shape), dt)
+    return [_make(_place(arr.reshape(rec.shape)), dt)    # numbers go to the current device
             for arr, (dt, _, _) in zip(_column_arrays(rows, columns), columns)]

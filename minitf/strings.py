@@ -5,7 +5,7 @@ import numpy as np
 
 from . import dtypes
 from .errors import InvalidArgumentError
-from .tensor import _make, convert_to_tensor
+from .tensor import _make, _place, convert_to_tensor
 
 
 def to_number(input, out_type=dtypes.float32, name=None):
@@ -35,7 +35,7 @@ def to_number(input, out_type=dtypes.float32, name=None):
                                                                f"correctly convert string: "
                                                                f"{text.decode(errors='replace')}")
         out[i] = value
-    return _make(out, dt)
+    return _make(_place(out), dt)
 
 
 def length(input, name=None):

@@ -193,6 +193,7 @@ CSV_FILES = {
 }
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")    # TF's inference casting 1e39
 @pytest.mark.parametrize("name", sorted(CSV_FILES))
 def test_make_csv_dataset_matches_tensorflow(tf_real, tmp_path, name):
     text, kwargs = CSV_FILES[name]
