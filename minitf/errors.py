@@ -66,6 +66,12 @@ class FailedPreconditionError(OpError):
     error_code = 9
 
 
+class DataLossError(OpError):
+    """Data are unrecoverably corrupt, such as a file that is not the compressed stream its
+    ``compression_type`` says."""
+    error_code = 15
+
+
 def invalid_argument(text: str, op: str) -> InvalidArgumentError:
     """Build an InvalidArgumentError whose text ends, as TF's do, with ``[Op:Name]``."""
     return InvalidArgumentError(None, op, f"{text} [Op:{op}] name: ")

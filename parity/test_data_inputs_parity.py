@@ -7,6 +7,8 @@ values of every component) and the element_spec, or the type of the exception ra
 from __future__ import annotations
 
 import collections
+import gzip
+import zlib
 
 import numpy as np
 import pytest
@@ -157,6 +159,17 @@ def test_unreadable_text_file_matches_tensorflow(tf_real, tmp_path, name, error)
         _outcome(lambda: tf_real.data.TextLineDataset(path)) == ("raises", error)
 
 
+@pytest.mark.parametrize("data, kind", [
+    (gzip.compress(b"a\r\nb\n"), "GZIP"), (zlib.compress(b"a\r\nb\n"), "ZLIB"),
+    (b"a\nb\n", "GZIP"), (b"a\nb\n", "gzip"), (b"a\nb\n", "BOGUS"), (b"a\nb\n", "")])
+def test_compressed_text_lines_match_tensorflow(tf_real, tmp_path, data, kind):
+    p = tmp_path / "t"
+    p.write_bytes(data)
+    mine, theirs = (_outcome(lambda: fw.data.TextLineDataset(str(p), compression_type=kind))
+                    for fw in (minitf, tf_real))
+    assert mine == theirs
+
+
 CSV_FILES = {
     "nan_inf": ("a,b,c,d\nnan,inf,1.5,1\n1,2,nan,2\n", {}),
     "wide_numbers": ("a,b,c\n1e39,99999999999, 1\n", {}),
@@ -190,6 +203,7 @@ CSV_FILES = {
                                                "ignore_errors": True}),
     "required_missing": ("a,b\n,2\n", {"column_defaults": [np.zeros(0, np.int64), ""]}),
     "names_given": ("a,b\n1,2\n", {"column_names": ["x", "y"]}),
+    "unknown_compression": ("a,b\n1,2\n", {"compression_type": "X"}),
 }
 
 

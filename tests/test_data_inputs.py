@@ -5,6 +5,9 @@ Every expected value and exception type below was observed with TensorFlow 2.21 
 run against live TensorFlow in ``parity/test_data_inputs_parity.py``)."""
 from __future__ import annotations
 
+import gzip
+import zlib
+
 import numpy as np
 import pytest
 
@@ -192,6 +195,25 @@ def test_text_line_missing_file_raises_not_found_at_iteration(tmp_path):
         list(ds)
     with pytest.raises(tf.errors.FailedPreconditionError, match="Is a directory"):
         list(tf.data.TextLineDataset(str(tmp_path)))
+
+
+def test_text_lines_compressed(tmp_path):
+    (tmp_path / "t.gz").write_bytes(gzip.compress(b"a\r\nb\n"))
+    (tmp_path / "t.zz").write_bytes(zlib.compress(b"a\r\nb\n"))
+    for name, kind in (("t.gz", "GZIP"), ("t.zz", "ZLIB")):
+        ds = tf.data.TextLineDataset(str(tmp_path / name), compression_type=kind)
+        assert list(ds.as_numpy_iterator()) == [b"a", b"b"]
+    plain = tmp_path / "plain.txt"
+    plain.write_bytes(b"a\n")
+    with pytest.raises(tf.errors.DataLossError):
+        list(tf.data.TextLineDataset(str(plain), compression_type="GZIP"))
+    with pytest.raises(IAE):                           # TF refuses it when read, too
+        list(tf.data.TextLineDataset(str(plain), compression_type="gzip"))
+    (tmp_path / "d.csv.gz").write_bytes(gzip.compress(b"a,b\n1,x\n"))
+    assert csv_columns(tmp_path / "d.csv.gz", compression_type="GZIP") == \
+        {"a": ("int32", [1]), "b": ("string", [b"x"])}
+    with pytest.raises(ValueError, match="compression_type"):
+        csv_columns(tmp_path / "d.csv.gz", compression_type="BOGUS")
 
 
 # ---- make_csv_dataset -----------------------------------------------------------------------

@@ -13,14 +13,18 @@ dataset is read, naming the file, the line and what is wrong.
 """
 from __future__ import annotations
 
+import collections
 import glob
+import gzip
 import os
 import re
+import zlib
 
 import numpy as np
 
 from .. import dtypes
-from ..errors import FailedPreconditionError, InvalidArgumentError, NotFoundError, OpError
+from ..errors import (DataLossError, FailedPreconditionError, InvalidArgumentError,
+                      NotFoundError, OpError)
 from ..tensor import TensorSpec, _make, convert_to_tensor
 from .dataset import Dataset
 
@@ -43,18 +47,32 @@ def _files(filenames) -> list:
     return [os.fsdecode(f) for f in filenames]
 
 
-def _read_bytes(path: str) -> bytes:
-    """A file's contents; OS errors become TF's error types (NotFoundError for a missing
-    file), raised when the dataset is read, as TF raises them."""
+_DECOMPRESS = {"": lambda data: data, "GZIP": gzip.decompress, "ZLIB": zlib.decompress}
+
+
+def _read_bytes(path: str, compression_type=None) -> bytes:
+    """A file's contents, decompressed as ``compression_type`` says ("GZIP", "ZLIB", or
+    ""/None for none). OS errors become TF's error types (NotFoundError for a missing file),
+    raised when the dataset is read, as TF raises them; so is an unknown compression type
+    (InvalidArgumentError) and data that do not decompress (DataLossError)."""
+    decompress = _DECOMPRESS.get(compression_type or "")
+    if decompress is None:
+        raise InvalidArgumentError(None, None, f"Unknown compression type "
+                                               f"{compression_type!r} for {path}: expected "
+                                               f"'GZIP', 'ZLIB' or ''.")
     try:
         with open(path, "rb") as fh:
-            return fh.read()
+            data = fh.read()
     except FileNotFoundError:
         raise NotFoundError(None, None, f"{path}; No such file or directory") from None
     except IsADirectoryError:
         raise FailedPreconditionError(None, None, f"{path}; Is a directory") from None
     except OSError as e:
         raise OpError(None, None, f"{path}; {e.strerror}") from None
+    try:
+        return decompress(data)
+    except (OSError, EOFError, zlib.error) as e:
+        raise DataLossError(None, None, f"{path} is not {compression_type} data: {e}") from None
 
 
 # ---- TextLineDataset ------------------------------------------------------------------------
@@ -90,10 +108,11 @@ class TextLineDataset(Dataset):
     def __init__(self, filenames, compression_type=None, buffer_size=None, num_parallel_reads=None,
                  name=None):
         self._files = _files(filenames)
+        self._compression = compression_type
 
     def _elements(self):
         for f in self._files:
-            for line in _text_lines(_read_bytes(f)):
+            for line in _text_lines(_read_bytes(f, self._compression)):
                 yield _make(np.array(line, dtype=object), dtypes.string)
 
     def _spec(self):
@@ -306,6 +325,11 @@ def _pick_fields(fields_of_record, select_cols, wanted: int, label, op: str) -> 
 
 # ---- make_csv_dataset -----------------------------------------------------------------------
 
+# How the files of one make_csv_dataset are written: field delimiter (a byte), whether quotes
+# are special, whether each file starts with a header line, and their compression.
+_CsvFormat = collections.namedtuple("_CsvFormat", "delim quoted header compression")
+
+
 def _glob_files(file_pattern) -> list:
     """Files matching a pattern or a list of patterns, sorted, as TF lists them."""
     if isinstance(file_pattern, (list, tuple)):
@@ -320,21 +344,21 @@ def _glob_files(file_pattern) -> list:
     return files
 
 
-def _header(path: str, delim: int, quoted: bool) -> list:
-    record = next(_csv_records(_read_bytes(path), quoted), None)
+def _header(path: str, fmt: _CsvFormat) -> list:
+    record = next(_csv_records(_read_bytes(path, fmt.compression), fmt.quoted), None)
     if record is None:
         raise ValueError(f"Failed when reading the header line of {path}. Is it an empty file?")
-    return [f.decode() for f in _csv_fields(record, delim, quoted, "CSVDataset")]
+    return [f.decode() for f in _csv_fields(record, fmt.delim, fmt.quoted, "CSVDataset")]
 
 
-def _column_names(files: list, column_names, header: bool, delim: int, quoted: bool) -> list:
+def _column_names(files: list, column_names, fmt: _CsvFormat) -> list:
     if column_names is None:
-        if not header:
+        if not fmt.header:
             raise ValueError("Expected `column_names` or `header` arguments. Neither is "
                              "provided.")
-        column_names = _header(files[0], delim, quoted)
+        column_names = _header(files[0], fmt)
         for f in files[1:]:
-            if _header(f, delim, quoted) != column_names:
+            if _header(f, fmt) != column_names:
                 raise ValueError(f"All input CSV files should have the same column names in "
                                  f"the header row. File {f} has different column names.")
     names = list(column_names)
@@ -367,12 +391,12 @@ def _selected_indices(select_columns, names: list) -> list:
     return sorted(out)
 
 
-def _data_records(path: str, quoted: bool, header: bool):
+def _data_records(path: str, fmt: _CsvFormat):
     """(line number, record) for the data records of one file (after its header)."""
-    records = _csv_records(_read_bytes(path), quoted)
-    if header:
+    records = _csv_records(_read_bytes(path, fmt.compression), fmt.quoted)
+    if fmt.header:
         next(records, None)
-    line = 2 if header else 1
+    line = 2 if fmt.header else 1
     for record in records:
         yield line, record
         line += 1 + record.count(b"\n")
@@ -405,16 +429,17 @@ def _fits(text: bytes, dtype) -> bool:
         return False
 
 
-def _inferred_columns(files, indices, num_cols, delim, quoted, na_value, header, limit):
+def _inferred_columns(files, indices, num_cols, fmt: _CsvFormat, na_value, limit):
     """Column types from the first ``limit`` data records; a record of the wrong length among
     them is a ValueError, as in TF (later ones fail when read)."""
     seen = [[] for _ in indices]
     count = 0
     for f in files:
-        for line, record in _data_records(f, quoted, header):
+        for line, record in _data_records(f, fmt):
             if limit is not None and count >= limit:
                 break
-            fields = list(_csv_fields(record, delim, quoted, "CSVDataset", blank_field=True))
+            fields = list(_csv_fields(record, fmt.delim, fmt.quoted, "CSVDataset",
+                                      blank_field=True))
             if len(fields) != num_cols:
                 raise ValueError(f"Problem inferring types: CSV row {line} has {len(fields)} "
                                  f"number of fields. Expected: {num_cols}.")
@@ -430,18 +455,19 @@ class _CsvRows(Dataset):
     """The records of CSV files parsed to dicts of scalars (or (features, label) pairs); the
     files are read, and their errors raised, when the dataset is iterated."""
 
-    def __init__(self, files, names, indices, columns, delim, quoted, header, label_name,
+    def __init__(self, files, names, indices, columns, fmt: _CsvFormat, label_name,
                  ignore_errors):
         self._files, self._names, self._indices = files, names, indices
-        self._columns, self._delim, self._quoted = columns, delim, quoted
-        self._header, self._label, self._ignore = header, label_name, ignore_errors
+        self._columns, self._fmt = columns, fmt
+        self._label, self._ignore = label_name, ignore_errors
         # With every column kept, a record must have exactly that many fields.
         self._select_cols = None if len(indices) == len(names) else indices
 
     def _rows(self, path):
-        for line, record in _data_records(path, self._quoted, self._header):
+        fmt = self._fmt
+        for line, record in _data_records(path, fmt):
             try:
-                (row,) = parse_records([record], self._columns, self._delim, self._quoted,
+                (row,) = parse_records([record], self._columns, fmt.delim, fmt.quoted,
                                        self._select_cols, "CSVDataset",
                                        lambda _: f"({path}, line {line})", blank_field=True)
             except InvalidArgumentError:
@@ -509,8 +535,12 @@ def make_csv_dataset(file_pattern, batch_size, column_names=None, column_default
     files = _glob_files(file_pattern)
     if not isinstance(field_delim, (str, bytes)) or len(field_delim) != 1:
         raise TypeError(f'"delimiter" must be a 1-character string, got {field_delim!r}')
-    delim, quoted, na = _delimiter(field_delim), bool(use_quote_delim), _as_bytes(na_value)
-    names = _column_names(files, column_names, header, delim, quoted)
+    if compression_type not in (None, "", "GZIP", "ZLIB"):
+        raise ValueError(f"Received unknown `compression_type` {compression_type}. Expected: "
+                         f"GZIP, ZLIB or  (empty string).")
+    fmt = _CsvFormat(_delimiter(field_delim), bool(use_quote_delim), header, compression_type)
+    na = _as_bytes(na_value)
+    names = _column_names(files, column_names, fmt)
     indices = _selected_indices(select_columns, names)
     if label_name is not None and label_name not in [names[j] for j in indices]:
         raise ValueError(f"`label_name` provided must be one of the columns: "
@@ -522,10 +552,9 @@ def make_csv_dataset(file_pattern, batch_size, column_names=None, column_default
         columns = [_record_default(d, j, "CSVDataset") + (na,)
                    for j, d in enumerate(column_defaults)]
     else:
-        columns = _inferred_columns(files, indices, len(names), delim, quoted, na, header,
+        columns = _inferred_columns(files, indices, len(names), fmt, na,
                                     num_rows_for_inference)
-    ds = _CsvRows(files, names, indices, columns, delim, quoted, header, label_name,
-                  ignore_errors)
+    ds = _CsvRows(files, names, indices, columns, fmt, label_name, ignore_errors)
     ds = ds.repeat(num_epochs)      # None repeats forever, as TF's default does
     if shuffle:
         ds = ds.shuffle(shuffle_buffer_size, seed=shuffle_seed)
