@@ -151,6 +151,17 @@ def test_generator_args_arrive_as_numpy_values():
     assert listed(ds) == [b"int32"] * 3
 
 
+def test_generator_elements_do_not_alias_yielded_arrays():
+    for dtype, values in ((tf.bool, [True, False]), (tf.float32, [1.0, 2.0]),
+                          (tf.int32, [1, 2])):
+        for shapes in (None, [2]):
+            arr = np.array(values, dtype=dtype.as_numpy_dtype)
+            (t,) = list(Dataset.from_generator(gen(arr), output_types=dtype,
+                                               output_shapes=shapes))
+            arr[0] = arr[1]                    # the caller reuses its buffer
+            assert t.numpy().tolist() == values
+
+
 def test_generator_exceptions_become_op_errors():
     def failing(error):
         def g():

@@ -767,14 +767,15 @@ def _text_array(arr: np.ndarray) -> np.ndarray:
 
 
 def _cast_like_numpy(value, dtype) -> np.ndarray:
-    """``value`` as an array of ``dtype`` by NumPy's casting (fractions truncate, integers
-    wrap), which is how TF converts generator output of known rank."""
+    """``value`` as a new array of ``dtype`` by NumPy's casting (fractions truncate, integers
+    wrap), which is how TF converts generator output of known rank. Always a copy: a
+    generator may reuse the array it yielded."""
     if dtype.is_string:
-        return np.asarray(value, dtype=object)
+        return np.asarray(value, dtype=object)      # copied into bytes by _text_array
     if dtype is dtypes.bool:
-        return np.asarray(value, dtype=bool)
+        return np.array(value, dtype=bool)
     with np.errstate(invalid="ignore", over="ignore"):
-        return np.asarray(value).astype(dtype._np)
+        return np.asarray(value).astype(dtype._np)  # astype copies
 
 
 def _from_user(call):
