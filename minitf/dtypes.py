@@ -109,6 +109,8 @@ def as_dtype(value) -> DType:
     """Convert a DType, a name ("float32"), a NumPy dtype or a Python type to a DType."""
     if type(value) is DType:
         return value
+    if value is None:       # NumPy would read None as float64
+        raise TypeError("Cannot convert the argument `type_value`: None to a minitf DType.")
     if isinstance(value, str):
         d = _BY_NAME.get(value)
         if d is not None:
@@ -131,6 +133,11 @@ def from_numpy(np_dtype) -> DType:
     """The DType of a NumPy array, or a TypeError for kinds minitf does not support."""
     d = _BY_NP.get(np_dtype)
     if d is None:
-        extra = " (minitf has no complex dtypes)" if np.dtype(np_dtype).kind == "c" else ""
+        kind = np.dtype(np_dtype).kind
+        if kind in "mMOV" or (kind == "f" and np.dtype(np_dtype).itemsize > 8):
+            # Neither TF nor minitf has such a type: TF's ValueError.
+            raise ValueError(f"Failed to convert a NumPy array to a Tensor (Unsupported numpy "
+                             f"type: {np_dtype}).")
+        extra = " (minitf has no complex dtypes)" if kind == "c" else ""
         raise TypeError(f"minitf does not support arrays of dtype {np_dtype}{extra}")
     return d

@@ -276,6 +276,9 @@ def _as_bytes_array(arr: np.ndarray) -> np.ndarray:
     """Text as TF holds it: an object array of ``bytes`` (UTF-8)."""
     out = np.empty(arr.shape, dtype=object)
     for i, v in np.ndenumerate(arr):
+        if not isinstance(v, (str, bytes)):    # an object array of other things
+            raise ValueError(f"Failed to convert a NumPy array to a Tensor (Unsupported object "
+                             f"type {type(v).__name__}).")
         out[i] = v.encode() if isinstance(v, str) else bytes(v)
     return out
 
@@ -290,7 +293,11 @@ def _python_default(value) -> np.ndarray:
             raise ValueError("Can't convert Python sequence with mixed types to Tensor.")
         return _as_bytes_array(arr)
     if k == "f":
-        return arr.astype(np.float32)
+        out = arr.astype(np.float32)
+        if np.isinf(out).any() and not np.isinf(arr).any():   # 1e300 has no float32
+            raise ValueError(f"Can't convert Python sequence with a value out of range for a "
+                             f"float32 tensor: {value!r}")
+        return out
     if k in "iu":
         if arr.size == 0 or (arr.min() >= _INT32_MIN and arr.max() <= _INT32_MAX):
             return arr.astype(np.int32)
@@ -321,7 +328,9 @@ def _leaves(value):
 
 def _unsupported(value) -> ValueError:
     """TF's error for a value that is no number, text or sequence of them (None, objects): a
-    ValueError, as ``tf.constant(None)`` raises."""
+    ValueError, as ``tf.constant(None)`` raises. (An int here is one no integer type holds.)"""
+    if isinstance(value, int):
+        return ValueError("Can't convert Python sequence with out-of-range integer to Tensor.")
     return ValueError(f"Attempt to convert a value ({value!r}) with an unsupported type "
                       f"({type(value)}) to a Tensor.")
 
@@ -330,6 +339,9 @@ def _python_to(value, dtype: DType) -> np.ndarray:
     """Convert a Python value to ``dtype`` the way TF does: floats never become ints silently."""
     arr = np.array(value)
     k = arr.dtype.kind
+    if k == "O" and dtype.is_floating and all(
+            isinstance(v, int) for v in _leaves(value)):   # ints beyond int64 make floats
+        arr, k = np.array(value, dtype=np.float64), "f"
     if k == "O" and arr.ndim == 0:
         raise _unsupported(value)
     if (k == "f" and not dtype.is_floating) or (k in "iuf" and dtype.is_bool) or k not in "biuf":

@@ -120,6 +120,96 @@ AXIS_OPS = {
 
 OPS = {s.name: s for s in SPECS} | {e.name: e for e in EXTRA_OPS}
 
+# Single bad calls that no family produces: conversion limits, creation ops, indexing, empty
+# lists, unsigned kernels. Each is called as ``fn(tf)`` under both frameworks.
+CALLS = {
+    "constant 2**70": lambda tf: tf.constant(2 ** 70),
+    "constant 2**70 int64": lambda tf: tf.constant(2 ** 70, tf.int64),
+    "constant [2**70] float32": lambda tf: tf.constant([2 ** 70, 1], tf.float32),
+    "constant 1e300": lambda tf: tf.constant(1e300),
+    "constant 2**31 int32": lambda tf: tf.constant(2 ** 31, tf.int32),
+    "constant [1, 'a']": lambda tf: tf.constant([1, "a"]),
+    "constant [1.0, None]": lambda tf: tf.constant([1.0, None]),
+    "constant ragged": lambda tf: tf.constant([[1, 2], [3]]),
+    "constant object()": lambda tf: tf.constant(object()),
+    "constant object array": lambda tf: tf.constant(np.array([object()])),
+    "constant datetime64": lambda tf: tf.constant(np.array(["2020-01-01"], "datetime64[D]")),
+    "constant longdouble": lambda tf: tf.constant(np.array([1.0], np.longdouble)),
+    "constant shape mismatch": lambda tf: tf.constant([1, 2, 3], shape=[2, 2]),
+    "convert 1.5 int32": lambda tf: tf.convert_to_tensor(1.5, tf.int32),
+    "convert 'a' float32": lambda tf: tf.convert_to_tensor("a", tf.float32),
+    "float32 + 'a'": lambda tf: tf.constant(1.0) + "a",
+    "as_dtype None": lambda tf: tf.as_dtype(None),
+    "cast to 'foo'": lambda tf: tf.cast(tf.ones(2), "foo"),
+    "int32 // 0": lambda tf: tf.constant(5) // tf.constant(0),
+    "int32 % 0": lambda tf: tf.constant(5) % 0,
+    "int32 ** -1": lambda tf: tf.constant(0) ** -1,
+    "int32 / 0": lambda tf: tf.constant(5) / 0,
+    "int32 min // -1": lambda tf: tf.constant(-2 ** 31) // tf.constant(-1),
+    "int(inf)": lambda tf: int(tf.constant(np.inf)),
+    "int(vector)": lambda tf: int(tf.constant([1, 2])),
+    "bool(vector)": lambda tf: bool(tf.constant([1.0, 2.0])),
+    "cast inf/nan to int32": lambda tf: tf.cast(tf.constant([np.inf, np.nan, 1e20]), tf.int32),
+    "abs uint8": lambda tf: tf.abs(tf.constant([1], tf.uint8)),
+    "negative uint8": lambda tf: tf.negative(tf.constant([1], tf.uint8)),
+    "sign uint8": lambda tf: tf.sign(tf.constant([1], tf.uint8)),
+    "relu uint8": lambda tf: tf.nn.relu(tf.constant([1], tf.uint8)),
+    "square int8 overflow": lambda tf: tf.square(tf.constant([100], tf.int8)),
+    "equal string number": lambda tf: tf.equal(tf.constant(["a"]), 1),
+    "float == 'a'": lambda tf: tf.constant([1.0]) == "a",
+    "add strings": lambda tf: tf.add(tf.constant(["a"]), tf.constant(["b"])),
+    "reduce_sum ['a', 'b']": lambda tf: tf.reduce_sum(["a", "b"]),
+    "index out of range": lambda tf: tf.constant([1, 2])[5],
+    "index -3": lambda tf: tf.constant([1, 2])[-3],
+    "index float": lambda tf: tf.constant([1, 2])[1.0],
+    "index scalar": lambda tf: tf.constant(1)[0],
+    "slice step 0": lambda tf: tf.constant([1, 2])[::0],
+    "range step 0": lambda tf: tf.range(0, 5, 0),
+    "range backwards": lambda tf: tf.range(0, 5, -1),
+    "range too long": lambda tf: tf.range(0.0, 1e30, 1.0),
+    "linspace num 0": lambda tf: tf.linspace(0.0, 1.0, 0),
+    "eye -1": lambda tf: tf.eye(-1),
+    "fill negative": lambda tf: tf.fill([-1], 1.0),
+    "tile negative": lambda tf: tf.tile(tf.ones(2), [-1]),
+    "split into 0": lambda tf: tf.split(tf.ones(4), 0),
+    "split uneven": lambda tf: tf.split(tf.ones(4), 3),
+    "transpose repeated perm": lambda tf: tf.transpose(tf.ones((2, 3)), [0, 0]),
+    "transpose short perm": lambda tf: tf.transpose(tf.ones((2, 3)), [0]),
+    "broadcast_to incompatible": lambda tf: tf.broadcast_to(tf.ones(3), [2, 2]),
+    "concat ranks": lambda tf: tf.concat([tf.ones(3), tf.ones((1, 3))], 0),
+    "concat []": lambda tf: tf.concat([], 0),
+    "stack []": lambda tf: tf.stack([]),
+    "add_n []": lambda tf: tf.add_n([]),
+    "add_n [None, x]": lambda tf: tf.add_n([None, tf.ones(2)]),
+    "gather -1": lambda tf: tf.gather(tf.ones(3), [-1]),
+    "scatter out of range": lambda tf: tf.tensor_scatter_nd_update(tf.ones(3), [[5]], [1.0]),
+    "random.normal [-1]": lambda tf: tf.random.normal([-1]),
+    "random.uniform int no maxval": lambda tf: tf.random.uniform([2], dtype=tf.int32),
+    "shuffle scalar": lambda tf: tf.random.shuffle(tf.constant(1.0)),
+    "where(cond) of floats": lambda tf: tf.where(tf.constant([[1.0, 0.0], [0.0, 3.0]])),
+    "where(cond) of strings": lambda tf: tf.where(tf.constant(["a", ""])),
+    "where(float cond, x, y)": lambda tf: tf.where(tf.constant([1.0, 0.0]), 1.0, 2.0),
+    "where(cond, x) only": lambda tf: tf.where(tf.constant([True]), tf.constant([1.0])),
+    "squeeze size 2": lambda tf: tf.squeeze(tf.ones((2, 3)), [0]),
+    "clip lo > hi": lambda tf: tf.clip_by_value(tf.constant([1.0, 5.0]), 3.0, 2.0),
+    "Variable(None)": lambda tf: tf.Variable(None),
+    "len(scalar Variable)": lambda tf: len(tf.Variable(1.0)),
+    "matmul int32 overflow": lambda tf: tf.matmul(tf.constant([[2 ** 30]]), tf.constant([[4]])),
+    "norm ord 0": lambda tf: tf.norm(tf.ones(3), ord=0),
+    "norm ord -1": lambda tf: tf.norm(tf.ones(3), ord=-1),
+    "l2_loss int32": lambda tf: tf.nn.l2_loss(tf.constant([1, 2])),
+    "dropout rate 1": lambda tf: tf.nn.dropout(tf.ones(3), 1.0),
+    "dropout int32": lambda tf: tf.nn.dropout(tf.constant([1, 2]), 0.5),
+    "softplus int32": lambda tf: tf.nn.softplus(tf.constant([1])),
+    "gelu of a list": lambda tf: tf.nn.gelu([1.0, 2.0]),
+    "sparse CE scalar logits": lambda tf: tf.nn.sparse_softmax_cross_entropy_with_logits(
+        labels=tf.constant([0]), logits=tf.constant(1.0)),
+    "softmax CE int logits": lambda tf: tf.nn.softmax_cross_entropy_with_logits(
+        labels=[[1, 0]], logits=[[1, 1]]),
+    "inv float16 singular": lambda tf: tf.linalg.inv(tf.ones((3, 3), tf.float16)),
+    "inv of a vector": lambda tf: tf.linalg.inv(tf.ones(3)),
+}
+
 
 # ---- input families ---------------------------------------------------------------------------
 # A family rewrites the op's base arguments (float64 NumPy arrays). Each argument becomes
@@ -297,7 +387,13 @@ def _cases():
         x = _t(_base(OPS["exp"])[0].astype(np.float32))
         for axis in (2, -3):
             cases[f"axis{axis}-{name}"] = ("axis", name, _bind_axis(fn, axis), [x])
+    for name, fn in CALLS.items():
+        cases[f"call-{name}"] = ("call", name, _no_args(fn), [])
     return cases
+
+
+def _no_args(fn):
+    return lambda tf: fn(tf)
 
 
 def _bind_axis(fn, axis):

@@ -240,3 +240,44 @@ def test_complex_is_a_clear_type_error():
         tf.constant(np.array([1 + 2j], np.complex64))
     with pytest.raises(TypeError, match="complex"):
         tf.constant(1j)
+
+
+# ---- conversion limits, creation ops and empty lists -------------------------------------
+
+CONVERSIONS = {   # TF's exception type, observed on TF 2.21
+    "float 1e300 has no float32": (lambda: tf.constant(1e300), ValueError),
+    "int beyond int64": (lambda: tf.constant(2 ** 70, tf.int64), ValueError),
+    "numbers and text mixed": (lambda: tf.constant([1, "a"]), ValueError),
+    "None inside a list": (lambda: tf.constant([None]), ValueError),
+    "object array": (lambda: tf.constant(np.array([object()])), ValueError),
+    "datetime64 array": (lambda: tf.constant(np.array(["2020-01-01"], "datetime64[D]")),
+                         ValueError),
+    "as_dtype(None)": (lambda: tf.as_dtype(None), TypeError),
+    "abs of uint8": (lambda: tf.abs(tf.constant([1], tf.uint8)), InvalidArgumentError),
+    "negative of uint8": (lambda: tf.negative(tf.constant([1], tf.uint8)), InvalidArgumentError),
+    "add_n of []": (lambda: tf.add_n([]), ValueError),
+    "slice step 0": (lambda: tf.constant([1, 2])[::0], InvalidArgumentError),
+    "range walking away": (lambda: tf.range(0, 5, -1), InvalidArgumentError),
+    "range too long": (lambda: tf.range(0.0, 1e30, 1.0), InvalidArgumentError),
+    "dropout of ints": (lambda: tf.nn.dropout(tf.constant([1, 2]), 0.5), ValueError),
+    "where(float cond, x, y)": (lambda: tf.where(tf.constant([1.0, 0.0]), 1.0, 2.0),
+                                InvalidArgumentError),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CONVERSIONS))
+def test_conversion_and_creation_errors_are_tfs(case):
+    call, expected = CONVERSIONS[case]
+    with pytest.raises(expected) as info:
+        call()
+    assert not type(info.value).__module__.startswith("numpy")
+
+
+def test_python_values_that_tf_accepts():
+    assert tf.constant([2 ** 70, 1], tf.float32).numpy()[0] == np.float32(2.0 ** 70)
+    assert tf.stack([]).dtype == tf.float32 and tf.stack([]).shape == (0,)
+    assert float(tf.random.shuffle(tf.constant(1.0))) == 1.0
+    coords = tf.where(tf.constant([[1.0, 0.0], [0.0, 3.0]]))     # non-zero, as for bools
+    assert coords.dtype == tf.int64 and coords.numpy().tolist() == [[0, 0], [1, 1]]
+    with pytest.raises(ValueError, match="unsupported type"):
+        tf.constant([1.0]) + [None]          # None never becomes NaN

@@ -165,7 +165,7 @@ mod = floormod
 
 
 def negative(x, name=None) -> Tensor:
-    x = numeric("Neg", x)
+    x = numeric("Neg", x, unsigned=False)
     z = _make(np.negative(x._value), x._dtype)
     if RECORDING:
         record("Neg", (x,), z, (_neg,))
@@ -259,7 +259,7 @@ def expm1(x, name=None) -> Tensor:
 
 def abs(x, name=None) -> Tensor:  # noqa: A001 - TF's name
     """|x|; its gradient g·sign(x) is 0 at 0."""
-    x = numeric("Abs", x)
+    x = numeric("Abs", x, unsigned=False)
     z = _make(np.abs(x._value), x._dtype)
     if RECORDING:
         record("Abs", (x,), z, (lambda g: g * sign(x),))
@@ -269,7 +269,7 @@ def abs(x, name=None) -> Tensor:  # noqa: A001 - TF's name
 def sign(x, name=None) -> Tensor:
     """-1, 0 or 1. Its gradient is zeros (connected, unlike floor and round, which have none):
     TF registers a zero gradient for Sign."""
-    x = numeric("Sign", x)
+    x = numeric("Sign", x, unsigned=False)
     z = _make(np.sign(x._value), x._dtype)
     if RECORDING:
         record("Sign", (x,), z, (lambda g: zeros_like_(g),))
@@ -428,12 +428,16 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
 
 def where(condition, x=None, y=None, name=None) -> Tensor:
     """Select from ``x`` where ``condition`` holds, else from ``y`` (broadcasting). With only a
-    condition, the int64 coordinates of its true elements."""
+    condition, the int64 coordinates of its true (or, for numbers, non-zero) elements."""
     c = tensor(condition)
-    if not c._dtype.is_bool:
-        raise invalid_argument(f"Value for attr 'T' of {c._dtype.name} is not bool", "SelectV2")
     if x is None and y is None:
+        if c._dtype.is_string:
+            raise not_allowed("Where", c._dtype)
         return _make(np.argwhere(c._value).astype(np.int64), dtypes.int64)
+    if not c._dtype.is_bool:
+        raise invalid_argument(f"cannot compute SelectV2 as input #0(zero-based) was expected "
+                               f"to be a bool tensor but is a {c._dtype.kernel_name} tensor",
+                               "SelectV2")
     if x is None or y is None:
         raise ValueError("x and y must both be non-None or both be None.")
     x, y = match2("SelectV2", x, y)
@@ -475,7 +479,10 @@ def ceil(x, name=None) -> Tensor:
 
 
 def add_n(inputs, name=None) -> Tensor:
-    """Sum of a list of same-shape tensors."""
+    """Sum of a list of same-shape tensors (at least one: ValueError otherwise, as TF)."""
+    if not inputs:
+        raise ValueError("Inputs must be an iterable of at least one Tensor/IndexedSlices with "
+                         "the same dtype and shape.")
     ts = match("AddN", *inputs)
     if not ts[0]._dtype.is_numeric:
         raise not_allowed("AddN", ts[0]._dtype)
