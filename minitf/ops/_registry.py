@@ -103,13 +103,18 @@ def not_allowed(op: str, dtype, allowed: str = _NUMBER_NAMES) -> InvalidArgument
                             f"values: {allowed}", op)
 
 
-def numeric(op: str, x) -> Tensor:
+_SIGNED_NAMES = "bfloat16, half, float, double, int8, int16, int32, int64"
+
+
+def numeric(op: str, x, unsigned: bool = True) -> Tensor:
     """Convert ``x`` and insist on a number dtype: bool and string tensors are rejected as TF's
     kernels reject them (``reduce_sum`` of bools does not count them; of strings it does not
-    concatenate)."""
+    concatenate). ``unsigned=False``: the kernel has signed types only (Abs, Neg, Sign)."""
     x = tensor(x)
     if not x._dtype.is_numeric:
-        raise not_allowed(op, x._dtype)
+        raise not_allowed(op, x._dtype, _NUMBER_NAMES if unsigned else _SIGNED_NAMES)
+    if not unsigned and x._dtype.is_unsigned:
+        raise not_allowed(op, x._dtype, _SIGNED_NAMES)
     return x
 
 

@@ -122,7 +122,20 @@ def range(start, limit=None, delta=1, dtype=None, name="range") -> Tensor:  # no
                for a in args)
     if d == 0:
         raise invalid_argument("Requires delta != 0: 0", "Range")
+    _check_range(s, l, d)
     return _make(B.to_current(np.arange(s, l, d).astype(dt._np)), dt)
+
+
+def _check_range(s, l, d):
+    """TF refuses a range that walks away from its limit (NumPy returns it empty) and one whose
+    length does not fit in int64 (NumPy fails with its own ValueError)."""
+    if (d > 0 and s > l) or (d < 0 and s < l):
+        rel = "<=" if d > 0 else ">="
+        raise invalid_argument(f"Requires start {rel} limit when delta {'>' if d > 0 else '<'} "
+                               f"0: {s}/{l}", "Range")
+    if abs((l - s) / d) > 2 ** 63 - 1:
+        raise invalid_argument("Requires ((limit - start) / delta) <= 9223372036854775807",
+                               "Range")
 
 
 def linspace(start, stop, num, name=None, axis=0) -> Tensor:
@@ -326,7 +339,10 @@ def _slice_axis(g: Tensor, axis: int, lo: int, hi: int) -> Tensor:
 
 def stack(values, axis=0, name="stack") -> Tensor:
     """Join same-shape tensors along a new ``axis`` in [-(rank+1), rank+1) of the result;
-    outside it TF raises ValueError (its Python wrapper checks)."""
+    outside it TF raises ValueError (its Python wrapper checks). An empty list stacks to an
+    empty float32 vector, as TF's conversion of [] does."""
+    if not values:
+        return _make(B.current_xp().zeros((0,), np.float32), dtypes.float32)
     ts = match("Pack", *values)
     shapes = {t._value.shape for t in ts}
     if len(shapes) > 1:
@@ -436,6 +452,8 @@ def strided_slice(x, key) -> Tensor:
         v = x._value[key]
     except IndexError as e:
         raise invalid_argument(f"slice index out of bounds: {e}", "StridedSlice") from None
+    except ValueError as e:         # a step of 0: NumPy's ValueError, TF's kernel error
+        raise invalid_argument(f"strided slice: {e}", "StridedSlice") from None
     z = _make(B.asarray(v), x._dtype)
     if RECORDING:
         record("StridedSlice", (x,), z, (lambda g: _slice_grad(g, x._value.shape, key),))

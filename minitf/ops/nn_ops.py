@@ -374,7 +374,10 @@ def moments(x, axes, shift=None, keepdims=False, name=None):
 def dropout(x, rate, noise_shape=None, seed=None, name=None) -> Tensor:
     """Zero each element with probability ``rate`` and scale the rest by 1/(1 - rate)."""
     from . import random_ops
-    x = floating("Dropout", x)
+    x = tensor(x)
+    if not x._dtype.is_floating:     # TF's Python wrapper refuses before any kernel
+        raise ValueError(f"`x.dtype` must be a floating point tensor as `x` will be scaled. "
+                         f"Got a {x._dtype.name} tensor instead (dropout).")
     rate = float(rate)
     if not 0 <= rate < 1:
         raise ValueError(f"`rate` must be a scalar tensor or a float in the range [0, 1). "

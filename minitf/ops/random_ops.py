@@ -115,6 +115,10 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=Non
 
 
 def shuffle(value, seed=None, name=None) -> Tensor:
+    """``value`` with its first dimension randomly permuted; a scalar has none, and is
+    returned as it is (as TF does)."""
     from ._registry import tensor
     x = tensor(value)
+    if x._value.ndim == 0:
+        return _make(x._value, x._dtype)
     return _make(B.like(x._value, _rng(seed).permutation(B.to_host(x._value))), x._dtype)
