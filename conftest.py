@@ -15,9 +15,11 @@ import pytest  # noqa: E402
 
 @pytest.fixture(autouse=True)
 def _no_tape_left_recording():
-    """Every test must leave no tape recording (a leaked tape would record the next tests)."""
+    """Every test must leave no tape recording (a leaked tape would record the next tests).
+    Tapes are per thread: this checks the thread the tests run in (a thread a test starts takes
+    its tapes with it when it ends)."""
     yield
     from minitf import tape
-    leaked = list(tape.RECORDING)
-    tape.RECORDING.clear()
+    leaked = list(tape.TAPES.recording)
+    tape.TAPES.recording.clear()
     assert not leaked, f"a test left {len(leaked)} tape(s) recording"

@@ -46,11 +46,11 @@ def custom_gradient(f=None):
     @functools.wraps(f)
     def wrapped(*args, **kwargs):
         seen: list = []
-        _tape.VARIABLE_ACCESS_WATCHERS.append(seen)
+        _tape.TAPES.access_watchers.append(seen)
         try:
             result, grad_fn = f(*args, **kwargs)
         finally:
-            _tape.VARIABLE_ACCESS_WATCHERS.remove(seen)
+            _tape.TAPES.access_watchers.remove(seen)
         arg_vars = [a for a in args if isinstance(a, Variable)]
         variables = []
         for v in seen:
@@ -64,7 +64,7 @@ def custom_gradient(f=None):
                   for a in args if isinstance(a, (Tensor, Variable))]
         flat = [convert_to_tensor(o) for o in nest.flatten(result)]
         outs = tuple(_make(o._value, o._dtype) for o in flat)
-        if _tape.RECORDING:
+        if _tape.TAPES.recording:
             all_inputs = tuple(inputs) + tuple(v._snapshot() for v in variables)
             cache: dict = {}
 

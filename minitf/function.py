@@ -38,6 +38,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+import threading
 import weakref
 from typing import Any, Callable
 
@@ -239,6 +240,9 @@ class Function:
         self._tracing_count = 0
         self._traced_once = False
         self._bound: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+        # Tracing and every change to the caches above happen under this lock, as in TF: threads
+        # calling a new signature at once trace it once. Replays of finished traces take no lock.
+        self._lock = threading.RLock()
         if self.input_signature is not None:
             for s in nest.flatten(self.input_signature):
                 if not isinstance(s, TensorSpec):
@@ -346,20 +350,30 @@ class Function:
 
     # ---- calling --------------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
-        if _RUN_EAGERLY[0] or tracing.ACTIVE is not None:
-            # Inside another trace, a tf.function is inlined (its operations join that trace).
+        if _RUN_EAGERLY[0] or tracing.current() is not None:
+            # Inside another trace (of this thread), a tf.function is inlined (its operations
+            # join that trace).
             return self.python_function(*args, **kwargs)
         leaves, args, kwargs = self._bind(args, kwargs)
         leaf_keys = tuple(_leaf_key(x) for x in leaves)    # also the specialisation's key
         key = self._logical_key(leaf_keys, args, kwargs)
         concrete = self._concrete.get(key)
-        if concrete is None and self._reduce_retracing and self.input_signature is None:
-            key = self._relaxed(key, leaves, args, kwargs)
-            concrete = self._concrete.get(key)
         if concrete is None:
-            concrete = self._new_concrete(key, leaves, args, kwargs)
-            return self._trace_call(concrete, leaves, args, kwargs, counted=True,
-                                    skey=leaf_keys)
+            return self._first_call(key, leaves, leaf_keys, args, kwargs)
+        return self._call_concrete(concrete, leaves, args, kwargs, leaf_keys)
+
+    def _first_call(self, key, leaves, leaf_keys, args, kwargs):
+        """A call whose signature has no trace yet: trace it, one thread at a time. A thread
+        that waited for the lock finds the trace made and replays it."""
+        with self._lock:
+            concrete = self._concrete.get(key)
+            if concrete is None and self._reduce_retracing and self.input_signature is None:
+                key = self._relaxed(key, leaves, args, kwargs)
+                concrete = self._concrete.get(key)
+            if concrete is None:
+                concrete = self._new_concrete(key, leaves, args, kwargs)
+                return self._trace_call(concrete, leaves, args, kwargs, counted=True,
+                                        skey=leaf_keys)
         return self._call_concrete(concrete, leaves, args, kwargs, leaf_keys)
 
     def _new_concrete(self, key, leaves, args, kwargs) -> ConcreteFunction:
@@ -386,27 +400,37 @@ class Function:
             skey = tuple(_leaf_key(x) for x in leaves)
         spec = concrete._specialisations.get(skey)
         if spec is None:
-            return self._trace_call(concrete, leaves, args, kwargs, counted=False, skey=skey)
-        if _tape.RECORDING:
+            with self._lock:
+                spec = concrete._specialisations.get(skey)   # another thread may have made it
+                if spec is None:
+                    return self._trace_call(concrete, leaves, args, kwargs, counted=False,
+                                            skey=skey)
+        if _tape.TAPES.recording:
             from .function_gradients import call_recorded
             return call_recorded(self, concrete, skey, leaves, args, kwargs)
         arrays = [x._value if isinstance(x, Tensor) else convert_to_tensor(x)._value
                   for x in leaves if _is_tensor_like(x) and not _is_variable(x)]
         if spec.graph_runner is not None:
-            out = spec.graph_runner(arrays)
-            if out is not None:
-                return spec.outputs(out)
-            if spec.graph_runner.failed:
-                spec.graph_runner = None
+            with self._lock:            # a CUDA graph replays into buffers of its own
+                runner = spec.graph_runner
+                out = None if runner is None else runner(arrays)
+                if out is not None:
+                    return spec.outputs(out)
+                if runner is not None and runner.failed:
+                    spec.graph_runner = None
         return spec.outputs(spec.program.run(arrays))
 
     def _trace_call(self, concrete, leaves, args, kwargs, counted: bool, dry: bool = False,
                     skey=None):
         """Run the Python body on traced inputs; record, compile and (unless ``dry``) commit
         its effects. Returns the call's outputs (``None`` when dry)."""
+        with self._lock:
+            return self._trace_call_locked(concrete, leaves, args, kwargs, counted, dry, skey)
+
+    def _trace_call_locked(self, concrete, leaves, args, kwargs, counted, dry, skey):
         if skey is None:
             skey = tuple(_leaf_key(x) for x in leaves)
-        if _tape.RECORDING and not dry:
+        if _tape.TAPES.recording and not dry:
             # A tape records this call: trace (without effects), then run it as one recorded op.
             self._trace_call(concrete, leaves, args, kwargs, counted, dry=True, skey=skey)
             from .function_gradients import call_recorded
@@ -437,14 +461,12 @@ class Function:
         tr = Trace()
         tr.dry = dry
         inputs, t_args, t_kwargs, _ = traced_arguments(tr, leaves, args, kwargs)
-        outer_recording = list(_tape.RECORDING)
         rng = random_ops.snapshot() if dry else None
         try:
-            _tape.RECORDING.clear()          # outer tapes see the call, not its inside
-            with tr.active():
+            # Outer tapes see the call, not its inside.
+            with _tape.suspended_tapes(), tr.active():
                 out = self.python_function(*t_args, **t_kwargs)
         finally:
-            _tape.RECORDING[:] = outer_recording
             if rng is not None:
                 random_ops.restore(rng)       # a thrown-away trace uses up no draws
         writes = tr.finish_vars()
@@ -492,12 +514,13 @@ class Function:
                 isinstance(s, TensorSpec) and None in tuple(s.shape) for s in given):
             key = (key[0], tuple(("T", tuple(s.shape), s.dtype) if isinstance(s, TensorSpec)
                                  else k for s, k in zip(given, key[1])))
-        concrete = self._concrete.get(key)
-        if concrete is None:
-            concrete = self._new_concrete(key, leaves, b_args, b_kwargs)
-            self._trace_call(concrete, leaves, b_args, b_kwargs, counted=True, dry=True)
-        elif not concrete._specialisations:
-            self._trace_call(concrete, leaves, b_args, b_kwargs, counted=False, dry=True)
+        with self._lock:
+            concrete = self._concrete.get(key)
+            if concrete is None:
+                concrete = self._new_concrete(key, leaves, b_args, b_kwargs)
+                self._trace_call(concrete, leaves, b_args, b_kwargs, counted=True, dry=True)
+            elif not concrete._specialisations:
+                self._trace_call(concrete, leaves, b_args, b_kwargs, counted=False, dry=True)
         return concrete
 
     def pretty_printed_concrete_signatures(self) -> str:

@@ -36,10 +36,8 @@ def _build(function, leaves, args, kwargs):
     from .function import _is_variable, traced_arguments
     tr = Trace()
     inputs, t_args, t_kwargs, in_tensors = traced_arguments(tr, leaves, args, kwargs)
-    outer = list(_tape.RECORDING)
     hidden = _tape.GradientTape(persistent=True)
-    try:
-        _tape.RECORDING.clear()
+    with _tape.suspended_tapes():
         with tr.active(), contextlib.redirect_stdout(io.StringIO()):
             with hidden:
                 for t in in_tensors:
@@ -55,8 +53,6 @@ def _build(function, leaves, args, kwargs):
                                  o._value * 0 + 1), o._dtype) for o in outs]
             grads = hidden.gradient(outs, sources + variables, output_gradients=gs,
                                     unconnected_gradients=_tape.UnconnectedGradients.ZERO)
-    finally:
-        _tape.RECORDING[:] = outer
     n_fwd = next((i for i, n in enumerate(tr.nodes)
                   if any(s >= boundary for s in n.inputs())), len(tr.nodes))
     fwd_nodes, bwd_nodes = tr.nodes[:n_fwd], tr.nodes[n_fwd:]
@@ -87,9 +83,15 @@ def call_recorded(function, concrete, skey, leaves, args, kwargs):
     d = cache.get(skey)
     in_tensors = [x if isinstance(x, Tensor) else convert_to_tensor(x)
                   for x in leaves if _is_tensor_like(x) and not _is_variable(x)]
+    built = None
     if d is None:
-        result, d, saved = _build(function, leaves, args, kwargs)
-        cache[skey] = d
+        with function._lock:            # one thread builds it; threads that waited reuse it
+            d = cache.get(skey)
+            if d is None:
+                built = _build(function, leaves, args, kwargs)
+                d = cache[skey] = built[1]
+    if built is not None:               # the build ran the call itself
+        result, _, saved = built
         flat_out = nest.flatten(result)
     else:
         vals = d.forward.run([t._value for t in in_tensors])

@@ -73,7 +73,7 @@ def print(*inputs, sep: str = " ", end: str = "\n", output_stream=None,  # noqa:
             values.append((True, convert_to_tensor(x)._value))
         else:
             values.append((False, str(x)))
-    trace = tracing.ACTIVE
+    trace = tracing.current()
     if trace is not None:      # recorded: prints on every replay, with that call's values
         trace.call_effect(_emit, (values, sep, end, output_stream, summarize or 3))
     else:

@@ -2,10 +2,12 @@
 
 How it works, in three steps (see docs/how-gradienttape-works.md for the guided tour):
 
-1. **Recording.** ``RECORDING`` lists the tapes that are recording now. Every differentiable op,
-   after computing its result, runs ``if RECORDING: record(...)``. ``record`` asks each tape
-   whether any input is one of its *watched* tensor ids; if so the tape appends a ``Record``
-   (op name, inputs, outputs, one vector-Jacobian product per input) and watches the outputs.
+1. **Recording.** ``TAPES.recording`` lists the tapes that are recording now *in this thread*
+   (as in TF, the tape stack is per thread: a tape records only the ops its own thread runs).
+   Every differentiable op, after computing its result, runs ``if TAPES.recording: record(...)``.
+   ``record`` asks each tape whether any input is one of its *watched* tensor ids; if so the tape
+   appends a ``Record`` (op name, inputs, outputs, one vector-Jacobian product per input) and
+   watches the outputs.
 2. **Pruning.** ``gradient`` first sweeps the records forwards to find every tensor reachable from
    a source: only those need adjoints.
 3. **The backward pass** walks the records in reverse (recording order is a topological order),
@@ -26,13 +28,31 @@ from __future__ import annotations
 import contextlib
 import enum
 import logging
+import threading
 from typing import Any
 
-from . import nest
+import numpy as np
+
+from . import dtypes, nest
+from .errors import invalid_argument
 from .tensor import Tensor, convert_to_tensor
 
-RECORDING: list = []          # tapes recording now, outermost first
-VARIABLE_ACCESS_WATCHERS: list = []  # lists that collect Variables read (custom_gradient uses it)
+
+class _ThreadTapes(threading.local):
+    """The tapes of the running thread: every thread sees its own lists here.
+
+    TensorFlow keeps its tape stack per thread, so a tape opened in one thread neither records
+    nor watches what another thread computes meanwhile. Ops read ``TAPES.recording`` once each:
+    an empty list is the whole cost of an op when no tape records.
+    """
+
+    def __init__(self):
+        self.recording: list = []         # tapes recording in this thread, outermost first
+        self.access_watchers: list = []   # lists collecting the Variables this thread reads
+                                          # (custom_gradient finds the variables it used)
+
+
+TAPES = _ThreadTapes()
 
 _log = logging.getLogger("minitf")
 _int_watch_warnings = 0
@@ -70,7 +90,7 @@ def record(op: str, inputs: tuple, outputs, vjps: tuple) -> None:
     gradient of ``inputs[i]`` (``None`` where the input is not differentiable).
     """
     rec = None
-    for tape in RECORDING:
+    for tape in TAPES.recording:
         watched = tape._watched
         for x in inputs:
             if x._id in watched:
@@ -92,7 +112,7 @@ def record_cut(op: str, inputs: tuple, outputs) -> None:
     integers, ...) while a tape records: nothing is recorded for the backward pass, but a tape
     that watched an input remembers which op cut the path, so ``explain.why_none`` can name it."""
     outs = outputs if type(outputs) is tuple else (outputs,)
-    for tape in RECORDING:
+    for tape in TAPES.recording:
         watched, cut = tape._watched, tape._cut
         for x in inputs:
             if x._id in watched:
@@ -117,20 +137,38 @@ def _propagate_cut(tape, inputs, outputs) -> None:
 
 def variable_accessed(var) -> None:
     """Called when a Variable is read: auto-watch it on tapes that watch accessed variables."""
+    tapes = TAPES
     if var.trainable:
-        for tape in RECORDING:
+        for tape in tapes.recording:
             if tape._watch_accessed_variables:
                 tape._watch_variable(var, "trainable Variable read inside the tape")
-    for seen in VARIABLE_ACCESS_WATCHERS:
+    for seen in tapes.access_watchers:
         seen.append(var)
 
 
 def _set_recording(tape, on: bool) -> None:
     if on:
-        RECORDING.append(tape)
+        stack = TAPES.recording
+        stack.append(tape)
+        tape._stack = stack
     else:
-        RECORDING.remove(tape)
+        # The list it joined: still right if the tape stops in another thread, or while
+        # suspended_tapes() has set this thread's tapes aside.
+        tape._stack.remove(tape)
+        tape._stack = None
     tape._recording = on
+
+
+@contextlib.contextmanager
+def suspended_tapes():
+    """Set this thread's recording tapes aside for a block (tf.function runs its body this way:
+    outer tapes see the call as one op, not the ops inside it). Other threads are unaffected."""
+    tapes = TAPES
+    outer, tapes.recording = tapes.recording, []
+    try:
+        yield
+    finally:
+        tapes.recording = outer
 
 
 class GradientTape:
@@ -165,6 +203,7 @@ class GradientTape:
         self._cut: dict = {}            # id -> the non-differentiable op that cut a watched path
         self._watch_reasons: dict = {}  # id -> why it is watched (for minitf.explain)
         self._level = None              # how many tapes were recording when this one started
+        self._stack = None              # the thread's list of recording tapes it is in
 
     # ---- context ---------------------------------------------------------------------------
     def __enter__(self) -> "GradientTape":
@@ -173,7 +212,7 @@ class GradientTape:
                              "already-active tape.")
         if self._records is None:
             self._records, self._watched = [], set()
-        self._level = len(RECORDING)
+        self._level = len(TAPES.recording)
         _set_recording(self, True)
         return self
 
@@ -259,6 +298,16 @@ class GradientTape:
         """The gradient of ``target`` (summed over all its elements and list items) with respect
         to each source. The result has the structure of ``sources``.
 
+        ``output_gradients`` weights the sum: one seed per target (in ``nest.flatten`` order),
+        of the target's shape or one that broadcasts to it, so ``sum(seed * target)`` is
+        differentiated. Arguments are checked as TF checks them, before the tape is used up:
+        targets and sources must be Tensors or Variables (a string, None or 2.5 is a TypeError;
+        a NumPy value, a DType or a number TF reads as a dtype code, such as 3, an
+        AttributeError), and a None among the seeds is a ValueError. Where TF is silent minitf refuses too: a seed of another shape is an
+        InvalidArgumentError (TF hands it to the op's gradient unchecked, which mostly raises
+        that, but for some ops returns a gradient of the wrong shape), and a seed count that
+        differs from the target count is a ValueError (TF seeds missing targets with ones).
+
         >>> import minitf as tf
         >>> x = tf.Variable(3.0)
         >>> with tf.GradientTape() as tape:
@@ -274,19 +323,13 @@ class GradientTape:
         unconnected = UnconnectedGradients(unconnected_gradients)
         flat_targets = nest.flatten(target)
         flat_sources = nest.flatten(sources)
-        for t in flat_targets + flat_sources:
-            if t is None:
-                raise TypeError("Cannot convert the argument `type_value`: None to a minitf "
-                                "DType.")
+        _check_tensors(flat_targets, "target")
+        _check_tensors(flat_sources, "sources")
+        seeds = _seeds(output_gradients, len(flat_targets))
         records = self._begin_backward("gradient")
         try:
             targets = [_as_tensor(t) for t in flat_targets]
             srcs = [_as_tensor(s) for s in flat_sources]
-            if output_gradients is not None:
-                seeds = [None if g is None else convert_to_tensor(g)
-                         for g in nest.flatten(output_gradients)]
-            else:
-                seeds = [None] * len(targets)
             grads = imperative_grad(records, targets, seeds, srcs, unconnected)
         finally:
             self._end_backward()
@@ -366,6 +409,63 @@ class GradientTape:
             self._end_backward()
 
 
+def _is_tensor(x) -> bool:
+    return isinstance(x, Tensor) or hasattr(x, "_read_for_op")
+
+
+# TF reads a Python number as a code of its DataType enum (TF 2.21: 1-33, and 101-133 for the
+# reference types), so 3 or 3.0 "names" int32 while 0, 2.5 or 1000 name nothing.
+_TF_DTYPE_CODES = frozenset(range(1, 34)) | frozenset(range(101, 134))
+
+
+def _names_a_dtype(x) -> bool:
+    """Whether TF can read a dtype from ``x``: NumPy values and types, DTypes, dtype names and
+    numbers that are dtype codes can; a string like "loss", bytes, None, 2.5 or an arbitrary
+    object cannot."""
+    if isinstance(x, (bool, int, float)):
+        return x in _TF_DTYPE_CODES
+    if isinstance(x, (np.ndarray, np.generic, np.dtype, type, dtypes.DType)):
+        return True
+    if isinstance(x, str):
+        try:
+            dtypes.as_dtype(x)
+        except TypeError:
+            return False
+        return True
+    return False
+
+
+def _check_tensors(flat: list, what: str) -> None:
+    """Refuse targets or sources that are not Tensors or Variables, with TF's exception types
+    in TF's order: first a TypeError for any element TF cannot read a dtype from, then an
+    AttributeError for one it can but that is still no tensor (it has no tensor id)."""
+    others = [x for x in flat if not _is_tensor(x)]
+    for x in others:
+        if not _names_a_dtype(x):
+            raise TypeError(f"Cannot convert the argument `type_value`: {x!r} to a minitf DType. "
+                            f"(GradientTape.gradient's {what} must be Tensors or Variables.)")
+    for x in others:
+        kind = type(x)
+        name = kind.__name__ if kind.__module__ in ("builtins", dtypes.__name__) else \
+            f"{kind.__module__}.{kind.__name__}"
+        raise AttributeError(f"'{name}' object has no attribute 'dtype': GradientTape.gradient's "
+                             f"{what} must be Tensors or Variables, got {x!r}.")
+
+
+def _seeds(output_gradients, n_targets: int) -> list:
+    """``output_gradients`` as one tensor per target (None for all: seeds of ones)."""
+    if output_gradients is None:
+        return [None] * n_targets
+    flat = nest.flatten(output_gradients)
+    if len(flat) != n_targets:
+        s = "" if n_targets == 1 else "s"
+        raise ValueError(f"GradientTape.gradient got {len(flat)} output_gradients for "
+                         f"{n_targets} target{s}: give one per target, in the order of "
+                         f"tf.nest.flatten(target) (a list of numbers is one seed per number; "
+                         f"wrap a single seed in tf.constant).")
+    return [convert_to_tensor(g) for g in flat]     # None: TF's ValueError
+
+
 def _as_tensor(x) -> Tensor:
     """A target or source as a tensor, without counting as a variable access."""
     if isinstance(x, Tensor):
@@ -396,15 +496,16 @@ def imperative_grad(records: list, targets: list, seeds: list, sources: list,
                     reach.add(y._id)
                 break
 
-    # 2. Seed the targets.
+    # 2. Seed the targets (only those the sources reach: TF never reads another seed).
     adj: dict = {}
-    for t, seed in zip(targets, seeds):
+    for i, (t, seed) in enumerate(zip(targets, seeds)):
         if not t._dtype.is_floating or t._id not in reach:
             continue
         if seed is None:
             seed = A.ones_like(t)
         elif seed._dtype is not t._dtype or seed._value.shape != t._value.shape:
-            seed = M.multiply(seed, A.ones_like(t))  # TF's own dtype/shape errors for bad seeds
+            _check_seed_shape(i, seed._value.shape, t._value.shape)
+            seed = M.multiply(seed, A.ones_like(t))  # broadcast; TF's Mul error for a dtype
         adj.setdefault(t._id, []).append(seed)
 
     # 3. Reverse sweep: iterative, so a 10,000-op chain is no deeper on the stack than one op.
@@ -443,6 +544,18 @@ def imperative_grad(records: list, targets: list, seeds: list, sources: list,
         else:
             out.append(gl[0] if len(gl) == 1 else M.add_n(gl))
     return out
+
+
+def _check_seed_shape(i: int, shape: tuple, target_shape: tuple) -> None:
+    """A seed must broadcast to its target's shape without changing it (a scalar seeds every
+    element). Any other shape would be broadcast against the target and summed back: a silent
+    wrong gradient, so it is refused."""
+    if len(shape) <= len(target_shape) and all(
+            d == 1 or d == t for d, t in zip(shape[::-1], target_shape[::-1])):
+        return
+    raise invalid_argument(f"output_gradients[{i}] has shape {list(shape)}, but its target has "
+                           f"shape {list(target_shape)}: a seed must have its target's shape "
+                           f"or broadcast to it", "GradientTape.gradient")
 
 
 def _take(adj: dict, tid: int, keep: set):

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import contextlib
 import operator
+import threading
 
 import numpy as np
 from numpy.lib.mixins import NDArrayOperatorsMixin
@@ -41,7 +42,24 @@ from numpy.lib.mixins import NDArrayOperatorsMixin
 from . import _backend as B
 from .errors import OperatorNotAllowedInGraphError
 
-ACTIVE: "Trace | None" = None      # the trace being recorded now, if any
+
+
+class _ThreadTrace(threading.local):
+    """The trace the running thread is recording: traces belong to their thread (as TF builds a
+    graph in one thread), so another thread's ops run eagerly meanwhile."""
+    trace: "Trace | None" = None     # a class attribute: every thread starts with none
+
+
+_THREAD = _ThreadTrace()
+# How many traces are being recorded now, in all threads. Eager code checks this global first
+# (``if tracing.TRACING``), so with no trace anywhere it pays no per-thread look-up.
+TRACING = 0
+_TRACING_LOCK = threading.Lock()     # `TRACING += 1` is not atomic across threads
+
+
+def current() -> "Trace | None":
+    """The trace this thread is recording, or None."""
+    return _THREAD.trace if TRACING else None
 
 
 class _Method:
@@ -244,12 +262,17 @@ class Trace:
 
     @contextlib.contextmanager
     def active(self):
-        global ACTIVE
-        outer, ACTIVE = ACTIVE, self
+        """Make this the running thread's trace for a block."""
+        global TRACING
+        with _TRACING_LOCK:
+            TRACING += 1
+        outer, _THREAD.trace = _THREAD.trace, self
         try:
             yield self
         finally:
-            ACTIVE = outer
+            _THREAD.trace = outer
+            with _TRACING_LOCK:
+                TRACING -= 1
 
     # ---- variables ----------------------------------------------------------------------
     def read_var(self, var):
@@ -300,7 +323,7 @@ class Trace:
     # ---- recording ----------------------------------------------------------------------
     def call(self, fn, args, kwargs, mutates=()):
         """Run ``fn`` on the values, record it, and return the result as Traced."""
-        if ACTIVE is not self:
+        if _THREAD.trace is not self:
             raise _escaped()
         if mutates and any(type(m) is not Traced and _is_array(m) for m in mutates):
             # A constant made while tracing (np.zeros) and then written in place: replay must
@@ -360,7 +383,7 @@ class Trace:
     def call_effect(self, fn, args) -> None:
         """``fn(*args)`` for its effect (tf.print): now, unless the trace is dry, and on every
         replay."""
-        if ACTIVE is not self:
+        if _THREAD.trace is not self:
             raise _escaped()
         if not self.dry:
             fn(*_concrete(args))
@@ -385,14 +408,16 @@ def launch(kernel, *args, writes=True):
     """Call a fused GPU kernel; recorded while tracing. ``writes``: True when the kernel
     updates its array arguments in place, False when it only returns a new array, or the list
     of the arguments it writes."""
-    if ACTIVE is not None and any(type(a) is Traced for a in args):
+    trace = current()
+    if trace is not None and any(type(a) is Traced for a in args):
         written = args if writes is True else tuple(writes or ())
-        return ACTIVE.call(kernel, args, {}, mutates=written)
+        return trace.call(kernel, args, {}, mutates=written)
     return kernel(*args)
 
 
 def stateful(fn):
     """``fn()`` now, and again on every replay of a trace (for random draws)."""
-    if ACTIVE is not None:
-        return ACTIVE.call_stateful(fn)
+    trace = current()
+    if trace is not None:
+        return trace.call_stateful(fn)
     return fn()

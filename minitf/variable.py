@@ -35,14 +35,15 @@ class Variable(_HoldsArray):
     # tf.function trace, reads become program inputs and writes program outputs (tracing.py).
     @property
     def _value(self):
-        trace = _tracing.ACTIVE
-        if trace is None:
-            return self._array
-        return trace.read_var(self)
+        if _tracing.TRACING:                 # some thread traces: is it this one?
+            trace = _tracing.current()
+            if trace is not None:
+                return trace.read_var(self)
+        return self._array
 
     @_value.setter
     def _value(self, value) -> None:
-        trace = _tracing.ACTIVE
+        trace = _tracing.current()
         if trace is None:
             self._array = value
         else:
@@ -67,8 +68,9 @@ class Variable(_HoldsArray):
         if type(v) is _tracing.Traced:   # created while tracing: keeps its first value
             v = v.v.copy() if hasattr(v.v, "copy") else v.v
         self._array = B.to_current(B.asarray(v)) if B.get_backend() != "numpy" else v
-        if _tracing.ACTIVE is not None:
-            _tracing.ACTIVE.created_variable(self)
+        trace = _tracing.current()
+        if trace is not None:
+            trace.created_variable(self)
         self._dtype = t._dtype
         self._id = _next_id()
         self._trainable = True if trainable is None else bool(trainable)
@@ -93,7 +95,7 @@ class Variable(_HoldsArray):
         t._value = self._value
         t._dtype = self._dtype
         t._id = self._id
-        if _tape.RECORDING or _tape.VARIABLE_ACCESS_WATCHERS:
+        if _tape.TAPES.recording or _tape.TAPES.access_watchers:
             _tape.variable_accessed(self)
         return t
 

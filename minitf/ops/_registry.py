@@ -9,7 +9,7 @@ each VJP. A typical op::
     def exp(x, name=None):
         x = floating("Exp", x)
         y = _make(np.exp(x._value), x._dtype)
-        if RECORDING:
+        if TAPES.recording:
             record("Exp", (x,), y, (lambda g: g * y,))
         return y
 """
@@ -20,7 +20,7 @@ import numpy as np
 from .. import _backend as B
 from .. import dtypes, tracing
 from ..errors import InvalidArgumentError, invalid_argument
-from ..tape import RECORDING, record  # noqa: F401  (re-exported for op modules)
+from ..tape import TAPES, record  # noqa: F401  (re-exported for op modules)
 from ..tensor import Tensor, _make, convert_to_tensor  # noqa: F401
 
 _FLOAT_NAMES = "bfloat16, half, float, double, complex64, complex128"
@@ -29,7 +29,7 @@ _FLOAT_NAMES = "bfloat16, half, float, double, complex64, complex128"
 def tensor(x, dtype=None) -> Tensor:
     """An op argument as a Tensor (the fast path: it already is one)."""
     if type(x) is Tensor:
-        if tracing.ACTIVE is not None and B.is_device_array(x._value):
+        if tracing.TRACING and B.is_device_array(x._value):
             return captured(x)
         return x
     return captured(convert_to_tensor(x, dtype))
@@ -38,7 +38,7 @@ def tensor(x, dtype=None) -> Tensor:
 def captured(t: Tensor) -> Tensor:
     """Inside a tf.function trace on the GPU, a tensor from outside becomes a traced constant
     (tracing.Trace.lift); otherwise ``t`` itself."""
-    trace = tracing.ACTIVE
+    trace = tracing.current()
     if trace is not None and type(t._value) is not tracing.Traced and \
             B.is_device_array(t._value):
         return trace.lift(t)
@@ -77,7 +77,7 @@ def match(op: str, *args) -> list:
 def match2(op: str, x, y):
     """``match`` for the common two-argument case, with a fast path for two same-dtype tensors."""
     if type(x) is Tensor and type(y) is Tensor and x._dtype is y._dtype:
-        if tracing.ACTIVE is not None:
+        if tracing.TRACING:
             return captured(x), captured(y)
         return x, y
     return match(op, x, y)
@@ -157,35 +157,19 @@ def _flat(v) -> list:
     return [v]
 
 
-def _type_name(a) -> str:
-    """TF's name for the dtype a non-integer argument converts to: a Python float list becomes
-    ``float`` (float32), a NumPy array keeps its dtype (float64 is ``double``)."""
-    if isinstance(a, (np.ndarray, np.generic)):
-        try:
-            return dtypes.from_numpy(a.dtype).kernel_name
-        except (TypeError, ValueError):
-            return str(a.dtype)
-    return "float" if isinstance(a, float) else type(a).__name__
-
-
-def int_args(op: str, arg, attr: str = "Tidx", float_type_error: bool = True,
-             numpy_floats: bool = True) -> list:
-    """The integers of an axis, shape or index argument, flattened: an int, a (nested) list,
-    tuple or range, a TensorShape, a NumPy array, or an integer tensor or Variable. Python
-    floats are rejected (``float_type_error``: TypeError as TF's int32 conversion, else
-    InvalidArgumentError naming the kernel's ``attr``), even integral ones such as 2.0, as TF
-    rejects them. A NumPy float array or scalar is truncated toward zero instead, as TF's
-    conversion of NumPy values does (``numpy_floats=False`` where TF rejects those too)."""
-    if numpy_floats and isinstance(arg, (np.ndarray, np.floating)) and arg.dtype.kind == "f":
-        return [int(i) for i in np.asarray(arg).reshape(-1).astype(np.int64)]
+def int_args(op: str, arg, attr: str = "Tidx", float_type_error: bool = True) -> list:
+    """The integers of an axis, shape or index argument, flattened: an int, a (nested) list or
+    tuple, a TensorShape, a NumPy array, or an integer tensor or Variable. Floats are rejected
+    (``float_type_error``: TypeError as TF's int32 conversion, else InvalidArgumentError naming
+    the kernel's ``attr``), even integral ones such as 2.0, as TF rejects them."""
     if hasattr(arg, "_read_for_op"):
         arg = arg._read_for_op()
     if hasattr(arg, "as_list") and not isinstance(arg, Tensor):    # TensorShape
         arg = arg.as_list()
     if isinstance(arg, Tensor):
         if not (arg._dtype.is_integer or arg._dtype.is_bool):
-            raise invalid_argument(f"Value for attr '{attr}' of {arg._dtype.kernel_name} is not "
-                                   f"in the list of allowed values: int32, int64", op)
+            raise invalid_argument(f"Value for attr '{attr}' of {arg._dtype.kernel_name} is not in the "
+                                   f"list of allowed values: int32, int64", op)
         return [int(i) for i in np.asarray(B.to_host(arg._value)).reshape(-1)]
     if isinstance(arg, np.ndarray):
         items = arg.reshape(-1).tolist() if arg.dtype.kind in "iub" else [arg]
@@ -197,24 +181,22 @@ def int_args(op: str, arg, attr: str = "Tidx", float_type_error: bool = True,
             out += int_args(op, a, attr, float_type_error)
         elif isinstance(a, (int, np.integer, np.bool_)):
             out.append(int(a))
-        elif a is None:     # TF cannot make a tensor of None at all
-            raise ValueError(f"Attempt to convert a value (None) with an unsupported type "
-                             f"(<class 'NoneType'>) to a Tensor ({op}: {arg!r})")
         elif float_type_error:
             raise TypeError(f"{op}: cannot convert {arg!r} to int32: it must hold integers")
         else:   # TF converts the list to a float (or string) tensor, which the kernel rejects
-            raise invalid_argument(f"Value for attr '{attr}' of {_type_name(a)} is not in the "
-                                   f"list of allowed values: int32, int64", op)
+            name = "float" if isinstance(a, (float, np.floating)) else type(a).__name__
+            raise invalid_argument(f"Value for attr '{attr}' of {name} is not in the list of "
+                                   f"allowed values: int32, int64", op)
     return out
 
 
 def axis_index(op: str, axis, ndim: int, message: str | None = None,
-               error: type | None = None, numpy_floats: bool = True) -> int:
+               error: type | None = None) -> int:
     """One ``axis`` argument as an index in [0, ndim). An axis outside [-ndim, ndim) raises
     ``error`` (InvalidArgumentError by default, tagged with ``op``) with ``message``, formatted
     with ``axis``, ``lo`` (-ndim) and ``rank`` (ndim); an axis that is not one integer raises
     as ``int_args`` does (InvalidArgumentError for a list, as TF's kernels)."""
-    vals = int_args(op, axis, numpy_floats=numpy_floats)
+    vals = int_args(op, axis)
     if len(vals) != 1 or isinstance(axis, (list, tuple)) or (
             isinstance(axis, Tensor) and axis._value.ndim):
         raise invalid_argument(f"axis must be a scalar, not {vals}", op)

@@ -19,7 +19,7 @@ from .. import dtypes
 from ..errors import invalid_argument
 from ..tensor import TensorShape
 from . import math_ops as M
-from ._registry import (RECORDING, Tensor, _make, axis_index, dtype_arg, int_args, match,
+from ._registry import (TAPES, Tensor, _make, axis_index, dtype_arg, int_args, match,
                         record, tensor)
 
 
@@ -34,12 +34,11 @@ def _ints(v) -> list:
     return [int(i) for i in v]
 
 
-def _dims(op: str, shape, attr: str = "index_type", float_type_error: bool = True,
-          numpy_floats: bool = True) -> list:
+def _dims(op: str, shape, attr: str = "index_type", float_type_error: bool = True) -> list:
     """A shape for a new tensor, as TF checks it: integers only (``ones([2.5])`` and
     ``ones([2.0])`` are errors, not rounded; see ``int_args``), and no negative size
     (InvalidArgumentError, where NumPy would raise ValueError)."""
-    dims = int_args(op, shape, attr, float_type_error, numpy_floats)
+    dims = int_args(op, shape, attr, float_type_error)
     for d in dims:
         if d < 0:
             raise invalid_argument(f"Dimension {d} must be >= 0", op)
@@ -203,7 +202,7 @@ def reshape(tensor_, shape, name=None) -> Tensor:
                                f"the requested shape {'requires a multiple of' if -1 in new else 'has'} "
                                f"{known}", "Reshape") from None
     z = _make(v, x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("Reshape", (x,), z, (lambda g: reshape(g, x._value.shape),))
     return z
 
@@ -265,7 +264,7 @@ def transpose(a, perm=None, conjugate=False, name="transpose") -> Tensor:
         raise invalid_argument(f"transpose expects a vector of size {nd}. But input(1) is a "
                                f"vector of size {len(p)}", "Transpose")
     z = _make(np.transpose(x._value, p), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         inv = tuple(int(i) for i in np.argsort([i % nd for i in p]))
         record("Transpose", (x,), z, (lambda g: transpose(g, inv),))
     return z
@@ -281,7 +280,7 @@ def broadcast_to(input, shape, name=None) -> Tensor:
         raise invalid_argument(f"Unable to broadcast tensor of shape {list(x._value.shape)} to "
                                f"tensor of shape {list(s)}", "BroadcastTo") from None
     z = _make(v, x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("BroadcastTo", (x,), z, (M._ident,))
     return z
 
@@ -296,7 +295,7 @@ def tile(input, multiples, name=None) -> Tensor:
         if k < 0:
             raise invalid_argument(f"Expected multiples[{i}] >= 0, but got {k}", "Tile")
     z = _make(np.tile(x._value, m), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         def vjp(g):
             from .reduction_ops import reduce_sum
             split = [d for pair in zip(m, x._value.shape) for d in pair]
@@ -322,7 +321,7 @@ def concat(values, axis, name="concat") -> Tensor:
     except (ValueError, np.exceptions.AxisError) as e:
         raise invalid_argument(f"ConcatOp : Dimension mismatch or bad axis: {e}", "ConcatV2") \
             from None
-    if RECORDING:
+    if TAPES.recording:
         bounds = np.cumsum([0] + [t._value.shape[ax] for t in ts])
 
         def piece(i):
@@ -354,7 +353,7 @@ def stack(values, axis=0, name="stack") -> Tensor:
     ax = axis_index("Pack", axis, ts[0]._value.ndim + 1,
                     "Argument `axis` = {axis} not in range [{lo}, {rank})", ValueError)
     z = _make(np.stack([t._value for t in ts], axis=ax), ts[0]._dtype)
-    if RECORDING:
+    if TAPES.recording:
         def piece(i):
             return lambda g: strided_slice(g, (slice(None),) * ax + (i,))
         record("Pack", tuple(ts), z, tuple(piece(i) for i in builtins.range(len(ts))))
@@ -374,7 +373,7 @@ def unstack(value, num=None, axis=0, name="unstack") -> list:
     if num is not None and num != n:
         raise ValueError(f"Cannot infer argument `num` from shape {x.shape}")
     outs = tuple(_make(np.take(x._value, i, axis=ax), x._dtype) for i in builtins.range(n))
-    if RECORDING and outs:
+    if TAPES.recording and outs:
         record("Unpack", (x,), outs, (lambda gs: stack(list(gs), axis=ax),))
     return list(outs)
 
@@ -395,10 +394,7 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split") -> list:
                                    f"num_split {k}", "Split")
         sizes = [n // k] * k
     else:
-        if isinstance(num_or_size_splits, float):
-            raise ValueError(f"Rank-0 tensors are not supported as the num_or_size_splits "
-                             f"argument to split. Argument provided: {num_or_size_splits}")
-        sizes = int_args("SplitV", num_or_size_splits, "Tlen", float_type_error=False)
+        sizes = _ints(num_or_size_splits)
         if -1 in sizes:
             sizes[sizes.index(-1)] = n - (sum(sizes) + 1)
         if sum(sizes) != n:
@@ -409,7 +405,7 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split") -> list:
     bounds = np.cumsum([0] + sizes)
     outs = tuple(_make(x._value[(slice(None),) * ax + (slice(int(bounds[i]), int(bounds[i + 1])),)],
                        x._dtype) for i in builtins.range(len(sizes)))
-    if RECORDING:
+    if TAPES.recording:
         record("SplitV", (x,), outs, (lambda gs: concat(list(gs), axis=ax),))
     return list(outs)
 
@@ -455,7 +451,7 @@ def strided_slice(x, key) -> Tensor:
     except ValueError as e:         # a step of 0: NumPy's ValueError, TF's kernel error
         raise invalid_argument(f"strided slice: {e}", "StridedSlice") from None
     z = _make(B.asarray(v), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("StridedSlice", (x,), z, (lambda g: _slice_grad(g, x._value.shape, key),))
     return z
 
@@ -465,7 +461,7 @@ def _slice_grad(g: Tensor, shape: tuple, key: tuple) -> Tensor:
     v = B.zeros(shape, g._dtype._np, like_array=g._value)
     v[key] = g._value
     z = _make(v, g._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("StridedSliceGrad", (g,), z, (lambda gg: strided_slice(gg, key),))
     return z
 
@@ -488,7 +484,7 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0,
     if axis is None:
         ax = 0
     else:   # TF's message: params must have a dimension `axis` (rank > axis, or >= -axis)
-        a = int_args("GatherV2", axis, "Taxis", float_type_error=False, numpy_floats=False)[0]
+        a = int_args("GatherV2", axis, "Taxis", float_type_error=False)[0]
         ax = axis_index("GatherV2", a, nd, "Shape must be at least rank "
                         f"{a + 1 if a >= 0 else -a} but is rank {{rank}}")
     n = x._value.shape[ax]
@@ -501,7 +497,7 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0,
         raise invalid_argument(f"indices{list(pos)} = {int(iv[pos])} is not in [0, {n})",
                                "GatherV2")
     z = _make(np.take(x._value, iv, axis=ax), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("GatherV2", (x,), z, (lambda g: _scatter_add(g, iv, x._value.shape, ax),))
     return z
 
@@ -514,7 +510,7 @@ def _scatter_add(g: Tensor, iv: np.ndarray, shape: tuple, ax: int) -> Tensor:
                      list(builtins.range(iv.ndim)))
     B.scatter_add(moved, iv, gv)
     z = _make(v, g._dtype)
-    if RECORDING:
+    if TAPES.recording:
         idx = _make(iv, dtypes.from_numpy(iv.dtype))
         record("UnsortedSegmentSum", (g,), z, (lambda gg: gather(gg, idx, axis=ax),))
     return z
@@ -544,8 +540,6 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     ``off_value`` elsewhere (an out-of-range index gives an all-off row). As TF: indices are
     uint8/int8/int32/int64 (floats are rejected, not truncated), ``depth`` is a non-negative
     integer, and ``axis`` is -1 or in [0, rank of the result) (InvalidArgumentError)."""
-    if isinstance(indices, np.ndarray) and indices.dtype.kind == "f":
-        indices = np.trunc(indices).astype(np.int64)    # TF's conversion truncates NumPy floats
     idx = tensor(indices)
     if idx._dtype.is_bool and not isinstance(indices, Tensor):   # TF reads [True] as uint8
         idx = tensor(np.asarray(B.to_host(idx._value), np.uint8))
@@ -560,10 +554,8 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
         raise ValueError(f"Tensor conversion requested dtype int32 for Tensor with dtype "
                          f"{depth._dtype.name}: {depth!r}")
     d = int_args("OneHot", depth)
-    if len(d) != 1 or np.ndim(depth) != 0:
-        raise invalid_argument(f"depth must be a scalar, but got: {d}", "OneHot")
-    if d[0] < 0:
-        raise invalid_argument(f"depth must be non-negative, got: {d[0]}", "OneHot")
+    if len(d) != 1 or d[0] < 0:
+        raise invalid_argument(f"depth must be non-negative, got: {d[0] if d else d}", "OneHot")
     out_rank = idx._value.ndim + 1
     ax = -1 if axis is None else int(axis)
     if ax != -1 and not 0 <= ax < out_rank:
@@ -606,7 +598,7 @@ def pad(tensor_, paddings, mode="CONSTANT", constant_values=0, name=None) -> Ten
     if mode == "CONSTANT":
         c = _pad_value(constant_values, x._dtype)
         z = _make(np.pad(x._value, p, constant_values=c), x._dtype)
-        if RECORDING:
+        if TAPES.recording:
             key = tuple(slice(int(a), int(a) + d) for (a, _), d in zip(p, x._value.shape))
             record("PadV2", (x,), z, (lambda g: strided_slice(g, key),))
         return z
@@ -642,7 +634,7 @@ def reverse(tensor_, axis, name=None) -> Tensor:
         axes.append(a)
     axes = tuple(axes)
     z = _make(np.flip(x._value, axes), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("ReverseV2", (x,), z, (lambda g: reverse(g, axes),))
     return z
 

@@ -39,12 +39,12 @@ def cond(pred, true_fn=None, false_fn=None, name=None):
         raise TypeError("tf.cond requires callables true_fn and false_fn.")
     p = pred._value if isinstance(pred, Tensor) else (
         pred._read_for_op()._value if hasattr(pred, "_read_for_op") else pred)
-    trace = tracing.ACTIVE
+    trace = tracing.current()
     if trace is None or type(p) is not Traced:
         return true_fn() if bool(p) else false_fn()
     if p.v.shape != ():
         raise ValueError(f"tf.cond's predicate must be a scalar, got shape {p.v.shape}")
-    if _tape.RECORDING:
+    if _tape.TAPES.recording:
         return _cond_select(trace, p, pred, true_fn, false_fn)
     return _cond_blocks(trace, p, true_fn, false_fn)
 
@@ -202,7 +202,7 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     ``loop_vars`` (same structure). Shapes and dtypes must not change between iterations."""
     single = not isinstance(loop_vars, (list, tuple))
     lv = [loop_vars] if single else list(loop_vars)
-    trace = tracing.ACTIVE
+    trace = tracing.current()
     flat = nest.flatten(lv)
     traced = trace is not None and any(
         type(_as_ref(x)) is Traced for x in flat if isinstance(x, Tensor) or
@@ -218,7 +218,7 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
             i += 1
         return state[0] if single else type(loop_vars)(state) if isinstance(
             loop_vars, tuple) else state
-    if _tape.RECORDING:
+    if _tape.TAPES.recording:
         raise NotImplementedError("minitf cannot differentiate a tf.while_loop inside "
                                   "tf.function; run the loop eagerly or unroll it in Python.")
     if maximum_iterations is not None:

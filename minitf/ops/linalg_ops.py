@@ -20,7 +20,7 @@ from ..errors import NotFoundError, invalid_argument
 from . import array_ops as A
 from . import math_ops as M
 from . import reduction_ops as R
-from ._registry import RECORDING, Tensor, _make, match2, not_allowed, numeric, numeric2, record, tensor
+from ._registry import TAPES, Tensor, _make, match2, not_allowed, numeric, numeric2, record, tensor
 
 
 def _t(v, flag):
@@ -50,7 +50,7 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
     except ValueError:
         raise invalid_argument(f"In[0] and In[1] must have compatible batch dimensions: "
                                f"{list(av.shape)} vs. {list(bv.shape)}", "BatchMatMulV2") from None
-    if RECORDING:
+    if TAPES.recording:
         if not ta and not tb:
             vjps = (lambda g: matmul(g, b, transpose_b=True),
                     lambda g: matmul(a, g, transpose_a=True))
@@ -92,7 +92,7 @@ def solve(matrix, rhs, adjoint=False, name=None) -> Tensor:
         x = _make(np.linalg.solve(av, b._value), a._dtype)
     except np.linalg.LinAlgError:
         raise invalid_argument("Input matrix is not invertible.", "MatrixSolve") from None
-    if RECORDING:
+    if TAPES.recording:
         def grad_rhs(g):
             return solve(a, g, adjoint=not adjoint)
 

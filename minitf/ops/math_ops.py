@@ -22,7 +22,7 @@ from .. import _backend as B
 from .. import dtypes
 from ..errors import NotFoundError, UnimplementedError, invalid_argument
 from ..tape import record_cut
-from ._registry import (RECORDING, Tensor, _make, call2, floating, match, match2, not_allowed,
+from ._registry import (TAPES, Tensor, _make, call2, floating, match, match2, not_allowed,
                         numeric, numeric2, record, tensor)
 
 
@@ -49,7 +49,7 @@ def add(x, y, name=None) -> Tensor:
         raise invalid_argument("Value for attr 'T' of bool is not in the list of allowed values",
                                "AddV2")
     z = _make(call2("AddV2", np.add, x, y), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("AddV2", (x, y), z, (_ident, _ident))
     return z
 
@@ -57,7 +57,7 @@ def add(x, y, name=None) -> Tensor:
 def subtract(x, y, name=None) -> Tensor:
     x, y = numeric2("Sub", x, y)
     z = _make(call2("Sub", np.subtract, x, y), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("Sub", (x, y), z, (_ident, _neg))
     return z
 
@@ -65,7 +65,7 @@ def subtract(x, y, name=None) -> Tensor:
 def multiply(x, y, name=None) -> Tensor:
     x, y = numeric2("Mul", x, y)
     z = _make(call2("Mul", np.multiply, x, y), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("Mul", (x, y), z, (lambda g: g * y, lambda g: g * x))
     return z
 
@@ -112,7 +112,7 @@ truediv = divide
 def realdiv(x, y, name=None) -> Tensor:
     x, y = numeric2("RealDiv", x, y)
     z = _make(call2("RealDiv", np.true_divide, x, y), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("RealDiv", (x, y), z, (lambda g: g / y, lambda g: g * ((-x / y) / y)))
     return z
 
@@ -126,7 +126,7 @@ def divide_no_nan(x, y, name=None) -> Tensor:
     x, y = numeric2("DivNoNan", x, y)
     v = call2("DivNoNan", np.true_divide, x, y)
     z = _make(np.where(y._value == 0, x._dtype._np.type(0), v), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("DivNoNan", (x, y), z, (lambda g: divide_no_nan(g, y),
                                        lambda g: g * divide_no_nan(divide_no_nan(-x, y), y)))
     return z
@@ -156,7 +156,7 @@ def floormod(x, y, name=None) -> Tensor:
     if not x._dtype.is_floating and B.checkable(y._value) and np.any(y._value == 0):
         raise invalid_argument("Integer division by zero", "FloorMod")
     z = _make(call2("FloorMod", np.mod, x, y), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("FloorMod", (x, y), z, (_ident, lambda g: g * negative(floordiv(x, y))))
     return z
 
@@ -167,7 +167,7 @@ mod = floormod
 def negative(x, name=None) -> Tensor:
     x = numeric("Neg", x, unsigned=False)
     z = _make(np.negative(x._value), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("Neg", (x,), z, (_neg,))
     return z
 
@@ -178,7 +178,7 @@ def pow(x, y, name=None) -> Tensor:  # noqa: A001 - TF's name
     if x._dtype.is_integer and B.checkable(y._value) and np.any(y._value < 0):
         raise invalid_argument("Integers to negative integer powers are not allowed", "Pow")
     z = _make(call2("Pow", np.power, x, y), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         def gy(g):
             pos = greater(x, 0)
             log_x = where(pos, log(where(pos, x, ones_like_(x))), zeros_like_(x))
@@ -190,7 +190,7 @@ def pow(x, y, name=None) -> Tensor:  # noqa: A001 - TF's name
 def square(x, name=None) -> Tensor:
     x = numeric("Square", x)
     z = _make(np.square(x._value), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("Square", (x,), z, (lambda g: g * (2 * x),))
     return z
 
@@ -198,7 +198,7 @@ def square(x, name=None) -> Tensor:
 def sqrt(x, name=None) -> Tensor:
     x = floating("Sqrt", x)
     z = _make(np.sqrt(x._value), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("Sqrt", (x,), z, (lambda g: (g * 0.5) / z,))
     return z
 
@@ -206,7 +206,7 @@ def sqrt(x, name=None) -> Tensor:
 def rsqrt(x, name=None) -> Tensor:
     x = floating("Rsqrt", x)
     z = _make((1 / np.sqrt(x._value)).astype(x._dtype._np), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("Rsqrt", (x,), z, (lambda g: g * (z * z * z) * -0.5,))
     return z
 
@@ -220,7 +220,7 @@ def reciprocal(x, name=None) -> Tensor:
                             f"T={x._dtype.kernel_name}]: no CPU kernel for integers")
     x = floating("Reciprocal", x)
     z = _make(np.reciprocal(x._value), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("Reciprocal", (x,), z, (lambda g: -g * z * z,))
     return z
 
@@ -228,7 +228,7 @@ def reciprocal(x, name=None) -> Tensor:
 def exp(x, name=None) -> Tensor:
     x = floating("Exp", x)
     z = _make(_flush_subnormals(np.exp(x._value), x._dtype), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("Exp", (x,), z, (lambda g: g * z,))
     return z
 
@@ -236,7 +236,7 @@ def exp(x, name=None) -> Tensor:
 def log(x, name=None) -> Tensor:
     x = floating("Log", x)
     z = _make(np.log(x._value), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("Log", (x,), z, (lambda g: g * reciprocal(x),))
     return z
 
@@ -244,7 +244,7 @@ def log(x, name=None) -> Tensor:
 def log1p(x, name=None) -> Tensor:
     x = floating("Log1p", x)
     z = _make(np.log1p(x._value), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("Log1p", (x,), z, (lambda g: g * reciprocal(1 + x),))
     return z
 
@@ -252,7 +252,7 @@ def log1p(x, name=None) -> Tensor:
 def expm1(x, name=None) -> Tensor:
     x = floating("Expm1", x)
     z = _make(np.expm1(x._value), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("Expm1", (x,), z, (lambda g: g * exp(x),))
     return z
 
@@ -261,7 +261,7 @@ def abs(x, name=None) -> Tensor:  # noqa: A001 - TF's name
     """|x|; its gradient g·sign(x) is 0 at 0."""
     x = numeric("Abs", x, unsigned=False)
     z = _make(np.abs(x._value), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("Abs", (x,), z, (lambda g: g * sign(x),))
     return z
 
@@ -271,7 +271,7 @@ def sign(x, name=None) -> Tensor:
     TF registers a zero gradient for Sign."""
     x = numeric("Sign", x, unsigned=False)
     z = _make(np.sign(x._value), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("Sign", (x,), z, (lambda g: zeros_like_(g),))
     return z
 
@@ -279,7 +279,7 @@ def sign(x, name=None) -> Tensor:
 def sin(x, name=None) -> Tensor:
     x = floating("Sin", x)
     z = _make(np.sin(x._value), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("Sin", (x,), z, (lambda g: g * cos(x),))
     return z
 
@@ -287,7 +287,7 @@ def sin(x, name=None) -> Tensor:
 def cos(x, name=None) -> Tensor:
     x = floating("Cos", x)
     z = _make(np.cos(x._value), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("Cos", (x,), z, (lambda g: -g * sin(x),))
     return z
 
@@ -295,7 +295,7 @@ def cos(x, name=None) -> Tensor:
 def tan(x, name=None) -> Tensor:
     x = floating("Tan", x)
     z = _make(np.tan(x._value), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("Tan", (x,), z, (lambda g: g * square(reciprocal(cos(x))),))
     return z
 
@@ -304,7 +304,7 @@ def tanh(x, name=None) -> Tensor:
     """tanh; the gradient uses the output, g·(1 - y²), as TF's kernel does."""
     x = floating("Tanh", x)
     z = _make(np.tanh(x._value), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("Tanh", (x,), z, (lambda g: g * (1 - z * z),))
     return z
 
@@ -316,7 +316,7 @@ def sigmoid(x, name=None) -> Tensor:
     e = np.exp(-np.abs(v))
     z = np.where(v >= 0, 1 / (1 + e), e / (1 + e)).astype(x._dtype._np)
     z = _make(_flush_subnormals(z, x._dtype), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("Sigmoid", (x,), z, (lambda g: g * z * (1 - z),))
     return z
 
@@ -341,7 +341,7 @@ def softplus(features, name=None) -> Tensor:
     z = np.where(v > -thr, v, np.where(v < thr, ev, np.log1p(ev)))
     z = _make(_flush_subnormals(B.asarray(z).astype(x._dtype._np, copy=False), x._dtype),
               x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("Softplus", (x,), z, (lambda g: g * sigmoid(x),))
     return z
 
@@ -351,7 +351,7 @@ def _erf_op(op: str, fn, slope: float):
     def erf_like(x, name=None) -> Tensor:
         x = floating(op, x)
         z = _make(B.asarray(fn(x._value)).astype(x._dtype._np, copy=False), x._dtype)
-        if RECORDING:
+        if TAPES.recording:
             record(op, (x,), z, (lambda g: g * slope * exp(-square(x)),))
         return z
     return erf_like
@@ -367,7 +367,7 @@ def maximum(x, y, name=None) -> Tensor:
     """Elementwise max. At a tie the first argument receives the whole gradient."""
     x, y = numeric2("Maximum", x, y)
     z = _make(call2("Maximum", np.maximum, x, y), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         mask = greater_equal(x, y)
         record("Maximum", (x, y), z, (lambda g: where(mask, g, zeros_like_(g)),
                                       lambda g: where(mask, zeros_like_(g), g)))
@@ -378,7 +378,7 @@ def minimum(x, y, name=None) -> Tensor:
     """Elementwise min. At a tie the first argument receives the whole gradient."""
     x, y = numeric2("Minimum", x, y)
     z = _make(call2("Minimum", np.minimum, x, y), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         mask = less_equal(x, y)
         record("Minimum", (x, y), z, (lambda g: where(mask, g, zeros_like_(g)),
                                       lambda g: where(mask, zeros_like_(g), g)))
@@ -388,7 +388,7 @@ def minimum(x, y, name=None) -> Tensor:
 def squared_difference(x, y, name=None) -> Tensor:
     x, y = numeric2("SquaredDifference", x, y)
     z = _make(np.square(call2("SquaredDifference", np.subtract, x, y)), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("SquaredDifference", (x, y), z, (lambda g: 2 * g * (x - y),
                                                 lambda g: -(2 * g * (x - y))))
     return z
@@ -447,7 +447,7 @@ def where(condition, x=None, y=None, name=None) -> Tensor:
         raise invalid_argument(f"condition {list(c._value.shape)}, then {list(x._value.shape)}, "
                                f"and else {list(y._value.shape)} must be broadcastable",
                                "SelectV2") from None
-    if RECORDING:
+    if TAPES.recording:
         record("SelectV2", (x, y), z, (lambda g: where(c, g, zeros_like_(g)),
                                        lambda g: where(c, zeros_like_(g), g)))
     return z
@@ -457,7 +457,7 @@ def round(x, name=None) -> Tensor:  # noqa: A001 - TF's name
     """Round half to even (banker's rounding); not differentiable."""
     x = numeric("Round", x)
     z = _make(np.round(x._value), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record_cut("Round", (x,), z)
     return z
 
@@ -465,7 +465,7 @@ def round(x, name=None) -> Tensor:  # noqa: A001 - TF's name
 def floor(x, name=None) -> Tensor:
     x = floating("Floor", x)
     z = _make(np.floor(x._value), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record_cut("Floor", (x,), z)
     return z
 
@@ -473,7 +473,7 @@ def floor(x, name=None) -> Tensor:
 def ceil(x, name=None) -> Tensor:
     x = floating("Ceil", x)
     z = _make(np.ceil(x._value), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record_cut("Ceil", (x,), z)
     return z
 
@@ -496,7 +496,7 @@ def add_n(inputs, name=None) -> Tensor:
     for t in ts[1:]:
         v = v + t._value
     z = _make(B.asarray(v) if len(ts) == 1 else v, ts[0]._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("AddN", tuple(ts), z, (_ident,) * len(ts))
     return z
 
@@ -512,7 +512,7 @@ def cast(x, dtype, name=None) -> Tensor:
         raise UnimplementedError(None, "Cast", f"Cast {x._dtype.kernel_name} to "
                                  f"{dt.kernel_name} is not supported [Op:Cast] name: ")
     z = _make(x._value.astype(dt._np), dt)
-    if RECORDING:
+    if TAPES.recording:
         if dt.is_floating and x._dtype.is_floating:
             record("Cast", (x,), z, (lambda g: cast(g, x._dtype),))
         else:
@@ -523,7 +523,7 @@ def cast(x, dtype, name=None) -> Tensor:
 def identity(x, name=None) -> Tensor:
     x = tensor(x)
     z = _make(x._value, x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("Identity", (x,), z, (_ident,))
     return z
 
@@ -540,7 +540,7 @@ def stop_gradient(x, name=None) -> Tensor:
     """
     x = tensor(x)
     z = _make(x._value, x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record_cut("StopGradient", (x,), z)
     return z
 
@@ -551,7 +551,7 @@ def _compare(op: str, fn, convert=numeric2):
     def compare(x, y, name=None) -> Tensor:
         x, y = convert(op, x, y)
         z = _make(call2(op, fn, x, y), dtypes.bool)
-        if RECORDING:
+        if TAPES.recording:
             record_cut(op, (x, y), z)
         return z
     compare.__name__ = fn.__name__

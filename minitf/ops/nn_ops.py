@@ -21,7 +21,7 @@ from ..errors import invalid_argument
 from . import array_ops as A
 from . import math_ops as M
 from . import reduction_ops as R
-from ._registry import (RECORDING, Tensor, _make, axis_index, floating, match2, not_allowed, numeric,
+from ._registry import (TAPES, Tensor, _make, axis_index, floating, match2, not_allowed, numeric,
                         record, tensor)
 from .math_ops import sigmoid, softplus, tanh  # noqa: F401  (tf.nn.sigmoid etc.)
 
@@ -32,7 +32,7 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 def relu(features, name=None) -> Tensor:
     x = numeric("Relu", features)
     z = _make(np.maximum(x._value, 0), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("Relu", (x,), z, (lambda g: _relu_grad(g, z),))
     return z
 
@@ -48,7 +48,7 @@ def dense(x, kernel, bias=None, relu: bool = False) -> Tensor:
     if b is not None or relu:
         K.bias_act_(v, None if b is None else b._value, relu)
     z = _make(v, x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         cache: dict = {}
 
         def gz(g):   # the gradient at the pre-activation, computed once per upstream
@@ -67,7 +67,7 @@ def _relu_grad(g: Tensor, y: Tensor) -> Tensor:
     own gradient is the same op."""
     gv = g._value
     out = _make(K.relu_grad(gv, y._value) if K.enabled(gv) else gv * (y._value > 0), g._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("ReluGrad", (g,), out, (lambda gg: _relu_grad(gg, y),))
     return out
 
@@ -75,7 +75,7 @@ def _relu_grad(g: Tensor, y: Tensor) -> Tensor:
 def relu6(features, name=None) -> Tensor:
     x = numeric("Relu6", features)
     z = _make(np.clip(x._value, 0, 6), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         inside = M.logical_and(M.greater(x, 0), M.less(x, 6))
         record("Relu6", (x,), z, (lambda g: M.where(inside, g, M.zeros_like_(g)),))
     return z
@@ -95,7 +95,7 @@ def leaky_relu(features, alpha=0.2, name=None) -> Tensor:
     alpha = float(np.float32(alpha))
     a = x._dtype._np.type(alpha) if x._dtype.is_floating else alpha
     z = _make(np.where(x._value > 0, x._value, x._value * a).astype(x._dtype._np), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("LeakyRelu", (x,), z, (lambda g: M.where(M.greater(x, 0), g, g * alpha),))
     return z
 
@@ -105,7 +105,7 @@ def elu(features, name=None) -> Tensor:
     x = floating("Elu", features)
     v = x._value
     z = _make(np.where(v > 0, v, np.exp(v) - 1).astype(x._dtype._np), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("Elu", (x,), z, (lambda g: M.where(M.less(z, 0), g * (z + 1), g),))
     return z
 
@@ -116,7 +116,7 @@ def selu(features, name=None) -> Tensor:
     t = x._dtype._np.type
     scale, scale_alpha = t(_SELU_SCALE), t(_SELU_SCALE * _SELU_ALPHA)
     z = _make(np.where(v > 0, scale * v, scale_alpha * (np.exp(v) - 1)).astype(t), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("Selu", (x,), z,
                (lambda g: M.where(M.less(z, 0), g * (z + scale_alpha), g * scale),))
     return z
@@ -157,7 +157,7 @@ def softsign(features, name=None) -> Tensor:
     minitf's VJP is built from ops, so an outer tape differentiates it.)"""
     x = floating("Softsign", features)
     z = _make(x._value / (1 + np.abs(x._value)), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("Softsign", (x,), z, (lambda g: g / M.square(1 + M.abs(x)),))
     return z
 
@@ -201,7 +201,7 @@ def softmax(logits, axis=None, name=None) -> Tensor:
     v = x._value
     e = np.exp(v - _row_max(v))
     z = _make(e / e.sum(axis=-1, keepdims=True), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("Softmax", (x,), z,
                (lambda g: (g - R.reduce_sum(g * z, -1, keepdims=True)) * z,))
     return _unmoved(z, perm)
@@ -214,7 +214,7 @@ def log_softmax(logits, axis=None, name=None) -> Tensor:
     v = x._value
     s = v - _row_max(v)
     z = _make(s - np.log(np.exp(s).sum(axis=-1, keepdims=True)), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("LogSoftmax", (x,), z,
                (lambda g: g - M.exp(z) * R.reduce_sum(g, -1, keepdims=True),))
     return _unmoved(z, perm)
@@ -269,9 +269,9 @@ def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None
         z = _make(B.asarray(np.log(se[..., 0]) - picked).astype(x._dtype._np, copy=False),
                   x._dtype)
         back = None
-    if RECORDING:
+    if TAPES.recording:
         def vjp(g):
-            if RECORDING:   # an outer tape differentiates this VJP: build it from ops
+            if TAPES.recording:   # an outer tape differentiates this VJP: build it from ops
                 onehot = A.one_hot(lab, n, dtype=x._dtype)
                 return A.expand_dims(g, -1) * (softmax(x) - onehot)
             if back is None:    # the same numbers from the forward's exponentials
@@ -312,7 +312,7 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None) -> Ten
     logp = s - np.log(np.exp(s).sum(axis=-1, keepdims=True))
     z = _make(B.asarray(-(y._value * logp).sum(axis=-1)).astype(x._dtype._np, copy=False),
               x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("SoftmaxCrossEntropyWithLogits", (y, x), z,
                (lambda g: A.expand_dims(g, -1) * -log_softmax(x),
                 lambda g: A.expand_dims(g, -1) * (softmax(x) - y)))

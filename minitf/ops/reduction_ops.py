@@ -20,7 +20,7 @@ from .. import _kernels as K
 from .. import dtypes
 from ..errors import invalid_argument
 from . import math_ops as M
-from ._registry import (RECORDING, Tensor, _make, axes_of, axis_index, floating, not_allowed,
+from ._registry import (TAPES, Tensor, _make, axes_of, axis_index, floating, not_allowed,
                         numeric, record, tensor)
 
 
@@ -50,7 +50,7 @@ def reduce_sum(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
         z = _make(r.reshape(_kept_shape(v.shape, axes)) if keepdims else r, dt)
     else:
         z = _make(B.asarray(np.sum(v, axis=axes, keepdims=keepdims, dtype=dt._np)), dt)
-    if RECORDING:
+    if TAPES.recording:
         record("Sum", (x,), z, (lambda g: _back(g, x, axes),))
     return z
 
@@ -74,7 +74,7 @@ def reduce_mean(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
         s = np.sum(v, axis=axes, keepdims=keepdims, dtype=np.int64)
         r = np.trunc(s / max(n, 1)).astype(dt._np)
     z = _make(B.asarray(r), dt)
-    if RECORDING:
+    if TAPES.recording:
         n = v.size // max(z._value.size, 1) if v.size else 0
         record("Mean", (x,), z, (lambda g: _back(g, x, axes) / n,))
     return z
@@ -87,7 +87,7 @@ def _min_or_max(op: str, fn, input_tensor, axis, keepdims) -> Tensor:
         z = _make(_empty_min_or_max(op, x, axes, keepdims), x._dtype)
     else:
         z = _make(B.asarray(fn(x._value, axis=axes, keepdims=keepdims)), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         def vjp(g):
             from .array_ops import reshape
             kept = _kept_shape(x._value.shape, axes)
@@ -124,7 +124,7 @@ def reduce_prod(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     axes = axes_of("Prod", axis, nd)
     z = _make(B.asarray(np.prod(x._value, axis=axes, keepdims=keepdims, dtype=x._dtype._np)),
               x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         def vjp(g):
             from .array_ops import reshape, transpose
             red = tuple(range(nd)) if axes is None else axes
@@ -199,15 +199,14 @@ def _arg(op, fn, input, axis, output_type):
     if x._dtype.is_string:      # bools are ordered (False < True); text is not
         raise not_allowed(op, x._dtype, _NUMBER_AND_BOOL)
     axis = axis_index(op, 0 if axis is None else axis, x._value.ndim,
-                      "Expected dimension in the range [{lo}, {rank}), but got {axis}",
-                      numpy_floats=False)     # TF: "axis tensor dtypes float64 is not supported"
+                      "Expected dimension in the range [{lo}, {rank}), but got {axis}")
     if x._value.shape[axis] == 0:       # NumPy would raise ValueError: no element to pick
         raise invalid_argument(f"Reduction axis {axis} is empty in shape "
                                f"[{','.join(map(str, x._value.shape))}]", op)
     ot = dtypes.as_dtype(output_type)
     z = _make(B.asarray(fn(_nan_skipped(x._value, fn is np.argmax), axis=axis)).astype(ot._np),
               ot)
-    if RECORDING:
+    if TAPES.recording:
         from ..tape import record_cut
         record_cut(op, (x,), z)
     return z
@@ -266,7 +265,7 @@ def cumsum(x, axis=0, exclusive=False, reverse=False, name=None) -> Tensor:
     x = numeric("Cumsum", x)
     axis = _scan_axis("Cumsum", axis, x)
     z = _make(_cum(np.cumsum, x._value, axis, exclusive, reverse, 0), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         record("Cumsum", (x,), z,
                (lambda g: cumsum(g, axis, exclusive=exclusive, reverse=not reverse),))
     return z
@@ -277,7 +276,7 @@ def cumprod(x, axis=0, exclusive=False, reverse=False, name=None) -> Tensor:
     x = numeric("Cumprod", x)
     axis = _scan_axis("Cumprod", axis, x)
     z = _make(_cum(np.cumprod, x._value, axis, exclusive, reverse, 1), x._dtype)
-    if RECORDING:
+    if TAPES.recording:
         def vjp(g):
             out = cumsum(z * g, axis, exclusive=exclusive, reverse=not reverse)
             return M.divide_no_nan(out, x)  # as TF: 0, not nan, where x is 0
