@@ -176,6 +176,16 @@ BAD_ARGUMENTS = [
      ["float"]),
     ("random.uniform [2.5]", lambda tf: tf.random.uniform([2.5]), "InvalidArgumentError",
      ["float"]),
+    ("random.normal NumPy float", lambda tf: tf.random.normal(np.array([2.0])),
+     "InvalidArgumentError", ["double"]),
+    ("argmax axis NumPy float", lambda tf: tf.argmax(tf.ones([2, 3]), np.float64(1.0)),
+     "TypeError", []),
+    ("gather axis NumPy float", lambda tf: tf.gather(tf.ones([2, 3]), [0], axis=np.float64(1)),
+     "InvalidArgumentError", ["Taxis"]),
+    ("split num 3.0", lambda tf: tf.split(tf.ones([2, 3]), 3.0, axis=1), "ValueError", ["3.0"]),
+    ("split sizes floats", lambda tf: tf.split(tf.ones([2, 3]), [1.0, 2.0], axis=1),
+     "InvalidArgumentError", ["Tlen"]),
+    ("ones [None]", lambda tf: tf.ones([None]), "ValueError", ["None"]),
     # negative sizes: TF's InvalidArgumentError, not NumPy's ValueError
     ("ones [-1]", lambda tf: tf.ones([-1]), "InvalidArgumentError", ["-1 must be >= 0"]),
     ("zeros [2, -1]", lambda tf: tf.zeros([2, -1]), "InvalidArgumentError", ["-1"]),
@@ -196,6 +206,8 @@ BAD_ARGUMENTS = [
     ("one_hot depth 2.5", lambda tf: tf.one_hot([0, 1], 2.5), "TypeError", ["2.5"]),
     ("one_hot float depth tensor", lambda tf: tf.one_hot([0, 1], tf.constant(2.0)),
      "ValueError", ["float32"]),
+    ("one_hot depth [3]", lambda tf: tf.one_hot([0, 1], [3]), "InvalidArgumentError",
+     ["depth must be a scalar"]),
     # leaky_relu takes ints (cast to float32) but not bools
     ("leaky_relu bool", lambda tf: tf.nn.leaky_relu(tf.constant([True])), "InvalidArgumentError",
      ["bool"]),
@@ -284,6 +296,23 @@ def test_integer_shapes_and_axes_in_every_form_still_work():
     assert tf.reduce_sum(tf.ones([2, 3]), np.int64(1)).shape == (2,)
     assert tf.reduce_sum(tf.ones([2, 3]), []).shape == (2, 3)
     assert tf.reduce_sum(tf.ones([2, 3]), range(2)).shape == ()
+
+
+def test_numpy_floats_are_truncated_as_tfs_conversion_does():
+    # TF 2.21 converts a NumPy float array or scalar to int32 by truncation in these places
+    # (not in a Python list, where tf.ones([np.float32(2)]) is a TypeError)
+    x = tf.constant(X)
+    assert tf.ones(np.array([2.5])).shape == (2,)
+    assert tf.fill(np.array([2.7], np.float32), 1.0).shape == (2,)
+    assert tf.reshape(tf.ones([6]), np.array([2.9, 3.0])).shape == (2, 3)
+    assert tf.tile(x, np.array([1.0, 2.0])).shape == (2, 6)
+    np.testing.assert_array_equal(tf.reduce_sum(x, np.float64(1.9)).numpy(), X.sum(1))
+    np.testing.assert_array_equal(tf.reduce_sum(x, np.float64(-0.5)).numpy(), X.sum(0))
+    np.testing.assert_array_equal(tf.cumsum(x, np.float64(1.9)).numpy(), np.cumsum(X, 1))
+    np.testing.assert_array_equal(tf.one_hot(np.array([1.7]), 3).numpy(), [[0, 1, 0]])
+    assert tf.one_hot([0], np.float64(3.0)).shape == (1, 3)
+    with pytest.raises(TypeError):
+        tf.ones([np.float32(2)])
 
 
 def test_rejected_arguments_are_not_mutated():

@@ -157,19 +157,35 @@ def _flat(v) -> list:
     return [v]
 
 
-def int_args(op: str, arg, attr: str = "Tidx", float_type_error: bool = True) -> list:
-    """The integers of an axis, shape or index argument, flattened: an int, a (nested) list or
-    tuple, a TensorShape, a NumPy array, or an integer tensor or Variable. Floats are rejected
-    (``float_type_error``: TypeError as TF's int32 conversion, else InvalidArgumentError naming
-    the kernel's ``attr``), even integral ones such as 2.0, as TF rejects them."""
+def _type_name(a) -> str:
+    """TF's name for the dtype a non-integer argument converts to: a Python float list becomes
+    ``float`` (float32), a NumPy array keeps its dtype (float64 is ``double``)."""
+    if isinstance(a, (np.ndarray, np.generic)):
+        try:
+            return dtypes.from_numpy(a.dtype).kernel_name
+        except (TypeError, ValueError):
+            return str(a.dtype)
+    return "float" if isinstance(a, float) else type(a).__name__
+
+
+def int_args(op: str, arg, attr: str = "Tidx", float_type_error: bool = True,
+             numpy_floats: bool = True) -> list:
+    """The integers of an axis, shape or index argument, flattened: an int, a (nested) list,
+    tuple or range, a TensorShape, a NumPy array, or an integer tensor or Variable. Python
+    floats are rejected (``float_type_error``: TypeError as TF's int32 conversion, else
+    InvalidArgumentError naming the kernel's ``attr``), even integral ones such as 2.0, as TF
+    rejects them. A NumPy float array or scalar is truncated toward zero instead, as TF's
+    conversion of NumPy values does (``numpy_floats=False`` where TF rejects those too)."""
+    if numpy_floats and isinstance(arg, (np.ndarray, np.floating)) and arg.dtype.kind == "f":
+        return [int(i) for i in np.asarray(arg).reshape(-1).astype(np.int64)]
     if hasattr(arg, "_read_for_op"):
         arg = arg._read_for_op()
     if hasattr(arg, "as_list") and not isinstance(arg, Tensor):    # TensorShape
         arg = arg.as_list()
     if isinstance(arg, Tensor):
         if not (arg._dtype.is_integer or arg._dtype.is_bool):
-            raise invalid_argument(f"Value for attr '{attr}' of {arg._dtype.kernel_name} is not in the "
-                                   f"list of allowed values: int32, int64", op)
+            raise invalid_argument(f"Value for attr '{attr}' of {arg._dtype.kernel_name} is not "
+                                   f"in the list of allowed values: int32, int64", op)
         return [int(i) for i in np.asarray(B.to_host(arg._value)).reshape(-1)]
     if isinstance(arg, np.ndarray):
         items = arg.reshape(-1).tolist() if arg.dtype.kind in "iub" else [arg]
@@ -181,22 +197,24 @@ def int_args(op: str, arg, attr: str = "Tidx", float_type_error: bool = True) ->
             out += int_args(op, a, attr, float_type_error)
         elif isinstance(a, (int, np.integer, np.bool_)):
             out.append(int(a))
+        elif a is None:     # TF cannot make a tensor of None at all
+            raise ValueError(f"Attempt to convert a value (None) with an unsupported type "
+                             f"(<class 'NoneType'>) to a Tensor ({op}: {arg!r})")
         elif float_type_error:
             raise TypeError(f"{op}: cannot convert {arg!r} to int32: it must hold integers")
         else:   # TF converts the list to a float (or string) tensor, which the kernel rejects
-            name = "float" if isinstance(a, (float, np.floating)) else type(a).__name__
-            raise invalid_argument(f"Value for attr '{attr}' of {name} is not in the list of "
-                                   f"allowed values: int32, int64", op)
+            raise invalid_argument(f"Value for attr '{attr}' of {_type_name(a)} is not in the "
+                                   f"list of allowed values: int32, int64", op)
     return out
 
 
 def axis_index(op: str, axis, ndim: int, message: str | None = None,
-               error: type | None = None) -> int:
+               error: type | None = None, numpy_floats: bool = True) -> int:
     """One ``axis`` argument as an index in [0, ndim). An axis outside [-ndim, ndim) raises
     ``error`` (InvalidArgumentError by default, tagged with ``op``) with ``message``, formatted
     with ``axis``, ``lo`` (-ndim) and ``rank`` (ndim); an axis that is not one integer raises
     as ``int_args`` does (InvalidArgumentError for a list, as TF's kernels)."""
-    vals = int_args(op, axis)
+    vals = int_args(op, axis, numpy_floats=numpy_floats)
     if len(vals) != 1 or isinstance(axis, (list, tuple)) or (
             isinstance(axis, Tensor) and axis._value.ndim):
         raise invalid_argument(f"axis must be a scalar, not {vals}", op)

@@ -34,11 +34,12 @@ def _ints(v) -> list:
     return [int(i) for i in v]
 
 
-def _dims(op: str, shape, attr: str = "index_type", float_type_error: bool = True) -> list:
+def _dims(op: str, shape, attr: str = "index_type", float_type_error: bool = True,
+          numpy_floats: bool = True) -> list:
     """A shape for a new tensor, as TF checks it: integers only (``ones([2.5])`` and
     ``ones([2.0])`` are errors, not rounded; see ``int_args``), and no negative size
     (InvalidArgumentError, where NumPy would raise ValueError)."""
-    dims = int_args(op, shape, attr, float_type_error)
+    dims = int_args(op, shape, attr, float_type_error, numpy_floats)
     for d in dims:
         if d < 0:
             raise invalid_argument(f"Dimension {d} must be >= 0", op)
@@ -394,7 +395,10 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split") -> list:
                                    f"num_split {k}", "Split")
         sizes = [n // k] * k
     else:
-        sizes = _ints(num_or_size_splits)
+        if isinstance(num_or_size_splits, float):
+            raise ValueError(f"Rank-0 tensors are not supported as the num_or_size_splits "
+                             f"argument to split. Argument provided: {num_or_size_splits}")
+        sizes = int_args("SplitV", num_or_size_splits, "Tlen", float_type_error=False)
         if -1 in sizes:
             sizes[sizes.index(-1)] = n - (sum(sizes) + 1)
         if sum(sizes) != n:
@@ -484,7 +488,7 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0,
     if axis is None:
         ax = 0
     else:   # TF's message: params must have a dimension `axis` (rank > axis, or >= -axis)
-        a = int_args("GatherV2", axis, "Taxis", float_type_error=False)[0]
+        a = int_args("GatherV2", axis, "Taxis", float_type_error=False, numpy_floats=False)[0]
         ax = axis_index("GatherV2", a, nd, "Shape must be at least rank "
                         f"{a + 1 if a >= 0 else -a} but is rank {{rank}}")
     n = x._value.shape[ax]
@@ -540,6 +544,8 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     ``off_value`` elsewhere (an out-of-range index gives an all-off row). As TF: indices are
     uint8/int8/int32/int64 (floats are rejected, not truncated), ``depth`` is a non-negative
     integer, and ``axis`` is -1 or in [0, rank of the result) (InvalidArgumentError)."""
+    if isinstance(indices, np.ndarray) and indices.dtype.kind == "f":
+        indices = np.trunc(indices).astype(np.int64)    # TF's conversion truncates NumPy floats
     idx = tensor(indices)
     if idx._dtype.is_bool and not isinstance(indices, Tensor):   # TF reads [True] as uint8
         idx = tensor(np.asarray(B.to_host(idx._value), np.uint8))
@@ -554,8 +560,10 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
         raise ValueError(f"Tensor conversion requested dtype int32 for Tensor with dtype "
                          f"{depth._dtype.name}: {depth!r}")
     d = int_args("OneHot", depth)
-    if len(d) != 1 or d[0] < 0:
-        raise invalid_argument(f"depth must be non-negative, got: {d[0] if d else d}", "OneHot")
+    if len(d) != 1 or np.ndim(depth) != 0:
+        raise invalid_argument(f"depth must be a scalar, but got: {d}", "OneHot")
+    if d[0] < 0:
+        raise invalid_argument(f"depth must be non-negative, got: {d[0]}", "OneHot")
     out_rank = idx._value.ndim + 1
     ax = -1 if axis is None else int(axis)
     if ax != -1 and not 0 <= ax < out_rank:

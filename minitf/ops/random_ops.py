@@ -68,7 +68,8 @@ def _shape(shape, op: str) -> tuple:
     """The shape of a draw: integers, none negative (InvalidArgumentError, as TF: it converts
     the shape without a dtype, so ``[2.0]`` reaches the kernel as floats)."""
     from .array_ops import _dims
-    return tuple(_dims(op, shape, "T", float_type_error=isinstance(shape, float)))
+    return tuple(_dims(op, shape, "T", float_type_error=isinstance(shape, float),
+                       numpy_floats=False))
 
 
 def normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None) -> Tensor:

@@ -199,7 +199,8 @@ def _arg(op, fn, input, axis, output_type):
     if x._dtype.is_string:      # bools are ordered (False < True); text is not
         raise not_allowed(op, x._dtype, _NUMBER_AND_BOOL)
     axis = axis_index(op, 0 if axis is None else axis, x._value.ndim,
-                      "Expected dimension in the range [{lo}, {rank}), but got {axis}")
+                      "Expected dimension in the range [{lo}, {rank}), but got {axis}",
+                      numpy_floats=False)     # TF: "axis tensor dtypes float64 is not supported"
     if x._value.shape[axis] == 0:       # NumPy would raise ValueError: no element to pick
         raise invalid_argument(f"Reduction axis {axis} is empty in shape "
                                f"[{','.join(map(str, x._value.shape))}]", op)
