@@ -136,6 +136,9 @@ CALLS = {
     "constant datetime64": lambda tf: tf.constant(np.array(["2020-01-01"], "datetime64[D]")),
     "constant longdouble": lambda tf: tf.constant(np.array([1.0], np.longdouble)),
     "constant shape mismatch": lambda tf: tf.constant([1, 2, 3], shape=[2, 2]),
+    "constant uint16": lambda tf: tf.constant(np.array([1], np.uint16)),
+    "constant uint32": lambda tf: tf.constant(np.array([1], np.uint32)),
+    "constant uint64": lambda tf: tf.constant(np.array([1], np.uint64)),
     "convert 1.5 int32": lambda tf: tf.convert_to_tensor(1.5, tf.int32),
     "convert 'a' float32": lambda tf: tf.convert_to_tensor("a", tf.float32),
     "float32 + 'a'": lambda tf: tf.constant(1.0) + "a",
@@ -327,6 +330,10 @@ DELIBERATE = {
                          "silu; minitf rejects the string input itself (InvalidArgumentError, "
                          "as every float-only op)", "InvalidArgumentError"),
     ("string_all", "silu"): ("as string/silu", "InvalidArgumentError"),
+    ("call", "constant uint16"): ("minitf has uint8 only among unsigned types: a TypeError "
+                                  "naming the dtype, never a silent cast", TypeError),
+    ("call", "constant uint32"): ("as uint16", TypeError),
+    ("call", "constant uint64"): ("as uint16", TypeError),
 }
 
 # Rows that wait on issue 12 §2 (axis validation, another engineer's part): strict xfails, so
