@@ -286,3 +286,11 @@ def test_compressed_archive_loads_and_a_lying_deflated_size_is_refused(tmp_path)
     path.write_bytes(bytes(raw))
     with pytest.raises(ValueError, match="declares"):
         target.load_weights(path)
+
+
+def test_loading_into_an_unbuilt_model_says_to_build_it(tmp_path):
+    path = tmp_path / "src.weights.npz"
+    _two_dense().save_weights(path)
+    unbuilt = keras.Sequential([keras.layers.Dense(3), keras.layers.Dense(2)])
+    with pytest.raises(ValueError, match="no weights yet: build it"):
+        unbuilt.load_weights(path)

@@ -120,6 +120,9 @@ def load_weights(model, filepath, skip_mismatch: bool = False) -> None:
         summary = (f"Weights file {filepath} does not match model '{model.name}' "
                    f"({len(arrays)} arrays in the file, {len(weights)} weights in the model): "
                    + "; ".join(problems))
+        if not weights:
+            summary += ". The model has no weights yet: build it first (give it a keras.Input "
+            summary += "or call it on data)"
         if not skip_mismatch:
             raise ValueError(summary + ". Pass skip_mismatch=True to load the layers that "
                                        "match and skip the others.")
