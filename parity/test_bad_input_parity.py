@@ -338,10 +338,7 @@ DELIBERATE = {
 
 # Rows that wait on issue 12 §2 (axis validation, another engineer's part): strict xfails, so
 # they turn into failures the moment the fix lands and the mark must go.
-PENDING = {
-    ("rank0", "stack"): "tf.stack checks the axis against the first value's rank (ValueError) "
-                        "before comparing shapes; issue 12 §2 axis validation",
-}
+PENDING = {}
 
 
 def _case_args(fw, args):

@@ -344,15 +344,16 @@ def stack(values, axis=0, name="stack") -> Tensor:
     if not values:
         return _make(B.current_xp().zeros((0,), np.float32), dtypes.float32)
     ts = match("Pack", *values)
-    shapes = {t._value.shape for t in ts}
-    if len(shapes) > 1:
-        raise invalid_argument(f"Shapes of all inputs must match: values[0].shape = "
-                               f"{list(ts[0]._value.shape)} != values[1].shape = "
-                               f"{list(ts[1]._value.shape)}", "Pack")
     if isinstance(axis, float) and axis.is_integer():   # TF's Python code accepts 1.0
         axis = int(axis)
+    # TF checks the axis against the first value's rank before it compares the shapes
     ax = axis_index("Pack", axis, ts[0]._value.ndim + 1,
                     "Argument `axis` = {axis} not in range [{lo}, {rank})", ValueError)
+    for i, t in enumerate(ts[1:], 1):
+        if t._value.shape != ts[0]._value.shape:
+            raise invalid_argument(f"Shapes of all inputs must match: values[0].shape = "
+                                   f"{list(ts[0]._value.shape)} != values[{i}].shape = "
+                                   f"{list(t._value.shape)}", "Pack")
     z = _make(np.stack([t._value for t in ts], axis=ax), ts[0]._dtype)
     if TAPES.recording:
         def piece(i):
