@@ -49,8 +49,9 @@ def _dims(op: str, shape, attr: str = "index_type", float_type_error: bool = Tru
 # ---- creation ---------------------------------------------------------------------------------
 
 def zeros(shape, dtype=dtypes.float32, name=None) -> Tensor:
-    """A tensor of zeros. ``shape`` holds integers (a float is a TypeError, a float tensor an
-    InvalidArgumentError, a negative size an InvalidArgumentError, as in TF)."""
+    """A tensor of zeros. ``shape`` holds integers, as in TF: a Python float (even 2.0) is a
+    TypeError, a float tensor or a negative size an InvalidArgumentError; a NumPy float array
+    is truncated, as TF's conversion of NumPy values does."""
     dt = dtypes.as_dtype(dtype)
     return _make(B.current_xp().zeros(_dims("Fill", shape), dt._np), dt)
 
@@ -543,8 +544,9 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
             name=None) -> Tensor:
     """``on_value`` where the index equals the position along a new axis of size ``depth``,
     ``off_value`` elsewhere (an out-of-range index gives an all-off row). As TF: indices are
-    uint8/int8/int32/int64 (floats are rejected, not truncated), ``depth`` is a non-negative
-    integer, and ``axis`` is -1 or in [0, rank of the result) (InvalidArgumentError)."""
+    uint8/int8/int32/int64 (float lists and tensors are rejected, not truncated; a NumPy float
+    array is truncated, as TF converts it), ``depth`` is a non-negative integer scalar, and
+    ``axis`` is -1 or in [0, rank of the result) (InvalidArgumentError)."""
     if isinstance(indices, np.ndarray) and indices.dtype.kind == "f":
         indices = np.trunc(indices).astype(np.int64)    # TF's conversion truncates NumPy floats
     idx = tensor(indices)
