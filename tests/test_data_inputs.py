@@ -274,9 +274,10 @@ def test_csv_errors_are_tensorflows(tmp_path):
     p.write_text("")
     with pytest.raises(ValueError, match="Is it an empty file"):
         csv_columns(p)
-    p.write_text("a,b\n1,2\n3\n")
-    with pytest.raises(ValueError, match="Problem inferring types"):
-        csv_columns(p)
+    for text in ("a,b\n1,2\n3\n", "a\nx\n\n"):        # a blank line has no fields here
+        p.write_text(text)
+        with pytest.raises(ValueError, match="Problem inferring types"):
+            csv_columns(p)
     p.write_text("a,b\n1,x\n")                               # bad values fail when read
     ds = tf.data.experimental.make_csv_dataset(str(p), batch_size=1, column_defaults=[0, 0])
     with pytest.raises(IAE, match="not a valid int32: x"):
@@ -337,8 +338,13 @@ def test_decode_csv_quotes():
 
 
 def test_decode_csv_fields_and_numbers():
-    with pytest.raises(IAE, match="Expect 1 fields but have 0 in record 0"):
-        tf.io.decode_csv([""], [[""]])
+    for empty in ("", "\r\n", "\n\n"):
+        with pytest.raises(IAE, match="Expect 1 fields but have 0 in record 0"):
+            tf.io.decode_csv([empty], [[""]])
+    # Line breaks where a field starts are skipped; a final delimiter adds an empty field.
+    assert decoded(["\r\nx,y", "a,\nb", '\r"q",'], [[""], ["d"]]) == \
+        [[b"x", b"a", b"q"], [b"y", b"b", b"d"]]
+    assert decoded(["a,\r\n"], [[""]]) == [[b"a"]]
     with pytest.raises(IAE, match="field_delim should be only 1 char"):
         tf.io.decode_csv(["a;b"], [[""], [""]], field_delim=";;")
     assert decoded([" 1 ,0x1p3,+2,inf,.5"], [[0], [0.0], [0], [0.0], [0.0]]) == \

@@ -125,36 +125,38 @@ def _csv_error(text: str, op: str) -> InvalidArgumentError:
     return InvalidArgumentError(None, op, f"{text} [Op:{op}]")
 
 
-def _csv_fields(record: bytes, delim: int, quoted: bool, op: str, blank_field=False):
-    """The fields of one CSV record, one at a time (so a caller can stop early). An empty
-    record has no fields for decode_csv, and one empty field (``blank_field``) for TF's file
-    reader, which reads a blank line so."""
+def _csv_fields(record: bytes, delim: int, quoted: bool, op: str, in_file=False):
+    """The fields of one CSV record, one at a time (so a caller can stop early).
+
+    decode_csv's records (``in_file`` off) follow TF's DecodeCSV: an empty record has no
+    fields, line breaks where a field would start are skipped (``"\\r\\nx"`` is one field
+    ``x``, and ``"a,\\r\\n"`` only ``a``), and a record ending with the delimiter ends with an
+    empty field. A record of a file (``in_file``) has had its line end removed; a blank one
+    is one empty field, as TF's file reader counts it."""
     n, pos = len(record), 0
-    if n == 0:
-        if blank_field:
-            yield b""
-        return
-    while True:
-        if quoted and pos < n and record[pos] == _QUOTE:
-            field, pos = _quoted_field(record, pos + 1, delim, op)
-            yield field
-            if pos > n:
-                return
+    if n == 0 and in_file:
+        yield b""
+    while pos < n:
+        if not in_file and record[pos] in b"\r\n":
+            pos += 1
             continue
-        end = record.find(delim, pos)
-        end = n if end < 0 else end
-        field = record[pos:end]
-        if (quoted and b'"' in field) or b"\r" in field or b"\n" in field:
-            raise _csv_error("Unquoted fields cannot have quotes/CRLFs inside", op)
+        if quoted and record[pos] == _QUOTE:
+            field, pos = _quoted_field(record, pos + 1, delim, op)
+        else:
+            end = record.find(delim, pos)
+            end = n if end < 0 else end
+            field = record[pos:end]
+            if (quoted and b'"' in field) or b"\r" in field or b"\n" in field:
+                raise _csv_error("Unquoted fields cannot have quotes/CRLFs inside", op)
+            pos = end + 1
         yield field
-        if end == n:
-            return
-        pos = end + 1
+    if n and record[-1] == delim:
+        yield b""
 
 
 def _quoted_field(record: bytes, pos: int, delim: int, op: str):
     """The quoted field starting at ``pos`` (just past its opening quote), and where the next
-    field starts (past the end of the record if this was the last)."""
+    field starts (the end of the record if this was the last)."""
     out, n = bytearray(), len(record)
     while True:
         close = record.find(b'"', pos)
@@ -163,7 +165,7 @@ def _quoted_field(record: bytes, pos: int, delim: int, op: str):
         out += record[pos:close]
         after = close + 1
         if after == n:
-            return bytes(out), n + 1
+            return bytes(out), n
         if record[after] == _QUOTE:         # "" is an escaped quote
             out += b'"'
             pos = after + 1
@@ -288,7 +290,7 @@ def _column_arrays(rows: list, columns: list) -> list:
 
 
 def parse_records(records, columns: list, delim: int, quoted: bool, select_cols=None,
-                  op: str = "DecodeCSV", where=None, blank_field=False) -> list:
+                  op: str = "DecodeCSV", where=None, in_file=False) -> list:
     """Parse CSV ``records`` (bytes) into rows of typed values, one per entry of ``columns``
     ((dtype, default, na_value) triples), taking the fields ``select_cols`` (ascending
     indices) or all of them. ``where(i)`` names record ``i`` in error messages."""
@@ -296,7 +298,7 @@ def parse_records(records, columns: list, delim: int, quoted: bool, select_cols=
     wanted = len(columns)
     for i, record in enumerate(records):
         label = i if where is None else where(i)
-        fields = _pick_fields(_csv_fields(record, delim, quoted, op, blank_field),
+        fields = _pick_fields(_csv_fields(record, delim, quoted, op, in_file),
                               select_cols, wanted, label, op)
         rows.append([_field_value(f, col, (j, label), op)
                      for j, (f, col) in enumerate(zip(fields, columns))])
@@ -438,8 +440,9 @@ def _inferred_columns(files, indices, num_cols, fmt: _CsvFormat, na_value, limit
         for line, record in _data_records(f, fmt):
             if limit is not None and count >= limit:
                 break
+            # TF infers with Python's csv module, which reads a blank line as no fields.
             fields = list(_csv_fields(record, fmt.delim, fmt.quoted, "CSVDataset",
-                                      blank_field=True))
+                                      in_file=True)) if record else []
             if len(fields) != num_cols:
                 raise ValueError(f"Problem inferring types: CSV row {line} has {len(fields)} "
                                  f"number of fields. Expected: {num_cols}.")
@@ -469,7 +472,7 @@ class _CsvRows(Dataset):
             try:
                 (row,) = parse_records([record], self._columns, fmt.delim, fmt.quoted,
                                        self._select_cols, "CSVDataset",
-                                       lambda _: f"({path}, line {line})", blank_field=True)
+                                       lambda _: f"({path}, line {line})", in_file=True)
             except InvalidArgumentError:
                 if self._ignore:
                     continue
