@@ -4,15 +4,16 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 
-.PHONY: demo test test-fast bench gpu-test gpu-bench clean
+.PHONY: demo test test-fast parity-isa bench gpu-test gpu-bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-# Creates .venv, installs minitf with the parity extra, runs the main job.
+# Creates .venv, installs minitf with the parity and plot extras, runs the main job (the table,
+# and the trajectory plot parity-trajectories.png).
 demo: $(PY)
-	$(PY) -m pip install --quiet -e ".[parity]"
+	$(PY) -m pip install --quiet -e ".[parity,plot]"
 	$(PY) -m minitf parity
 
 # Creates .venv if missing, installs the test, parity and examples extras, runs tests/ and parity/.
@@ -24,6 +25,17 @@ test: $(PY)
 test-fast: $(PY)
 	$(PY) -m pip install --quiet -e ".[test,examples]"
 	$(PY) -m pytest -q tests minitf
+
+# The parity suite four times, with the same tolerances: TensorFlow's CPU kernels pick their
+# instructions at run time, so these settings make it compute as it would on other processors
+# (AVX2 without AVX-512, SSE4.1 only, and without oneDNN at all: Eigen's kernels).
+PARITY_ISA_SETTINGS = "" "ONEDNN_MAX_CPU_ISA=AVX2" "ONEDNN_MAX_CPU_ISA=SSE41" "TF_ENABLE_ONEDNN_OPTS=0"
+parity-isa: $(PY)
+	$(PY) -m pip install --quiet -e ".[test,parity]"
+	@for s in $(PARITY_ISA_SETTINGS); do \
+	  echo "== parity under: $${s:-the default (this CPU's own instructions)}"; \
+	  env $$s $(PY) -m pytest -q -p no:cacheprovider parity || exit 1; \
+	done
 
 bench: $(PY)
 	$(PY) -m pip install --quiet -e ".[parity]"

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import importlib.util
 
-import numpy as np
 import pytest
 
 import minitf
-from minitf.parity_check import Goldens, cases, compare, reference
+from minitf.parity_check import Goldens, cases, check, compare, reference
 
 CASES = cases()
 
@@ -23,8 +22,8 @@ def ref():
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.name}-{c.dtype}" for c in CASES])
 def test_case_matches_tensorflow(ref, case):
-    da, dr, ok = compare(case.compute(minitf), ref(case), case.dtype)
-    assert ok, f"{case.name} {case.dtype}: max abs {da:.3e}, max rel {dr:.3e}"
+    da, dr, ok, tol = check(case, case.compute(minitf), ref)
+    assert ok, f"{case.name} {case.dtype}: max abs {da:.3e}, max rel {dr:.3e}, tolerance {tol}"
 
 
 def test_goldens_cover_every_case_and_match_the_installed_tensorflow():
@@ -36,10 +35,14 @@ def test_goldens_cover_every_case_and_match_the_installed_tensorflow():
     assert goldens.version == tf.__version__, (
         f"goldens were recorded with TF {goldens.version}; re-record with "
         f"python -m minitf parity --record")
-    for case in CASES[::7]:     # a spread of cases: the recording is TF's current output
+    # A spread of cases: the recording is TF's current output. It was recorded on one CPU, and
+    # TF's float32 kernels pick their instructions per CPU (and oneDNN may be off), so the live
+    # results are held to the same bound as minitf's: the case's own tolerance (float64 1e-12).
+    for case in CASES[::7]:
         live, rec = case.compute(tf), goldens.result(case)
-        for a, b in zip(live, rec):
-            assert (a is None) == (b is None)
-            if a is not None:
-                np.testing.assert_allclose(np.asarray(a, np.float64), b, rtol=1e-12, atol=0,
-                                           equal_nan=True)
+        assert [a is None for a in live] == [b is None for b in rec], case.key
+        exact = goldens.result(case.exact) if case.exact is not None else None
+        tol = case.bound(rec, exact)
+        da, dr, ok = compare(live, rec, tol)
+        assert ok, (f"{case.key}: installed TF differs from the recording by max abs {da:.3e}, "
+                    f"max rel {dr:.3e} (tolerance {tol})")

@@ -1,6 +1,7 @@
 """Every op of minitf/op_specs.py against TensorFlow, on identical hypothesis-drawn inputs, in
 float32 and float64, values and gradients; then each spec's deliberate kinks and ties.
-Tolerances: minitf/parity_check.py (float64 1e-12; float32 rtol 1e-5 / atol 1e-6)."""
+Tolerances: minitf/parity_check.py's one rule, `tolerance(dtype, spec)` (float64 1e-12; float32
+rtol 1e-5 / atol 1e-6, or a spec's own derived float32 atol)."""
 from __future__ import annotations
 
 import numpy as np
@@ -9,14 +10,12 @@ from hypothesis import given, strategies as st
 
 import minitf
 from minitf.op_specs import SPECS
-from minitf.parity_check import TOL, diff, run_spec, within
+from minitf.parity_check import diff, run_spec, tolerance, within
 from tests.strategies import op_inputs, weights_like
 
 
 def _assert_same(got, want, dtype, what, spec=None):
-    rtol, atol = TOL[dtype]
-    if dtype == "float32" and spec is not None and spec.atol32 is not None:
-        atol = spec.atol32
+    rtol, atol = tolerance(dtype, spec)
     for k, (a, b) in enumerate(zip(got, want)):
         da, dr, kind = diff(a, b)
         assert kind is None and within(a, b, rtol, atol), (
