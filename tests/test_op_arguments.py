@@ -212,6 +212,10 @@ BAD_ARGUMENTS = [
      "ValueError", ["float32"]),
     ("one_hot depth [3]", lambda tf: tf.one_hot([0, 1], [3]), "InvalidArgumentError",
      ["depth must be a scalar"]),
+    ("one_hot depth 2**31", lambda tf: tf.one_hot([0, 1], 2 ** 31), "InvalidArgumentError",
+     ["non-negative"]),
+    ("one_hot int64 depth tensor", lambda tf: tf.one_hot([0, 1], tf.constant(3, tf.int64)),
+     "ValueError", ["int64"]),
     # leaky_relu takes ints (cast to float32) but not bools
     ("leaky_relu bool", lambda tf: tf.nn.leaky_relu(tf.constant([True])), "InvalidArgumentError",
      ["bool"]),
@@ -288,6 +292,11 @@ def test_one_hot_edge_arguments_tf_accepts():
     np.testing.assert_array_equal(tf.one_hot([0, 1], 3, axis=0).numpy(),
                                   [[1, 0], [0, 1], [0, 0]])
     np.testing.assert_array_equal(tf.one_hot(tf.constant([2], tf.uint8), 3).numpy(), [[0, 0, 1]])
+    # TF wraps a Python depth to int32: 2**40 is 0 columns, 2**32 + 2 is 2 (not an allocation
+    # of 2**40 columns)
+    assert tf.one_hot([0, 1], 2 ** 40).shape == (2, 0)
+    assert tf.one_hot([0, 1], 2 ** 32 + 2).shape == (2, 2)
+    assert tf.one_hot([0, 1], tf.constant(3)).shape == (2, 3)
 
 
 def test_integer_shapes_and_axes_in_every_form_still_work():

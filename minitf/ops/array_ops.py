@@ -559,12 +559,15 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
         tensor(on_value).dtype if on_value is not None else dtypes.float32)
     on = 1 if on_value is None else B.to_host(tensor(on_value)._value)
     off = 0 if off_value is None else B.to_host(tensor(off_value)._value)
-    if isinstance(depth, Tensor) and not depth._dtype.is_integer:
+    if isinstance(depth, Tensor) and depth._dtype is not dtypes.int32:
         raise ValueError(f"Tensor conversion requested dtype int32 for Tensor with dtype "
                          f"{depth._dtype.name}: {depth!r}")
     d = int_args("OneHot", depth)
     if len(d) != 1 or np.ndim(depth) != 0:
         raise invalid_argument(f"depth must be a scalar, but got: {d}", "OneHot")
+    # TF converts a Python or NumPy depth to int32 by wrapping (2**40 is depth 0, 2**32 + 2 is
+    # 2, 2**31 is negative): the same here, rather than allocating 2**40 columns
+    d = [int(np.array(d[0], np.int64).astype(np.int32))]
     if d[0] < 0:
         raise invalid_argument(f"depth must be non-negative, got: {d[0]}", "OneHot")
     out_rank = idx._value.ndim + 1
