@@ -1,4 +1,12 @@
-"""Hypothesis strategies that draw inputs for an OpSpec."""
+"""Hypothesis strategies that draw inputs for an OpSpec, and upstream gradients.
+
+Draws are shaped so that a gradient check cannot pass trivially:
+
+* elementwise and broadcasting ops get arrays of 2 to 12 elements (a single element would not
+  notice a gradient routed to the wrong element, or a broadcast gradient summed the wrong way);
+* upstream gradients ``w`` in ``sum(f(x) * w)`` have no zeros and no two equal magnitudes (an
+  all-zero ``w`` makes every gradient zero, and a uniform one makes, e.g., softmax's zero).
+"""
 from __future__ import annotations
 
 import numpy as np
@@ -8,15 +16,28 @@ from hypothesis.extra import numpy as hnp
 
 from minitf.op_specs import OpSpec
 
+MIN_ELEMENTS, MAX_ELEMENTS = 2, 12      # see the module docstring; 12 bounds the FD cost
+
+
+def _size(shape) -> int:
+    return int(np.prod(shape))
+
+
+def _multi_element(shape) -> bool:
+    return MIN_ELEMENTS <= _size(shape) <= MAX_ELEMENTS
+
 
 @st.composite
 def op_inputs(draw, spec: OpSpec, dtype=np.float64) -> list:
     if spec.shapes is None:
-        shapes = [draw(hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=4))] \
-            * spec.arity
+        shapes = [draw(hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4)
+                       .filter(_multi_element))] * spec.arity
     elif spec.shapes == "broadcast":
+        # The result has several elements; an input may still be a scalar (or have size-1
+        # axes), so the gradient's sum over broadcast axes is exercised.
         shapes = draw(hnp.mutually_broadcastable_shapes(
-            num_shapes=spec.arity, min_dims=0, max_dims=3, min_side=1, max_side=3)).input_shapes
+            num_shapes=spec.arity, min_dims=0, max_dims=3, min_side=1, max_side=3)
+            .filter(lambda b: _multi_element(b.result_shape))).input_shapes
     else:
         shapes = [tuple(s) for s in spec.shapes]
     lo, hi = spec.domain
@@ -43,7 +64,14 @@ def op_inputs(draw, spec: OpSpec, dtype=np.float64) -> list:
 
 @st.composite
 def weights_like(draw, shape) -> np.ndarray:
-    """An upstream gradient for sum(f(x) * w): non-uniform, so every output counts differently."""
-    n = int(np.prod(shape))
-    vals = draw(st.lists(st.floats(-2, 2, allow_nan=False), min_size=n, max_size=n))
-    return np.array(vals, dtype=np.float64).reshape(shape)
+    """An upstream gradient for sum(f(x) * w): every output counts, and each differently.
+
+    Magnitudes are distinct values in [0.25, 2] (an even grid in a shuffled order, shifted by
+    a fraction of its step), each with a random sign: never zero, never uniform. One drawn
+    seed fixes the order and the signs (one draw instead of 2n keeps hypothesis's overhead
+    small; nothing here needs shrinking element by element)."""
+    n = _size(shape)
+    rng = np.random.default_rng(draw(st.integers(0, 2 ** 32 - 1)))
+    grid = (rng.permutation(n) + rng.uniform(0, 0.5)) / max(n - 0.5, 1)
+    signs = rng.choice([-1.0, 1.0], n)
+    return (signs * (0.25 + 1.75 * grid)).reshape(shape)
