@@ -86,6 +86,8 @@ GENERATORS = {
                                        output_types={"a": tf.int32, "b": tf.float32}),
     "dict_extra_key": lambda tf: _fg(tf, [{"a": 1, "b": 2.0, "c": 3}],
                                      output_types={"a": tf.int32, "b": tf.float32}),
+    "shape_checked_before_text": lambda tf: _fg(tf, [(1, [1, 2, 3])], output_types=(
+        tf.string, tf.int32), output_shapes=([], [2])),
     "nested": lambda tf: _fg(tf, [({"a": [1, 2]}, 3)], output_types=({"a": tf.int64}, tf.int32)),
     "types_and_shapes": lambda tf: _fg(tf, [(1, [2.0])], output_types=(tf.int32, tf.float32),
                                        output_shapes=([], [None])),

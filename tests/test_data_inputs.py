@@ -85,6 +85,10 @@ def test_generator_known_shape_converts_as_numpy_does():
         list(Dataset.from_generator(gen("a"), output_types=tf.int32, output_shapes=[]))
     with pytest.raises(tf.errors.InternalError, match="Unsupported object type int"):
         list(Dataset.from_generator(gen(1), output_types=tf.string, output_shapes=[]))
+    # Every component's shape is checked before text is encoded (TF's order).
+    with pytest.raises(IAE, match="shape"):
+        list(Dataset.from_generator(gen((1, [1, 2, 3])), output_types=(tf.string, tf.int32),
+                                    output_shapes=([], [2])))
 
 
 def test_generator_shapes_are_checked():

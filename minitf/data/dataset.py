@@ -835,24 +835,27 @@ class _Generator(Dataset):
         except TypeError:
             types = _data_pack(self._sig, [s.dtype for s in self._specs])
             raise _yield_mismatch(types, value) from None
-        return _data_pack(self._sig, [self._component(v, s) for v, s in zip(parts, self._specs)])
+        # TF's order of checks: every component is cast and shape-checked before any
+        # text is encoded, so the first failing check decides the error.
+        arrays = [self._cast(v, s) for v, s in zip(parts, self._specs)]
+        for arr, spec in zip(arrays, self._specs):
+            if not spec.shape.is_compatible_with(arr.shape):
+                raise InvalidArgumentError(None, None, f"`generator` yielded an element of "
+                                                       f"shape {arr.shape} where an element of "
+                                                       f"shape {spec.shape} was expected.")
+        return _data_pack(self._sig, [
+            _make(_place(_text_array(arr) if spec.dtype.is_string else arr), spec.dtype)
+            for arr, spec in zip(arrays, self._specs)])
 
     @staticmethod
-    def _component(value, spec: TensorSpec) -> Tensor:
+    def _cast(value, spec: TensorSpec) -> np.ndarray:
         try:
-            arr = _cast_like_numpy(value, spec.dtype)
+            return _cast_like_numpy(value, spec.dtype)
         except (TypeError, ValueError, OverflowError):
             raise InvalidArgumentError(None, None, f"`generator` yielded an element that could "
                                                    f"not be converted to the expected type. The "
                                                    f"expected type was {spec.dtype.name}, but "
                                                    f"the yielded element was {value}.") from None
-        if not spec.shape.is_compatible_with(arr.shape):
-            raise InvalidArgumentError(None, None, f"`generator` yielded an element of shape "
-                                                   f"{arr.shape} where an element of shape "
-                                                   f"{spec.shape} was expected.")
-        if spec.dtype.is_string:
-            arr = _text_array(arr)
-        return _make(_place(arr), spec.dtype)
 
     def _spec(self):
         return self._sig
