@@ -211,6 +211,56 @@ CALLS = {
         labels=[[1, 0]], logits=[[1, 1]]),
     "inv float16 singular": lambda tf: tf.linalg.inv(tf.ones((3, 3), tf.float16)),
     "inv of a vector": lambda tf: tf.linalg.inv(tf.ones(3)),
+    # 0-d integer arguments (where ZeroDivisionError and IndexError used to leak)
+    "range delta 0-d 0": lambda tf: tf.range(0, 5, tf.constant(0)),
+    "range 0-d limit": lambda tf: tf.range(tf.constant(0)),
+    "split by 0-d 0": lambda tf: tf.split(tf.ones(4), tf.constant(0)),
+    "tile by 0-d": lambda tf: tf.tile(tf.ones(2), tf.constant(0)),
+    "tile by a longer vector": lambda tf: tf.tile(tf.ones(2), [1, 2]),
+    "linspace 0-d num": lambda tf: tf.linspace(0.0, 1.0, tf.constant(0)),
+    "one_hot 0-d depth 0": lambda tf: tf.one_hot([0, 1], tf.constant(0)),
+    "fill 0-d dims": lambda tf: tf.fill(tf.constant(0), 1.0),
+    "uniform int maxval 0": lambda tf: tf.random.uniform([2], maxval=0, dtype=tf.int32),
+    "uniform int minval == maxval": lambda tf: tf.random.uniform([2], minval=3, maxval=3,
+                                                                 dtype=tf.int32),
+    "floormod 0 by 0-d 0": lambda tf: tf.math.floormod(tf.constant(0), tf.constant(0)),
+    "floordiv 0 by 0-d 0": lambda tf: tf.math.floordiv(tf.constant(0), tf.constant(0)),
+    "0-d int / 0-d int 0": lambda tf: tf.constant(0) / tf.constant(0),
+    "0-d int ** 0-d int": lambda tf: tf.constant(0) ** tf.constant(0),
+    "reduce_mean 0-d int": lambda tf: tf.reduce_mean(tf.constant(7)),
+    "reduce_mean empty int": lambda tf: tf.reduce_mean(tf.zeros((0,), tf.int32)),
+    "reduce_mean empty int rows": lambda tf: tf.reduce_mean(tf.zeros((2, 0), tf.int32), axis=1),
+    "cumsum 0-d": lambda tf: tf.cumsum(tf.constant(0)),
+    "reverse 0-d": lambda tf: tf.reverse(tf.constant(0), [0]),
+    "gather from 0-d": lambda tf: tf.gather(tf.constant(0), 0),
+    "gather 0-d index": lambda tf: tf.gather(tf.ones(3), tf.constant(0)),
+    "squeeze 0-d": lambda tf: tf.squeeze(tf.constant(0)),
+    "transpose 0-d": lambda tf: tf.transpose(tf.constant(0)),
+    "reshape 0-d to [-1]": lambda tf: tf.reshape(tf.constant(0), [-1]),
+    "reshape 0-d to [0]": lambda tf: tf.reshape(tf.constant(0), [0]),
+    "unstack 0-d": lambda tf: tf.unstack(tf.constant(0)),
+    "concat 0-d": lambda tf: tf.concat([tf.constant(0), tf.constant(0)], 0),
+    "boolean_mask 0-d": lambda tf: tf.boolean_mask(tf.constant(0), True),
+    "pad 0-d": lambda tf: tf.pad(tf.constant(0), []),
+    "pad by a vector": lambda tf: tf.pad(tf.ones(2), [1, 1]),
+    "pad negative": lambda tf: tf.pad(tf.ones(2), [[-1, 1]]),
+    "matmul 0-d": lambda tf: tf.matmul(tf.constant(0), tf.constant(0)),
+    "argmax 0-d": lambda tf: tf.argmax(tf.constant(0)),
+    "softmax 0-d": lambda tf: tf.nn.softmax(tf.constant(0.0)),
+    "scatter 0-d indices": lambda tf: tf.tensor_scatter_nd_update(tf.ones(3), tf.constant(0),
+                                                                  1.0),
+    "scatter indices too deep": lambda tf: tf.tensor_scatter_nd_update(tf.ones(3), [[0, 1]],
+                                                                       [1.0]),
+    "scatter updates too many": lambda tf: tf.tensor_scatter_nd_update(tf.ones(3), [[0]],
+                                                                       [1.0, 2.0]),
+    "int32 max + 1": lambda tf: tf.constant(2 ** 31 - 1) + 1,
+    "int64 overflow *": lambda tf: tf.constant(2 ** 62, tf.int64) * 4,
+    "int8 constant 300": lambda tf: tf.constant(300, tf.int8),
+    "uint8 constant -1": lambda tf: tf.constant(-1, tf.uint8),
+    "float16 constant 1e6": lambda tf: tf.constant(1e6, tf.float16),
+    "Variable.assign(True)": lambda tf: tf.Variable(1.0).assign(True),
+    "Variable.assign(None)": lambda tf: tf.Variable(1.0).assign(None),
+    "Variable + None": lambda tf: tf.Variable([1.0]) + None,
 }
 
 
@@ -338,7 +388,10 @@ DELIBERATE = {
 
 # Rows that wait on issue 12 §2 (axis validation, another engineer's part): strict xfails, so
 # they turn into failures the moment the fix lands and the mark must go.
-PENDING = {}
+PENDING = {
+    ("call", "split by 0-d 0"): "a 0-d num_or_size_splits tensor is TF's ValueError; split's "
+                                "arguments are issue 12 §2's part",
+}
 
 
 def _case_args(fw, args):

@@ -281,3 +281,29 @@ def test_python_values_that_tf_accepts():
     assert coords.dtype == tf.int64 and coords.numpy().tolist() == [[0, 0], [1, 1]]
     with pytest.raises(ValueError, match="unsupported type"):
         tf.constant([1.0]) + [None]          # None never becomes NaN
+
+
+ARGUMENT_SHAPES = {   # NumPy's ValueError/IndexError leaked from each before; TF's kernel errors
+    "pad of a scalar": lambda: tf.pad(tf.constant(0), []),
+    "paddings a vector": lambda: tf.pad(tf.ones(2), [1, 1]),
+    "negative paddings": lambda: tf.pad(tf.ones(2), [[-1, 1]]),
+    "tile by a scalar": lambda: tf.tile(tf.ones(2), tf.constant(0)),
+    "scatter with 0-d indices": lambda: tf.tensor_scatter_nd_update(tf.ones(3), tf.constant(0),
+                                                                    1.0),
+    "scatter with too many updates": lambda: tf.tensor_scatter_nd_update(tf.ones(3), [[0]],
+                                                                         [1.0, 2.0]),
+    "uniform ints from an empty range": lambda: tf.random.uniform([2], maxval=0, dtype=tf.int32),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ARGUMENT_SHAPES))
+def test_argument_shapes_are_invalid_argument_errors(case):
+    with pytest.raises(InvalidArgumentError):
+        ARGUMENT_SHAPES[case]()
+
+
+def test_valid_pad_tile_and_scatter_still_work():
+    assert tf.pad(tf.ones((1, 2)), [[1, 0], [0, 1]]).numpy().tolist() == [[0, 0, 0], [1, 1, 0]]
+    assert tf.tile(tf.ones(2), [2]).shape == (4,)
+    got = tf.tensor_scatter_nd_update(tf.ones(3), [[1]], [5.0])
+    assert got.numpy().tolist() == [1.0, 5.0, 1.0]

@@ -289,6 +289,9 @@ def broadcast_to(input, shape, name=None) -> Tensor:
 
 def tile(input, multiples, name=None) -> Tensor:
     x = tensor(input)
+    rank = multiples.ndim if isinstance(multiples, Tensor) else np.ndim(multiples)
+    if rank == 0:       # int_args would read a scalar as a list of one
+        raise invalid_argument("Expected multiples to be 1-D, but got shape []", "Tile")
     m = int_args("Tile", multiples, "Tmultiples", float_type_error=False)
     if len(m) != x._value.ndim:
         raise invalid_argument(f"Expected multiples argument to be a vector of length "
@@ -604,7 +607,13 @@ def _check_mirror(mode: str, p, shape: tuple):
 def pad(tensor_, paddings, mode="CONSTANT", constant_values=0, name=None) -> Tensor:
     x = tensor(tensor_)
     p = np.asarray(B.to_host(tensor(paddings)._value) if isinstance(paddings, Tensor) else paddings,
-                   dtype=np.int64).reshape(-1, 2)
+                   dtype=np.int64)
+    if p.ndim != 2 or p.shape[1] != 2:      # NumPy would reshape or broadcast it
+        raise invalid_argument(f"paddings must be a matrix with 2 columns: "
+                               f"[{','.join(map(str, p.shape))}]", "Pad")
+    if (p < 0).any():
+        bad = p[(p < 0).any(axis=1)][0]
+        raise invalid_argument(f"Paddings must be non-negative: {bad[0]} {bad[1]}", "Pad")
     if p.shape[0] != x._value.ndim:
         raise invalid_argument(f"The first dimension of paddings must be the rank of inputs"
                                f"[{p.shape[0]},2], [{','.join(map(str, x._value.shape))}]", "Pad")
@@ -659,9 +668,17 @@ def tensor_scatter_nd_update(tensor_, indices, updates, name=None) -> Tensor:
     idx = np.asarray(B.to_host(tensor(indices)._value))
     u = tensor(updates, x._dtype)
     v = np.array(B.to_host(x._value))
+    if idx.ndim == 0:
+        raise invalid_argument("Indices shape must have rank at least one. Found:[]",
+                               "TensorScatterUpdate")
     k = idx.shape[-1]
     flat_idx = idx.reshape(-1, k)
-    flat_u = np.asarray(B.to_host(u._value)).reshape((flat_idx.shape[0],) + v.shape[k:])
+    want = (flat_idx.shape[0],) + v.shape[k:]
+    if k > v.ndim or int(np.prod(want)) != u._value.size:    # NumPy's reshape would raise
+        raise invalid_argument(f"Outer dimensions of indices and update must match. Indices "
+                               f"shape: {list(idx.shape)}, updates shape:{list(u._value.shape)}",
+                               "TensorScatterUpdate")
+    flat_u = np.asarray(B.to_host(u._value)).reshape(want)
     for i, ix in enumerate(flat_idx):
         if builtins.any(not 0 <= j < s for j, s in zip(ix, v.shape)):
             raise invalid_argument(f"indices[{i}] = {list(ix)} does not index into shape "

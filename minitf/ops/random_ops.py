@@ -18,6 +18,7 @@ import numpy as np
 from .. import _backend as B
 from .. import tracing
 from .. import dtypes
+from ..errors import invalid_argument
 from ._registry import Tensor, _make
 
 _DEFAULT_GLOBAL_SEED = 87654321
@@ -88,6 +89,9 @@ def uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=
         if maxval is None:
             raise ValueError("Must specify maxval for integer dtype")
         lo, hi_i = int(minval), int(maxval)
+        if lo >= hi_i:          # NumPy's ValueError; TF's kernel refuses an empty range
+            raise invalid_argument(f"Need minval < maxval, got {lo} >= {hi_i}",
+                                   "RandomUniformInt")
         return _make(tracing.stateful(lambda: B.to_current(
             _rng(seed).integers(lo, hi_i, s).astype(dt._np))), dt)
     hi = 1.0 if maxval is None else float(maxval)
