@@ -296,7 +296,8 @@ def test_decode_csv_matches_tensorflow(tf_real, name):
     ("1_0", "float32"), ("1_0", "int32"), (" 1", "int32"), ("1 ", "float32"),
     ("0x1p3", "float32"), ("0x10", "int32"), ("1e39", "float32"), ("1e39", "float64"),
     ("1.0", "int32"), ("99999999999", "int32"), ("99999999999", "int64"), ("", "float32"),
-    ("+5", "int32"), ("infinity", "float32"), ("\u0661", "int32")])
+    ("+5", "int32"), ("infinity", "float32"), ("\u0661", "int32"), ("0x", "float32"),
+    ("0xp1", "float32"), ("-0x1.8p1", "float64"), ("nan(12)", "float32")])
 def test_to_number_matches_tensorflow(tf_real, text, dtype):
     def run(fw):
         try:

@@ -369,6 +369,6 @@ def test_to_number_reads_numbers_as_c_does():
         [8.0, 1.5, float("inf")]
     assert tf.strings.to_number("+5", tf.int32).numpy() == 5
     for text, dtype in [("1_0", tf.float32), ("1_0", tf.int32), ("99999999999", tf.int32),
-                        ("\u0661", tf.int32)]:
+                        ("\u0661", tf.int32), ("0x", tf.float32), ("0xp1", tf.float32)]:
         with pytest.raises(IAE, match="StringToNumberOp could not correctly convert string"):
             tf.strings.to_number(text, dtype)

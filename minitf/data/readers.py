@@ -226,12 +226,15 @@ def _parse_float(text: bytes, dtype) -> float | None:
     try:
         v = float(core)
     except ValueError:
-        if _HEX_FLOAT.fullmatch(core):
-            v = float.fromhex(core.decode())
-        elif _NAN_PAYLOAD.fullmatch(core):
+        if _NAN_PAYLOAD.fullmatch(core):
             v = float("nan")
-        else:
+        elif not _HEX_FLOAT.fullmatch(core):
             return None
+        else:
+            try:
+                v = float.fromhex(core.decode())
+            except ValueError:          # "0x" or "0xp1": no digits
+                return None
     if dtype is dtypes.float32:
         with np.errstate(over="ignore"):
             return np.float32(v)
