@@ -341,7 +341,10 @@ def _python_to(value, dtype: DType) -> np.ndarray:
     k = arr.dtype.kind
     if k == "O" and dtype.is_floating and all(
             isinstance(v, int) for v in _leaves(value)):   # ints beyond int64 make floats
-        arr, k = np.array(value, dtype=np.float64), "f"
+        try:
+            arr, k = np.array(value, dtype=np.float64), "f"
+        except OverflowError:                                # ... unless beyond float64
+            raise _unsupported(next(v for v in _leaves(value) if abs(v) >= 2 ** 63)) from None
     if k == "O" and arr.ndim == 0:
         raise _unsupported(value)
     if (k == "f" and not dtype.is_floating) or (k in "iuf" and dtype.is_bool) or k not in "biuf":

@@ -307,3 +307,24 @@ def test_valid_pad_tile_and_scatter_still_work():
     assert tf.tile(tf.ones(2), [2]).shape == (4,)
     got = tf.tensor_scatter_nd_update(tf.ones(3), [[1]], [5.0])
     assert got.numpy().tolist() == [1.0, 5.0, 1.0]
+
+
+OUT_OF_INT64 = {   # Python's OverflowError (or NumPy's "array is too big") leaked from each
+    "float32 + 10**400": lambda: tf.constant(1.0) + 10 ** 400,
+    "range from 2**70": lambda: tf.range(2 ** 70, 2 ** 70 + 2),
+    "pad by 2**70": lambda: tf.pad(tf.ones(2), [[2 ** 70, 0]]),
+    "tile by 2**70": lambda: tf.tile(tf.ones(2), [2 ** 70]),
+    "reduce_sum over axis 2**70": lambda: tf.reduce_sum(tf.ones(2), 2 ** 70),
+    "split into sizes beyond int64": lambda: tf.split(tf.ones(2), [2 ** 70, -2 ** 70 + 2]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(OUT_OF_INT64))
+def test_integers_beyond_int64_are_value_errors(case):
+    with pytest.raises(ValueError, match="out-of-range integer"):
+        OUT_OF_INT64[case]()
+
+
+def test_a_shape_whose_size_overflows_is_an_invalid_argument():
+    with pytest.raises(InvalidArgumentError, match="overflow"):
+        tf.ones([2 ** 40, 2 ** 40])

@@ -196,6 +196,9 @@ def int_args(op: str, arg, attr: str = "Tidx", float_type_error: bool = True,
         if isinstance(a, Tensor) or hasattr(a, "_read_for_op"):
             out += int_args(op, a, attr, float_type_error)
         elif isinstance(a, (int, np.integer, np.bool_)):
+            if not -2 ** 63 <= a < 2 ** 63:     # no tensor holds it (NumPy: OverflowError)
+                raise ValueError(f"Can't convert Python sequence with out-of-range integer to "
+                                 f"Tensor ({op}: {a})")
             out.append(int(a))
         elif a is None:     # TF cannot make a tensor of None at all
             raise ValueError(f"Attempt to convert a value (None) with an unsupported type "

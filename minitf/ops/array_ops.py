@@ -11,6 +11,7 @@ tf.Tensor(
 from __future__ import annotations
 
 import builtins
+import math
 
 import numpy as np
 
@@ -43,6 +44,9 @@ def _dims(op: str, shape, attr: str = "index_type", float_type_error: bool = Tru
     for d in dims:
         if d < 0:
             raise invalid_argument(f"Dimension {d} must be >= 0", op)
+    if math.prod(dims) >= 2 ** 63:      # NumPy: "array is too big"
+        raise invalid_argument(f"Encountered overflow when multiplying the dimensions of "
+                               f"{dims}", op)
     return dims
 
 
@@ -121,6 +125,10 @@ def range(start, limit=None, delta=1, dtype=None, name="range") -> Tensor:  # no
         dt = dtypes.as_dtype(dtype)
     s, l, d = (np.asarray(B.to_host(tensor(a)._value) if isinstance(a, Tensor) else a).item()
                for a in args)
+    for v in (s, l, d):
+        if isinstance(v, int) and not -2 ** 63 <= v < 2 ** 63:   # NumPy: OverflowError
+            raise ValueError(f"Can't convert Python sequence with out-of-range integer to "
+                             f"Tensor (Range: {v})")
     if d == 0:
         raise invalid_argument("Requires delta != 0: 0", "Range")
     _check_range(s, l, d)
@@ -604,10 +612,21 @@ def _check_mirror(mode: str, p, shape: tuple):
                                    f"{rule} {n}", "MirrorPad")
 
 
+def _paddings(paddings) -> np.ndarray:
+    """Paddings as an int64 array; sizes no int64 holds are TF's ValueError (NumPy would raise
+    OverflowError)."""
+    if isinstance(paddings, Tensor):
+        return np.asarray(B.to_host(paddings._value), dtype=np.int64)
+    try:
+        return np.asarray(paddings, dtype=np.int64)
+    except OverflowError:
+        raise ValueError(f"Can't convert Python sequence with out-of-range integer to Tensor "
+                         f"(Pad: {paddings!r})") from None
+
+
 def pad(tensor_, paddings, mode="CONSTANT", constant_values=0, name=None) -> Tensor:
     x = tensor(tensor_)
-    p = np.asarray(B.to_host(tensor(paddings)._value) if isinstance(paddings, Tensor) else paddings,
-                   dtype=np.int64)
+    p = _paddings(paddings)
     if p.ndim != 2 or p.shape[1] != 2:      # NumPy would reshape or broadcast it
         raise invalid_argument(f"paddings must be a matrix with 2 columns: "
                                f"[{','.join(map(str, p.shape))}]", "Pad")
