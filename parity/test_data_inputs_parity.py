@@ -143,6 +143,44 @@ def test_from_generator_matches_tensorflow(tf_real, name):
     assert mine == theirs
 
 
+TRANSFORMS = {
+    "range_float": lambda tf: tf.data.Dataset.range(2.5),
+    "range_text": lambda tf: tf.data.Dataset.range("a"),
+    "range_zero_step": lambda tf: tf.data.Dataset.range(0, 10, 0),
+    "range_negative_step": lambda tf: tf.data.Dataset.range(5, 0, -2),
+    "batch_float": lambda tf: tf.data.Dataset.range(3).batch(1.5),
+    "batch_text": lambda tf: tf.data.Dataset.range(3).batch("a"),
+    "batch_none": lambda tf: tf.data.Dataset.range(3).batch(None),
+    "batch_int32_tensor": lambda tf: tf.data.Dataset.range(3).batch(tf.constant(2)),
+    "batch_numpy_int32": lambda tf: tf.data.Dataset.range(3).batch(np.int32(2)),
+    "batch_vector": lambda tf: tf.data.Dataset.range(3).batch([2]),
+    "padded_batch_zero": lambda tf: tf.data.Dataset.range(3).map(
+        lambda n: tf.fill([n], n)).padded_batch(0),
+    "take_text": lambda tf: tf.data.Dataset.range(3).take("a"),
+    "take_none": lambda tf: tf.data.Dataset.range(3).take(None),
+    "skip_float": lambda tf: tf.data.Dataset.range(3).skip(1.5),
+    "shuffle_float": lambda tf: tf.data.Dataset.range(3).shuffle(1.5),
+    "repeat_float": lambda tf: tf.data.Dataset.range(3).repeat(1.5),
+    "enumerate_text": lambda tf: tf.data.Dataset.range(2).enumerate("a"),
+    "zip_with_list": lambda tf: tf.data.Dataset.zip((tf.data.Dataset.range(2), [1, 2])),
+    "zip_list_of_datasets": lambda tf: tf.data.Dataset.zip([tf.data.Dataset.range(2)] * 2),
+    "concatenate_dtypes": lambda tf: tf.data.Dataset.range(2).concatenate(
+        tf.data.Dataset.from_tensor_slices([1.0])),
+    "concatenate_structures": lambda tf: tf.data.Dataset.range(2).concatenate(
+        tf.data.Dataset.from_tensor_slices(([1], [2]))),
+    "concatenate_shapes": lambda tf: tf.data.Dataset.from_tensor_slices([[1, 2]]).concatenate(
+        tf.data.Dataset.from_tensor_slices([[1, 2, 3]])),
+    "concatenate_ranks": lambda tf: tf.data.Dataset.from_tensor_slices([[1, 2]]).concatenate(
+        tf.data.Dataset.from_tensor_slices([[[1]]])),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TRANSFORMS))
+def test_transformation_arguments_match_tensorflow(tf_real, name):
+    assert _outcome(lambda: TRANSFORMS[name](minitf)) == \
+        _outcome(lambda: TRANSFORMS[name](tf_real))
+
+
 @pytest.mark.parametrize("raw", [b"a\r\nb\r\n", b"a\rb\nc\r", b"x\r\n\r\ny\n\nz", b"a\r\r\nb",
                                  b"\r", b"a\n\r", b"\n", b"\r\n\r\n", b"", b"x\r\ry\rz\n"])
 def test_text_lines_match_tensorflow(tf_real, tmp_path, raw):

@@ -186,6 +186,44 @@ def test_generator_exceptions_become_op_errors():
             list(Dataset.from_generator(g, output_types=tf.int32))
 
 
+# ---- arguments of the transformations --------------------------------------------------------
+
+def test_integer_arguments_are_converted_as_tf_does():
+    ds = Dataset.range(5)
+    for bad in (lambda: Dataset.range(2.5), lambda: ds.batch(1.5), lambda: ds.take("a"),
+                lambda: ds.skip(1.5), lambda: ds.shuffle(1.5), lambda: ds.repeat(1.5),
+                lambda: ds.enumerate("a")):
+        with pytest.raises(TypeError):
+            bad()
+    for bad in (lambda: ds.batch(None), lambda: ds.take(None), lambda: ds.batch(tf.constant(2))):
+        with pytest.raises(ValueError):
+            bad()
+    with pytest.raises(IAE, match="step must be a non-zero integer"):
+        Dataset.range(0, 10, 0)
+    with pytest.raises(IAE, match="batch_size must be greater than zero"):
+        ds.padded_batch(0)
+    assert listed(ds.batch(np.int32(2)).take(tf.constant(2, tf.int64))) == [[0, 1], [2, 3]]
+    assert listed(Dataset.range(5, 0, -2)) == [5, 3, 1]
+
+
+def test_zip_concatenate_and_take_while_check_their_inputs():
+    with pytest.raises(TypeError, match="zip"):
+        Dataset.zip((Dataset.range(2), [1, 2]))
+    with pytest.raises(TypeError, match="list"):
+        Dataset.zip([Dataset.range(2), Dataset.range(2)])
+    with pytest.raises(TypeError, match="Incompatible dataset elements"):
+        Dataset.range(2).concatenate(Dataset.from_tensor_slices([1.0]))
+    with pytest.raises(TypeError, match="Incompatible dataset elements"):
+        Dataset.range(2).concatenate(Dataset.from_tensor_slices(([1], [2])))
+    both = Dataset.from_tensor_slices([[1, 2]]).concatenate(
+        Dataset.from_tensor_slices([[1, 2, 3]]))
+    assert both.element_spec.shape == (None,) and listed(both) == [[1, 2], [1, 2, 3]]
+    empty_map = Dataset.range(0).map(lambda x: x)        # no spec to compare: still allowed
+    assert listed(empty_map.concatenate(Dataset.range(2))) == [0, 1]
+    with pytest.raises(ValueError, match="predicate"):
+        list(Dataset.range(3).take_while(lambda x: x))
+
+
 # ---- TextLineDataset ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("raw, lines", [

@@ -36,6 +36,27 @@ def _call(fn, element):
     return fn(*element) if isinstance(element, tuple) else fn(element)
 
 
+def _int_arg(value, name: str) -> int:
+    """A scalar integer argument (a count, a size, a bound), converted as TF converts it, to
+    an int64 tensor: a float or a string is a TypeError, None or an int32 tensor a
+    ValueError, a non-scalar an InvalidArgumentError."""
+    try:
+        t = convert_to_tensor(value, dtypes.int64)
+    except (TypeError, ValueError) as e:
+        raise type(e)(f"{name}: {e}") from None
+    if t.shape != ():
+        raise InvalidArgumentError(None, None, f"{name} must be a scalar, got shape {t.shape}")
+    return int(t.numpy())
+
+
+def _positive_batch_size(batch_size) -> int:
+    n = _int_arg(batch_size, "batch_size")
+    if n <= 0:
+        raise InvalidArgumentError(None, None, f"batch_size must be greater than zero, but got "
+                                               f"{n}")
+    return n
+
+
 def _to_tensors(structure):
     return nest.map_structure(lambda v: v if isinstance(v, Tensor) else convert_to_tensor(v),
                               structure)
@@ -58,12 +79,20 @@ class Dataset:
 
     @staticmethod
     def range(*args, output_type=dtypes.int64, name=None) -> "Dataset":
-        return _Range(range(*[int(a) for a in args]), dtypes.as_dtype(output_type))
+        """``range(stop)``, ``range(start, stop)`` or ``range(start, stop, step)`` as scalars
+        of ``output_type`` (int64 by default). The bounds must be integers (``range(2.5)`` is
+        a TypeError, as in TF) and ``step`` non-zero (InvalidArgumentError)."""
+        bounds = [_int_arg(a, n) for a, n in zip(args, ("start", "stop", "step")
+                                                 if len(args) > 1 else ("stop",))]
+        if len(bounds) == 3 and bounds[2] == 0:
+            raise InvalidArgumentError(None, None, "step must be a non-zero integer.")
+        return _Range(range(*bounds), dtypes.as_dtype(output_type))
 
     @staticmethod
     def zip(*datasets, name=None) -> "Dataset":
         if len(datasets) == 1 and isinstance(datasets[0], (tuple, list, dict)):
             datasets = datasets[0]
+        _check_zip_input(datasets)
         return _Zip(datasets)
 
     @staticmethod
@@ -116,10 +145,7 @@ class Dataset:
 
     def batch(self, batch_size, drop_remainder=False, num_parallel_calls=None,
               deterministic=None, name=None):
-        if int(batch_size) <= 0:
-            raise InvalidArgumentError(None, None, f"batch_size must be greater than zero, but "
-                                                   f"got {batch_size}")
-        return _Batch(self, int(batch_size), drop_remainder)
+        return _Batch(self, _positive_batch_size(batch_size), drop_remainder)
 
     def padded_batch(self, batch_size, padded_shapes=None, padding_values=None,
                      drop_remainder=False, name=None):
@@ -128,7 +154,7 @@ class Dataset:
                 if _rank(spec.shape) is None:
                     raise ValueError(f"You must provide `padded_shapes` argument because "
                                      f"component {i} has unknown rank.")
-        return _Batch(self, int(batch_size), drop_remainder, pad=True,
+        return _Batch(self, _positive_batch_size(batch_size), drop_remainder, pad=True,
                       padded_shapes=padded_shapes, padding_values=padding_values)
 
     def unbatch(self, name=None):
@@ -138,18 +164,20 @@ class Dataset:
         return _Unbatch(self)
 
     def shuffle(self, buffer_size, seed=None, reshuffle_each_iteration=True, name=None):
-        if int(buffer_size) <= 0:
+        size = _int_arg(buffer_size, "buffer_size")
+        if size <= 0:
             raise InvalidArgumentError(None, None, "buffer_size must be greater than zero.")
-        return _Shuffle(self, int(buffer_size), seed, reshuffle_each_iteration)
+        return _Shuffle(self, size, seed, reshuffle_each_iteration)
 
     def repeat(self, count=None, name=None):
-        return _Repeat(self, None if count is None or int(count) < 0 else int(count))
+        n = -1 if count is None else _int_arg(count, "count")
+        return _Repeat(self, None if n < 0 else n)
 
     def take(self, count, name=None):
-        return _Take(self, int(count))
+        return _Take(self, _int_arg(count, "count"))
 
     def skip(self, count, name=None):
-        return _Skip(self, int(count))
+        return _Skip(self, _int_arg(count, "count"))
 
     def cache(self, filename="", name=None):
         if filename:
@@ -161,9 +189,18 @@ class Dataset:
         return self
 
     def enumerate(self, start=0, name=None):
-        return _Zip((_Range(int(start), dtypes.int64, infinite=True), self))
+        return _Zip((_Range(_int_arg(start, "start"), dtypes.int64, infinite=True), self))
 
     def concatenate(self, dataset, name=None):
+        """The elements of this dataset, then those of ``dataset``. Both must have the same
+        structure and dtypes (a TypeError otherwise, as in TF); where their shapes differ,
+        the element_spec has None for the dimension, or an unknown rank."""
+        try:
+            specs = self.element_spec, dataset.element_spec
+        except ValueError:      # a map over an empty dataset has no spec to compare
+            specs = None
+        if specs is not None:
+            _check_concatenable(*specs)
         return _Concatenate(self, dataset)
 
     def apply(self, transformation_func):
@@ -332,18 +369,23 @@ class _Map(Dataset):
         return self._parent._cardinality()
 
 
+def _predicate_value(predicate, element) -> bool:
+    """A filter/take_while predicate's verdict; it must return a scalar bool, as in TF."""
+    keep = convert_to_tensor(_call(predicate, element))
+    if keep.dtype is not dtypes.bool or keep.shape != ():
+        raise ValueError(f"Invalid `predicate`. `predicate` must return a `tf.bool` scalar "
+                         f"tensor, but its return type is {keep.dtype} with shape "
+                         f"{keep.shape}.")
+    return bool(keep._value)
+
+
 class _Filter(Dataset):
     def __init__(self, parent, predicate):
         self._parent, self._pred = parent, predicate
 
     def _elements(self):
         for e in self._parent._elements():
-            keep = convert_to_tensor(_call(self._pred, e))
-            if keep.dtype is not dtypes.bool or keep.shape != ():
-                raise ValueError(f"Invalid `predicate`. `predicate` must return a `tf.bool` "
-                                 f"scalar tensor, but its return type is {keep.dtype} with "
-                                 f"shape {keep.shape}.")
-            if bool(keep._value):
+            if _predicate_value(self._pred, e):
                 yield e
 
     def _spec(self):
@@ -553,7 +595,7 @@ class _TakeWhile(Dataset):
 
     def _elements(self):
         for e in self._parent._elements():
-            if not bool(convert_to_tensor(_call(self._pred, e))._value):
+            if not _predicate_value(self._pred, e):
                 return
             yield e
 
@@ -582,6 +624,39 @@ class _Cache(Dataset):
         return self._parent._cardinality()
 
 
+def _check_zip_input(datasets):
+    """TF's zip takes a tuple or dict (nested) of Datasets; a list is refused, since tf.data
+    reads a list as a value rather than a structure."""
+    def bad(x):
+        if isinstance(x, list):
+            return True
+        if isinstance(x, tuple):
+            return any(bad(v) for v in x)
+        if isinstance(x, dict):
+            return any(bad(v) for v in x.values())
+        return not isinstance(x, Dataset)
+
+    if bad(datasets):
+        raise TypeError(f"Invalid input to `zip`: expected a (nested) tuple or dict of "
+                        f"`tf.data.Dataset` objects, got {datasets!r}. A Python `list` is not "
+                        f"supported; use a `tuple` instead.")
+
+
+def _check_concatenable(a, b):
+    flat_a, flat_b = nest.flatten(a), nest.flatten(b)
+    same = (nest.pack_sequence_as(a, [0] * len(flat_a)) == nest.pack_sequence_as(b, [0] * len(
+        flat_b)) if len(flat_a) == len(flat_b) else False)
+    if not same or any(x.dtype != y.dtype for x, y in zip(flat_a, flat_b)):
+        raise TypeError(f"Incompatible dataset elements: {a} vs. {b}")
+
+
+def _merged_shape(a, b):
+    """The most specific shape that both shapes are: equal dims kept, others None."""
+    if _rank(a) is None or _rank(b) is None or len(a) != len(b):
+        return None
+    return tuple(x if x == y else None for x, y in zip(a, b))
+
+
 class _Concatenate(Dataset):
     def __init__(self, a, b):
         self._a, self._b = a, b
@@ -591,7 +666,9 @@ class _Concatenate(Dataset):
         yield from self._b._elements()
 
     def _spec(self):
-        return self._a.element_spec
+        a, b = self._a.element_spec, self._b.element_spec
+        return nest.pack_sequence_as(a, [_tensor_spec(x.dtype, _merged_shape(x.shape, y.shape))
+                                         for x, y in zip(nest.flatten(a), nest.flatten(b))])
 
     def _cardinality(self):
         a, b = self._a._cardinality(), self._b._cardinality()
