@@ -294,7 +294,7 @@ def _python_default(value) -> np.ndarray:
         return _as_bytes_array(arr)
     if k == "f":
         out = arr.astype(np.float32)
-        if np.isinf(out).any() and not np.isinf(arr).any():   # 1e300 has no float32
+        if (np.isinf(out) & ~np.isinf(arr)).any():    # 1e300 has no float32 (inf stays inf)
             raise ValueError(f"Can't convert Python sequence with a value out of range for a "
                              f"float32 tensor: {value!r}")
         return out

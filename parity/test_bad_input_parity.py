@@ -127,6 +127,8 @@ CALLS = {
     "constant 2**70 int64": lambda tf: tf.constant(2 ** 70, tf.int64),
     "constant [2**70] float32": lambda tf: tf.constant([2 ** 70, 1], tf.float32),
     "constant 1e300": lambda tf: tf.constant(1e300),
+    "constant [1e300, inf]": lambda tf: tf.constant([1e300, float("inf")]),
+    "constant [inf, nan]": lambda tf: tf.constant([float("inf"), float("nan")]),
     "constant 2**31 int32": lambda tf: tf.constant(2 ** 31, tf.int32),
     "constant [1, 'a']": lambda tf: tf.constant([1, "a"]),
     "constant [1.0, None]": lambda tf: tf.constant([1.0, None]),

@@ -246,6 +246,7 @@ def test_complex_is_a_clear_type_error():
 
 CONVERSIONS = {   # TF's exception type, observed on TF 2.21
     "float 1e300 has no float32": (lambda: tf.constant(1e300), ValueError),
+    "1e300 beside an inf": (lambda: tf.constant([1e300, float("inf")]), ValueError),
     "int beyond int64": (lambda: tf.constant(2 ** 70, tf.int64), ValueError),
     "numbers and text mixed": (lambda: tf.constant([1, "a"]), ValueError),
     "None inside a list": (lambda: tf.constant([None]), ValueError),
