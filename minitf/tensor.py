@@ -283,9 +283,25 @@ def _as_bytes_array(arr: np.ndarray) -> np.ndarray:
     return out
 
 
+def _rectangular(value) -> np.ndarray:
+    """``np.array(value)``, with TF's error for a ragged nest instead of NumPy's."""
+    try:
+        return np.array(value)
+    except ValueError:
+        if isinstance(value, (list, tuple)):
+            raise ValueError("Can't convert non-rectangular Python sequence to Tensor.") from None
+        raise
+
+
+def _empty_nest(value, arr: np.ndarray) -> bool:
+    """Whether ``value`` is a nest of lists with no numbers at all (``[]``, ``[[], []]``): TF
+    gives it whatever dtype is asked for, where NumPy calls it float64."""
+    return arr.size == 0 and isinstance(value, (list, tuple)) and next(_leaves(value), None) is None
+
+
 def _python_default(value) -> np.ndarray:
     """TF's defaults for Python values: floats are float32, ints int32 (int64 if too big)."""
-    arr = np.array(value)
+    arr = _rectangular(value)
     k = arr.dtype.kind
     if k in "US":
         if isinstance(value, (list, tuple)) and not all(
@@ -337,7 +353,9 @@ def _unsupported(value) -> ValueError:
 
 def _python_to(value, dtype: DType) -> np.ndarray:
     """Convert a Python value to ``dtype`` the way TF does: floats never become ints silently."""
-    arr = np.array(value)
+    arr = _rectangular(value)
+    if _empty_nest(value, arr):
+        return np.zeros(arr.shape, dtype._np)
     k = arr.dtype.kind
     if k == "O" and dtype.is_floating and all(
             isinstance(v, int) for v in _leaves(value)):   # ints beyond int64 make floats
@@ -358,7 +376,9 @@ def _python_to(value, dtype: DType) -> np.ndarray:
 def _text_only(value) -> np.ndarray:
     """``value`` as an array of text, or TF's TypeError: numbers never become strings (they would
     become their raw bytes)."""
-    arr = np.array(value)
+    arr = _rectangular(value)
+    if _empty_nest(value, arr):
+        return arr.astype(object)
     if arr.dtype.kind not in "USO" or (arr.dtype.kind == "O" and not all(
             isinstance(v, (str, bytes)) for v in arr.flat)):
         if arr.dtype.kind == "O" and arr.ndim == 0:
