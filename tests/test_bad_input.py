@@ -317,6 +317,8 @@ OUT_OF_INT64 = {   # Python's OverflowError (or NumPy's "array is too big") leak
     "tile by 2**70": lambda: tf.tile(tf.ones(2), [2 ** 70]),
     "reduce_sum over axis 2**70": lambda: tf.reduce_sum(tf.ones(2), 2 ** 70),
     "split into sizes beyond int64": lambda: tf.split(tf.ones(2), [2 ** 70, -2 ** 70 + 2]),
+    "index 2**70": lambda: tf.constant([1, 2])[2 ** 70],
+    "slice to -2**70": lambda: tf.constant([1, 2])[-2 ** 70:],
 }
 
 

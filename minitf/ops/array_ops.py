@@ -453,8 +453,18 @@ def _norm_key(key) -> tuple:
         elif isinstance(k, (bool, np.bool_)) or not (
                 k is None or k is Ellipsis or isinstance(k, (int, np.integer))):
             raise TypeError(f"{_INDEX_HELP}, got {k!r}")
+        _check_int64(k.start, k.stop, k.step) if isinstance(k, slice) else _check_int64(k)
         out.append(k)
     return tuple(out)
+
+
+def _check_int64(*ints):
+    """TF packs indices into an int64 tensor: a Python int beyond it is a ValueError (NumPy's
+    indexing would raise IndexError)."""
+    for i in ints:
+        if isinstance(i, int) and not -2 ** 63 <= i < 2 ** 63:
+            raise ValueError(f"Can't convert Python sequence with out-of-range integer to "
+                             f"Tensor (index {i})")
 
 
 def strided_slice(x, key) -> Tensor:
