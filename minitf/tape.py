@@ -303,10 +303,11 @@ class GradientTape:
         differentiated. Arguments are checked as TF checks them, before the tape is used up:
         targets and sources must be Tensors or Variables (a string, None or 2.5 is a TypeError;
         a NumPy value, a DType or a number TF reads as a dtype code, such as 3, an
-        AttributeError), and a None among the seeds is a ValueError. Where TF is silent minitf refuses too: a seed of another shape is an
-        InvalidArgumentError (TF hands it to the op's gradient unchecked, which mostly raises
-        that, but for some ops returns a gradient of the wrong shape), and a seed count that
-        differs from the target count is a ValueError (TF seeds missing targets with ones).
+        AttributeError), and a None among the seeds is a ValueError. Where TF is silent minitf
+        refuses too: a seed of another shape is an InvalidArgumentError (TF hands it to the op's
+        gradient unchecked, which mostly raises that, but for some ops returns a gradient of the
+        wrong shape), and a seed count that differs from the target count is a ValueError (TF
+        seeds missing targets with ones).
 
         >>> import minitf as tf
         >>> x = tf.Variable(3.0)

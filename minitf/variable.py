@@ -43,11 +43,12 @@ class Variable(_HoldsArray):
 
     @_value.setter
     def _value(self, value) -> None:
-        trace = _tracing.current()
-        if trace is None:
-            self._array = value
-        else:
-            trace.write_var(self, value)
+        if _tracing.TRACING:
+            trace = _tracing.current()
+            if trace is not None:
+                trace.write_var(self, value)
+                return
+        self._array = value
 
     def __init__(self, initial_value: Any = None, trainable: bool | None = None,
                  validate_shape: bool = True, caching_device=None, name: str | None = None,
@@ -95,7 +96,8 @@ class Variable(_HoldsArray):
         t._value = self._value
         t._dtype = self._dtype
         t._id = self._id
-        if _tape.TAPES.recording or _tape.TAPES.access_watchers:
+        tapes = _tape.TAPES
+        if tapes.recording or tapes.access_watchers:
             _tape.variable_accessed(self)
         return t
 
