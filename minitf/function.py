@@ -257,14 +257,19 @@ class Function:
             return self._bound[instance]
         except (KeyError, TypeError):
             pass
-        f = Function(functools.partial(self.python_function, instance), self.input_signature,
-                     self._reduce_retracing, self._name, graph=self._graph)
-        functools.update_wrapper(f, self.python_function)
-        try:
-            self._bound[instance] = f
-        except TypeError:
-            pass
-        return f
+        with self._lock:        # threads binding one instance at once share one Function
+            try:
+                return self._bound[instance]
+            except (KeyError, TypeError):
+                pass
+            f = Function(functools.partial(self.python_function, instance), self.input_signature,
+                         self._reduce_retracing, self._name, graph=self._graph)
+            functools.update_wrapper(f, self.python_function)
+            try:
+                self._bound[instance] = f
+            except TypeError:
+                pass
+            return f
 
     def experimental_get_tracing_count(self) -> int:
         """How many times the Python body was traced (TF's experimental tracing counter)."""

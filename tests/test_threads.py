@@ -273,3 +273,32 @@ def test_two_threads_take_gradients_through_one_function():
     assert len(got) == 2 * iterations
     for (k, i), g in got.items():            # bit for bit what one thread alone computes
         np.testing.assert_array_equal(g, expected[k, sizes[i % len(sizes)]], err_msg=f"{k}, {i}")
+
+
+def test_a_method_shared_by_threads_is_traced_once_per_instance():
+    # `obj.method` makes the instance's own Function on first access; two threads making it at
+    # once must not end up with two Functions (two caches, two traces).
+    traces: list = []
+
+    class Model:
+        @tf.function
+        def double(self, x):
+            traces.append(self)
+            time.sleep(0.01)            # a slow trace: the other thread arrives meanwhile
+            return x * 2.0
+
+    models = [Model() for _ in range(8)]
+    start = threading.Barrier(2, timeout=WAIT)
+
+    def call():
+        for m in models:
+            start.wait()
+            m.double(tf.constant(1.0))
+
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        _run_threads(call, call)
+    finally:
+        sys.setswitchinterval(switch)
+    assert [traces.count(m) for m in models] == [1] * len(models)
