@@ -419,10 +419,7 @@ DELIBERATE = {
 
 # Rows that wait on issue 12 §2 (axis validation, another engineer's part): strict xfails, so
 # they turn into failures the moment the fix lands and the mark must go.
-PENDING = {
-    ("call", "split by 0-d 0"): "a 0-d num_or_size_splits tensor is TF's ValueError; split's "
-                                "arguments are issue 12 §2's part",
-}
+PENDING: dict = {}
 
 
 def _case_args(fw, args):

@@ -460,3 +460,12 @@ def test_softsign_gradient_matches_finite_differences_and_has_a_second_derivativ
 def test_activation_gradients_at_infinity_are_tfs(name, f, want):
     g = _grad(f, [-INF, INF, -1e30, 1e30], "float64")
     np.testing.assert_allclose(g, want, rtol=1e-7)
+
+
+def test_split_by_a_0d_tensor_is_a_value_error_and_zero_ways_an_invalid_argument():
+    # TF 2.21: a rank-0 tensor is refused before any shape is looked at (ValueError), and a
+    # Python 0 fails Split's attr check "must be at least minimum 1" (InvalidArgumentError).
+    with pytest.raises(ValueError, match="Rank-0 tensors are not supported"):
+        tf.split(tf.ones([4]), tf.constant(2))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="at least minimum 1"):
+        tf.split(tf.ones([4]), 0)

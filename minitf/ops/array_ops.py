@@ -402,13 +402,16 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split") -> list:
     n = x._value.shape[ax]
     if isinstance(num_or_size_splits, (int, np.integer)):
         k = int(num_or_size_splits)
-        if k <= 0 or n % k:
+        if k < 1:
+            raise invalid_argument(f"Value for attr 'num_split' of {k} must be at least "
+                                   f"minimum 1", "Split")
+        if n % k:
             raise invalid_argument(f"Number of ways to split should evenly divide the split "
                                    f"dimension, but got split_dim {ax} (size = {n}) and "
                                    f"num_split {k}", "Split")
         sizes = [n // k] * k
     else:
-        if isinstance(num_or_size_splits, float):
+        if isinstance(num_or_size_splits, float) or np.ndim(num_or_size_splits) == 0:
             raise ValueError(f"Rank-0 tensors are not supported as the num_or_size_splits "
                              f"argument to split. Argument provided: {num_or_size_splits}")
         sizes = int_args("SplitV", num_or_size_splits, "Tlen", float_type_error=False)
