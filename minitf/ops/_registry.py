@@ -38,6 +38,8 @@ def tensor(x, dtype=None) -> Tensor:
 def captured(t: Tensor) -> Tensor:
     """Inside a tf.function trace on the GPU, a tensor from outside becomes a traced constant
     (tracing.Trace.lift); otherwise ``t`` itself."""
+    if not tracing.TRACING:         # no trace in any thread: skip the per-thread look-up
+        return t
     trace = tracing.current()
     if trace is not None and type(t._value) is not tracing.Traced and \
             B.is_device_array(t._value):
