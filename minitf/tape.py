@@ -250,7 +250,7 @@ class GradientTape:
                 continue
             if not isinstance(t, Tensor):
                 raise ValueError(f"Passed in object {t!r} of type '{type(t).__name__}', not "
-                                 f"tf.Tensor or tf.Variable.")
+                                 f"tf.Tensor or tf.Variable or ExtensionType.")
             if not t._dtype.is_floating:
                 if _int_watch_warnings < 5:
                     _int_watch_warnings += 1
@@ -319,8 +319,9 @@ class GradientTape:
         if self._records is None or (self._used and not self._persistent):
             raise RuntimeError(_NON_PERSISTENT_MSG)
         if target is None:
-            raise TypeError("Argument `target` should be a list or nested structure of Tensors "
-                            "or Variables to be differentiated, but received None.")
+            raise TypeError("Argument `target` should be a list or nested structure of Tensors, "
+                            "Variables or CompositeTensors to be differentiated, but received "
+                            "None.")
         unconnected = UnconnectedGradients(unconnected_gradients)
         flat_targets = nest.flatten(target)
         flat_sources = nest.flatten(sources)

@@ -103,8 +103,20 @@ def test_shape_errors():
         tf.constant([1.0, 2.0]) + tf.constant([1.0, 2.0, 3.0])
     with pytest.raises(IAE, match=r"Matrix size-incompatible: In\[0\]: \[2,3\], In\[1\]: \[4,5\]"):
         tf.matmul(tf.ones((2, 3)), tf.ones((4, 5)))
-    with pytest.raises(IAE, match="ndims must be >= 2"):
+    # TF 2.21's words: MatMul for two operands of rank <= 2, BatchMatMulV2 above
+    with pytest.raises(IAE, match=r"In\[0\] and In\[1\] ndims must be == 2: 1"):
         tf.matmul(tf.constant([1.0]), tf.constant([1.0]))
+    with pytest.raises(IAE, match=r"In\[0\] and In\[1\] has different ndims: \[2\] vs. \[2,2\]"):
+        tf.matmul(tf.ones([2]), tf.ones([2, 2]))
+    with pytest.raises(IAE, match=r"In\[1\] ndims must be >= 2: 1 \[Op:BatchMatMulV2\]"):
+        tf.matmul(tf.ones([1, 2, 2]), tf.ones([2]))
+    # strided slice: a negative index is reported after adding the size, as TF's kernel does
+    with pytest.raises(IAE, match=r"slice index -1 of dimension 0 out of bounds"):
+        tf.constant([1, 2])[-3]
+    with pytest.raises(IAE, match=r"slice index 7 of dimension 1 out of bounds"):
+        tf.constant([[1, 2]])[..., 7]
+    with pytest.raises(IAE, match=r"Index out of range using input dim 1; input has only 1 dims"):
+        tf.constant([1, 2])[0, 0]
     with pytest.raises(IAE, match="tensor with 6 values, but the requested shape has 4"):
         tf.reshape(tf.ones(6), (2, 2))
     with tf.device("/CPU:0"):   # (indices are not checked on a GPU, as in TF)

@@ -470,6 +470,27 @@ def _check_int64(*ints):
                              f"Tensor (index {i})")
 
 
+def _out_of_bounds(shape: tuple, key) -> str | None:
+    """TF's words for an integer index outside its dimension (a negative one is reported after
+    adding the size, as TF's kernel does), or for more indices than dimensions."""
+    keys = key if isinstance(key, tuple) else (key,)
+    real = sum(k is not None and k is not Ellipsis for k in keys)
+    if real > len(shape):
+        return (f"Index out of range using input dim {len(shape)}; input has only "
+                f"{len(shape)} dims")
+    d = 0
+    for k in keys:
+        if k is Ellipsis:
+            d += len(shape) - real
+            continue
+        if k is None:
+            continue
+        if isinstance(k, (int, np.integer)) and not -shape[d] <= k < shape[d]:
+            return f"slice index {k + shape[d] if k < 0 else k} of dimension {d} out of bounds."
+        d += 1
+    return None
+
+
 def strided_slice(x, key) -> Tensor:
     """``x[key]`` for ints, slices (with steps), ``...`` and ``tf.newaxis``."""
     x = tensor(x)
@@ -477,7 +498,8 @@ def strided_slice(x, key) -> Tensor:
     try:
         v = x._value[key]
     except IndexError as e:
-        raise invalid_argument(f"slice index out of bounds: {e}", "StridedSlice") from None
+        raise invalid_argument(_out_of_bounds(x._value.shape, key) or
+                               f"slice index out of bounds: {e}", "StridedSlice") from None
     except ValueError as e:         # a step of 0: NumPy's ValueError, TF's kernel error
         raise invalid_argument(f"strided slice: {e}", "StridedSlice") from None
     z = _make(B.asarray(v), x._dtype)

@@ -27,15 +27,26 @@ def _t(v, flag):
     return np.swapaxes(v, -1, -2) if flag else v
 
 
+def _matmul_rank_message(sa: tuple, sb: tuple) -> tuple:
+    """TF's text and kernel name for a matmul operand of rank < 2: two matrices go to MatMul,
+    anything of higher rank to BatchMatMulV2, and each words it differently."""
+    dims = lambda s: "[" + ",".join(map(str, s)) + "]"     # noqa: E731
+    if max(len(sa), len(sb)) <= 2:
+        if len(sa) == len(sb):
+            return f"In[0] and In[1] ndims must be == 2: {len(sa)}", "MatMul"
+        return f"In[0] and In[1] has different ndims: {dims(sa)} vs. {dims(sb)}", "MatMul"
+    i, s = (0, sa) if len(sa) < 2 else (1, sb)
+    return f"In[{i}] ndims must be >= 2: {len(s)}", "BatchMatMulV2"
+
+
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
            a_is_sparse=False, b_is_sparse=False, output_type=None, name=None) -> Tensor:
     """Matrix product of the last two axes, broadcasting the batch axes."""
     a, b = numeric2("MatMul", a, b)
     ta, tb = transpose_a or adjoint_a, transpose_b or adjoint_b
     av, bv = a._value, b._value
-    for i, v in enumerate((av, bv)):
-        if v.ndim < 2:
-            raise invalid_argument(f"In[{i}] ndims must be >= 2", "MatMul")
+    if min(av.ndim, bv.ndim) < 2:
+        raise invalid_argument(*_matmul_rank_message(av.shape, bv.shape))
     x, y = _t(av, ta), _t(bv, tb)
     if x.shape[-1] != y.shape[-2]:
         raise invalid_argument(
