@@ -138,7 +138,10 @@ class Dataset:
 
     # ---- transformations ----------------------------------------------------------------------
     def map(self, map_func, num_parallel_calls=None, deterministic=None, name=None):
-        return _Map(self, map_func)
+        out = _Map(self, map_func)
+        if num_parallel_calls is not None:
+            out._tf_class = "_ParallelMapDataset"
+        return out
 
     def filter(self, predicate, name=None):
         return _Filter(self, predicate)
@@ -154,8 +157,10 @@ class Dataset:
                 if _rank(spec.shape) is None:
                     raise ValueError(f"You must provide `padded_shapes` argument because "
                                      f"component {i} has unknown rank.")
-        return _Batch(self, _positive_batch_size(batch_size), drop_remainder, pad=True,
-                      padded_shapes=padded_shapes, padding_values=padding_values)
+        out = _Batch(self, _positive_batch_size(batch_size), drop_remainder, pad=True,
+                     padded_shapes=padded_shapes, padding_values=padding_values)
+        out._tf_class = "_PaddedBatchDataset"
+        return out
 
     def unbatch(self, name=None):
         for spec in nest.flatten(self.element_spec):
@@ -239,8 +244,12 @@ class Dataset:
             state = reduce_func(state, element)
         return state
 
+    # The class TF's repr names for the same transformation (``<_MapDataset element_spec=...>``);
+    # user code and doctests print it, so each subclass states its TF name.
+    _tf_class = "DatasetV2"
+
     def __repr__(self) -> str:
-        return f"<{type(self).__name__.lstrip('_')}Dataset element_spec={self.element_spec}>"
+        return f"<{self._tf_class} element_spec={self.element_spec}>"
 
     # defaults for subclasses
     def _cardinality(self) -> int:
@@ -261,6 +270,8 @@ def _components(x):
 
 
 class _Slices(Dataset):
+    _tf_class = "_TensorSliceDataset"
+
     def __init__(self, tensors):
         self._structure = _components(tensors)
         flat = nest.flatten(self._structure)
@@ -286,6 +297,8 @@ class _Slices(Dataset):
 
 
 class _Tensors(Dataset):
+    _tf_class = "_TensorDataset"
+
     def __init__(self, tensors):
         self._structure = _components(tensors)
 
@@ -300,6 +313,8 @@ class _Tensors(Dataset):
 
 
 class _Range(Dataset):
+    _tf_class = "_RangeDataset"
+
     def __init__(self, rng, dtype, infinite=False):
         self._range, self._dtype, self._infinite = rng, dtype, infinite
 
@@ -316,6 +331,8 @@ class _Range(Dataset):
 
 
 class _Zip(Dataset):
+    _tf_class = "_ZipDataset"
+
     def __init__(self, datasets):
         self._datasets = datasets
 
@@ -347,6 +364,8 @@ class _Zip(Dataset):
 
 
 class _Map(Dataset):
+    _tf_class = "_MapDataset"
+
     def __init__(self, parent, fn):
         self._parent, self._fn = parent, fn
 
@@ -380,6 +399,8 @@ def _predicate_value(predicate, element) -> bool:
 
 
 class _Filter(Dataset):
+    _tf_class = "_FilterDataset"
+
     def __init__(self, parent, predicate):
         self._parent, self._pred = parent, predicate
 
@@ -393,6 +414,8 @@ class _Filter(Dataset):
 
 
 class _Batch(Dataset):
+    _tf_class = "_BatchDataset"
+
     def __init__(self, parent, size, drop_remainder, pad=False, padded_shapes=None,
                  padding_values=None):
         self._parent, self._size, self._drop = parent, size, drop_remainder
@@ -466,6 +489,8 @@ class _Batch(Dataset):
 
 
 class _Unbatch(Dataset):
+    _tf_class = "_UnbatchDataset"
+
     def __init__(self, parent):
         self._parent = parent
 
@@ -488,6 +513,7 @@ class _Unbatch(Dataset):
 class _Shuffle(Dataset):
     """TF's buffer algorithm: fill a buffer of ``buffer_size`` elements, then repeatedly emit a
     uniformly chosen one and put the next input element in its place."""
+    _tf_class = "_ShuffleDataset"
 
     def __init__(self, parent, size, seed, reshuffle):
         self._parent, self._size, self._reshuffle = parent, size, reshuffle
@@ -523,6 +549,8 @@ class _Shuffle(Dataset):
 
 
 class _Repeat(Dataset):
+    _tf_class = "_RepeatDataset"
+
     def __init__(self, parent, count):
         self._parent, self._count = parent, count
 
@@ -548,6 +576,8 @@ class _Repeat(Dataset):
 
 
 class _Take(Dataset):
+    _tf_class = "_TakeDataset"
+
     def __init__(self, parent, count):
         self._parent, self._count = parent, count
 
@@ -570,6 +600,8 @@ class _Take(Dataset):
 
 
 class _Skip(Dataset):
+    _tf_class = "_SkipDataset"
+
     def __init__(self, parent, count):
         self._parent, self._count = parent, count
 
@@ -590,6 +622,8 @@ class _Skip(Dataset):
 
 
 class _TakeWhile(Dataset):
+    _tf_class = "_TakeWhileDataset"
+
     def __init__(self, parent, predicate):
         self._parent, self._pred = parent, predicate
 
@@ -604,6 +638,8 @@ class _TakeWhile(Dataset):
 
 
 class _Cache(Dataset):
+    _tf_class = "CacheDataset"
+
     def __init__(self, parent):
         self._parent, self._store = parent, None
 
@@ -658,6 +694,8 @@ def _merged_shape(a, b):
 
 
 class _Concatenate(Dataset):
+    _tf_class = "_ConcatenateDataset"
+
     def __init__(self, a, b):
         self._a, self._b = a, b
 
@@ -879,6 +917,7 @@ def _yield_mismatch(expected, value) -> InvalidArgumentError:
 class _Generator(Dataset):
     """``from_generator``: each yield is checked against the signature and converted when it
     is read."""
+    _tf_class = "_FlatMapDataset"
 
     def __init__(self, generator, signature, args):
         self._gen, self._sig = generator, signature

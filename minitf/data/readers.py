@@ -105,6 +105,8 @@ class TextLineDataset(Dataset):
     [b'first', b'second']
     """
 
+    _tf_class = "TextLineDatasetV2"
+
     def __init__(self, filenames, compression_type=None, buffer_size=None, num_parallel_reads=None,
                  name=None):
         self._files = _files(filenames)
@@ -564,5 +566,7 @@ def make_csv_dataset(file_pattern, batch_size, column_names=None, column_default
     ds = ds.repeat(num_epochs)      # None repeats forever, as TF's default does
     if shuffle:
         ds = ds.shuffle(shuffle_buffer_size, seed=shuffle_seed)
-    return ds.batch(batch_size)
+    out = ds.batch(batch_size)
+    out._tf_class = "_PrefetchDataset"      # TF's make_csv_dataset pipeline ends in a prefetch
+    return out
 

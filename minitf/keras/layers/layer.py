@@ -239,6 +239,15 @@ class Layer:
             out.extend(layer._added_losses)
         return out
 
+    def add_metric(self, *args, **kwargs):
+        """Removed in Keras 3, which raises NotImplementedError: metrics belong in
+        ``compile(metrics=[...])``, or in metric objects a layer creates and updates itself."""
+        raise NotImplementedError(
+            "Layer `add_metric()` method is deprecated. Add your metric in "
+            "`Model.compile(metrics=[...])`, or create metric trackers in init() or build() "
+            "when subclassing the layer or model, then call `metric.update_state()` whenever "
+            "necessary.")
+
     def add_loss(self, loss) -> None:
         self._added_losses.append(loss)
 

@@ -54,11 +54,17 @@ class Optimizer:
             raise ValueError("Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be "
                              f"set. Received: clipnorm={clipnorm}, clipvalue={clipvalue}, "
                              f"global_clipnorm={global_clipnorm}")
-        unknown = set(kwargs) - {"loss_scale_factor", "gradient_accumulation_steps",
-                                 "ema_momentum", "ema_overwrite_frequency"}
+        # Keras 3 drops `decay` with a warning and refuses every other unknown keyword with a
+        # ValueError, Keras 2's `lr` included (the commonest spelling in older tutorials).
+        unknown = {k: v for k, v in kwargs.items() if k not in {
+            "loss_scale_factor", "gradient_accumulation_steps", "ema_momentum",
+            "ema_overwrite_frequency"}}
+        if unknown.pop("decay", None) is not None:
+            import warnings
+            warnings.warn("Argument `decay` is no longer supported and will be ignored.",
+                          stacklevel=2)
         if unknown:
-            raise TypeError(f"Unrecognized keyword arguments passed to {type(self).__name__}: "
-                            f"{sorted(unknown)}")
+            raise ValueError(f"Argument(s) not recognized: {unknown}")
         self.name = name or type(self).__name__.lower()
         self.weight_decay = weight_decay
         self.clipnorm, self.clipvalue, self.global_clipnorm = clipnorm, clipvalue, global_clipnorm
