@@ -33,6 +33,8 @@ w2      3      10
 """
 from __future__ import annotations
 
+import bisect
+import linecache
 import os
 import shutil
 import subprocess
@@ -353,7 +355,43 @@ _NON_DIFF = ("stop_gradient, argmax/argmin, round, floor, ceil, sign, comparison
 
 
 def why_none(tape: GradientTape, target, source) -> str:
-    """Explain why ``tape.gradient(target, source)`` is (or would be) None."""
+    """Explain why ``tape.gradient(target, source)`` is (or would be) None, from what the tape
+    saw happen: which tensors it watched, which ops it recorded, which non-differentiable op cut
+    a watched path (and on which line), when the target was computed (before, inside or after
+    the ``with`` block, or under ``stop_recording``), and whether a Variable's value left for
+    NumPy inside the block. The first cause that applies, most common first:
+
+    1. the source is not a tensor, or has an integer dtype (never differentiable);
+    2. the source was never watched: a constant without ``tape.watch``, a Variable with
+       ``trainable=False``, or one never read while the tape recorded (this holds even after a
+       non-persistent tape has spent its one ``gradient()`` call);
+    3. the target was not computed on the tape: before or after the block, under
+       ``stop_recording``, or from a NumPy round trip such as ``tf.constant(w.numpy())``;
+    4. the path goes through an op with no gradient (``stop_gradient``, ``argmax``, ``round``,
+       comparisons, casts to integers), named with its line;
+    5. the non-persistent tape was already used, so its records are gone;
+    6. the target does not depend on the source.
+
+    In TensorFlow, ``tape.gradient`` returns None in each of these cases; this function is
+    minitf's own.
+
+    >>> import minitf as tf
+    >>> from minitf import explain
+    >>> x = tf.constant(3.0)
+    >>> with tf.GradientTape() as tape:
+    ...     y = x * x
+    >>> print(tape.gradient(y, x))
+    None
+    >>> explain.why_none(tape, y, x)[:58]
+    'x was never watched: constants are not watched automatical'
+    >>> w = tf.Variable([1.5, -2.0], name="w")
+    >>> with tf.GradientTape() as tape:
+    ...     y = tf.reduce_sum(tf.round(w) * 3.0)
+    >>> print(tape.gradient(y, w))
+    None
+    >>> print(explain.why_none(tape, y, w))  # doctest: +ELLIPSIS
+    The path from w to the target goes through Round at ...
+    """
     if not (isinstance(source, Tensor) or hasattr(source, "_read_for_op")):
         kind = type(source).__name__
         return (f"The source is a {kind}, not a tf.Tensor or tf.Variable: tapes only watch "
@@ -365,55 +403,162 @@ def why_none(tape: GradientTape, target, source) -> str:
         return (f"{label} has dtype {source.dtype.name}: integer and boolean tensors are never "
                 f"differentiable, so their gradient is always None. Use a floating dtype "
                 f"(tf.cast(x, tf.float32)).")
-    if tape._records is None:
-        return ("The tape is non-persistent and has already computed a gradient, which freed "
-                "everything it recorded (a second call raises RuntimeError). Use "
-                "tf.GradientTape(persistent=True) to ask for several gradients.")
+    if not tape._marks:
+        return ("This tape was never entered, so it recorded nothing: compute the target inside "
+                "`with tf.GradientTape() as tape:`.")
     t = _target_tensor(target)
     if t is None:
         return "why_none takes a single target tensor."
+    watched = tape._watched if tape._watched is not None else tape._spent_watched or set()
     if not t.dtype.is_floating:
-        return (f"The target has dtype {t.dtype.name}: an integer target has no gradient (it was "
-                f"probably produced by a cast to an integer, argmax or a comparison).")
-    sid = source._id
-    watched = tape._watched
-    if sid not in watched and sid not in tape._cut:
-        if is_var and not source.trainable:
-            return (f"{label} is a Variable with trainable=False; tapes do not watch "
-                    f"non-trainable Variables automatically. Call tape.watch({label}) inside the "
-                    f"tape's context.")
-        if is_var and not tape._watch_accessed_variables:
-            return (f"The tape was created with watch_accessed_variables=False and {label} was "
-                    f"never passed to tape.watch().")
-        if is_var:
-            return (f"{label} was never read while this tape was recording: it was read before "
-                    f"the `with tf.GradientTape()` block, after it, or inside "
-                    f"tape.stop_recording(). Read it inside the tape's context.")
-        return ("The source is a tensor this tape never watched. Constants are not watched "
-                "automatically: call tape.watch(x) inside the tape's context before using x "
-                "(or make it a tf.Variable).")
-    tid = t._id
-    if tid == sid:
+        made = _cut_op(tape, t._id)
+        return (f"The target has dtype {t.dtype.name}: an integer target has no gradient "
+                f"(nor has a boolean one). " + (f"It was produced by {made}." if made else
+                                 "It was probably produced by a cast to an integer, argmax or "
+                                 "a comparison."))
+    if source._id not in watched:
+        return _unwatched(tape, source, is_var, label, t)
+    if t._id == source._id:
         return "The target is the source itself: its gradient is ones, not None."
-    if tid in tape._cut:
-        return (f"The path from the source to the target goes through {tape._cut[tid]}, which "
-                f"has no gradient ({_NON_DIFF}). Remove it from the path, or use a "
-                f"differentiable substitute.")
-    if tid not in watched:
-        return ("The target was not computed from anything this tape was watching while it "
-                "recorded: it was computed outside the tape's context, inside "
-                "tape.stop_recording(), or from a NumPy round trip (x.numpy(), "
-                "tf.constant(x.numpy())), which makes a new, unwatched constant.")
-    # Both are on the tape: does the target depend on the source?
-    reach = {sid}
-    for rec in tape._records:
-        if any(x._id in reach for x in rec.inputs):
-            reach.update(y._id for y in rec.outputs)
-    if tid not in reach:
-        return ("The target does not depend on the source: no chain of recorded operations "
-                "leads from it to the target, so its gradient is None (pass "
-                "unconnected_gradients=tf.UnconnectedGradients.ZERO to get zeros).")
-    return "The gradient is not None: the target depends on the source through recorded ops."
+    if t._id not in watched and t._id not in tape._cut:
+        return _off_tape(tape, t, source, label)
+    if tape._records is None:               # a non-persistent tape, already used
+        made = _cut_op(tape, t._id)
+        if made:
+            return _cut_message(label, made)
+        return ("The tape is non-persistent and has already computed a gradient, which freed "
+                "everything it recorded (a second gradient() call raises RuntimeError). Use "
+                "tf.GradientTape(persistent=True) to ask for several gradients, or record again "
+                "with a new tape.")
+    reach, via = _paths_from(tape, source._id)
+    if t._id in reach:
+        return "The gradient is not None: the target depends on the source through recorded ops."
+    if t._id in via:
+        return _cut_message(label, _at(*via[t._id]))
+    named = f"the source {label}" if is_var else "the source"
+    return (f"The target does not depend on {named}: no chain of recorded operations leads "
+            f"from it to the target, so its gradient is None (pass "
+            f"unconnected_gradients=tf.UnconnectedGradients.ZERO to get zeros).")
+
+
+def _at(op: str, where) -> str:
+    """``ArgMax at demo.py:7 (`i = tf.argmax(x)`)``, or just the op when the line is unknown."""
+    if where is None:
+        return op
+    filename, lineno = where
+    code = linecache.getline(filename, lineno).strip()
+    return f"{op} at {os.path.basename(filename)}:{lineno}" + (f" (`{code}`)" if code else "")
+
+
+def _cut_op(tape: GradientTape, tid: int) -> str | None:
+    entry = tape._cut.get(tid)
+    return None if entry is None else _at(entry[0], entry[2])
+
+
+def _cut_message(label: str, made: str) -> str:
+    return (f"The path from {label} to the target goes through {made}, which has no gradient "
+            f"({_NON_DIFF}). Remove it from the path, or use a differentiable substitute.")
+
+
+def _unwatched(tape: GradientTape, source, is_var: bool, label: str, t) -> str:
+    """Why a source the tape never watched was not watched."""
+    made = _cut_op(tape, source._id)
+    if made:
+        return (f"{label} is the output of {made}, which has no gradient, so the tape did not "
+                f"record it or watch its result. Call tape.watch() on it, or differentiate "
+                f"with respect to the op's input.")
+    if is_var and not source.trainable:
+        return (f"{label} is a Variable with trainable=False; tapes do not watch "
+                f"non-trainable Variables automatically. Call tape.watch({label}) inside the "
+                f"tape's context.")
+    if is_var and not tape._watch_accessed_variables:
+        return (f"The tape was created with watch_accessed_variables=False and {label} was "
+                f"never passed to tape.watch().")
+    if is_var:
+        when = {"before": "the target was computed before the block began",
+                "after": "the target was computed after the tape stopped recording",
+                "paused": "the target was computed inside tape.stop_recording()"}.get(
+                    _when(tape, t._id), "the target was computed inside the block, but from a "
+                    f"value of {label} read before the block")
+        return (f"{label} was never read while this tape was recording ({when}). Read it "
+                f"inside the `with tf.GradientTape()` block, outside tape.stop_recording().")
+    name = "x" if label == "the source tensor" else label
+    spent = (" This tape is non-persistent and its one gradient() call is spent: record again "
+             "with a new tape that watches it.") if tape._records is None else ""
+    return (f"{name} was never watched: constants are not watched automatically, only "
+            f"trainable Variables are. Call tape.watch({name}) inside the tape's context before "
+            f"computing with it (or make it a tf.Variable).{spent}")
+
+
+def _when(tape: GradientTape, tid: int) -> str:
+    """When tensor ``tid`` was made, against this tape's recording: "before" it first started,
+    "during" a recording interval, "paused" between two (stop_recording), or "after" the last
+    stop. Tensor ids grow with time and the tape takes one at each start and stop."""
+    marks = tape._marks
+    i = bisect.bisect_right(marks, tid)
+    if i == 0:
+        return "before"
+    if i % 2 == 1:
+        return "during"
+    return "after" if i == len(marks) else "paused"
+
+
+def _off_tape(tape: GradientTape, t, source, label: str) -> str:
+    """Why the target is not on the tape although the source is watched."""
+    head = "The target was not computed on this tape: "
+    when = _when(tape, t._id)
+    if when == "before":
+        return head + ("it was computed before the `with tf.GradientTape()` block began. The "
+                       "tape only records operations run inside the block: move it there.")
+    if when == "after":
+        popped = (", or after gradient() was called inside the block (that stops a "
+                  "non-persistent tape)") if not tape._persistent and tape._used else ""
+        return head + (f"it was computed after the tape stopped recording: after the `with` "
+                       f"block ended{popped}. Compute the target inside the block.")
+    if when == "paused":
+        return head + ("it was computed inside tape.stop_recording(), which records nothing. "
+                       "Compute it outside that block.")
+    read = tape._numpy_reads.get(source._id)
+    if read is not None:
+        return head + (f"{label} left the tape through {_at('.numpy()', read)}: that gives a "
+                       f"NumPy copy, and tf.constant(...) of it is a new constant the tape does "
+                       f"not watch, so nothing links the target to {label} (a NumPy round "
+                       f"trip). Compute with {label} itself, in minitf ops.")
+    return head + ("it was computed inside the block, but only from values the tape does not "
+                   "watch: a NumPy round trip (x.numpy(), tf.constant(x.numpy()), np.array(x)), "
+                   "a Python float(x), or new constants. Compute with the source itself, in "
+                   "minitf ops.")
+
+
+def _paths_from(tape: GradientTape, sid: int) -> tuple:
+    """(ids reached from ``sid`` through recorded ops, {id: (op, line)} of those reached only
+    through a non-differentiable op, with the first such op on the way). Recorded ops and cut
+    ops interleave, so both are swept until nothing new is reached."""
+    reach, via = {sid}, {}
+    changed = True
+    while changed:
+        changed = False
+        for rec in tape._records:
+            ins = [x._id for x in rec.inputs]
+            if any(i in reach for i in ins):
+                new = [y._id for y in rec.outputs if y._id not in reach]
+                reach.update(new)
+            else:
+                origin = next((via[i] for i in ins if i in via), None)
+                new = [] if origin is None else [y._id for y in rec.outputs
+                                                 if y._id not in via]
+                via.update((y, origin) for y in new)
+            changed |= bool(new)
+        for y, (op, ins, where) in tape._cut.items():
+            if y in via or y in reach:
+                continue
+            if any(i in reach for i in ins):
+                via[y], changed = (op, where), True
+            else:
+                origin = next((via[i] for i in ins if i in via), None)
+                if origin is not None:
+                    via[y], changed = origin, True
+    return reach, via
 
 
 __all__ = ["describe", "describe_tapes", "backward_trace", "to_dot", "graph", "Graph",

@@ -28,6 +28,8 @@ from __future__ import annotations
 import contextlib
 import enum
 import logging
+import os
+import sys
 import threading
 from typing import Any
 
@@ -35,7 +37,7 @@ import numpy as np
 
 from . import dtypes, nest
 from .errors import invalid_argument
-from .tensor import Tensor, convert_to_tensor
+from .tensor import Tensor, _next_id, convert_to_tensor
 
 
 class _ThreadTapes(threading.local):
@@ -112,17 +114,41 @@ def record_cut(op: str, inputs: tuple, outputs) -> None:
     integers, ...) while a tape records: nothing is recorded for the backward pass, but a tape
     that watched an input remembers which op cut the path, so ``explain.why_none`` can name it."""
     outs = outputs if type(outputs) is tuple else (outputs,)
+    where = None
     for tape in TAPES.recording:
         watched, cut = tape._watched, tape._cut
         for x in inputs:
-            if x._id in watched:
+            if x._id in watched or x._id in cut:
+                # (the op, its input ids, the user's line): why_none follows these links back
+                # to the source, and names the op and the line that cut the path.
+                where = where or _user_line()
+                entry = (op, tuple(i._id for i in inputs), where)
                 for y in outs:
-                    cut[y._id] = op
+                    cut[y._id] = entry
                 break
-            if x._id in cut:
-                for y in outs:
-                    cut[y._id] = cut[x._id]
-                break
+
+
+def _user_line():
+    """(file, line) of the innermost caller outside minitf, or None (e.g. the explain CLI).
+    Called only when a non-differentiable op cuts a watched path: not on the hot path."""
+    frame = sys._getframe(2)
+    while frame is not None and (frame.f_code.co_filename.startswith(_PACKAGE_DIR) or
+                                 frame.f_code.co_filename.startswith("<frozen")):
+        frame = frame.f_back
+    return None if frame is None else (frame.f_code.co_filename, frame.f_lineno)
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def numpy_read(var) -> None:
+    """``Variable.numpy()`` while tapes record: as in TF it is a read (a trainable Variable is
+    watched), and each tape remembers where the value left for NumPy, so why_none can point at
+    the round trip (``tf.constant(w.numpy())`` makes a constant the tape does not watch)."""
+    variable_accessed(var)
+    where = _user_line()
+    for tape in TAPES.recording:
+        tape._numpy_reads.setdefault(var._id, where)
 
 
 def _propagate_cut(tape, inputs, outputs) -> None:
@@ -130,8 +156,9 @@ def _propagate_cut(tape, inputs, outputs) -> None:
     for x in inputs:
         why = cut.get(x._id)
         if why is not None:
+            entry = (why[0], tuple(i._id for i in inputs), why[2])
             for y in outputs if type(outputs) is tuple else (outputs,):
-                cut[y._id] = why
+                cut[y._id] = entry
             return
 
 
@@ -157,6 +184,9 @@ def _set_recording(tape, on: bool) -> None:
         tape._stack.remove(tape)
         tape._stack = None
     tape._recording = on
+    # Tensor ids grow with time: an id taken at each start and stop lets why_none tell whether
+    # a tensor was made while the tape recorded (before, after, or under stop_recording).
+    tape._marks.append(_next_id())
 
 
 @contextlib.contextmanager
@@ -200,7 +230,11 @@ class GradientTape:
         self._watched_vars: dict = {}
         self._recording = False
         self._used = False
-        self._cut: dict = {}            # id -> the non-differentiable op that cut a watched path
+        self._cut: dict = {}            # id -> (op, input ids, line) of a non-differentiable op
+                                        # that cut a watched path
+        self._marks: list = []          # tensor-id clock at each start/stop of recording
+        self._numpy_reads: dict = {}    # Variable id -> line of a .numpy() read while recording
+        self._spent_watched = None      # the watched ids, kept (ints only) once records are freed
         self._watch_reasons: dict = {}  # id -> why it is watched (for minitf.explain)
         self._level = None              # how many tapes were recording when this one started
         self._stack = None              # the thread's list of recording tapes it is in
@@ -234,7 +268,7 @@ class GradientTape:
     def reset(self) -> None:
         """Forget everything recorded so far; the tape keeps recording if it was."""
         self._records, self._watched, self._watched_vars = [], set(), {}
-        self._cut, self._watch_reasons = {}, {}
+        self._cut, self._watch_reasons, self._numpy_reads = {}, {}, {}
         self._used = False
 
     # ---- watching --------------------------------------------------------------------------
@@ -291,6 +325,7 @@ class GradientTape:
 
     def _end_backward(self) -> None:
         if not self._persistent:
+            self._spent_watched = self._watched   # ids only: why_none can still diagnose
             self._records = self._watched = None  # watched_variables() stays answerable
 
     def gradient(self, target, sources, output_gradients=None,

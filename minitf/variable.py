@@ -108,6 +108,9 @@ class Variable(_HoldsArray):
         return self._read_for_op()
 
     def numpy(self):
+        """The value as NumPy. As in TF this is a read: inside a tape it watches the Variable."""
+        if _tape.TAPES.recording:
+            _tape.numpy_read(self)
         return self._snapshot().numpy()
 
     # ---- attributes ------------------------------------------------------------------------
@@ -209,6 +212,8 @@ class Variable(_HoldsArray):
         return _Ref(self)
 
     def __repr__(self) -> str:
+        if type(self._value) is _tracing.Traced:   # tracing: TF shows no value
+            return f"<tf.Variable '{self._name}' shape={self.shape} dtype={self._dtype.name}>"
         text = self._snapshot()._numpy_text(True)
         sep = "\n" if "\n" in text else ""
         return (f"<tf.Variable '{self._name}' shape={self.shape} dtype={self._dtype.name}, "
