@@ -465,21 +465,23 @@ class Function:
     def _trace(self, leaves, args, kwargs, dry: bool):
         tr = Trace()
         tr.dry = dry
-        inputs, t_args, t_kwargs, _ = traced_arguments(tr, leaves, args, kwargs)
+        inputs, t_args, t_kwargs, _ = traced_arguments(tr, leaves, args, kwargs,
+                                                       self.python_function)
         rng = random_ops.snapshot() if dry else None
         try:
             # Outer tapes see the call, not its inside.
             with _tape.suspended_tapes(), tr.active():
                 out = self.python_function(*t_args, **t_kwargs)
+                # Read returned variables while the trace still runs: `return v.assign_add(1)`
+                # returns the value after this call's update, not the one from trace time.
+                flat = [o._snapshot() if _is_variable(o) else o for o in nest.flatten(out)]
         finally:
             if rng is not None:
                 random_ops.restore(rng)       # a thrown-away trace uses up no draws
         writes = tr.finish_vars()
-        flat = nest.flatten(out)
         values, kinds, real = [], [], []
         for o in flat:
-            if _is_variable(o):
-                o = o._snapshot() if dry else o._read_for_op()
+            o = _output_tensor(o, self.python_function)
             if isinstance(o, Tensor):
                 v = o._value
                 values.append(v)
@@ -535,14 +537,56 @@ class Function:
         return f"<minitf.Function {self._name}>"
 
 
-def traced_arguments(tr: Trace, leaves, args, kwargs):
+_PY_OUTPUTS = (bool, int, float, complex, str, bytes, np.generic, np.ndarray)
+
+
+def _output_tensor(o, python_function):
+    """A returned leaf as tf.function hands it back: TF converts Python numbers, strings and
+    NumPy values to constant tensors (``tf.function(lambda x: x**3)(2)`` is an int32 tensor,
+    not the int 8), keeps None, and refuses other objects with a TypeError."""
+    if o is None or isinstance(o, Tensor):
+        return o
+    if isinstance(o, _PY_OUTPUTS):
+        return convert_to_tensor(o)
+    raise TypeError(
+        "To be compatible with tf.function, Python functions must return zero or more Tensors "
+        f"or ExtensionTypes or None values; in compilation of {python_function!r}, found "
+        f"return value of type {type(o).__name__}, which is not a Tensor or ExtensionType.")
+
+
+def _parameter_names(python_function, args, kwargs) -> list:
+    """A name for each leaf of ``(args, kwargs)``, as TF names its placeholders (and so what
+    ``print(x)`` shows while tracing): the Python parameter's name; ``x``, ``x_1``, ... for the
+    leaves of a nested argument; ``args_0``, ``args_1`` for ``*args``."""
+    import inspect
+    try:
+        params = list(inspect.signature(python_function).parameters.values())
+    except (TypeError, ValueError):
+        params = []
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    star = next((p.name for p in params if p.kind is p.VAR_POSITIONAL), "args")
+
+    def label(base, value):
+        count = iter(range(1 << 30))
+        return nest.map_structure(lambda _: tracing._numbered(base, next(count)), value)
+
+    names = tuple(label(positional[i].name if i < len(positional) else
+                        f"{star}_{i - len(positional)}", a) for i, a in enumerate(args))
+    return nest.flatten((names, {k: label(k, v) for k, v in kwargs.items()}))
+
+
+def traced_arguments(tr: Trace, leaves, args, kwargs, python_function=None):
     """The call's tensor arguments as program inputs of ``tr`` (stand-in values when the trace
-    is dry). Returns (input Traced arrays, args, kwargs, the traced input tensors)."""
+    is dry), named after ``python_function``'s parameters. Returns (input Traced arrays, args,
+    kwargs, the traced input tensors)."""
     inputs, new_leaves, tensors = [], [], []
-    for x in leaves:
+    names = _parameter_names(python_function, args, kwargs) if python_function else []
+    for i, x in enumerate(leaves):
         if _is_tensor_like(x) and not _is_variable(x):
             t = x if isinstance(x, Tensor) else convert_to_tensor(x)
             traced = tr.input(_dummy(t._value) if tr.dry else t._value)
+            if i < len(names):
+                tr.names[traced.slot] = names[i]
             inputs.append(traced)
             tt = _make(traced, t._dtype)
             tensors.append(tt)

@@ -33,9 +33,10 @@ class _Differentiable:
 
 def _build(function, leaves, args, kwargs):
     """Trace the body with a hidden tape; returns (the call's result, _Differentiable)."""
-    from .function import _is_variable, traced_arguments
+    from .function import _is_variable, _output_tensor, traced_arguments
     tr = Trace()
-    inputs, t_args, t_kwargs, in_tensors = traced_arguments(tr, leaves, args, kwargs)
+    inputs, t_args, t_kwargs, in_tensors = traced_arguments(tr, leaves, args, kwargs,
+                                                            function.python_function)
     hidden = _tape.GradientTape(persistent=True)
     with _tape.suspended_tapes():
         with tr.active(), contextlib.redirect_stdout(io.StringIO()):
@@ -44,7 +45,8 @@ def _build(function, leaves, args, kwargs):
                     if t._dtype.is_floating:
                         hidden.watch(t)
                 out = function.python_function(*t_args, **t_kwargs)
-            flat = [o._read_for_op() if _is_variable(o) else o for o in nest.flatten(out)]
+            flat = [_output_tensor(o._read_for_op() if _is_variable(o) else o,
+                                   function.python_function) for o in nest.flatten(out)]
             outs = [o for o in flat if isinstance(o, Tensor)]
             variables = [v for v in hidden.watched_variables()]
             sources = [t for t in in_tensors if t._dtype.is_floating]

@@ -168,7 +168,13 @@ class Tensor(_HoldsArray):
         return iter(unstack(self, axis=0))
 
     def __format__(self, format_spec: str) -> str:
-        """``f"{t:.4f}"`` formats a scalar's value, as TF does; other specs apply to str(t)."""
+        """``f"{t:.4f}"`` formats a scalar's value, as TF does; other specs apply to str(t).
+        While tracing a tensor has no value: ``f"{t}"`` is its symbolic text, and a format spec
+        is TF's TypeError."""
+        if type(self._value) is _Traced:
+            if format_spec:
+                raise TypeError("unsupported format string passed to SymbolicTensor.__format__")
+            return str(self)
         if self._value.ndim == 0:
             return format(self.numpy(), format_spec)
         return format(str(self), format_spec)
@@ -196,12 +202,23 @@ class Tensor(_HoldsArray):
             return repr(v.item()) if is_repr and not self._dtype.is_bool else str(v)
         return repr(v) if is_repr else str(v)
 
+    def _symbolic_name(self) -> str:
+        """The name TF would give this tensor in the graph being traced (see Trace.tensor_name)."""
+        v = self._value
+        return v.trace.tensor_name(v.slot)
+
     def __repr__(self) -> str:
+        if type(self._value) is _Traced:      # tracing: TF shows the graph tensor, no value
+            return (f"<tf.Tensor '{self._symbolic_name()}' shape={self.shape} "
+                    f"dtype={self._dtype.name}>")
         text = self._numpy_text(True)
         sep = "\n" if "\n" in text else ""
         return f"<tf.Tensor: shape={self.shape}, dtype={self._dtype.name}, numpy={sep}{text}>"
 
     def __str__(self) -> str:
+        if type(self._value) is _Traced:
+            return (f'Tensor("{self._symbolic_name()}", shape={self.shape}, '
+                    f"dtype={self._dtype.name})")
         text = self._numpy_text(False)
         sep = "\n" if "\n" in text else ""
         return f"tf.Tensor({sep}{text}, shape={self.shape}, dtype={self._dtype.name})"

@@ -244,6 +244,8 @@ class Trace:
         self.host_nodes = 0             # nodes that run Python on the host (print, draws)
         self.lifted: dict = {}          # tensor id -> its traced stand-in (GPU captures)
         self.keep: list = []
+        self.names: dict = {}           # slot -> name given when made (inputs, variable reads)
+        self.n_var_reads = 0
 
     # ---- making slots -------------------------------------------------------------------
     def _new(self, value) -> Traced:
@@ -274,6 +276,24 @@ class Trace:
             with _TRACING_LOCK:
                 TRACING -= 1
 
+    # ---- names (what print shows while tracing) ------------------------------------------
+    def tensor_name(self, slot: int) -> str:
+        """TF's name for the tensor in ``slot``: ``"x:0"`` for an argument named ``x``,
+        ``"add_1:0"`` for the second ``add``. An intermediate result is named after the array
+        operation that made it, in TF's spelling (``multiply`` -> ``mul``); an op that minitf
+        builds from several array operations is named after its last one."""
+        name = self.names.get(slot)
+        if name is not None:
+            return f"{name}:0"
+        for i in range(len(self.nodes) - 1, -1, -1):
+            outs = self.nodes[i].outs
+            if outs == slot or (type(outs) is tuple and slot in outs):
+                base = tf_op_name(self.nodes[i].name)
+                count = sum(1 for n in self.nodes[:i] if tf_op_name(n.name) == base)
+                index = outs.index(slot) if type(outs) is tuple else 0
+                return f"{_numbered(base, count)}:{index}"
+        return "Identity:0"
+
     # ---- variables ----------------------------------------------------------------------
     def read_var(self, var):
         cur = self.var_current.get(id(var))
@@ -287,6 +307,8 @@ class Trace:
         if type(arr) is Traced:      # created by this trace: its value is a trace value
             return arr
         t = self._new(arr.copy() if self.dry else arr)
+        self.names[t.slot] = _numbered("ReadVariableOp", self.n_var_reads)
+        self.n_var_reads += 1
         self.var_reads[id(var)] = (var, t)
         self.var_current[id(var)] = t
         return t
@@ -396,6 +418,34 @@ class Trace:
     def compile(self, inputs: list, outputs: list, var_writes=(), graph: bool = False):
         from .tracing_codegen import Program
         return Program(self, inputs, outputs, list(var_writes), graph)
+
+
+# TF's op names for the array operations minitf records (Python operators have lower-case
+# names in TF: ``x * y`` is "mul"; other ops are named after their op type: "Exp", "MatMul").
+_TF_NAMES = {
+    "add": "add", "subtract": "sub", "multiply": "mul", "divide": "truediv",
+    "true_divide": "truediv", "floor_divide": "floordiv", "remainder": "mod", "power": "pow",
+    "matmul": "MatMul", "negative": "Neg", "absolute": "Abs", "astype": "Cast",
+    "getitem": "strided_slice", "concatenate": "concat", "stack": "stack",
+    "transpose": "transpose", "where": "SelectV2", "ones_like": "ones_like",
+    "zeros_like": "zeros_like", "greater_equal": "GreaterEqual", "less_equal": "LessEqual",
+    "not_equal": "NotEqual", "logical_and": "LogicalAnd", "logical_or": "LogicalOr",
+    "logical_not": "LogicalNot", "copy": "Identity", "_constant": "Const",
+}
+
+
+def tf_op_name(array_op: str) -> str:
+    """TF's name for a recorded array operation: from the table above, else the NumPy name in
+    TF's CamelCase (``exp`` -> ``Exp``, ``reshape`` -> ``Reshape``)."""
+    name = _TF_NAMES.get(array_op)
+    if name is None:
+        name = "".join(part[:1].upper() + part[1:] for part in array_op.split("_"))
+    return name
+
+
+def _numbered(base: str, count: int) -> str:
+    """TF makes names unique within a graph by suffixes: add, add_1, add_2, ..."""
+    return base if count == 0 else f"{base}_{count}"
 
 
 def _escaped() -> RuntimeError:

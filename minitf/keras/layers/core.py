@@ -14,7 +14,7 @@ from ...ops import math_ops as M
 from ...ops import random_ops
 from ...tensor import convert_to_tensor
 from .. import activations, backend, constraints, initializers, regularizers
-from .layer import KerasTensor, Layer
+from .layer import KerasTensor, Layer, batch_size
 
 
 def _check_min_ndim(layer, inputs, n):
@@ -101,7 +101,7 @@ class Dense(Layer):
 
 class Flatten(Layer):
     def call(self, inputs):
-        return A.reshape(inputs, (inputs.shape[0], -1))
+        return A.reshape(inputs, (batch_size(inputs), -1))
 
 
 class Reshape(Layer):
@@ -110,7 +110,7 @@ class Reshape(Layer):
         self.target_shape = tuple(target_shape)
 
     def call(self, inputs):
-        return A.reshape(inputs, (inputs.shape[0],) + self.target_shape)
+        return A.reshape(inputs, (batch_size(inputs),) + self.target_shape)
 
     def get_config(self):
         return {**super().get_config(), "target_shape": self.target_shape}

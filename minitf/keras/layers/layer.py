@@ -75,6 +75,43 @@ class Node:
         self.outputs = None
 
 
+class _SymbolicSample(Tensor):
+    """What a layer's ``call`` sees when the layer is called on ``keras.Input``: a small
+    concrete batch (minitf learns output shapes by running the call) that reports the symbolic
+    shape, batch dimension ``None``, and prints as TF's placeholder, as in Keras on TF:
+    ``print(inputs.shape)`` inside ``call`` shows ``(None, 3)``."""
+
+    __slots__ = ("_symbolic_shape", "_placeholder")
+
+    @property
+    def shape(self) -> TensorShape:
+        return self._symbolic_shape
+
+    def __repr__(self) -> str:
+        return (f"<tf.Tensor '{self._placeholder}:0' shape={self.shape} "
+                f"dtype={self._dtype.name}>")
+
+    def __str__(self) -> str:
+        return f'Tensor("{self._placeholder}:0", shape={self.shape}, dtype={self._dtype.name})'
+
+
+def _symbolic_sample(keras_tensor, dtype, index: int) -> _SymbolicSample:
+    """A concrete stand-in for ``keras_tensor`` (batch 2 where the shape says None)."""
+    shape = [2 if d is None else d for d in keras_tensor.shape]
+    t = convert_to_tensor(np.zeros(shape, dtype.as_numpy_dtype))
+    sample = object.__new__(_SymbolicSample)
+    sample._value, sample._dtype, sample._id = t._value, t._dtype, t._id
+    sample._symbolic_shape = TensorShape(keras_tensor.shape)
+    sample._placeholder = "Placeholder" if index == 0 else f"Placeholder_{index}"
+    return sample
+
+
+def batch_size(inputs) -> int:
+    """The concrete number of rows of ``inputs`` (also for a symbolic sample, whose ``shape``
+    reports None for the batch): for layers that reshape while keeping the batch."""
+    return inputs._value.shape[0]
+
+
 def is_symbolic(x) -> bool:
     return any(isinstance(t, KerasTensor) for t in nest.flatten(x))
 
@@ -322,12 +359,13 @@ class Layer:
     def _symbolic_call(self, inputs, args, kwargs):
         """Called on KerasTensors: build, run once on a small concrete batch to learn the output
         shapes, and return KerasTensors that remember this call."""
+        count = iter(range(1 << 30))
+
         def concrete(k):
-            shape = [2 if d is None else d for d in k.shape]
             # The eager call will autocast floating inputs to this layer's dtype, so the sample
             # must too (a float64 layer after a float32 Input sees float64, as in Keras).
             dtype = self._dtype if self._autocast_inputs and k.dtype.is_floating else k.dtype
-            return convert_to_tensor(np.zeros(shape, dtype.as_numpy_dtype))
+            return _symbolic_sample(k, dtype, next(count))
         sample = nest.map_structure(lambda k: concrete(k) if isinstance(k, KerasTensor) else k,
                                     inputs)
         self._maybe_build_symbolic(inputs)

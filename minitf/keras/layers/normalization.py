@@ -76,10 +76,8 @@ class BatchNormalization(Layer):
         reduce_axes = [i for i in range(nd) if i != ax]
         if training:
             mean, var = nn_ops.moments(inputs, reduce_axes)
-            m = self.momentum
-            self.moving_mean.assign(self.moving_mean.numpy() * m + mean.numpy() * (1 - m))
-            self.moving_variance.assign(self.moving_variance.numpy() * m +
-                                        var.numpy() * (1 - m))
+            self._update_moving(self.moving_mean, mean)
+            self._update_moving(self.moving_variance, var)
         else:
             mean, var = self.moving_mean.value(), self.moving_variance.value()
         shape = [1] * nd
@@ -92,6 +90,12 @@ class BatchNormalization(Layer):
         if self.beta is not None:
             out = out + reshape(self.beta, shape)
         return out
+
+    def _update_moving(self, moving, batch_value) -> None:
+        """``moving = moving * momentum + batch * (1 - momentum)`` as tensor ops and an assign,
+        so that it is recorded when ``fit`` traces the step (a host read would not be)."""
+        m = self.momentum
+        moving.assign(moving * m + batch_value * (1 - m))
 
     def get_config(self):
         return {**super().get_config(), "axis": self.axis, "momentum": self.momentum,

@@ -1,0 +1,205 @@
+"""Regression tests for tracing bugs found by running published TF code next to TensorFlow.
+
+Expected values come from TF 2.21 (checked live in parity/test_tracing_bugs_parity.py) or from
+arithmetic; this file does not import TensorFlow.
+"""
+import numpy as np
+import pytest
+
+import minitf as tf
+from minitf import keras
+
+
+# ---- `return v.assign_add(c)` returns the updated value on every call ---------------------
+
+def test_assign_add_returned_from_function_is_the_new_value_each_call():
+    counter = tf.Variable(0)
+
+    @tf.function
+    def increment(c):
+        return counter.assign_add(c)
+
+    got = [int(increment(1)) for _ in range(3)]
+    assert got == [1, 2, 3]                 # was [1, 1, 1]: the trace-time value replayed
+    assert int(counter.numpy()) == 3
+
+
+def test_returned_variable_and_assign_results_are_tensors_of_the_current_value():
+    v = tf.Variable(1.0)
+
+    @tf.function
+    def double(x):
+        return v.assign(v * x)
+
+    @tf.function
+    def current():
+        return v
+
+    first = double(tf.constant(2.0))
+    second = double(tf.constant(2.0))
+    assert isinstance(first, tf.Tensor) and float(first) == 2.0   # earlier result kept its value
+    assert float(second) == 4.0
+    assert isinstance(current(), tf.Tensor) and float(current()) == 4.0
+
+
+def test_assign_add_returned_under_a_tape():
+    counter = tf.Variable(0.0)
+
+    @tf.function
+    def increment(c):
+        return counter.assign_add(c)
+
+    x = tf.Variable(2.0)
+    with tf.GradientTape():
+        got = [float(increment(x)) for _ in range(3)]
+    assert got == [2.0, 4.0, 6.0]
+
+
+# ---- Python outputs become tensors --------------------------------------------------------
+
+def test_python_scalar_result_is_a_tensor():
+    def cube(x):
+        return x * x * x
+
+    out = tf.function(cube)(2)
+    assert isinstance(out, tf.Tensor)        # was the Python int 8
+    assert out.dtype == tf.int32 and int(out) == 8
+    out = tf.function(cube)(2.0)
+    assert out.dtype == tf.float32 and float(out) == 8.0
+
+
+def test_python_outputs_in_a_structure_are_tensors_and_none_stays():
+    out = tf.function(lambda: (1, 2.0, "s", None, [True]))()
+    assert [o.dtype for o in out[:3]] == [tf.int32, tf.float32, tf.string]
+    assert out[3] is None
+    assert isinstance(out[4], list) and out[4][0].dtype == tf.bool
+
+
+def test_python_output_under_a_tape_is_a_tensor():
+    x = tf.Variable(1.0)
+    with tf.GradientTape():
+        out = tf.function(lambda y: 3)(x)
+    assert isinstance(out, tf.Tensor) and int(out) == 3
+
+
+def test_returning_an_arbitrary_object_is_a_type_error():
+    with pytest.raises(TypeError, match="found return value of type object"):
+        tf.function(lambda: object())()
+
+
+# ---- print while tracing ------------------------------------------------------------------
+
+def test_print_while_tracing_shows_the_symbolic_tensor(capsys):
+    @tf.function
+    def f(x, y):
+        print(x)
+        print(f"{y}")
+        a = x + y
+        print(a)
+        print(a + 1.0)
+        print(x * y, x - y, x / y, x ** 3)
+        print(tf.matmul(tf.reshape(x, [1, 1]), tf.reshape(y, [1, 1])))
+        print(repr(x))
+        return a
+
+    assert float(f(tf.constant(1.0), tf.constant(2.0))) == 3.0    # was AttributeError
+    assert capsys.readouterr().out.splitlines() == [
+        'Tensor("x:0", shape=(), dtype=float32)',
+        'Tensor("y:0", shape=(), dtype=float32)',
+        'Tensor("add:0", shape=(), dtype=float32)',
+        'Tensor("add_1:0", shape=(), dtype=float32)',
+        'Tensor("mul:0", shape=(), dtype=float32) Tensor("sub:0", shape=(), dtype=float32) '
+        'Tensor("truediv:0", shape=(), dtype=float32) Tensor("pow:0", shape=(), dtype=float32)',
+        'Tensor("MatMul:0", shape=(1, 1), dtype=float32)',
+        "<tf.Tensor 'x:0' shape=() dtype=float32>",
+    ]
+    f(tf.constant(5.0), tf.constant(6.0))            # replayed: Python print does not run
+    assert capsys.readouterr().out == ""
+
+
+def test_print_names_nested_and_star_arguments(capsys):
+    @tf.function
+    def g(a, b):
+        print(a, b)
+        return a[0]
+
+    @tf.function
+    def h(*args):
+        print(args)
+        return args[0]
+
+    g([tf.constant(1.0), tf.constant(2.0)], {"k": tf.constant([3, 4])})
+    h(tf.constant(1.0), tf.constant(2.0))
+    assert capsys.readouterr().out.splitlines() == [
+        "[<tf.Tensor 'a:0' shape=() dtype=float32>, <tf.Tensor 'a_1:0' shape=() dtype=float32>]"
+        " {'k': <tf.Tensor 'b:0' shape=(2,) dtype=int32>}",
+        "(<tf.Tensor 'args_0:0' shape=() dtype=float32>, "
+        "<tf.Tensor 'args_1:0' shape=() dtype=float32>)",
+    ]
+
+
+def test_format_spec_on_a_symbolic_tensor_is_a_type_error():
+    @tf.function
+    def f(x):
+        return f"{x:.2f}"
+
+    with pytest.raises(TypeError, match="unsupported format string"):
+        f(tf.constant(1.0))
+
+
+def test_print_variable_while_tracing(capsys):
+    v = tf.Variable(1.0, name="v")
+
+    @tf.function
+    def f():
+        print(v)
+        return v + 1.0
+
+    assert float(f()) == 2.0
+    assert capsys.readouterr().out == "<tf.Variable 'v:0' shape=() dtype=float32>\n"
+
+
+# ---- a layer called on keras.Input sees batch dimension None ------------------------------
+
+class _ShapeSpy(keras.layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.seen = []
+
+    def call(self, inputs):
+        self.seen.append((inputs.shape, str(inputs)))
+        return inputs * 2.0
+
+
+def test_call_on_symbolic_input_sees_none_batch():
+    spy = _ShapeSpy()
+    x = keras.Input(shape=(3,))
+    y = spy(x)
+    assert spy.seen == [((None, 3), 'Tensor("Placeholder:0", shape=(None, 3), dtype=float32)')]
+    assert tuple(y.shape) == (None, 3)
+    # A concrete call then sees the real batch, and Flatten/Reshape still keep it.
+    out = keras.layers.Flatten()(keras.layers.Reshape((3, 1))(y))
+    model = keras.Model(x, out)
+    assert tuple(model(tf.ones((4, 3))).shape) == (4, 3)
+    assert spy.seen[-1][0] == (4, 3)
+
+
+# ---- BatchNormalization trains under fit (its step is traced) -----------------------------
+
+def _bn_model():
+    model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.BatchNormalization(
+        momentum=0.5, epsilon=0.0, center=False, scale=False)])
+    model.compile(optimizer=keras.optimizers.SGD(0.0), loss="mse")
+    return model
+
+
+def test_batch_norm_fit_updates_moving_statistics():
+    x = np.array([[1.0, 2.0], [3.0, 6.0]], np.float32)
+    model = _bn_model()
+    history = model.fit(x, np.zeros_like(x), batch_size=2, epochs=2, shuffle=False, verbose=0)
+    bn = model.layers[-1]
+    # batch mean [2, 4], variance [1, 4]; moving = moving * 0.5 + batch * 0.5, twice
+    np.testing.assert_allclose(bn.moving_mean.numpy(), [1.5, 3.0])
+    np.testing.assert_allclose(bn.moving_variance.numpy(), [1.0, 3.25])
+    # normalised batch is [[-1, -1], [1, 1]]: mse 1 (epsilon 0, nothing trainable moves)
+    np.testing.assert_allclose(history.history["loss"], [1.0, 1.0], rtol=1e-6)
