@@ -13,6 +13,25 @@ def _array(a):
     return np.asarray(a)
 
 
+def _to_floatx(a: np.ndarray) -> np.ndarray:
+    """A floating array as ``floatx()`` (a copy; the caller's array is left alone).
+
+    Keras's array adapter casts every floating input, target and sample weight that ``fit``,
+    ``evaluate`` and ``predict`` are given (validation data too) to ``floatx()``: float64 and
+    float16 NumPy data both reach ``train_step`` as float32, so a user's loss or metric that
+    computes ``y_true - y_pred`` meets two float32 tensors. Integer and bool arrays keep their
+    dtype (integer labels stay integers). Datasets and ``train_on_batch`` are not cast.
+    """
+    from .backend import floatx
+    if a.dtype.kind == "f" and a.dtype != np.dtype(floatx()):
+        return a.astype(floatx())
+    return a
+
+
+def _array_floatx(a) -> np.ndarray:
+    return _to_floatx(_array(a))
+
+
 def to_device(batch):
     """Move a batch's tensors to the current backend, once per batch (a no-op on the CPU)."""
     from .. import _backend as B
@@ -41,9 +60,9 @@ class ArrayData:
     """In-memory arrays sliced into batches along the first axis."""
 
     def __init__(self, x, y=None, sample_weight=None):
-        self.x = nest.map_structure(_array, _structure(x))
-        self.y = None if y is None else nest.map_structure(_array, _structure(y))
-        self.sw = None if sample_weight is None else _array(sample_weight)
+        self.x = nest.map_structure(_array_floatx, _structure(x))
+        self.y = None if y is None else nest.map_structure(_array_floatx, _structure(y))
+        self.sw = None if sample_weight is None else _array_floatx(sample_weight)
         sizes = {a.shape[0] for a in nest.flatten(self.x) + (nest.flatten(self.y)
                                                              if self.y is not None else [])}
         if self.sw is not None:

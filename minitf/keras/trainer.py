@@ -118,9 +118,7 @@ class Trainer:
             for i, (fn, w, yt, yp) in enumerate(zip(fns, weights, ys, outs)):
                 if fn is None:
                     continue
-                fn = losses_mod.get(fn)
-                value = fn(yt, yp, sample_weight) if isinstance(fn, losses_mod.Loss) else \
-                    losses_mod.reduce_weighted_values(fn(yt, yp), sample_weight)
+                value = _as_loss(losses_mod.get(fn))(yt, yp, sample_weight)
                 if len(outs) > 1:
                     # Keras logs each output's loss before its loss weight, as a plain mean
                     # over batches (not weighted by batch size, unlike the total).
@@ -369,6 +367,16 @@ class Trainer:
 
     def predict_on_batch(self, x):
         return nest.map_structure(lambda t: t.numpy(), self(x, training=False))
+
+
+def _as_loss(fn):
+    """A loss function given to ``compile`` wrapped as Keras wraps it: a ``Loss`` whose call
+    converts ``y_true`` and ``y_pred`` to ``floatx()`` (integer labels and a float64 model output
+    included) and brings their ranks together (``(m,)`` targets against ``(m, 1)`` predictions)
+    before the function sees them, then reduces the result with any sample weights."""
+    if isinstance(fn, losses_mod.Loss):
+        return fn
+    return losses_mod.LossFunctionWrapper(fn, name=getattr(fn, "__name__", None))
 
 
 def _class_weights(y, class_weight: dict, sample_weight):
