@@ -382,8 +382,8 @@ def why_none(tape: GradientTape, target, source) -> str:
     ...     y = x * x
     >>> print(tape.gradient(y, x))
     None
-    >>> explain.why_none(tape, y, x)[:58]
-    'x was never watched: constants are not watched automatical'
+    >>> explain.why_none(tape, y, x)[:40]
+    'The source tensor was never watched: con'
     >>> w = tf.Variable([1.5, -2.0], name="w")
     >>> with tf.GradientTape() as tape:
     ...     y = tf.reduce_sum(tf.round(w) * 3.0)
@@ -422,7 +422,8 @@ def why_none(tape: GradientTape, target, source) -> str:
         return "The target is the source itself: its gradient is ones, not None."
     if t._id not in watched and t._id not in tape._cut:
         return _off_tape(tape, t, source, label)
-    if tape._records is None:               # a non-persistent tape, already used
+    links = _links(tape)
+    if links is None:                       # a spent non-persistent tape, its graph not kept
         made = _cut_op(tape, t._id)
         if made:
             return _cut_message(label, made)
@@ -430,7 +431,7 @@ def why_none(tape: GradientTape, target, source) -> str:
                 "everything it recorded (a second gradient() call raises RuntimeError). Use "
                 "tf.GradientTape(persistent=True) to ask for several gradients, or record again "
                 "with a new tape.")
-    reach, via = _paths_from(tape, source._id)
+    reach, via = _paths_from(links, tape._cut, source._id)
     if t._id in reach:
         return "The gradient is not None: the target depends on the source through recorded ops."
     if t._id in via:
@@ -478,16 +479,17 @@ def _unwatched(tape: GradientTape, source, is_var: bool, label: str, t) -> str:
         when = {"before": "the target was computed before the block began",
                 "after": "the target was computed after the tape stopped recording",
                 "paused": "the target was computed inside tape.stop_recording()"}.get(
-                    _when(tape, t._id), "the target was computed inside the block, but from a "
-                    f"value of {label} read before the block")
+                    _when(tape, t._id), f"the target was computed inside the block without "
+                    f"reading {label}: it does not depend on {label}, unless it used a value "
+                    f"of {label} read before the block")
         return (f"{label} was never read while this tape was recording ({when}). Read it "
                 f"inside the `with tf.GradientTape()` block, outside tape.stop_recording().")
-    name = "x" if label == "the source tensor" else label
-    spent = (" This tape is non-persistent and its one gradient() call is spent: record again "
-             "with a new tape that watches it.") if tape._records is None else ""
-    return (f"{name} was never watched: constants are not watched automatically, only "
-            f"trainable Variables are. Call tape.watch({name}) inside the tape's context before "
-            f"computing with it (or make it a tf.Variable).{spent}")
+    spent = (" (This tape is non-persistent and has spent its one gradient() call: record "
+             "again with a new tape that watches the source.)") if tape._records is None else ""
+    return ("The source tensor was never watched: constants are not watched automatically, "
+            "only trainable Variables read inside the block are. Call tape.watch(x) on it "
+            "inside the tape's context before computing with it (or make it a tf.Variable)."
+            + spent)
 
 
 def _when(tape: GradientTape, tid: int) -> str:
@@ -530,7 +532,16 @@ def _off_tape(tape: GradientTape, t, source, label: str) -> str:
                    "minitf ops.")
 
 
-def _paths_from(tape: GradientTape, sid: int) -> tuple:
+def _links(tape: GradientTape):
+    """The recorded ops as (input ids, output ids): from the live records, or what a spent
+    non-persistent tape kept when its gradient() returned a None (else None)."""
+    if tape._records is not None:
+        return [(tuple(x._id for x in r.inputs), tuple(y._id for y in r.outputs))
+                for r in tape._records]
+    return tape._spent_links
+
+
+def _paths_from(links: list, cut: dict, sid: int) -> tuple:
     """(ids reached from ``sid`` through recorded ops, {id: (op, line)} of those reached only
     through a non-differentiable op, with the first such op on the way). Recorded ops and cut
     ops interleave, so both are swept until nothing new is reached."""
@@ -538,18 +549,16 @@ def _paths_from(tape: GradientTape, sid: int) -> tuple:
     changed = True
     while changed:
         changed = False
-        for rec in tape._records:
-            ins = [x._id for x in rec.inputs]
+        for ins, outs in links:
             if any(i in reach for i in ins):
-                new = [y._id for y in rec.outputs if y._id not in reach]
+                new = [y for y in outs if y not in reach]
                 reach.update(new)
             else:
                 origin = next((via[i] for i in ins if i in via), None)
-                new = [] if origin is None else [y._id for y in rec.outputs
-                                                 if y._id not in via]
+                new = [] if origin is None else [y for y in outs if y not in via]
                 via.update((y, origin) for y in new)
             changed |= bool(new)
-        for y, (op, ins, where) in tape._cut.items():
+        for y, (op, ins, where) in cut.items():
             if y in via or y in reach:
                 continue
             if any(i in reach for i in ins):

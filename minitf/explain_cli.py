@@ -356,8 +356,18 @@ def _explanation(expr: str, at: list):
         f = tf.convert_to_tensor(evaluate(expr, env))
     trace = explain.backward_trace(tape, f, list(env.values()))
     lines = [f"f = {expr}", explain.describe(tape, f), "", str(trace), ""]
-    lines += [f"df/d{name} = {explain._short(g)}" for name, g in zip(env, trace.gradients)]
+    for (name, var), g in zip(env.items(), trace.gradients):
+        lines += _gradient_lines(name, g, tape, f, var)
     return lines, trace.graph()
+
+
+def _gradient_lines(name: str, g, tape, f, var) -> list:
+    """``df/dx = 36``; a None gets the reason beside it, from explain.why_none."""
+    head = f"df/d{name} = {explain._short(g)}"
+    if g is not None:
+        return [head]
+    why = explain.why_none(tape, f, var)
+    return textwrap.wrap(f"{head}   why: {why}", 100, subsequent_indent=" " * 8)
 
 
 def _print_error(line: str) -> None:

@@ -119,10 +119,14 @@ def record_cut(op: str, inputs: tuple, outputs) -> None:
         watched, cut = tape._watched, tape._cut
         for x in inputs:
             if x._id in watched or x._id in cut:
-                # (the op, its input ids, the user's line): why_none follows these links back
-                # to the source, and names the op and the line that cut the path.
-                where = where or _user_line()
-                entry = (op, tuple(i._id for i in inputs), where)
+                # (the first op that cut the path, this op's input ids, the user's line of that
+                # op): why_none follows the ids back to the source and names the op and line.
+                if x._id in watched:
+                    where = where or _user_line()
+                    entry = (op, tuple(i._id for i in inputs), where)
+                else:
+                    first = cut[x._id]
+                    entry = (first[0], tuple(i._id for i in inputs), first[2])
                 for y in outs:
                     cut[y._id] = entry
                 break
@@ -235,6 +239,8 @@ class GradientTape:
         self._marks: list = []          # tensor-id clock at each start/stop of recording
         self._numpy_reads: dict = {}    # Variable id -> line of a .numpy() read while recording
         self._spent_watched = None      # the watched ids, kept (ints only) once records are freed
+        self._spent_links = None        # the records as (input ids, output ids), kept by a
+                                        # non-persistent gradient() that returned a None
         self._watch_reasons: dict = {}  # id -> why it is watched (for minitf.explain)
         self._level = None              # how many tapes were recording when this one started
         self._stack = None              # the thread's list of recording tapes it is in
@@ -368,6 +374,11 @@ class GradientTape:
             targets = [_as_tensor(t) for t in flat_targets]
             srcs = [_as_tensor(s) for s in flat_sources]
             grads = imperative_grad(records, targets, seeds, srcs, unconnected)
+            if not self._persistent and any(g is None for g in grads):
+                # Only when a None comes back (the case why_none is asked about): the graph as
+                # ids, so it can still be followed once the records are freed.
+                self._spent_links = [(tuple(x._id for x in r.inputs),
+                                      tuple(y._id for y in r.outputs)) for r in records]
         finally:
             self._end_backward()
         return nest.pack_sequence_as(sources, grads)
