@@ -142,7 +142,7 @@ def _user_line():
     return None if frame is None else (frame.f_code.co_filename, frame.f_lineno)
 
 
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
 def numpy_read(var) -> None:
