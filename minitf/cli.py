@@ -5,16 +5,24 @@ from __future__ import annotations
 import argparse
 
 
+def _version() -> str:
+    """The version of the minitf being run (its ``__version__``, which pyproject.toml repeats)."""
+    from . import __version__
+    return __version__
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m minitf",
                                      description="minitf command-line tools")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version", version=f"minitf {_version()}")
+    # Not required: with no command, print the help and succeed (as git or pip do).
+    sub = parser.add_subparsers(dest="command")
     p = sub.add_parser("parity", help="compare minitf's values, gradients and training "
                                       "trajectories with TensorFlow's")
     p.add_argument("--png", default="parity-trajectories.png",
                    help="where to write the loss-curve plot ('' for none)")
     p.add_argument("--record", action="store_true",
-                   help="record TensorFlow's results as goldens (parity/goldens/tensorflow.npz)")
+                   help="record TensorFlow's results as goldens (minitf/goldens/tensorflow.npz)")
     from .explain_cli import ops_help
     e = sub.add_parser("explain", help="record an expression on a tape and show the tape, the "
                                        "backward pass and the gradients",
@@ -38,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--layers", type=int, default=2, help="number of hidden layers")
     t.add_argument("--plot", help="where to save the learning-curve PNG")
     args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
     if args.command == "train":
         from .train import run as train
         return train(args.backend, args.epochs, args.batch_size, args.hidden, args.layers,

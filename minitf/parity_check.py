@@ -244,8 +244,15 @@ def compare(got: list, want: list, tol: tuple):
 
 # ---- recorded TensorFlow results ("goldens") --------------------------------------------------
 
-GOLDENS = str(__import__("pathlib").Path(__file__).resolve().parent.parent / "parity" /
-              "goldens" / "tensorflow.npz")
+def _packaged_goldens() -> str:
+    """Where the recording lies: package data inside minitf (minitf/goldens/tensorflow.npz),
+    found through importlib.resources so that an installed minitf (``pip install .``) finds
+    it from any working directory, not only a checkout."""
+    from importlib.resources import files
+    return str(files("minitf").joinpath("goldens").joinpath("tensorflow.npz"))
+
+
+GOLDENS = _packaged_goldens()
 
 
 def record_goldens(path: str = GOLDENS) -> str:
@@ -302,7 +309,7 @@ def reference():
         tf = import_tensorflow()
     except ImportError:
         g = Goldens()
-        return (f"recorded TensorFlow {g.version} results (parity/goldens; TensorFlow is not "
+        return (f"recorded TensorFlow {g.version} results (minitf/goldens; TensorFlow is not "
                 f"installed here)", g.result)
     memo = {}
 

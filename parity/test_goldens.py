@@ -1,6 +1,6 @@
 """The curated cross-checks (the rows of `python -m minitf parity`) against TensorFlow: live
 where TensorFlow is installed, otherwise against the recorded results in
-parity/goldens/tensorflow.npz — so the same checks run on machines without TensorFlow (the GPU
+minitf/goldens/tensorflow.npz — so the same checks run on machines without TensorFlow (the GPU
 machine: `MINITF_BACKEND=cupy pytest parity/test_goldens.py` checks the CuPy backend against
 TensorFlow's numbers). Re-record with `python -m minitf parity --record` where TF is installed."""
 from __future__ import annotations
