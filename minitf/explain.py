@@ -372,8 +372,8 @@ def why_none(tape: GradientTape, target, source) -> str:
     5. the non-persistent tape was already used, so its records are gone;
     6. the target does not depend on the source.
 
-    In TensorFlow, ``tape.gradient`` returns None in each of these cases; this function is
-    minitf's own.
+    In TensorFlow, ``tape.gradient`` returns None in each of these cases (except 5, where a
+    second call raises RuntimeError); this function is minitf's own.
 
     >>> import minitf as tf
     >>> from minitf import explain
