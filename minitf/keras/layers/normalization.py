@@ -86,10 +86,12 @@ class BatchNormalization(Layer):
         inv = M.rsqrt(reshape(var, shape) + self.epsilon)
         if self.gamma is not None:
             inv = inv * reshape(self.gamma, shape)
-        out = (inputs - reshape(mean, shape)) * inv
+        # TF's order of operations (tf.nn.batch_normalization): x * inv + (beta - mean * inv),
+        # so that training follows Keras's numbers to the last bits.
+        shift = -(reshape(mean, shape) * inv)
         if self.beta is not None:
-            out = out + reshape(self.beta, shape)
-        return out
+            shift = reshape(self.beta, shape) - reshape(mean, shape) * inv
+        return inputs * inv + shift
 
     def _update_moving(self, moving, batch_value) -> None:
         """``moving = moving * momentum + batch * (1 - momentum)`` as tensor ops and an assign,

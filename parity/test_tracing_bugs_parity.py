@@ -1,0 +1,196 @@
+"""The tracing bugs of tests/test_tracing_bugs.py, each run side by side with live TensorFlow:
+the same values, printed text and exception types."""
+import contextlib
+import io
+
+import numpy as np
+import pytest
+
+import minitf as mtf
+
+
+def _printed(fn) -> list:
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        fn()
+    return buf.getvalue().splitlines()
+
+
+# ---- BatchNormalization under fit ---------------------------------------------------------
+
+def _bn_model(K, dtype):
+    # dtype per layer, not set_floatx: Keras keeps its global dtype policy once it is made
+    model = K.Sequential([K.Input(shape=(4,), dtype=dtype), K.layers.Dense(6, dtype=dtype),
+                          K.layers.BatchNormalization(momentum=0.9, dtype=dtype),
+                          K.layers.Dense(1, dtype=dtype)])
+    # 0.125 is exact in binary: the float64 run compares the layer, not how a rate is rounded
+    model.compile(optimizer=K.optimizers.SGD(0.125), loss="mse")
+    return model
+
+
+@pytest.mark.parametrize("floatx,rtol,atol", [("float32", 1e-5, 1e-6),
+                                              ("float64", 1e-12, 1e-12)])
+def test_batch_norm_fit_matches_keras(tf_real, floatx, rtol, atol):
+    keras = pytest.importorskip("keras")
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(24, 4)).astype(floatx)
+    y = rng.normal(size=(24, 1)).astype(floatx)
+    old = keras.config.floatx(), mtf.keras.backend.floatx()
+    keras.config.set_floatx(floatx)             # the loss metric's dtype
+    mtf.keras.backend.set_floatx(floatx)
+    try:
+        theirs, ours = _bn_model(keras, floatx), _bn_model(mtf.keras, floatx)
+        ours.set_weights([np.asarray(w) for w in theirs.get_weights()])
+        fit = dict(batch_size=8, epochs=3, shuffle=False, verbose=0)
+        h_theirs = theirs.fit(x, y, **fit).history["loss"]
+        h_ours = ours.fit(x, y, **fit).history["loss"]
+    finally:
+        keras.config.set_floatx(old[0])
+        mtf.keras.backend.set_floatx(old[1])
+    assert {w.dtype.name if hasattr(w.dtype, "name") else w.dtype for w in theirs.weights} == \
+        {w.dtype.name for w in ours.weights} == {floatx}
+    np.testing.assert_allclose(h_ours, h_theirs, rtol=rtol, atol=atol)
+    bn_theirs, bn_ours = theirs.layers[1], ours.layers[1]
+    for name in ("moving_mean", "moving_variance", "gamma", "beta"):
+        np.testing.assert_allclose(getattr(bn_ours, name).numpy(),
+                                   np.asarray(getattr(bn_theirs, name).numpy()),
+                                   rtol=rtol, atol=atol, err_msg=name)
+
+
+# ---- return v.assign_add(c) ----------------------------------------------------------------
+
+def _counter_calls(tf):
+    counter = tf.Variable(0)
+
+    @tf.function
+    def increment(c):
+        return counter.assign_add(c)
+
+    @tf.function
+    def current():
+        return counter
+
+    return [int(increment(1)) for _ in range(3)] + [int(current()), int(counter.numpy())]
+
+
+def test_assign_add_result_matches_tf(tf_real):
+    assert _counter_calls(mtf) == _counter_calls(tf_real) == [1, 2, 3, 3, 3]
+
+
+# ---- Python outputs --------------------------------------------------------------------------
+
+def _cube(x):
+    return x * x * x
+
+
+@pytest.mark.parametrize("arg", [2, 2.0, True])
+def test_python_scalar_output_is_a_tensor_as_in_tf(tf_real, arg):
+    ours, theirs = mtf.function(_cube)(arg), tf_real.function(_cube)(arg)
+    assert isinstance(ours, mtf.Tensor) and isinstance(theirs, tf_real.Tensor)
+    assert ours.dtype.name == theirs.dtype.name
+    assert ours.numpy() == theirs.numpy()
+
+
+def _structure():
+    return 1, 2.5, "s", None, [np.float64(1.5)]
+
+
+def test_python_outputs_in_a_structure_match_tf(tf_real):
+    ours = mtf.nest.flatten(mtf.function(_structure)())
+    theirs = tf_real.nest.flatten(tf_real.function(_structure)())
+    assert [None if o is None else (o.dtype.name, o.numpy()) for o in ours] == \
+        [None if o is None else (o.dtype.name, o.numpy()) for o in theirs]
+
+
+def _an_object():
+    return object()
+
+
+def test_returning_an_object_is_tf_type_error(tf_real):
+    with pytest.raises(TypeError) as theirs:
+        tf_real.function(_an_object, autograph=False)()
+    with pytest.raises(TypeError) as ours:
+        mtf.function(_an_object)()
+    tail = "found return value of type object, which is not a Tensor or ExtensionType."
+    assert str(theirs.value).endswith(tail) and str(ours.value).endswith(tail)
+
+
+# ---- print while tracing ---------------------------------------------------------------------
+
+def _tracing_prints(tf):
+    @tf.function
+    def f(x, y):
+        print(x)
+        print(f"{y}")
+        a = x + y
+        print(a)
+        print(a + 1.0)
+        print(x * y, x - y, x / y, x ** 3, -x)
+        print(tf.matmul(tf.reshape(x, [1, 1]), tf.reshape(y, [1, 1])))
+        print(tf.reduce_sum(x), tf.sqrt(x), tf.reshape(x, [1]), tf.cast(x, tf.int32))
+        print(repr(x), [x, a])
+        print("%s" % y, str(x))
+        return a
+
+    @tf.function
+    def g(a, b):
+        print(a, b)
+        return a[0]
+
+    @tf.function
+    def h(*args):
+        print(args)
+        return args[0]
+
+    @tf.function
+    def k(v):
+        print(v)
+        return v
+
+    def run():
+        f(tf.constant(1.0), tf.constant(2.0))
+        f(tf.constant(3.0), tf.constant(4.0))          # replayed: prints nothing
+        g([tf.constant(1.0), tf.constant(2.0)], {"k": tf.constant([3, 4])})
+        h(tf.constant(1.0), tf.constant(2.0))
+        k(tf.constant([[1, 2]]))
+    return _printed(run)
+
+
+def test_print_while_tracing_matches_tf(tf_real):
+    assert _tracing_prints(mtf) == _tracing_prints(tf_real)
+
+
+def _format_with_spec(tf):
+    @tf.function
+    def f(x):
+        return f"{x:.2f}"
+    return f(tf.constant(1.0))
+
+
+def test_format_spec_while_tracing_is_tf_type_error(tf_real):
+    with pytest.raises(TypeError) as theirs:
+        _format_with_spec(tf_real)
+    with pytest.raises(TypeError) as ours:
+        _format_with_spec(mtf)
+    # TF's text ends with ours (TF prefixes AutoGraph's "in user code:" frame)
+    assert str(theirs.value).rstrip().endswith(f"TypeError: {ours.value}")
+
+
+# ---- a layer's call on keras.Input ----------------------------------------------------------
+
+def _symbolic_call_prints(K):
+    class Spy(K.layers.Layer):
+        def call(self, inputs):
+            print(inputs.shape)
+            print(inputs)
+            return inputs * 2.0
+
+    def run():
+        x = K.Input(shape=(3,))
+        print(Spy()(x).shape)
+    return _printed(run)
+
+
+def test_call_on_keras_input_sees_none_batch_as_in_keras(tf_real):
+    keras = pytest.importorskip("keras")
+    assert _symbolic_call_prints(mtf.keras) == _symbolic_call_prints(keras)
