@@ -44,6 +44,7 @@ from .ops.array_ops import (boolean_mask, broadcast_to, concat, expand_dims, eye
                             zeros_like)
 from .ops.linalg_ops import matmul, norm, tensordot  # noqa: F401
 from .variable import Variable  # noqa: F401
+from .module import Module, name_scope  # noqa: F401
 from .custom_gradient import custom_gradient  # noqa: F401
 from . import linalg, math, nn, random  # noqa: F401
 from . import keras  # noqa: F401,E402

@@ -75,7 +75,8 @@ class Variable(_HoldsArray):
         self._dtype = t._dtype
         self._id = _next_id()
         self._trainable = True if trainable is None else bool(trainable)
-        self._name = f"{name or 'Variable'}:0"
+        from .module import current_name_scope   # here: module.py imports this file
+        self._name = f"{current_name_scope()}{name or 'Variable'}:0"   # tf.name_scope's prefix
         if constraint is not None and not callable(constraint):
             raise ValueError(f"Argument `constraint` must be None or a callable. "
                              f"Received: {constraint!r}")
