@@ -38,6 +38,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+import itertools
 import threading
 import weakref
 from typing import Any, Callable
@@ -567,8 +568,8 @@ def _parameter_names(python_function, args, kwargs) -> list:
     star = next((p.name for p in params if p.kind is p.VAR_POSITIONAL), "args")
 
     def label(base, value):
-        count = iter(range(1 << 30))
-        return nest.map_structure(lambda _: tracing._numbered(base, next(count)), value)
+        count = itertools.count()
+        return nest.map_structure(lambda _: tracing.numbered(base, next(count)), value)
 
     names = tuple(label(positional[i].name if i < len(positional) else
                         f"{star}_{i - len(positional)}", a) for i, a in enumerate(args))

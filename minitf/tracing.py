@@ -291,7 +291,7 @@ class Trace:
                 base = tf_op_name(self.nodes[i].name)
                 count = sum(1 for n in self.nodes[:i] if tf_op_name(n.name) == base)
                 index = outs.index(slot) if type(outs) is tuple else 0
-                return f"{_numbered(base, count)}:{index}"
+                return f"{numbered(base, count)}:{index}"
         return "Identity:0"
 
     # ---- variables ----------------------------------------------------------------------
@@ -307,7 +307,7 @@ class Trace:
         if type(arr) is Traced:      # created by this trace: its value is a trace value
             return arr
         t = self._new(arr.copy() if self.dry else arr)
-        self.names[t.slot] = _numbered("ReadVariableOp", self.n_var_reads)
+        self.names[t.slot] = numbered("ReadVariableOp", self.n_var_reads)
         self.n_var_reads += 1
         self.var_reads[id(var)] = (var, t)
         self.var_current[id(var)] = t
@@ -443,7 +443,7 @@ def tf_op_name(array_op: str) -> str:
     return name
 
 
-def _numbered(base: str, count: int) -> str:
+def numbered(base: str, count: int) -> str:
     """TF makes names unique within a graph by suffixes: add, add_1, add_2, ..."""
     return base if count == 0 else f"{base}_{count}"
 

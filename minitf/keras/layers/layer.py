@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import itertools
 
 import numpy as np
 
@@ -359,7 +360,7 @@ class Layer:
     def _symbolic_call(self, inputs, args, kwargs):
         """Called on KerasTensors: build, run once on a small concrete batch to learn the output
         shapes, and return KerasTensors that remember this call."""
-        count = iter(range(1 << 30))
+        count = itertools.count()      # Placeholder, Placeholder_1, ... as TF names inputs
 
         def concrete(k):
             # The eager call will autocast floating inputs to this layer's dtype, so the sample
