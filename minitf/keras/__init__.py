@@ -7,8 +7,9 @@
 >>> len(h.history["loss"])
 2
 """
-from . import (activations, backend, callbacks, constraints, initializers, layers,  # noqa: F401
-               losses, metrics, optimizers, regularizers)
+from . import (activations, backend, callbacks, constraints, datasets,  # noqa: F401
+               initializers, layers, losses, metrics, optimizers, regularizers)
+from .file_utils import get_file as _get_file
 from .layers import Input, Layer  # noqa: F401
 from .models import Model, Sequential  # noqa: F401
 from .variables import KerasVariable as Variable  # noqa: F401
@@ -16,6 +17,8 @@ from .variables import KerasVariable as Variable  # noqa: F401
 
 class utils:  # noqa: N801 - Keras's namespace name
     """A few of ``keras.utils``."""
+
+    get_file = staticmethod(_get_file)
 
     @staticmethod
     def set_random_seed(seed: int) -> None:
