@@ -50,6 +50,8 @@ from . import linalg, math, nn, random  # noqa: F401
 from . import keras  # noqa: F401,E402
 from . import data, io, strings  # noqa: F401,E402
 from . import config  # noqa: F401,E402
+from ._blas import apply_policy as _apply_blas_policy  # noqa: E402
+_apply_blas_policy()   # BLAS threads: one fewer than the cores (see minitf/_blas.py for why)
 
 __version__ = "0.1.0"
 newaxis = None

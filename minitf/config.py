@@ -34,3 +34,28 @@ def run_functions_eagerly(run_eagerly: bool) -> None:
 def functions_run_eagerly() -> bool:
     from .function import functions_run_eagerly as get_eager
     return get_eager()
+
+
+class threading:  # noqa: N801  (a namespace, spelled as TF's tf.config.threading)
+    """``tf.config.threading``: how many threads one op may use. In minitf that is the BLAS
+    behind NumPy's matmuls (see minitf/_blas.py for the default: one thread fewer than the
+    usable cores, which keeps training fast when another process is busy).
+
+    >>> import minitf as tf
+    >>> tf.config.threading.set_intra_op_parallelism_threads(1)
+    >>> tf.config.threading.get_intra_op_parallelism_threads()
+    1
+    >>> tf.config.threading.set_intra_op_parallelism_threads(0)   # back to the default
+    """
+
+    @staticmethod
+    def set_intra_op_parallelism_threads(num_threads: int) -> None:
+        """Let each op (a matmul) use ``num_threads`` threads; 0 lets minitf pick, as in TF."""
+        from ._blas import set_threads
+        set_threads(num_threads)
+
+    @staticmethod
+    def get_intra_op_parallelism_threads() -> int:
+        """The value last set (0, TF's default, means the library picks)."""
+        from ._blas import requested_threads
+        return requested_threads()
