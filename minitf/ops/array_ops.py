@@ -96,6 +96,13 @@ def fill(dims, value, name=None) -> Tensor:
 
 
 def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name=None) -> Tensor:
+    """An identity matrix of ``num_rows`` × ``num_columns`` (square when omitted), optionally
+    repeated over ``batch_shape``.
+
+    >>> import minitf as tf
+    >>> tf.eye(2, 3).numpy()
+    array([[1., 0., 0.],
+           [0., 1., 0.]], dtype=float32)"""
     dt = dtypes.as_dtype(dtype)
     sizes = [num_rows] + ([] if num_columns is None else [num_columns])
     if builtins.any(isinstance(n, (float, np.floating)) for n in sizes):
@@ -148,6 +155,8 @@ def _check_range(s, l, d):
 
 
 def linspace(start, stop, num, name=None, axis=0) -> Tensor:
+    """``num`` evenly spaced values from ``start`` to ``stop``, both included (TF's
+    LinSpace); vector ``start``/``stop`` lay the sequences along ``axis``."""
     s, e = match("LinSpace", start, stop)
     if not s._dtype.is_floating:
         raise invalid_argument(f"Value for attr 'T' of {s._dtype.name} is not in the list of "
@@ -179,16 +188,24 @@ def _batch_one_hot_seed(y: Tensor, k: int) -> Tensor:
 # ---- shape queries ----------------------------------------------------------------------------
 
 def shape(input, out_type=dtypes.int32, name=None) -> Tensor:
+    """The shape of ``input`` as a 1-D int32 (or ``out_type``) tensor, known at run time;
+    ``x.shape`` gives the static TensorShape instead.
+
+    >>> import minitf as tf
+    >>> tf.shape(tf.zeros([2, 3])).numpy()
+    array([2, 3], dtype=int32)"""
     dt = dtypes.as_dtype(out_type)
     return _make(np.array(tensor(input)._value.shape, dt._np), dt)
 
 
 def size(input, out_type=dtypes.int32, name=None) -> Tensor:
+    """The number of elements of ``input`` as a 0-d int32 (or ``out_type``) tensor."""
     dt = dtypes.as_dtype(out_type)
     return _make(np.array(tensor(input)._value.size, dt._np), dt)
 
 
 def rank(input, name=None) -> Tensor:
+    """The number of dimensions of ``input`` as a 0-d int32 tensor."""
     return _make(np.array(tensor(input)._value.ndim, np.int32), dtypes.int32)
 
 
@@ -230,6 +247,11 @@ def _inferred_for_empty(shape: tuple, new: list) -> list:
 
 
 def expand_dims(input, axis, name=None) -> Tensor:
+    """Insert a length-1 axis at ``axis`` (negative counts from the end, ``-1`` appends).
+
+    >>> import minitf as tf
+    >>> tf.expand_dims(tf.zeros([2, 3]), 0).shape
+    TensorShape([1, 2, 3])"""
     x = tensor(input)
     nd = x._value.ndim
     a = int_args("ExpandDims", axis)[0]
@@ -262,6 +284,8 @@ def squeeze(input, axis=None, name=None) -> Tensor:
 
 
 def transpose(a, perm=None, conjugate=False, name="transpose") -> Tensor:
+    """Permute the axes by ``perm`` (default: reverse them all); ``conjugate=True`` also
+    conjugates complex values."""
     x = tensor(a)
     nd = x._value.ndim
     p = tuple(builtins.range(nd))[::-1] if perm is None else tuple(
@@ -296,6 +320,8 @@ def broadcast_to(input, shape, name=None) -> Tensor:
 
 
 def tile(input, multiples, name=None) -> Tensor:
+    """Repeat ``input`` ``multiples[i]`` times along axis ``i`` (``multiples`` has one entry per
+    axis); the gradient sums the copies back."""
     x = tensor(input)
     rank = multiples.ndim if isinstance(multiples, Tensor) else np.ndim(multiples)
     if rank == 0:       # int_args would read a scalar as a list of one
@@ -375,6 +401,8 @@ def stack(values, axis=0, name="stack") -> Tensor:
 
 
 def unstack(value, num=None, axis=0, name="unstack") -> list:
+    """Split ``value`` along ``axis`` into a Python list of tensors, one per position, each
+    without that axis. ``num`` must match when given."""
     x = tensor(value)
     nd = x._value.ndim
     if isinstance(axis, float):
@@ -569,6 +597,12 @@ def _scatter_add(g: Tensor, iv: np.ndarray, shape: tuple, ax: int) -> Tensor:
 
 
 def boolean_mask(tensor_, mask, axis=None, name="boolean_mask") -> Tensor:
+    """The elements (or slices from ``axis`` on) of ``tensor_`` where the bool ``mask`` is
+    True, flattened over the masked axes.
+
+    >>> import minitf as tf
+    >>> tf.boolean_mask([1, 2, 3], [True, False, True]).numpy()
+    array([1, 3], dtype=int32)"""
     x = tensor(tensor_)
     m = tensor(mask)
     ax = 0 if axis is None else int(axis)
@@ -660,6 +694,8 @@ def _paddings(paddings) -> np.ndarray:
 
 
 def pad(tensor_, paddings, mode="CONSTANT", constant_values=0, name=None) -> Tensor:
+    """Pad ``tensor_`` with ``paddings[i] = [before, after]`` entries on axis ``i``: ``mode`` is
+    'CONSTANT' (``constant_values``), 'REFLECT' or 'SYMMETRIC', as in TF."""
     x = tensor(tensor_)
     p = _paddings(paddings)
     if p.ndim != 2 or p.shape[1] != 2:      # NumPy would reshape or broadcast it

@@ -137,6 +137,8 @@ def global_norm(t_list, name=None) -> Tensor:
 
 
 def matrix_transpose(a, name="matrix_transpose", conjugate=False) -> Tensor:
+    """Swap the last two axes (batch axes stay); ``conjugate=True`` also conjugates, as
+    ``tf.linalg.adjoint`` does."""
     x = tensor(a)
     nd = x._value.ndim
     if nd < 2:
@@ -213,12 +215,16 @@ def norm(tensor_, ord="euclidean", axis=None, keepdims=None, name=None) -> Tenso
 
 
 def l2_normalize(x, axis=None, epsilon=1e-12, name=None) -> Tensor:
+    """``x / sqrt(max(sum(x**2, axis), epsilon))``: unit L2 norm along ``axis`` (all axes
+    when None), never dividing by zero."""
     x = numeric("Square", x)
     sq = R.reduce_sum(M.square(x), axis, keepdims=True)
     return x * M.rsqrt(M.maximum(sq, tensor(epsilon, x.dtype)))
 
 
 def matvec(a, b, transpose_a=False, adjoint_a=False, name=None) -> Tensor:
+    """Matrix times vector: ``a`` [..., M, N] times ``b`` [..., N] gives [..., M]
+    (``transpose_a``/``adjoint_a`` use ``a``'s transpose)."""
     return A.squeeze(matmul(a, A.expand_dims(b, -1), transpose_a=transpose_a or adjoint_a), -1)
 
 

@@ -44,6 +44,12 @@ def _neg(g):
 # ---- arithmetic -------------------------------------------------------------------------------
 
 def add(x, y, name=None) -> Tensor:
+    """Elementwise ``x + y`` with broadcasting (TF's AddV2). Both must have the same dtype (no
+    implicit casting, unlike NumPy); strings concatenate, bools are an InvalidArgumentError.
+
+    >>> import minitf as tf
+    >>> tf.add([1.0, 2.0], 10.0).numpy()
+    array([11., 12.], dtype=float32)"""
     x, y = match2("AddV2", x, y)
     if x._dtype.is_bool:
         raise invalid_argument("Value for attr 'T' of bool is not in the list of allowed values",
@@ -55,6 +61,11 @@ def add(x, y, name=None) -> Tensor:
 
 
 def subtract(x, y, name=None) -> Tensor:
+    """Elementwise ``x - y`` with broadcasting; both operands must share one numeric dtype.
+
+    >>> import minitf as tf
+    >>> tf.subtract(5, [1, 2]).numpy()
+    array([4, 3], dtype=int32)"""
     x, y = numeric2("Sub", x, y)
     z = _make(call2("Sub", np.subtract, x, y), x._dtype)
     if TAPES.recording:
@@ -63,6 +74,8 @@ def subtract(x, y, name=None) -> Tensor:
 
 
 def multiply(x, y, name=None) -> Tensor:
+    """Elementwise ``x * y`` with broadcasting; both operands must share one numeric dtype.
+    The gradient is ``y`` for ``x`` and ``x`` for ``y`` (summed over broadcast axes)."""
     x, y = numeric2("Mul", x, y)
     z = _make(call2("Mul", np.multiply, x, y), x._dtype)
     if TAPES.recording:
@@ -110,6 +123,8 @@ truediv = divide
 
 
 def realdiv(x, y, name=None) -> Tensor:
+    """Elementwise ``x / y`` for floating dtypes (TF's RealDiv): IEEE division, so ``1/0`` is
+    ``inf`` and ``0/0`` is ``nan``, never an exception."""
     x, y = numeric2("RealDiv", x, y)
     z = _make(call2("RealDiv", np.true_divide, x, y), x._dtype)
     if TAPES.recording:
@@ -165,6 +180,7 @@ mod = floormod
 
 
 def negative(x, name=None) -> Tensor:
+    """Elementwise ``-x`` (TF's Neg); unsigned integers are rejected as in TF."""
     x = numeric("Neg", x, unsigned=False)
     z = _make(np.negative(x._value), x._dtype)
     if TAPES.recording:
@@ -188,6 +204,7 @@ def pow(x, y, name=None) -> Tensor:  # noqa: A001 - TF's name
 
 
 def square(x, name=None) -> Tensor:
+    """Elementwise ``x * x``; its gradient is ``2 * x``."""
     x = numeric("Square", x)
     z = _make(np.square(x._value), x._dtype)
     if TAPES.recording:
@@ -196,6 +213,8 @@ def square(x, name=None) -> Tensor:
 
 
 def sqrt(x, name=None) -> Tensor:
+    """Elementwise square root of a floating tensor; negative inputs give ``nan`` (no error),
+    and the gradient at 0 is ``inf``, as in TF."""
     x = floating("Sqrt", x)
     z = _make(np.sqrt(x._value), x._dtype)
     if TAPES.recording:
@@ -204,6 +223,7 @@ def sqrt(x, name=None) -> Tensor:
 
 
 def rsqrt(x, name=None) -> Tensor:
+    """Elementwise ``1 / sqrt(x)`` of a floating tensor."""
     x = floating("Rsqrt", x)
     z = _make((1 / np.sqrt(x._value)).astype(x._dtype._np), x._dtype)
     if TAPES.recording:
@@ -226,6 +246,7 @@ def reciprocal(x, name=None) -> Tensor:
 
 
 def exp(x, name=None) -> Tensor:
+    """Elementwise ``e**x`` of a floating tensor; overflow gives ``inf`` silently, as in TF."""
     x = floating("Exp", x)
     z = _make(_flush_subnormals(np.exp(x._value), x._dtype), x._dtype)
     if TAPES.recording:
@@ -234,6 +255,8 @@ def exp(x, name=None) -> Tensor:
 
 
 def log(x, name=None) -> Tensor:
+    """Elementwise natural logarithm of a floating tensor: ``log(0)`` is ``-inf`` and a
+    negative input ``nan``, without an exception."""
     x = floating("Log", x)
     z = _make(np.log(x._value), x._dtype)
     if TAPES.recording:
@@ -242,6 +265,7 @@ def log(x, name=None) -> Tensor:
 
 
 def log1p(x, name=None) -> Tensor:
+    """Elementwise ``log(1 + x)``, accurate for tiny ``x`` where ``log(1 + x)`` would round."""
     x = floating("Log1p", x)
     z = _make(np.log1p(x._value), x._dtype)
     if TAPES.recording:
@@ -250,6 +274,7 @@ def log1p(x, name=None) -> Tensor:
 
 
 def expm1(x, name=None) -> Tensor:
+    """Elementwise ``exp(x) - 1``, accurate for tiny ``x`` where ``exp(x) - 1`` would round."""
     x = floating("Expm1", x)
     z = _make(np.expm1(x._value), x._dtype)
     if TAPES.recording:
@@ -277,6 +302,7 @@ def sign(x, name=None) -> Tensor:
 
 
 def sin(x, name=None) -> Tensor:
+    """Elementwise sine (radians) of a floating tensor; the gradient is ``cos(x)``."""
     x = floating("Sin", x)
     z = _make(np.sin(x._value), x._dtype)
     if TAPES.recording:
@@ -285,6 +311,7 @@ def sin(x, name=None) -> Tensor:
 
 
 def cos(x, name=None) -> Tensor:
+    """Elementwise cosine (radians) of a floating tensor; the gradient is ``-sin(x)``."""
     x = floating("Cos", x)
     z = _make(np.cos(x._value), x._dtype)
     if TAPES.recording:
@@ -293,6 +320,7 @@ def cos(x, name=None) -> Tensor:
 
 
 def tan(x, name=None) -> Tensor:
+    """Elementwise tangent (radians) of a floating tensor; the gradient is ``1 / cos(x)**2``."""
     x = floating("Tan", x)
     z = _make(np.tan(x._value), x._dtype)
     if TAPES.recording:
@@ -386,6 +414,11 @@ def minimum(x, y, name=None) -> Tensor:
 
 
 def squared_difference(x, y, name=None) -> Tensor:
+    """Elementwise ``(x - y)**2`` with broadcasting, as one op.
+
+    >>> import minitf as tf
+    >>> tf.math.squared_difference([1.0, 4.0], 2.0).numpy()
+    array([1., 4.], dtype=float32)"""
     x, y = numeric2("SquaredDifference", x, y)
     z = _make(np.square(call2("SquaredDifference", np.subtract, x, y)), x._dtype)
     if TAPES.recording:
@@ -463,6 +496,8 @@ def round(x, name=None) -> Tensor:  # noqa: A001 - TF's name
 
 
 def floor(x, name=None) -> Tensor:
+    """Elementwise largest integer not above ``x``, keeping the floating dtype. It has no
+    gradient: ``tape.gradient`` through it gives None, as in TF."""
     x = floating("Floor", x)
     z = _make(np.floor(x._value), x._dtype)
     if TAPES.recording:
@@ -471,6 +506,8 @@ def floor(x, name=None) -> Tensor:
 
 
 def ceil(x, name=None) -> Tensor:
+    """Elementwise smallest integer not below ``x``, keeping the floating dtype. It has no
+    gradient: ``tape.gradient`` through it gives None, as in TF."""
     x = floating("Ceil", x)
     z = _make(np.ceil(x._value), x._dtype)
     if TAPES.recording:
@@ -521,6 +558,8 @@ def cast(x, dtype, name=None) -> Tensor:
 
 
 def identity(x, name=None) -> Tensor:
+    """A tensor with the same value as ``x`` (a new tensor, recorded on the tape, so its
+    gradient passes straight through)."""
     x = tensor(x)
     z = _make(x._value, x._dtype)
     if TAPES.recording:
@@ -589,9 +628,13 @@ def _logical(op: str, fn):
 logical_and = _logical("LogicalAnd", np.logical_and)
 logical_or = _logical("LogicalOr", np.logical_or)
 logical_xor = _logical("LogicalXor", np.logical_xor)
+logical_and.__doc__ = "Elementwise AND of two bool tensors (broadcasting); other dtypes are errors."
+logical_or.__doc__ = "Elementwise OR of two bool tensors (broadcasting); other dtypes are errors."
+logical_xor.__doc__ = "Elementwise XOR of two bool tensors (broadcasting): True where they differ."
 
 
 def logical_not(x, name=None) -> Tensor:
+    """Elementwise NOT of a bool tensor; any other dtype is an InvalidArgumentError."""
     x = tensor(x, dtypes.bool)
     if not x._dtype.is_bool:
         raise invalid_argument(f"cannot compute LogicalNot as input #0(zero-based) was expected "
@@ -601,16 +644,19 @@ def logical_not(x, name=None) -> Tensor:
 
 
 def is_nan(x, name=None) -> Tensor:
+    """Elementwise ``x != x``: True where a floating tensor holds NaN."""
     x = floating("IsNan", x)
     return _make(np.isnan(x._value), dtypes.bool)
 
 
 def is_finite(x, name=None) -> Tensor:
+    """Elementwise: True where a floating tensor is neither infinite nor NaN."""
     x = floating("IsFinite", x)
     return _make(np.isfinite(x._value), dtypes.bool)
 
 
 def is_inf(x, name=None) -> Tensor:
+    """Elementwise: True where a floating tensor is ``+inf`` or ``-inf``."""
     x = floating("IsInf", x)
     return _make(np.isinf(x._value), dtypes.bool)
 

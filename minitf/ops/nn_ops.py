@@ -30,6 +30,7 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 
 
 def relu(features, name=None) -> Tensor:
+    """``max(features, 0)`` elementwise; the gradient at exactly 0 is 0, as in TF."""
     x = numeric("Relu", features)
     z = _make(np.maximum(x._value, 0), x._dtype)
     if TAPES.recording:
@@ -73,6 +74,7 @@ def _relu_grad(g: Tensor, y: Tensor) -> Tensor:
 
 
 def relu6(features, name=None) -> Tensor:
+    """``min(max(features, 0), 6)`` elementwise; the gradient is 0 at both kinks."""
     x = numeric("Relu6", features)
     z = _make(np.clip(x._value, 0, 6), x._dtype)
     if TAPES.recording:
@@ -111,6 +113,8 @@ def elu(features, name=None) -> Tensor:
 
 
 def selu(features, name=None) -> Tensor:
+    """Scaled ELU: ``scale * x`` for ``x > 0``, else ``scale * alpha * (exp(x) - 1)``, with
+    the self-normalising constants (alpha ≈ 1.6733, scale ≈ 1.0507)."""
     x = floating("Selu", features)
     v = x._value
     t = x._dtype._np.type
@@ -143,6 +147,7 @@ def gelu(features, approximate=False, name=None) -> Tensor:
 
 
 def silu(features, beta=1.0, name=None) -> Tensor:
+    """SiLU (swish): ``x * sigmoid(beta * x)``; ``tf.nn.swish`` is the same function."""
     x = floating("Silu", features)
     return x * sigmoid(beta * x if beta != 1.0 else x)
 
@@ -340,6 +345,8 @@ def l2_loss(t, name=None) -> Tensor:
 
 
 def bias_add(value, bias, data_format=None, name=None) -> Tensor:
+    """``value + bias`` where ``bias`` is 1-D and matches the channel axis (the last one, or
+    axis 1 for ``data_format='NC...'``); any other shape is an error, unlike plain ``+``."""
     x, b = match2("BiasAdd", value, bias)
     if not x._dtype.is_numeric:
         raise not_allowed("BiasAdd", x._dtype)
@@ -391,4 +398,6 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None) -> Tensor:
 
 
 def embedding_lookup(params, ids, max_norm=None, name=None) -> Tensor:
+    """Rows of ``params`` picked by the integer ``ids`` (``tf.gather`` on axis 0); the
+    result has shape ``ids.shape + params.shape[1:]``. ``max_norm`` clips each row's L2 norm."""
     return A.gather(params, ids)

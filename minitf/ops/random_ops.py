@@ -74,6 +74,8 @@ def _shape(shape, op: str) -> tuple:
 
 
 def normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None) -> Tensor:
+    """Samples from a normal distribution with ``mean`` and ``stddev``, of ``shape``, drawn
+    from the global seed (``tf.random.set_seed``) and the op ``seed``, as TF does."""
     dt = dtypes.as_dtype(dtype)
     s, sd, m = _shape(shape, "RandomStandardNormal"), float(stddev), float(mean)
 
@@ -83,6 +85,8 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=No
 
 
 def uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=None) -> Tensor:
+    """Samples uniform in [minval, maxval) of ``shape``; floating ``maxval`` defaults to 1,
+    integers need an explicit ``maxval``."""
     dt = dtypes.as_dtype(dtype)
     s = _shape(shape, "RandomUniformInt" if dt.is_integer else "RandomUniform")
     if dt.is_integer:

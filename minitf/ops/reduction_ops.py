@@ -41,6 +41,12 @@ def _np_axis(axes):
 
 
 def reduce_sum(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
+    """Sum over ``axis`` (all axes when None), dropping reduced axes unless ``keepdims``.
+    Integers sum in their own dtype; the gradient broadcasts ones back.
+
+    >>> import minitf as tf
+    >>> tf.reduce_sum([[1, 2], [3, 4]], axis=0).numpy()
+    array([4, 6], dtype=int32)"""
     x = numeric("Sum", input_tensor)
     axes = axes_of("Sum", axis, x._value.ndim)
     v = x._value
@@ -111,14 +117,20 @@ def _empty_min_or_max(op: str, x: Tensor, axes, keepdims: bool):
 
 
 def reduce_max(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
+    """Maximum over ``axis`` (all axes when None). The gradient is split evenly between tied
+    maxima, as TF does."""
     return _min_or_max("Max", np.max, input_tensor, axis, keepdims)
 
 
 def reduce_min(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
+    """Minimum over ``axis`` (all axes when None). The gradient is split evenly between tied
+    minima, as TF does."""
     return _min_or_max("Min", np.min, input_tensor, axis, keepdims)
 
 
 def reduce_prod(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
+    """Product over ``axis`` (all axes when None); the gradient is correct with zeros in
+    the input (it does not divide by the product)."""
     x = numeric("Prod", input_tensor)
     nd = x._value.ndim
     axes = axes_of("Prod", axis, nd)
@@ -170,6 +182,8 @@ def reduce_variance(input_tensor, axis=None, keepdims=False, name=None) -> Tenso
 
 
 def reduce_std(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
+    """Population standard deviation (divides by N, not N - 1) over ``axis``, for floating
+    tensors."""
     return M.sqrt(reduce_variance(input_tensor, axis, keepdims))
 
 
@@ -183,12 +197,14 @@ def _boolean(op: str, x) -> Tensor:
 
 
 def reduce_any(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
+    """Logical OR of a bool tensor over ``axis`` (all axes when None)."""
     x = _boolean("Any", input_tensor)
     axes = axes_of("Any", axis, x._value.ndim)
     return _make(B.asarray(np.any(x._value, axis=axes, keepdims=keepdims)), dtypes.bool)
 
 
 def reduce_all(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
+    """Logical AND of a bool tensor over ``axis`` (all axes when None)."""
     x = _boolean("All", input_tensor)
     axes = axes_of("All", axis, x._value.ndim)
     return _make(B.asarray(np.all(x._value, axis=axes, keepdims=keepdims)), dtypes.bool)
