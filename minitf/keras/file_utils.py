@@ -195,6 +195,7 @@ def _stream(origin, out):
             length = response.headers.get("Content-Length")
             total = int(length) if length is not None else None
             bar = _DownloadBar(total)
+            bar.update(0)
             done = 0
             for chunk in iter(lambda: response.read(_CHUNK), b""):
                 out.write(chunk)
@@ -224,7 +225,8 @@ class _DownloadBar:
 
     def __init__(self, total):
         self.total = total
-        self.start = self.last = time.time()
+        self.start = time.time()
+        self.last = 0.0  # so that the empty bar is drawn at once, as Keras does
         self.prev_width = 0
 
     def update(self, current, final=False):
@@ -236,8 +238,7 @@ class _DownloadBar:
         elapsed = now - self.start
         per_step = elapsed / current if current else 0.0
         if self.total and not final:
-            eta = per_step * (self.total - current)
-            info = f" \x1b[1m{int(eta)}s\x1b[0m"
+            info = f" \x1b[1m{_format_eta(per_step * (self.total - current))}\x1b[0m"
         else:
             info = f" \x1b[1m{elapsed:.0f}s\x1b[0m"
         info += _format_step_time(per_step)
@@ -263,6 +264,14 @@ class _DownloadBar:
             bar += f"\x1b[32m{'━' * filled}\x1b[0m"
         bar += f"\x1b[37m{'━' * (self.width - filled)}\x1b[0m"
         return bar, len(count) + 1 + self.width
+
+
+def _format_eta(seconds):
+    if seconds > 3600:
+        return "%d:%02d:%02d" % (seconds // 3600, (seconds % 3600) // 60, seconds % 60)
+    if seconds > 60:
+        return "%d:%02d" % (seconds // 60, seconds % 60)
+    return "%ds" % seconds
 
 
 def _format_step_time(seconds):
