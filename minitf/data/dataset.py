@@ -90,6 +90,13 @@ class Dataset:
 
     @staticmethod
     def zip(*datasets, name=None) -> "Dataset":
+        """Pair up datasets element by element (a tuple, or a dict of datasets); it stops at the
+        shortest one.
+
+        >>> import minitf as tf
+        >>> a, b = tf.data.Dataset.range(3), tf.data.Dataset.range(10, 12)
+        >>> [(int(x), int(y)) for x, y in tf.data.Dataset.zip((a, b))]
+        [(0, 10), (1, 11)]"""
         if len(datasets) == 1 and isinstance(datasets[0], (tuple, list, dict)):
             datasets = datasets[0]
         _check_zip_input(datasets)
@@ -138,20 +145,35 @@ class Dataset:
 
     # ---- transformations ----------------------------------------------------------------------
     def map(self, map_func, num_parallel_calls=None, deterministic=None, name=None):
+        """Apply ``map_func`` to each element (a tuple element is passed as separate arguments, as in
+        TF). ``num_parallel_calls`` is accepted; minitf maps in the consumer's thread.
+
+        >>> import minitf as tf
+        >>> [int(x) for x in tf.data.Dataset.range(3).map(lambda x: x * 2)]
+        [0, 2, 4]"""
         out = _Map(self, map_func)
         if num_parallel_calls is not None:
             out._tf_class = "_ParallelMapDataset"
         return out
 
     def filter(self, predicate, name=None):
+        """Keep the elements for which ``predicate`` returns a True scalar bool."""
         return _Filter(self, predicate)
 
     def batch(self, batch_size, drop_remainder=False, num_parallel_calls=None,
               deterministic=None, name=None):
+        """Stack ``batch_size`` consecutive elements into one; the last, smaller batch is kept
+        unless ``drop_remainder=True`` (then the batch dimension is static).
+
+        >>> import minitf as tf
+        >>> [b.numpy().tolist() for b in tf.data.Dataset.range(5).batch(2)]
+        [[0, 1], [2, 3], [4]]"""
         return _Batch(self, _positive_batch_size(batch_size), drop_remainder)
 
     def padded_batch(self, batch_size, padded_shapes=None, padding_values=None,
                      drop_remainder=False, name=None):
+        """Like ``batch``, but pads each component to ``padded_shapes`` (default: the longest in
+        the batch) with ``padding_values`` (default 0, or b'' for strings)."""
         if padded_shapes is None:
             for i, spec in enumerate(nest.flatten(self.element_spec)):
                 if _rank(spec.shape) is None:
@@ -163,28 +185,38 @@ class Dataset:
         return out
 
     def unbatch(self, name=None):
+        """Split each element along its first axis into separate elements (the inverse of
+        ``batch``); scalar components are a ValueError."""
         for spec in nest.flatten(self.element_spec):
             if _rank(spec.shape) == 0:     # an unknown rank is checked per element instead
                 raise ValueError("Cannot unbatch an input with scalar components.")
         return _Unbatch(self)
 
     def shuffle(self, buffer_size, seed=None, reshuffle_each_iteration=True, name=None):
+        """Shuffle with a buffer of ``buffer_size`` elements: each output is drawn at random from
+        the buffer, so the mix is complete only when the buffer holds the whole dataset. A new order
+        each pass unless ``reshuffle_each_iteration=False``."""
         size = _int_arg(buffer_size, "buffer_size")
         if size <= 0:
             raise InvalidArgumentError(None, None, "buffer_size must be greater than zero.")
         return _Shuffle(self, size, seed, reshuffle_each_iteration)
 
     def repeat(self, count=None, name=None):
+        """Run through the dataset ``count`` times (forever when None or -1)."""
         n = -1 if count is None else _int_arg(count, "count")
         return _Repeat(self, None if n < 0 else n)
 
     def take(self, count, name=None):
+        """At most the first ``count`` elements (all of them when ``count`` is -1)."""
         return _Take(self, _int_arg(count, "count"))
 
     def skip(self, count, name=None):
+        """Drop the first ``count`` elements (all of them when ``count`` is -1)."""
         return _Skip(self, _int_arg(count, "count"))
 
     def cache(self, filename="", name=None):
+        """Remember the elements of the first pass and replay them on later passes (in memory;
+        minitf does not write cache files)."""
         if filename:
             raise NotImplementedError("minitf caches in memory only (filename='').")
         return _Cache(self)
@@ -194,6 +226,8 @@ class Dataset:
         return self
 
     def enumerate(self, start=0, name=None):
+        """Pair each element with its position, ``(index, element)``, counting from ``start``
+        as int64."""
         return _Zip((_Range(_int_arg(start, "start"), dtypes.int64, infinite=True), self))
 
     def concatenate(self, dataset, name=None):
@@ -209,6 +243,8 @@ class Dataset:
         return _Concatenate(self, dataset)
 
     def apply(self, transformation_func):
+        """``transformation_func(self)``: lets a function that builds a pipeline be chained like a
+        method."""
         return transformation_func(self)
 
     # ---- consuming --------------------------------------------------------------------------
@@ -216,10 +252,17 @@ class Dataset:
         return iter(self._elements())
 
     def as_numpy_iterator(self):
+        """Iterate the elements as NumPy values (the same structure, each tensor's
+        ``.numpy()``).
+
+        >>> import minitf as tf
+        >>> list(tf.data.Dataset.range(2).as_numpy_iterator())
+        [np.int64(0), np.int64(1)]"""
         for element in self._elements():
             yield nest.map_structure(lambda t: t.numpy(), element)
 
     def take_while(self, predicate, name=None):
+        """Elements up to (not including) the first for which ``predicate`` is False."""
         return _TakeWhile(self, predicate)
 
     @property
@@ -239,6 +282,12 @@ class Dataset:
         return n
 
     def reduce(self, initial_state, reduce_func):
+        """Fold the dataset into one value: ``state = reduce_func(state, element)`` for each
+        element, starting at ``initial_state``.
+
+        >>> import minitf as tf
+        >>> int(tf.data.Dataset.range(5).reduce(tf.constant(0, tf.int64), lambda s, x: s + x))
+        10"""
         state = initial_state
         for element in self:
             state = reduce_func(state, element)
