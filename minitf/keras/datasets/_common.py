@@ -76,6 +76,7 @@ def shuffled(seed, *arrays):
 
 
 def check_test_split(test_split):
+    """Keras's check: ``test_split`` must lie in [0, 1)."""
     if not 0 <= test_split < 1:
         raise ValueError(f"Invalid `test_split` argument: {test_split}. It must be between 0 "
                          "and 1 (exclusive of 1).")

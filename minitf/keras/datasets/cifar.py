@@ -23,5 +23,6 @@ def channels_last(x):
 
 
 def labels_column(labels, dtype=None):
+    """Labels as an (N, 1) column; without ``dtype``, NumPy's own choice (int64 for a list)."""
     y = np.reshape(labels, (len(labels), 1))
     return y if dtype is None else y.astype(dtype)
