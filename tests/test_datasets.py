@@ -450,3 +450,16 @@ def test_california_housing_small_version(home, origin, monkeypatch):
     assert np.array_equal(b, y[perm[:480]]) and np.array_equal(c, x[perm[480:]])
     (a, _), (c, _) = california_housing.load_data(test_split=0.5)
     assert len(a) == 350 and len(c) == 350
+
+
+def test_cache_root_follows_keras_rules(tmp_path, monkeypatch):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "kh"))
+    assert file_utils.keras_home() == str(tmp_path / "kh")
+    monkeypatch.delenv("KERAS_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert file_utils.keras_home() == str(tmp_path / ".keras")
+    # an unwritable home or cache_dir falls back to /tmp/.keras, as Keras does
+    monkeypatch.setattr(file_utils.os, "access", lambda path, mode: False)
+    assert file_utils.keras_home() == "/tmp/.keras"
+    monkeypatch.setattr(file_utils.os, "makedirs", lambda *a, **k: None)
+    assert file_utils._writable_base(str(tmp_path / "ro")) == "/tmp/.keras"
