@@ -31,6 +31,12 @@ def _attach_logits(probs: Tensor, logits: Tensor) -> Tensor:
 
 
 def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
+    """Keras's relu: ``max(x, 0)``, or with ``negative_slope`` a leaky slope below
+    ``threshold``, capped at ``max_value`` when given.
+
+    >>> import minitf as tf
+    >>> tf.keras.activations.relu([-1.0, 2.0, 9.0]).numpy()
+    array([0., 2., 9.], dtype=float32)"""
     x = convert_to_tensor(x)
     if negative_slope == 0.0 and max_value is None and threshold == 0.0:
         return N.relu(x)
@@ -39,42 +45,52 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
 
 
 def sigmoid(x):
+    """``1 / (1 + exp(-x))``, elementwise."""
     x = convert_to_tensor(x)
     return _attach_logits(M.sigmoid(x), x)
 
 
 def softmax(x, axis=-1):
+    """``exp(x) / sum(exp(x))`` along ``axis``: each slice becomes a probability
+    distribution (computed stably, shifting by the maximum)."""
     x = convert_to_tensor(x)
     return _attach_logits(N.softmax(x, axis=axis), x)
 
 
 def tanh(x):
+    """Hyperbolic tangent, elementwise."""
     return M.tanh(x)
 
 
 def softplus(x):
+    """``log(1 + exp(x))``, a smooth relu, elementwise."""
     return M.softplus(x)
 
 
 def softsign(x):
+    """``x / (1 + |x|)``, elementwise."""
     return N.softsign(x)
 
 
 def elu(x, alpha=1.0):
+    """``x`` for ``x > 0``, else ``alpha * (exp(x) - 1)``."""
     x = convert_to_tensor(x)
     y = N.elu(x)
     return y if alpha == 1.0 else M.where(M.greater(x, 0), y, alpha * y)
 
 
 def selu(x):
+    """Scaled ELU with the self-normalising constants (alpha ≈ 1.6733, scale ≈ 1.0507)."""
     return N.selu(x)
 
 
 def exponential(x):
+    """``exp(x)``, elementwise."""
     return M.exp(x)
 
 
 def swish(x):
+    """Swish / SiLU: ``x * sigmoid(x)``."""
     return N.silu(x)
 
 
@@ -82,26 +98,32 @@ silu = swish
 
 
 def gelu(x, approximate=False):
+    """Gaussian error linear unit ``x * Phi(x)``; ``approximate=True`` uses the tanh formula."""
     return N.gelu(x, approximate=approximate)
 
 
 def linear(x):
+    """The identity: returns ``x`` unchanged (the activation ``None`` means)."""
     return x
 
 
 def log_softmax(x, axis=-1):
+    """``log(softmax(x))`` along ``axis``, computed stably as ``x - logsumexp(x)``."""
     return N.log_softmax(x, axis=axis)
 
 
 def leaky_relu(x, negative_slope=0.2):
+    """``x`` for ``x >= 0``, else ``negative_slope * x`` (Keras 3's default slope 0.2)."""
     return N.leaky_relu(x, negative_slope)
 
 
 def relu6(x):
+    """``min(max(x, 0), 6)``, elementwise."""
     return N.relu6(x)
 
 
 def hard_sigmoid(x):
+    """Keras 3's piecewise-linear sigmoid: ``clip(x / 6 + 0.5, 0, 1)``."""
     x = convert_to_tensor(x)
     return M.clip_by_value(x / 6.0 + 0.5, 0.0, 1.0)
 
@@ -127,6 +149,8 @@ def get(identifier):
 
 
 def serialize(activation) -> str:
+    """The registered name of an activation function (``'relu'``), as Keras stores it in a
+    layer config."""
     for name, fn in _ALL.items():
         if fn is activation:
             return name
@@ -134,6 +158,7 @@ def serialize(activation) -> str:
 
 
 def deserialize(name):
+    """The activation function for a name, as ``get`` does."""
     return get(name)
 
 

@@ -15,10 +15,12 @@ _NAME_COUNTS: collections.Counter = collections.Counter()
 
 
 def floatx() -> str:
+    """The default float dtype name of new Keras weights and inputs (``'float32'``)."""
     return _FLOATX
 
 
 def set_floatx(value: str) -> None:
+    """Set the default float dtype name (``'float16'``, ``'float32'`` or ``'float64'``)."""
     global _FLOATX
     if value not in ("float16", "float32", "float64"):
         raise ValueError(f"Unknown floatx type: {value}")
@@ -26,15 +28,18 @@ def set_floatx(value: str) -> None:
 
 
 def epsilon() -> float:
+    """The fuzz factor Keras adds to avoid division by zero (1e-7 by default)."""
     return _EPSILON
 
 
 def set_epsilon(value: float) -> None:
+    """Set the fuzz factor ``epsilon()`` returns."""
     global _EPSILON
     _EPSILON = float(value)
 
 
 def snake_case(name: str) -> str:
+    """``'MyLayer'`` -> ``'my_layer'``: how Keras names layers after their class."""
     s = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
     return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", s).lower()
 

@@ -16,6 +16,8 @@ import numpy as np
 
 
 class Callback:
+    """Base class of Keras callbacks: override ``on_epoch_end``, ``on_train_batch_end`` and
+    the other hooks; ``self.model`` and ``self.params`` are set before training starts."""
     def __init__(self):
         self.model = None
         self.params = {}
@@ -43,6 +45,7 @@ class Callback:
 
 
 class CallbackList:
+    """Calls a hook (``on_epoch_end``, ...) on each callback in turn; what ``fit`` uses."""
     def __init__(self, callbacks, model, params):
         self.callbacks = list(callbacks)
         for c in self.callbacks:
@@ -115,6 +118,7 @@ def _fmt(v):
 
 
 class ProgbarLogger(Callback):
+    """Prints Keras's progress bar and per-epoch metrics (added by ``fit`` when verbose)."""
     def __init__(self, stream=None):
         super().__init__()
         self.stream = stream
@@ -247,6 +251,9 @@ class LearningRateScheduler(Callback):
 
 
 class ReduceLROnPlateau(Callback):
+    """Multiplies the optimizer's learning rate by ``factor`` when ``monitor`` has not
+    improved by ``min_delta`` for ``patience`` epochs, waiting ``cooldown`` epochs after a cut and
+    never going below ``min_lr``."""
     def __init__(self, monitor="val_loss", factor=0.1, patience=10, verbose=0, mode="auto",
                  min_delta=1e-4, cooldown=0, min_lr=0.0):
         super().__init__()
@@ -309,6 +316,8 @@ class CSVLogger(Callback):
 
 
 class LambdaCallback(Callback):
+    """A callback from plain functions: ``LambdaCallback(on_epoch_end=lambda epoch, logs:
+    ...)``."""
     def __init__(self, on_epoch_begin=None, on_epoch_end=None, on_train_begin=None,
                  on_train_end=None, on_train_batch_begin=None, on_train_batch_end=None,
                  **kwargs):
@@ -323,6 +332,7 @@ class LambdaCallback(Callback):
 
 
 class TerminateOnNaN(Callback):
+    """Stops training as soon as a batch's loss is NaN or infinite."""
     def on_train_batch_end(self, batch, logs=None):
         loss = (logs or {}).get("loss")
         if loss is not None and not np.isfinite(loss):

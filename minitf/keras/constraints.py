@@ -8,6 +8,8 @@ from ..tensor import convert_to_tensor
 
 
 class Constraint:
+    """Base class of weight constraints: ``__call__(w)`` returns the projected weight,
+    applied after each optimizer step."""
     def __call__(self, w):
         return w
 
@@ -40,6 +42,7 @@ class MaxNorm(Constraint):
 
 
 class UnitNorm(Constraint):
+    """Rescales weights to unit L2 norm along ``axis`` after each step."""
     def __init__(self, axis=0):
         self.axis = axis
 
@@ -54,6 +57,8 @@ _BY_NAME = {"non_neg": NonNeg, "NonNeg": NonNeg, "max_norm": MaxNorm, "MaxNorm":
 
 
 def get(identifier):
+    """A constraint from a name (``'non_neg'``, ``'max_norm'``, ``'unit_norm'``), an instance,
+    or None."""
     if identifier is None:
         return None
     if isinstance(identifier, str):

@@ -22,6 +22,8 @@ from . import backend
 
 
 def compute_fans(shape) -> tuple:
+    """``(fan_in, fan_out)`` of a weight shape as Keras computes them: for a kernel with
+    receptive field dims, the field size multiplies both."""
     shape = tuple(shape)
     if len(shape) == 0:
         return 1, 1
@@ -34,6 +36,7 @@ def compute_fans(shape) -> tuple:
 
 
 class Initializer:
+    """Base class of initializers: ``__call__(shape, dtype)`` returns the initial value."""
     def __call__(self, shape, dtype=None):
         raise NotImplementedError
 
@@ -65,12 +68,14 @@ class _Seeded(Initializer):
 
 
 class Zeros(Initializer):
+    """Initializes to 0."""
     def __call__(self, shape, dtype=None):
         dt = _dtype(dtype)
         return _make(np.zeros(tuple(shape), dt._np), dt)
 
 
 class Ones(Initializer):
+    """Initializes to 1."""
     def __call__(self, shape, dtype=None):
         dt = _dtype(dtype)
         return _make(np.ones(tuple(shape), dt._np), dt)
@@ -92,6 +97,7 @@ class Constant(Initializer):
 
 
 class RandomNormal(_Seeded):
+    """Samples from N(``mean``, ``stddev``**2); a ``seed`` makes it repeatable."""
     def __init__(self, mean=0.0, stddev=0.05, seed=None):
         super().__init__(seed)
         self.mean, self.stddev = mean, stddev
@@ -106,6 +112,7 @@ class RandomNormal(_Seeded):
 
 
 class RandomUniform(_Seeded):
+    """Samples uniformly from [``minval``, ``maxval``)."""
     def __init__(self, minval=-0.05, maxval=0.05, seed=None):
         super().__init__(seed)
         self.minval, self.maxval = minval, maxval
@@ -129,6 +136,7 @@ def _truncated(rng, shape, stddev, mean=0.0):
 
 
 class TruncatedNormal(_Seeded):
+    """Normal samples, redrawn when more than two ``stddev`` from the mean."""
     def __init__(self, mean=0.0, stddev=0.05, seed=None):
         super().__init__(seed)
         self.mean, self.stddev = mean, stddev
@@ -143,6 +151,9 @@ class TruncatedNormal(_Seeded):
 
 
 class VarianceScaling(_Seeded):
+    """Samples with variance ``scale / n``, ``n`` being fan_in, fan_out or their average
+    (``mode``), from a truncated normal, normal or uniform ``distribution``; the Glorot, He and
+    LeCun initializers are its special cases."""
     def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
         super().__init__(seed)
         if mode not in ("fan_in", "fan_out", "fan_avg"):
@@ -182,6 +193,8 @@ def _vs(name, scale, mode, dist):
         def get_config(self):
             return {"seed": self.seed}
     Named.__name__ = Named.__qualname__ = name
+    Named.__doc__ = (f"VarianceScaling(scale={scale}, mode={mode!r}, distribution={dist!r}): "
+                     f"Keras's {name} initializer.")
     return Named
 
 
@@ -209,6 +222,8 @@ he_uniform, he_normal, lecun_uniform, lecun_normal = HeUniform, HeNormal, LecunU
 
 
 def get(identifier):
+    """An initializer from a name (``'glorot_uniform'``), a config dict, an instance or a
+    callable."""
     if identifier is None:
         return None
     if isinstance(identifier, Initializer):
@@ -228,4 +243,5 @@ def get(identifier):
 
 
 def serialize(init) -> dict:
+    """The ``{'class_name', 'config'}`` dict Keras stores for an initializer."""
     return {"class_name": type(init).__name__, "config": init.get_config()}

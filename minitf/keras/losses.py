@@ -60,6 +60,8 @@ def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1: bool = True):
 
 def reduce_weighted_values(values, sample_weight=None, reduction="sum_over_batch_size",
                            dtype=None):
+    """Multiply per-sample losses by ``sample_weight`` and reduce them: the default
+    ``'sum_over_batch_size'`` divides the weighted sum by the number of elements."""
     dtype = dtypes.as_dtype(dtype or backend.floatx())
     values = _tensor(values, dtype)
     if sample_weight is not None:
@@ -110,6 +112,8 @@ class Loss:
 
 
 class LossFunctionWrapper(Loss):
+    """A Loss class around a per-sample loss function ``fn(y_true, y_pred, **kwargs)``:
+    the named losses (MeanSquaredError, ...) are built this way."""
     def __init__(self, fn, reduction="sum_over_batch_size", name=None, dtype=None, **kwargs):
         super().__init__(name=name, reduction=reduction, dtype=dtype)
         self.fn = fn
@@ -133,11 +137,17 @@ def _pred_true(y_true, y_pred):
 
 
 def mean_squared_error(y_true, y_pred):
+    """Per-sample ``mean((y_true - y_pred)**2, axis=-1)``.
+
+    >>> import minitf as tf
+    >>> tf.keras.losses.mean_squared_error([[0.0, 2.0]], [[1.0, 0.0]]).numpy()
+    array([2.5], dtype=float32)"""
     y_true, y_pred = squeeze_or_expand_to_same_rank(*_pred_true(y_true, y_pred))
     return R.reduce_mean(M.square(y_true - y_pred), axis=-1)
 
 
 def mean_absolute_error(y_true, y_pred):
+    """Per-sample ``mean(|y_true - y_pred|, axis=-1)``."""
     y_true, y_pred = squeeze_or_expand_to_same_rank(*_pred_true(y_true, y_pred))
     return R.reduce_mean(M.abs(y_true - y_pred), axis=-1)
 
@@ -171,6 +181,8 @@ def _clip_probs(p):
 
 
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    """Per-sample binary cross-entropy averaged over the last axis; ``from_logits=True``
+    takes raw scores, otherwise probabilities are clipped to [eps, 1 - eps]."""
     y_true, y_pred = _pred_true(y_true, y_pred)
     if label_smoothing:
         y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
@@ -185,6 +197,8 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
 
 
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    """Per-sample cross-entropy between one-hot ``y_true`` and predicted
+    probabilities (or logits with ``from_logits=True``) along ``axis``."""
     y_true, y_pred = _pred_true(y_true, y_pred)
     if label_smoothing:
         n = M.cast(A.shape(y_true)[-1], y_pred.dtype)
@@ -199,6 +213,8 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
 
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None,
                                     axis=-1):
+    """Per-sample cross-entropy with integer class labels ``y_true``;
+    ``ignore_class`` masks one label out."""
     y_pred = _tensor(y_pred)
     out, logits = _logits_of(y_pred, from_logits)
     target = M.cast(_tensor(y_true), dtypes.int64)
@@ -225,22 +241,26 @@ mse, mae = mean_squared_error, mean_absolute_error
 # ---- classes ---------------------------------------------------------------------------------
 
 class MeanSquaredError(LossFunctionWrapper):
+    """Mean of squared errors, averaged over the batch (``reduction``)."""
     def __init__(self, reduction="sum_over_batch_size", name="mean_squared_error", dtype=None):
         super().__init__(mean_squared_error, reduction=reduction, name=name, dtype=dtype)
 
 
 class MeanAbsoluteError(LossFunctionWrapper):
+    """Mean of absolute errors, averaged over the batch."""
     def __init__(self, reduction="sum_over_batch_size", name="mean_absolute_error", dtype=None):
         super().__init__(mean_absolute_error, reduction=reduction, name=name, dtype=dtype)
 
 
 class Huber(LossFunctionWrapper):
+    """Squared error for errors below ``delta``, linear beyond it (less sensitive to outliers)."""
     def __init__(self, delta=1.0, reduction="sum_over_batch_size", name="huber_loss",
                  dtype=None):
         super().__init__(huber, reduction=reduction, name=name, dtype=dtype, delta=delta)
 
 
 class BinaryCrossentropy(LossFunctionWrapper):
+    """Cross-entropy for 0/1 labels; ``from_logits=True`` for raw scores (more stable)."""
     def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
                  reduction="sum_over_batch_size", name="binary_crossentropy", dtype=None):
         super().__init__(binary_crossentropy, reduction=reduction, name=name, dtype=dtype,
@@ -248,6 +268,7 @@ class BinaryCrossentropy(LossFunctionWrapper):
 
 
 class CategoricalCrossentropy(LossFunctionWrapper):
+    """Cross-entropy for one-hot labels; ``label_smoothing`` softens the targets."""
     def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
                  reduction="sum_over_batch_size", name="categorical_crossentropy", dtype=None):
         super().__init__(categorical_crossentropy, reduction=reduction, name=name, dtype=dtype,
@@ -255,6 +276,13 @@ class CategoricalCrossentropy(LossFunctionWrapper):
 
 
 class SparseCategoricalCrossentropy(LossFunctionWrapper):
+    """Cross-entropy for integer labels against per-class probabilities or
+    logits.
+
+    >>> import minitf as tf
+    >>> loss = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    >>> round(float(loss(tf.constant([0]), tf.constant([[0.0, 0.0]]))), 4)   # log(2)
+    0.6931"""
     def __init__(self, from_logits=False, ignore_class=None, reduction="sum_over_batch_size",
                  name="sparse_categorical_crossentropy", dtype=None):
         super().__init__(sparse_categorical_crossentropy, reduction=reduction, name=name,
@@ -288,6 +316,8 @@ for _c in set(_BY_NAME.values()):
 
 
 def get(identifier):
+    """A loss from a name (``'mse'``, ``'sparse_categorical_crossentropy'``), a config dict, or
+    a callable."""
     if identifier is None or isinstance(identifier, Loss) or (
             callable(identifier) and not isinstance(identifier, type)):
         return identifier

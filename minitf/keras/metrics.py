@@ -77,6 +77,13 @@ def _samplewise(values, sample_weight, dtype):
 
 
 class Mean(Metric):
+    """Running (weighted) mean of the values passed to ``update_state``.
+
+    >>> import minitf as tf
+    >>> m = tf.keras.metrics.Mean()
+    >>> m.update_state([1.0, 3.0])
+    >>> float(m.result())
+    2.0"""
     def __init__(self, name="mean", dtype=None):
         super().__init__(name=name, dtype=dtype)
         self.total = self.add_weight(name="total")
@@ -96,6 +103,7 @@ class Mean(Metric):
 
 
 class Sum(Metric):
+    """Running (weighted) sum of the values passed to ``update_state``."""
     def __init__(self, name="sum", dtype=None):
         super().__init__(name=name, dtype=dtype)
         self.total = self.add_weight(name="total")
@@ -123,6 +131,7 @@ class MeanMetricWrapper(Mean):
 
 
 def accuracy(y_true, y_pred):
+    """Per-element 1.0 where ``y_true == y_pred`` exactly, else 0.0."""
     y_pred = _tensor(y_pred)
     y_true = _tensor(y_true, y_pred.dtype)
     y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
@@ -130,6 +139,7 @@ def accuracy(y_true, y_pred):
 
 
 def binary_accuracy(y_true, y_pred, threshold=0.5):
+    """Per-sample mean of ``(y_pred > threshold) == y_true`` over the last axis."""
     y_pred = _tensor(y_pred)
     y_true = _tensor(y_true, y_pred.dtype)
     y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
@@ -138,6 +148,7 @@ def binary_accuracy(y_true, y_pred, threshold=0.5):
 
 
 def categorical_accuracy(y_true, y_pred):
+    """1.0 where argmax of ``y_pred`` equals argmax of one-hot ``y_true``."""
     y_pred = _tensor(y_pred)
     y_true = _tensor(y_true)
     return M.cast(M.equal(R.argmax(y_true, -1), R.argmax(y_pred, -1)), backend.floatx())
@@ -154,31 +165,37 @@ def sparse_categorical_accuracy(y_true, y_pred):
 
 
 class MeanSquaredError(MeanMetricWrapper):
+    """Running mean of the per-sample squared error."""
     def __init__(self, name="mean_squared_error", dtype=None):
         super().__init__(L.mean_squared_error, name=name, dtype=dtype)
 
 
 class MeanAbsoluteError(MeanMetricWrapper):
+    """Running mean of the per-sample absolute error."""
     def __init__(self, name="mean_absolute_error", dtype=None):
         super().__init__(L.mean_absolute_error, name=name, dtype=dtype)
 
 
 class Accuracy(MeanMetricWrapper):
+    """Running fraction of predictions exactly equal to the labels."""
     def __init__(self, name="accuracy", dtype=None):
         super().__init__(accuracy, name=name, dtype=dtype)
 
 
 class BinaryAccuracy(MeanMetricWrapper):
+    """Running fraction of ``(y_pred > threshold) == y_true``."""
     def __init__(self, name="binary_accuracy", dtype=None, threshold=0.5):
         super().__init__(binary_accuracy, name=name, dtype=dtype, threshold=threshold)
 
 
 class CategoricalAccuracy(MeanMetricWrapper):
+    """Running fraction where argmax of the prediction matches the one-hot label."""
     def __init__(self, name="categorical_accuracy", dtype=None):
         super().__init__(categorical_accuracy, name=name, dtype=dtype)
 
 
 class SparseCategoricalAccuracy(MeanMetricWrapper):
+    """Running fraction where argmax of the prediction equals the integer label."""
     def __init__(self, name="sparse_categorical_accuracy", dtype=None):
         super().__init__(sparse_categorical_accuracy, name=name, dtype=dtype)
 
@@ -208,6 +225,8 @@ class _Confusion(Metric):
 
 
 class Precision(_Confusion):
+    """Running true positives / (true + false positives) of predictions thresholded at
+    ``thresholds`` (0.5 by default)."""
     def __init__(self, thresholds=None, name="precision", dtype=None):
         super().__init__(thresholds, name, dtype)
 
@@ -217,6 +236,8 @@ class Precision(_Confusion):
 
 
 class Recall(_Confusion):
+    """Running true positives / (true positives + false negatives) of predictions thresholded
+    at ``thresholds`` (0.5 by default)."""
     def __init__(self, thresholds=None, name="recall", dtype=None):
         super().__init__(thresholds, name, dtype)
 
@@ -236,6 +257,7 @@ _BY_NAME = {
 
 
 def get(identifier):
+    """A metric from a name (``'accuracy'``, ``'mse'``), a config dict, or a callable."""
     if isinstance(identifier, Metric):
         return identifier
     if isinstance(identifier, str):

@@ -19,6 +19,8 @@ def _factor(value, x):
 
 
 class Regularizer:
+    """Base class of weight regularizers: ``__call__(w)`` returns a scalar penalty added to
+    the loss."""
     def __call__(self, x):
         return 0.0
 
@@ -31,6 +33,7 @@ class Regularizer:
 
 
 class L1(Regularizer):
+    """Penalty ``l1 * sum(|w|)``."""
     def __init__(self, l1=0.01):
         self.l1 = float(l1)
 
@@ -43,6 +46,7 @@ class L1(Regularizer):
 
 
 class L2(Regularizer):
+    """Penalty ``l2 * sum(w**2)`` (no factor 1/2, as in Keras)."""
     def __init__(self, l2=0.01):
         self.l2 = float(l2)
 
@@ -55,6 +59,7 @@ class L2(Regularizer):
 
 
 class L1L2(Regularizer):
+    """Penalty ``l1 * sum(|w|) + l2 * sum(w**2)``."""
     def __init__(self, l1=0.0, l2=0.0):
         self.l1, self.l2 = float(l1), float(l2)
 
@@ -76,6 +81,8 @@ _BY_NAME = {"l1": L1, "l2": L2, "L1": L1, "L2": L2, "L1L2": L1L2}
 
 
 def get(identifier):
+    """A regularizer from a name (``'l1'``, ``'l2'``, ``'l1_l2'``), a config dict, an instance or
+    None."""
     if identifier is None:
         return None
     if isinstance(identifier, str):

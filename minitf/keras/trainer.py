@@ -38,6 +38,8 @@ def _to_arrays(x):
 
 
 class Trainer:
+    """The training half of a Keras model: ``compile``, ``fit``, ``evaluate``, ``predict``,
+    ``train_on_batch`` and the step methods a subclass may override."""
     compiled = False
 
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,

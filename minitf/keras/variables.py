@@ -6,6 +6,8 @@ from ..variable import Variable
 
 
 class KerasVariable(Variable):
+    """``keras.Variable``: a tf.Variable with Keras 3's ``path`` (``'dense/kernel'``) and a
+    weight ``constraint`` applied after each optimizer step."""
     __slots__ = ("_path", "_short", "regularizer", "_created_trainable")
 
     def __init__(self, initial_value, name: str, path: str, trainable: bool = True,

@@ -100,11 +100,13 @@ class Dense(Layer):
 
 
 class Flatten(Layer):
+    """Reshapes each sample to one dimension, keeping the batch axis: (N, 4, 5) -> (N, 20)."""
     def call(self, inputs):
         return A.reshape(inputs, (batch_size(inputs), -1))
 
 
 class Reshape(Layer):
+    """Reshapes each sample to ``target_shape`` (the batch axis is kept; one entry may be -1)."""
     def __init__(self, target_shape, **kwargs):
         super().__init__(**kwargs)
         self.target_shape = tuple(target_shape)
@@ -117,6 +119,7 @@ class Reshape(Layer):
 
 
 class Activation(Layer):
+    """Applies an activation function (a name such as ``'relu'``, or a callable) as a layer."""
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
@@ -190,6 +193,8 @@ class AlphaDropout(Layer):
 
 
 class GaussianNoise(Layer):
+    """Adds zero-mean Gaussian noise of ``stddev`` during training only; at inference it
+    passes inputs through."""
     def __init__(self, stddev, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.stddev, self.seed = float(stddev), seed
@@ -242,6 +247,8 @@ class Embedding(Layer):
 
 
 class InputLayer(Layer):
+    """The layer behind ``keras.Input``: the entry point of a model, holding the input's
+    shape and dtype."""
     def __init__(self, shape=None, batch_size=None, dtype=None, name=None, input_shape=None,
                  **kwargs):
         super().__init__(name=name or backend.unique_name("input_layer"), dtype=dtype)

@@ -34,6 +34,8 @@ _TRAINING: list = []   # the `training` flag of the calls in progress, innermost
 
 @contextlib.contextmanager
 def training_scope(training):
+    """Within the block, layers see ``training`` (True in ``fit``, False in ``predict``)
+    unless a call passes it explicitly."""
     _TRAINING.append(training)
     try:
         yield

@@ -7,6 +7,7 @@ from .layer import Layer
 
 
 class Concatenate(Layer):
+    """Concatenates a list of inputs along ``axis`` (the last by default)."""
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)
         self.axis = axis
@@ -21,6 +22,7 @@ class Concatenate(Layer):
 
 
 class Add(Layer):
+    """Sums a list of inputs of the same shape elementwise."""
     def call(self, inputs):
         if not isinstance(inputs, (list, tuple)) or len(inputs) < 2:
             raise ValueError("A merge layer should be called on a list of at least 2 inputs.")
@@ -31,8 +33,10 @@ class Add(Layer):
 
 
 def concatenate(inputs, axis=-1, **kwargs):
+    """Functional form of ``Concatenate``: ``concatenate([a, b], axis=-1)``."""
     return Concatenate(axis=axis, **kwargs)(inputs)
 
 
 def add(inputs, **kwargs):
+    """Functional form of ``Add``: ``add([a, b])``."""
     return Add(**kwargs)(inputs)
