@@ -12,6 +12,8 @@ class PhysicalDevice(NamedTuple):
 
 
 def list_physical_devices(device_type: str | None = None) -> list:
+    """The devices minitf can use, as ``PhysicalDevice(name, device_type)``: always the
+    CPU, and each GPU only where CuPy can use it; ``device_type`` ('CPU', 'GPU') filters."""
     devices = [PhysicalDevice("/physical_device:CPU:0", "CPU")]
     if _backend.cupy_available():
         n = _backend.cupy().cuda.runtime.getDeviceCount()
@@ -22,6 +24,7 @@ def list_physical_devices(device_type: str | None = None) -> list:
 
 
 def list_logical_devices(device_type: str | None = None) -> list:
+    """The same devices as ``list_physical_devices`` (minitf makes no logical split)."""
     return list_physical_devices(device_type)
 
 
@@ -32,6 +35,7 @@ def run_functions_eagerly(run_eagerly: bool) -> None:
 
 
 def functions_run_eagerly() -> bool:
+    """Whether ``tf.config.run_functions_eagerly(True)`` is in force."""
     from .function import functions_run_eagerly as get_eager
     return get_eager()
 

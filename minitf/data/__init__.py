@@ -8,6 +8,8 @@ AUTOTUNE = -1
 
 
 class experimental:  # noqa: N801 - TF's namespace name
+    """``tf.data.experimental``: ``make_csv_dataset``, ``AUTOTUNE`` and the cardinality
+    constants (``INFINITE_CARDINALITY``, ``UNKNOWN_CARDINALITY``)."""
     make_csv_dataset = staticmethod(make_csv_dataset)
     INFINITE_CARDINALITY = INFINITE
     UNKNOWN_CARDINALITY = UNKNOWN

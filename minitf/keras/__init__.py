@@ -22,6 +22,8 @@ class utils:  # noqa: N801 - Keras's namespace name
 
     @staticmethod
     def set_random_seed(seed: int) -> None:
+        """Seed Python-side randomness for reproducible runs: NumPy's global generator and
+        minitf's global op seed (``tf.random.set_seed``), as Keras seeds its backends."""
         import numpy as np
         from ..ops import random_ops
         np.random.seed(seed)
@@ -29,6 +31,8 @@ class utils:  # noqa: N801 - Keras's namespace name
 
     @staticmethod
     def to_categorical(y, num_classes=None, dtype="float32"):
+        """One-hot encode integer class labels: row i has a 1 in column ``y[i]``;
+        ``num_classes`` defaults to ``max(y) + 1``."""
         import numpy as np
         y = np.asarray(y, dtype="int64").reshape(-1)
         n = num_classes or int(y.max()) + 1

@@ -12,6 +12,8 @@ import numpy as np
 
 
 class LearningRateSchedule:
+    """Base class of learning-rate schedules: ``schedule(step)`` gives the rate for an
+    optimizer step; pass a schedule as ``learning_rate`` to an optimizer."""
     def __call__(self, step):
         raise NotImplementedError
 
@@ -52,6 +54,8 @@ class ExponentialDecay(LearningRateSchedule):
 
 
 class InverseTimeDecay(LearningRateSchedule):
+    """``initial_learning_rate / (1 + decay_rate * step / decay_steps)``; with
+    ``staircase=True`` the ratio ``step / decay_steps`` is floored."""
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
                  name="InverseTimeDecay"):
         self.initial_learning_rate, self.decay_steps = initial_learning_rate, decay_steps
@@ -87,6 +91,9 @@ class PiecewiseConstantDecay(LearningRateSchedule):
 
 
 class CosineDecay(LearningRateSchedule):
+    """Cosine decay from ``initial_learning_rate`` to ``alpha * initial_learning_rate`` over
+    ``decay_steps``, then constant:
+    ``initial * ((1 - alpha) * 0.5 * (1 + cos(pi * step / decay_steps)) + alpha)``."""
     def __init__(self, initial_learning_rate, decay_steps, alpha=0.0, name="CosineDecay"):
         self.initial_learning_rate, self.decay_steps, self.alpha = (initial_learning_rate,
                                                                     decay_steps, alpha)
