@@ -9,7 +9,8 @@ import subprocess
 import sys
 
 import pytest
-from threadpoolctl import threadpool_info
+
+threadpool_info = pytest.importorskip("threadpoolctl").threadpool_info   # a minitf dependency
 
 import minitf as tf
 from minitf import _blas
