@@ -124,8 +124,9 @@ class Module:
     """A named container of Variables and other Modules, found by walking its attributes.
 
     ``name`` defaults to the class name in snake case and must be a valid Python identifier
-    (otherwise ValueError; TypeError if it is not a string). Subclasses call ``super().__init__(name=name)`` first, then store
-    Variables and submodules as attributes (directly, or in lists, tuples and dicts).
+    (otherwise ValueError; TypeError if it is not a string). Subclasses call
+    ``super().__init__(name=name)`` first, then store Variables and submodules as attributes
+    (directly, or in lists, tuples and dicts).
 
     >>> import minitf as tf
     >>> class Dense(tf.Module):

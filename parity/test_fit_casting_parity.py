@@ -1,5 +1,6 @@
 """``fit`` with float64 NumPy data against live Keras 3: the dtypes each step is handed and the
-History of a user's ``y_true - y_pred`` loss and metric (float32 tolerance, rtol 1e-5 / atol 1e-6)."""
+History of a user's ``y_true - y_pred`` loss and metric (float32 tolerance: rtol 1e-5,
+atol 1e-6)."""
 from __future__ import annotations
 
 import numpy as np
