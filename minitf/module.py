@@ -31,21 +31,14 @@ from __future__ import annotations
 
 import functools
 import re
-import threading
 
 from . import nest
-from .variable import Variable
+from .variable import NAME_SCOPES as _SCOPES
+from .variable import Variable, current_name_scope
 
 __all__ = ["Module", "name_scope"]
 
-_SCOPES = threading.local()   # like tapes, name scopes belong to the thread that opened them
 _VALID_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-
-
-def current_name_scope() -> str:
-    """The running thread's name scope: ``""`` at the top, else a prefix ending in ``/``."""
-    stack = getattr(_SCOPES, "stack", None)
-    return stack[-1] if stack else ""
 
 
 class name_scope:

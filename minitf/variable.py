@@ -13,6 +13,7 @@ sums the adjoints of all reads under that id, which is the gradient with respect
 """
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import numpy as np
@@ -23,6 +24,16 @@ from . import tape as _tape
 from . import tracing as _tracing
 from .ops import array_ops, math_ops
 from .tensor import Tensor, _HoldsArray, _next_id, convert_to_tensor
+
+# The stack of open ``tf.name_scope``s (module.py opens them): like tapes, they belong to the
+# thread that opened them. It lives here, beside the one reader, so both always see one stack.
+NAME_SCOPES = threading.local()
+
+
+def current_name_scope() -> str:
+    """The running thread's name scope: ``""`` at the top, else a prefix ending in ``/``."""
+    stack = getattr(NAME_SCOPES, "stack", None)
+    return stack[-1] if stack else ""
 
 
 class Variable(_HoldsArray):
@@ -75,7 +86,6 @@ class Variable(_HoldsArray):
         self._dtype = t._dtype
         self._id = _next_id()
         self._trainable = True if trainable is None else bool(trainable)
-        from .module import current_name_scope   # here: module.py imports this file
         self._name = f"{current_name_scope()}{name or 'Variable'}:0"   # tf.name_scope's prefix
         if constraint is not None and not callable(constraint):
             raise ValueError(f"Argument `constraint` must be None or a callable. "
