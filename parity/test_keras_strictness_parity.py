@@ -21,3 +21,18 @@ def _outcome(fn, fw):
 @pytest.mark.parametrize("name", sorted(CALLS))
 def test_same_error_as_keras(tf_real, name):
     assert _outcome(CALLS[name], minitf) == _outcome(CALLS[name], tf_real)
+
+
+def _logs_orders(fw):
+    import numpy as np
+    x = np.linspace(0, 1, 24, dtype="float32").reshape(8, 3)
+    y = np.linspace(1, 0, 8, dtype="float32").reshape(8, 1)
+    m = fw.keras.Sequential([fw.keras.Input((3,)), fw.keras.layers.Dense(1)])
+    m.compile("sgd", "mse", metrics=["mse", "mae", fw.keras.metrics.MeanSquaredError(name="a_mse")])
+    h = m.fit(x, y, batch_size=4, verbose=0, validation_data=(x, y))
+    return (list(h.history), list(m.evaluate(x, y, verbose=0, return_dict=True)),
+            len(m.evaluate(x, y, verbose=0)), list(m.train_on_batch(x, y, return_dict=True)))
+
+
+def test_logs_key_order_is_keras(tf_real):
+    assert _logs_orders(minitf) == _logs_orders(tf_real)

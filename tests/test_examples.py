@@ -107,9 +107,10 @@ def test_gpu_training_learns(run_example):
     (device,) = re.findall(r"weights live on (\S+)", out)
     assert device.endswith("CPU:0" if no_gpu else "GPU:0")
     # 1500 samples in batches of 64: ceil(1500 / 64) = 24 steps an epoch.
-    epochs = _floats(rf"(\d+)/(\d+) .* loss: {FLOAT} - accuracy: {FLOAT}", out)
+    # Keras prints the logs with their keys sorted: accuracy before loss.
+    epochs = _floats(rf"(\d+)/(\d+) .* accuracy: {FLOAT} - loss: {FLOAT}", out)
     assert len(epochs) == 3 and all(e[:2] == (24, 24) for e in epochs)
-    loss, acc = [e[2] for e in epochs], [e[3] for e in epochs]
+    acc, loss = [e[2] for e in epochs], [e[3] for e in epochs]
     # Initial weights are not seeded here, so the bounds are loose: ten classes start near
     # ln 10 = 2.30 (chance accuracy 0.1); 72 Adam steps (lr 1e-3) bring the mean loss of the
     # third epoch near 1.1 and test accuracy to 0.82-0.86 over repeated runs. The bounds leave
@@ -151,10 +152,10 @@ def test_keras_fit_digits_learns(run_example):
     out = _stdout(run_example, "keras_fit_digits")
     X, y = _digits_split()
     # validation_split=0.15 of 1400 leaves 1190 training samples: ceil(1190 / 32) = 38 steps.
-    epochs = _floats(rf"(\d+)/(\d+) .* loss: {FLOAT} - accuracy: {FLOAT} - "
-                     rf"val_loss: {FLOAT} - val_accuracy: {FLOAT}", out)
+    epochs = _floats(rf"(\d+)/(\d+) .* accuracy: {FLOAT} - loss: {FLOAT} - "
+                     rf"val_accuracy: {FLOAT} - val_loss: {FLOAT}", out)
     assert 4 <= len(epochs) <= 15 and all(e[:2] == (38, 38) for e in epochs)
-    loss, val_loss = [e[2] for e in epochs], [e[4] for e in epochs]
+    loss, val_loss = [e[3] for e in epochs], [e[5] for e in epochs]
     assert loss[-1] < loss[0] / 2
     assert _stops_where_early_stopping_says(val_loss)
     # Test accuracy against a NumPy baseline on the same split: ridge least squares on one-hot

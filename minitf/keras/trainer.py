@@ -308,7 +308,7 @@ class Trainer:
                                     steps=validation_steps, verbose=0, return_dict=True,
                                     _internal=True)
                 logs.update({f"val_{k}": v for k, v in val.items()})
-            clist.on_epoch_end(epoch, logs)
+            clist.on_epoch_end(epoch, dict(sorted(logs.items())))
             if self.stop_training:
                 break
         clist.on_train_end(logs if epochs > initial_epoch else {})
@@ -332,13 +332,13 @@ class Trainer:
             logs = test_function(batch)
             if callbacks:
                 clist.on_test_batch_end(step, _floats(logs))
+        values = list(_floats(logs, sort=False).values())
         logs = _floats(logs)
         clist.on_test_end(logs)
         if verbose and verbose != "auto" and not _internal:
             print(" - ".join(f"{k}: {cbks._fmt(v)}" for k, v in logs.items()))
         if return_dict:
             return logs
-        values = list(logs.values())
         return values[0] if len(values) == 1 else values
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
@@ -359,13 +359,13 @@ class Trainer:
 
     def train_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         self.reset_metrics()
-        logs = _floats(self.make_train_function()((x, y, sample_weight)))
-        return logs if return_dict else list(logs.values())
+        logs = self.make_train_function()((x, y, sample_weight))
+        return _floats(logs) if return_dict else list(_floats(logs, sort=False).values())
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         self.reset_metrics()
-        logs = _floats(self.make_test_function()((x, y, sample_weight)))
-        return logs if return_dict else list(logs.values())
+        logs = self.make_test_function()((x, y, sample_weight))
+        return _floats(logs) if return_dict else list(_floats(logs, sort=False).values())
 
     def predict_on_batch(self, x):
         return nest.map_structure(lambda t: t.numpy(), self(x, training=False))
@@ -407,9 +407,13 @@ def _shuffle_generator() -> np.random.Generator:
     return np.random.default_rng(random_ops._rng(None).integers(2 ** 63))
 
 
-def _floats(logs: dict) -> dict:
-    return {k: float(np.asarray(v.numpy() if hasattr(v, "numpy") else v)) for k, v in
-            logs.items()}
+def _floats(logs: dict, sort: bool = True) -> dict:
+    """Logs as Keras hands them to callbacks and returns them as dicts: Python floats, keys in
+    sorted order (Keras converts every logs dict that way, so `history.history` lists `accuracy`
+    before `loss`). ``sort=False`` keeps the metrics' order, which the list forms of
+    `evaluate` and `train_on_batch` follow."""
+    items = sorted(logs.items()) if sort else logs.items()
+    return {k: float(np.asarray(v.numpy() if hasattr(v, "numpy") else v)) for k, v in items}
 
 
 def _unpack(data):
