@@ -15,6 +15,7 @@ import numpy as np
 from .. import ops as _ops  # noqa: F401
 from ..ops import math_ops as M
 from ..ops import nn_ops as N
+from ..ops.array_ops import zeros_like
 from ..tensor import Tensor, convert_to_tensor
 
 
@@ -31,17 +32,35 @@ def _attach_logits(probs: Tensor, logits: Tensor) -> Tensor:
 
 
 def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
-    """Keras's relu: ``max(x, 0)``, or with ``negative_slope`` a leaky slope below
-    ``threshold``, capped at ``max_value`` when given.
+    """Keras's relu: ``max(x, 0)``; with ``threshold``, x only where x > threshold (0 at the
+    threshold itself); with ``max_value``, clipped to [0, max_value]; with ``negative_slope``,
+    ``negative_slope · (x - threshold)`` added below the threshold. Keras builds it from
+    TF's relu, relu6, where and clip in that order, so its zeros are +0.0 and its gradients at
+    the kinks are those ops' conventions; this follows the same steps.
 
     >>> import minitf as tf
     >>> tf.keras.activations.relu([-1.0, 2.0, 9.0]).numpy()
-    array([0., 2., 9.], dtype=float32)"""
+    array([0., 2., 9.], dtype=float32)
+    >>> tf.keras.activations.relu([0.5, 1.0, 7.0], max_value=6.0, threshold=0.5).numpy()
+    array([0., 1., 6.], dtype=float32)"""
     x = convert_to_tensor(x)
-    if negative_slope == 0.0 and max_value is None and threshold == 0.0:
-        return N.relu(x)
-    y = M.where(M.greater_equal(x, threshold), x, negative_slope * (x - threshold))
-    return y if max_value is None else M.minimum(y, convert_to_tensor(max_value, x.dtype))
+    if negative_slope != 0.0:
+        if max_value is None and threshold == 0:
+            return N.leaky_relu(x, alpha=negative_slope)
+        below = N.relu(-x + threshold) if threshold != 0 else N.relu(-x)
+    clip = max_value is not None
+    if threshold != 0:
+        y = M.where(M.greater(x, convert_to_tensor(threshold, x.dtype)), x, zeros_like(x))
+    elif max_value == 6:
+        y, clip = N.relu6(x), False
+    else:
+        y = N.relu(x)
+    if clip:
+        y = M.clip_by_value(y, convert_to_tensor(0.0, x.dtype),
+                            convert_to_tensor(max_value, x.dtype))
+    if negative_slope != 0.0:
+        y = y - negative_slope * below
+    return y
 
 
 def sigmoid(x):
@@ -123,9 +142,15 @@ def relu6(x):
 
 
 def hard_sigmoid(x):
-    """Keras 3's piecewise-linear sigmoid: ``clip(x / 6 + 0.5, 0, 1)``."""
+    """Keras 3's piecewise-linear sigmoid, 0 below -3, 1 above 3, ``x/6 + 1/2`` between,
+    computed as Keras computes it on TF: ``relu6(x + 3) / 6`` (so -1 gives float32's
+    0.33333334, and the gradient at ±3 is relu6's, 0).
+
+    >>> import minitf as tf
+    >>> tf.keras.activations.hard_sigmoid([-4.0, -1.0, 4.0]).numpy()
+    array([0.        , 0.33333334, 1.        ], dtype=float32)"""
     x = convert_to_tensor(x)
-    return M.clip_by_value(x / 6.0 + 0.5, 0.0, 1.0)
+    return N.relu6(x + convert_to_tensor(3.0, x.dtype)) / convert_to_tensor(6.0, x.dtype)
 
 
 _ALL = {f.__name__: f for f in (relu, sigmoid, softmax, tanh, softplus, softsign, elu, selu,
