@@ -417,11 +417,6 @@ DELIBERATE = {
     ("call", "constant uint64"): ("as uint16", TypeError),
 }
 
-# Rows that wait on issue 12 §2 (axis validation, another engineer's part): strict xfails, so
-# they turn into failures the moment the fix lands and the mark must go.
-PENDING: dict = {}
-
-
 def _case_args(fw, args):
     return [fw.constant(v) if kind == "t" else v for kind, v in args]
 
@@ -512,27 +507,11 @@ for _case, (_fam, _name, _, _) in sorted(CASES.items()):
 @pytest.mark.parametrize("family", sorted(f for f in FAMILY_CASES if f != "axis"))
 def test_family_matches_tensorflow(tf_real, family):
     """Every op under one input family (one test per family keeps 2,300 checks fast)."""
-    stories, pending_now_fixed = [], []
-    for case in FAMILY_CASES[family]:
-        story = _check(tf_real, case)
-        if CASES[case][:2] in PENDING:
-            if story is None:     # strict: a pending row that passes must lose its mark
-                pending_now_fixed.append(case)
-        elif story is not None:
-            stories.append(story)
+    stories = [s for s in (_check(tf_real, case) for case in FAMILY_CASES[family]) if s]
     assert not stories, f"{len(stories)} ops differ from TF:\n" + "\n".join(stories)
-    assert not pending_now_fixed, f"now fixed, remove from PENDING: {pending_now_fixed}"
 
 
-def _param(case):
-    fam, name = CASES[case][:2]
-    if (fam, name) in PENDING:
-        return pytest.param(case, marks=pytest.mark.xfail(reason=PENDING[fam, name],
-                                                          strict=True))
-    return case
-
-
-@pytest.mark.parametrize("case", [_param(c) for c in FAMILY_CASES["axis"]])
+@pytest.mark.parametrize("case", FAMILY_CASES["axis"])
 def test_out_of_range_axis_matches_tensorflow(tf_real, case):
     story = _check(tf_real, case)
     assert story is None, story
