@@ -1,4 +1,4 @@
-"""``python -m minitf <command>``: see minitf/cli.py."""
+"""``python -m minitf <command>``: see minitf/cli/__init__.py."""
 from .cli import main
 
 raise SystemExit(main())

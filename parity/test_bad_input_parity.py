@@ -1,6 +1,6 @@
 """Bad and unusual input, op by op, against TensorFlow (issue 12 §3; outcomes in docs/bad-input.md).
 
-One declaration drives every check: each op of the op table (``minitf/op_specs.py``) plus the
+One declaration drives every check: each op of the op table (``minitf/checks/op_specs.py``) plus the
 public non-differentiable ops in ``EXTRA_OPS`` is called under TensorFlow and under minitf with
 its arguments rewritten by each input FAMILY (None, bool, string, complex64, empty tensors,
 NaN/Inf, float16, int32, wrong rank, mixed dtypes, Python lists), and each out-of-range axis in
@@ -22,8 +22,8 @@ import numpy as np
 import pytest
 
 import minitf
-from minitf.op_specs import SPECS, OpSpec
-from minitf.parity_check import TOL
+from minitf.checks.op_specs import SPECS, OpSpec
+from minitf.checks.parity_check import TOL
 
 # float16: 1 ulp is 2^-10 = 9.8e-4 relative. TF's float16 kernels compute in float32 and round
 # once, as NumPy's float16 loops do, so elementwise results agree to 1 ulp; sums of a handful of

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from minitf import cli, explain_cli
+from minitf import cli
+from minitf.cli import explain as explain_cli
 
 
 def test_every_allowed_op_exists_in_tensorflow(tf_real):

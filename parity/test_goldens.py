@@ -10,7 +10,7 @@ import importlib.util
 import pytest
 
 import minitf
-from minitf.parity_check import Goldens, cases, check, compare, reference
+from minitf.checks.parity_check import Goldens, cases, check, compare, reference
 
 CASES = cases()
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from minitf.gradient_conventions import CASES, compute, matches
+from minitf.checks.gradient_conventions import CASES, compute, matches
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import minitf
-from minitf.parity_check import TOL
+from minitf.checks.parity_check import TOL
 
 
 def _both(tf_real):

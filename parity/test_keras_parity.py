@@ -1,5 +1,5 @@
 """Keras on minitf against Keras 3 on TensorFlow: optimizer trajectories, fit's History,
-losses in every regime, metrics. Tolerances as in minitf/parity_check.py: float64 1e-12
+losses in every regime, metrics. Tolerances as in minitf/checks/parity_check.py: float64 1e-12
 (summation order in matmuls is the only difference); float32 rtol 1e-5 / atol 1e-6, except a
 100-step float32 trajectory, held to twice TensorFlow's own float32 error on it
 (`trajectory_tolerance`, which derives it)."""
@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 import minitf
-from minitf.parity_check import TOL, trajectory_tolerance
-from minitf.trajectory_cases import MODELS, OPTIMIZERS, run
+from minitf.checks.parity_check import TOL, trajectory_tolerance
+from minitf.checks.trajectory_cases import MODELS, OPTIMIZERS, run
 
 
 def _close(a, b, dtype, tol=None):

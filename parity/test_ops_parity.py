@@ -1,6 +1,6 @@
-"""Every op of minitf/op_specs.py against TensorFlow, on identical hypothesis-drawn inputs, in
+"""Every op of minitf/checks/op_specs.py against TensorFlow, on identical hypothesis-drawn inputs, in
 float32 and float64, values and gradients; then each spec's deliberate kinks and ties.
-Tolerances: minitf/parity_check.py's one rule, `tolerance(dtype, spec)` (float64 1e-12; float32
+Tolerances: minitf/checks/parity_check.py's one rule, `tolerance(dtype, spec)` (float64 1e-12; float32
 rtol 1e-5 / atol 1e-6, or a spec's own derived float32 atol)."""
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, strategies as st
 
 import minitf
-from minitf.op_specs import SPECS
-from minitf.parity_check import diff, run_spec, tolerance, within
+from minitf.checks.op_specs import SPECS
+from minitf.checks.parity_check import diff, run_spec, tolerance, within
 from tests.strategies import op_inputs, weights_like
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 import minitf
-from minitf.parity_check import TOL, diff, flatten_result, within
-from minitf.tutorial_cases import CASES
+from minitf.checks.parity_check import TOL, diff, flatten_result, within
+from minitf.checks.tutorial_cases import CASES
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.__name__)
@@ -23,7 +23,7 @@ def test_tutorial_case(tf_real, case):
 def test_known_values(request, framework):
     """A few results whose exact values the tutorials print, checked on minitf (no TensorFlow
     needed) and on TensorFlow (so the constants below are TensorFlow's, not minitf's)."""
-    from minitf import tutorial_cases as T
+    from minitf.checks import tutorial_cases as T
     tf = minitf if framework == "minitf" else request.getfixturevalue("tf_real")
     assert [float(g) for g in T.g_two_vars(tf)] == [9.0, 42.0]
     assert float(T.list_target(tf)) == 11.0

@@ -14,7 +14,7 @@ from hypothesis import assume
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from minitf.op_specs import OpSpec
+from minitf.checks.op_specs import OpSpec
 
 MIN_ELEMENTS, MAX_ELEMENTS = 2, 12      # see the module docstring; 12 bounds the FD cost
 

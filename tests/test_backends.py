@@ -1,4 +1,4 @@
-"""One definition, both backends: every op of minitf/op_specs.py, a tape, and a Keras training
+"""One definition, both backends: every op of minitf/checks/op_specs.py, a tape, and a Keras training
 step give the same results on CuPy (GPU) as on NumPy, on identical inputs. CuPy cases skip
 cleanly where CuPy or a CUDA device is missing (CI's machine); `make gpu-test` runs them.
 Tests that compare a backend with NumPy take the ``gpu_backend`` fixture (CuPy only: on NumPy
@@ -17,8 +17,8 @@ import pytest
 
 import minitf as tf
 from minitf import _backend
-from minitf.op_specs import SPECS
-from minitf.parity_check import run_spec, seeded_inputs
+from minitf.checks.op_specs import SPECS
+from minitf.checks.parity_check import run_spec, seeded_inputs
 
 BACKENDS = ["numpy", "cupy"]
 REDUCING = ("reduce", "matmul", "tensordot", "norm", "l2_loss", "softmax", "log_softmax",

@@ -12,7 +12,7 @@ import pytest
 
 import minitf as tf
 from minitf import explain
-from minitf.explain_cli import UnsafeExpression, evaluate, parse_assignments
+from minitf.cli.explain import UnsafeExpression, evaluate, parse_assignments
 
 
 def hand_example():

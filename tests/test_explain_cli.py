@@ -11,8 +11,9 @@ import sys
 import pytest
 
 import minitf as tf
-from minitf import cli, explain_cli
-from minitf.explain_cli import UnsafeExpression, evaluate, parse_assignments
+from minitf import cli
+from minitf.cli import explain as explain_cli
+from minitf.cli.explain import UnsafeExpression, evaluate, parse_assignments
 
 
 def run_cli(capsys, *argv):

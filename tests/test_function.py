@@ -15,8 +15,8 @@ import pytest
 
 import minitf as tf
 from minitf.errors import OperatorNotAllowedInGraphError
-from minitf.op_specs import SPECS
-from minitf.parity_check import seeded_inputs
+from minitf.checks.op_specs import SPECS
+from minitf.checks.parity_check import seeded_inputs
 
 
 # ---- tracing rules ---------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import pathlib
 import pytest
 
 import minitf as tf
-from minitf.gradient_conventions import CASES, compute, matches, table_markdown
+from minitf.checks.gradient_conventions import CASES, compute, matches, table_markdown
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])

@@ -1,4 +1,4 @@
-"""Every differentiable op in minitf/op_specs.py, checked without TensorFlow:
+"""Every differentiable op in minitf/checks/op_specs.py, checked without TensorFlow:
 
 * values against NumPy float64 mathematics (``spec.ref``), relative 1e-12;
 * first derivatives against central finite differences, relative 1e-6 / absolute 1e-7;
@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 import minitf as tf
-from minitf.op_specs import SPECS
+from minitf.checks.op_specs import SPECS
 from tests.strategies import op_inputs, weights_like
 
 

@@ -19,7 +19,7 @@ import pytest
 
 import minitf
 from minitf import cli
-from minitf.parity_check import GOLDENS, Goldens
+from minitf.checks.parity_check import GOLDENS, Goldens
 
 ROOT = Path(__file__).resolve().parent.parent
 

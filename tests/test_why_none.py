@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 import minitf as tf
-from minitf import explain, explain_cli
+from minitf import explain
+from minitf.cli import explain as explain_cli
 
 
 # ---- the scenarios: each returns (tape, target, source) -------------------------------------

@@ -7,7 +7,7 @@ import argparse
 
 def _version() -> str:
     """The version of the minitf being run (its ``__version__``, which pyproject.toml repeats)."""
-    from . import __version__
+    from .. import __version__
     return __version__
 
 
@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="where to write the loss-curve plot ('' for none)")
     p.add_argument("--record", action="store_true",
                    help="record TensorFlow's results as goldens (minitf/goldens/tensorflow.npz)")
-    from .explain_cli import ops_help
+    from .explain import ops_help
     e = sub.add_parser("explain", help="record an expression on a tape and show the tape, the "
                                        "backward pass and the gradients",
                        description="Record EXPRESSION on a tape and show the tape, the backward "
@@ -54,14 +54,14 @@ def main(argv: list[str] | None = None) -> int:
         return train(args.backend, args.epochs, args.batch_size, args.hidden, args.layers,
                      args.plot)
     if args.command == "conventions":
-        from .gradient_conventions import table_markdown
+        from ..checks.gradient_conventions import table_markdown
         print(table_markdown())
         return 0
     if args.command == "explain":
-        from .explain_cli import run
+        from .explain import run
         return run(args.expression, args.at, dot=args.dot, svg=args.svg)
     if args.command == "parity":
-        from .parity_check import record_goldens, report
+        from ..checks.parity_check import record_goldens, report
         if args.record:
             print(f"wrote {record_goldens()}")
             return 0

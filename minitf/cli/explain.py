@@ -36,7 +36,7 @@ import sys
 import textwrap
 
 import minitf as tf
-from . import explain
+from .. import explain
 
 MAX_INT_BITS = 4096
 MAX_LIST_ELEMENTS = 1_000_000

@@ -41,7 +41,7 @@ def run(backend: str = "numpy", epochs: int = 10, batch_size: int = 64, hidden: 
     t0 = time.perf_counter()
     history = model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size,
                         validation_split=0.1, verbose=1)
-    from . import _backend
+    from .. import _backend
     _backend.synchronize()
     elapsed = time.perf_counter() - t0
     steps = epochs * -(-int(len(x_train) * 0.9) // batch_size)

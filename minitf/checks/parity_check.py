@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import nest
+from .. import nest
 from .op_specs import SPECS, OpSpec
 
 TOL = {"float64": (1e-12, 1e-12), "float32": (1e-5, 1e-6)}
