@@ -44,7 +44,7 @@ import numpy as np
 
 from . import nest
 from .tape import GradientTape, Record, imperative_grad
-from .tensor import Tensor
+from .tensor import Tensor, is_tensor, is_variable
 
 # The local rule each op's VJP applies (g is the upstream gradient, y the op's output).
 RULES = {
@@ -392,12 +392,12 @@ def why_none(tape: GradientTape, target, source) -> str:
     >>> print(explain.why_none(tape, y, w))  # doctest: +ELLIPSIS
     The path from w to the target goes through Round at ...
     """
-    if not (isinstance(source, Tensor) or hasattr(source, "_read_for_op")):
+    if not (is_tensor(source)):
         kind = type(source).__name__
         return (f"The source is a {kind}, not a tf.Tensor or tf.Variable: tapes only watch "
                 f"tensors. Convert it with tf.constant(...) and call tape.watch() on that tensor "
                 f"before computing with it (or use a tf.Variable).")
-    is_var = hasattr(source, "_read_for_op")
+    is_var = is_variable(source)
     label = source.name.split(":")[0] if is_var else "the source tensor"
     if not source.dtype.is_floating:
         return (f"{label} has dtype {source.dtype.name}: integer and boolean tensors are never "

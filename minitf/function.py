@@ -49,7 +49,7 @@ from . import _backend as B
 from . import nest, tracing
 from . import tape as _tape
 from .ops import random_ops
-from .tensor import Tensor, TensorSpec, _make, convert_to_tensor
+from .tensor import Tensor, TensorSpec, _make, convert_to_tensor, is_variable
 from .tracing import Trace, Traced
 from .tracing_codegen import Program, strip_values
 
@@ -72,7 +72,7 @@ def functions_run_eagerly() -> bool:
 # ---- signatures ------------------------------------------------------------------------------
 
 def _is_variable(x) -> bool:
-    return hasattr(x, "_read_for_op") and hasattr(x, "assign")
+    return is_variable(x) and hasattr(x, "assign")
 
 
 def _is_tensor_like(x) -> bool:

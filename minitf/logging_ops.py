@@ -20,7 +20,7 @@ import numpy as np
 
 from . import _backend as B
 from . import tracing
-from .tensor import Tensor, convert_to_tensor
+from .tensor import Tensor, convert_to_tensor, is_tensor
 
 
 def _scalar(x, dtype) -> str:
@@ -69,7 +69,7 @@ def print(*inputs, sep: str = " ", end: str = "\n", output_stream=None,  # noqa:
     """Print tensors by value (``[1 2 3]``, not the repr) and other values with ``str``."""
     values = []
     for x in inputs:
-        if isinstance(x, Tensor) or hasattr(x, "_read_for_op"):
+        if is_tensor(x):
             values.append((True, convert_to_tensor(x)._value))
         else:
             values.append((False, str(x)))

@@ -37,7 +37,7 @@ import numpy as np
 
 from . import dtypes, nest
 from .errors import invalid_argument
-from .tensor import Tensor, _next_id, convert_to_tensor
+from .tensor import Tensor, _next_id, convert_to_tensor, is_tensor, is_variable
 
 
 class _ThreadTapes(threading.local):
@@ -285,7 +285,7 @@ class GradientTape:
             raise AttributeError("GradientTape.watch() needs a tape that has been entered "
                                  "(use `with tf.GradientTape() as tape:`)")
         for t in nest.flatten(tensor):
-            if hasattr(t, "_read_for_op"):
+            if is_variable(t):
                 self._watch_variable(t)
                 continue
             if not isinstance(t, Tensor):
@@ -457,8 +457,7 @@ class GradientTape:
             self._end_backward()
 
 
-def _is_tensor(x) -> bool:
-    return isinstance(x, Tensor) or hasattr(x, "_read_for_op")
+_is_tensor = is_tensor
 
 
 # TF reads a Python number as a code of its DataType enum (TF 2.21: 1-33, and 101-133 for the

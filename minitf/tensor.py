@@ -458,7 +458,7 @@ def convert_to_tensor(value: Any, dtype=None, dtype_hint=None, name=None) -> Ten
         arr = np.array(value)  # a copy: the caller's array stays theirs
         return _make(_place(arr), dtypes.from_numpy(arr.dtype))
     if isinstance(value, (list, tuple)) and value and any(
-            isinstance(v, Tensor) or hasattr(v, "_read_for_op") for v in value):
+            is_tensor(v) for v in value):
         from .ops.array_ops import stack  # TF packs lists of tensors, differentiably
         t = stack([convert_to_tensor(v, dtype) for v in value])
         return t
@@ -486,7 +486,7 @@ def constant(value: Any, dtype=None, shape=None, name: str = "Const") -> Tensor:
     >>> tf.constant(0., shape=[2, 2]).numpy().tolist()
     [[0.0, 0.0], [0.0, 0.0]]
     """
-    if isinstance(value, Tensor) or hasattr(value, "_read_for_op"):
+    if is_tensor(value):
         t = convert_to_tensor(value)
         if dtype is not None and dtypes.as_dtype(dtype) is not t._dtype:
             dt = dtypes.as_dtype(dtype)
@@ -509,6 +509,25 @@ def constant(value: Any, dtype=None, shape=None, name: str = "Const") -> Tensor:
     return t
 
 
+def is_variable(x) -> bool:
+    """True for a ``tf.Variable`` (Keras variables included).
+
+    The one test the library uses: a Variable is the only object that can be read for an op
+    (``_read_for_op``), so the check needs no import of variable.py, which builds on this module.
+
+    >>> import minitf as tf
+    >>> from minitf.tensor import is_variable
+    >>> is_variable(tf.Variable(1.0)), is_variable(tf.constant(1.0))
+    (True, False)
+    """
+    return hasattr(type(x), "_read_for_op")
+
+
 def is_tensor(x) -> bool:
-    """True for Tensors and Variables (TF's ``tf.is_tensor``)."""
-    return isinstance(x, Tensor) or hasattr(x, "_read_for_op")
+    """True for Tensors and Variables (TF's ``tf.is_tensor``).
+
+    >>> import minitf as tf
+    >>> tf.is_tensor(tf.Variable(1.0)), tf.is_tensor(1.0)
+    (True, False)
+    """
+    return isinstance(x, Tensor) or hasattr(type(x), "_read_for_op")

@@ -21,7 +21,7 @@ import numpy as np
 from .. import dtypes, nest
 from ..errors import InternalError, InvalidArgumentError, OpError, UnknownError
 from ..ops.random_ops import _state as _rng_state
-from ..tensor import Tensor, TensorShape, TensorSpec, _make, _place, convert_to_tensor
+from ..tensor import Tensor, TensorShape, TensorSpec, _make, _place, convert_to_tensor, is_variable
 
 INFINITE = -1
 UNKNOWN = -2
@@ -313,7 +313,7 @@ def _components(x):
     if isinstance(x, tuple):
         items = [_components(v) for v in x]
         return type(x)(*items) if hasattr(x, "_fields") else tuple(items)
-    if hasattr(x, "_read_for_op"):
+    if is_variable(x):
         return x._read_for_op()
     return x if isinstance(x, Tensor) else convert_to_tensor(x)
 

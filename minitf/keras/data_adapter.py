@@ -4,11 +4,11 @@ from __future__ import annotations
 import numpy as np
 
 from .. import nest
-from ..tensor import Tensor, convert_to_tensor
+from ..tensor import Tensor, convert_to_tensor, is_tensor, is_variable
 
 
 def _array(a):
-    if isinstance(a, Tensor) or hasattr(a, "_read_for_op"):
+    if is_tensor(a):
         return a.numpy()
     return np.asarray(a)
 
@@ -50,7 +50,7 @@ def to_device(batch):
 def _structure(x):
     """Lists of numbers are one array; lists of arrays/tensors are several inputs."""
     if isinstance(x, (list, tuple)) and x and not any(
-            isinstance(e, (np.ndarray, Tensor, dict)) or hasattr(e, "_read_for_op")
+            isinstance(e, (np.ndarray, Tensor, dict)) or is_variable(e)
             for e in nest.flatten(x)):
         return np.asarray(x)
     return x
@@ -131,7 +131,7 @@ def as_data(x, y, sample_weight):
     if x is None:
         raise ValueError("Expected input data `x`, got None.")
     if hasattr(x, "__iter__") and not isinstance(x, (np.ndarray, Tensor, list, tuple, dict)) \
-            and not hasattr(x, "_read_for_op"):
+            and not is_variable(x):
         if y is not None:
             raise ValueError("`y` argument is not supported when using a dataset as input.")
         return IterableData(x)

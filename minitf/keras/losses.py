@@ -24,7 +24,7 @@ from ..ops import array_ops as A
 from ..ops import math_ops as M
 from ..ops import nn_ops as N
 from ..ops import reduction_ops as R
-from ..tensor import Tensor, convert_to_tensor
+from ..tensor import Tensor, convert_to_tensor, is_tensor
 from . import backend
 
 _REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
@@ -33,7 +33,7 @@ _REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", 
 def _tensor(x, dtype=None):
     if isinstance(x, Tensor) and (dtype is None or x.dtype == dtype):
         return x
-    if isinstance(x, Tensor) or hasattr(x, "_read_for_op"):
+    if is_tensor(x):
         t = convert_to_tensor(x)
         return t if dtype is None else M.cast(t, dtype)
     t = convert_to_tensor(x, dtype_hint=dtype)

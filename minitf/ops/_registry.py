@@ -21,7 +21,7 @@ from .. import _backend as B
 from .. import dtypes, tracing
 from ..errors import InvalidArgumentError, invalid_argument
 from ..tape import TAPES, record  # noqa: F401  (re-exported for op modules)
-from ..tensor import Tensor, _make, convert_to_tensor  # noqa: F401
+from ..tensor import Tensor, _make, convert_to_tensor, is_tensor, is_variable  # noqa: F401
 
 _FLOAT_NAMES = "bfloat16, half, float, double, complex64, complex128"
 
@@ -59,12 +59,12 @@ def match(op: str, *args) -> list:
     dtypes are an InvalidArgumentError."""
     dtype = None
     for a in args:
-        if isinstance(a, Tensor) or hasattr(a, "_read_for_op"):
+        if is_tensor(a):
             dtype = a.dtype
             break
     out = []
     for i, a in enumerate(args):
-        if isinstance(a, Tensor) or hasattr(a, "_read_for_op"):
+        if is_tensor(a):
             t = convert_to_tensor(a)
         else:
             t = convert_to_tensor(a, dtype)
@@ -180,7 +180,7 @@ def int_args(op: str, arg, attr: str = "Tidx", float_type_error: bool = True,
     conversion of NumPy values does (``numpy_floats=False`` where TF rejects those too)."""
     if numpy_floats and isinstance(arg, (np.ndarray, np.floating)) and arg.dtype.kind == "f":
         return [int(i) for i in np.asarray(arg).reshape(-1).astype(np.int64)]
-    if hasattr(arg, "_read_for_op"):
+    if is_variable(arg):
         arg = arg._read_for_op()
     if hasattr(arg, "as_list") and not isinstance(arg, Tensor):    # TensorShape
         arg = arg.as_list()
@@ -195,7 +195,7 @@ def int_args(op: str, arg, attr: str = "Tidx", float_type_error: bool = True,
         items = _flat(arg)
     out = []
     for a in items:
-        if isinstance(a, Tensor) or hasattr(a, "_read_for_op"):
+        if is_tensor(a):
             out += int_args(op, a, attr, float_type_error)
         elif isinstance(a, (int, np.integer, np.bool_)):
             if not -2 ** 63 <= a < 2 ** 63:     # no tensor holds it (NumPy: OverflowError)

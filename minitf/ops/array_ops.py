@@ -18,7 +18,7 @@ import numpy as np
 from .. import _backend as B
 from .. import dtypes
 from ..errors import invalid_argument
-from ..tensor import TensorShape
+from ..tensor import TensorShape, is_tensor, is_variable
 from . import math_ops as M
 from ._registry import (TAPES, Tensor, _make, axis_index, dtype_arg, int_args, match,
                         record, tensor)
@@ -28,7 +28,7 @@ def _ints(v) -> list:
     """A shape or list of ints given as a list, tuple, TensorShape or int tensor."""
     if isinstance(v, Tensor):
         return [int(i) for i in np.asarray(B.to_host(v._value)).reshape(-1)]
-    if hasattr(v, "_read_for_op"):
+    if is_variable(v):
         return _ints(v._read_for_op())
     if isinstance(v, (int, np.integer)):
         return [int(v)]
@@ -121,7 +121,7 @@ def range(start, limit=None, delta=1, dtype=None, name="range") -> Tensor:  # no
         start, limit = 0, start
     args = [start, limit, delta]
     if dtype is None:
-        ds = [a.dtype for a in args if isinstance(a, Tensor) or hasattr(a, "_read_for_op")]
+        ds = [a.dtype for a in args if is_tensor(a)]
         if ds:
             dt = ds[0]
         elif builtins.any(isinstance(a, float) for a in args):
@@ -469,7 +469,7 @@ def _norm_key(key) -> tuple:
         key = (key,)
     out = []
     for k in key:
-        if isinstance(k, Tensor) or hasattr(k, "_read_for_op"):
+        if is_tensor(k):
             k = tensor(k)
             if not k._dtype.is_integer or k._value.ndim != 0:
                 raise TypeError(f"{_INDEX_HELP}, got {k!r}")
@@ -665,7 +665,7 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
 def _pad_value(value, dt):
     """The fill of a constant pad. The default 0 means the dtype's zero, as in TF (whose plain
     Pad kernel is used then): False for bools, b'' for strings."""
-    if not isinstance(value, Tensor) and not hasattr(value, "_read_for_op") and \
+    if not isinstance(value, Tensor) and not is_variable(value) and \
             np.ndim(value) == 0 and not isinstance(value, (str, bytes)) and value == 0:
         return np.array(b"", dtype=object) if dt.is_string else dt._np.type(0)
     return tensor(value, dt)._value

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from .. import nest, tracing
 from .. import tape as _tape
-from ..tensor import Tensor, _make, convert_to_tensor
+from ..tensor import Tensor, _make, convert_to_tensor, is_variable
 from ..tracing import Node, Traced
 
 
@@ -38,7 +38,7 @@ def cond(pred, true_fn=None, false_fn=None, name=None):
     if true_fn is None or false_fn is None or not callable(true_fn) or not callable(false_fn):
         raise TypeError("tf.cond requires callables true_fn and false_fn.")
     p = pred._value if isinstance(pred, Tensor) else (
-        pred._read_for_op()._value if hasattr(pred, "_read_for_op") else pred)
+        pred._read_for_op()._value if is_variable(pred) else pred)
     trace = tracing.current()
     if trace is None or type(p) is not Traced:
         return true_fn() if bool(p) else false_fn()
@@ -134,7 +134,7 @@ def _block_inputs(block) -> list:
 def _as_ref(x):
     if isinstance(x, Tensor):
         return x._value
-    if hasattr(x, "_read_for_op"):
+    if is_variable(x):
         return x._read_for_op()._value
     return convert_to_tensor(x)._value
 
@@ -206,7 +206,7 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     flat = nest.flatten(lv)
     traced = trace is not None and any(
         type(_as_ref(x)) is Traced for x in flat if isinstance(x, Tensor) or
-        hasattr(x, "_read_for_op"))
+        is_variable(x))
     if trace is None or not traced:
         vals = [convert_to_tensor(x) if not isinstance(x, Tensor) else x for x in flat]
         state = nest.pack_sequence_as(lv, vals)

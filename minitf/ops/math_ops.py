@@ -23,7 +23,7 @@ from .. import dtypes
 from ..errors import NotFoundError, UnimplementedError, invalid_argument
 from ..tape import record_cut
 from ._registry import (TAPES, Tensor, _make, call2, floating, match, match2, not_allowed,
-                        numeric, numeric2, record, tensor)
+                        numeric, numeric2, record, tensor, is_tensor, is_variable)
 
 
 def _flush_subnormals(v: np.ndarray, dt) -> np.ndarray:
@@ -85,12 +85,11 @@ def multiply(x, y, name=None) -> Tensor:
 
 def _truediv_args(x, y):
     """``/`` needs equal dtypes and says so with a TypeError (not an op error), as TF does."""
-    if not isinstance(x, Tensor) and hasattr(x, "_read_for_op"):
+    if not isinstance(x, Tensor) and is_variable(x):
         x = x._read_for_op()
     if not isinstance(x, Tensor):
-        x = tensor(x, getattr(y, "dtype", None)) if isinstance(y, Tensor) or hasattr(
-            y, "_read_for_op") else tensor(x)
-    if not (isinstance(y, Tensor) or hasattr(y, "_read_for_op")):
+        x = tensor(x, getattr(y, "dtype", None)) if is_tensor(y) else tensor(x)
+    if not is_tensor(y):
         from ..tensor import convert_to_tensor
         y = convert_to_tensor(y, dtype_hint=x._dtype)
     y = tensor(y)
@@ -609,7 +608,7 @@ less_equal = _compare("LessEqual", np.less_equal)
 def _bool_arg(x):
     """A Python or NumPy operand of a logical op converted to bool, strictly: ``[1.0]`` is a
     TypeError, as TF converts it with dtype=bool."""
-    if isinstance(x, Tensor) or hasattr(x, "_read_for_op"):
+    if is_tensor(x):
         return x
     return tensor(x, dtypes.bool)
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..dtypes import bool as _BOOL
 from ..errors import InvalidArgumentError
-from ..tensor import Tensor, _make, convert_to_tensor
+from ..tensor import Tensor, _make, convert_to_tensor, is_variable
 from . import array_ops as A
 from . import linalg_ops as L
 from . import math_ops as M
@@ -26,7 +26,7 @@ from . import math_ops as M
 def _strict(self: Tensor, other) -> Tensor:
     if isinstance(other, Tensor):
         return other
-    if hasattr(other, "_read_for_op"):
+    if is_variable(other):
         return other._read_for_op()
     return convert_to_tensor(other, self._dtype)
 
@@ -34,7 +34,7 @@ def _strict(self: Tensor, other) -> Tensor:
 def _hinted(self: Tensor, other) -> Tensor:
     if isinstance(other, Tensor):
         return other
-    if hasattr(other, "_read_for_op"):
+    if is_variable(other):
         return other._read_for_op()
     return convert_to_tensor(other, dtype_hint=self._dtype)
 

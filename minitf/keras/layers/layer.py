@@ -23,7 +23,7 @@ import itertools
 import numpy as np
 
 from ... import dtypes, nest
-from ...tensor import Tensor, TensorShape, convert_to_tensor
+from ...tensor import Tensor, TensorShape, convert_to_tensor, is_variable
 from ...variable import Variable
 from ...ops import math_ops as M
 from .. import backend, constraints, initializers, regularizers
@@ -323,7 +323,7 @@ class Layer:
         def conv(x):
             if isinstance(x, (Tensor, KerasTensor)):
                 t = x
-            elif hasattr(x, "_read_for_op"):
+            elif is_variable(x):
                 t = x._read_for_op()
             else:
                 t = convert_to_tensor(x, dtype_hint=self._dtype)
