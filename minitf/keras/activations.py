@@ -10,7 +10,6 @@ exactly as Keras does. Any further op returns a plain tensor and forgets them.
 """
 from __future__ import annotations
 
-import numpy as np
 
 from .. import ops as _ops  # noqa: F401
 from ..ops import math_ops as M
@@ -187,4 +186,3 @@ def deserialize(name):
     return get(name)
 
 
-_ = np

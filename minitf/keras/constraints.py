@@ -1,7 +1,6 @@
 """Constraints applied to a weight after each optimizer update (``kernel_constraint=...``)."""
 from __future__ import annotations
 
-from ..ops import array_ops as A
 from ..ops import math_ops as M
 from ..ops import reduction_ops as R
 from ..tensor import convert_to_tensor
@@ -70,4 +69,3 @@ def get(identifier):
     raise ValueError(f"Could not interpret constraint identifier: {identifier!r}")
 
 
-_ = A

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import dtypes
 from ..ops import array_ops as A
 from ..ops import math_ops as M
 from ..ops import reduction_ops as R
@@ -271,4 +270,3 @@ def get(identifier):
     raise ValueError(f"Could not interpret metric identifier: {identifier!r}")
 
 
-_ = dtypes

@@ -12,7 +12,6 @@ from __future__ import annotations
 import numpy as np
 
 from .. import nest
-from ..tensor import TensorShape
 from . import saving
 from .layers.core import InputLayer
 from .layers.layer import KerasTensor, Layer, Node, training_scope
@@ -324,4 +323,3 @@ class Sequential(Model):
         return cls(built, name=config.get("name"))
 
 
-_ = TensorShape

@@ -22,21 +22,6 @@ def _n_samples(x) -> int:
     return int(np.shape(nest.flatten(x)[0])[0])
 
 
-def _take(x, idx):
-    def take(a):
-        if a is None:
-            return None
-        arr = a.numpy() if hasattr(a, "numpy") else np.asarray(a)
-        return arr[idx]
-    return nest.map_structure(take, x) if x is not None else None
-
-
-def _to_arrays(x):
-    if x is None:
-        return None
-    return nest.map_structure(lambda a: a.numpy() if hasattr(a, "numpy") else np.asarray(a), x)
-
-
 class Trainer:
     """The training half of a Keras model: ``compile``, ``fit``, ``evaluate``, ``predict``,
     ``train_on_batch`` and the step methods a subclass may override."""
@@ -434,4 +419,3 @@ def _val_args(validation_data):
     return validation_data, None, None
 
 
-_ = _take, _to_arrays

@@ -20,7 +20,7 @@ from ..errors import NotFoundError, invalid_argument
 from . import array_ops as A
 from . import math_ops as M
 from . import reduction_ops as R
-from ._registry import TAPES, Tensor, _make, match2, not_allowed, numeric, numeric2, record, tensor
+from ._registry import TAPES, Tensor, _make, match2, numeric, numeric2, record, tensor
 
 
 def _t(v, flag):
@@ -243,4 +243,3 @@ def trace(x, name=None) -> Tensor:
     return R.reduce_sum(x * eye, axis=[-2, -1]) if n else R.reduce_sum(x, axis=[-2, -1])
 
 
-_ = Tensor

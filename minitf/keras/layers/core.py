@@ -2,7 +2,6 @@
 noise layers (Dropout, AlphaDropout, GaussianNoise), which act only when ``training=True``."""
 from __future__ import annotations
 
-import math
 import operator
 
 import numpy as np
@@ -315,4 +314,3 @@ def Input(shape=None, batch_size=None, dtype=None, name=None, batch_shape=None, 
     return layer.output
 
 
-_ = math

@@ -20,7 +20,6 @@ import numpy as np
 from ... import _backend as B
 from ... import tracing
 from . import fused
-from ... import dtypes
 from ...tape import GradientTape
 from ...tensor import Tensor, convert_to_tensor
 from ...variable import Variable
@@ -281,4 +280,3 @@ class Optimizer:
         return f"<{type(self).__name__} learning_rate={float(self._host_lr()):g}>"
 
 
-_ = dtypes
