@@ -16,6 +16,7 @@ from ..ops import math_ops as M
 from ..ops import nn_ops as N
 from ..ops.array_ops import zeros_like
 from ..tensor import Tensor, convert_to_tensor
+from . import _lookup
 
 
 class _WithLogits(Tensor):
@@ -159,17 +160,9 @@ _ALL["silu"] = swish
 
 
 def get(identifier):
-    """An activation from a name, a callable, or None (linear)."""
-    if identifier is None:
-        return linear
-    if callable(identifier):
-        return identifier
-    if isinstance(identifier, str):
-        fn = _ALL.get(identifier)
-        if fn is not None:
-            return fn
-    raise ValueError(f"Could not interpret activation function identifier: {identifier!r}. "
-                     f"Known names: {sorted(_ALL)}")
+    """An activation from a name, a callable, or None (``linear``), as Keras's
+    ``keras.activations.get``."""
+    return _lookup.get("activation function", identifier, by_name=_ALL, base=None, none=linear)
 
 
 def serialize(activation) -> str:

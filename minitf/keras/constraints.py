@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..ops import math_ops as M
 from ..ops import reduction_ops as R
 from ..tensor import convert_to_tensor
+from . import _lookup
 
 
 class Constraint:
@@ -56,16 +57,8 @@ _BY_NAME = {"non_neg": NonNeg, "NonNeg": NonNeg, "max_norm": MaxNorm, "MaxNorm":
 
 
 def get(identifier):
-    """A constraint from a name (``'non_neg'``, ``'max_norm'``, ``'unit_norm'``), an instance,
-    or None."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, str):
-        if identifier not in _BY_NAME:
-            raise ValueError(f"Could not interpret constraint identifier: {identifier!r}")
-        return _BY_NAME[identifier]()
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret constraint identifier: {identifier!r}")
+    """A constraint from a name (``'non_neg'``, ``'max_norm'``, ``'unit_norm'``), a
+    config dict, an instance, or None (Keras's ``keras.constraints.get``)."""
+    return _lookup.get("constraint", identifier, by_name=_BY_NAME, base=Constraint)
 
 

@@ -19,6 +19,7 @@ import numpy as np
 from .. import dtypes
 from ..tensor import _make, convert_to_tensor
 from . import backend
+from . import _lookup
 
 
 def compute_fans(shape) -> tuple:
@@ -222,24 +223,9 @@ he_uniform, he_normal, lecun_uniform, lecun_normal = HeUniform, HeNormal, LecunU
 
 
 def get(identifier):
-    """An initializer from a name (``'glorot_uniform'``), a config dict, an instance or a
-    callable."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, Initializer):
-        return identifier
-    if isinstance(identifier, str):
-        cls = _BY_NAME.get(identifier)
-        if cls is None:
-            raise ValueError(f"Could not interpret initializer identifier: {identifier!r}")
-        return cls()
-    if isinstance(identifier, dict):
-        return _BY_NAME[identifier["class_name"]].from_config(identifier.get("config", {}))
-    if isinstance(identifier, type) and issubclass(identifier, Initializer):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret initializer identifier: {identifier!r}")
+    """An initializer from a name (``'glorot_uniform'``), a config dict, a class, an instance or
+    a callable (Keras's ``keras.initializers.get``)."""
+    return _lookup.get("initializer", identifier, by_name=_BY_NAME, base=Initializer)
 
 
 def serialize(init) -> dict:

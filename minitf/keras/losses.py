@@ -26,6 +26,7 @@ from ..ops import nn_ops as N
 from ..ops import reduction_ops as R
 from ..tensor import Tensor, convert_to_tensor, is_tensor
 from . import backend
+from . import _lookup
 
 _REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
 
@@ -316,17 +317,6 @@ for _c in set(_BY_NAME.values()):
 
 
 def get(identifier):
-    """A loss from a name (``'mse'``, ``'sparse_categorical_crossentropy'``), a config dict, or
-    a callable."""
-    if identifier is None or isinstance(identifier, Loss) or (
-            callable(identifier) and not isinstance(identifier, type)):
-        return identifier
-    if isinstance(identifier, str):
-        cls = _BY_NAME.get(identifier)
-        if cls is None:
-            raise ValueError(f"Could not interpret loss identifier: {identifier!r}. Known: "
-                             f"{sorted(k for k in _BY_NAME if k.islower())}")
-        return cls()
-    if isinstance(identifier, type) and issubclass(identifier, Loss):
-        return identifier()
-    raise ValueError(f"Could not interpret loss identifier: {identifier!r}")
+    """A loss from a name (``'mse'``, ``'sparse_categorical_crossentropy'``), a config dict, a
+    class, an instance or a callable (Keras's ``keras.losses.get``)."""
+    return _lookup.get("loss", identifier, by_name=_BY_NAME, base=Loss)

@@ -18,6 +18,7 @@ from ..ops import array_ops as A
 from ..ops import math_ops as M
 from ..ops import reduction_ops as R
 from . import backend, losses as L
+from . import _lookup
 from .layers.layer import Layer
 from .losses import _tensor, squeeze_or_expand_to_same_rank
 
@@ -256,17 +257,8 @@ _BY_NAME = {
 
 
 def get(identifier):
-    """A metric from a name (``'accuracy'``, ``'mse'``), a config dict, or a callable."""
-    if isinstance(identifier, Metric):
-        return identifier
-    if isinstance(identifier, str):
-        cls = _BY_NAME.get(identifier)
-        if cls is None:
-            raise ValueError(f"Could not interpret metric identifier: {identifier!r}. Known: "
-                             f"{sorted(_BY_NAME)}")
-        return cls()
-    if callable(identifier):
-        return MeanMetricWrapper(identifier)
-    raise ValueError(f"Could not interpret metric identifier: {identifier!r}")
+    """A metric from a name (``'accuracy'``, ``'mse'``), a config dict or an instance; a plain
+    function comes back unchanged, as from Keras's ``keras.metrics.get`` (``compile`` wraps it)."""
+    return _lookup.get("metric", identifier, by_name=_BY_NAME, base=Metric)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from ..ops import math_ops as M
 from ..ops import reduction_ops as R
 from ..tensor import convert_to_tensor
+from . import _lookup
 
 
 def _factor(value, x):
@@ -81,16 +82,6 @@ _BY_NAME = {"l1": L1, "l2": L2, "L1": L1, "L2": L2, "L1L2": L1L2}
 
 
 def get(identifier):
-    """A regularizer from a name (``'l1'``, ``'l2'``, ``'l1_l2'``), a config dict, an instance or
-    None."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, str):
-        if identifier not in _BY_NAME:
-            raise ValueError(f"Could not interpret regularizer identifier: {identifier!r}")
-        return _BY_NAME[identifier]()
-    if isinstance(identifier, dict):
-        return _BY_NAME[identifier["class_name"]].from_config(identifier.get("config", {}))
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret regularizer identifier: {identifier!r}")
+    """A regularizer from a name (``'l1'``, ``'l2'``, ``'l1_l2'``), a config dict, an instance,
+    a callable or None (Keras's ``keras.regularizers.get``)."""
+    return _lookup.get("regularizer", identifier, by_name=_BY_NAME, base=Regularizer)

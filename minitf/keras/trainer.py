@@ -171,6 +171,8 @@ class Trainer:
                 m = metrics_mod.Accuracy(name=s)
             return m
         m = metrics_mod.get(s)
+        if not isinstance(m, metrics_mod.Metric):    # a plain function: compile wraps it
+            m = metrics_mod.MeanMetricWrapper(m)
         if isinstance(s, str):
             m.name = s
         return m

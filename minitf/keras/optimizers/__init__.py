@@ -1,6 +1,7 @@
 """``keras.optimizers``: SGD, Adam, AdamW, RMSprop, Adagrad, Nadam, schedules, ``get``."""
 from . import schedules  # noqa: F401
 from .base_optimizer import Optimizer  # noqa: F401
+from .. import _lookup
 from .rules import SGD, Adagrad, Adam, AdamW, Nadam, RMSprop  # noqa: F401
 
 _BY_NAME = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop, "adagrad": Adagrad,
@@ -8,15 +9,7 @@ _BY_NAME = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop, "adagr
 
 
 def get(identifier):
-    """An optimizer from a name ("adam"), a config dict, or an instance."""
-    if isinstance(identifier, Optimizer):
-        return identifier
-    if isinstance(identifier, str):
-        cls = _BY_NAME.get(identifier.lower())
-        if cls is None:
-            raise ValueError(f"Could not interpret optimizer identifier: {identifier!r}. "
-                             f"Known: {sorted(_BY_NAME)}")
-        return cls()
-    if isinstance(identifier, dict):
-        return _BY_NAME[identifier["class_name"].lower()](**identifier.get("config", {}))
-    raise ValueError(f"Could not interpret optimizer identifier: {identifier!r}")
+    """An optimizer from a name (``"adam"``, any case), a config dict or an instance (Keras's
+    ``keras.optimizers.get``)."""
+    return _lookup.get("optimizer", identifier, by_name=_BY_NAME, base=Optimizer, lower=True,
+                       callables=False)
