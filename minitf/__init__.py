@@ -43,6 +43,7 @@ from .ops.array_ops import (boolean_mask, broadcast_to, concat, expand_dims, eye
                             tensor_scatter_nd_update, tile, transpose, unstack, zeros,
                             zeros_like)
 from .ops.linalg_ops import matmul, norm, tensordot  # noqa: F401
+from .ops.special_math_ops import einsum  # noqa: F401
 from .variable import Variable  # noqa: F401
 from .module import Module, name_scope  # noqa: F401
 from .custom_gradient import custom_gradient  # noqa: F401

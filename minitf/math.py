@@ -11,3 +11,7 @@ from .ops.reduction_ops import (argmax, argmin, cumprod, cumsum, reduce_all, red
                                 reduce_logsumexp, reduce_max, reduce_mean, reduce_min,
                                 reduce_prod, reduce_std, reduce_sum, reduce_variance)
 from .ops.linalg_ops import l2_normalize  # noqa: F401
+from .ops.trig_ops import (acos, acosh, asin, asinh, atan, atan2, atanh, cosh,  # noqa: F401
+                           sinh)
+from .ops.special_ops import (digamma, lgamma, log_sigmoid, polygamma, xdivy,  # noqa: F401
+                              xlogy)
