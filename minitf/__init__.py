@@ -48,6 +48,7 @@ from .variable import Variable  # noqa: F401
 from .module import Module, name_scope  # noqa: F401
 from .custom_gradient import custom_gradient  # noqa: F401
 from . import linalg, math, nn, random  # noqa: F401
+from . import autodiff  # noqa: F401  (tf.autodiff.ForwardAccumulator)
 from . import keras  # noqa: F401,E402
 from . import data, io, strings  # noqa: F401,E402
 from . import config  # noqa: F401,E402

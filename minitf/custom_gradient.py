@@ -26,6 +26,7 @@ import inspect
 
 from . import nest
 from . import tape as _tape
+from .forward_accumulator import carry_tangents
 from .tensor import Tensor, _make, convert_to_tensor
 from .variable import Variable
 
@@ -65,6 +66,7 @@ def custom_gradient(f=None):
         flat = [convert_to_tensor(o) for o in nest.flatten(result)]
         outs = tuple(_make(o._value, o._dtype) for o in flat)
         if _tape.TAPES.recording:
+            carry_tangents(flat, outs)   # forward mode: the forward's own tangents come first
             all_inputs = tuple(inputs) + tuple(v._snapshot() for v in variables)
             cache: dict = {}
 

@@ -103,6 +103,9 @@ def record(op: str, inputs: tuple, outputs, vjps: tuple) -> None:
             continue
         if rec is None:
             rec = Record(op, inputs, outputs if type(outputs) is tuple else (outputs,), vjps)
+        if tape._forward:       # a ForwardAccumulator: it keeps no record, it pushes tangents
+            tape._push(rec)     # through the op now (forward_accumulator.py)
+            continue
         tape._records.append(rec)
         for y in rec.outputs:
             if y._dtype.is_floating:
@@ -225,6 +228,8 @@ class GradientTape:
     >>> float(dy), float(t2.gradient(dy, x))
     (27.0, 18.0)
     """
+
+    _forward = False    # tape.record: a tape keeps the op (a ForwardAccumulator says True)
 
     def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True):
         self._persistent = persistent
