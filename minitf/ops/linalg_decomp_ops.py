@@ -13,8 +13,8 @@ quantities (projectors, reconstructions, values), as TF's documentation advises.
 >>> a = tf.constant([[4., 2.], [2., 3.]])
 >>> float(tf.linalg.det(a))
 8.0
->>> tf.linalg.cholesky(a).numpy().round(4).tolist()
-[[2.0, 0.0], [1.0, 1.4142]]
+>>> tf.linalg.cholesky(tf.constant([[4., 2.], [2., 5.]])).numpy().tolist()
+[[2.0, 0.0], [1.0, 2.0]]
 """
 from __future__ import annotations
 
@@ -305,7 +305,7 @@ def qr(input, full_matrices=False, name=None) -> Qr:
     ``full_matrices=True`` with M > N (NotImplementedError).
 
     >>> import minitf as tf
-    >>> q, r = tf.linalg.qr([[3., 1.], [4., 2.]])
+    >>> q, r = tf.linalg.qr(tf.constant([[3., 1.], [4., 2.]], tf.float64))
     >>> r.numpy().round(4).tolist()
     [[-5.0, -2.2], [0.0, 0.4]]"""
     a = _matrix_arg("Qr", input, square=False)
