@@ -1,0 +1,366 @@
+"""tf.autodiff.ForwardAccumulator against TensorFlow on identical inputs: every op's J·v
+(float32 and float64, drawn inputs and each spec's kinks), then scenarios run line for line on
+both (values, None-ness, exception types): the examples of TF's ForwardAccumulator API page
+(tensorflow.org/api_docs/python/tf/autodiff/ForwardAccumulator: linear regression with a Dense
+layer, nested accumulators, a forward-over-backward Hessian-vector product), a Hessian-vector
+product of a small model's loss, backward-over-forward, custom gradients, Variables, the None
+cases and the errors.
+
+Tolerance: minitf/checks/parity_check.py's one rule (float64 rtol 1e-12; float32 rtol 1e-5 /
+atol 1e-6, or a spec's own derived float32 atol). Both sides compute J·v by transposing the
+op's VJP, so the float32 operations are the same ones, summed in possibly another order.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import minitf
+from minitf.checks.op_specs import SPECS
+from minitf.checks.parity_check import diff, tolerance, within
+from tests.strategies import op_inputs, weights_like
+from tests.test_forward_accumulator import spec_jvp
+
+
+def _assert_same(got, want, dtype, what, spec=None):
+    rtol, atol = tolerance(dtype, spec)
+    for k, (a, b) in enumerate(zip(got, want)):
+        da, dr, kind = diff(a, b)
+        assert kind is None and within(a, b, rtol, atol), (
+            f"{what}[{k}] {dtype}: max abs {da:.3e}, max rel {dr:.3e} {kind or ''}\n"
+            f"minitf={a}\ntf={b}")
+
+
+# TF traces one small function per op and shape for a JVP (about 0.1 s each): 3 drawn examples
+# per op and dtype keep this file inside its time budget; the kinks below add the edge cases.
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+@settings(max_examples=3)
+@given(data=st.data())
+def test_jvp_matches_tensorflow(tf_real, spec, dtype, data):
+    arrays = data.draw(op_inputs(spec))
+    tangents = [data.draw(weights_like(a.shape)) for a in arrays]
+    mv, mj = spec_jvp(minitf, spec, arrays, tangents, dtype)
+    tv, tj = spec_jvp(tf_real, spec, arrays, tangents, dtype)
+    _assert_same([mv, mj], [tv, tj], dtype, f"{spec.name} jvp", spec)
+
+
+KINKS = [(s, k) for s in SPECS for k in s.kinks]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("spec, kink", KINKS, ids=[f"{s.name}-{i}" for i, (s, _) in
+                                                   enumerate(KINKS)])
+def test_jvp_at_kinks_matches_tensorflow(tf_real, spec, kink, dtype):
+    arrays = [np.array(a, dtype=np.float64) for a in kink]
+    tangents = [np.linspace(-1.0, 1.7, a.size).reshape(a.shape) for a in arrays]
+    mv, mj = spec_jvp(minitf, spec, arrays, tangents, dtype)
+    tv, tj = spec_jvp(tf_real, spec, arrays, tangents, dtype)
+    _assert_same([mv, mj], [tv, tj], dtype, f"{spec.name} kink jvp", spec)
+
+
+# ---- scenarios: one function, run on each framework ---------------------------------------------
+def _numbers(r):
+    """A scenario's result as NumPy arrays / None, in a flat list."""
+    if isinstance(r, (list, tuple)):
+        return [x for item in r for x in _numbers(item)]
+    if isinstance(r, dict):
+        return [x for k in sorted(r) for x in _numbers(r[k])]
+    return [None if r is None else np.asarray(r)]
+
+
+def docstring_dense_regression(tf):
+    """TF's ForwardAccumulator docstring: JVPs of a linear regression's loss along unit
+    tangents of the kernel and the bias, beside the loss's gradient."""
+    x = tf.constant([[2.0, 3.0], [1.0, 4.0]])
+    targets = tf.constant([[1.], [-1.]])
+    dense = tf.keras.layers.Dense(1)
+    dense.build([None, 2])
+    dense.kernel.assign([[0.5], [-0.25]])
+    dense.bias.assign([1.])
+
+    def loss_fn():
+        return tf.reduce_sum((dense(x) - targets) ** 2.)
+
+    kernel_fprop = []
+    for e in ([[1.], [0.]], [[0.], [1.]]):
+        with tf.autodiff.ForwardAccumulator(dense.kernel, tf.constant(e)) as acc:
+            kernel_fprop.append(acc.jvp(loss_fn()))
+    with tf.autodiff.ForwardAccumulator(dense.bias, tf.constant([1.])) as acc:
+        bias_fprop = acc.jvp(loss_fn())
+    with tf.GradientTape() as tape:
+        loss = loss_fn()
+    return kernel_fprop, bias_fprop, tape.gradient(loss, (dense.kernel, dense.bias))
+
+
+def docstring_nested_accumulators(tf):
+    primal = tf.constant(1.1)
+    with tf.autodiff.ForwardAccumulator(primal, tf.constant(1.)) as outer:
+        with tf.autodiff.ForwardAccumulator(primal, tf.constant(1.)) as inner:
+            primal_out = primal ** tf.constant(3.5)
+    inner_jvp = inner.jvp(primal_out)
+    return inner_jvp, outer.jvp(inner_jvp), outer.jvp(primal_out), inner.jvp(outer.jvp(primal_out))
+
+
+def docstring_forward_over_backward(tf):
+    v = tf.Variable([1., 2.])
+    with tf.autodiff.ForwardAccumulator(v, tf.constant([1., 0.])) as acc:
+        with tf.GradientTape() as tape:
+            y = tf.reduce_sum(v ** 3.)
+        backward = tape.gradient(y, v)
+    return backward, acc.jvp(backward)
+
+
+def guide_hvp_of_a_model(tf):
+    """A Hessian-vector product of a small model's loss with respect to its three Variables,
+    forward over backward, along the gradient itself (H·g, as a Newton-type step needs)."""
+    x = tf.constant(np.linspace(-1, 1, 14, dtype=np.float32).reshape(7, 2))
+    w = tf.Variable([[0.3, -0.2, 0.5], [0.1, 0.4, -0.6]])
+    b = tf.Variable([0.1, -0.1, 0.0])
+    w2 = tf.Variable([[1.0], [-0.5], [0.25]])
+
+    def loss():
+        h = tf.tanh(tf.matmul(x, w) + b)
+        return tf.reduce_mean(tf.matmul(h, w2) ** 2)
+
+    with tf.GradientTape() as tape:
+        tangents = tape.gradient(loss(), [w, b, w2])
+    with tf.autodiff.ForwardAccumulator([w, b, w2], tangents) as acc:
+        with tf.GradientTape() as tape:
+            grads = tape.gradient(loss(), [w, b, w2])
+    return grads, acc.jvp(grads)
+
+
+def backward_over_forward(tf):
+    x = tf.constant([1., 2., -0.5])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        with tf.autodiff.ForwardAccumulator(x, tf.constant([1., 0., 2.])) as acc:
+            y = tf.reduce_sum(tf.sin(x) * x ** 2)
+        j = acc.jvp(y)
+    return j, tape.gradient(j, x)
+
+
+def inner_tape_ignores_outer_accumulator(tf):
+    x = tf.constant([1., 2.])
+    with tf.autodiff.ForwardAccumulator(x, tf.constant([1., 0.])) as acc:
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.reduce_sum(x ** 3.)
+            j = acc.jvp(y)
+    return j, tape.gradient(j, x)
+
+
+def gradient_with_respect_to_the_tangent(tf):
+    x, t = tf.constant([1., 2.]), tf.constant([1., 0.])
+    with tf.GradientTape() as tape:
+        tape.watch(t)
+        with tf.autodiff.ForwardAccumulator(x, t) as acc:
+            y = tf.reduce_sum(x ** 3.)
+        j = acc.jvp(y)
+    return j, tape.gradient(j, t)
+
+
+def jacobian_under_an_accumulator(tf):
+    x = tf.constant([1., 2.])
+    with tf.autodiff.ForwardAccumulator(x, tf.constant([1., 0.5])) as acc:
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = x ** 3.
+        jac = tape.jacobian(y, x)
+    return jac, acc.jvp(jac)
+
+
+def none_cases(tf):
+    x = tf.constant([1.4, -2.6])
+    with tf.autodiff.ForwardAccumulator(x, tf.constant([1., 1.])) as acc:
+        outs = [tf.constant(3.) * 2, tf.argmax(x), tf.stop_gradient(x), tf.cast(x, tf.int32),
+                tf.round(x), tf.floor(x), x > 1., tf.sign(x), tf.shape(x), x * 2]
+        inside = acc.jvp(outs[-1])
+    after = outs[-1] * 3
+    return ([acc.jvp(t) for t in outs], [acc.jvp(t, unconnected_gradients="zero") for t in outs],
+            inside, acc.jvp(after), acc.jvp(x))
+
+
+def reentered(tf):
+    x = tf.constant([1., 2.])
+    acc = tf.autodiff.ForwardAccumulator(x, tf.constant([1., .5]))
+    with acc:
+        y = x * 2
+    with acc:
+        z = y * 3
+    return acc.jvp(y), acc.jvp(z)
+
+
+def multi_output(tf):
+    x = tf.constant([1., 2.])
+    with tf.autodiff.ForwardAccumulator(x, tf.constant([1., .5])) as acc:
+        a, b = tf.split(x * 3, 2)
+        u = tf.unstack(x * 2)
+    return acc.jvp([a, b, u])
+
+
+def variables(tf):
+    w = tf.Variable([1., 2.])
+    frozen = tf.Variable([1., 2.], trainable=False)
+    other = tf.Variable([5., 6.])
+    with tf.autodiff.ForwardAccumulator([w, frozen], [tf.constant([0., 1.]),
+                                                      tf.constant([1., 0.])]) as acc:
+        y = tf.reduce_sum(w ** 3.)
+        w.assign([3., 4.])
+        y2 = tf.reduce_sum(w ** 3.)
+        f = tf.reduce_sum(frozen * other)
+        o = other * 2.
+    return acc.jvp([y, y2, f, o, w, frozen])
+
+
+def _custom(tf, forward):
+    @tf.custom_gradient
+    def f(x):
+        def grad(u):
+            return u * 100.
+        return forward(tf, x), grad
+    return f
+
+
+CUSTOM_FORWARDS = {"twice": lambda tf, x: x * 2., "identity": lambda tf, x: x,
+                   "round": lambda tf, x: tf.round(x),
+                   "stop_gradient": lambda tf, x: tf.stop_gradient(x) * 3.,
+                   "numpy": lambda tf, x: tf.constant(x.numpy() * 2)}
+
+
+def custom_gradients(tf):
+    x, v = tf.constant([1.4, 2.6]), tf.constant([1., .5])
+    out = {}
+    for name, forward in CUSTOM_FORWARDS.items():
+        with tf.autodiff.ForwardAccumulator(x, v) as acc:
+            out[name] = acc.jvp(_custom(tf, forward)(x))
+    with tf.autodiff.ForwardAccumulator(x, v) as acc:
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.reduce_sum(_custom(tf, CUSTOM_FORWARDS["identity"])(x) ** 2)
+        g = tape.gradient(y, x)
+    out["forward_over_backward"] = [g, acc.jvp(g)]
+    return out
+
+
+def float64_and_numpy_tangents(tf):
+    x = tf.constant([1., 2.], tf.float64)
+    with tf.autodiff.ForwardAccumulator(x, np.array([1., -1.])) as acc:
+        y = tf.exp(x) * tf.math.log(x)
+    s = tf.constant(2.)
+    with tf.autodiff.ForwardAccumulator(s, 3.) as acc2:
+        t = s ** 2
+    return acc.jvp(y), acc2.jvp(t)
+
+
+SCENARIOS = [docstring_dense_regression, docstring_nested_accumulators,
+             docstring_forward_over_backward, guide_hvp_of_a_model, backward_over_forward,
+             inner_tape_ignores_outer_accumulator, gradient_with_respect_to_the_tangent,
+             jacobian_under_an_accumulator, none_cases, reentered, multi_output, variables,
+             custom_gradients, float64_and_numpy_tangents]
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__)
+def test_scenario_matches_tensorflow(tf_real, scenario):
+    got, want = _numbers(scenario(minitf)), _numbers(scenario(tf_real))
+    assert len(got) == len(want)
+    for i, (a, b) in enumerate(zip(got, want)):
+        assert (a is None) == (b is None), f"{scenario.__name__}[{i}]: minitf {a}, tf {b}"
+        if a is not None:
+            assert a.dtype == b.dtype and a.shape == b.shape, (scenario.__name__, i, a, b)
+            _assert_same([a], [b], "float32", f"{scenario.__name__}[{i}]")
+
+
+# ---- errors: the same exception type ------------------------------------------------------------
+def _x(tf):
+    return tf.constant([1., 2.])
+
+
+def _reenter(tf):
+    acc = tf.autodiff.ForwardAccumulator(_x(tf), tf.constant([1., .5]))
+    with acc:
+        with acc:
+            pass
+
+
+def _jvp_of(bad):
+    def run(tf):
+        x = _x(tf)
+        acc = tf.autodiff.ForwardAccumulator(x, tf.constant([1., .5]))
+        return acc.jvp(bad)
+    return run
+
+
+def _with_tangent(tangent, op=lambda x: x * x):
+    def run(tf):
+        x = _x(tf)
+        with tf.autodiff.ForwardAccumulator(x, tangent(tf)) as acc:
+            y = op(x)
+        return acc.jvp(y)
+    return run
+
+
+ERRORS = {
+    "duplicate_primal": lambda tf: tf.autodiff.ForwardAccumulator(
+        [_x(tf)] * 2, [tf.constant([1., .5])] * 2),
+    "fewer_tangents": lambda tf: tf.autodiff.ForwardAccumulator(
+        [_x(tf), _x(tf)], [tf.constant([1., .5])]),
+    "list_as_tangent": lambda tf: tf.autodiff.ForwardAccumulator(_x(tf), [1., 2.]),
+    "dict_keys": lambda tf: tf.autodiff.ForwardAccumulator({"a": _x(tf)},
+                                                           {"b": tf.constant([1., .5])}),
+    "list_vs_tuple": lambda tf: tf.autodiff.ForwardAccumulator([_x(tf)],
+                                                               (tf.constant([1., .5]),)),
+    "tangent_dtype": lambda tf: tf.autodiff.ForwardAccumulator(
+        _x(tf), tf.constant([1., 2.], tf.float64)),
+    "none_tangent": lambda tf: tf.autodiff.ForwardAccumulator(_x(tf), None),
+    "python_primal": lambda tf: tf.autodiff.ForwardAccumulator(3.0, 1.0),
+    "none_primal": lambda tf: tf.autodiff.ForwardAccumulator(None, tf.constant(1.)),
+    # TF takes a tangent of another shape and fails in the first op that reads it (here with a
+    # ValueError); minitf refuses it when the accumulator is made, with the same type.
+    "tangent_shape": _with_tangent(lambda tf: tf.constant([1., 2., 3.])),
+    "reenter": _reenter,
+    "jvp_of_none": _jvp_of(None),
+    "jvp_of_float": _jvp_of(3.0),
+    "jvp_of_numpy": _jvp_of(np.ones(2)),
+    "bad_unconnected": lambda tf: tf.autodiff.ForwardAccumulator(
+        _x(tf), tf.constant([1., .5])).jvp(_x(tf), unconnected_gradients="zeros"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ERRORS))
+def test_error_type_matches_tensorflow(tf_real, name):
+    def raised(tf):
+        try:
+            ERRORS[name](tf)
+        except Exception as e:   # noqa: BLE001 (the type is what is compared)
+            return type(e)
+        return None
+
+    want, got = raised(tf_real), raised(minitf)
+    assert want is not None, f"TF raised nothing for {name}"
+    assert got is not None and got.__name__ == want.__name__, (name, got, want)
+
+
+# ---- where minitf differs on purpose (pinned, so the docs stay true) ----------------------------
+def test_known_differences(tf_real):
+    # A scalar tangent for a vector primal: TF broadcasts it silently (the JVP of x*x becomes
+    # 2x·1); minitf refuses a tangent that does not have its primal's shape.
+    run = _with_tangent(lambda tf: tf.constant(1.))
+    assert np.asarray(run(tf_real)).tolist() == [2.0, 4.0]
+    with pytest.raises(ValueError, match="tangent must have its primal's shape"):
+        run(minitf)
+    # Through a tf.function call: TF gives the JVP; minitf refuses (its gradient of a traced
+    # call is an array program), and the Python function itself gives TF's value.
+    for fw in (tf_real, minitf):
+        f = fw.function(lambda x: x * x * 3.)
+        x = fw.constant([1., 2.])
+        with fw.autodiff.ForwardAccumulator(x, fw.constant([1., .5])) as acc:
+            if fw is minitf:
+                with pytest.raises(NotImplementedError):
+                    f(x)
+                y = f.python_function(x)
+            else:
+                y = f(x)
+        assert np.asarray(acc.jvp(y)).tolist() == [6.0, 6.0]
