@@ -335,7 +335,7 @@ def graph_function(fn, node):
 
 
 class CudaGraphRunner:
-    """Replays a traced program (tracing_codegen.Program compiled with ``graph=True``) as a
+    """Replays a traced program (minitf/function/codegen.py's Program compiled with ``graph=True``) as a
     captured CUDA graph.
 
     The first call runs the program normally on a private memory pool (it is a real call), then

@@ -30,13 +30,13 @@ def list_logical_devices(device_type: str | None = None) -> list:
 
 def run_functions_eagerly(run_eagerly: bool) -> None:
     """Make every ``tf.function`` call its Python body directly (for debugging), as in TF."""
-    from .function import run_functions_eagerly as set_eager
+    from .function.polymorphic_function import run_functions_eagerly as set_eager
     set_eager(run_eagerly)
 
 
 def functions_run_eagerly() -> bool:
     """Whether ``tf.config.run_functions_eagerly(True)`` is in force."""
-    from .function import functions_run_eagerly as get_eager
+    from .function.polymorphic_function import functions_run_eagerly as get_eager
     return get_eager()
 
 

@@ -19,7 +19,7 @@ import sys
 import numpy as np
 
 from . import _backend as B
-from . import tracing
+from .function import tracing
 from .tensor import Tensor, convert_to_tensor, is_tensor
 
 

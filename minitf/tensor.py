@@ -21,7 +21,7 @@ import numpy as np
 from . import _backend as B
 from . import dtypes
 from .dtypes import DType
-from .tracing import Traced as _Traced
+from .function.tracing import Traced as _Traced
 
 _next_id = itertools.count(1).__next__
 

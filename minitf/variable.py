@@ -21,7 +21,7 @@ import numpy as np
 from . import _backend as B
 from . import dtypes
 from . import tape as _tape
-from . import tracing as _tracing
+from .function import tracing as _tracing
 from .ops import array_ops, math_ops
 from .tensor import Tensor, _HoldsArray, _next_id, convert_to_tensor
 

@@ -60,7 +60,7 @@ class Trainer:
         return self.test_function
 
     def _compiled(self, step):
-        from ..function import function
+        from .. import function      # the public tf.function (minitf/__init__.py binds it)
 
         def one_step_on_data(data):
             return step(data)

@@ -18,7 +18,8 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _backend as B
-from .. import dtypes, tracing
+from .. import dtypes
+from ..function import tracing
 from ..errors import InvalidArgumentError, invalid_argument
 from ..tape import TAPES, record  # noqa: F401  (re-exported for op modules)
 from ..tensor import Tensor, _make, convert_to_tensor, is_tensor, is_variable  # noqa: F401

@@ -22,10 +22,11 @@ is zero; a branch with side effects (``assign``, ``tf.print``) is then refused. 
 """
 from __future__ import annotations
 
-from .. import nest, tracing
+from .. import nest
+from ..function import tracing
 from .. import tape as _tape
 from ..tensor import Tensor, _make, convert_to_tensor, is_variable
-from ..tracing import Node, Traced
+from ..function.tracing import Node, Traced
 
 
 def _value_of(x):
@@ -251,7 +252,7 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     node = WhileNode([s.slot for s in loop], init, Block(c_nodes, [c_ref]),
                      Block(b_nodes, b_refs), tuple(o.slot for o in outs))
     # The values of this (real) call: run the recorded loop now on the traced values.
-    from ..tracing_codegen import run_block_now
+    from ..function.codegen import run_block_now
     final = [v.v if type(v) is Traced else v for v in init] if trace.dry else \
         run_block_now(trace, node)
     for o, v in zip(outs, final):

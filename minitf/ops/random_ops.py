@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _backend as B
-from .. import tracing
+from ..function import tracing
 from .. import dtypes
 from ..errors import invalid_argument
 from ._registry import Tensor, _make

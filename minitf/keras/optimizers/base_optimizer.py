@@ -18,7 +18,7 @@ import warnings
 import numpy as np
 
 from ... import _backend as B
-from ... import tracing
+from ...function import tracing
 from . import fused
 from ...tape import GradientTape
 from ...tensor import Tensor, convert_to_tensor

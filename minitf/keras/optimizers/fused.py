@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import _backend as B
-from ...tracing import launch
+from ...function.tracing import launch
 
 _MAX_TENSORS = 32       # per launch (kernel parameters are limited to a few kilobytes)
 _THREADS = 256

@@ -1,6 +1,6 @@
 """Tracing: turning one run of a Python function into a flat program of array operations.
 
-``tf.function`` (function.py) runs the Python body once per input signature. While it runs,
+``tf.function`` (polymorphic_function.py) runs the Python body once per input signature. While it runs,
 every tensor holds a ``Traced`` array instead of a NumPy/CuPy array. A Traced array carries its
 real value (the trace executes for real, so the first call *is* a normal call) and a slot
 number; NumPy's dispatch protocols (``__array_ufunc__``, ``__array_function__``) and the methods
@@ -19,7 +19,7 @@ Variables are slots too: the first read inside a trace makes the variable an inp
 program, an assignment makes its new value an output that replay writes back.
 
 >>> import numpy as np
->>> from minitf import tracing
+>>> from minitf.function import tracing
 >>> tr = tracing.Trace()
 >>> with tr.active():
 ...     x = tr.input(np.array([1.0, 2.0]))
@@ -39,8 +39,8 @@ import threading
 import numpy as np
 from numpy.lib.mixins import NDArrayOperatorsMixin
 
-from . import _backend as B
-from .errors import OperatorNotAllowedInGraphError
+from .. import _backend as B
+from ..errors import OperatorNotAllowedInGraphError
 
 
 
@@ -416,7 +416,7 @@ class Trace:
         return self.host_nodes > 0
 
     def compile(self, inputs: list, outputs: list, var_writes=(), graph: bool = False):
-        from .tracing_codegen import Program
+        from .codegen import Program
         return Program(self, inputs, outputs, list(var_writes), graph)
 
 

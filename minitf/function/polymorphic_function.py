@@ -12,7 +12,7 @@ What TensorFlow does, and minitf with it:
 * **Variables** may be created only on the first trace (the ``if self.v is None:`` pattern);
   a function that creates them on every call is a ValueError, as in TF.
 * **Replay** (minitf's way to be fast): a trace is a flat program of backend array calls
-  (tracing.py) written out as one Python function (tracing_codegen.py), replayed without
+  (tracing.py) written out as one Python function (codegen.py), replayed without
   creating Tensors or consulting tapes. Variables are read and written in place.
 
 A trace in minitf executes for real (the first call is an ordinary call that also records), so
@@ -45,13 +45,14 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import _backend as B
-from . import nest, tracing
-from . import tape as _tape
-from .ops import random_ops
-from .tensor import Tensor, TensorSpec, _make, convert_to_tensor, is_variable
+from .. import _backend as B
+from .. import nest
+from . import tracing
+from .. import tape as _tape
+from ..ops import random_ops
+from ..tensor import Tensor, TensorSpec, _make, convert_to_tensor, is_variable
 from .tracing import Trace, Traced
-from .tracing_codegen import Program, strip_values
+from .codegen import Program, strip_values
 
 _RUN_EAGERLY = [False]
 
@@ -412,7 +413,7 @@ class Function:
                     return self._trace_call(concrete, leaves, args, kwargs, counted=False,
                                             skey=skey)
         if _tape.TAPES.recording:
-            from .function_gradients import call_recorded
+            from .gradients import call_recorded
             return call_recorded(self, concrete, skey, leaves, args, kwargs)
         arrays = [x._value if isinstance(x, Tensor) else convert_to_tensor(x)._value
                   for x in leaves if _is_tensor_like(x) and not _is_variable(x)]
@@ -439,7 +440,7 @@ class Function:
         if _tape.TAPES.recording and not dry:
             # A tape records this call: trace (without effects), then run it as one recorded op.
             self._trace_call(concrete, leaves, args, kwargs, counted, dry=True, skey=skey)
-            from .function_gradients import call_recorded
+            from .gradients import call_recorded
             return call_recorded(self, concrete, skey, leaves, args, kwargs)
         first = not self._traced_once
         if counted:

@@ -20,7 +20,7 @@ from sys import getrefcount
 
 import numpy as np
 
-from . import _backend as B
+from .. import _backend as B
 from .tracing import Traced, _constant, _Method
 
 
