@@ -152,8 +152,9 @@ class ForwardAccumulator:
         from .ops import math_ops as M
         from .ops import reduction_ops as R
         stack = TAPES.recording
-        # Only recorders entered before this one see the JVP computation (TF's nesting rule).
-        TAPES.recording = stack[:stack.index(self)]
+        # Only recorders entered before this one see the JVP computation (TF's nesting rule);
+        # none when records are replayed outside any block (explain.forward_trace).
+        TAPES.recording = stack[:stack.index(self)] if self in stack else []
         try:
             with GradientTape() as transpose:
                 aids = [A.ones_like(y) for y in todo]
