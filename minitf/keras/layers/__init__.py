@@ -4,3 +4,14 @@ from .core import (Activation, AlphaDropout, Dense, Dropout, Embedding, Flatten,
 from .layer import KerasTensor, Layer  # noqa: F401
 from .merging import Add, Concatenate, add, concatenate  # noqa: F401
 from .normalization import BatchNormalization, Normalization  # noqa: F401
+from .convolutional import (Conv1D, Conv2D, Conv2DTranspose, Conv3D,  # noqa: F401
+                            Convolution1D, Convolution2D, Convolution2DTranspose,
+                            Convolution3D, DepthwiseConv2D, SeparableConv2D,
+                            SeparableConvolution2D)
+from .pooling import (AveragePooling1D, AveragePooling2D, AvgPool1D, AvgPool2D,  # noqa: F401
+                      GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalAvgPool1D,
+                      GlobalAvgPool2D, GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPooling1D,
+                      GlobalMaxPooling2D, MaxPool1D, MaxPool2D, MaxPooling1D, MaxPooling2D)
+from .preprocessing import (CenterCrop, RandomCrop, RandomFlip, Rescaling,  # noqa: F401
+                            Resizing)
+from .reshaping import Cropping2D, SpatialDropout2D, UpSampling2D, ZeroPadding2D  # noqa: F401
