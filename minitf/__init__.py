@@ -44,8 +44,6 @@ from .ops.array_ops import (boolean_mask, broadcast_to, concat, expand_dims, eye
                             zeros_like)
 from .ops.linalg_ops import matmul, norm, tensordot  # noqa: F401
 from .ops.special_math_ops import einsum  # noqa: F401
-from .ops.sort_ops import argsort, searchsorted, sort, unique  # noqa: F401
-from .ops.gather_nd_ops import gather_nd, scatter_nd  # noqa: F401
 from .variable import Variable  # noqa: F401
 from .module import Module, name_scope  # noqa: F401
 from .custom_gradient import custom_gradient  # noqa: F401
@@ -54,8 +52,6 @@ from . import autodiff  # noqa: F401  (tf.autodiff.ForwardAccumulator)
 from . import keras  # noqa: F401,E402
 from . import data, io, strings  # noqa: F401,E402
 from . import image  # noqa: F401,E402
-from . import image  # noqa: F401,E402
-from . import summary  # noqa: F401,E402  (tf.summary: TensorBoard event files)
 from . import config  # noqa: F401,E402
 from ._blas import apply_policy as _apply_blas_policy  # noqa: E402
 _apply_blas_policy()   # BLAS threads: one fewer than the cores (see minitf/_blas.py for why)
@@ -72,4 +68,3 @@ def executing_eagerly() -> _builtins.bool:
 from .logging_ops import print  # noqa: F401,E402,A001
 from .function.polymorphic_function import function  # noqa: F401,E402
 from .ops.control_flow_ops import cond, while_loop  # noqa: F401,E402
-from . import autograph  # noqa: F401,E402  (tf.autograph: to_code, to_graph, do_not_convert)
