@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
-from sys import getrefcount
+import threading
 
 import numpy as np
 
@@ -88,39 +88,133 @@ def device(name: str):
         _current.pop()
 
 
-_TRACED = [type(None)]     # tracing.Traced, registered by minitf.tracing
+# ---- the symbolic-array seam: how tf.function (minitf/function/) reaches the core ----------
+#
+# The core (tensors, variables, the tape, ops, Keras) never imports the tracer. While a
+# ``tf.function`` body is traced, tensors hold *symbolic arrays* instead of NumPy/CuPy arrays;
+# the core meets them only through the three names below, which ``minitf.function`` sets on
+# import (``register_tracer``):
+#
+# * ``SYMBOLIC`` -- the symbolic array type. It carries its trace-time value as ``.v`` and
+#   records every NumPy call made on it through NumPy's dispatch protocols, so an op body
+#   written as ``np.exp(x._value)`` needs no change.
+# * ``TRACING`` -- how many traces are in progress, in all threads. Eager code tests this int
+#   first, so with no trace anywhere the seam costs one attribute read.
+# * ``TRACER`` -- the ``Tracer`` below: what the core asks of the running thread's trace
+#   (variable reads and writes, captures, random draws, effects, control flow).
+
+class _NoSymbolicArray:
+    """Stands for the symbolic array type until a tracer registers one (never instantiated)."""
 
 
-def register_traced(cls) -> None:
-    _TRACED[0] = cls
+SYMBOLIC: type = _NoSymbolicArray
+TRACING = 0
+_TRACING_LOCK = threading.Lock()     # `TRACING += 1` is not atomic across threads
+
+
+class Tracer:
+    """The core's questions to tf.function, asked only while ``TRACING`` is non-zero. Each
+    answers for the running thread's trace; this default (no tracer loaded, or no trace in
+    this thread) answers "not tracing". ``minitf.function`` registers a subclass."""
+
+    def read_variable(self, var):
+        """A Variable read inside a trace: its symbolic value, or None when not tracing."""
+        return None
+
+    def write_variable(self, var, value) -> bool:
+        """A Variable assigned inside a trace; True when the trace took the write."""
+        return False
+
+    def variable_created(self, var, value):
+        """A Variable made with ``value``: the concrete array it keeps."""
+        return value
+
+    def capture(self, tensor):
+        """A tensor made outside the trace and used inside it: its stand-in."""
+        return tensor
+
+    def stateful(self, fn):
+        """``fn()`` now, and again on every replay of the trace (random draws)."""
+        return fn()
+
+    def effect(self, fn, args) -> bool:
+        """``fn(*args)`` for its effect on every replay (tf.print); True when recorded."""
+        return False
+
+    def record(self, fn, args, mutates=()):
+        """``fn(*args)`` with a symbolic argument, recorded as one operation (a helper that is
+        not a NumPy function: fused kernels, scatter-add)."""
+        raise RuntimeError(f"{getattr(fn, '__name__', fn)} got a symbolic array, but no trace "
+                           "is recording")
+
+    def name(self, symbolic) -> str:
+        """The graph tensor name TF would show for a symbolic array (``"add_1:0"``)."""
+        return "Identity:0"
+
+    def cond(self, pred, p, true_fn, false_fn):
+        """``tf.cond`` on a symbolic predicate ``p`` (``pred`` as the user gave it)."""
+        return NotImplemented
+
+    def while_loop(self, cond, body, loop_vars, maximum_iterations):
+        """``tf.while_loop`` whose loop variables are symbolic; NotImplemented otherwise."""
+        return NotImplemented
+
+
+TRACER = Tracer()
+
+
+def register_tracer(symbolic_type: type, tracer: Tracer) -> None:
+    """Install tf.function's side of the seam (called once, by ``minitf.function``)."""
+    global SYMBOLIC, TRACER
+    SYMBOLIC, TRACER = symbolic_type, tracer
+
+
+def trace_started() -> None:
+    """A trace begins in some thread (the tracer calls this; eager code then asks TRACER)."""
+    global TRACING
+    with _TRACING_LOCK:
+        TRACING += 1
+
+
+def trace_ended() -> None:
+    global TRACING
+    with _TRACING_LOCK:
+        TRACING -= 1
+
+
+def is_symbolic(a) -> bool:
+    """True for a symbolic array (a value being traced, which has no value to read yet)."""
+    return type(a) is SYMBOLIC
+
+
+def stateful(fn):
+    """``fn()`` now, and again on every replay of a trace recording in this thread (random
+    draws, a learning-rate schedule read on the host)."""
+    return TRACER.stateful(fn) if TRACING else fn()
+
+
+def record_call(fn, *args, mutates=()):
+    """``fn(*args)``, recorded as one operation when an argument is symbolic (for helpers that
+    NumPy's dispatch does not reach: fused GPU kernels). ``mutates``: the arguments written."""
+    if TRACING:
+        for a in args:
+            if type(a) is SYMBOLIC:
+                return TRACER.record(fn, args, mutates)
+    return fn(*args)
 
 
 def is_device_array(a) -> bool:
     if _cupy is None:
         return False
     t = type(a)
-    return t is _cupy.ndarray or (t is _TRACED[0] and type(a.v) is _cupy.ndarray)
+    return t is _cupy.ndarray or (t is SYMBOLIC and type(a.v) is _cupy.ndarray)
 
 
 def checkable(a) -> bool:
     """True when ``a``'s values can be inspected on the host now, for TF's input checks (a
     host array; not a GPU array, which would cost a sync, nor a traced value, which has no
     value yet: there, as TF's GPU kernels do, the check is skipped)."""
-    return not is_device_array(a) and type(a) is not _TRACED[0]
-
-
-def device_function(fn, node):
-    """The function a traced program calls for ``fn``: CuPy's own ufunc or function when the
-    node ran on GPU arrays (skipping NumPy's dispatch on every replay), else ``fn``."""
-    if _cupy is None or getattr(fn, "__module__", None) not in ("numpy", None) or \
-            not hasattr(np, getattr(fn, "__name__", "")):
-        return fn
-    vals = []
-    for a in list(node.args) + list((node.kwargs or {}).values()):
-        vals.extend(a if isinstance(a, (list, tuple)) else (a,))
-    if not any(is_device_array(v) for v in vals):
-        return fn
-    return getattr(_cupy, fn.__name__, fn)
+    return not is_device_array(a) and type(a) is not SYMBOLIC
 
 
 def xp_of(a):
@@ -152,14 +246,14 @@ def to_current(a):
 
 def _recorded(mutates_first: bool = False):
     """Make a helper that is not a NumPy function visible to tracing: with a traced argument,
-    the call is recorded as one node of the trace (tracing.py) instead of running on values
-    the trace would freeze."""
+    the call is recorded as one operation of the trace instead of running on values the trace
+    would freeze."""
     def wrap(fn):
         def helper(*args):
-            t = _TRACED[0]
-            for a in args:
-                if type(a) is t:
-                    return a.trace.call(fn, args, {}, mutates=args[:1] if mutates_first else ())
+            if TRACING:
+                for a in args:
+                    if type(a) is SYMBOLIC:
+                        return TRACER.record(fn, args, args[:1] if mutates_first else ())
             return fn(*args)
         helper.__name__ = helper.__qualname__ = fn.__name__
         helper.__doc__ = fn.__doc__
@@ -173,8 +267,8 @@ def _like(a, host):
 
 def like(a, host: np.ndarray):
     """``host`` moved to wherever ``a`` lives (recorded when ``host`` is a traced value)."""
-    if type(host) is _TRACED[0]:
-        return host.trace.call(_like, (a, host), {})
+    if type(host) is SYMBOLIC:
+        return TRACER.record(_like, (a, host))
     return _like(a, host)
 
 
@@ -189,11 +283,11 @@ def unify(*arrays):
 
 def asarray(a):
     """``np.asarray`` that leaves device arrays on the device."""
-    return a if is_device_array(a) or type(a) is _TRACED[0] else np.asarray(a)
+    return a if is_device_array(a) or type(a) is SYMBOLIC else np.asarray(a)
 
 
 def zeros(shape, dtype, like_array=None):
-    if type(like_array) is _TRACED[0]:      # inside a trace: a recorded, fresh zeros per replay
+    if type(like_array) is SYMBOLIC:      # inside a trace: a recorded, fresh zeros per replay
         return np.zeros_like(like_array, dtype=dtype, shape=shape)
     xp = xp_of(like_array) if like_array is not None else current_xp()
     return xp.zeros(shape, dtype)
@@ -234,197 +328,3 @@ def synchronize() -> None:
 _env = os.environ.get("MINITF_BACKEND")
 if _env:
     set_backend(_env)
-
-
-# ---- CUDA graphs: a traced tf.function step replayed as one launch ----------------------------
-
-_GRAPHS = [os.environ.get("MINITF_CUDA_GRAPHS", "1") != "0"]
-
-
-def graphs_enabled() -> bool:
-    """Whether traced functions on the GPU are captured as CUDA graphs (``MINITF_CUDA_GRAPHS=0``
-    turns it off, for comparison)."""
-    return _GRAPHS[0] and _cupy is not None
-
-
-def set_graphs_enabled(on: bool) -> None:
-    _GRAPHS[0] = bool(on)
-
-
-_GEMM = {}
-
-
-def _gemm_functions() -> dict:
-    """cublasSgemm_v2/cublasDgemm_v2 from the libcublas CuPy loaded, called through ctypes:
-    CuPy's own wrappers set the handle's stream on every call, which stream capture forbids."""
-    if not _GEMM:
-        import ctypes  # noqa: PLC0415
-        from cupy_backends.cuda.libs import cublas  # noqa: F401,PLC0415 - loads libcublas
-        path = None
-        with open("/proc/self/maps") as maps:
-            for line in maps:
-                if "libcublas.so" in line and "Lt" not in line.rsplit("/", 1)[-1]:
-                    path = line.split()[-1]
-                    break
-        if path is None:
-            raise RuntimeError("libcublas is not loaded")
-        lib = ctypes.CDLL(path)
-        p, i = ctypes.c_void_p, ctypes.c_int
-        for name, key in (("cublasSgemm_v2", np.dtype(np.float32)),
-                          ("cublasDgemm_v2", np.dtype(np.float64))):
-            fn = getattr(lib, name)
-            fn.argtypes = [p, i, i, i, i, i, p, p, i, p, i, p, p, i]
-            fn.restype = i
-            _GEMM[key] = fn
-    return _GEMM
-
-
-_CUBLAS_HANDLE = [None]   # set while a graph runs or is captured: its stream is already set
-
-_GEMM_ONE = {np.dtype(np.float32): np.ones((), np.float32),
-             np.dtype(np.float64): np.ones((), np.float64)}
-_GEMM_ZERO = {k: np.zeros((), k) for k in _GEMM_ONE}
-
-
-def _gemm_operand(x, rows: int, cols: int, cublas):
-    """(array, transpose flag, leading dimension) for a row-major matrix read by column-major
-    gemm: C order is read as is, Fortran order (a transposed view) through the flag."""
-    if x.flags.c_contiguous:
-        return x, cublas.CUBLAS_OP_N, cols
-    if x.flags.f_contiguous:
-        return x, cublas.CUBLAS_OP_T, rows
-    return _cupy.ascontiguousarray(x), cublas.CUBLAS_OP_N, cols
-
-
-def capture_matmul(a, b):
-    """``a @ b`` for 2-D float32/float64 GPU arrays, calling cuBLAS's gemm directly.
-
-    CuPy refuses cuBLAS calls while a stream is being captured (it sets the handle's stream on
-    every call, which capture forbids); this calls gemm on a handle whose stream was set before
-    the capture began. Row-major C = A·B is computed as column-major Cᵀ = Bᵀ·Aᵀ; a transposed
-    (Fortran-ordered) input is read through the transpose flag instead of being copied.
-    Anything else goes to ``cupy.matmul``.
-    """
-    cp = _cupy
-    if a.ndim != 2 or b.ndim != 2 or a.dtype != b.dtype or a.dtype not in _GEMM_ONE or \
-            a.shape[1] != b.shape[0] or a.size == 0 or b.size == 0:
-        return cp.matmul(a, b)
-    from cupy_backends.cuda.libs import cublas  # noqa: PLC0415 - part of cupy
-    m, k = a.shape
-    n = b.shape[1]
-    b, op_b, ldb = _gemm_operand(b, k, n, cublas)
-    a, op_a, lda = _gemm_operand(a, m, k, cublas)
-    handle = _CUBLAS_HANDLE[0]
-    if handle is None:      # outside a graph runner: CuPy's matmul is the same product
-        return cp.matmul(a, b)
-    c = cp.empty((m, n), a.dtype)
-    status = _gemm_functions()[a.dtype](
-        handle, op_b, op_a, n, m, k, _GEMM_ONE[a.dtype].ctypes.data, b.data.ptr, ldb,
-        a.data.ptr, lda, _GEMM_ZERO[a.dtype].ctypes.data, c.data.ptr, n)
-    if status != 0:
-        raise RuntimeError(f"cuBLAS gemm failed with status {status}")
-    return c
-
-
-def graph_function(fn, node):
-    """``device_function``, with matmuls replaced by ``capture_matmul`` (for CUDA graphs)."""
-    fn = device_function(fn, node)
-    if _cupy is not None and fn in (np.matmul, _cupy.matmul) and not node.kwargs:
-        return capture_matmul
-    return fn
-
-
-class CudaGraphRunner:
-    """Replays a traced program (minitf/function/codegen.py's Program compiled with ``graph=True``) as a
-    captured CUDA graph.
-
-    The first call runs the program normally on a private memory pool (it is a real call), then
-    captures it: every kernel is recorded, none runs. Later calls copy their inputs into the
-    captured input buffers and launch the graph: one launch for the whole step. The graph's
-    intermediate buffers come from its private pool and stay alive with it, so nothing else
-    can be given their memory. Variables keep their buffers (results are copied into them);
-    if a variable's array was replaced or something else holds it, the graph is dropped and
-    the caller replays without it (a graph must not write into an array a tensor still reads).
-    """
-
-    MAX_CAPTURES = 3
-
-    def __init__(self, program, fallback):
-        self.program, self.fallback = program, fallback
-        self.graph = None
-        self.failed = False
-        self.reason = None
-        self.captures = 0
-
-    def _give_up(self, why: str):
-        self.failed, self.reason, self.graph = True, why, None
-        return None
-
-    def __call__(self, arrays):
-        graph = self.graph
-        if graph is None:
-            return self._capture(arrays)
-        for buf, a in zip(self.inputs, arrays):
-            buf[...] = a
-        for (var, buf), expected in zip(self.pins, self.refs):
-            if var._array is not buf or getrefcount(buf) > expected:
-                # Eager code replaced the array, or a tensor read earlier holds it: the graph
-                # must not write into it. Capture again (a few times) with the current arrays.
-                self.graph = None
-                if self.captures >= self.MAX_CAPTURES:
-                    return self._give_up("variables' arrays keep being replaced or held")
-                return None
-        graph.launch(self.stream)
-        return tuple(o.copy() if type(o) is _cupy.ndarray else o for o in self.outputs)
-
-    def _capture(self, arrays):
-        cp = _cupy
-        self.captures += 1
-        for var, _ in self.program.variables_pinned:
-            a = var._array
-            if type(a) is not cp.ndarray:
-                return self._give_up("a variable is not on the GPU")
-            if getrefcount(a) > 3:           # the variable, `a`, the argument: else shared
-                var._array = a.copy()        # the graph will write this buffer: make it own
-            del a
-        pins = [(var, var._array) for var, _ in self.program.variables_pinned]
-        ins = [a.copy() if type(a) is cp.ndarray else cp.asarray(a) for a in arrays]
-        pool = cp.cuda.MemoryPool()
-        stream = cp.cuda.Stream(non_blocking=False)
-        from cupy_backends.cuda.libs import cublas  # noqa: PLC0415 - part of cupy
-        handle = cp.cuda.device.get_cublas_handle()
-        # The real call, on the private pool (this also caches the blocks the capture needs).
-        with cp.cuda.using_allocator(pool.malloc), stream:
-            cublas.setStream(handle, stream.ptr)
-            _CUBLAS_HANDLE[0] = handle
-            try:
-                outs, keep = self.program.run(ins)
-            finally:
-                _CUBLAS_HANDLE[0] = None
-        result = tuple(o.copy() if type(o) is cp.ndarray else o for o in outs)
-        del outs, keep
-        stream.synchronize()
-        mode = getattr(cp.cuda.runtime, "streamCaptureModeRelaxed", None)
-        try:
-            with cp.cuda.using_allocator(pool.malloc), stream:
-                cublas.setStream(handle, stream.ptr)     # before capturing: not allowed during
-                _CUBLAS_HANDLE[0] = handle
-                stream.begin_capture(*(() if mode is None else (mode,)))
-                try:
-                    outs, keep = self.program.run(ins)
-                finally:
-                    _CUBLAS_HANDLE[0] = None
-                    graph = stream.end_capture()
-        except Exception as e:  # noqa: BLE001 - CUDA reports capture problems in many ways
-            import traceback  # noqa: PLC0415
-            self._give_up(f"capture failed: {type(e).__name__}: {e}\n"
-                          f"{''.join(traceback.format_exc(limit=-6))}")
-            keep = outs = None
-            pool.free_all_blocks()
-            return result
-        self.graph, self.keep, self.outputs = graph, keep, outs
-        self.inputs, self.pool, self.stream, self.pins = ins, pool, stream, pins
-        self.refs = []
-        for var, buf in pins:
-            self.refs.append(getrefcount(buf))
-        return result

@@ -19,7 +19,6 @@ import sys
 import numpy as np
 
 from . import _backend as B
-from .function import tracing
 from .tensor import Tensor, convert_to_tensor, is_tensor
 
 
@@ -73,8 +72,8 @@ def print(*inputs, sep: str = " ", end: str = "\n", output_stream=None,  # noqa:
             values.append((True, convert_to_tensor(x)._value))
         else:
             values.append((False, str(x)))
-    trace = tracing.current()
-    if trace is not None:      # recorded: prints on every replay, with that call's values
-        trace.call_effect(_emit, (values, sep, end, output_stream, summarize or 3))
-    else:
-        _emit(values, sep, end, output_stream, summarize or 3)
+    args = (values, sep, end, output_stream, summarize or 3)
+    # Inside a tf.function trace it is recorded: it prints on every replay, with that call's
+    # values (asked through the seam in _backend.py).
+    if not (B.TRACING and B.TRACER.effect(_emit, args)):
+        _emit(*args)

@@ -21,7 +21,6 @@ import numpy as np
 from . import _backend as B
 from . import dtypes
 from .dtypes import DType
-from .function.tracing import Traced as _Traced
 
 _next_id = itertools.count(1).__next__
 
@@ -126,7 +125,7 @@ class Tensor(_HoldsArray):
     def numpy(self):
         """A NumPy copy of the value (a NumPy scalar for rank 0), as TF's ``.numpy()``."""
         v = self._value
-        if type(v) is _Traced:
+        if B.is_symbolic(v):
             raise AttributeError("A symbolic tensor inside tf.function has no value yet, so it "
                                  "has no .numpy(); return it from the function (or use "
                                  "tf.print to see it on every call).")
@@ -169,9 +168,9 @@ class Tensor(_HoldsArray):
 
     def __format__(self, format_spec: str) -> str:
         """``f"{t:.4f}"`` formats a scalar's value, as TF does; other specs apply to str(t).
-        While tracing a tensor has no value: ``f"{t}"`` is its symbolic text, and a format spec
+        Inside a tf.function trace a tensor has no value: ``f"{t}"`` is its symbolic text, and a format spec
         is TF's TypeError."""
-        if type(self._value) is _Traced:
+        if B.is_symbolic(self._value):
             if format_spec:
                 raise TypeError("unsupported format string passed to SymbolicTensor.__format__")
             return str(self)
@@ -203,12 +202,12 @@ class Tensor(_HoldsArray):
         return repr(v) if is_repr else str(v)
 
     def _symbolic_name(self) -> str:
-        """The name TF would give this tensor in the graph being traced (see Trace.tensor_name)."""
-        v = self._value
-        return v.trace.tensor_name(v.slot)
+        """The name TF would give this tensor in the graph being traced (asked through the
+        seam in _backend.py)."""
+        return B.TRACER.name(self._value)
 
     def __repr__(self) -> str:
-        if type(self._value) is _Traced:      # tracing: TF shows the graph tensor, no value
+        if B.is_symbolic(self._value):      # in a trace: TF shows the graph tensor, no value
             return (f"<tf.Tensor '{self._symbolic_name()}' shape={self.shape} "
                     f"dtype={self._dtype.name}>")
         text = self._numpy_text(True)
@@ -216,7 +215,7 @@ class Tensor(_HoldsArray):
         return f"<tf.Tensor: shape={self.shape}, dtype={self._dtype.name}, numpy={sep}{text}>"
 
     def __str__(self) -> str:
-        if type(self._value) is _Traced:
+        if B.is_symbolic(self._value):
             return (f'Tensor("{self._symbolic_name()}", shape={self.shape}, '
                     f"dtype={self._dtype.name})")
         text = self._numpy_text(False)
@@ -443,7 +442,7 @@ def convert_to_tensor(value: Any, dtype=None, dtype_hint=None, name=None) -> Ten
             raise ValueError(f"Tensor conversion requested dtype {dtype.name} for Tensor with "
                              f"dtype {t._dtype.name}: {t!r}")
         return t
-    if B.is_device_array(value) or type(value) is _Traced:
+    if B.is_device_array(value) or B.is_symbolic(value):
         dt = dtype or (None if dtype_hint is None else dtypes.as_dtype(dtype_hint))
         if dt is not None and value.dtype != dt._np:
             return _make(value.astype(dt._np), dt)

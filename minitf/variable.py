@@ -21,7 +21,6 @@ import numpy as np
 from . import _backend as B
 from . import dtypes
 from . import tape as _tape
-from .function import tracing as _tracing
 from .ops import array_ops, math_ops
 from .tensor import Tensor, _HoldsArray, _next_id, convert_to_tensor
 
@@ -43,22 +42,20 @@ class Variable(_HoldsArray):
     __array_priority__ = 100
 
     # The array is ``_array``; code reads and writes it through ``_value`` so that, inside a
-    # tf.function trace, reads become program inputs and writes program outputs (tracing.py).
+    # tf.function trace, reads become program inputs and writes program outputs (asked through
+    # the seam in _backend.py: B.TRACING, then B.TRACER).
     @property
     def _value(self):
-        if _tracing.TRACING:                 # some thread traces: is it this one?
-            trace = _tracing.current()
-            if trace is not None:
-                return trace.read_var(self)
+        if B.TRACING:                        # some thread traces: is it this one?
+            traced = B.TRACER.read_variable(self)
+            if traced is not None:
+                return traced
         return self._array
 
     @_value.setter
     def _value(self, value) -> None:
-        if _tracing.TRACING:
-            trace = _tracing.current()
-            if trace is not None:
-                trace.write_var(self, value)
-                return
+        if B.TRACING and B.TRACER.write_variable(self, value):
+            return
         self._array = value
 
     def __init__(self, initial_value: Any = None, trainable: bool | None = None,
@@ -77,12 +74,9 @@ class Variable(_HoldsArray):
         t = convert_to_tensor(initial_value, dtype)
         # Variables live on the current device (as arrays: scalars too, so they can be updated).
         v = t._value
-        if type(v) is _tracing.Traced:   # created while tracing: keeps its first value
-            v = v.v.copy() if hasattr(v.v, "copy") else v.v
+        if B.TRACING:                    # created in a trace: keeps its first value
+            v = B.TRACER.variable_created(self, v)
         self._array = B.to_current(B.asarray(v)) if B.get_backend() != "numpy" else v
-        trace = _tracing.current()
-        if trace is not None:
-            trace.created_variable(self)
         self._dtype = t._dtype
         self._id = _next_id()
         self._trainable = True if trainable is None else bool(trainable)
@@ -147,7 +141,7 @@ class Variable(_HoldsArray):
                              f"{t.shape} are incompatible.")
         v = t._value
         if B.is_device_array(self._value) != B.is_device_array(v):   # keep the Variable's device
-            v = B.like(self._value, v if type(v) is _tracing.Traced else np.asarray(v)) \
+            v = B.like(self._value, v if B.is_symbolic(v) else np.asarray(v)) \
                 if not B.is_device_array(v) else B.to_host(v)
         return v
 
@@ -223,7 +217,7 @@ class Variable(_HoldsArray):
         return _Ref(self)
 
     def __repr__(self) -> str:
-        if type(self._value) is _tracing.Traced:   # tracing: TF shows no value
+        if B.is_symbolic(self._value):   # in a trace: TF shows no value
             return f"<tf.Variable '{self._name}' shape={self.shape} dtype={self._dtype.name}>"
         text = self._snapshot()._numpy_text(True)
         sep = "\n" if "\n" in text else ""

@@ -20,7 +20,7 @@ from sys import getrefcount
 
 import numpy as np
 
-from .. import _backend as B
+from .cuda_graphs import device_function, graph_function
 from .tracing import Traced, _constant, _Method
 
 
@@ -121,7 +121,7 @@ def _emit_node(w: _Writer, node, lines: list, ind: str, graph: bool = False) -> 
         lines.append(f"{ind}" + _assign(node.outs, "(" + "".join(
             f"s{s}, " for s in node.loop) + ")"))
         return
-    fn = B.graph_function(node.fn, node) if graph else B.device_function(node.fn, node)
+    fn = graph_function(node.fn, node) if graph else device_function(node.fn, node)
     code = w.call(node, fn)
     outs = node.outs
     if outs is None:

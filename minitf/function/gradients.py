@@ -23,8 +23,10 @@ import io
 from .. import nest
 from .. import tape as _tape
 from ..tensor import Tensor, _make, convert_to_tensor
-from .tracing import Trace, Traced
+from .arguments import (_is_tensor_like, _is_variable, _output_tensor,
+                        traced_arguments)
 from .codegen import Program, _live_nodes, strip_values
+from .tracing import Trace, Traced
 
 
 class _Differentiable:
@@ -33,7 +35,6 @@ class _Differentiable:
 
 def _build(function, leaves, args, kwargs):
     """Trace the body with a hidden tape; returns (the call's result, _Differentiable)."""
-    from .polymorphic_function import _is_variable, _output_tensor, traced_arguments
     tr = Trace()
     inputs, t_args, t_kwargs, in_tensors = traced_arguments(tr, leaves, args, kwargs,
                                                             function.python_function)
@@ -80,7 +81,6 @@ def _build(function, leaves, args, kwargs):
 
 def call_recorded(function, concrete, skey, leaves, args, kwargs):
     """Call a traced function while a tape records: replay forward, record one op."""
-    from .polymorphic_function import _is_tensor_like, _is_variable
     cache = concrete.__dict__.setdefault("_differentiable", {})
     d = cache.get(skey)
     in_tensors = [x if isinstance(x, Tensor) else convert_to_tensor(x)

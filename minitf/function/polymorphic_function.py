@@ -38,7 +38,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
-import itertools
 import threading
 import weakref
 from typing import Any, Callable
@@ -51,8 +50,12 @@ from . import tracing
 from .. import tape as _tape
 from ..ops import random_ops
 from ..tensor import Tensor, TensorSpec, _make, convert_to_tensor, is_variable
-from .tracing import Trace, Traced
+from .arguments import (_is_tensor_like, _is_variable, _output_tensor,  # noqa: F401
+                        traced_arguments)
 from .codegen import Program, strip_values
+from .cuda_graphs import CudaGraphRunner, graphs_enabled
+from .gradients import call_recorded
+from .tracing import Trace, Traced
 
 _RUN_EAGERLY = [False]
 
@@ -71,15 +74,6 @@ def functions_run_eagerly() -> bool:
 
 
 # ---- signatures ------------------------------------------------------------------------------
-
-def _is_variable(x) -> bool:
-    return is_variable(x) and hasattr(x, "assign")
-
-
-def _is_tensor_like(x) -> bool:
-    return type(x) is Tensor or isinstance(x, Tensor) or (
-        isinstance(x, np.ndarray) and x.dtype.kind not in "OUS") or B.is_device_array(x)
-
 
 def _leaf_key(x):
     if _is_variable(x):
@@ -413,7 +407,6 @@ class Function:
                     return self._trace_call(concrete, leaves, args, kwargs, counted=False,
                                             skey=skey)
         if _tape.TAPES.recording:
-            from .gradients import call_recorded
             return call_recorded(self, concrete, skey, leaves, args, kwargs)
         arrays = [x._value if isinstance(x, Tensor) else convert_to_tensor(x)._value
                   for x in leaves if _is_tensor_like(x) and not _is_variable(x)]
@@ -440,7 +433,6 @@ class Function:
         if _tape.TAPES.recording and not dry:
             # A tape records this call: trace (without effects), then run it as one recorded op.
             self._trace_call(concrete, leaves, args, kwargs, counted, dry=True, skey=skey)
-            from .gradients import call_recorded
             return call_recorded(self, concrete, skey, leaves, args, kwargs)
         first = not self._traced_once
         if counted:
@@ -497,12 +489,12 @@ class Function:
         program = Program(tr, inputs, values, writes, strip=False)
         graph_program = None
         if self._graph and not dry and not tr.has_host_nodes() and \
-                B.is_device_array(program.first_array) and B.graphs_enabled():
+                B.is_device_array(program.first_array) and graphs_enabled():
             graph_program = Program(tr, inputs, values, writes, graph=True, strip=False)
         strip_values(tr)
         spec = _Specialisation(program, out, kinds)
         if graph_program is not None:
-            spec.graph_runner = B.CudaGraphRunner(graph_program, program)
+            spec.graph_runner = CudaGraphRunner(graph_program, program)
         return result, spec, tr
 
     def get_concrete_function(self, *args, **kwargs) -> ConcreteFunction:
@@ -537,74 +529,6 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<minitf.Function {self._name}>"
-
-
-_PY_OUTPUTS = (bool, int, float, complex, str, bytes, np.generic, np.ndarray)
-
-
-def _output_tensor(o, python_function):
-    """A returned leaf as tf.function hands it back: TF converts Python numbers, strings and
-    NumPy values to constant tensors (``tf.function(lambda x: x**3)(2)`` is an int32 tensor,
-    not the int 8), keeps None, and refuses other objects with a TypeError."""
-    if o is None or isinstance(o, Tensor):
-        return o
-    if isinstance(o, _PY_OUTPUTS):
-        return convert_to_tensor(o)
-    raise TypeError(
-        "To be compatible with tf.function, Python functions must return zero or more Tensors "
-        f"or ExtensionTypes or None values; in compilation of {python_function!r}, found "
-        f"return value of type {type(o).__name__}, which is not a Tensor or ExtensionType.")
-
-
-def _parameter_names(python_function, args, kwargs) -> list:
-    """A name for each leaf of ``(args, kwargs)``, as TF names its placeholders (and so what
-    ``print(x)`` shows while tracing): the Python parameter's name; ``x``, ``x_1``, ... for the
-    leaves of a nested argument; ``args_0``, ``args_1`` for ``*args``."""
-    import inspect
-    try:
-        params = list(inspect.signature(python_function).parameters.values())
-    except (TypeError, ValueError):
-        params = []
-    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    star = next((p.name for p in params if p.kind is p.VAR_POSITIONAL), "args")
-
-    def label(base, value):
-        count = itertools.count()
-        return nest.map_structure(lambda _: tracing.numbered(base, next(count)), value)
-
-    names = tuple(label(positional[i].name if i < len(positional) else
-                        f"{star}_{i - len(positional)}", a) for i, a in enumerate(args))
-    return nest.flatten((names, {k: label(k, v) for k, v in kwargs.items()}))
-
-
-def traced_arguments(tr: Trace, leaves, args, kwargs, python_function=None):
-    """The call's tensor arguments as program inputs of ``tr`` (stand-in values when the trace
-    is dry), named after ``python_function``'s parameters. Returns (input Traced arrays, args,
-    kwargs, the traced input tensors)."""
-    inputs, new_leaves, tensors = [], [], []
-    names = _parameter_names(python_function, args, kwargs) if python_function else []
-    for i, x in enumerate(leaves):
-        if _is_tensor_like(x) and not _is_variable(x):
-            t = x if isinstance(x, Tensor) else convert_to_tensor(x)
-            traced = tr.input(_dummy(t._value) if tr.dry else t._value)
-            if i < len(names):
-                tr.names[traced.slot] = names[i]
-            inputs.append(traced)
-            tt = _make(traced, t._dtype)
-            tensors.append(tt)
-            new_leaves.append(tt)
-        else:
-            new_leaves.append(x)
-    t_args, t_kwargs = nest.pack_sequence_as((tuple(args), dict(kwargs)), new_leaves)
-    return inputs, t_args, t_kwargs, tensors
-
-
-def _dummy(v):
-    """A stand-in value for a dry trace: ones (zeros for integers and booleans)."""
-    if isinstance(v, np.generic) or np.ndim(v) == 0:
-        return np.ones((), v.dtype)[()] if v.dtype.kind in "fc" else np.zeros((), v.dtype)[()]
-    xp = B.xp_of(v)
-    return xp.ones(v.shape, v.dtype) if v.dtype.kind in "fc" else xp.zeros(v.shape, v.dtype)
 
 
 def _zeros_for(spec: TensorSpec) -> Tensor:

@@ -24,7 +24,8 @@ program, an assignment makes its new value an output that replay writes back.
 >>> with tr.active():
 ...     x = tr.input(np.array([1.0, 2.0]))
 ...     y = np.exp(x) * 2.0
->>> program = tr.compile([x], [y])
+>>> from minitf.function.codegen import Program
+>>> program = Program(tr, [x], [y], [])
 >>> program.run([np.array([0.0, 1.0])])[0].tolist() == (np.exp([0.0, 1.0]) * 2.0).tolist()
 True
 >>> [n.name for n in tr.nodes]
@@ -51,15 +52,13 @@ class _ThreadTrace(threading.local):
 
 
 _THREAD = _ThreadTrace()
-# How many traces are being recorded now, in all threads. Eager code checks this global first
-# (``if tracing.TRACING``), so with no trace anywhere it pays no per-thread look-up.
-TRACING = 0
-_TRACING_LOCK = threading.Lock()     # `TRACING += 1` is not atomic across threads
+# How many traces are being recorded now, in all threads, is ``_backend.TRACING`` (the seam the
+# core reads): with no trace anywhere, eager code pays no per-thread look-up.
 
 
 def current() -> "Trace | None":
     """The trace this thread is recording, or None."""
-    return _THREAD.trace if TRACING else None
+    return _THREAD.trace if B.TRACING else None
 
 
 class _Method:
@@ -164,8 +163,6 @@ class Traced(NDArrayOperatorsMixin):
         return f"<traced slot {self.slot}: shape={self.v.shape}, dtype={self.v.dtype}>"
 
 
-B.register_traced(Traced)
-
 
 def _constant(arr):
     return arr
@@ -265,16 +262,13 @@ class Trace:
     @contextlib.contextmanager
     def active(self):
         """Make this the running thread's trace for a block."""
-        global TRACING
-        with _TRACING_LOCK:
-            TRACING += 1
+        B.trace_started()
         outer, _THREAD.trace = _THREAD.trace, self
         try:
             yield self
         finally:
             _THREAD.trace = outer
-            with _TRACING_LOCK:
-                TRACING -= 1
+            B.trace_ended()
 
     # ---- names (what print shows while tracing) ------------------------------------------
     def tensor_name(self, slot: int) -> str:
@@ -415,10 +409,6 @@ class Trace:
     def has_host_nodes(self) -> bool:
         return self.host_nodes > 0
 
-    def compile(self, inputs: list, outputs: list, var_writes=(), graph: bool = False):
-        from .codegen import Program
-        return Program(self, inputs, outputs, list(var_writes), graph)
-
 
 # TF's op names for the array operations minitf records (Python operators have lower-case
 # names in TF: ``x * y`` is "mul"; other ops are named after their op type: "Exp", "MatMul").
@@ -452,22 +442,3 @@ def _escaped() -> RuntimeError:
     return RuntimeError("A tensor created inside a tf.function trace was used outside it (it "
                         "escaped, e.g. through a Python list or global). Return it from the "
                         "function instead.")
-
-
-def launch(kernel, *args, writes=True):
-    """Call a fused GPU kernel; recorded while tracing. ``writes``: True when the kernel
-    updates its array arguments in place, False when it only returns a new array, or the list
-    of the arguments it writes."""
-    trace = current()
-    if trace is not None and any(type(a) is Traced for a in args):
-        written = args if writes is True else tuple(writes or ())
-        return trace.call(kernel, args, {}, mutates=written)
-    return kernel(*args)
-
-
-def stateful(fn):
-    """``fn()`` now, and again on every replay of a trace (for random draws)."""
-    trace = current()
-    if trace is not None:
-        return trace.call_stateful(fn)
-    return fn()

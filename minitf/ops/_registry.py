@@ -19,7 +19,6 @@ import numpy as np
 
 from .. import _backend as B
 from .. import dtypes
-from ..function import tracing
 from ..errors import InvalidArgumentError, invalid_argument
 from ..tape import TAPES, record  # noqa: F401  (re-exported for op modules)
 from ..tensor import Tensor, _make, convert_to_tensor, is_tensor, is_variable  # noqa: F401
@@ -30,7 +29,7 @@ _FLOAT_NAMES = "bfloat16, half, float, double, complex64, complex128"
 def tensor(x, dtype=None) -> Tensor:
     """An op argument as a Tensor (the fast path: it already is one)."""
     if type(x) is Tensor:
-        if tracing.TRACING and B.is_device_array(x._value):
+        if B.TRACING and B.is_device_array(x._value):
             return captured(x)
         return x
     return captured(convert_to_tensor(x, dtype))
@@ -38,14 +37,10 @@ def tensor(x, dtype=None) -> Tensor:
 
 def captured(t: Tensor) -> Tensor:
     """Inside a tf.function trace on the GPU, a tensor from outside becomes a traced constant
-    (tracing.Trace.lift); otherwise ``t`` itself."""
-    if not tracing.TRACING:         # no trace in any thread: skip the per-thread look-up
+    (asked through the seam in _backend.py); otherwise ``t`` itself."""
+    if not B.TRACING:         # no trace in any thread: skip the per-thread look-up
         return t
-    trace = tracing.current()
-    if trace is not None and type(t._value) is not tracing.Traced and \
-            B.is_device_array(t._value):
-        return trace.lift(t)
-    return t
+    return B.TRACER.capture(t)
 
 
 def dtype_mismatch(op: str, index: int, expected, got) -> InvalidArgumentError:
@@ -80,7 +75,7 @@ def match(op: str, *args) -> list:
 def match2(op: str, x, y):
     """``match`` for the common two-argument case, with a fast path for two same-dtype tensors."""
     if type(x) is Tensor and type(y) is Tensor and x._dtype is y._dtype:
-        if tracing.TRACING:
+        if B.TRACING:
             return captured(x), captured(y)
         return x, y
     return match(op, x, y)

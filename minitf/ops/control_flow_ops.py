@@ -2,7 +2,7 @@
 
 Eagerly they are Python's ``if`` and ``while``: the predicate is read and one branch runs, so
 gradients flow through the branch taken, as in TF. Inside ``tf.function`` the predicate is not
-known while tracing, so both branches (or the loop's condition and body) are traced once into
+known in the trace, so both branches (or the loop's condition and body) are traced once into
 blocks of the program, and the replayed program decides on every call:
 
 >>> import minitf as tf
@@ -19,14 +19,16 @@ Gradients through a traced ``tf.cond``: when a tape records inside the function,
 both branches and selects the outputs (``tf.where``), so the gradient of the branch not taken
 is zero; a branch with side effects (``assign``, ``tf.print``) is then refused. A traced
 ``tf.while_loop`` is not differentiable in minitf (eagerly it is).
+
+This module is the eager half; the traced half (blocks of the program) is tf.function's, in
+``minitf/function/control_flow.py``, reached through the seam in ``_backend.py``
+(``B.TRACER.cond`` / ``B.TRACER.while_loop``).
 """
 from __future__ import annotations
 
+from .. import _backend as B
 from .. import nest
-from ..function import tracing
-from .. import tape as _tape
-from ..tensor import Tensor, _make, convert_to_tensor, is_variable
-from ..function.tracing import Node, Traced
+from ..tensor import Tensor, convert_to_tensor, is_variable
 
 
 def _value_of(x):
@@ -40,236 +42,36 @@ def cond(pred, true_fn=None, false_fn=None, name=None):
         raise TypeError("tf.cond requires callables true_fn and false_fn.")
     p = pred._value if isinstance(pred, Tensor) else (
         pred._read_for_op()._value if is_variable(pred) else pred)
-    trace = tracing.current()
-    if trace is None or type(p) is not Traced:
-        return true_fn() if bool(p) else false_fn()
-    if p.v.shape != ():
-        raise ValueError(f"tf.cond's predicate must be a scalar, got shape {p.v.shape}")
-    if _tape.TAPES.recording:
-        return _cond_select(trace, p, pred, true_fn, false_fn)
-    return _cond_blocks(trace, p, true_fn, false_fn)
-
-
-def _check_same(a, b, what: str):
-    fa, fb = nest.flatten(a), nest.flatten(b)
-    if len(fa) != len(fb):
-        raise ValueError(f"{what}: true_fn and false_fn must return the same structure, got "
-                         f"{a!r} and {b!r}")
-    for x, y in zip(fa, fb):
-        tx, ty = convert_to_tensor(x), convert_to_tensor(y)
-        if tx._dtype is not ty._dtype:
-            raise TypeError(f"{what}: true_fn and false_fn arguments to tf.cond must have the "
-                            f"same dtype, got {tx._dtype.name} and {ty._dtype.name}")
-    return fa, fb
-
-
-def _cond_select(trace, p, pred, true_fn, false_fn):
-    from . import math_ops
-    effects = trace.host_nodes
-    mutated = len(trace.mutated)
-    vars_before = dict(trace.var_current)
-    t_out = true_fn()
-    f_out = false_fn()
-    if trace.host_nodes != effects or len(trace.mutated) != mutated or \
-            trace.var_current != vars_before:
-        raise NotImplementedError(
-            "minitf computes both branches of a tf.cond inside tf.function while a "
-            "GradientTape records, so the branches must not assign variables or print.")
-    ft, ff = _check_same(t_out, f_out, "tf.cond")
-    pt = pred if isinstance(pred, Tensor) else convert_to_tensor(pred)
-    out = [math_ops.where(pt, a, b) for a, b in zip(ft, ff)]
-    return nest.pack_sequence_as(t_out, out)
-
-
-class Block:
-    """A straight run of nodes recorded for one branch or loop part, and its result refs."""
-
-    def __init__(self, nodes, results):
-        self.nodes, self.results = nodes, results
-
-
-def _record_block(trace, fn, args=(), dry=False):
-    saved_nodes, saved_dry = trace.nodes, trace.dry
-    trace.nodes = []
-    trace.dry = saved_dry or dry
-    try:
-        out = fn(*args)
-    finally:
-        nodes = trace.nodes
-        trace.nodes, trace.dry = saved_nodes, saved_dry
-    return out, nodes
-
-
-class CondNode(Node):
-    """``if pred: <true block> else: <false block>``, assigning the same output slots."""
-
-    __slots__ = ("pred", "blocks")
-
-    def __init__(self, pred, blocks, outs):
-        super().__init__(None, (), {}, outs, [])
-        self.pred, self.blocks = pred, blocks
-
-    @property
-    def name(self) -> str:
-        return "cond"
-
-    def inputs(self) -> list:
-        out = [self.pred.slot]
-        for b in self.blocks:
-            out += _block_inputs(b)
-        return out
-
-
-def _block_inputs(block) -> list:
-    made, used = set(), []
-    for n in block.nodes:
-        used += [s for s in n.inputs() if s not in made]
-        o = n.outs
-        made.update(() if o is None else (o if type(o) is tuple else (o,)))
-    refs: list = []
-    tracing._slots(block.results, refs)
-    used += [s for s in refs if s not in made]
-    return used
-
-
-def _as_ref(x):
-    if isinstance(x, Tensor):
-        return x._value
-    if is_variable(x):
-        return x._read_for_op()._value
-    return convert_to_tensor(x)._value
-
-
-def _cond_blocks(trace, p, true_fn, false_fn):
-    taken = bool(p.v)
-    vars_before = dict(trace.var_current)
-    t_out, t_nodes = _record_block(trace, true_fn, dry=not taken)
-    vars_t = dict(trace.var_current)
-    trace.var_current = dict(vars_before)
-    f_out, f_nodes = _record_block(trace, false_fn, dry=taken)
-    vars_f = dict(trace.var_current)
-    ft, ff = _check_same(t_out, f_out, "tf.cond")
-    # Variables either branch assigned get one slot each, written by both branches.
-    changed = [k for k in set(vars_t) | set(vars_f)
-               if vars_t.get(k) is not vars_before.get(k) or vars_f.get(k) is not
-               vars_before.get(k)]
-    def initial(k):
-        read = trace.var_reads.get(k)
-        return vars_before.get(k, read[1] if read else None)
-
-    t_refs = [_as_ref(a) for a in ft] + [vars_t.get(k, initial(k)) for k in changed]
-    f_refs = [_as_ref(b) for b in ff] + [vars_f.get(k, initial(k)) for k in changed]
-    if any(r is None for r in t_refs + f_refs):
-        raise ValueError("tf.cond: a variable first read inside one branch was assigned in the "
-                         "other; read it before the tf.cond.")
-    chosen = t_refs if taken else f_refs
-    outs = [trace._new(r.v if type(r) is Traced else r) for r in chosen]
-    trace.nodes.append(CondNode(p, [Block(t_nodes, t_refs), Block(f_nodes, f_refs)],
-                                tuple(o.slot for o in outs)))
-    trace.host_nodes += 1                 # the branch is chosen on the host
-    trace.var_current = dict(vars_before)
-    for k, o in zip(changed, outs[len(ft):]):
-        trace.var_current[k] = o
-        trace.mutated.add(o.slot)
-    dts = [convert_to_tensor(a)._dtype for a in ft]
-    return nest.pack_sequence_as(t_out, [_make(o, d) for o, d in zip(outs, dts)])
-
-
-class WhileNode(Node):
-    """``loop = init; while <cond block>: loop = <body block>``."""
-
-    __slots__ = ("blocks", "loop", "init")
-
-    def __init__(self, loop, init, cond_block, body_block, outs):
-        super().__init__(None, (), {}, outs, [])
-        self.loop, self.init, self.blocks = loop, init, [cond_block, body_block]
-
-    @property
-    def name(self) -> str:
-        return "while_loop"
-
-    def inputs(self) -> list:
-        refs: list = []
-        tracing._slots(self.init, refs)
-        loop = set(self.loop)
-        for b in self.blocks:
-            refs += [s for s in _block_inputs(b) if s not in loop]
-        return refs
+    if B.TRACING and type(p) is B.SYMBOLIC:      # inside tf.function: both branches traced
+        out = B.TRACER.cond(pred, p, true_fn, false_fn)
+        if out is not NotImplemented:
+            return out
+    return true_fn() if bool(p) else false_fn()
 
 
 def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations=10,
                back_prop=True, swap_memory=False, maximum_iterations=None, name=None):
     """Repeat ``loop_vars = body(*loop_vars)`` while ``cond(*loop_vars)``; returns the final
     ``loop_vars`` (same structure). Shapes and dtypes must not change between iterations."""
+    if B.TRACING:      # inside tf.function, with traced loop variables: a traced loop
+        out = B.TRACER.while_loop(cond, body, loop_vars, maximum_iterations)
+        if out is not NotImplemented:
+            return out
     single = not isinstance(loop_vars, (list, tuple))
     lv = [loop_vars] if single else list(loop_vars)
-    trace = tracing.current()
     flat = nest.flatten(lv)
-    traced = trace is not None and any(
-        type(_as_ref(x)) is Traced for x in flat if isinstance(x, Tensor) or
-        is_variable(x))
-    if trace is None or not traced:
-        vals = [convert_to_tensor(x) if not isinstance(x, Tensor) else x for x in flat]
-        state = nest.pack_sequence_as(lv, vals)
-        i = 0
-        while bool(_value_of(cond(*state))) if trace is None else _static_pred(cond(*state)):
-            if maximum_iterations is not None and i >= int(maximum_iterations):
-                break
-            state = list(_pack(lv, body(*state)))
-            i += 1
-        return state[0] if single else type(loop_vars)(state) if isinstance(
-            loop_vars, tuple) else state
-    if _tape.TAPES.recording:
-        raise NotImplementedError("minitf cannot differentiate a tf.while_loop inside "
-                                  "tf.function; run the loop eagerly or unroll it in Python.")
-    if maximum_iterations is not None:
-        raise NotImplementedError("maximum_iterations is not supported inside tf.function; "
-                                  "put the bound in the loop condition.")
-    tensors = [convert_to_tensor(x) if not isinstance(x, Tensor) else x for x in flat]
-    init = [t._value for t in tensors]
-    loop = [trace._new(v.v if type(v) is Traced else v) for v in init]
-    state = nest.pack_sequence_as(lv, [_make(s, t._dtype) for s, t in zip(loop, tensors)])
-    vars_before = dict(trace.var_current)
-    c_out, c_nodes = _record_block(trace, lambda: cond(*state), dry=True)
-    c_ref = _as_ref(c_out)
-    b_out, b_nodes = _record_block(trace, lambda: body(*state), dry=True)
-    if trace.var_current != vars_before:
-        raise NotImplementedError("minitf cannot assign variables inside a tf.while_loop in "
-                                  "tf.function; return the values as loop variables.")
-    b_flat = nest.flatten(_pack(lv, b_out))
-    if len(b_flat) != len(tensors):
-        raise ValueError("tf.while_loop: body must return the structure of loop_vars.")
-    b_refs = []
-    for new, old in zip(b_flat, tensors):
-        nt = convert_to_tensor(new) if not isinstance(new, Tensor) else new
-        if nt._dtype is not old._dtype or tuple(nt.shape) != tuple(old.shape):
-            raise ValueError(f"tf.while_loop: the body changed a loop variable from "
-                             f"{old._dtype.name}{list(old.shape)} to "
-                             f"{nt._dtype.name}{list(nt.shape)}; shapes and dtypes must not "
-                             f"change.")
-        b_refs.append(nt._value)
-    outs = [trace._new(None) for _ in loop]
-    node = WhileNode([s.slot for s in loop], init, Block(c_nodes, [c_ref]),
-                     Block(b_nodes, b_refs), tuple(o.slot for o in outs))
-    # The values of this (real) call: run the recorded loop now on the traced values.
-    from ..function.codegen import run_block_now
-    final = [v.v if type(v) is Traced else v for v in init] if trace.dry else \
-        run_block_now(trace, node)
-    for o, v in zip(outs, final):
-        o.v = v
-    trace.nodes.append(node)
-    trace.host_nodes += 1                 # the loop test reads a value on the host
-    res = [_make(o, t._dtype) for o, t in zip(outs, tensors)]
-    packed = nest.pack_sequence_as(lv, res)
-    return packed[0] if single else type(loop_vars)(packed) if isinstance(
-        loop_vars, tuple) else packed
-
-
-def _static_pred(c) -> bool:
-    v = _value_of(c)
-    if type(v) is Traced:
-        raise tracing._host_read("`bool`")
-    return bool(v)
+    vals = [convert_to_tensor(x) if not isinstance(x, Tensor) else x for x in flat]
+    state = nest.pack_sequence_as(lv, vals)
+    i = 0
+    # A traced condition cannot be read here: bool() of it raises TF's
+    # OperatorNotAllowedInGraphError.
+    while bool(_value_of(cond(*state))):
+        if maximum_iterations is not None and i >= int(maximum_iterations):
+            break
+        state = list(_pack(lv, body(*state)))
+        i += 1
+    return state[0] if single else type(loop_vars)(state) if isinstance(
+        loop_vars, tuple) else state
 
 
 def _pack(lv, out):

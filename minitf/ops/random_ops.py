@@ -16,7 +16,6 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _backend as B
-from ..function import tracing
 from .. import dtypes
 from ..errors import invalid_argument
 from ._registry import Tensor, _make
@@ -81,7 +80,7 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=No
 
     def draw():
         return B.to_current((_rng(seed).standard_normal(s) * sd + m).astype(dt._np))
-    return _make(tracing.stateful(draw), dt)
+    return _make(B.stateful(draw), dt)
 
 
 def uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=None) -> Tensor:
@@ -96,12 +95,12 @@ def uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=
         if lo >= hi_i:          # NumPy's ValueError; TF's kernel refuses an empty range
             raise invalid_argument(f"Need minval < maxval, got {lo} >= {hi_i}",
                                    "RandomUniformInt")
-        return _make(tracing.stateful(lambda: B.to_current(
+        return _make(B.stateful(lambda: B.to_current(
             _rng(seed).integers(lo, hi_i, s).astype(dt._np))), dt)
     hi = 1.0 if maxval is None else float(maxval)
     lo = float(minval)
-    # Drawn anew on every replay of a tf.function trace (tracing.stateful).
-    return _make(tracing.stateful(lambda: B.to_current(
+    # Drawn anew on every replay of a tf.function trace (B.stateful).
+    return _make(B.stateful(lambda: B.to_current(
         _rng(seed).uniform(lo, hi, s).astype(dt._np))), dt)
 
 
@@ -119,7 +118,7 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=Non
             v[bad] = rng.standard_normal(int(bad.sum()))
             bad = np.abs(v) > 2
         return B.to_current((v * sd + m).astype(dt._np))
-    return _make(tracing.stateful(draw), dt)
+    return _make(B.stateful(draw), dt)
 
 
 def shuffle(value, seed=None, name=None) -> Tensor:

@@ -18,7 +18,6 @@ import warnings
 import numpy as np
 
 from ... import _backend as B
-from ...function import tracing
 from . import fused
 from ...tape import GradientTape
 from ...tensor import Tensor, convert_to_tensor
@@ -91,7 +90,7 @@ class Optimizer:
     def _current_lr(self) -> np.float32:
         if self._schedule is None:
             return self._lr._value           # a float32 scalar (traced inside tf.function)
-        return tracing.stateful(self._scheduled_lr)
+        return B.stateful(self._scheduled_lr)
 
     def _scheduled_lr(self) -> np.float32:
         """The schedule's rate for this step: Python code, run on the host (on every replay of

@@ -10,7 +10,7 @@ multiply-add). Adam's step size α = lr·√(1 - β2^t)/(1 - β1^t) is computed 
 the step counter, in float64 then rounded, as rules.py does. The CPU path does not use these
 kernels: its results stay bit-identical to Keras's.
 
-Inside a tf.function trace the launch is recorded (``tracing.launch``) and replayed, or
+Inside a tf.function trace the launch is recorded (``_backend.record_call``) and replayed, or
 captured in the step's CUDA graph.
 """
 from __future__ import annotations
@@ -18,7 +18,6 @@ from __future__ import annotations
 import numpy as np
 
 from ... import _backend as B
-from ...function.tracing import launch
 
 _MAX_TENSORS = 32       # per launch (kernel parameters are limited to a few kilobytes)
 _THREADS = 256
@@ -121,5 +120,5 @@ def flush(pending: dict) -> None:
             chunk = groups[start:start + _MAX_TENSORS]
             flat = [a for group in chunk for a in group]
             writes = [a for group in chunk for name, a in zip(names, group) if name in written]
-            launch(_run, kind, len(chunk), len(scalars), *scalars, *flat, writes=writes)
+            B.record_call(_run, kind, len(chunk), len(scalars), *scalars, *flat, mutates=writes)
     pending.clear()

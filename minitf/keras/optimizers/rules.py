@@ -11,7 +11,6 @@ import sys
 import numpy as np
 
 from ... import _backend as B
-from ...function.tracing import Traced
 from . import fused
 from .base_optimizer import Optimizer, cast, power, step_number
 
@@ -35,7 +34,7 @@ def _writable(var):
     # Three references when unshared: the Variable, `arr` and getrefcount's argument (inside a
     # tf.function trace, the traced value stands in for `arr`; the replayed program repeats
     # this check, minitf/function/codegen.py).
-    if sys.getrefcount(arr.v if type(arr) is Traced else arr) > 3:
+    if sys.getrefcount(arr.v if B.is_symbolic(arr) else arr) > 3:
         var._value = arr = arr.copy()
     return arr
 

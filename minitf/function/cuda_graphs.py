@@ -1,0 +1,225 @@
+"""Traced programs on the GPU: CuPy's functions called directly, and CUDA graphs.
+
+A program replayed on CuPy arrays calls CuPy's own ufuncs and functions (``device_function``),
+skipping NumPy's dispatch on every replay. On top of that, a whole traced step can be captured
+as one CUDA graph (``CudaGraphRunner``) and replayed as a single launch. CuPy's cuBLAS
+wrappers cannot run while a stream is captured, so matrix products inside a graph call cuBLAS's
+gemm through ctypes (``capture_matmul``). This is tf.function's business only: nothing in the
+core imports this module.
+"""
+from __future__ import annotations
+
+import os
+from sys import getrefcount
+
+import numpy as np
+
+from .. import _backend as B
+
+
+def device_function(fn, node):
+    """The function a traced program calls for ``fn``: CuPy's own ufunc or function when the
+    node ran on GPU arrays (skipping NumPy's dispatch on every replay), else ``fn``."""
+    if B._cupy is None or getattr(fn, "__module__", None) not in ("numpy", None) or \
+            not hasattr(np, getattr(fn, "__name__", "")):
+        return fn
+    vals = []
+    for a in list(node.args) + list((node.kwargs or {}).values()):
+        vals.extend(a if isinstance(a, (list, tuple)) else (a,))
+    if not any(B.is_device_array(v) for v in vals):
+        return fn
+    return getattr(B._cupy, fn.__name__, fn)
+
+
+
+
+_GRAPHS = [os.environ.get("MINITF_CUDA_GRAPHS", "1") != "0"]
+
+
+def graphs_enabled() -> bool:
+    """Whether traced functions on the GPU are captured as CUDA graphs (``MINITF_CUDA_GRAPHS=0``
+    turns it off, for comparison)."""
+    return _GRAPHS[0] and B._cupy is not None
+
+
+def set_graphs_enabled(on: bool) -> None:
+    _GRAPHS[0] = bool(on)
+
+
+_GEMM = {}
+
+
+def _gemm_functions() -> dict:
+    """cublasSgemm_v2/cublasDgemm_v2 from the libcublas CuPy loaded, called through ctypes:
+    CuPy's own wrappers set the handle's stream on every call, which stream capture forbids."""
+    if not _GEMM:
+        import ctypes  # noqa: PLC0415
+        from cupy_backends.cuda.libs import cublas  # noqa: F401,PLC0415 - loads libcublas
+        path = None
+        with open("/proc/self/maps") as maps:
+            for line in maps:
+                if "libcublas.so" in line and "Lt" not in line.rsplit("/", 1)[-1]:
+                    path = line.split()[-1]
+                    break
+        if path is None:
+            raise RuntimeError("libcublas is not loaded")
+        lib = ctypes.CDLL(path)
+        p, i = ctypes.c_void_p, ctypes.c_int
+        for name, key in (("cublasSgemm_v2", np.dtype(np.float32)),
+                          ("cublasDgemm_v2", np.dtype(np.float64))):
+            fn = getattr(lib, name)
+            fn.argtypes = [p, i, i, i, i, i, p, p, i, p, i, p, p, i]
+            fn.restype = i
+            _GEMM[key] = fn
+    return _GEMM
+
+
+_CUBLAS_HANDLE = [None]   # set while a graph runs or is captured: its stream is already set
+
+_GEMM_ONE = {np.dtype(np.float32): np.ones((), np.float32),
+             np.dtype(np.float64): np.ones((), np.float64)}
+_GEMM_ZERO = {k: np.zeros((), k) for k in _GEMM_ONE}
+
+
+def _gemm_operand(x, rows: int, cols: int, cublas):
+    """(array, transpose flag, leading dimension) for a row-major matrix read by column-major
+    gemm: C order is read as is, Fortran order (a transposed view) through the flag."""
+    if x.flags.c_contiguous:
+        return x, cublas.CUBLAS_OP_N, cols
+    if x.flags.f_contiguous:
+        return x, cublas.CUBLAS_OP_T, rows
+    return B._cupy.ascontiguousarray(x), cublas.CUBLAS_OP_N, cols
+
+
+def capture_matmul(a, b):
+    """``a @ b`` for 2-D float32/float64 GPU arrays, calling cuBLAS's gemm directly.
+
+    CuPy refuses cuBLAS calls while a stream is being captured (it sets the handle's stream on
+    every call, which capture forbids); this calls gemm on a handle whose stream was set before
+    the capture began. Row-major C = A·B is computed as column-major Cᵀ = Bᵀ·Aᵀ; a transposed
+    (Fortran-ordered) input is read through the transpose flag instead of being copied.
+    Anything else goes to ``cupy.matmul``.
+    """
+    cp = B._cupy
+    if a.ndim != 2 or b.ndim != 2 or a.dtype != b.dtype or a.dtype not in _GEMM_ONE or \
+            a.shape[1] != b.shape[0] or a.size == 0 or b.size == 0:
+        return cp.matmul(a, b)
+    from cupy_backends.cuda.libs import cublas  # noqa: PLC0415 - part of cupy
+    m, k = a.shape
+    n = b.shape[1]
+    b, op_b, ldb = _gemm_operand(b, k, n, cublas)
+    a, op_a, lda = _gemm_operand(a, m, k, cublas)
+    handle = _CUBLAS_HANDLE[0]
+    if handle is None:      # outside a graph runner: CuPy's matmul is the same product
+        return cp.matmul(a, b)
+    c = cp.empty((m, n), a.dtype)
+    status = _gemm_functions()[a.dtype](
+        handle, op_b, op_a, n, m, k, _GEMM_ONE[a.dtype].ctypes.data, b.data.ptr, ldb,
+        a.data.ptr, lda, _GEMM_ZERO[a.dtype].ctypes.data, c.data.ptr, n)
+    if status != 0:
+        raise RuntimeError(f"cuBLAS gemm failed with status {status}")
+    return c
+
+
+def graph_function(fn, node):
+    """``device_function``, with matmuls replaced by ``capture_matmul`` (for CUDA graphs)."""
+    fn = device_function(fn, node)
+    if B._cupy is not None and fn in (np.matmul, B._cupy.matmul) and not node.kwargs:
+        return capture_matmul
+    return fn
+
+
+class CudaGraphRunner:
+    """Replays a traced program (minitf/function/codegen.py's Program compiled with ``graph=True``) as a
+    captured CUDA graph.
+
+    The first call runs the program normally on a private memory pool (it is a real call), then
+    captures it: every kernel is recorded, none runs. Later calls copy their inputs into the
+    captured input buffers and launch the graph: one launch for the whole step. The graph's
+    intermediate buffers come from its private pool and stay alive with it, so nothing else
+    can be given their memory. Variables keep their buffers (results are copied into them);
+    if a variable's array was replaced or something else holds it, the graph is dropped and
+    the caller replays without it (a graph must not write into an array a tensor still reads).
+    """
+
+    MAX_CAPTURES = 3
+
+    def __init__(self, program, fallback):
+        self.program, self.fallback = program, fallback
+        self.graph = None
+        self.failed = False
+        self.reason = None
+        self.captures = 0
+
+    def _give_up(self, why: str):
+        self.failed, self.reason, self.graph = True, why, None
+        return None
+
+    def __call__(self, arrays):
+        graph = self.graph
+        if graph is None:
+            return self._capture(arrays)
+        for buf, a in zip(self.inputs, arrays):
+            buf[...] = a
+        for (var, buf), expected in zip(self.pins, self.refs):
+            if var._array is not buf or getrefcount(buf) > expected:
+                # Eager code replaced the array, or a tensor read earlier holds it: the graph
+                # must not write into it. Capture again (a few times) with the current arrays.
+                self.graph = None
+                if self.captures >= self.MAX_CAPTURES:
+                    return self._give_up("variables' arrays keep being replaced or held")
+                return None
+        graph.launch(self.stream)
+        return tuple(o.copy() if type(o) is B._cupy.ndarray else o for o in self.outputs)
+
+    def _capture(self, arrays):
+        cp = B._cupy
+        self.captures += 1
+        for var, _ in self.program.variables_pinned:
+            a = var._array
+            if type(a) is not cp.ndarray:
+                return self._give_up("a variable is not on the GPU")
+            if getrefcount(a) > 3:           # the variable, `a`, the argument: else shared
+                var._array = a.copy()        # the graph will write this buffer: make it own
+            del a
+        pins = [(var, var._array) for var, _ in self.program.variables_pinned]
+        ins = [a.copy() if type(a) is cp.ndarray else cp.asarray(a) for a in arrays]
+        pool = cp.cuda.MemoryPool()
+        stream = cp.cuda.Stream(non_blocking=False)
+        from cupy_backends.cuda.libs import cublas  # noqa: PLC0415 - part of cupy
+        handle = cp.cuda.device.get_cublas_handle()
+        # The real call, on the private pool (this also caches the blocks the capture needs).
+        with cp.cuda.using_allocator(pool.malloc), stream:
+            cublas.setStream(handle, stream.ptr)
+            _CUBLAS_HANDLE[0] = handle
+            try:
+                outs, keep = self.program.run(ins)
+            finally:
+                _CUBLAS_HANDLE[0] = None
+        result = tuple(o.copy() if type(o) is cp.ndarray else o for o in outs)
+        del outs, keep
+        stream.synchronize()
+        mode = getattr(cp.cuda.runtime, "streamCaptureModeRelaxed", None)
+        try:
+            with cp.cuda.using_allocator(pool.malloc), stream:
+                cublas.setStream(handle, stream.ptr)     # before capturing: not allowed during
+                _CUBLAS_HANDLE[0] = handle
+                stream.begin_capture(*(() if mode is None else (mode,)))
+                try:
+                    outs, keep = self.program.run(ins)
+                finally:
+                    _CUBLAS_HANDLE[0] = None
+                    graph = stream.end_capture()
+        except Exception as e:  # noqa: BLE001 - CUDA reports capture problems in many ways
+            import traceback  # noqa: PLC0415
+            self._give_up(f"capture failed: {type(e).__name__}: {e}\n"
+                          f"{''.join(traceback.format_exc(limit=-6))}")
+            keep = outs = None
+            pool.free_all_blocks()
+            return result
+        self.graph, self.keep, self.outputs = graph, keep, outs
+        self.inputs, self.pool, self.stream, self.pins = ins, pool, stream, pins
+        self.refs = []
+        for var, buf in pins:
+            self.refs.append(getrefcount(buf))
+        return result

@@ -1,0 +1,84 @@
+"""tf.function's side of the symbolic-array seam (``_backend.py``): how the core reaches it.
+
+The core never imports this package. ``minitf.function`` registers, on import, the traced array
+type (``tracing.Traced``) as ``_backend.SYMBOLIC`` and the ``FunctionTracer`` below as
+``_backend.TRACER``; each method answers the core's question for the running thread's trace
+(``tracing.current()``), or as eager code when this thread traces nothing.
+
+>>> from minitf import _backend as B
+>>> from minitf.function import tracing
+>>> B.SYMBOLIC is tracing.Traced and type(B.TRACER).__name__
+'FunctionTracer'
+"""
+from __future__ import annotations
+
+from .. import _backend as B
+from . import control_flow, tracing
+from .tracing import Traced
+
+
+class FunctionTracer(B.Tracer):
+    """The questions of ``_backend.Tracer``, answered by the running thread's trace."""
+
+    def read_variable(self, var):
+        trace = tracing.current()
+        return None if trace is None else trace.read_var(var)
+
+    def write_variable(self, var, value) -> bool:
+        trace = tracing.current()
+        if trace is None:
+            return False
+        trace.write_var(var, value)
+        return True
+
+    def variable_created(self, var, value):
+        if type(value) is Traced:        # made from a traced value: keeps its first value
+            value = value.v.copy() if hasattr(value.v, "copy") else value.v
+        trace = tracing.current()
+        if trace is not None:
+            trace.created_variable(var)
+        return value
+
+    def capture(self, tensor):
+        # On the GPU a tensor from outside becomes a traced constant of the program: CuPy's
+        # arrays would not defer to a traced one in mixed calls.
+        trace = tracing.current()
+        if trace is not None and type(tensor._value) is not Traced and \
+                B.is_device_array(tensor._value):
+            return trace.lift(tensor)
+        return tensor
+
+    def stateful(self, fn):
+        trace = tracing.current()
+        return fn() if trace is None else trace.call_stateful(fn)
+
+    def effect(self, fn, args) -> bool:
+        trace = tracing.current()
+        if trace is None:
+            return False
+        trace.call_effect(fn, args)
+        return True
+
+    def record(self, fn, args, mutates=()):
+        traced = next(a for a in args if type(a) is Traced)
+        return traced.trace.call(fn, args, {}, mutates=tuple(mutates))
+
+    def name(self, symbolic) -> str:
+        return symbolic.trace.tensor_name(symbolic.slot)
+
+    def cond(self, pred, p, true_fn, false_fn):
+        trace = tracing.current()
+        if trace is None:
+            return NotImplemented
+        return control_flow.traced_cond(trace, p, pred, true_fn, false_fn)
+
+    def while_loop(self, cond, body, loop_vars, maximum_iterations):
+        trace = tracing.current()
+        if trace is None:
+            return NotImplemented
+        return control_flow.traced_while_loop(trace, cond, body, loop_vars, maximum_iterations)
+
+
+def install() -> None:
+    """Register tf.function with the core (idempotent)."""
+    B.register_tracer(Traced, FunctionTracer())
