@@ -126,8 +126,8 @@ class CenterCrop(Layer):
         if ih >= self.height and iw >= self.width:
             y = _center(x, (ih - self.height) // 2, (iw - self.width) // 2, self.height,
                         self.width)
-        else:
-            y = M.cast(_smart_resize(x, self.height, self.width), self._dtype)
+        else:       # Keras returns the resize's float32 here, whatever the layer's dtype
+            y = _smart_resize(x, self.height, self.width)
         return _from_last(self, y)
 
     compute_output_shape = Resizing.compute_output_shape
