@@ -144,7 +144,7 @@ def test_in_place_updates_do_not_change_earlier_reads():
 
 
 def test_host_reads_of_traced_values_are_refused():
-    @tf.function
+    @tf.function(autograph=False)      # AutoGraph would make the `if` a tf.cond
     def branch(x):
         if x > 0:
             return x

@@ -86,14 +86,27 @@ def _live_nodes(nodes, needed: set) -> list:
     for node in reversed(nodes):
         outs = node.outs
         out_slots = () if outs is None else (outs if type(outs) is tuple else (outs,))
-        if outs is None or node.mutates or any(s in needed for s in out_slots):
+        if outs is None or node.mutates or any(s in needed for s in out_slots) or \
+                _has_effects(node):
             keep.append(node)
             needed.update(node.inputs())
     keep.reverse()
     return keep
 
 
+def _has_effects(node) -> bool:
+    """A cond or loop whose blocks print or write in place runs even when its results are
+    unused (AutoGraph's `for i in tf.range(n): tf.print(i)` returns nothing)."""
+    for block in getattr(node, "blocks", None) or ():
+        for n in block.nodes:
+            if n.outs is None or n.mutates or _has_effects(n):
+                return True
+    return False
+
+
 def _assign(outs, refs: str) -> str:
+    if not outs:               # a tf.cond kept for its effects only (AutoGraph makes these)
+        return refs
     return "".join(f"s{s}, " for s in outs) + "= " + refs
 
 

@@ -179,27 +179,33 @@ def traced_while_loop(trace, cond, body, loop_vars, maximum_iterations):
     if not (any(type(_as_ref(x)) is Traced for x in flat
                 if isinstance(x, Tensor) or is_variable(x)) or _tests_traced(cond, lv, flat)):
         return NotImplemented
-    if _tape.TAPES.recording:
-        raise NotImplementedError("minitf cannot differentiate a tf.while_loop inside "
-                                  "tf.function; run the loop eagerly or unroll it in Python.")
+    recording = bool(_tape.TAPES.recording)       # then the loop is recorded on the tapes
     if maximum_iterations is not None:
         raise NotImplementedError("maximum_iterations is not supported inside tf.function; "
                                   "put the bound in the loop condition.")
     tensors = [convert_to_tensor(x) if not isinstance(x, Tensor) else x for x in flat]
     init = [t._value for t in tensors]
     loop = [trace._new(v.v if type(v) is Traced else v) for v in init]
-    state = nest.pack_sequence_as(lv, [_make(s, t._dtype) for s, t in zip(loop, tensors)])
+    s_in = [_make(s, t._dtype) for s, t in zip(loop, tensors)]
+    state = nest.pack_sequence_as(lv, s_in)
     vars_before = dict(trace.var_current)
-    c_out, c_nodes = _record_block(trace, lambda: cond(*state), dry=True)
+    with _tape.suspended_tapes():
+        c_out, c_nodes = _record_block(trace, lambda: cond(*state), dry=True)
     c_ref = _as_ref(c_out)
-    b_out, b_nodes = _record_block(trace, lambda: body(*state), dry=True)
-    if trace.var_current != vars_before:
+    if recording:        # the body under a hidden tape: one iteration's ops, for the gradient
+        from .while_gradients import record_body
+        b_out, b_nodes, hidden = record_body(trace, lambda: body(*state), s_in)
+    else:
+        b_out, b_nodes = _record_block(trace, lambda: body(*state), dry=True)
+    # (a variable first read in the body gets an entry too: its first value, not a write)
+    if any(v is not vars_before.get(k, trace.var_reads.get(k, (None, None))[1])
+           for k, v in trace.var_current.items()):
         raise NotImplementedError("minitf cannot assign variables inside a tf.while_loop in "
                                   "tf.function; return the values as loop variables.")
     b_flat = nest.flatten(_pack(lv, b_out))
     if len(b_flat) != len(tensors):
         raise ValueError("tf.while_loop: body must return the structure of loop_vars.")
-    b_refs = []
+    b_refs, s_out = [], []
     for new, old in zip(b_flat, tensors):
         nt = convert_to_tensor(new) if not isinstance(new, Tensor) else new
         if nt._dtype is not old._dtype or tuple(nt.shape) != tuple(old.shape):
@@ -208,6 +214,7 @@ def traced_while_loop(trace, cond, body, loop_vars, maximum_iterations):
                              f"{nt._dtype.name}{list(nt.shape)}; shapes and dtypes must not "
                              f"change.")
         b_refs.append(nt._value)
+        s_out.append(nt)
     outs = [trace._new(None) for _ in loop]
     node = WhileNode([s.slot for s in loop], init, Block(c_nodes, [c_ref]),
                      Block(b_nodes, b_refs), tuple(o.slot for o in outs))
@@ -220,6 +227,10 @@ def traced_while_loop(trace, cond, body, loop_vars, maximum_iterations):
     trace.nodes.append(node)
     trace.host_nodes += 1                 # the loop test reads a value on the host
     res = [_make(o, t._dtype) for o, t in zip(outs, tensors)]
+    if recording:        # one op on the tapes, `While`, whose gradient runs the loop backwards
+        from .while_gradients import recorded_loop
+        recorded_loop(trace, node.loop, init, c_nodes, c_ref, b_nodes, b_refs, hidden, s_in,
+                      s_out, tensors, res)
     packed = nest.pack_sequence_as(lv, res)
     return packed[0] if single else type(loop_vars)(packed) if isinstance(
         loop_vars, tuple) else packed

@@ -45,7 +45,7 @@ def _build(function, leaves, args, kwargs):
                 for t in in_tensors:
                     if t._dtype.is_floating:
                         hidden.watch(t)
-                out = function.python_function(*t_args, **t_kwargs)
+                out = function._body()(*t_args, **t_kwargs)
             flat = [_output_tensor(o._read_for_op() if _is_variable(o) else o,
                                    function.python_function) for o in nest.flatten(out)]
             outs = [o for o in flat if isinstance(o, Tensor)]

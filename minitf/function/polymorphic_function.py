@@ -231,6 +231,8 @@ class Function:
         self._reduce_retracing = reduce_retracing
         self._name = name or getattr(python_function, "__name__", "function")
         self._graph = graph
+        self._autograph = autograph
+        self._converted: Callable | None = None     # what traces run (see _body)
         self._concrete: dict = {}         # logical signature key -> ConcreteFunction
         self._by_structure: dict = {}     # structure key -> [logical keys] (reduce_retracing)
         self._tracing_count = 0
@@ -259,13 +261,28 @@ class Function:
             except (KeyError, TypeError):
                 pass
             f = Function(functools.partial(self.python_function, instance), self.input_signature,
-                         self._reduce_retracing, self._name, graph=self._graph)
+                         self._reduce_retracing, self._name, autograph=self._autograph,
+                         graph=self._graph)
             functools.update_wrapper(f, self.python_function)
             try:
                 self._bound[instance] = f
             except TypeError:
                 pass
             return f
+
+    def _body(self) -> Callable:
+        """The Python function a trace runs. AutoGraph's one call site: with ``autograph=True``
+        (TF's default) ``python_function`` is converted once, here, before its first trace, so
+        that ``if``/``while``/``for`` on tensors become tf.cond / tf.while_loop
+        (minitf/autograph/); with ``autograph=False`` it runs as written."""
+        body = self._converted
+        if body is None:
+            body = self.python_function
+            if self._autograph:
+                from ..autograph.conversion import convert_entity
+                body = convert_entity(body)
+            self._converted = body
+        return body
 
     def experimental_get_tracing_count(self) -> int:
         """How many times the Python body was traced (TF's experimental tracing counter)."""
@@ -351,10 +368,12 @@ class Function:
 
     # ---- calling --------------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
-        if _RUN_EAGERLY[0] or tracing.current() is not None:
+        if _RUN_EAGERLY[0]:
+            return self.python_function(*args, **kwargs)
+        if tracing.current() is not None:
             # Inside another trace (of this thread), a tf.function is inlined (its operations
             # join that trace).
-            return self.python_function(*args, **kwargs)
+            return self._body()(*args, **kwargs)
         leaves, args, kwargs = self._bind(args, kwargs)
         leaf_keys = tuple(_leaf_key(x) for x in leaves)    # also the specialisation's key
         key = self._logical_key(leaf_keys, args, kwargs)
@@ -465,7 +484,7 @@ class Function:
         try:
             # Outer tapes see the call, not its inside.
             with _tape.suspended_tapes(), tr.active():
-                out = self.python_function(*t_args, **t_kwargs)
+                out = self._body()(*t_args, **t_kwargs)
                 # Read returned variables while the trace still runs: `return v.assign_add(1)`
                 # returns the value after this call's update, not the one from trace time.
                 flat = [o._snapshot() if _is_variable(o) else o for o in nest.flatten(out)]

@@ -1,0 +1,50 @@
+"""The one place AutoGraph asks the tracer something: whether a trace is being recorded,
+whether a tensor's value is traced, and how to run code whose recording is thrown away.
+
+AutoGraph sits above tf.function (it rewrites Python source; the staged ``tf.cond`` and
+``tf.while_loop`` do the tracing), so it needs nothing else from the tracer.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+
+def _tracing_module():
+    from ..function import tracing
+    return tracing
+
+
+def tracing() -> bool:
+    """True while this thread records a tf.function trace."""
+    return _tracing_module().current() is not None
+
+
+def is_traced(t) -> bool:
+    """True for a tensor whose value is a traced array (an input of the trace, or computed
+    from one): its value differs between calls, so control flow on it must be staged."""
+    return type(t._value) is _tracing_module().Traced
+
+
+def run_discarded(fn: Callable):
+    """``fn()`` while tracing, with what it records, prints through ``tf.print`` and assigns
+    to variables thrown away (TF traces a loop body once in a throwaway graph to learn the
+    types of names first assigned in the loop)."""
+    from ..tape import suspended_tapes
+    trace = _tracing_module().current()
+    saved = (trace.nodes, trace.dry, dict(trace.var_current), trace.host_nodes,
+             set(trace.mutated))
+    trace.nodes, trace.dry = [], True
+    try:
+        with suspended_tapes():
+            return fn()
+    finally:
+        trace.nodes, trace.dry, trace.var_current, trace.host_nodes, trace.mutated = saved
+
+
+def lift(t):
+    """A tensor whose value is known (made outside the trace, or from constants) as a value of
+    the trace, so that ops on it with traced operands are recorded as such."""
+    trace = _tracing_module().current()
+    if trace is None or is_traced(t):
+        return t
+    return trace.lift(t)

@@ -1,0 +1,421 @@
+"""What converted code calls at run time (``ag__.if_stmt``, ``ag__.for_stmt``, ...).
+
+Each operator decides *when it runs* whether a statement is Python control flow or graph
+control flow, as TensorFlow's AutoGraph does: a condition that is a tensor being traced becomes
+``tf.cond`` / ``tf.while_loop``; anything else (a Python bool, an int, a list, a tensor whose
+value is already known) keeps Python's semantics, so a branch on a hyperparameter is chosen
+while tracing and only that branch is traced.
+
+A statement's *state* is the tuple of names it modifies that are read around it;
+``get_state()`` and ``set_state(values)`` read and write them in the converted function.
+
+>>> from minitf.autograph import operators as ag__
+>>> x = 3
+>>> def if_body():
+...     global x
+...     x = x * 2
+>>> def else_body():
+...     pass
+>>> ag__.if_stmt(x > 0, if_body, else_body, lambda: (), lambda v: None, ())
+>>> x                            # a Python condition: the Python branch ran
+6
+"""
+from __future__ import annotations
+
+import builtins
+from typing import Callable
+
+import numpy as np
+
+from . import _tracer
+
+_NUMBERS = (bool, int, float, np.number, np.bool_, np.ndarray)
+
+
+class Undefined:
+    """The value of a name that is not assigned yet (read through ``ld``, it is Python's
+    UnboundLocalError)."""
+
+    __slots__ = ("symbol_name",)
+
+    def __init__(self, symbol_name: str):
+        self.symbol_name = symbol_name
+
+    def read(self):
+        raise UnboundLocalError(f"'{self.symbol_name}' is used before assignment")
+
+    def __repr__(self) -> str:
+        return f"Undefined({self.symbol_name!r})"
+
+
+class UndefinedReturnValue:
+    """``retval_`` before any ``return`` statement ran."""
+
+    __slots__ = ()
+
+
+def ld(value):
+    """A read of a name that may still be undefined."""
+    if isinstance(value, Undefined):
+        return value.read()
+    return value
+
+
+def retval(value):
+    """The function's result: ``None`` when it ran off its end."""
+    return None if isinstance(value, UndefinedReturnValue) else value
+
+
+def _tf():
+    import minitf
+    return minitf
+
+
+def _is_tensor(x) -> bool:
+    from ..tensor import Tensor
+    return isinstance(x, Tensor)
+
+
+def _is_variable(x) -> bool:
+    from ..tensor import is_variable
+    return is_variable(x)
+
+
+def _is_graph_value(x) -> bool:
+    """A tensor (or Variable) whose value is being traced: control flow on it must be staged."""
+    if _is_variable(x):
+        return _tracer.tracing()
+    return _is_tensor(x) and _tracer.is_traced(x)
+
+
+def _python_bool(value, where: str) -> bool:
+    from ..errors import OperatorNotAllowedInGraphError
+    try:
+        return bool(value)
+    except OperatorNotAllowedInGraphError as e:
+        raise NotImplementedError(
+            f"The condition of a Python {where} loop became a tensor while tracing: a "
+            "break or return inside the loop depends on a tensor, or a loop variable changed "
+            "from a Python value to a tensor. Make it a TF loop (iterate over tf.range, a "
+            "tensor, or loop on a tensor condition).") from e
+
+
+# ---- logical expressions ---------------------------------------------------------------
+
+def and_(a: Callable, b: Callable):
+    """``a and b``: lazy. On a traced tensor, ``b`` is evaluated inside ``tf.cond``."""
+    av = a()
+    if _is_graph_value(av):
+        return _tf().cond(av, b, lambda: av)
+    return av and b()
+
+
+def or_(a: Callable, b: Callable):
+    """``a or b``: lazy. On a traced tensor, ``b`` is evaluated inside ``tf.cond``."""
+    av = a()
+    if _is_graph_value(av):
+        return _tf().cond(av, lambda: av, b)
+    return av or b()
+
+
+def not_(a):
+    """``not a``: ``tf.logical_not`` on a traced tensor."""
+    if _is_graph_value(a):
+        return _tf().logical_not(a)
+    return not a
+
+
+def if_exp(cond, if_true: Callable, if_false: Callable, expr_repr: str = ""):
+    """``if_true() if cond else if_false()``; ``tf.cond`` on a traced tensor."""
+    if _is_graph_value(cond):
+        return _tf().cond(cond, if_true, if_false)
+    return if_true() if cond else if_false()
+
+
+# ---- if ------------------------------------------------------------------------------
+
+def if_stmt(cond, body: Callable, orelse: Callable, get_state: Callable, set_state: Callable,
+            symbol_names: tuple) -> None:
+    """An ``if`` statement: ``tf.cond`` when ``cond`` is a traced tensor, else Python's if."""
+    if _is_graph_value(cond):
+        _tf_if_stmt(cond, body, orelse, get_state, set_state, symbol_names)
+    elif cond:
+        body()
+    else:
+        orelse()
+
+
+def _passes_through_cond(v) -> bool:
+    return not _is_variable(v) and (_is_tensor(v) or isinstance(v, _NUMBERS))
+
+
+def _dtype_name(v) -> str:
+    from ..tensor import convert_to_tensor
+    return (v if _is_tensor(v) else convert_to_tensor(v)).dtype.name
+
+
+def _check_branches(names, main, other) -> None:
+    for name, a, b in zip(names, main, other):
+        ua = isinstance(a, (Undefined, UndefinedReturnValue))
+        ub = isinstance(b, (Undefined, UndefinedReturnValue))
+        if name == "retval_" and ua != ub:
+            branch = "main" if ua else "else"
+            raise ValueError(f"the {branch} branch must also have a return statement.")
+        if ua != ub:
+            branch = "main" if ua else "else"
+            raise ValueError(f"'{name}' must also be initialized in the {branch} branch")
+        if ua:
+            continue
+        ta, tb = _passes_through_cond(a), _passes_through_cond(b)
+        if ta and tb:
+            da, db = _dtype_name(a), _dtype_name(b)
+            if da != db:
+                raise TypeError(f"'{name}' has dtype {da} in the main branch, but dtype {db} "
+                                f"in the else branch")
+        elif a is not b:
+            raise TypeError(f"'{name}' must be a tensor or the same Python object in both "
+                            f"branches of a tf.cond, got {type(a).__name__} in the main branch "
+                            f"and {type(b).__name__} in the else branch")
+
+
+def _tf_if_stmt(cond, body, orelse, get_state, set_state, names) -> None:
+    init = get_state()
+    ran: dict = {}
+
+    def branch(fn, which):
+        def run():
+            set_state(init)
+            fn()
+            state = get_state()
+            ran[which] = state
+            if len(ran) == 2:
+                _check_branches(names, ran["main"], ran["else"])
+            # Tensors and numbers go through tf.cond; other objects must be the same in both.
+            return tuple(v for v in state if _passes_through_cond(v))
+        return run
+
+    outs = _tf().cond(cond, branch(body, "main"), branch(orelse, "else"))
+    taken = ran.get("main", ran.get("else"))
+    it = iter(outs if isinstance(outs, (tuple, list)) else (outs,))
+    set_state(tuple(next(it) if _passes_through_cond(v) else v for v in taken))
+
+
+# ---- loops ---------------------------------------------------------------------------
+
+_RETURN_IN_LOOP = ("a return statement cannot be placed inside this TensorFlow loop; this may "
+                   "happen if a return statement depends on a static Python condition such as "
+                   "a hyperparameter")
+
+
+def while_stmt(test: Callable, body: Callable, get_state: Callable, set_state: Callable,
+               symbol_names: tuple, opts: dict | None = None) -> None:
+    """A ``while`` loop: ``tf.while_loop`` when its condition is a traced tensor."""
+    first = test()
+    if _is_graph_value(first):
+        _tf_loop(test, lambda i: body(), get_state, set_state, symbol_names, None, None)
+        return
+    while _python_bool(first, "while"):
+        body()
+        first = test()
+
+
+class _RangeIter:
+    """``tf.range(...)`` (or ``range``) over tensors as a ``for`` iterates it: the bounds, so
+    the loop can count without making the range (whose length is not known while tracing)."""
+
+    def __init__(self, start, limit, delta, dtype):
+        self.start, self.limit, self.delta, self.dtype = start, limit, delta, dtype
+
+
+def iterate(f: Callable, args: tuple, kwargs: dict | None = None):
+    """What ``for x in f(*args, **kwargs)`` iterates: a range over tensors is kept as its
+    bounds (see ``for_stmt``); any other call is a ``converted_call``."""
+    kwargs = kwargs or {}
+    tf = _tf()
+    values = list(args) + list(kwargs.values())
+    if (f is tf.range and _tracer.tracing()) or (f is builtins.range and any(
+            _is_graph_value(a) for a in values)):
+        return _range_bounds(*args, **kwargs)
+    return converted_call(f, args, kwargs)
+
+
+def _range_bounds(start, limit=None, delta=1, dtype=None, name=None):
+    tf = _tf()
+    if limit is None:
+        start, limit = 0, start
+    if dtype is None:
+        tensors = [a for a in (start, limit, delta) if _is_tensor(a)]
+        if tensors:
+            dtype = tensors[0].dtype
+        elif any(isinstance(a, float) for a in (start, limit, delta)):
+            dtype = tf.float32
+        else:
+            dtype = tf.int32
+    dtype = tf.as_dtype(dtype)
+    conv = [tf.cast(a, dtype) if _is_tensor(a) else tf.constant(a, dtype)
+            for a in (start, limit, delta)]
+    return _RangeIter(*conv, dtype)
+
+
+def for_stmt(iter_, extra_test: Callable | None, body: Callable, get_state: Callable,
+             set_state: Callable, symbol_names: tuple, opts: dict | None = None) -> None:
+    """A ``for`` loop. Over ``tf.range`` of traced tensors or over a traced tensor it is a
+    ``tf.while_loop`` counting an index; over anything else (a Python iterable, a tf.data
+    Dataset, a tensor whose value is known) it is Python's loop. ``extra_test`` carries the
+    ``break`` and ``return`` flags: the loop stops when it is false."""
+    tf = _tf()
+    if isinstance(iter_, _RangeIter):
+        r = iter_
+        if _tracer.tracing() or any(_is_graph_value(a) for a in (r.start, r.limit, r.delta)):
+            i0 = r.start
+
+            def in_range(i):
+                up = tf.logical_and(r.delta > 0, i < r.limit)
+                return tf.logical_or(up, tf.logical_and(r.delta < 0, i > r.limit))
+
+            _tf_loop(None, body, get_state, set_state, symbol_names, extra_test,
+                     (i0, in_range, lambda i: i, lambda i: i + r.delta))
+            return
+        iter_ = tf.range(r.start, r.limit, r.delta, dtype=r.dtype)
+    if _is_tensor(iter_) and (_is_graph_value(iter_) or _any_traced(get_state())):
+        if iter_.shape.rank == 0:
+            raise TypeError("Cannot iterate over a scalar tensor.")
+        n = int(iter_.shape[0])
+        iter_ = _tracer.lift(iter_)
+        _tf_loop(None, body, get_state, set_state, symbol_names, extra_test,
+                 (tf.constant(0), lambda i: i < n, lambda i: tf.gather(iter_, i),
+                  lambda i: i + 1))
+        return
+    for item in iter_:
+        if extra_test is not None and not _python_bool(extra_test(), "for"):
+            break
+        body(item)
+
+
+def _any_traced(values) -> bool:
+    return any(_is_graph_value(v) for v in values)
+
+
+def _loop_value(name, v):
+    from ..tensor import convert_to_tensor
+    if _is_tensor(v) and not _is_variable(v):
+        return v
+    if isinstance(v, _NUMBERS):
+        return convert_to_tensor(v)
+    return None                     # not a loop variable: must stay the same object
+
+
+def _tf_loop(test, body, get_state, set_state, names, extra_test, counter) -> None:
+    """Stage a loop as ``tf.while_loop``. ``counter`` is ``(start, in_range(i), item(i),
+    next(i))`` for ``for`` loops (None for ``while``)."""
+    tf = _tf()
+    init = list(get_state())
+    for name, v in zip(names, init):
+        if isinstance(v, UndefinedReturnValue) or (name == "retval_" and
+                                                   isinstance(v, Undefined)):
+            raise NotImplementedError(_RETURN_IN_LOOP)
+    undefined = [k for k, v in enumerate(init) if isinstance(v, Undefined)]
+    if undefined:
+        init = _fill_undefined(init, undefined, names, body, set_state, get_state, counter)
+    tensors = [_loop_value(n, v) for n, v in zip(names, init)]
+    carried = [k for k, t in enumerate(tensors) if t is not None]
+
+    def state_from(loop_vals):
+        state = list(init)
+        for k, t in zip(carried, loop_vals):
+            state[k] = t
+        return tuple(state)
+
+    def cond_fn(*lv):
+        if counter is not None:
+            i, lv = lv[0], lv[1:]
+        set_state(state_from(lv))
+        if counter is not None:
+            c = counter[1](i)
+            if extra_test is not None:
+                return and_(lambda: c, extra_test)
+            return c
+        return test()
+
+    def body_fn(*lv):
+        if counter is not None:
+            i, lv = lv[0], lv[1:]
+            set_state(state_from(lv))
+            body(counter[2](i))
+        else:
+            set_state(state_from(lv))
+            body(None)
+        new = get_state()
+        out = []
+        for k in range(len(init)):
+            if k in carried:
+                before = tensors[k]
+                after = _loop_value(names[k], new[k])
+                if after is None:
+                    raise TypeError(f"'{names[k]}' is a tensor before the loop, but a "
+                                    f"{type(new[k]).__name__} after one iteration")
+                if after.dtype != before.dtype:
+                    raise TypeError(f"'{names[k]}' has dtype {before.dtype.name} before the "
+                                    f"loop, but dtype {after.dtype.name} after one iteration")
+                if tuple(after.shape) != tuple(before.shape):
+                    raise ValueError(
+                        f"'{names[k]}' has shape {tuple(before.shape)} before the loop, but "
+                        f"shape {tuple(after.shape)} after one iteration. Use "
+                        "tf.autograph.experimental.set_loop_options to set shape invariants.")
+                out.append(after)
+            elif new[k] is not init[k]:
+                raise TypeError(f"'{names[k]}' is a {type(init[k]).__name__} before the loop: "
+                                "a loop on tensors can only change tensors and numbers")
+        if counter is not None:
+            return [counter[3](i)] + out
+        return out
+
+    loop_vars = [tensors[k] for k in carried]
+    if counter is not None:
+        loop_vars = [counter[0]] + loop_vars
+    if not loop_vars:
+        # A while loop with no state (its test cannot change): staged all the same, as TF does.
+        tf.while_loop(lambda d: cond_fn(), lambda d: (body_fn(), d)[1], [tf.constant(0)])
+        return
+    result = tf.while_loop(cond_fn, body_fn, loop_vars)
+    result = list(result) if isinstance(result, (list, tuple)) else [result]
+    if counter is not None:
+        result = result[1:]
+    set_state(state_from(result))
+
+
+def _fill_undefined(init, undefined, names, body, set_state, get_state, counter):
+    """Names a staged loop assigns but that have no value before it: as TF does, run the body
+    once, thrown away, to learn what they become, and start them at zeros of that dtype and
+    shape."""
+    tf = _tf()
+
+    def probe():
+        set_state(tuple(init))
+        body(counter[2](counter[0]) if counter is not None else None)
+        return get_state()
+
+    after = _tracer.run_discarded(probe)
+    out = list(init)
+    for k in undefined:
+        v = after[k]
+        t = _loop_value(names[k], v) if not isinstance(v, Undefined) else None
+        if t is None:
+            raise ValueError(f"'{names[k]}' must be defined before the loop.")
+        out[k] = tf.zeros(t.shape, t.dtype)
+    return out
+
+
+# ---- calls ---------------------------------------------------------------------------
+
+def converted_call(f: Callable, args: tuple, kwargs: dict | None = None):
+    """Call ``f``, converting it first if it is user code (TF converts the functions a
+    converted function calls, so a helper's ``if`` on a tensor works too)."""
+    from . import conversion
+    kwargs = kwargs or {}
+    target = conversion.maybe_convert(f)
+    return target(*args, **kwargs)
+
+
+__all__ = ["Undefined", "UndefinedReturnValue", "ld", "retval", "and_", "or_", "not_",
+           "if_exp", "if_stmt", "while_stmt", "for_stmt", "iterate", "converted_call"]

@@ -1,0 +1,255 @@
+"""Reverse mode through a traced ``tf.while_loop`` (and the loops AutoGraph makes).
+
+When a tape records inside a tf.function, a loop whose trip count is only known when the
+program runs cannot be unrolled into the tape. minitf records it as one op, ``While``, on the
+tapes, as TF records its While op, and derives its gradient from one symbolic iteration:
+
+1. The body is traced once, as a block of the program, with a hidden tape that watches the
+   loop variables and every tensor the outer tapes watch (captured tensors, variables read in
+   the body). That tape's records are one iteration's recorded ops.
+2. When the outer tape asks for the loop's gradient (still while tracing), the hidden tape is
+   asked for the gradient of one iteration's outputs with respect to its inputs and captures,
+   with placeholder upstream gradients: that backward pass is recorded as a block too.
+3. The gradient node runs, on every replay: the loop again from its initial values, keeping
+   each iteration's loop variables (the forward's values are not kept by the forward program),
+   then, from the last iteration to the first, the body's forward (recomputed) and the
+   iteration's backward block, carrying the loop variables' gradient and summing the captures'.
+
+The cost is a second forward pass; the results are those of the loop unrolled. The gradient
+node is itself not differentiable (its VJP raises): second derivatives through a traced loop
+are refused, where TF computes them.
+
+>>> import minitf as tf
+>>> @tf.function
+... def grad_of_power(x, n):
+...     with tf.GradientTape() as tape:
+...         tape.watch(x)
+...         y = tf.while_loop(lambda i, y: i < n, lambda i, y: (i + 1, y * x),
+...                           [tf.constant(0), tf.ones_like(x)])[1]
+...     return tape.gradient(y, x)            # d/dx x**n = n x**(n-1)
+>>> float(grad_of_power(tf.constant(2.0), tf.constant(3))), float(grad_of_power(
+...     tf.constant(2.0), tf.constant(5)))
+(12.0, 80.0)
+"""
+from __future__ import annotations
+
+from .. import _backend as B
+from .. import tape as _tape
+from ..tensor import _make
+from . import tracing
+from .codegen import _emit_node, _Writer
+from .tracing import Traced
+
+_SECOND_ORDER = ("minitf cannot differentiate the gradient of a tf.while_loop traced inside "
+                 "tf.function (a second derivative through the loop); compute it with nested "
+                 "tapes outside tf.function, or unroll the loop in Python.")
+
+
+def _slots_used(nodes, results) -> list:
+    """Slots the nodes and results read that the nodes do not make, in first-use order."""
+    made, used = set(), []
+    for n in nodes:
+        used += [s for s in n.inputs() if s not in made]
+        o = n.outs
+        made.update(() if o is None else (o if type(o) is tuple else (o,)))
+    refs: list = []
+    tracing._slots(list(results), refs)
+    used += [s for s in refs if s not in made]
+    return list(dict.fromkeys(used))
+
+
+def _needed_nodes(nodes, results) -> list:
+    """The nodes that compute ``results`` (effects such as tf.print are left out: the
+    gradient's recomputation must not print again)."""
+    refs: list = []
+    tracing._slots(list(results), refs)
+    needed = set(refs)
+    keep = []
+    for n in reversed(nodes):
+        o = n.outs
+        outs = () if o is None else (o if type(o) is tuple else (o,))
+        if any(s in needed for s in outs) or (n.mutates and outs):
+            keep.append(n)
+            needed.update(n.inputs())
+    keep.reverse()
+    return keep
+
+
+def _function(name: str, nodes, results):
+    """A Python function of the slots ``nodes`` read, returning ``results``. Returns
+    (function, its parameter slots)."""
+    nodes = _needed_nodes(nodes, results)
+    params = _slots_used(nodes, results)
+    w = _Writer()
+    lines = [f"def {name}({''.join(f's{s}, ' for s in params)}):"]
+    for n in nodes:
+        _emit_node(w, n, lines, "    ")
+    lines.append("    return (" + "".join(w.ref(r) + ", " for r in results) + ")")
+    exec(compile("\n".join(lines), f"<minitf {name}>", "exec"), w.globals)
+    return w.globals[name], params
+
+
+class _Loop:
+    """What the gradient needs of one traced loop."""
+
+    def __init__(self, trace, loop_slots, init_refs, c_nodes, c_ref, b_nodes, b_refs,
+                 hidden, s_in, s_out, captures):
+        self.trace, self.loop_slots, self.init_refs = trace, loop_slots, init_refs
+        self.c_nodes, self.c_ref, self.b_nodes, self.b_refs = c_nodes, c_ref, b_nodes, b_refs
+        self.hidden, self.s_in, self.s_out, self.captures = hidden, s_in, s_out, captures
+        self.grad_fn = None
+        self.grad_inputs = None
+
+    def floating(self) -> list:
+        return [k for k, t in enumerate(self.s_in) if t._dtype.is_floating]
+
+    def build(self):
+        """Trace the backward pass of one iteration (once) and make the gradient function."""
+        from .control_flow import _record_block
+        trace, fl = self.trace, self.floating()
+        g_slots = [trace._new(self.s_out[k]._value.v if type(self.s_out[k]._value) is Traced
+                              else self.s_out[k]._value) for k in fl]
+        seeds = [_make(g, self.s_out[k]._dtype) for g, k in zip(g_slots, fl)]
+        sources = [self.s_in[k] for k in fl] + self.captures
+
+        def backward():
+            return _tape.imperative_grad(list(self.hidden._records),
+                                         [self.s_out[k] for k in fl], seeds, sources,
+                                         _tape.UnconnectedGradients.ZERO)
+
+        with _tape.suspended_tapes():
+            grads, v_nodes = _record_block(trace, backward, dry=True)
+        grad_refs = [g._value for g in grads]
+        cond_fn, cond_params = _function("loop_cond", self.c_nodes, [self.c_ref])
+        body_fn, body_params = _function("loop_body", self.b_nodes, self.b_refs)
+        step_fn, step_params = _function("loop_step", self.b_nodes + v_nodes, grad_refs)
+        loop = list(self.loop_slots)
+        g_set = [g.slot for g in g_slots]
+        local = set(loop) | set(g_set)
+        outer = list(dict.fromkeys(s for s in cond_params + body_params + step_params
+                                   if s not in local))
+        n_loop, n_fl, n_cap = len(loop), len(fl), len(self.captures)
+        cap_index = [outer.index(c._value.slot) if type(c._value) is Traced else None
+                     for c in self.captures]
+
+        def cap_values(rest):
+            return [rest[i] if i is not None else c._value
+                    for i, c in zip(cap_index, self.captures)]
+
+        def while_grad(*arrays):
+            init, rest = arrays[:n_loop], arrays[n_loop:]
+            env = dict(zip(outer, rest[:len(outer)]))
+            ups = rest[len(outer):]
+            state = list(init)
+            states = []
+            while True:
+                env.update(zip(loop, state))
+                if not bool(cond_fn(*[env[s] for s in cond_params])[0]):
+                    break
+                states.append(state)
+                state = list(body_fn(*[env[s] for s in body_params]))
+            gs = list(ups)
+            acc = [None] * n_cap
+            for st in reversed(states):
+                env.update(zip(loop, st))
+                env.update(zip(g_set, gs))
+                out = step_fn(*[env[s] for s in step_params])
+                gs = list(out[:n_fl])
+                for j, d in enumerate(out[n_fl:]):
+                    acc[j] = d if acc[j] is None else acc[j] + d
+            acc = [B.xp_of(c).zeros_like(c) if a is None else a
+                   for a, c in zip(acc, cap_values(rest))]
+            return tuple(gs) + tuple(acc)
+
+        self.grad_fn = while_grad
+        self.grad_inputs = [trace.all[s] for s in outer]
+
+    def gradients(self, ups) -> list:
+        """The gradients of the initial loop variables (floating ones) and of the captures,
+        as Tensors of the trace, given the upstream gradients of the loop's results."""
+        if self.grad_fn is None:
+            self.build()
+        trace = tracing.current()
+        if trace is not self.trace:
+            raise RuntimeError("the gradient of a traced tf.while_loop was asked for outside "
+                               "its tf.function trace")
+        args = tuple(self.init_refs) + tuple(self.grad_inputs) + tuple(u._value for u in ups)
+        outs = trace.call(self.grad_fn, args, {})
+        trace.host_nodes += 1                   # a host loop: no CUDA graph
+        outs = outs if type(outs) is tuple else (outs,)
+        dts = [self.s_in[k]._dtype for k in self.floating()] + \
+            [c._dtype for c in self.captures]
+        return [_make(o, d) for o, d in zip(outs, dts)]
+
+
+def record_body(trace, body_fn, state_tensors):
+    """Record the loop body as a block with a hidden tape watching the loop variables and what
+    the outer tapes watch. Returns (body output, its nodes, the hidden tape)."""
+    from .control_flow import _record_block
+    outer = list(_tape.TAPES.recording)
+    hidden = _tape.GradientTape(persistent=True)
+    with _tape.suspended_tapes():
+        with hidden:
+            for t in outer:
+                hidden._watched |= t._watched
+            for t in state_tensors:
+                if t._dtype.is_floating:
+                    hidden.watch(t)
+            out, nodes = _record_block(trace, body_fn, dry=True)
+    # Variables first read inside the body are watched by the outer tapes, as if read there.
+    for var in hidden.watched_variables():
+        for t in outer:
+            if t._watch_accessed_variables:
+                t._watch_variable(var, "trainable Variable read inside the tape")
+    return out, nodes, hidden
+
+
+def captures_of(hidden, s_in) -> list:
+    """Floating tensors from outside the body that its recorded ops read and an outer tape
+    watches (after the body: variables read in it are watched by now)."""
+    made = {y._id for r in hidden._records for y in r.outputs}
+    inside = {t._id for t in s_in}
+    watched: set = set()
+    for t in _tape.TAPES.recording:
+        watched |= t._watched
+    out: dict = {}
+    for r in hidden._records:
+        for x in r.inputs:
+            if x._id not in made and x._id not in inside and x._dtype.is_floating and \
+                    x._id in watched:
+                out.setdefault(x._id, x)
+    return list(out.values())
+
+
+def record_loop(loop: _Loop, init_tensors, results) -> None:
+    """Record the traced loop on the outer tapes as one op, ``While``."""
+    fl = loop.floating()
+    inputs = tuple(init_tensors[k] for k in fl) + tuple(loop.captures)
+    outputs = tuple(results[k] for k in fl)
+    if not outputs or not inputs:
+        return
+    box: list = []
+
+    def grads(up):
+        if not box or box[0] is not up:
+            ups = up if isinstance(up, tuple) else (up,)
+            gs = loop.gradients(ups)
+            _tape.record("WhileGrad", tuple(ups) + inputs, tuple(gs),
+                         tuple(_refuse for _ in ups + inputs))
+            box[:] = [up, gs]
+        return box[1]
+
+    vjps = tuple((lambda i: lambda up: grads(up)[i])(i) for i in range(len(inputs)))
+    _tape.record("While", inputs, outputs if len(outputs) != 1 else outputs[0], vjps)
+
+
+def _refuse(up):
+    raise NotImplementedError(_SECOND_ORDER)
+
+
+def recorded_loop(trace, loop_slots, init_refs, c_nodes, c_ref, b_nodes, b_refs, hidden,
+                  s_in, s_out, init_tensors, results) -> None:
+    """After a traced loop whose body ``record_body`` recorded: record it on the tapes."""
+    loop = _Loop(trace, loop_slots, init_refs, c_nodes, c_ref, b_nodes, b_refs, hidden, s_in,
+                 s_out, captures_of(hidden, s_in))
+    record_loop(loop, init_tensors, results)
