@@ -1,0 +1,58 @@
+"""Masking: mark timesteps whose features all equal ``mask_value`` as padding.
+
+For an input (batch, timesteps, features), a timestep is kept when any feature differs from
+``mask_value``; the output is the input with the masked timesteps set to 0, and it carries
+the boolean mask (batch, timesteps) as ``output._keras_mask``, the attribute Keras 3 uses on
+TensorFlow tensors (``keras.backend.get_keras_mask``). Layers that accept a ``mask``
+argument (``Softmax`` here; recurrent layers) read it from there when no mask is passed.
+Unlike Keras, minitf does not thread the mask through other layers automatically: only the
+tensor a Masking layer returns carries it.
+
+>>> import minitf as tf
+>>> x = tf.constant([[[1.0, 2.0], [0.0, 0.0], [3.0, 0.0]]])
+>>> out = tf.keras.layers.Masking(mask_value=0.0)(x)
+>>> out._keras_mask.numpy()
+array([[ True, False,  True]])
+"""
+from __future__ import annotations
+
+from ...ops import math_ops as M
+from ...ops import reduction_ops as R
+from ...tensor import Tensor
+from .layer import Layer
+
+
+class MaskedTensor(Tensor):
+    """A tensor that carries its Keras mask in ``_keras_mask`` (a boolean tensor of its
+    shape without the last axis)."""
+    __slots__ = ("_keras_mask",)
+
+
+def with_keras_mask(t: Tensor, mask: Tensor) -> Tensor:
+    """``t`` itself (same value and tape identity) carrying ``mask`` as ``_keras_mask``."""
+    out = object.__new__(MaskedTensor)
+    out._value, out._dtype, out._id = t._value, t._dtype, t._id
+    out._keras_mask = mask
+    return out
+
+
+class Masking(Layer):
+    """Zero and mask the timesteps equal to ``mask_value`` everywhere (see the module)."""
+
+    def __init__(self, mask_value=0.0, **kwargs):
+        super().__init__(**kwargs)
+        self.mask_value = mask_value
+
+    def compute_mask(self, inputs, mask=None):
+        """The boolean mask (batch, timesteps): True where a timestep is kept."""
+        return R.reduce_any(M.not_equal(inputs, M.cast(self.mask_value, inputs.dtype)),
+                            axis=-1)
+
+    def call(self, inputs):
+        keep = R.reduce_any(M.not_equal(inputs, M.cast(self.mask_value, inputs.dtype)),
+                            axis=-1, keepdims=True)
+        outputs = M.where(keep, inputs, M.cast(0.0, inputs.dtype))
+        return with_keras_mask(outputs, R.reduce_any(keep, axis=-1))
+
+    def get_config(self):
+        return {**super().get_config(), "mask_value": self.mask_value}
