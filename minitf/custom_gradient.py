@@ -25,7 +25,7 @@ import functools
 import inspect
 
 from . import nest
-from . import tape as _tape
+from . import record as _record
 from .forward_accumulator import carry_tangents
 from .tensor import Tensor, _make, convert_to_tensor
 from .variable import Variable
@@ -47,11 +47,11 @@ def custom_gradient(f=None):
     @functools.wraps(f)
     def wrapped(*args, **kwargs):
         seen: list = []
-        _tape.TAPES.access_watchers.append(seen)
+        _record.TAPES.access_watchers.append(seen)
         try:
             result, grad_fn = f(*args, **kwargs)
         finally:
-            _tape.TAPES.access_watchers.remove(seen)
+            _record.TAPES.access_watchers.remove(seen)
         arg_vars = [a for a in args if isinstance(a, Variable)]
         variables = []
         for v in seen:
@@ -65,7 +65,7 @@ def custom_gradient(f=None):
                   for a in args if isinstance(a, (Tensor, Variable))]
         flat = [convert_to_tensor(o) for o in nest.flatten(result)]
         outs = tuple(_make(o._value, o._dtype) for o in flat)
-        if _tape.TAPES.recording:
+        if _record.TAPES.recording:
             carry_tangents(flat, outs)   # forward mode: the forward's own tangents come first
             all_inputs = tuple(inputs) + tuple(v._snapshot() for v in variables)
             cache: dict = {}
@@ -79,7 +79,7 @@ def custom_gradient(f=None):
 
             def vjp_for(i):
                 return lambda up: all_grads(up)[i]
-            _tape.record(f"CustomGradient:{getattr(f, '__name__', 'f')}", all_inputs,
+            _record.record(f"CustomGradient:{getattr(f, '__name__', 'f')}", all_inputs,
                          outs, tuple(vjp_for(i) for i in range(len(all_inputs))))
         return nest.pack_sequence_as(result, list(outs))
 

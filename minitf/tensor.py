@@ -161,10 +161,11 @@ class Tensor(_HoldsArray):
         return self._value.shape[0]
 
     def __iter__(self):
+        # As TF: ``self[0]``, ``self[1]``, ... one slice at a time (``__getitem__`` is an op,
+        # installed by ops/overloads.py, so this module needs no import of the ops).
         if self._value.ndim == 0:
             raise TypeError("Cannot iterate over a scalar tensor.")
-        from .ops.array_ops import unstack
-        return iter(unstack(self, axis=0))
+        return (self[i] for i in range(self._value.shape[0]))
 
     def __format__(self, format_spec: str) -> str:
         """``f"{t:.4f}"`` formats a scalar's value, as TF does; other specs apply to str(t).
@@ -413,6 +414,19 @@ def _place(arr: np.ndarray):
     return B.to_current(arr) if B.get_backend() != "numpy" else arr
 
 
+def _no_autopacking(values):
+    raise TypeError("Converting a list of tensors needs tf.stack: import minitf first")
+
+
+_AUTOPACK = [_no_autopacking]
+
+
+def register_autopacking(pack) -> None:
+    """Set how ``convert_to_tensor`` packs a list holding tensors (``pack(list_of_tensors)``);
+    ops/array_ops.py registers ``stack`` on import. The hook keeps this module below the ops."""
+    _AUTOPACK[0] = pack
+
+
 def convert_to_tensor(value: Any, dtype=None, dtype_hint=None, name=None) -> Tensor:
     """Convert a Tensor, Variable, NumPy value or Python value to a Tensor, TF's way.
 
@@ -458,9 +472,9 @@ def convert_to_tensor(value: Any, dtype=None, dtype_hint=None, name=None) -> Ten
         return _make(_place(arr), dtypes.from_numpy(arr.dtype))
     if isinstance(value, (list, tuple)) and value and any(
             is_tensor(v) for v in value):
-        from .ops.array_ops import stack  # TF packs lists of tensors, differentiably
-        t = stack([convert_to_tensor(v, dtype) for v in value])
-        return t
+        # TF packs lists of tensors, differentiably: the op (tf.stack) registers itself here
+        # (``register_autopacking``), as TF's array_ops registers its autopacking conversion.
+        return _AUTOPACK[0]([convert_to_tensor(v, dtype) for v in value])
     if dtype is not None:
         if dtype.is_string:
             return _make(_as_bytes_array(_text_only(value)), dtype)

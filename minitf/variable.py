@@ -20,7 +20,7 @@ import numpy as np
 
 from . import _backend as B
 from . import dtypes
-from . import tape as _tape
+from . import record as _record   # recording only: the GradientTape builds on this module
 from .ops import array_ops, math_ops
 from .tensor import Tensor, _HoldsArray, _next_id, convert_to_tensor
 
@@ -101,9 +101,9 @@ class Variable(_HoldsArray):
         t._value = self._value
         t._dtype = self._dtype
         t._id = self._id
-        tapes = _tape.TAPES
+        tapes = _record.TAPES
         if tapes.recording or tapes.access_watchers:
-            _tape.variable_accessed(self)
+            _record.variable_accessed(self)
         return t
 
     def value(self) -> Tensor:
@@ -114,8 +114,8 @@ class Variable(_HoldsArray):
 
     def numpy(self):
         """The value as NumPy. As in TF this is a read: inside a tape it watches the Variable."""
-        if _tape.TAPES.recording:
-            _tape.numpy_read(self)
+        if _record.TAPES.recording:
+            _record.numpy_read(self)
         return self._snapshot().numpy()
 
     # ---- attributes ------------------------------------------------------------------------

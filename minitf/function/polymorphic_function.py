@@ -49,7 +49,7 @@ from .. import nest
 from . import tracing
 from .. import tape as _tape
 from ..ops import random_ops
-from ..tensor import Tensor, TensorSpec, _make, convert_to_tensor, is_variable
+from ..tensor import Tensor, TensorSpec, _make, convert_to_tensor
 from .arguments import (_is_tensor_like, _is_variable, _output_tensor,  # noqa: F401
                         traced_arguments)
 from .codegen import Program, strip_values

@@ -20,7 +20,7 @@ import numpy as np
 from .. import _backend as B
 from .. import dtypes
 from ..errors import InvalidArgumentError, invalid_argument
-from ..tape import TAPES, record  # noqa: F401  (re-exported for op modules)
+from ..record import TAPES, record, record_cut  # noqa: F401  (re-exported for op modules)
 from ..tensor import Tensor, _make, convert_to_tensor, is_tensor, is_variable  # noqa: F401
 
 _FLOAT_NAMES = "bfloat16, half, float, double, complex64, complex128"

@@ -18,7 +18,7 @@ import numpy as np
 from .. import _backend as B
 from .. import dtypes
 from ..errors import invalid_argument
-from ..tensor import TensorShape, is_tensor, is_variable
+from ..tensor import TensorShape, is_tensor, is_variable, register_autopacking
 from . import math_ops as M
 from ._registry import (TAPES, Tensor, _make, axis_index, dtype_arg, int_args, match,
                         record, tensor)
@@ -398,6 +398,9 @@ def stack(values, axis=0, name="stack") -> Tensor:
             return lambda g: strided_slice(g, (slice(None),) * ax + (i,))
         record("Pack", tuple(ts), z, tuple(piece(i) for i in builtins.range(len(ts))))
     return z
+
+
+register_autopacking(stack)     # convert_to_tensor([t1, t2]) packs with tf.stack, as in TF
 
 
 def unstack(value, num=None, axis=0, name="unstack") -> list:

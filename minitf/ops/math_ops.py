@@ -21,7 +21,7 @@ import numpy as np
 from .. import _backend as B
 from .. import dtypes
 from ..errors import NotFoundError, UnimplementedError, invalid_argument
-from ..tape import record_cut
+from ..record import record_cut
 from ._registry import (TAPES, Tensor, _make, call2, floating, match, match2, not_allowed,
                         numeric, numeric2, record, tensor, is_tensor, is_variable)
 

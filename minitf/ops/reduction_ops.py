@@ -224,7 +224,7 @@ def _arg(op, fn, input, axis, output_type):
     z = _make(B.asarray(fn(_nan_skipped(x._value, fn is np.argmax), axis=axis)).astype(ot._np),
               ot)
     if TAPES.recording:
-        from ..tape import record_cut
+        from ..record import record_cut
         record_cut(op, (x,), z)
     return z
 
