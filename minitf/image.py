@@ -348,8 +348,9 @@ def decode_png(contents, channels=0, dtype=dtypes.uint8, name=None) -> Tensor:
 def decode_jpeg(contents, channels=0, ratio=1, fancy_upscaling=True,
                 try_recover_truncated=False, acceptable_fraction=1, dct_method="",
                 name=None) -> Tensor:
-    """The (height, width, channels) uint8 pixels of a JPEG (decoded by Pillow's libjpeg:
-    pixels may differ from TF's decoder by a few levels, as JPEG decoders do).
+    """The (height, width, channels) uint8 pixels of a JPEG, decoded by Pillow's libjpeg with
+    the accurate integer inverse DCT: TF's ``dct_method='INTEGER_ACCURATE'`` (TF's default,
+    the fast IDCT, differs by a few levels). ``dct_method`` is accepted and ignored.
 
     >>> import minitf as tf
     >>> jpg = tf.image.encode_jpeg(tf.fill((8, 8, 3), tf.constant(200, tf.uint8)))
