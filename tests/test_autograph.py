@@ -284,7 +284,8 @@ def test_python_loops_unroll_while_tracing():
 
 
 def test_loop_variable_first_assigned_in_the_loop():
-    # As TF does, the body is traced once (thrown away) to learn y's dtype; y starts at 0.
+    # As TF does, the body is traced once (thrown away) to learn y's dtype, and each call
+    # checks that the loop ran at least once (else y would have no value).
     @tf.function
     def f(x):
         while x > 0:
@@ -293,7 +294,11 @@ def test_loop_variable_first_assigned_in_the_loop():
         return y
 
     assert float(f(tf.constant(3.0))) == 1.0
-    assert float(f(tf.constant(-3.0))) == 0.0
+    with pytest.raises(tf.errors.InvalidArgumentError,
+                       match="loop must iterate at least once to initialize y"):
+        f(tf.constant(-3.0))
+    assert float(f(tf.constant(2.5))) == 0.5
+    assert f.experimental_get_tracing_count() == 1
 
 
 # ---- return ----------------------------------------------------------------------------

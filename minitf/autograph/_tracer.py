@@ -48,3 +48,27 @@ def lift(t):
     if trace is None or is_traced(t):
         return t
     return trace.lift(t)
+
+
+class _Check:
+    """A check made on every call of a traced program: raises when the value is false."""
+
+    def __init__(self, message: str):
+        self.message = message
+        self.__name__ = "Assert"
+
+    def __call__(self, ok) -> None:
+        if not bool(ok):
+            from ..errors import InvalidArgumentError
+            raise InvalidArgumentError(None, None, f"assertion failed: [{self.message}]")
+
+
+def check_at_run_time(ok, message: str) -> None:
+    """Raise TF's InvalidArgumentError("assertion failed: [message]") whenever the traced
+    program runs with ``ok`` false (now too, when this trace is a real call)."""
+    trace = _tracing_module().current()
+    check = _Check(message)
+    if trace is None or not is_traced(ok):
+        check(ok._value)
+        return
+    trace.call_effect(check, (ok._value,))

@@ -309,6 +309,7 @@ def _tf_loop(test, body, get_state, set_state, names, extra_test, counter) -> No
     """Stage a loop as ``tf.while_loop``. ``counter`` is ``(start, in_range(i), item(i),
     next(i))`` for ``for`` loops (None for ``while``)."""
     tf = _tf()
+    test_is_counter = False
     init = list(get_state())
     for name, v in zip(names, init):
         if isinstance(v, UndefinedReturnValue) or (name == "retval_" and
@@ -317,6 +318,11 @@ def _tf_loop(test, body, get_state, set_state, names, extra_test, counter) -> No
     undefined = [k for k, v in enumerate(init) if isinstance(v, Undefined)]
     if undefined:
         init = _fill_undefined(init, undefined, names, body, set_state, get_state, counter)
+        if counter is None:
+            # TF checks when the program runs that such a loop iterated at least once; count
+            # the iterations in the loop as a counter from 0 that is only read afterwards.
+            counter = (tf.constant(0), lambda i: test(), lambda i: None, lambda i: i + 1)
+            test_is_counter = True
     tensors = [_loop_value(n, v) for n, v in zip(names, init)]
     carried = [k for k, t in enumerate(tensors) if t is not None]
 
@@ -379,6 +385,10 @@ def _tf_loop(test, body, get_state, set_state, names, extra_test, counter) -> No
         return
     result = tf.while_loop(cond_fn, body_fn, loop_vars)
     result = list(result) if isinstance(result, (list, tuple)) else [result]
+    if undefined:
+        first = ", ".join(names[k] for k in undefined)
+        _tracer.check_at_run_time(result[0] > 0 if test_is_counter else tf.constant(True),
+                                  f"loop must iterate at least once to initialize {first}")
     if counter is not None:
         result = result[1:]
     set_state(state_from(result))
