@@ -12,6 +12,7 @@ from ..ops.control_flow_ops import _pack
 from ..tensor import Tensor, _make, convert_to_tensor, is_variable
 from . import tracing
 from .tracing import Node, Traced
+from .tracing import record_block as _record_block
 
 
 def traced_cond(trace, p, pred, true_fn, false_fn):
@@ -60,17 +61,6 @@ class Block:
     def __init__(self, nodes, results):
         self.nodes, self.results = nodes, results
 
-
-def _record_block(trace, fn, args=(), dry=False):
-    saved_nodes, saved_dry = trace.nodes, trace.dry
-    trace.nodes = []
-    trace.dry = saved_dry or dry
-    try:
-        out = fn(*args)
-    finally:
-        nodes = trace.nodes
-        trace.nodes, trace.dry = saved_nodes, saved_dry
-    return out, nodes
 
 
 class CondNode(Node):

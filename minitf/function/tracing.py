@@ -355,13 +355,14 @@ class Trace:
             written += [m for m in (o if type(o) is tuple else (o,)) if type(m) is Traced]
         for m in written:
             self.mutated.add(m.slot)
-        if out is None or not (_is_array(out) or type(out) in (tuple, list)):
+        if out is None or not (_is_array(out) or isinstance(out, (tuple, list))):
             self.nodes.append(Node(fn, args, kwargs, None, written))
             return out
-        if type(out) in (tuple, list):
+        if isinstance(out, (tuple, list)):
             if not all(_is_array(o) for o in out):
                 return out               # static facts (np.shape and the like)
-            res = type(out)(self._new(o) for o in out)
+            # a named tuple (np.linalg.slogdet's result) comes back as a plain tuple
+            res = (list if type(out) is list else tuple)(self._new(o) for o in out)
             self.nodes.append(Node(fn, args, kwargs, tuple(r.slot for r in res), written))
             return res
         res = self._new(out)
@@ -436,6 +437,20 @@ def tf_op_name(array_op: str) -> str:
 def numbered(base: str, count: int) -> str:
     """TF makes names unique within a graph by suffixes: add, add_1, add_2, ..."""
     return base if count == 0 else f"{base}_{count}"
+
+
+def record_block(trace, fn, args=(), dry=False):
+    """Run ``fn(*args)`` recording its nodes apart from the trace's (a branch, a loop's
+    condition or body); ``dry``: without committing effects. Returns (result, its nodes)."""
+    saved_nodes, saved_dry = trace.nodes, trace.dry
+    trace.nodes = []
+    trace.dry = saved_dry or dry
+    try:
+        out = fn(*args)
+    finally:
+        nodes = trace.nodes
+        trace.nodes, trace.dry = saved_nodes, saved_dry
+    return out, nodes
 
 
 def _escaped() -> RuntimeError:

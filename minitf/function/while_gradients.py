@@ -39,6 +39,7 @@ from ..tensor import _make
 from . import tracing
 from .codegen import _emit_node, _Writer
 from .tracing import Traced
+from .tracing import record_block as _record_block
 
 _SECOND_ORDER = ("minitf cannot differentiate the gradient of a tf.while_loop traced inside "
                  "tf.function (a second derivative through the loop); compute it with nested "
@@ -105,7 +106,6 @@ class _Loop:
 
     def build(self):
         """Trace the backward pass of one iteration (once) and make the gradient function."""
-        from .control_flow import _record_block
         trace, fl = self.trace, self.floating()
         g_slots = [trace._new(self.s_out[k]._value.v if type(self.s_out[k]._value) is Traced
                               else self.s_out[k]._value) for k in fl]
@@ -185,7 +185,6 @@ class _Loop:
 def record_body(trace, body_fn, state_tensors):
     """Record the loop body as a block with a hidden tape watching the loop variables and what
     the outer tapes watch. Returns (body output, its nodes, the hidden tape)."""
-    from .control_flow import _record_block
     outer = list(_tape.TAPES.recording)
     hidden = _tape.GradientTape(persistent=True)
     with _tape.suspended_tapes():
