@@ -420,3 +420,27 @@ def test_to_code_is_python_in_both(tf_real):
 
     for tf in (tf_real, mtf):
         ast.parse(tf.autograph.to_code(f))
+
+
+# ---- graph operations ------------------------------------------------------------------
+
+def _ops_product(tf):
+    return tf.function(lambda x, y: x * y + 1.0).get_concrete_function(
+        tf.TensorSpec([], tf.float32), tf.TensorSpec([], tf.float32))
+
+
+def _ops_variable(tf):
+    v = tf.Variable(2.0)
+    return tf.function(lambda x: v * x).get_concrete_function(tf.TensorSpec([], tf.float32))
+
+
+def _ops_matmul(tf):
+    spec = tf.TensorSpec([2, 2], tf.float32)
+    return tf.function(lambda x, w: tf.matmul(x, w) - w).get_concrete_function(spec, spec)
+
+
+@pytest.mark.parametrize("make", [_ops_product, _ops_variable, _ops_matmul])
+def test_graph_operations_match_tf(tf_real, make):
+    want = [op.type for op in make(tf_real).graph.get_operations()]
+    got = [op.type for op in make(mtf).graph.get_operations()]
+    assert got == want

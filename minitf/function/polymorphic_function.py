@@ -133,11 +133,15 @@ class FuncGraph:
     """What a trace recorded: its operations (after dropping unused ones) and the replayed
     program's source. minitf has no graph of symbolic tensors; this is the flat program."""
 
-    def __init__(self, program):
+    def __init__(self, program, n_outputs: int = 0):
         self._program = program
+        self._n_outputs = n_outputs
 
     def get_operations(self) -> list:
-        return [Operation(n) for n in self._program.nodes]
+        """The operations as TF lists them: placeholders, variable reads, constants, the ops
+        under TF's op types (``Mul``, ``MatMul``), an ``Identity`` per output (graph_ops.py)."""
+        from .graph_ops import operations
+        return operations(self._program, self._n_outputs)
 
     @property
     def source(self) -> str:
@@ -186,7 +190,7 @@ class ConcreteFunction:
     @property
     def graph(self) -> FuncGraph:
         spec = next(iter(self._specialisations.values()))
-        return FuncGraph(spec.program)
+        return FuncGraph(spec.program, sum(k is not None for k in spec.out_kinds))
 
     @property
     def variables(self) -> list:
