@@ -38,6 +38,29 @@ def set_epsilon(value: float) -> None:
     _EPSILON = float(value)
 
 
+_IMAGE_DATA_FORMAT = "channels_last"
+
+
+def image_data_format() -> str:
+    """Where image layers expect channels when ``data_format=None``: ``'channels_last'``
+    (batch, height, width, channels) by default, or ``'channels_first'``.
+
+    >>> from minitf import keras
+    >>> keras.backend.image_data_format()
+    'channels_last'
+    """
+    return _IMAGE_DATA_FORMAT
+
+
+def set_image_data_format(data_format: str) -> None:
+    """Set what ``image_data_format()`` returns (for layers created afterwards)."""
+    global _IMAGE_DATA_FORMAT
+    if data_format not in ("channels_first", "channels_last"):
+        raise ValueError(f"The `data_format` argument must be one of {{'channels_first', "
+                         f"'channels_last'}}. Received: data_format={data_format}")
+    _IMAGE_DATA_FORMAT = data_format
+
+
 def snake_case(name: str) -> str:
     """``'MyLayer'`` -> ``'my_layer'``: how Keras names layers after their class."""
     s = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)

@@ -16,7 +16,7 @@ import numpy as np
 from ...ops import _windows as W
 from ...ops import array_ops as A
 from ...ops import conv_ops, nn_ops
-from .. import activations, constraints, initializers, regularizers
+from .. import activations, backend, constraints, initializers, regularizers
 from .layer import Layer
 
 
@@ -49,7 +49,7 @@ def normalize_padding(value, allowed=("valid", "same")) -> str:
 
 def normalize_data_format(value) -> str:
     if value is None:
-        return "channels_last"
+        return backend.image_data_format()
     v = str(value).lower()
     if v not in ("channels_first", "channels_last"):
         raise ValueError(f"The `data_format` argument must be one of {{'channels_first', "
