@@ -110,7 +110,9 @@ class Tensor(_HoldsArray):
     tapes; reads of one Variable share the Variable's id, so their adjoints add up in one place.
     """
 
-    __slots__ = ("_value", "_dtype", "_id", "__weakref__")
+    # _keras_mask: the boolean (batch, time) mask a Keras layer attached to its output (Embedding
+    # with mask_zero=True, Masking, RNNs with return_sequences); unset on all other tensors.
+    __slots__ = ("_value", "_dtype", "_id", "_keras_mask", "__weakref__")
     # NumPy defers to us in mixed expressions (np.array(...) + tensor gives a Tensor).
     __array_priority__ = 100
 

@@ -206,12 +206,50 @@ HeNormal = _vs("HeNormal", 2.0, "fan_in", "truncated_normal")
 LecunUniform = _vs("LecunUniform", 1.0, "fan_in", "uniform")
 LecunNormal = _vs("LecunNormal", 1.0, "fan_in", "truncated_normal")
 
+
+class Orthogonal(_Seeded):
+    """A (semi-)orthogonal matrix times ``gain``: Keras's default ``recurrent_initializer``.
+
+    The shape is flattened to (rows, cols) = (product of all but the last axis, last axis); a
+    standard-normal matrix of shape (max, min) is QR-factorised, Q's columns are given the signs
+    of R's diagonal (so Q is uniformly distributed), and Q is transposed when rows < cols. The
+    rows (or columns, whichever are fewer) are then orthonormal. Shapes of rank < 2 are a
+    ValueError, as in Keras.
+
+    >>> import minitf as tf
+    >>> w = tf.keras.initializers.Orthogonal(seed=0)((3, 3)).numpy()
+    >>> bool(abs(w @ w.T - tf.eye(3).numpy()).max() < 1e-6)
+    True
+    """
+
+    def __init__(self, gain=1.0, seed=None):
+        super().__init__(seed)
+        self.gain = gain
+
+    def __call__(self, shape, dtype=None):
+        dt = _dtype(dtype)
+        shape = tuple(shape)
+        if len(shape) < 2:
+            raise ValueError(f"The tensor to initialize must be at least two-dimensional. "
+                             f"Received: shape={shape} of rank {len(shape)}.")
+        rows, cols = math.prod(shape[:-1]), shape[-1]
+        a = self._rng().standard_normal((max(rows, cols), min(rows, cols)))
+        q, r = np.linalg.qr(a)
+        q = q * np.sign(np.diag(r))     # sign-fixed: otherwise Q is not uniformly distributed
+        if rows < cols:
+            q = q.T
+        return _make((self.gain * q.reshape(shape)).astype(dt._np), dt)
+
+    def get_config(self):
+        return {"gain": self.gain, "seed": self.seed}
+
 _BY_NAME = {
     "zeros": Zeros, "ones": Ones, "constant": Constant, "random_normal": RandomNormal,
     "random_uniform": RandomUniform, "truncated_normal": TruncatedNormal,
     "variance_scaling": VarianceScaling, "glorot_uniform": GlorotUniform,
     "glorot_normal": GlorotNormal, "he_uniform": HeUniform, "he_normal": HeNormal,
     "lecun_uniform": LecunUniform, "lecun_normal": LecunNormal,
+    "orthogonal": Orthogonal, "OrthogonalInitializer": Orthogonal,
 }
 for _cls in list(_BY_NAME.values()):
     _BY_NAME[_cls.__name__] = _cls
@@ -220,6 +258,7 @@ for _cls in list(_BY_NAME.values()):
 zeros, ones, constant = Zeros, Ones, Constant
 glorot_uniform, glorot_normal = GlorotUniform, GlorotNormal
 he_uniform, he_normal, lecun_uniform, lecun_normal = HeUniform, HeNormal, LecunUniform, LecunNormal
+orthogonal = Orthogonal
 
 
 def get(identifier):

@@ -24,3 +24,5 @@ from .pooling import (AveragePooling1D, AveragePooling2D, AvgPool1D, AvgPool2D, 
 from .preprocessing import (CenterCrop, RandomCrop, RandomFlip, Rescaling,  # noqa: F401
                             Resizing)
 from .reshaping import Cropping2D, SpatialDropout2D, UpSampling2D, ZeroPadding2D  # noqa: F401
+from .rnn import (GRU, LSTM, RNN, Bidirectional, GRUCell, LSTMCell, SimpleRNN,  # noqa: F401
+                  SimpleRNNCell, TimeDistributed)

@@ -222,6 +222,7 @@ class Embedding(Layer):
         self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
         self.embeddings_constraint = constraints.get(embeddings_constraint)
         self.mask_zero = mask_zero
+        self.supports_masking = mask_zero
 
     def build(self, input_shape):
         self.embeddings = self.add_weight(shape=(self.input_dim, self.output_dim),
@@ -240,9 +241,22 @@ class Embedding(Layer):
     def call(self, inputs):
         return A.gather(self.embeddings, inputs)
 
+    def compute_mask(self, inputs, mask=None):
+        """With ``mask_zero=True``, ``ids != 0``: id 0 is padding, and layers downstream that
+        take a mask (RNNs) skip those steps; the mask rides on the output as ``_keras_mask``.
+
+        >>> import minitf as tf
+        >>> emb = tf.keras.layers.Embedding(5, 2, mask_zero=True)
+        >>> emb(tf.constant([[3, 1, 0]]))._keras_mask.numpy()
+        array([[ True,  True, False]])
+        """
+        if not self.mask_zero:
+            return None
+        return M.not_equal(inputs, 0)
+
     def get_config(self):
         return {**super().get_config(), "input_dim": self.input_dim,
-                "output_dim": self.output_dim}
+                "output_dim": self.output_dim, "mask_zero": self.mask_zero}
 
 
 class InputLayer(Layer):

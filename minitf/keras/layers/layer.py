@@ -115,6 +115,26 @@ def batch_size(inputs) -> int:
     return inputs._value.shape[0]
 
 
+def _keras_mask_of(inputs):
+    """The ``_keras_mask`` of ``inputs`` (a structure of masks for a structure of inputs)."""
+    if isinstance(inputs, Tensor):
+        return getattr(inputs, "_keras_mask", None)
+    masks = nest.map_structure(lambda t: getattr(t, "_keras_mask", None), inputs)
+    return None if all(m is None for m in nest.flatten(masks)) else masks
+
+
+def _set_keras_mask(outputs, masks) -> None:
+    """Attach ``masks`` to the output tensors that have none yet (as Keras: a mask a layer set
+    itself wins)."""
+    if masks is None:
+        return
+    flat_out = nest.flatten(outputs)
+    flat_masks = nest.flatten(masks)     # a single mask goes to the first output only
+    for t, m in zip(flat_out, flat_masks):
+        if m is not None and isinstance(t, Tensor) and getattr(t, "_keras_mask", None) is None:
+            t._keras_mask = m
+
+
 def is_symbolic(x) -> bool:
     return any(isinstance(t, KerasTensor) for t in nest.flatten(x))
 
@@ -142,7 +162,7 @@ class Layer:
             input_shape = (input_dim,)
         self._declared_input_shape = None if input_shape is None else tuple(input_shape)
         self._call_has_training = "training" in inspect.signature(self.call).parameters
-        self._call_has_mask = False
+        self._call_has_mask = "mask" in inspect.signature(self.call).parameters
         self._build_shape = None
         self._output_shape = None
 
@@ -301,6 +321,27 @@ class Layer:
     def compute_output_shape(self, input_shape):
         return input_shape
 
+    # ---- masking ----------------------------------------------------------------------------
+    @property
+    def supports_masking(self) -> bool:
+        """Whether the layer passes a (batch, time) mask on to its outputs, through
+        ``compute_mask``. As in Keras, True by default only for layers that override
+        ``compute_mask``; a layer may set it."""
+        value = self.__dict__.get("_supports_masking")
+        if value is None:
+            return type(self).compute_mask is not Layer.compute_mask
+        return value
+
+    @supports_masking.setter
+    def supports_masking(self, value: bool) -> None:
+        self.__dict__["_supports_masking"] = bool(value)
+
+    def compute_mask(self, inputs, mask=None):
+        """The mask of the outputs given the inputs and their mask: the input mask unchanged,
+        unless a layer says otherwise (``Embedding(mask_zero=True)`` makes one from the ids,
+        an RNN without ``return_sequences`` drops it)."""
+        return mask
+
     def _maybe_build(self, inputs) -> None:
         if self.built:
             return
@@ -337,10 +378,22 @@ class Layer:
         training = kwargs.pop("training", None)
         if training is None and _TRAINING:
             training = _TRAINING[-1]
+        masking = self._call_has_mask or self.supports_masking
+        previous_mask = _keras_mask_of(inputs) if masking else None
         inputs = self._convert_inputs(inputs)
         if type(inputs) is not Tensor and is_symbolic(inputs):
             return self._symbolic_call(inputs, args, kwargs)
         self._maybe_build(inputs)
+        if masking:
+            # Keras fills `mask=` from the inputs' `_keras_mask` only when the inputs are the one
+            # tensor argument (an RNN given `initial_state=` gets no automatic mask), and the
+            # outputs' mask comes from an explicit `mask=` first, else the inputs' mask.
+            if self._call_has_mask and kwargs.get("mask") is None and not any(
+                    isinstance(t, Tensor) for v in list(args) + list(kwargs.values())
+                    for t in nest.flatten(v)):
+                kwargs["mask"] = previous_mask
+            if kwargs.get("mask") is not None:
+                previous_mask = kwargs["mask"]
         if self._call_has_training:
             kwargs["training"] = training
         if self._added_losses:
@@ -350,6 +403,8 @@ class Layer:
             outputs = self.call(inputs, *args, **kwargs)
         finally:
             _TRAINING.pop()
+        if masking and self.supports_masking:
+            _set_keras_mask(outputs, self.compute_mask(inputs, previous_mask))
         if self._output_shape is None:
             self._output_shape = nest.map_structure(
                 lambda t: (None,) + tuple(t.shape[1:]) if len(t.shape) else (), outputs)

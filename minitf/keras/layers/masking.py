@@ -5,8 +5,8 @@ For an input (batch, timesteps, features), a timestep is kept when any feature d
 the boolean mask (batch, timesteps) as ``output._keras_mask``, the attribute Keras 3 uses on
 TensorFlow tensors (``keras.backend.get_keras_mask``). Layers that accept a ``mask``
 argument (``Softmax`` here; recurrent layers) read it from there when no mask is passed.
-Unlike Keras, minitf does not thread the mask through other layers automatically: only the
-tensor a Masking layer returns carries it.
+As in Keras, ``Layer.__call__`` passes the mask on through layers that support masking
+(``supports_masking``, ``compute_mask``): an LSTM with ``return_sequences`` keeps it.
 
 >>> import minitf as tf
 >>> x = tf.constant([[[1.0, 2.0], [0.0, 0.0], [3.0, 0.0]]])

@@ -1,0 +1,131 @@
+"""Recurrent layers against Keras 3 on TensorFlow: the same weights (random, copied in), the
+same inputs and masks; outputs and gradients with respect to the inputs and every weight.
+
+float64 is held to the op rule (1e-12). A float32 recurrence compounds each step's rounding
+through the next steps, like a training trajectory, so its bound is derived the same way
+(``parity_check.trajectory_tolerance``): E = max |Keras float32 - Keras float64| over the
+outputs and gradients of the same case, and two float32 implementations that each stay within
+E of the exact result are within 2E of each other; atol = max(1e-6, 2E), rtol 1e-5.
+"""
+import zlib
+
+import numpy as np
+import pytest
+
+import minitf
+from minitf.checks.parity_check import tolerance, trajectory_tolerance, within
+
+B, T, D = 3, 6, 4
+
+# A mask with a hole in the middle, left padding, and one fully masked row (the edge cases of
+# the carry rule: the output before any unmasked step, and a row that never updates).
+MASK = np.array([[1, 1, 0, 1, 1, 1],
+                 [0, 0, 1, 1, 1, 0],
+                 [0, 0, 0, 0, 0, 0]], dtype=bool)
+
+
+def _cases():
+    L = lambda fw: fw.keras.layers   # noqa: E731
+    return {
+        "simple_rnn": (lambda fw, dt: L(fw).SimpleRNN(5, dtype=dt), False, None),
+        "simple_rnn_relu_seq_back": (lambda fw, dt: L(fw).SimpleRNN(
+            5, activation="relu", return_sequences=True, go_backwards=True, dtype=dt),
+            False, None),
+        "simple_rnn_masked_state": (lambda fw, dt: L(fw).SimpleRNN(
+            5, return_sequences=True, return_state=True, dtype=dt), True, None),
+        "lstm": (lambda fw, dt: L(fw).LSTM(5, dtype=dt), False, None),
+        "lstm_seq_state": (lambda fw, dt: L(fw).LSTM(5, return_sequences=True,
+                                                      return_state=True, dtype=dt), False, None),
+        "lstm_masked_seq": (lambda fw, dt: L(fw).LSTM(5, return_sequences=True, dtype=dt),
+                            True, None),
+        "lstm_masked_back": (lambda fw, dt: L(fw).LSTM(5, return_sequences=True,
+                                                        go_backwards=True, return_state=True,
+                                                        dtype=dt), True, None),
+        "lstm_masked_zero_output": (lambda fw, dt: L(fw).LSTM(
+            5, return_sequences=True, zero_output_for_mask=True, dtype=dt), True, None),
+        "lstm_initial_state": (lambda fw, dt: L(fw).LSTM(5, return_state=True, dtype=dt),
+                               False, 2),
+        "lstm_no_bias_hard_sigmoid": (lambda fw, dt: L(fw).LSTM(
+            5, use_bias=False, recurrent_activation="hard_sigmoid", dtype=dt), False, None),
+        "gru": (lambda fw, dt: L(fw).GRU(5, dtype=dt), False, None),
+        "gru_masked_seq": (lambda fw, dt: L(fw).GRU(5, return_sequences=True, dtype=dt),
+                           True, None),
+        "gru_reset_before_state": (lambda fw, dt: L(fw).GRU(
+            5, reset_after=False, return_state=True, dtype=dt), True, None),
+        "gru_initial_state_back": (lambda fw, dt: L(fw).GRU(5, go_backwards=True, dtype=dt),
+                                   False, 1),
+        "rnn_lstm_cell_unroll": (lambda fw, dt: L(fw).RNN(L(fw).LSTMCell(5, dtype=dt),
+                                                          unroll=True, return_sequences=True,
+                                                          dtype=dt), True, None),
+        "time_distributed_dense": (lambda fw, dt: L(fw).TimeDistributed(
+            L(fw).Dense(3, activation="tanh", dtype=dt), dtype=dt), False, None),
+        **{f"bidirectional_lstm_{m}": (
+            lambda fw, dt, m=m: L(fw).Bidirectional(L(fw).LSTM(4, return_sequences=True,
+                                                               dtype=dt),
+                                                    merge_mode=m, dtype=dt), True, None)
+           for m in ("concat", "sum", "mul", "ave", None)},
+        "bidirectional_gru_state_none": (lambda fw, dt: L(fw).Bidirectional(
+            L(fw).GRU(4, return_state=True, dtype=dt), merge_mode=None, dtype=dt), False, None),
+        "bidirectional_lstm_last_masked": (lambda fw, dt: L(fw).Bidirectional(
+            L(fw).LSTM(4, dtype=dt), dtype=dt), True, None),
+        "bidirectional_simple_rnn_initial_state": (lambda fw, dt: L(fw).Bidirectional(
+            L(fw).SimpleRNN(4, return_sequences=True, dtype=dt), dtype=dt), False, 2),
+    }
+
+
+CASES = _cases()
+
+
+def _run(fw, name, dtype, weights=None):
+    """Outputs and the gradients of sum(output * fixed cotangent) w.r.t. the inputs and the
+    weights, in framework ``fw``; Keras's freshly drawn weights are replaced by ``weights``
+    (drawn here the first time, so both frameworks see the same numbers)."""
+    make, masked, n_init = CASES[name]
+    rng = np.random.default_rng(zlib.crc32(name.encode()))
+    x_np = rng.standard_normal((B, T, D))
+    layer = make(fw, dtype)
+    units = None
+    x = fw.constant(x_np, dtype=dtype)
+    init = None
+    if n_init:
+        units = 4 if name.startswith("bidirectional") else 5
+        init = [fw.constant(rng.standard_normal((B, units)), dtype=dtype) for _ in range(n_init)]
+    kwargs = {}
+    if masked:
+        kwargs["mask"] = fw.constant(MASK)
+    if init is not None:
+        kwargs["initial_state"] = init
+    layer(x, **kwargs)                        # build
+    if weights is None:
+        weights = [0.5 * rng.standard_normal(w.shape) for w in layer.get_weights()]
+    layer.set_weights([w.astype(dtype) for w in weights])
+    with fw.GradientTape() as tape:
+        tape.watch(x)
+        if init is not None:
+            for s in init:
+                tape.watch(s)
+        out = layer(x, **kwargs)
+        flat = out if isinstance(out, (list, tuple)) else [out]
+        loss = 0
+        for i, o in enumerate(flat):
+            cot = np.cos(np.arange(np.prod(o.shape)).reshape(tuple(o.shape)) + i)
+            loss = loss + fw.reduce_sum(o * fw.constant(cot, dtype=dtype))
+    sources = [x] + list(layer.trainable_weights) + (init or [])
+    grads = tape.gradient(loss, sources)
+    vals = [np.asarray(o) for o in flat] + [None if g is None else np.asarray(g) for g in grads]
+    return vals, weights
+
+
+@pytest.mark.parametrize("name", sorted(CASES, key=str))
+def test_layer_matches_keras(tf_real, name):
+    want64, weights = _run(tf_real, name, "float64")
+    got64, _ = _run(minitf, name, "float64", weights)
+    rtol, atol = tolerance("float64")
+    assert len(got64) == len(want64)
+    for i, (g, w) in enumerate(zip(got64, want64)):
+        assert within(g, w, rtol, atol), (name, "float64", i, np.max(np.abs(g - w)))
+    want32, _ = _run(tf_real, name, "float32", weights)
+    got32, _ = _run(minitf, name, "float32", weights)
+    rtol, atol = trajectory_tolerance(want32, want64)
+    for i, (g, w) in enumerate(zip(got32, want32)):
+        assert within(g, w, rtol, atol), (name, "float32", i, np.max(np.abs(g - w)), atol)
