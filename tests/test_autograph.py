@@ -626,3 +626,31 @@ def test_second_order_through_a_traced_loop_is_refused_not_wrong():
         f(tf.constant(2.0))
 
 
+
+
+def test_custom_train_step_branching_on_a_tensor_trains_under_fit():
+    # Keras's fit traces the step; AutoGraph converts the user's train_step it calls, so the
+    # `if` on the loss is a tf.cond. The traced run must give the eager run's losses.
+    def run(eagerly):
+        class Clipped(tf.keras.Model):
+            def train_step(self, data):
+                x, y = data
+                with tf.GradientTape() as tape:
+                    loss = tf.reduce_mean((self(x, training=True) - y) ** 2)
+                    if loss > 0.5:
+                        loss = loss * 0.5
+                grads = tape.gradient(loss, self.trainable_variables)
+                self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
+                return {"loss": loss}
+
+        inp = tf.keras.Input(shape=(3,))
+        layer = tf.keras.layers.Dense(1, kernel_initializer="ones")
+        model = Clipped(inp, layer(inp))
+        model.compile(optimizer=tf.keras.optimizers.SGD(0.1), loss="mse",
+                      run_eagerly=eagerly)
+        x = np.linspace(-1, 1, 24, dtype=np.float32).reshape(8, 3)
+        y = np.ones((8, 1), np.float32)
+        return model.fit(x, y, epochs=4, batch_size=4, shuffle=False,
+                         verbose=0).history["loss"]
+
+    assert run(False) == run(True)

@@ -18,7 +18,8 @@ blocks of the program, and the replayed program decides on every call:
 Gradients through a traced ``tf.cond``: when a tape records inside the function, minitf computes
 both branches and selects the outputs (``tf.where``), so the gradient of the branch not taken
 is zero; a branch with side effects (``assign``, ``tf.print``) is then refused. A traced
-``tf.while_loop`` is not differentiable in minitf (eagerly it is).
+``tf.while_loop`` is recorded on the tape as one op whose gradient runs the loop backwards
+(``minitf/function/while_gradients.py``).
 
 This module is the eager half; the traced half (blocks of the program) is tf.function's, in
 ``minitf/function/control_flow.py``, reached through the seam in ``_backend.py``
