@@ -9,3 +9,4 @@ from .ops.conv_ops import (conv1d, conv2d, conv2d_transpose, conv3d,  # noqa: F4
                            depthwise_conv2d, separable_conv2d)
 from .ops.pooling_ops import (avg_pool, avg_pool1d, avg_pool2d, avg_pool3d,  # noqa: F401
                               max_pool, max_pool1d, max_pool2d, max_pool3d, pool)
+from .ops.sort_ops import top_k  # noqa: F401

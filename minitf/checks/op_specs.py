@@ -57,6 +57,64 @@ def _lse(x, axis=-1):
     return (np.log(np.exp(x - m).sum(axis=axis, keepdims=True)) + m).squeeze(axis)
 
 
+def _min_gap(values) -> float:
+    """The smallest gap between sorted values, relative to the largest magnitude."""
+    v = np.sort(np.abs(values) if np.all(values >= 0) else values, axis=-1)
+    scale = max(np.abs(v).max(), 1e-30)
+    return float(np.diff(v, axis=-1).min() / scale) if v.shape[-1] > 1 else 1.0
+
+
+def _householder_pivot_small(a) -> bool:
+    """True where QR's Householder sign choice is near a switch (a column's leading entry, after
+    the earlier reflections, near 0 flips the signs of Q's column and R's row: a jump finite
+    differences would straddle), or where R has a diagonal entry near 0 (Q is then not
+    differentiable)."""
+    r = np.array(a, dtype=np.float64)
+    scale = max(np.linalg.norm(r), 1e-30)
+    for j in range(min(r.shape[-2:])):
+        x = r[j:, j]
+        norm = np.linalg.norm(x)
+        if abs(x[0]) < 0.05 * norm or norm < 0.1 * scale:
+            return True
+        if len(x) > 1 and np.linalg.norm(x[1:]) < 1e-3 * norm:
+            return True    # LAPACK skips the reflection of a zero column: R's sign flips there
+        v = x.copy()
+        v[0] += np.sign(x[0]) * norm
+        r[j:, :] -= 2 * np.outer(v, v @ r[j:, :]) / (v @ v)
+    return False
+
+
+def _ill_conditioned_svd(a) -> bool:
+    """Singular values too close together, or one too close to 0 (where the singular vectors,
+    and so the gradients, are not differentiable)."""
+    s = np.linalg.svd(a, compute_uv=False)
+    return _min_gap(s) < 0.1 or s.min() < 0.1 * s.max()
+
+
+def _svd_invariants(tf, a):
+    s, u, v = tf.linalg.svd(a)
+    pieces = [s, u * u, v * v, tf.matmul(u[..., :1], v[..., :1], transpose_b=True)]
+    return tf.concat([tf.reshape(p, [-1]) for p in pieces], 0)
+
+
+def _svd_invariants_ref(a):
+    u, s, vh = np.linalg.svd(a, full_matrices=False)
+    v = np.swapaxes(vh, -1, -2)
+    return np.concatenate([p.reshape(-1) for p in (s, u * u, v * v, u[..., :1] @ vh[..., :1, :])])
+
+
+def _eigh_invariants(tf, a):
+    e, v = tf.linalg.eigh(a)
+    pieces = [e, v * v, tf.matmul(v[..., -1:], v[..., -1:], transpose_b=True)]
+    return tf.concat([tf.reshape(p, [-1]) for p in pieces], 0)
+
+
+def _eigh_invariants_ref(a):
+    e, v = np.linalg.eigh(a)
+    return np.concatenate([p.reshape(-1) for p in
+                           (e, v * v, v[..., -1:] @ np.swapaxes(v[..., -1:], -1, -2))])
+
+
 _SELU_L, _SELU_A = 1.0507009873554804934, 1.6732632423543772848
 
 SPECS: list[OpSpec] = [
@@ -268,6 +326,130 @@ SPECS: list[OpSpec] = [
     # does), which leaves first derivatives exact but drops a term of the Hessian.
     OpSpec("moments_var", lambda tf, x: tf.nn.moments(x, axes=[0])[1],
            lambda x: x.var(0), shapes=[(4, 3)], smooth=False),
+    # ---- issue #17: inverse trig and hyperbolic, special functions ------------------------------
+    OpSpec("atan", lambda tf, x: tf.math.atan(x), np.arctan,
+           kinks=(([0.0, math.inf, -math.inf],),)),
+    OpSpec("asin", lambda tf, x: tf.math.asin(x), np.arcsin, domain=(-0.9, 0.9),
+           kinks=(([-1.0, 0.0, 1.0, 2.0],),)),
+    OpSpec("acos", lambda tf, x: tf.math.acos(x), np.arccos, domain=(-0.9, 0.9),
+           kinks=(([-1.0, 0.0, 1.0, 2.0],),)),
+    OpSpec("sinh", lambda tf, x: tf.math.sinh(x), np.sinh),
+    OpSpec("cosh", lambda tf, x: tf.math.cosh(x), np.cosh),
+    OpSpec("asinh", lambda tf, x: tf.math.asinh(x), np.arcsinh,
+           kinks=(([0.0, math.inf, -math.inf],),)),
+    OpSpec("acosh", lambda tf, x: tf.math.acosh(x), np.arccosh, domain=(1.1, 4.0),
+           kinks=(([1.0, 0.5, math.inf],),)),
+    OpSpec("atanh", lambda tf, x: tf.math.atanh(x), np.arctanh, domain=(-0.9, 0.9),
+           kinks=(([-1.0, 0.0, 1.0, 2.0],),)),
+    OpSpec("atan2", lambda tf, y, x: tf.math.atan2(y, x), np.arctan2, 2, shapes="broadcast",
+           away_from=(0.0,), kinks=(([0.0, 0.0, 1.0, -1.0], [0.0, 1.0, 0.0, -1.0]),)),
+    OpSpec("log_sigmoid", lambda tf, x: tf.math.log_sigmoid(x),
+           lambda x: -np.log1p(np.exp(-x)), domain=(-20.0, 20.0),
+           kinks=(([-1000.0, 0.0, 1000.0],),)),
+    OpSpec("xlogy", lambda tf, x, y: tf.math.xlogy(x, y), lambda x, y: x * np.log(y), 2,
+           domain=(0.1, 3.0), shapes="broadcast",
+           kinks=(([0.0, 0.0, 1.0, 0.0, 2.0], [0.0, 1.0, 0.0, 2.0, 3.0]),)),
+    OpSpec("xdivy", lambda tf, x, y: tf.math.xdivy(x, y), np.divide, 2, domain=(0.3, 3.0),
+           shapes="broadcast", kinks=(([0.0, 0.0, 1.0, 2.0], [0.0, 1.0, 0.0, 3.0]),)),
+    OpSpec("lgamma", lambda tf, x: tf.math.lgamma(x), np.vectorize(math.lgamma),
+           domain=(0.1, 6.0), kinks=(([0.0, -1.0, -0.5, 1.0, 2.0, -2.5],),)),
+    # digamma and polygamma: no NumPy reference (their values are checked at closed-form points
+    # in tests/test_more_ops.py and against TF); their gradients by finite differences.
+    OpSpec("digamma", lambda tf, x: tf.math.digamma(x), domain=(0.2, 6.0),
+           kinks=(([0.0, -1.0, -0.5, 1.0, 1e-3, -2.5],),)),
+    OpSpec("polygamma", lambda tf, x: tf.math.polygamma(tf.ones_like(x) * 2.0, x),
+           domain=(0.3, 5.0), kinks=(([0.0, -1.0, -0.5, 1.0],),)),
+    # ---- einsum ------------------------------------------------------------------------------
+    OpSpec("einsum_matmul", lambda tf, a, b: tf.einsum("ij,jk->ik", a, b),
+           lambda a, b: a @ b, 2, shapes=[(3, 4), (4, 2)]),
+    OpSpec("einsum_ellipsis", lambda tf, a, b: tf.einsum("...ij,...jk->...ik", a, b),
+           lambda a, b: np.einsum("...ij,...jk->...ik", a, b), 2,
+           shapes=[(2, 1, 3, 4), (5, 4, 2)]),
+    OpSpec("einsum_diag_trace", lambda tf, a: tf.einsum("iij->j", a) * 2.0 +
+           tf.einsum("ii", a[..., 0]), lambda a: 2 * np.einsum("iij->j", a) +
+           np.trace(a[..., 0]), shapes=[(3, 3, 2)]),
+    OpSpec("einsum_three_implicit", lambda tf, a, b, c: tf.einsum("ba,ac,c", a, b, c),
+           lambda a, b, c: np.einsum("ba,ac,c", a, b, c), 3, shapes=[(2, 3), (3, 4), (4,)]),
+    # ---- linear algebra (well-conditioned by a shifted identity) -----------------------------
+    OpSpec("linalg_det", lambda tf, a: tf.linalg.det(a + 3.0 * tf.eye(3, dtype=a.dtype)),
+           lambda a: np.linalg.det(a + 3 * np.eye(3)), domain=(-1.0, 1.0), shapes=[(2, 3, 3)]),
+    OpSpec("linalg_slogdet", lambda tf, a: tf.linalg.slogdet(
+               a + 3.0 * tf.eye(3, dtype=a.dtype))[1],
+           lambda a: np.linalg.slogdet(a + 3 * np.eye(3))[1], domain=(-1.0, 1.0),
+           shapes=[(3, 3)]),
+    OpSpec("linalg_cholesky_spd", lambda tf, a: tf.linalg.cholesky(
+               tf.matmul(a, a, transpose_b=True) + 3.0 * tf.eye(3, dtype=a.dtype)),
+           lambda a: np.linalg.cholesky(a @ np.swapaxes(a, -1, -2) + 3 * np.eye(3)),
+           domain=(-1.0, 1.0), shapes=[(2, 3, 3)]),
+    # Only the lower triangle is read, yet TF's gradient is symmetric: TF's convention, not the
+    # derivative (fd=False); the parity tests compare it with TF.
+    OpSpec("linalg_cholesky_lower", lambda tf, a: tf.linalg.cholesky(
+               a + 4.0 * tf.eye(3, dtype=a.dtype)),
+           lambda a: np.linalg.cholesky(np.tril(a) + np.tril(a, -1).T + 4 * np.eye(3)),
+           domain=(-0.5, 0.5), shapes=[(3, 3)], fd=False),
+    OpSpec("linalg_triangular_solve", lambda tf, a, b: tf.linalg.triangular_solve(
+               a + 3.0 * tf.eye(3, dtype=a.dtype), b),
+           lambda a, b: np.linalg.solve(np.tril(a) + 3 * np.eye(3), b), 2,
+           domain=(-1.0, 1.0), shapes=[(2, 3, 3), (3, 2)]),
+    OpSpec("linalg_triangular_solve_upper_adjoint", lambda tf, a, b: tf.linalg.triangular_solve(
+               a + 3.0 * tf.eye(3, dtype=a.dtype), b, lower=False, adjoint=True),
+           lambda a, b: np.linalg.solve(np.triu(a).T + 3 * np.eye(3), b), 2,
+           domain=(-1.0, 1.0), shapes=[(3, 3), (3, 1)]),
+    OpSpec("linalg_qr", lambda tf, a: tf.concat([tf.reshape(t, [-1]) for t in tf.linalg.qr(a)],
+                                                 0),
+           lambda a: np.concatenate([t.reshape(-1) for t in np.linalg.qr(a)]),
+           shapes=[(4, 3)], avoid=_householder_pivot_small),
+    OpSpec("linalg_qr_wide", lambda tf, a: tf.concat(
+               [tf.reshape(t, [-1]) for t in tf.linalg.qr(a)], 0),
+           lambda a: np.concatenate([t.reshape(-1) for t in np.linalg.qr(a)]),
+           shapes=[(2, 3)], avoid=_householder_pivot_small),
+    # Singular and eigen vectors are unique up to sign: the checked quantities are sign-free
+    # (values, squared entries, rank-one projectors). Close values (or a singular value near 0)
+    # make the vectors and the gradients ill-conditioned: such random inputs are redrawn.
+    OpSpec("linalg_svd", lambda tf, a: _svd_invariants(tf, a), _svd_invariants_ref,
+           shapes=[(4, 3)], avoid=_ill_conditioned_svd),
+    OpSpec("linalg_svd_wide", lambda tf, a: _svd_invariants(tf, a), _svd_invariants_ref,
+           shapes=[(2, 3)], avoid=_ill_conditioned_svd),
+    OpSpec("linalg_svd_values", lambda tf, a: tf.linalg.svd(a, compute_uv=False),
+           lambda a: np.linalg.svd(a, compute_uv=False), shapes=[(3, 4)],
+           avoid=_ill_conditioned_svd),
+    OpSpec("linalg_eigh", lambda tf, a: _eigh_invariants(tf, a + tf.linalg.matrix_transpose(a)),
+           lambda a: _eigh_invariants_ref(a + np.swapaxes(a, -1, -2)), shapes=[(2, 3, 3)],
+           avoid=lambda a: _min_gap(np.linalg.eigvalsh(a + np.swapaxes(a, -1, -2))) < 0.1),
+    # Only the lower triangle is read and TF's gradient is lower-triangular with a halved
+    # diagonal: TF's convention (fd=False), compared with TF.
+    OpSpec("linalg_eigh_lower", lambda tf, a: _eigh_invariants(tf, a),
+           lambda a: _eigh_invariants_ref(np.tril(a) + np.tril(a, -1).T), shapes=[(3, 3)],
+           fd=False, avoid=lambda a: _min_gap(np.linalg.eigvalsh(a)) < 0.1),
+    # ---- ordering, segments, coordinates ---------------------------------------------------
+    OpSpec("sort_desc_axis0", lambda tf, x: tf.sort(x, axis=0, direction="DESCENDING"),
+           lambda x: -np.sort(-x, axis=0), shapes=[(3, 4)], smooth=False, no_ties=True,
+           kinks=(([[1.0, 2.0], [1.0, 0.0], [1.0, 2.0]],),)),
+    OpSpec("top_k", lambda tf, x: tf.math.top_k(x, k=2).values,
+           lambda x: -np.sort(-x, axis=-1)[..., :2], shapes=[(3, 4)], smooth=False,
+           no_ties=True, kinks=(([[3.0, 1.0, 3.0, 3.0]],),)),
+    OpSpec("gather_nd", lambda tf, x: tf.gather_nd(x, [[[0, 1], [2, 0]], [[0, 1], [1, 1]]]),
+           lambda x: x[[[0, 2], [0, 1]], [[1, 0], [1, 1]]], shapes=[(3, 2)]),
+    OpSpec("scatter_nd", lambda tf, u: tf.scatter_nd([[1], [3], [1]], u, [5, 2]),
+           lambda u: np.stack([np.zeros(2), u[0] + u[2], np.zeros(2), u[1], np.zeros(2)]),
+           shapes=[(3, 2)]),
+    OpSpec("segment_sum", lambda tf, x: tf.math.segment_sum(x, [0, 0, 2, 2]),
+           lambda x: np.stack([x[0] + x[1], 0 * x[0], x[2] + x[3]]), shapes=[(4, 2)]),
+    OpSpec("unsorted_segment_sum", lambda tf, x: tf.math.unsorted_segment_sum(
+               x, [[1, -1], [0, 1]], 3),
+           lambda x: np.stack([x[1, 0], x[0, 0] + x[1, 1], 0 * x[0, 0]]), shapes=[(2, 2, 3)]),
+    OpSpec("unsorted_segment_mean", lambda tf, x: tf.math.unsorted_segment_mean(
+               x, [1, 0, 1, 1], 3),
+           lambda x: np.stack([x[1], (x[0] + x[2] + x[3]) / 3, 0 * x[0]]), shapes=[(4, 2)]),
+    OpSpec("segment_max", lambda tf, x: tf.math.segment_max(x, [0, 0, 0, 2]),
+           lambda x: np.stack([x[:3].max(0), 0 * x[0], x[3]]), shapes=[(4, 2)], smooth=False,
+           no_ties=True, kinks=(([[1.0, 2.0], [1.0, 0.0], [0.0, 2.0], [5.0, 5.0]],),)),
+    OpSpec("unsorted_segment_min", lambda tf, x: tf.math.unsorted_segment_min(
+               x, [1, 0, 1, 1], 2),
+           lambda x: np.stack([x[1], np.minimum(np.minimum(x[0], x[2]), x[3])]),
+           shapes=[(4,)], smooth=False, no_ties=True, kinks=(([2.0, 3.0, 1.0, 1.0],),)),
+    OpSpec("linspace", lambda tf, a, b: tf.linspace(a, b, 5, axis=1),
+           lambda a, b: np.linspace(a, b, 5, axis=1), 2, shapes=[(2,), (2,)]),
 ]
 
 BY_NAME = {s.name: s for s in SPECS}

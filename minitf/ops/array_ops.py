@@ -155,19 +155,57 @@ def _check_range(s, l, d):
 
 
 def linspace(start, stop, num, name=None, axis=0) -> Tensor:
-    """``num`` evenly spaced values from ``start`` to ``stop``, both included (TF's
-    LinSpace); vector ``start``/``stop`` lay the sequences along ``axis``."""
-    s, e = match("LinSpace", start, stop)
-    if not s._dtype.is_floating:
+    """``num`` evenly spaced values from ``start`` to ``stop``, both included; vector
+    ``start``/``stop`` (broadcast together) lay the sequences along ``axis``. As TF: ``stop``
+    is converted to ``start``'s dtype, and integers give floats (int32/int64 give float64,
+    smaller ints float32), so ``linspace(0, 10, 5)`` is float64. The values are
+    ``start + i·(stop - start)/(num - 1)`` with the last exactly ``stop``, as TF computes
+    them, and they are differentiable in ``start`` and ``stop``.
+
+    >>> import minitf as tf
+    >>> tf.linspace(0, 10, 5).numpy()
+    array([ 0. ,  2.5,  5. ,  7.5, 10. ])
+    >>> tf.linspace([0., 1.], [1., 3.], 3, axis=1).numpy()
+    array([[0. , 0.5, 1. ],
+           [1. , 2. , 3. ]], dtype=float32)"""
+    s = tensor(start)
+    e = tensor(stop, s._dtype)
+    if e._dtype is not s._dtype:
+        raise ValueError(f"stop: Tensor conversion requested dtype {s._dtype.name} for Tensor "
+                         f"with dtype {e._dtype.name}: {e!r}")
+    if s._dtype.is_integer:
+        ft = dtypes.float64 if s._dtype in (dtypes.int32, dtypes.int64) else dtypes.float32
+        s, e = M.cast(s, ft), M.cast(e, ft)
+    elif not s._dtype.is_floating:
         raise invalid_argument(f"Value for attr 'T' of {s._dtype.name} is not in the list of "
-                               "allowed values: bfloat16, half, float, double", "LinSpace")
-    nd = s._value.ndim
+                               "allowed values: bfloat16, half, float, double", "Sub")
+    if isinstance(num, (float, np.floating)) or (isinstance(num, Tensor) and
+                                                 not num._dtype.is_integer):
+        raise TypeError(f"Argument `tensor` (name: num) must be of type integer. Received "
+                        f"`tensor` = {num} of dtype: {tensor(num).dtype!r}")
+    n = int_args("LinSpace", num)[0]
+    if n < 0:
+        raise invalid_argument(f"Requires start <= limit when delta > 0: 1/{n}", "Range")
+    try:
+        shape_ = np.broadcast_shapes(s._value.shape, e._value.shape)
+    except ValueError:
+        raise invalid_argument(f"Incompatible shapes: {list(s._value.shape)} vs. "
+                               f"{list(e._value.shape)}", "BroadcastArgs") from None
+    nd = len(shape_)
     ax = int_args("LinSpace", axis)[0]
     if not -nd - 1 <= ax <= nd:   # the new axis goes where expand_dims would put it
         raise invalid_argument(f"Tried to expand dim index {ax} for tensor with {nd} "
                                f"dimensions.", "ExpandDims")
-    v = np.linspace(B.to_host(s._value), B.to_host(e._value), int(num), axis=ax)
-    return _make(B.to_current(v.astype(s._dtype._np)), s._dtype)
+    ax %= nd + 1
+    first = expand_dims(broadcast_to(s, shape_), ax)
+    last = expand_dims(broadcast_to(e, shape_), ax)
+    steps = max(n - 1, 1)
+    delta = (last - first) / tensor(steps, s._dtype)
+    inner = [1] * (nd + 1)
+    inner[ax] = max(steps - 1, 0)
+    i = _make(B.to_current(np.arange(1, steps, dtype=s._dtype._np).reshape(inner)), s._dtype)
+    seq = concat([first, first + i * delta, last], axis=ax)
+    return strided_slice(seq, (slice(None),) * ax + (slice(0, n),))
 
 
 def _one_hot_seed(y: Tensor, i: int) -> Tensor:

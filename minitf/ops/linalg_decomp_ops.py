@@ -364,9 +364,10 @@ def svd(tensor_, full_matrices=False, compute_uv=True, name=None):
     if not compute_uv:
         s = _made(_svd_values(av, False, False), a._dtype)
         if TAPES.recording:
-            uv, _, vhv = _svd_values(av, False, True)
-            u_c, vh_c = _made(uv, a._dtype), _made(vhv, a._dtype)
-            record("Svd", (a,), s, (lambda g: matmul(matmul(u_c, diag(g)), vh_c),))
+            def grad(g):   # the vectors recomputed by a recorded svd, so this differentiates
+                _, u, v = svd(a)
+                return matmul(matmul(u, diag(g)), v, transpose_b=True)
+            record("Svd", (a,), s, (grad,))
         return s
     uv, sv, vhv = _svd_values(av, full_matrices, True)
     s, u, v = (_made(sv, a._dtype), _made(uv, a._dtype),
@@ -452,9 +453,10 @@ def eigvalsh(tensor_, name=None) -> Tensor:
     >>> tf.linalg.eigvalsh([[2., 1.], [1., 2.]]).numpy().round(5).tolist()
     [1.0, 3.0]"""
     a = _matrix_arg("SelfAdjointEigV2", tensor_)
-    ev, vv = _eigh_values("SelfAdjointEigV2", _f(a._value))
+    ev, _ = _eigh_values("SelfAdjointEigV2", _f(a._value))
     e = _made(ev, a._dtype)
     if TAPES.recording:
-        v = _made(vv, a._dtype)
-        record("SelfAdjointEigV2", (a,), e, (lambda g: _eigh_grad(e, v, g, None),))
+        def grad(g):       # the vectors from a recorded eigh, so this differentiates again
+            return _eigh_grad(e, eigh(a)[1], g, None)
+        record("SelfAdjointEigV2", (a,), e, (grad,))
     return e

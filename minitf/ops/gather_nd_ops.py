@@ -1,0 +1,143 @@
+"""``gather_nd`` and ``scatter_nd``: indexing by coordinate tuples, each the other's gradient.
+
+``indices[..., :k]`` holds coordinates into the first ``k`` axes of ``params`` (k = the last
+axis of ``indices``); each picks an element (k = rank) or a slice. ``scatter_nd`` writes
+``updates`` at such coordinates into zeros of a given shape, adding where coordinates repeat.
+Out-of-range coordinates are TF's InvalidArgumentError (not NumPy's IndexError, and never a
+negative index counted from the end).
+
+>>> import minitf as tf
+>>> tf.gather_nd([[1, 2], [3, 4]], [[0, 1], [1, 0]]).numpy()
+array([2, 3], dtype=int32)
+>>> tf.scatter_nd([[1], [3], [1]], [9., 10., 11.], [5]).numpy()
+array([ 0., 20.,  0., 10.,  0.], dtype=float32)
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _backend as B
+from .. import dtypes
+from ..errors import invalid_argument
+from ._registry import TAPES, Tensor, _make, int_args, record, tensor
+
+_INDEX = (dtypes.int16, dtypes.int32, dtypes.int64)
+
+
+def _indices_arg(op: str, indices) -> Tensor:
+    idx = tensor(indices)
+    if idx._dtype not in _INDEX:
+        raise invalid_argument(f"Value for attr 'Tindices' of {idx._dtype.kernel_name} is not "
+                               f"in the list of allowed values: int16, int32, int64", op)
+    return idx
+
+
+def _check_in_range(op: str, iv, shape: tuple, what: str) -> None:
+    """Every coordinate inside ``shape`` (checked on the host; skipped for GPU or traced
+    values, as TF's GPU kernels skip it)."""
+    if not B.checkable(iv) or iv.size == 0:
+        return
+    k = iv.shape[-1]
+    flat = iv.reshape(-1, k)
+    bad = (flat < 0) | (flat >= np.asarray(shape[:k], dtype=np.int64))
+    if bad.any():
+        i = int(np.argmax(bad.any(axis=1)))
+        dims = ",".join(map(str, shape))
+        raise invalid_argument(f"indices[{i}] = [{', '.join(map(str, flat[i].tolist()))}] "
+                               f"does not index into {what} [{dims}]", op)
+
+
+def _gather(x: Tensor, iv) -> Tensor:
+    k = iv.shape[-1]
+    z = _make(B.asarray(x._value[tuple(np.moveaxis(iv, -1, 0))] if k else
+                        np.broadcast_to(x._value, iv.shape[:-1] + x._value.shape).copy()),
+              x._dtype)
+    if TAPES.recording:
+        shape = x._value.shape
+        record("GatherNd", (x,), z, (lambda g: _scatter(g, iv, shape),))
+    return z
+
+
+def _scatter(u: Tensor, iv, shape: tuple) -> Tensor:
+    v = B.zeros(shape, u._dtype._np, like_array=u._value)
+    k = iv.shape[-1]
+    if k:
+        B.scatter_add(v, tuple(np.moveaxis(iv, -1, 0)), u._value)
+    else:
+        v = v + np.sum(u._value.reshape((-1,) + shape), axis=0)
+    z = _make(v, u._dtype)
+    if TAPES.recording:
+        record("ScatterNd", (u,), z, (lambda g: _gather(g, iv),))
+    return z
+
+
+def gather_nd(params, indices, batch_dims=0, name=None) -> Tensor:
+    """Elements or slices of ``params`` at the coordinates in ``indices``' last axis: the result
+    has shape ``indices.shape[:-1] + params.shape[k:]``. With ``batch_dims=b`` the first ``b``
+    axes of both are batch axes, indexed together. The gradient scatters back (adding at
+    repeated coordinates).
+
+    >>> import minitf as tf
+    >>> tf.gather_nd([[1, 2], [3, 4]], [[1], [0]]).numpy()
+    array([[3, 4],
+           [1, 2]], dtype=int32)"""
+    x = tensor(params)
+    idx = _indices_arg("GatherNd", indices)
+    iv = idx._value
+    if iv.ndim < 1:
+        raise invalid_argument("indices must be at least a vector", "GatherNd")
+    b = int_args("GatherNd", batch_dims)[0]
+    if b:
+        if b < 0 or b >= iv.ndim or b > x._value.ndim or \
+                x._value.shape[:b] != iv.shape[:b]:
+            raise invalid_argument(f"batch_dims = {b}: the first batch_dims dimensions of "
+                                   f"params {list(x._value.shape)} and indices "
+                                   f"{list(iv.shape)} must be equal", "GatherNd")
+        xp = B.xp_of(iv)
+        grids = xp.meshgrid(*[xp.arange(n, dtype=iv.dtype) for n in iv.shape[:-1]],
+                            indexing="ij")[:b]
+        iv = xp.concatenate([xp.stack(grids, -1), iv], -1) if grids else iv
+    if iv.shape[-1] > x._value.ndim:
+        raise invalid_argument(f"index innermost dimension length must be <= params rank; "
+                               f"saw: {iv.shape[-1]} vs. {x._value.ndim}", "GatherNd")
+    _check_in_range("GatherNd", iv, x._value.shape, "param shape")
+    if B.is_device_array(x._value) and not B.is_device_array(iv):
+        iv = B.like(x._value, iv)
+    return _gather(x, iv)
+
+
+def scatter_nd(indices, updates, shape, name=None) -> Tensor:
+    """Zeros of ``shape`` (the dtype of ``updates``) with ``updates`` added at the coordinates
+    in ``indices``' last axis: repeated coordinates add up. ``updates`` has shape
+    ``indices.shape[:-1] + shape[k:]``. The gradient for ``updates`` gathers back.
+
+    >>> import minitf as tf
+    >>> tf.scatter_nd([[1]], [[9., 1.]], [3, 2]).numpy()
+    array([[0., 0.],
+           [9., 1.],
+           [0., 0.]], dtype=float32)"""
+    idx = _indices_arg("ScatterNd", indices)
+    u = tensor(updates)
+    dims = int_args("ScatterNd", shape, "Tindices", float_type_error=False)
+    for d in dims:
+        if d < 0:
+            raise invalid_argument(f"Dimension {d} must be >= 0", "ScatterNd")
+    iv = idx._value
+    if iv.ndim < 1:
+        raise invalid_argument(f"Indices shape must have rank at least one. Found:"
+                               f"{list(iv.shape)}", "ScatterNd")
+    k = iv.shape[-1]
+    if k > len(dims):
+        raise invalid_argument(f"Output must have rank at least {k}: shape {dims}",
+                               "ScatterNd")
+    want = tuple(iv.shape[:-1]) + tuple(dims[k:])
+    if tuple(u._value.shape) != want:
+        n = iv.ndim - 1
+        raise invalid_argument(f"Dimensions [0,{n}) of indices[shape="
+                               f"[{','.join(map(str, iv.shape))}]] must match dimensions "
+                               f"[0,{n}) of updates[shape=[{','.join(map(str, u._value.shape))}"
+                               f"]] (updates must have shape {list(want)})", "ScatterNd")
+    _check_in_range("ScatterNd", iv, tuple(dims), "shape")
+    if B.is_device_array(u._value) and not B.is_device_array(iv):
+        iv = B.like(u._value, iv)
+    return _scatter(u, iv, tuple(dims))
