@@ -324,3 +324,32 @@ def test_get_config_round_trip():
         cfg = layer.get_config()
         clone = type(layer).from_config(cfg)
         assert clone.get_config() == cfg, type(layer).__name__
+
+
+def test_cnn_training_same_on_every_backend(gpu_backend):  # noqa: F811
+    """Three fit epochs of a small CNN (conv, depthwise, pooling, upsampling, resize) on CuPy
+    equal the NumPy backend's (float32: sums in another order, the header's bound 1e-5
+    relative, 1e-6 absolute as test_backends' training test)."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((32, 8, 8, 2)).astype(np.float32)
+    y = rng.integers(0, 3, 32)
+
+    def train():
+        model = tf.keras.Sequential([
+            tf.keras.Input(shape=(8, 8, 2)), L.Conv2D(4, 3, padding="same", activation="relu"),
+            L.DepthwiseConv2D(3, strides=2, padding="same"), L.MaxPooling2D(2, 1, "same"),
+            L.UpSampling2D(), L.AveragePooling2D(2), L.Resizing(3, 3), L.Flatten(),
+            L.Dense(3)])
+        model.set_weights([np.random.default_rng(i).uniform(-0.3, 0.3, w.shape)
+                           .astype(np.float32) for i, w in enumerate(model.get_weights())])
+        model.compile(optimizer=tf.keras.optimizers.Adam(0.01),
+                      loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        h = model.fit(x, y, batch_size=16, epochs=3, shuffle=False, verbose=0)
+        return h.history["loss"], model.get_weights()
+
+    with tf.device("/CPU:0"):
+        ref_loss, ref_w = train()
+    loss, w = train()
+    np.testing.assert_allclose(loss, ref_loss, rtol=1e-5)
+    for a, b in zip(w, ref_w):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
