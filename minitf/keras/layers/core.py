@@ -239,6 +239,8 @@ class Embedding(Layer):
         return t if t.dtype.is_integer else M.cast(t, dtypes.int32)
 
     def call(self, inputs):
+        if not inputs.dtype.is_integer:    # a float keras.Input (Sequential's default): ids
+            inputs = M.cast(inputs, dtypes.int32)
         return A.gather(self.embeddings, inputs)
 
     def compute_mask(self, inputs, mask=None):

@@ -1,0 +1,447 @@
+"""Recurrent layers (minitf/keras/layers/rnn/) without TensorFlow: values against NumPy
+references written from the equations, gradients through time against central finite
+differences in float64, Keras's masking rules, stateful carry-over, parameter counts by
+formula, configs, and errors. Parity with Keras itself is in parity/test_rnn_parity.py.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import minitf as tf
+from tests.test_backends import backend  # noqa: F401  (fixture)
+
+L = tf.keras.layers
+B, T, D, U = 2, 5, 3, 4
+
+
+def _sig(x):
+    return 1 / (1 + np.exp(-x))
+
+
+# ---- NumPy references, from the equations (gate order i,f,c,o for LSTM; z,r,h for GRU) -------
+def ref_simple(x, k, rk, b, h):
+    return np.tanh(x @ k + b + h @ rk), None
+
+
+def ref_lstm(x, k, rk, b, h, c):
+    z = x @ k + h @ rk + b
+    i, f, g, o = np.split(z, 4, axis=-1)
+    c = _sig(f) * c + _sig(i) * np.tanh(g)
+    return _sig(o) * np.tanh(c), c
+
+
+def ref_gru(x, k, rk, b, h):        # reset_after=True: b is (2, 3u), r applied after the matmul
+    xz, xr, xh = np.split(x @ k + b[0], 3, axis=-1)
+    rz, rr, rh = np.split(h @ rk + b[1], 3, axis=-1)
+    z, r = _sig(xz + rz), _sig(xr + rr)
+    return z * h + (1 - z) * np.tanh(xh + r * rh), None
+
+
+def ref_gru_before(x, k, rk, b, h):  # reset_after=False: r multiplies h before its matmul
+    u = h.shape[-1]
+    xz, xr, xh = np.split(x @ k + b, 3, axis=-1)
+    z = _sig(xz + h @ rk[:, :u])
+    r = _sig(xr + h @ rk[:, u:2 * u])
+    return z * h + (1 - z) * np.tanh(xh + (r * h) @ rk[:, 2 * u:]), None
+
+
+def ref_run(step, x, weights, states, mask=None, backwards=False, zero_output=False):
+    """Keras's loop: a masked step keeps the states and repeats the previous output (zeros
+    before any), or outputs zeros with zero_output_for_mask."""
+    steps = list(range(x.shape[1]))[::-1] if backwards else list(range(x.shape[1]))
+    outs, prev = [], np.zeros_like(states[0])
+    for t in steps:
+        h, c = step(x[:, t], *weights, *states)
+        new = [h] if c is None else [h, c]
+        out = h
+        if mask is not None:
+            m = mask[:, t][:, None]
+            out = np.where(m, h, 0.0 if zero_output else prev)
+            new = [np.where(m, n, s) for n, s in zip(new, states)]
+        states, prev = new, out
+        outs.append(out)
+    return np.stack(outs, 1), states
+
+
+REFS = {"SimpleRNN": ref_simple, "LSTM": ref_lstm, "GRU": ref_gru}
+
+
+def _layer_with_random_weights(layer, x, seed=0):
+    layer(x)
+    rng = np.random.default_rng(seed)
+    ws = [0.5 * rng.standard_normal(w.shape) for w in layer.get_weights()]
+    layer.set_weights(ws)
+    return ws
+
+
+def _x(seed=1, shape=(B, T, D)):
+    return np.random.default_rng(seed).standard_normal(shape)
+
+
+MASK = np.array([[1, 0, 1, 1, 0],      # a hole, and a masked last step
+                 [0, 0, 1, 1, 1]],     # left padding: zeros are output before the first step
+                dtype=bool)
+
+
+# ---- values from the equations --------------------------------------------------------------
+@pytest.mark.parametrize("kind", ["SimpleRNN", "LSTM", "GRU"])
+@pytest.mark.parametrize("masked", [False, True])
+@pytest.mark.parametrize("backwards", [False, True])
+def test_values_match_the_equations(backend, kind, masked, backwards):  # noqa: F811
+    x = _x()
+    layer = getattr(L, kind)(U, return_sequences=True, return_state=True,
+                             go_backwards=backwards, dtype="float64")
+    ws = _layer_with_random_weights(layer, tf.constant(x))
+    kw = {"mask": tf.constant(MASK)} if masked else {}
+    seq, *states = layer(tf.constant(x), **kw)
+    n_states = 2 if kind == "LSTM" else 1
+    want_seq, want_states = ref_run(REFS[kind], x, ws, [np.zeros((B, U))] * n_states,
+                                    MASK if masked else None, backwards)
+    np.testing.assert_allclose(seq.numpy(), want_seq, rtol=1e-12, atol=1e-13)
+    for s, w in zip(states, want_states):
+        np.testing.assert_allclose(s.numpy(), w, rtol=1e-12, atol=1e-13)
+
+
+def test_gru_reset_before_matches_its_equation():
+    x = _x()
+    layer = L.GRU(U, reset_after=False, return_sequences=True, dtype="float64")
+    ws = _layer_with_random_weights(layer, tf.constant(x))
+    want, _ = ref_run(ref_gru_before, x, ws, [np.zeros((B, U))])
+    np.testing.assert_allclose(layer(tf.constant(x)).numpy(), want, rtol=1e-12, atol=1e-13)
+
+
+def test_zero_output_for_mask_outputs_zeros_at_masked_steps():
+    x = _x()
+    layer = L.LSTM(U, return_sequences=True, zero_output_for_mask=True, dtype="float64")
+    ws = _layer_with_random_weights(layer, tf.constant(x))
+    got = layer(tf.constant(x), mask=tf.constant(MASK)).numpy()
+    want, _ = ref_run(ref_lstm, x, ws, [np.zeros((B, U))] * 2, MASK, zero_output=True)
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-13)
+    assert np.all(got[~MASK] == 0)
+
+
+def test_a_fully_masked_row_keeps_its_initial_state_and_outputs_zeros():
+    x = _x()
+    h0 = np.random.default_rng(3).standard_normal((B, U))
+    layer = L.GRU(U, return_sequences=True, return_state=True, dtype="float64")
+    _layer_with_random_weights(layer, tf.constant(x))
+    mask = np.array([[0] * T, [1] * T], dtype=bool)
+    seq, h = layer(tf.constant(x), mask=tf.constant(mask), initial_state=[tf.constant(h0)])
+    assert np.all(seq.numpy()[0] == 0)
+    np.testing.assert_array_equal(h.numpy()[0], h0[0])
+
+
+def test_go_backwards_reads_from_the_end_and_returns_reversed_order():
+    x = _x()
+    fwd = L.SimpleRNN(U, return_sequences=True, dtype="float64")
+    back = L.SimpleRNN(U, return_sequences=True, go_backwards=True, dtype="float64")
+    ws = _layer_with_random_weights(fwd, tf.constant(x))
+    back(tf.constant(x))
+    back.set_weights(ws)
+    np.testing.assert_array_equal(back(tf.constant(x)).numpy(),
+                                  fwd(tf.constant(x[:, ::-1])).numpy())
+
+
+def test_initial_state_and_the_unmutated_arguments():
+    x = _x()
+    layer = L.LSTM(U, return_state=True, dtype="float64")
+    ws = _layer_with_random_weights(layer, tf.constant(x))
+    rng = np.random.default_rng(5)
+    h0, c0 = rng.standard_normal((B, U)), rng.standard_normal((B, U))
+    init = [tf.constant(h0), tf.constant(c0)]
+    out, h, c = layer(tf.constant(x), initial_state=init)
+    _, (wh, wc) = ref_run(ref_lstm, x, ws, [h0, c0])
+    np.testing.assert_allclose(h.numpy(), wh, rtol=1e-12, atol=1e-13)
+    np.testing.assert_allclose(c.numpy(), wc, rtol=1e-12, atol=1e-13)
+    assert len(init) == 2 and np.array_equal(init[0].numpy(), h0)
+    with pytest.raises(ValueError, match="initial_state"):
+        layer(tf.constant(x), initial_state=[tf.constant(h0)])
+
+
+def test_time_distributed_applies_one_layer_per_step():
+    x = _x()
+    dense = L.Dense(2, activation="tanh", dtype="float64")
+    td = L.TimeDistributed(dense, dtype="float64")
+    y = td(tf.constant(x)).numpy()
+    k, b = dense.get_weights()
+    np.testing.assert_allclose(y, np.tanh(x @ k + b), rtol=1e-12, atol=1e-13)
+    assert [w.name for w in td.weights] == ["kernel", "bias"]
+
+
+@pytest.mark.parametrize("mode", ["concat", "sum", "mul", "ave", None])
+def test_bidirectional_merges_forward_and_flipped_backward(mode):
+    x = _x()
+    bi = L.Bidirectional(L.GRU(U, return_sequences=True, dtype="float64"), merge_mode=mode,
+                         dtype="float64")
+    ws = _layer_with_random_weights(bi, tf.constant(x))
+    out = bi(tf.constant(x), mask=tf.constant(MASK))
+    h0 = [np.zeros((B, U))]
+    # Bidirectional makes both directions output zeros at masked steps, as Keras does
+    f, _ = ref_run(ref_gru, x, ws[:3], h0, MASK, zero_output=True)
+    b, _ = ref_run(ref_gru, x, ws[3:], h0, MASK, backwards=True, zero_output=True)
+    b = b[:, ::-1]
+    want = {"concat": lambda: np.concatenate([f, b], -1), "sum": lambda: f + b,
+            "mul": lambda: f * b, "ave": lambda: (f + b) / 2, None: lambda: [f, b]}[mode]()
+    got = [o.numpy() for o in out] if mode is None else out.numpy()
+    np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-12, atol=1e-13)
+
+
+# ---- gradients through time against finite differences ---------------------------------------
+def _fd_check(layer, x, mask=None, init=None):
+    """Tape gradients of sum(out · cot) w.r.t. inputs, initial states and every weight, against
+    central differences. Bound: step h = 1e-6 on O(1) smooth functions gives truncation
+    ~h²·|f'''| ≈ 1e-12 and rounding ~ε·|f|/h ≈ 1e-10 (|f| ≲ 10 over ≤ 40 terms), so 1e-7
+    absolute is ~1000x above the expected error and far below a wrong gradient (≳ 1e-3)."""
+    kw = {} if mask is None else {"mask": tf.constant(mask)}
+    init_np = [] if init is None else init
+
+    def f(xv, ws, states):
+        for v, w in zip(layer.trainable_weights, ws):
+            v.assign(w)
+        if states:
+            kw["initial_state"] = [tf.constant(s) for s in states]
+        out = layer(tf.constant(xv), **kw)
+        flat = out if isinstance(out, list) else [out]
+        return sum(float(np.sum(o.numpy() * np.cos(np.arange(o.numpy().size).reshape(
+            o.shape) + i))) for i, o in enumerate(flat))
+
+    ws = [w.numpy() for w in layer.trainable_weights]
+    xt = tf.constant(x)
+    st = [tf.constant(s) for s in init_np]
+    with tf.GradientTape() as tape:
+        tape.watch(xt)
+        for s in st:
+            tape.watch(s)
+        if st:
+            kw["initial_state"] = st
+        out = layer(xt, **kw)
+        flat = out if isinstance(out, list) else [out]
+        loss = tf.add_n([tf.reduce_sum(o * tf.constant(np.cos(np.arange(
+            int(np.prod(o.shape))).reshape(tuple(o.shape)) + i))) for i, o in enumerate(flat)])
+    grads = tape.gradient(loss, [xt] + list(layer.trainable_weights) + st)
+    params = [x] + ws + list(init_np)
+    h = 1e-6
+    for gi, (g, p) in enumerate(zip(grads, params)):
+        num = np.zeros_like(p)
+        for idx in np.ndindex(p.shape):
+            vals = []
+            for sgn in (1, -1):
+                q = [a.copy() for a in params]
+                q[gi][idx] += sgn * h
+                vals.append(f(q[0], q[1:1 + len(ws)], q[1 + len(ws):]))
+            num[idx] = (vals[0] - vals[1]) / (2 * h)
+        np.testing.assert_allclose(g.numpy(), num, atol=1e-7, err_msg=f"parameter {gi}")
+    for v, w in zip(layer.trainable_weights, ws):
+        v.assign(w)
+
+
+@pytest.mark.parametrize("make, masked, n_init", [
+    (lambda: L.SimpleRNN(3, return_sequences=True, dtype="float64"), True, 0),
+    (lambda: L.LSTM(3, return_state=True, dtype="float64"), True, 2),
+    (lambda: L.LSTM(3, go_backwards=True, return_sequences=True, dtype="float64"), False, 0),
+    (lambda: L.GRU(3, return_sequences=True, dtype="float64"), True, 1),
+    (lambda: L.GRU(3, reset_after=False, dtype="float64"), False, 0),
+    (lambda: L.Bidirectional(L.LSTM(2, return_sequences=True, dtype="float64"),
+                             dtype="float64"), True, 0),
+], ids=["simple_rnn_masked", "lstm_state_init", "lstm_backwards", "gru_masked_init",
+        "gru_reset_before", "bidirectional_lstm"])
+def test_gradients_through_time_match_finite_differences(make, masked, n_init):
+    x = _x(shape=(2, 4, 2))
+    layer = make()
+    _layer_with_random_weights(layer, tf.constant(x), seed=2)
+    mask = np.array([[1, 0, 1, 1], [0, 1, 1, 0]], dtype=bool) if masked else None
+    init = [np.random.default_rng(4 + i).standard_normal((2, 3)) for i in range(n_init)]
+    _fd_check(layer, x, mask, init or None)
+
+
+# ---- masks riding on tensors ------------------------------------------------------------------
+def test_embedding_mask_reaches_the_rnn_and_return_sequences_passes_it_on():
+    ids = np.array([[0, 0, 3, 1, 2], [4, 2, 0, 1, 0]])
+    emb = L.Embedding(5, D, mask_zero=True, dtype="float64")
+    lstm = L.LSTM(U, return_sequences=True, dtype="float64")
+    e = emb(tf.constant(ids))
+    np.testing.assert_array_equal(e._keras_mask.numpy(), ids != 0)
+    seq = lstm(e)
+    np.testing.assert_array_equal(seq._keras_mask.numpy(), ids != 0)
+    explicit = lstm(tf.constant(e.numpy()), mask=tf.constant(ids != 0))
+    np.testing.assert_array_equal(seq.numpy(), explicit.numpy())
+    unmasked = lstm(tf.constant(e.numpy()))
+    assert not np.allclose(seq.numpy(), unmasked.numpy())
+    last = L.LSTM(U, dtype="float64")(e)
+    assert getattr(last, "_keras_mask", None) is None       # no time axis left to mask
+    assert L.Embedding(5, 2).supports_masking is False
+    assert L.Embedding(5, 2, mask_zero=True).get_config()["mask_zero"] is True
+
+
+def test_masking_layer_feeds_an_rnn_and_an_initial_state_turns_the_automatic_mask_off():
+    x = _x()
+    x[:, 1] = 0.0
+    masked = L.Masking(dtype="float64")(tf.constant(x))
+    rnn = L.SimpleRNN(U, return_sequences=True, dtype="float64")
+    with_mask = rnn(masked).numpy()
+    np.testing.assert_array_equal(with_mask[:, 1], with_mask[:, 0])    # step 1 repeats step 0
+    # Keras fills `mask=` only when the sequence is the one tensor argument
+    h0 = tf.zeros((B, U), "float64")
+    no_auto = rnn(masked, initial_state=[h0]).numpy()
+    np.testing.assert_array_equal(no_auto, rnn(tf.constant(masked.numpy())).numpy())
+
+
+def test_sequential_embedding_lstm_dense_trains_with_a_mask():
+    rng = np.random.default_rng(0)
+    ids = rng.integers(1, 20, (32, 7))
+    ids[:, :3] *= rng.integers(0, 2, (32, 3))            # some left padding
+    y = (ids.sum(1) % 2).astype("int64")
+    model = tf.keras.Sequential([L.Embedding(20, 8, mask_zero=True), L.LSTM(8), L.Dense(2)])
+    model.compile(optimizer=tf.keras.optimizers.Adam(0.05),
+                  loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    hist = model.fit(ids, y, epochs=5, batch_size=16, verbose=0)
+    assert hist.history["loss"][-1] < hist.history["loss"][0]
+    assert model.count_params() == 20 * 8 + 4 * 8 * (8 + 8 + 1) + 8 * 2 + 2
+
+
+def test_functional_model_with_return_state():
+    inp = tf.keras.Input(shape=(T, D))
+    seq, h, c = L.LSTM(U, return_sequences=True, return_state=True)(inp)
+    model = tf.keras.Model(inp, [seq, h, c])
+    outs = model(tf.ones((B, T, D)))
+    assert [tuple(o.shape) for o in outs] == [(B, T, U), (B, U), (B, U)]
+    np.testing.assert_array_equal(outs[0].numpy()[:, -1], outs[1].numpy())
+
+
+# ---- stateful ---------------------------------------------------------------------------------
+def test_stateful_carries_the_state_and_reset_state_zeroes_it():
+    x = _x(shape=(B, 6, D))
+    stateful = L.GRU(U, stateful=True, dtype="float64")
+    plain = L.GRU(U, dtype="float64")
+    ws = _layer_with_random_weights(plain, tf.constant(x))
+    stateful(tf.constant(x[:, :3]))
+    stateful.set_weights(ws)
+    stateful.reset_state()
+    stateful(tf.constant(x[:, :3]))
+    second = stateful(tf.constant(x[:, 3:])).numpy()
+    np.testing.assert_allclose(second, plain(tf.constant(x)).numpy(), rtol=1e-12, atol=1e-13)
+    np.testing.assert_array_equal(stateful.states[0].numpy(), second)
+    assert len(stateful.weights) == 3                  # the state Variables are not weights
+    stateful.reset_states()
+    assert np.all(stateful.states[0].numpy() == 0)
+    np.testing.assert_allclose(stateful(tf.constant(x[:, :3])).numpy(),
+                               plain(tf.constant(x[:, :3])).numpy(), rtol=1e-12, atol=1e-13)
+    with pytest.raises(ValueError, match="Expected batch size: 2"):
+        stateful(tf.constant(_x(shape=(3, 6, D))))
+    assert plain.states is None
+    plain.reset_state()                                # a no-op, as in Keras
+
+
+# ---- dropout -------------------------------------------------------------------------------
+def test_dropout_acts_only_in_training():
+    x = tf.constant(_x())
+    layer = L.LSTM(U, dropout=0.5, recurrent_dropout=0.5, return_sequences=True)
+    ref = L.LSTM(U, return_sequences=True)
+    layer(x)
+    ref(x)
+    ref.set_weights(layer.get_weights())
+    np.testing.assert_array_equal(layer(x).numpy(), ref(x).numpy())
+    np.testing.assert_array_equal(layer(x, training=False).numpy(), ref(x).numpy())
+    assert not np.allclose(layer(x, training=True).numpy(), ref(x).numpy())
+    assert L.LSTM(2, dropout=2.0).cell.dropout == 1.0          # Keras clips to [0, 1]
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(layer(x, training=True))
+    grads = tape.gradient(loss, layer.trainable_weights)
+    assert all(np.all(np.isfinite(g.numpy())) for g in grads)
+
+
+# ---- weights, counts, names, configs -----------------------------------------------------------
+@pytest.mark.parametrize("make, count", [
+    (lambda: L.SimpleRNN(U), U * (D + U + 1)),
+    (lambda: L.LSTM(U), 4 * U * (D + U + 1)),
+    (lambda: L.LSTM(U, use_bias=False), 4 * U * (D + U)),
+    (lambda: L.GRU(U), 3 * U * (D + U + 2)),            # reset_after: two bias rows
+    (lambda: L.GRU(U, reset_after=False), 3 * U * (D + U + 1)),
+    (lambda: L.Bidirectional(L.LSTM(U)), 2 * 4 * U * (D + U + 1)),
+    (lambda: L.TimeDistributed(L.Dense(U)), D * U + U),
+    (lambda: L.RNN(L.GRUCell(U)), 3 * U * (D + U + 2)),
+])
+def test_parameter_counts_by_formula(make, count):
+    layer = make()
+    layer(tf.ones((B, T, D)))
+    assert layer.count_params() == count
+
+
+def test_weight_names_shapes_order_and_initializers():
+    lstm = L.LSTM(U)
+    lstm(tf.ones((B, T, D)))
+    assert [(w.name, tuple(w.shape)) for w in lstm.weights] == [
+        ("kernel", (D, 4 * U)), ("recurrent_kernel", (U, 4 * U)), ("bias", (4 * U,))]
+    assert lstm.cell.name == "lstm_cell"
+    b = lstm.weights[2].numpy()
+    np.testing.assert_array_equal(b, np.r_[np.zeros(U), np.ones(U), np.zeros(2 * U)])
+    r = lstm.weights[1].numpy()                                   # orthogonal rows
+    np.testing.assert_allclose(r @ r.T, np.eye(U), atol=1e-6)
+    bi = L.Bidirectional(L.LSTM(U, name="enc"))
+    bi(tf.ones((B, T, D)))
+    assert (bi.forward_layer.name, bi.backward_layer.name) == ("forward_enc", "backward_enc")
+    assert bi.backward_layer.go_backwards and not bi.forward_layer.go_backwards
+    assert lstm.units == U and lstm.recurrent_activation is tf.keras.activations.sigmoid
+
+
+@pytest.mark.parametrize("make", [
+    lambda: L.SimpleRNN(U, activation="relu", return_sequences=True, go_backwards=True),
+    lambda: L.LSTM(U, unit_forget_bias=False, dropout=0.25, stateful=False, unroll=True),
+    lambda: L.GRU(U, reset_after=False, return_state=True, zero_output_for_mask=True),
+    lambda: L.RNN(L.LSTMCell(U), return_sequences=True),
+    lambda: L.Bidirectional(L.GRU(U, return_sequences=True), merge_mode="sum"),
+    lambda: L.TimeDistributed(L.Dense(U)),
+])
+def test_config_round_trip(make):
+    layer = make()
+    cfg = layer.get_config()
+    again = type(layer).from_config(cfg)
+    assert again.get_config() == cfg
+    x = tf.constant(_x(), "float32")
+    layer(x)
+    again(x)
+    again.set_weights(layer.get_weights())
+    for a, b in zip(tf.nest.flatten(layer(x)), tf.nest.flatten(again(x))):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+def test_orthogonal_initializer():
+    init = tf.keras.initializers.Orthogonal(gain=2.0, seed=3)
+    tall = init((6, 3)).numpy()
+    np.testing.assert_allclose(tall.T @ tall, 4 * np.eye(3), atol=1e-5)
+    wide = tf.keras.initializers.get("orthogonal")((3, 6)).numpy()
+    np.testing.assert_allclose(wide @ wide.T, np.eye(3), atol=1e-6)
+    conv = tf.keras.initializers.Orthogonal()((2, 2, 3, 5), dtype="float64").numpy()
+    flat = conv.reshape(12, 5)
+    np.testing.assert_allclose(flat.T @ flat, np.eye(5), atol=1e-12)
+    np.testing.assert_array_equal(init((6, 3)).numpy(), tall)      # one seed, one draw
+    assert init.get_config() == {"gain": 2.0, "seed": 3}
+    with pytest.raises(ValueError, match="at least two-dimensional"):
+        init((4,))
+
+
+# ---- errors ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("make", [lambda: L.LSTM(U), lambda: L.SimpleRNN(U), lambda: L.GRU(U),
+                                  lambda: L.Bidirectional(L.LSTM(U))])
+def test_rank_2_input_is_keras_value_error(make):
+    with pytest.raises(ValueError, match=r"expected ndim=3, found ndim=2. Full shape "
+                                         r"received: \(2, 4\)"):
+        make()(tf.ones((2, 4)))
+
+
+def test_argument_errors():
+    with pytest.raises(ValueError, match="expected a positive integer, got 0"):
+        L.LSTM(0)
+    with pytest.raises(ValueError, match="Invalid merge mode"):
+        L.Bidirectional(L.LSTM(2), merge_mode="max")
+    with pytest.raises(ValueError, match="keras.layers.Layer"):
+        L.Bidirectional("lstm")
+    with pytest.raises(ValueError, match="at least 3 dimensions"):
+        L.TimeDistributed(L.Dense(2))(tf.ones((2, 3)))
+    with pytest.raises(ValueError, match="`go_backwards`"):
+        L.Bidirectional(L.LSTM(2), backward_layer=L.LSTM(2))
+    with pytest.raises(ValueError, match="state_size"):
+        L.RNN(L.Dense(2))
+    with pytest.raises(ValueError, match="batch size must be static"):
+        L.LSTM(2, stateful=True)(tf.keras.Input(shape=(3, 2)))
