@@ -444,3 +444,33 @@ def test_graph_operations_match_tf(tf_real, make):
     want = [op.type for op in make(tf_real).graph.get_operations()]
     got = [op.type for op in make(mtf).graph.get_operations()]
     assert got == want
+
+
+# ---- variables assigned in staged loops ------------------------------------------------
+
+def _assign_in_loops(tf):
+    v = tf.Variable(0)
+    w = tf.Variable(10.0)
+
+    @tf.function
+    def accumulate(n):
+        for i in tf.range(n):
+            v.assign_add(i)
+        return v.read_value()
+
+    @tf.function
+    def halve_until_below(x):
+        while w > x:
+            w.assign(w / 2.0)
+        return w + 0.0
+
+    out = [accumulate(tf.constant(4)).numpy(), accumulate(tf.constant(3)).numpy(),
+           halve_until_below(tf.constant(1.0)).numpy()]
+    w.assign(100.0)
+    out += [halve_until_below(tf.constant(3.0)).numpy(), v.numpy(), w.numpy()]
+    return out
+
+
+def test_variables_assigned_in_staged_loops_match_tf(tf_real):
+    for g, w in zip(_assign_in_loops(mtf), _assign_in_loops(tf_real)):
+        np.testing.assert_array_equal(g, w)          # integers and halvings: exact

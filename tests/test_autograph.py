@@ -654,3 +654,35 @@ def test_custom_train_step_branching_on_a_tensor_trains_under_fit():
                          verbose=0).history["loss"]
 
     assert run(False) == run(True)
+
+
+def test_variables_assigned_inside_a_staged_loop():
+    # the loop carries the variable's value; each call continues from the variable's value
+    v = tf.Variable(0)
+
+    @tf.function
+    def accumulate(n):
+        for i in tf.range(n):
+            print("tracing the body")
+            v.assign_add(i)
+        return v.read_value()
+
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert int(accumulate(tf.constant(4))) == 6
+        assert int(accumulate(tf.constant(3))) == 6 + 3
+    assert int(v.numpy()) == 9
+    assert out.getvalue() == "tracing the body\n"           # traced once, printed once
+
+    w = tf.Variable(10.0)
+
+    @tf.function
+    def halve_until_below(x):
+        while w > x:
+            w.assign(w / 2.0)
+        return w + 0.0
+
+    assert float(halve_until_below(tf.constant(1.0))) == 0.625 and float(w.numpy()) == 0.625
+    w.assign(100.0)
+    assert float(halve_until_below(tf.constant(3.0))) == 1.5625
+    assert float(halve_until_below(tf.constant(3.0))) == 1.5625    # already below: no step

@@ -6,6 +6,9 @@ variable) is a traced value it hands over here through the seam (``_backend.TRAC
 """
 from __future__ import annotations
 
+import contextlib
+import io
+
 from .. import nest
 from .. import tape as _tape
 from ..ops.control_flow_ops import _pack
@@ -187,11 +190,31 @@ def traced_while_loop(trace, cond, body, loop_vars, maximum_iterations):
         b_out, b_nodes, hidden = record_body(trace, lambda: body(*state), s_in)
     else:
         b_out, b_nodes = _record_block(trace, lambda: body(*state), dry=True)
-    # (a variable first read in the body gets an entry too: its first value, not a write)
-    if any(v is not vars_before.get(k, trace.var_reads.get(k, (None, None))[1])
-           for k, v in trace.var_current.items()):
-        raise NotImplementedError("minitf cannot assign variables inside a tf.while_loop in "
-                                  "tf.function; return the values as loop variables.")
+    assigned = _assigned_in_block(trace, vars_before)
+    var_loop, var_init, var_results = [], [], []
+    if assigned:
+        if recording:
+            raise NotImplementedError("minitf cannot differentiate a tf.while_loop that assigns "
+                                      "variables inside tf.function; return the values as "
+                                      "loop variables.")
+        # Variables the body assigns are carried by the loop too (as TF carries their state):
+        # the condition and body are recorded again, each such variable's value a loop slot.
+        # The first recording is dropped; its printed output is not repeated.
+        var_init = [vars_before[k] if k in vars_before else trace.var_reads[k][1]
+                    for k in assigned]
+        var_loop = [trace._new(r.v if type(r) is Traced else r) for r in var_init]
+        trace.var_current = dict(vars_before)
+        trace.var_current.update(zip(assigned, var_loop))
+        with contextlib.redirect_stdout(io.StringIO()):
+            with _tape.suspended_tapes():
+                c_out, c_nodes = _record_block(trace, lambda: cond(*state), dry=True)
+            c_ref = _as_ref(c_out)
+            b_out, b_nodes = _record_block(trace, lambda: body(*state), dry=True)
+        if set(_assigned_in_block(trace, vars_before)) - set(assigned):
+            raise NotImplementedError("tf.while_loop: the body assigned different variables "
+                                      "when traced twice")
+        var_results = [trace.var_current[k] for k in assigned]
+        trace.var_current = dict(vars_before)
     b_flat = nest.flatten(_pack(lv, b_out))
     if len(b_flat) != len(tensors):
         raise ValueError("tf.while_loop: body must return the structure of loop_vars.")
@@ -206,15 +229,20 @@ def traced_while_loop(trace, cond, body, loop_vars, maximum_iterations):
         b_refs.append(nt._value)
         s_out.append(nt)
     outs = [trace._new(None) for _ in loop]
-    node = WhileNode([s.slot for s in loop], init, Block(c_nodes, [c_ref]),
-                     Block(b_nodes, b_refs), tuple(o.slot for o in outs))
+    var_outs = [trace._new(None) for _ in var_loop]
+    node = WhileNode([s.slot for s in loop + var_loop], init + var_init,
+                     Block(c_nodes, [c_ref]), Block(b_nodes, b_refs + var_results),
+                     tuple(o.slot for o in outs + var_outs))
     # The values of this (real) call: run the recorded loop now on the traced values.
     from .codegen import run_block_now
-    final = [v.v if type(v) is Traced else v for v in init] if trace.dry else \
+    final = [v.v if type(v) is Traced else v for v in init + var_init] if trace.dry else \
         run_block_now(trace, node)
-    for o, v in zip(outs, final):
+    for o, v in zip(outs + var_outs, final):
         o.v = v
     trace.nodes.append(node)
+    for k, o in zip(assigned, var_outs):      # the variables' values after the loop
+        trace.var_current[k] = o
+        trace.mutated.add(o.slot)
     trace.host_nodes += 1                 # the loop test reads a value on the host
     res = [_make(o, t._dtype) for o, t in zip(outs, tensors)]
     if recording:        # one op on the tapes, `While`, whose gradient runs the loop backwards
@@ -224,6 +252,13 @@ def traced_while_loop(trace, cond, body, loop_vars, maximum_iterations):
     packed = nest.pack_sequence_as(lv, res)
     return packed[0] if single else type(loop_vars)(packed) if isinstance(
         loop_vars, tuple) else packed
+
+
+def _assigned_in_block(trace, vars_before) -> list:
+    """Keys of the variables assigned since ``vars_before`` was taken (a variable first read
+    in the block gets an entry too: its first value, which is no assignment)."""
+    return [k for k, v in trace.var_current.items()
+            if v is not vars_before.get(k, trace.var_reads.get(k, (None, None))[1])]
 
 
 def _tests_traced(cond, lv, flat) -> bool:
