@@ -452,3 +452,47 @@ def separable_conv2d(input, depthwise_filter, pointwise_filter, strides, padding
                          f"{tuple(pw._value.shape)}")
     y = depthwise_conv2d(input, depthwise_filter, strides, padding, data_format, dilations)
     return conv2d(y, pw, [1, 1, 1, 1], "VALID", data_format or "NHWC")
+
+
+def convolution(input, filters, strides=None, padding="VALID", data_format=None,
+                dilations=None, name=None) -> Tensor:
+    """``conv1d``, ``conv2d`` or ``conv3d``, chosen by the filter's rank (3, 4 or 5), with
+    ``strides`` and ``dilations`` given per spatial axis (an int or N entries; default 1).
+
+    >>> import minitf as tf
+    >>> tf.nn.convolution(tf.ones((1, 6, 6, 2)), tf.ones((3, 3, 2, 5)), padding="SAME").shape
+    TensorShape([1, 6, 6, 5])
+    """
+    w = tensor(filters)
+    n = w._value.ndim - 2
+    if n not in (1, 2, 3):
+        raise ValueError(f"`filters.shape.rank` must be 3, 4 or 5 (1-D, 2-D or 3-D "
+                         f"convolution). Received: filters.shape={tuple(w._value.shape)}")
+    s = [1] * n if strides is None else ([int(strides)] * n if isinstance(
+        strides, (int, np.integer)) else [int(v) for v in strides])
+    d = [1] * n if dilations is None else ([int(dilations)] * n if isinstance(
+        dilations, (int, np.integer)) else [int(v) for v in dilations])
+    for what, v in (("strides", s), ("dilations", d)):
+        if len(v) != n:
+            raise ValueError(f"`{what}` must have {n} entries for a {n}-D convolution. "
+                             f"Received: {what}={v}")
+    first = bool(data_format) and data_format.startswith("NC")
+    if n == 1:
+        return conv1d(input, w, s, padding, data_format or "NWC", d)
+    if n == 2:
+        return conv2d(input, w, s, padding, data_format or "NHWC", d)
+    full = (lambda v: [1, 1] + v) if first else (lambda v: [1] + v + [1])
+    return conv3d(input, w, full(s), padding, data_format or "NDHWC", full(d))
+
+
+def atrous_conv2d(value, filters, rate, padding, name=None) -> Tensor:
+    """``conv2d`` with dilation ``rate`` in both spatial axes and stride 1 ("atrous", with
+    holes: the filter's taps lie ``rate`` pixels apart).
+
+    >>> import minitf as tf
+    >>> tf.nn.atrous_conv2d(tf.ones((1, 7, 7, 1)), tf.ones((3, 3, 1, 1)), 2, "VALID").shape
+    TensorShape([1, 3, 3, 1])
+    """
+    if int(rate) < 1:
+        raise ValueError(f"rate {rate} cannot be less than one")
+    return conv2d(value, filters, 1, padding, "NHWC", int(rate))
