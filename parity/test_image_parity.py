@@ -198,3 +198,12 @@ def test_random_ops_give_tf_shapes(tf_real):
                lambda tf: tf.image.random_flip_up_down(x[0], seed=1)):
         got, want = fn(minitf), fn(tf_real)
         assert tuple(got.shape) == tuple(want.shape) and got.dtype.name == want.dtype.name
+
+
+@pytest.mark.parametrize("src, size", [((3, 4), (6, 6)), ((5, 3), (4, 4)), ((7, 9), (5, 3))])
+def test_resize_preserving_aspect_ratio_matches_tf(tf_real, src, size):
+    xv = np.random.default_rng(2).uniform(0, 1, (1,) + src + (2,)).astype("float32")
+    got = np.asarray(minitf.image.resize(xv, size, preserve_aspect_ratio=True))
+    want = np.asarray(tf_real.image.resize(xv, size, preserve_aspect_ratio=True))
+    assert got.shape == want.shape
+    np.testing.assert_allclose(got, want, rtol=0, atol=8 * U32)
