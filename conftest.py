@@ -27,3 +27,15 @@ def _no_tape_left_recording():
     leaked = list(tape.TAPES.recording)
     tape.TAPES.recording.clear()
     assert not leaked, f"a test left {len(leaked)} tape(s) recording"
+
+
+def pytest_collection_finish(session):
+    """pytest's importlib import mode, importing the doctest modules of the package
+    ``minitf/function/``, sets the attribute ``minitf.function`` to that package, which hides
+    ``tf.function`` (minitf/__init__.py binds the same name to the function). Bind it back
+    before the tests run. (A plain ``import minitf.function.x`` does not do this.)"""
+    import sys
+    tf = sys.modules.get("minitf")
+    if tf is not None and not callable(getattr(tf, "function", None)):
+        from minitf.function.polymorphic_function import function
+        tf.function = function
