@@ -63,8 +63,10 @@ def test_tracking_order_is_attribute_assignment_order():
     net = Net()
     net(np.ones((2, 3), np.float32))
     names = [getattr(v, "path", v.name) for v in net.trainable_variables]
-    assert names == ["scale:0", "out/kernel", "out/bias", "h1/kernel", "h1/bias", "h2/kernel",
-                     "h2/bias"]
+    # Keras 3.15 gives the layers' weights these paths (built during net's first call, so under
+    # its scope) in this order; the raw tf.Variable is minitf's addition (see the issue note).
+    assert names == ["scale:0", "net/out/kernel", "net/out/bias", "net/h1/kernel", "net/h1/bias",
+                     "net/h2/kernel", "net/h2/bias"]
     net.hidden[0].trainable = False
     assert len(net.trainable_variables) == 5 and len(net.non_trainable_variables) == 2
 

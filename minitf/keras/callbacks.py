@@ -338,3 +338,179 @@ class TerminateOnNaN(Callback):
         if loss is not None and not np.isfinite(loss):
             print(f"Batch {batch}: Invalid loss, terminating training")
             self.model.stop_training = True
+
+
+class TensorBoard(Callback):
+    """Write training logs for TensorBoard, as Keras 3's ``TensorBoard`` callback.
+
+    Event files go to ``log_dir/train`` and ``log_dir/validation`` (``tf.summary``):
+
+    - at each epoch's end, ``epoch_<name>`` for every log (training logs in ``train``, the
+      ``val_`` logs without their prefix in ``validation``) and ``epoch_learning_rate``, at step
+      = the epoch (0-based);
+    - with ``update_freq="batch"`` (or an int), ``batch_<name>`` after each training batch, at
+      step = the batch's global count (1-based);
+    - after each validation, ``evaluation_<name>_vs_iterations`` at step = the optimizer's
+      iteration count;
+    - every ``histogram_freq`` epochs, a histogram of every weight, tagged
+      ``<weight path>/histogram`` (and, with ``write_images``, the weight as an image);
+    - with ``write_graph`` (the default), the model's JSON config under the tag ``keras``
+      (TensorBoard's "graph_keras_model" plugin), when the model has ``to_json``.
+
+    >>> import tempfile, numpy as np, minitf as tf
+    >>> logdir = tempfile.mkdtemp()
+    >>> model = tf.keras.Sequential([tf.keras.Input((3,)), tf.keras.layers.Dense(1)])
+    >>> model.compile("sgd", "mse")
+    >>> _ = model.fit(np.ones((4, 3)), np.ones((4, 1)), epochs=1, verbose=0,
+    ...               callbacks=[tf.keras.callbacks.TensorBoard(logdir)])
+    >>> sorted(os.listdir(logdir))
+    ['train']
+
+    Not written: the profiler (``profile_batch``), embeddings, and the traced train graph.
+    """
+
+    def __init__(self, log_dir="logs", histogram_freq=0, write_graph=True, write_images=False,
+                 write_steps_per_second=False, update_freq="epoch", profile_batch=0,
+                 embeddings_freq=0, embeddings_metadata=None):
+        super().__init__()
+        self.log_dir = os.fspath(log_dir)
+        self.histogram_freq, self.write_graph = histogram_freq, write_graph
+        self.write_images, self.write_steps_per_second = write_images, write_steps_per_second
+        self.update_freq = 1 if update_freq == "batch" else update_freq
+        if profile_batch or embeddings_freq:
+            raise ValueError("minitf's TensorBoard callback has no profiler or embeddings "
+                             f"projector. Received: profile_batch={profile_batch}, "
+                             f"embeddings_freq={embeddings_freq} (must be 0)")
+        self._writers = {}
+        self._global_train_batch = self._global_test_batch = 0
+        self._contexts = []
+
+    def set_model(self, model):
+        super().set_model(model)
+        self._writers = {}
+        self._graph_pending = bool(self.write_graph)
+
+    def _writer(self, which):
+        from .. import summary
+        if which not in self._writers:
+            sub = "train" if which == "train" else "validation"
+            self._writers[which] = summary.create_file_writer(os.path.join(self.log_dir, sub))
+        return self._writers[which]
+
+    def _push(self, which, step):
+        ctx = self._writer(which).as_default(step=step)
+        ctx.__enter__()
+        self._contexts.append(ctx)
+
+    def _pop(self):
+        if self._contexts:
+            self._contexts.pop().__exit__(None, None, None)
+
+    def _scalar(self, name, value, step):
+        from .. import summary
+        summary.scalar(name, float(np.asarray(value)), step=step)
+
+    def on_train_begin(self, logs=None):
+        self._global_train_batch = 0
+        self._push("train", 0)
+        if self._graph_pending:
+            self._graph_pending = False
+            self._write_model_config()
+
+    def _write_model_config(self):
+        to_json = getattr(self.model, "to_json", None)
+        if to_json is None:
+            return
+        from .. import summary
+        from tensorboard.compat.proto import summary_pb2
+        meta = summary_pb2.SummaryMetadata(plugin_data=summary_pb2.SummaryMetadata.PluginData(
+            plugin_name="graph_keras_model", content=b"1"))
+        with self._writer("train").as_default():
+            summary.write("keras", np.array(to_json(), dtype=object), step=0, metadata=meta)
+
+    def on_train_end(self, logs=None):
+        self._pop()
+        for w in self._writers.values():
+            w.close()
+
+    def on_test_begin(self, logs=None):
+        self._push("val", self._global_test_batch)
+
+    def on_test_end(self, logs=None):
+        optimizer = getattr(self.model, "optimizer", None)
+        if optimizer is not None and hasattr(optimizer, "iterations"):
+            step = int(np.asarray(optimizer.iterations.numpy()))
+            with self._writer("val").as_default():
+                for name, value in (logs or {}).items():
+                    self._scalar(f"evaluation_{name}_vs_iterations", value, step)
+        self._pop()
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self._global_train_batch += 1
+        if self.update_freq != "epoch":
+            self._pop()
+            self._push("train", self._global_train_batch)
+        if self.write_steps_per_second:
+            self._batch_start = time.time()
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.write_steps_per_second:
+            self._scalar("batch_steps_per_second", 1.0 / max(time.time() - self._batch_start,
+                                                              1e-12), self._global_train_batch)
+        if isinstance(logs, dict) and self.update_freq != "epoch" and \
+                self._global_train_batch % self.update_freq == 0:
+            for name, value in logs.items():
+                self._scalar(f"batch_{name}", value, self._global_train_batch)
+
+    def on_test_batch_begin(self, batch, logs=None):
+        self._global_test_batch += 1
+        if self.update_freq != "epoch":
+            self._pop()
+            self._push("val", self._global_test_batch)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if self.write_steps_per_second:
+            self._epoch_start = time.time()
+            self._epoch_iterations = int(np.asarray(self.model.optimizer.iterations.numpy()))
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        train = {k: v for k, v in logs.items() if not k.startswith("val_")}
+        val = {k[4:]: v for k, v in logs.items() if k.startswith("val_")}
+        optimizer = getattr(self.model, "optimizer", None)
+        if optimizer is not None and hasattr(optimizer, "learning_rate"):
+            train["learning_rate"] = float(np.asarray(optimizer.learning_rate))
+        if self.write_steps_per_second:
+            done = int(np.asarray(optimizer.iterations.numpy())) - self._epoch_iterations
+            train["steps_per_second"] = done / max(time.time() - self._epoch_start, 1e-12)
+        for which, group in (("train", train), ("val", val)):
+            if group:
+                with self._writer(which).as_default():
+                    for name, value in group.items():
+                        self._scalar(f"epoch_{name}", value, epoch)
+        if self.histogram_freq and epoch % self.histogram_freq == 0:
+            self._log_weights(epoch)
+
+    def _log_weights(self, epoch):
+        from .. import summary
+        with self._writer("train").as_default():
+            for layer in self.model.layers:
+                for weight in layer.weights:
+                    name = getattr(weight, "path", weight.name).replace(":", "_")
+                    summary.histogram(f"{name}/histogram", weight, step=epoch)
+                    if self.write_images:
+                        self._log_weight_as_image(weight, f"{name}/image", epoch)
+
+    def _log_weight_as_image(self, weight, name, epoch):
+        from .. import summary
+        w = np.squeeze(np.asarray(weight.numpy()))
+        if w.ndim == 1:
+            w = w.reshape(1, w.shape[0], 1, 1)
+        elif w.ndim == 2:
+            if w.shape[0] > w.shape[1]:
+                w = w.T
+            w = w.reshape(1, w.shape[0], w.shape[1], 1)
+        elif w.ndim == 3:             # a conv kernel: one image per output channel
+            w = np.transpose(w, (2, 0, 1))[..., None]
+        if w.ndim == 4 and w.shape[-1] in (1, 3, 4):     # 3-D conv kernels are not drawn
+            summary.image(name, w, step=epoch)

@@ -280,9 +280,11 @@ class Sequential(Model):
     def _maybe_build_eagerly(self):
         if self._input_kt is None:
             return
+        from .layers.layer import _building
         x = self._input_kt
-        for layer in self._seq:
-            x = layer(x)
+        with _building(self):            # Keras names the weights "sequential/dense/kernel"
+            for layer in self._seq:
+                x = layer(x)
         self.built = bool(self._seq)
         self._output_shape = None if not self._seq else tuple(x.shape)
 

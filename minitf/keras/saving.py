@@ -166,7 +166,8 @@ def _match_layers(file_groups, model_groups):
 def _layer_name(weight_or_path) -> str:
     path = weight_or_path if isinstance(weight_or_path, str) else \
         getattr(weight_or_path, "path", weight_or_path.name)
-    return path.rsplit("/", 1)[0] if "/" in path else path
+    # "<outer scopes>/<layer>/<variable>" (Keras's variable path): the layer's own name
+    return path.rsplit("/", 2)[-2] if "/" in path else path
 
 
 def _read_archive(filepath: str):

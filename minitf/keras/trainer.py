@@ -293,7 +293,8 @@ class Trainer:
                 val = self.evaluate(vx, vy, sample_weight=vsw,
                                     batch_size=validation_batch_size or batch_size,
                                     steps=validation_steps, verbose=0, return_dict=True,
-                                    _internal=True)
+                                    callbacks=clist, _internal=True)   # as Keras: fit's callbacks
+                                                                       # see on_test_* too
                 logs.update({f"val_{k}": v for k, v in val.items()})
             clist.on_epoch_end(epoch, dict(sorted(logs.items())))
             if self.stop_training:
@@ -310,7 +311,8 @@ class Trainer:
         data = as_data(x, y, sample_weight)
         batch_size = batch_size or 32
         self.reset_metrics()
-        clist = cbks.CallbackList(callbacks or [], self, {"verbose": verbose, "steps": steps})
+        clist = callbacks if isinstance(callbacks, cbks.CallbackList) else \
+            cbks.CallbackList(callbacks or [], self, {"verbose": verbose, "steps": steps})
         clist.on_test_begin()
         test_function = self.make_test_function()
         logs = {}

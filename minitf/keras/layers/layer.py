@@ -27,9 +27,33 @@ from ...tensor import Tensor, TensorShape, convert_to_tensor, is_variable
 from ...variable import Variable
 from ...ops import math_ops as M
 from .. import backend, constraints, initializers, regularizers
+from ..serialization import AutoConfig
 from ..variables import KerasVariable
 
 _TRAINING: list = []   # the `training` flag of the calls in progress, innermost last
+# The layers whose build or first call is in progress, outermost first. Keras 3 names a variable
+# by them: a Dense built while a Sequential builds holds "sequential/d/kernel", one built on
+# its own "d/kernel" (KerasVariable.path; TensorBoard's histogram tags).
+_BUILDING: list = []
+
+
+@contextlib.contextmanager
+def _building(layer):
+    if _BUILDING and _BUILDING[-1] is layer:      # already inside this layer's scope
+        yield
+        return
+    _BUILDING.append(layer)
+    try:
+        yield
+    finally:
+        _BUILDING.pop()
+
+
+def _weight_path(layer, name: str) -> str:
+    names = [l.name for l in _BUILDING]
+    if not _BUILDING or _BUILDING[-1] is not layer:
+        names.append(layer.name)
+    return "/".join(names + [name])
 
 
 @contextlib.contextmanager
@@ -139,7 +163,7 @@ def is_symbolic(x) -> bool:
     return any(isinstance(t, KerasTensor) for t in nest.flatten(x))
 
 
-class Layer:
+class Layer(AutoConfig):
     """Base class of all layers (see module docstring)."""
 
     def __init__(self, trainable: bool = True, name: str | None = None, dtype=None,
@@ -259,7 +283,7 @@ class Layer:
             initializer = "glorot_uniform" if dt.is_floating else "zeros"
         init = initializers.get(initializer)
         name = name or f"variable_{len(self._own_weights)}"
-        v = KerasVariable(init(shape, dtype=dt), name=name, path=f"{self.name}/{name}",
+        v = KerasVariable(init(shape, dtype=dt), name=name, path=_weight_path(self, name),
                           trainable=trainable, dtype=dt,
                           constraint=constraints.get(constraint),
                           regularizer=regularizers.get(regularizer))
@@ -347,12 +371,14 @@ class Layer:
             return
         shapes = nest.map_structure(lambda t: TensorShape(t.shape), inputs)
         self._build_shape = shapes
-        self.build(shapes)
+        with _building(self):
+            self.build(shapes)
         self.built = True
 
     # Layers cast floating inputs to their compute dtype. Sequential and functional models do not:
     # their own layers cast (so float64 layers inside a float32 model see float64 inputs).
     _autocast_inputs = True
+    _first_call_done = False      # set after the first eager call (see _BUILDING)
 
     def _convert_inputs(self, inputs):
         autocast = self._autocast_inputs
@@ -400,7 +426,12 @@ class Layer:
             self._added_losses = []
         _TRAINING.append(training)
         try:
-            outputs = self.call(inputs, *args, **kwargs)
+            if self._first_call_done:
+                outputs = self.call(inputs, *args, **kwargs)
+            else:     # sub-layers first called here build inside this layer's scope
+                with _building(self):
+                    outputs = self.call(inputs, *args, **kwargs)
+                self._first_call_done = True
         finally:
             _TRAINING.pop()
         if masking and self.supports_masking:
@@ -430,7 +461,7 @@ class Layer:
         kw = dict(kwargs)
         if self._call_has_training:
             kw["training"] = False
-        with training_scope(False):
+        with training_scope(False), _building(self):
             out = self.call(sample, *args, **kw)
         node = Node(self, inputs, args, kwargs)
         self._activity_losses = []
@@ -446,19 +477,38 @@ class Layer:
             return
         shapes = nest.map_structure(lambda k: TensorShape(k.shape), inputs)
         self._build_shape = shapes
-        self.build(shapes)
+        with _building(self):
+            self.build(shapes)
         self.built = True
 
     # ---- config -----------------------------------------------------------------------------
     def get_config(self) -> dict:
-        cfg = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
-        if self._declared_input_shape is not None:
-            cfg["input_shape"] = self._declared_input_shape
-        return cfg
+        """Keras's layer config: ``name``, ``trainable``, ``dtype``, then the constructor
+        arguments (a built-in layer's as its ``__init__`` received them; a user layer that
+        does not override ``get_config`` gets Keras's auto config, see ``keras.saving``).
+        A layer whose ``__init__`` takes anything else must add it in its own
+        ``get_config`` (and, for objects, read it back in ``from_config``)."""
+        from ..serialization import layer_config
+        return layer_config(self, Layer.get_config)
 
     @classmethod
     def from_config(cls, config: dict):
-        return cls(**config)
+        """``cls(**config)``, after reading Keras's dtype policy and the Keras keys minitf
+        does not take at their off values (see ``serialization.from_config_kwargs``)."""
+        from ..serialization import from_config_kwargs
+        return cls(**from_config_kwargs(cls, config))
+
+    def get_build_config(self) -> dict | None:
+        """``{"input_shape": ...}`` of the first build, as Keras stores it in a file."""
+        from ..serialization import shape_config
+        if self._build_shape is None:
+            return None
+        return {"input_shape": shape_config(self._build_shape)}
+
+    def build_from_config(self, config: dict) -> None:
+        """Create the weights from ``get_build_config()``'s shape (``.keras`` loading)."""
+        from ..serialization import build_from_config
+        build_from_config(self, config)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
