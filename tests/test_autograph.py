@@ -686,3 +686,12 @@ def test_variables_assigned_inside_a_staged_loop():
     w.assign(100.0)
     assert float(halve_until_below(tf.constant(3.0))) == 1.5625
     assert float(halve_until_below(tf.constant(3.0))) == 1.5625    # already below: no step
+
+
+def test_lambdas_are_converted_even_two_on_one_line():
+    absolute = tf.function(lambda x: x if x > 0 else -x)
+    assert float(absolute(tf.constant(-3.0))) == 3.0
+    double, triple = tf.function(lambda x: x * 2.0 if x > 0 else x), \
+        tf.function(lambda x: x * 3.0 if x > 0 else x)
+    assert float(double(tf.constant(2.0))) == 4.0 and float(triple(tf.constant(2.0))) == 6.0
+    assert float(triple(tf.constant(-2.0))) == -2.0

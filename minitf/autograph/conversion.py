@@ -6,7 +6,7 @@ local names stand for the original's free variables; the result is rebuilt with 
 Conversions are cached per code object.
 
 Functions AutoGraph leaves alone, as TF does: those marked ``do_not_convert``, minitf's own
-(and NumPy's, the standard library's, installed packages'), lambdas, generators, builtins, and
+(and NumPy's, the standard library's, installed packages'), generators, builtins, and
 functions whose source is not available (then a warning says so and the function runs as is).
 """
 from __future__ import annotations
@@ -54,12 +54,11 @@ _SKIP_MODULES = ("minitf", "numpy", "cupy", "tensorflow", "keras", "builtins", "
 
 def is_user_function(f) -> bool:
     """Whether ``converted_call`` converts ``f``: a plain Python function written by the user
-    (not a library's, not a lambda, not a generator, not marked ``do_not_convert``)."""
+    (not a library's, not a generator, not marked ``do_not_convert``)."""
     if not isinstance(f, types.FunctionType) or getattr(f, _DISABLED, False) or \
             getattr(f, _CONVERTED, False):
         return False
-    if f.__name__ == "<lambda>" or f.__code__.co_flags & (inspect.CO_GENERATOR |
-                                                          inspect.CO_COROUTINE):
+    if f.__code__.co_flags & (inspect.CO_GENERATOR | inspect.CO_COROUTINE):
         return False
     module = (getattr(f, "__module__", None) or "").split(".")[0]
     if module in _SKIP_MODULES:
@@ -74,7 +73,10 @@ def _function_def(f) -> tuple:
         lines, first = inspect.getsourcelines(f)
     except (OSError, TypeError) as e:
         raise ConversionError(f"AutoGraph could not read the source of {f!r}: {e}") from None
-    source = textwrap.dedent("".join(lines))
+    raw = "".join(lines)
+    source = textwrap.dedent(raw)
+    if f.__name__ == "<lambda>":
+        return _lambda_def(f, raw, source, first)
     try:
         tree = ast.parse(source)
     except SyntaxError as e:
@@ -84,7 +86,40 @@ def _function_def(f) -> tuple:
                 node.name == f.__name__:
             return node, source, first
     raise ConversionError(f"AutoGraph found no `def {f.__name__}` in the source of {f!r} "
-                          f"(lambdas are not converted)")
+                          f"")
+
+
+def _lambda_def(f, raw: str, source: str, first: int) -> tuple:
+    """A lambda as ``def`` (its expression returned): found in the source lines of the
+    statement that holds it, by the position of its body in the code object."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        try:                        # a lambda inside a call continued on the next lines
+            tree = ast.parse("(" + source.strip().rstrip(",") + "\n)")
+        except SyntaxError as e:
+            raise ConversionError(f"AutoGraph could not parse the source of {f!r}: {e}") \
+                from None
+    indent = len(raw) - len(raw.lstrip()) - (len(source) - len(source.lstrip()))
+    code = f.__code__
+    names = list(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
+    spots = {(line, col) for line, _, col, _ in code.co_positions()
+             if line is not None and col}
+    found = [n for n in ast.walk(tree) if isinstance(n, ast.Lambda) and
+             [a.arg for a in n.args.posonlyargs + n.args.args + n.args.kwonlyargs] == names]
+    if len(found) > 1:
+        found = [n for n in found
+                 if (n.body.lineno + first - 1, n.body.col_offset + indent) in spots]
+    if len(found) != 1:
+        raise ConversionError(f"AutoGraph could not tell which lambda of its source line "
+                              f"{f!r} is")
+    lam = found[0]
+    ret = ast.copy_location(ast.Return(value=lam.body), lam.body)
+    fdef = ast.copy_location(ast.FunctionDef(name="__ag_lambda", args=lam.args, body=[ret],
+                                             decorator_list=[], returns=None), lam)
+    if sys.version_info >= (3, 12):
+        fdef.type_params = []
+    return fdef, source, first
 
 
 def _strip_for_factory(fdef) -> None:
@@ -184,8 +219,7 @@ def convert_entity(entity: Callable, warn: bool = True) -> Callable:
         inner = convert_entity(entity.__func__, warn)
         return entity if inner is entity.__func__ else types.MethodType(inner, entity.__self__)
     if not isinstance(entity, types.FunctionType) or getattr(entity, _CONVERTED, False) or \
-            entity.__name__ == "<lambda>" or entity.__code__.co_flags & (
-                inspect.CO_GENERATOR | inspect.CO_COROUTINE):
+            entity.__code__.co_flags & (inspect.CO_GENERATOR | inspect.CO_COROUTINE):
         return entity
     try:
         return convert(entity)
