@@ -126,3 +126,257 @@ def test_layer_config_keys_match_keras(tf_real, name):
             continue
         want = tc[k]
         assert mc[k] == want or (isinstance(want, (list, tuple)) and list(mc[k]) == list(want)), k
+
+
+# ---- losses -------------------------------------------------------------------------------
+
+def _loss_data(name, seed=0):
+    rng = np.random.default_rng(seed)
+    if name in ("KLDivergence", "Poisson", "MeanSquaredLogarithmicError"):
+        yt = rng.uniform(0, 1, (6, 4))
+        yp = rng.uniform(0, 1, (6, 4))
+        yt[0, 0], yp[1, 1] = 0.0, 0.0           # the clip / epsilon regimes
+        if name == "MeanSquaredLogarithmicError":
+            yp[2, 2] = -0.5                     # below epsilon: clipped
+    elif name in ("Hinge", "SquaredHinge"):
+        yt = rng.integers(0, 2, (6, 4)).astype(float)     # 0/1 labels become -1/+1
+        yp = rng.standard_normal((6, 4))
+    elif name == "CategoricalHinge":
+        yt = np.eye(4)[rng.integers(0, 4, 6)]
+        yp = rng.standard_normal((6, 4))
+    else:
+        yt = rng.standard_normal((6, 4))
+        yp = rng.standard_normal((6, 4))
+        if name == "MeanAbsolutePercentageError":
+            yt[0, 0] = 0.0                      # |y_true| below epsilon
+        if name == "LogCosh":
+            yp[0, 0] = 60.0                     # large error: no overflow
+    return yt, yp
+
+
+LOSSES = ["KLDivergence", "Poisson", "CosineSimilarity", "LogCosh", "Hinge", "SquaredHinge",
+          "CategoricalHinge", "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError"]
+LOSS_FNS = {"KLDivergence": "kl_divergence", "Poisson": "poisson",
+            "CosineSimilarity": "cosine_similarity", "LogCosh": "log_cosh", "Hinge": "hinge",
+            "SquaredHinge": "squared_hinge", "CategoricalHinge": "categorical_hinge",
+            "MeanAbsolutePercentageError": "mean_absolute_percentage_error",
+            "MeanSquaredLogarithmicError": "mean_squared_logarithmic_error"}
+
+
+def _keras3(fw):
+    """The Keras 3 namespace: tf.keras lacks the long function names (kl_divergence, ...),
+    which keras 3 has; minitf.keras has both."""
+    if fw is minitf:
+        return fw.keras
+    import keras
+    return keras
+
+
+def _run_loss(fw, name, dtype, reduction):
+    yt, yp = _loss_data(name)
+    sw = np.linspace(0.5, 2.0, 6).astype(dtype)
+    loss = getattr(fw.keras.losses, name)(reduction=reduction, dtype=dtype)
+    t, p = fw.constant(yt.astype(dtype)), fw.constant(yp.astype(dtype))
+    with fw.GradientTape() as tape:
+        tape.watch(p)
+        value = loss(t, p, sample_weight=fw.constant(sw))
+        total = fw.reduce_sum(value)
+    grad = tape.gradient(total, p)
+    fn = getattr(_keras3(fw).losses, LOSS_FNS[name])(t, p)
+    return [np.asarray(value), np.asarray(grad), np.asarray(fn)], loss.name
+
+
+@pytest.mark.parametrize("reduction", ["sum_over_batch_size", "sum", "none"])
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", LOSSES)
+def test_loss_matches_keras(tf_real, name, dtype, reduction):
+    mine, mname = _run_loss(minitf, name, dtype, reduction)
+    theirs, tname = _run_loss(tf_real, name, dtype, reduction)
+    assert mname == tname
+    for a, b in zip(mine, theirs):
+        assert np.asarray(a).dtype == np.asarray(b).dtype
+        _close(a, b, dtype)
+
+
+def test_hinge_labels_not_binary_are_kept(tf_real):
+    yt, yp = [[-1.0, 1.0, 0.0]], [[0.3, -0.2, 0.5]]     # -1/0/1: not all 0/1
+    for fn in ("hinge", "squared_hinge"):
+        _close(getattr(minitf.keras.losses, fn)(yt, yp), getattr(tf_real.keras.losses, fn)(yt, yp),
+               "float32")
+
+
+ALIASES = ["MSE", "MAE", "MAPE", "MSLE", "KLD", "mse", "mae", "mape", "msle", "kld",
+           "kullback_leibler_divergence", "logcosh", "huber"]
+
+
+@pytest.mark.parametrize("module", ["losses", "metrics"])
+@pytest.mark.parametrize("alias", ALIASES)
+def test_tf_keras_aliases(tf_real, module, alias):
+    yt, yp = _loss_data("Poisson")
+    want = getattr(getattr(tf_real.keras, module), alias)(yt.astype("float32"),
+                                                           yp.astype("float32"))
+    got = getattr(getattr(minitf.keras, module), alias)(yt.astype("float32"),
+                                                        yp.astype("float32"))
+    _close(got, want, "float32")
+
+
+GET_NAMES = ["mse", "MSE", "mae", "MAE", "mape", "MAPE", "msle", "MSLE", "kld", "KLD",
+             "kl_divergence", "logcosh", "log_cosh", "huber", "poisson", "cosine_similarity",
+             "hinge", "squared_hinge", "categorical_hinge", "auc", "AUC", "rmse",
+             "root_mean_squared_error", "top_k_categorical_accuracy",
+             "sparse_top_k_categorical_accuracy", "f1_score", "F1Score", "mean_io_u",
+             "log_cosh_error", "LogCoshError", "precision", "recall"]
+
+
+@pytest.mark.parametrize("module", ["losses", "metrics"])
+@pytest.mark.parametrize("name", GET_NAMES)
+def test_get_accepts_the_same_names(tf_real, module, name):
+    def kind(fw):
+        try:
+            obj = getattr(fw.keras, module).get(name)
+        except (ValueError, TypeError) as e:       # MeanIoU() needs num_classes: TypeError
+            return type(e).__name__
+        return "class" if not callable(obj) or hasattr(obj, "get_config") else "function"
+    assert kind(minitf) == kind(tf_real)
+
+
+# ---- metrics ------------------------------------------------------------------------------
+
+def _metric_batches(kind, seed=0):
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(2):
+        if kind == "binary":
+            yt = rng.integers(0, 2, (16,)).astype("float32")
+            yp = rng.uniform(0, 1, (16,)).astype("float32")
+            yp[:3] = [0.5, 100 / 199, 0.0]        # on a threshold, on a bucket edge, zero
+        elif kind == "multi":
+            yt = np.eye(5, dtype="float32")[rng.integers(0, 5, 12)]
+            yp = rng.uniform(0, 1, (12, 5)).astype("float32")
+            yp[0, :] = 0.5                        # ties everywhere
+        elif kind == "sparse":
+            yt = rng.integers(0, 5, (12,)).astype("float32")
+            yp = rng.uniform(0, 1, (12, 5)).astype("float32")
+            yp[0, :] = 0.5
+        elif kind == "iou":
+            yt = rng.integers(0, 4, (20,))
+            yp = rng.integers(0, 4, (20,))
+            yt[0], yp[1] = 7, -1                    # out of range: left out
+        else:
+            yt = rng.standard_normal((10, 3)).astype("float32")
+            yp = rng.standard_normal((10, 3)).astype("float32")
+        out.append((yt, yp, rng.uniform(0.2, 2.0, len(yt)).astype("float32")))
+    return out
+
+
+METRICS = {
+    "auc_roc": (lambda fw: fw.keras.metrics.AUC(), "binary"),
+    "auc_pr": (lambda fw: fw.keras.metrics.AUC(curve="PR"), "binary"),
+    "auc_pr_minoring": (lambda fw: fw.keras.metrics.AUC(curve="PR", summation_method="minoring"),
+                        "binary"),
+    "auc_roc_majoring": (lambda fw: fw.keras.metrics.AUC(summation_method="majoring"), "binary"),
+    "auc_prgain": (lambda fw: fw.keras.metrics.AUC(curve="PRGAIN"), "binary"),
+    "auc_11": (lambda fw: fw.keras.metrics.AUC(num_thresholds=11), "binary"),
+    "auc_thresholds": (lambda fw: fw.keras.metrics.AUC(thresholds=[0.1, 0.35, 0.5, 0.9]),
+                       "binary"),
+    "auc_logits": (lambda fw: fw.keras.metrics.AUC(from_logits=True), "binary"),
+    "precision": (lambda fw: fw.keras.metrics.Precision(), "binary"),
+    "precision_list": (lambda fw: fw.keras.metrics.Precision(thresholds=[0.3, 0.5, 0.7]),
+                       "binary"),
+    "precision_even": (lambda fw: fw.keras.metrics.Precision(thresholds=[0.0, 0.5, 1.0]),
+                       "binary"),
+    "precision_class_id": (lambda fw: fw.keras.metrics.Precision(class_id=2), "multi"),
+    "recall": (lambda fw: fw.keras.metrics.Recall(), "binary"),
+    "recall_list": (lambda fw: fw.keras.metrics.Recall(thresholds=[0.2, 0.8]), "binary"),
+    "top_k": (lambda fw: fw.keras.metrics.TopKCategoricalAccuracy(k=2), "multi"),
+    "sparse_top_k": (lambda fw: fw.keras.metrics.SparseTopKCategoricalAccuracy(k=2), "sparse"),
+    "rmse": (lambda fw: fw.keras.metrics.RootMeanSquaredError(), "regression"),
+    "mape": (lambda fw: fw.keras.metrics.MeanAbsolutePercentageError(), "regression"),
+    "msle": (lambda fw: fw.keras.metrics.MeanSquaredLogarithmicError(), "regression"),
+    "cosine": (lambda fw: fw.keras.metrics.CosineSimilarity(), "regression"),
+    "logcosh": (lambda fw: fw.keras.metrics.LogCoshError(), "regression"),
+    "hinge": (lambda fw: fw.keras.metrics.Hinge(), "multi"),
+    "squared_hinge": (lambda fw: fw.keras.metrics.SquaredHinge(), "multi"),
+    "categorical_hinge": (lambda fw: fw.keras.metrics.CategoricalHinge(), "multi"),
+    "kld": (lambda fw: fw.keras.metrics.KLDivergence(), "multi"),
+    "poisson": (lambda fw: fw.keras.metrics.Poisson(), "multi"),
+    "mean_iou": (lambda fw: fw.keras.metrics.MeanIoU(num_classes=4), "iou"),
+    "mean_iou_ignore": (lambda fw: fw.keras.metrics.MeanIoU(num_classes=4, ignore_class=0),
+                        "iou"),
+    "f1_none": (lambda fw: fw.keras.metrics.F1Score(), "multi"),
+    "f1_micro": (lambda fw: fw.keras.metrics.F1Score(average="micro", threshold=0.5), "multi"),
+    "f1_macro": (lambda fw: fw.keras.metrics.F1Score(average="macro"), "multi"),
+    "f1_weighted": (lambda fw: fw.keras.metrics.F1Score(average="weighted"), "multi"),
+    "fbeta": (lambda fw: fw.keras.metrics.FBetaScore(beta=2.0, threshold=0.4), "multi"),
+}
+
+
+def _run_metric(fw, name, weighted):
+    ctor, kind = METRICS[name]
+    m = ctor(fw)
+    results = []
+    for yt, yp, sw in _metric_batches(kind):
+        if kind == "iou" and weighted:
+            sw = np.round(sw * 2)                     # MeanIoU counts in int64
+        m.update_state(yt, yp, sample_weight=sw if weighted else None)
+        results.append(np.asarray(m.result()))
+    variables = [(v.name, tuple(v.shape)) for v in m.variables]
+    m.reset_state()
+    results.append(np.asarray(m.result()))
+    return results, variables, m.name
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("name", sorted(METRICS))
+def test_metric_matches_keras(tf_real, name, weighted):
+    mine, mvars, mname = _run_metric(minitf, name, weighted)
+    theirs, tvars, tname = _run_metric(tf_real, name, weighted)
+    assert mvars == tvars
+    assert mname.split("_")[0] == tname.split("_")[0]
+    for a, b in zip(mine, theirs):
+        assert np.shape(a) == np.shape(b)
+        _close(a, b, "float32")
+
+
+@pytest.mark.parametrize("name", ["mape", "msle", "kld", "logcosh", "top_k_categorical_accuracy",
+                                  "cosine_similarity", "hinge", "auc", "root_mean_squared_error"])
+def test_compile_metric_strings_match_keras(tf_real, name):
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((32, 3)).astype("float32")
+    y = rng.uniform(0, 1, (32, 2)).astype("float32")
+    w = [rng.uniform(-0.5, 0.5, (3, 2)).astype("float32"), np.zeros(2, "float32")]
+
+    def fit(fw):
+        model = fw.keras.Sequential([fw.keras.Input((3,)),
+                                     fw.keras.layers.Dense(2, activation="sigmoid")])
+        model.set_weights(w)
+        try:
+            model.compile(optimizer=fw.keras.optimizers.SGD(0.1), loss="mse", metrics=[name])
+            return model.fit(x, y, epochs=2, batch_size=16, shuffle=False, verbose=0).history
+        except ValueError as e:
+            return type(e).__name__
+    mh, th = fit(minitf), fit(tf_real)
+    if isinstance(th, str):
+        assert mh == th
+        return
+    assert sorted(mh) == sorted(th)
+    for k in th:
+        _close(mh[k], th[k], "float32")
+
+
+@pytest.mark.parametrize("name", ["kld", "KLD", "mape", "MSLE", "log_cosh", "huber", "poisson",
+                                  "hinge", "categorical_hinge", "cosine_similarity"])
+def test_compile_loss_strings_match_keras(tf_real, name):
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((32, 3)).astype("float32")
+    y = rng.uniform(0.1, 1, (32, 2)).astype("float32")
+    w = [rng.uniform(-0.5, 0.5, (3, 2)).astype("float32"), np.zeros(2, "float32")]
+
+    def fit(fw):
+        model = fw.keras.Sequential([fw.keras.Input((3,)),
+                                     fw.keras.layers.Dense(2, activation="softmax")])
+        model.set_weights(w)
+        model.compile(optimizer=fw.keras.optimizers.SGD(0.1), loss=name)
+        return model.fit(x, y, epochs=2, batch_size=16, shuffle=False, verbose=0).history
+    mh, th = fit(minitf), fit(tf_real)
+    _close(mh["loss"], th["loss"], "float32")

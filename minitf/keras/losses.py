@@ -305,6 +305,217 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
         return reduce_weighted_values(losses, sw, self.reduction, self.dtype)
 
 
+
+# ---- more per-sample losses (Keras 3's formulas, clipping and epsilons) ----------------------
+
+def _same_dtype(y_true, y_pred):
+    y_true, y_pred = _pred_true(y_true, y_pred)
+    return squeeze_or_expand_to_same_rank(y_true, y_pred)
+
+
+def mean_absolute_percentage_error(y_true, y_pred):
+    """Per-sample ``100 * mean(|(y_true - y_pred) / max(|y_true|, 1e-7)|)`` over the last axis.
+
+    >>> import minitf as tf
+    >>> tf.keras.losses.MAPE([[2.0, 4.0]], [[1.0, 5.0]]).numpy()
+    array([37.5], dtype=float32)"""
+    y_true, y_pred = _same_dtype(y_true, y_pred)
+    eps = _tensor(backend.epsilon(), y_pred.dtype)
+    diff = M.abs((y_true - y_pred) / M.maximum(M.abs(y_true), eps))
+    return _tensor(100.0, y_pred.dtype) * R.reduce_mean(diff, axis=-1)
+
+
+def mean_squared_logarithmic_error(y_true, y_pred):
+    """Per-sample ``mean((log(max(y_pred, eps) + 1) - log(max(y_true, eps) + 1))**2)``; eps is
+    1e-7 as a float32 constant (Keras converts it before it meets the inputs' dtype).
+
+    >>> import minitf as tf
+    >>> round(float(tf.keras.losses.MSLE([[0.0]], [[1.718281828]])[0]), 6)
+    1.0"""
+    y_true, y_pred = _same_dtype(y_true, y_pred)
+    eps = M.cast(_tensor(backend.epsilon()), y_pred.dtype)
+    one = _tensor(1.0, y_pred.dtype)
+    first = M.log(M.maximum(y_pred, eps) + one)
+    second = M.log(M.maximum(y_true, eps) + one)
+    return R.reduce_mean(M.square(first - second), axis=-1)
+
+
+def _l2_normalize(x, axis):
+    # keras.ops.normalize(order=2): x * min(rsqrt(sum(x**2)), 1/epsilon), epsilon 1e-7
+    inv = M.rsqrt(R.reduce_sum(M.square(x), axis=axis, keepdims=True))
+    return x * M.minimum(inv, _tensor(1.0 / backend.epsilon(), x.dtype))
+
+
+def cosine_similarity(y_true, y_pred, axis=-1):
+    """Per-sample NEGATIVE cosine similarity ``-sum(l2n(y_true) * l2n(y_pred), axis)``, so that
+    minimising it aligns the vectors (the metric of the same name is positive).
+
+    >>> import minitf as tf
+    >>> tf.keras.losses.cosine_similarity([[1.0, 0.0]], [[2.0, 0.0]]).numpy()
+    array([-1.], dtype=float32)"""
+    y_true, y_pred = _same_dtype(y_true, y_pred)
+    return -R.reduce_sum(_l2_normalize(y_true, axis) * _l2_normalize(y_pred, axis), axis=axis)
+
+
+def log_cosh(y_true, y_pred):
+    """Per-sample ``mean(log(cosh(y_pred - y_true)))``, computed as ``x + softplus(-2x) -
+    log(2)`` (no overflow for large errors); log(2) is a float32 constant, as in Keras.
+
+    >>> import minitf as tf
+    >>> tf.keras.losses.log_cosh([[0.0]], [[0.0]]).numpy()
+    array([0.], dtype=float32)"""
+    y_true, y_pred = _same_dtype(y_true, y_pred)
+    log2 = M.cast(M.log(_tensor(2.0)), y_pred.dtype)
+    x = y_pred - y_true
+    return R.reduce_mean(x + M.softplus(x * _tensor(-2.0, x.dtype)) - log2, axis=-1)
+
+
+def _hinge_labels(y_true):
+    # Keras converts labels that are all 0 or 1 to -1/+1; any other labels are used as given.
+    binary = R.reduce_all(M.logical_or(M.equal(y_true, _tensor(0.0, y_true.dtype)),
+                                       M.equal(y_true, _tensor(1.0, y_true.dtype))))
+    from ..ops.control_flow_ops import cond      # a traced branch inside tf.function
+    return cond(binary,
+                lambda: _tensor(2.0, y_true.dtype) * y_true - _tensor(1.0, y_true.dtype),
+                lambda: y_true)
+
+
+def hinge(y_true, y_pred):
+    """Per-sample ``mean(max(1 - y_true * y_pred, 0))``; 0/1 labels become -1/+1 first.
+
+    >>> import minitf as tf
+    >>> tf.keras.losses.hinge([[0.0, 1.0]], [[0.3, -2.0]]).numpy()
+    array([2.15], dtype=float32)"""
+    y_true, y_pred = _pred_true(y_true, y_pred)
+    y_true = _hinge_labels(y_true)
+    one, zero = _tensor(1.0, y_pred.dtype), _tensor(0.0, y_pred.dtype)
+    return R.reduce_mean(M.maximum(one - y_true * y_pred, zero), axis=-1)
+
+
+def squared_hinge(y_true, y_pred):
+    """Per-sample ``mean(max(1 - y_true * y_pred, 0)**2)``; 0/1 labels become -1/+1 first."""
+    y_true, y_pred = _pred_true(y_true, y_pred)
+    y_true = _hinge_labels(y_true)
+    one, zero = _tensor(1.0, y_pred.dtype), _tensor(0.0, y_pred.dtype)
+    return R.reduce_mean(M.square(M.maximum(one - y_true * y_pred, zero)), axis=-1)
+
+
+def categorical_hinge(y_true, y_pred):
+    """Per-sample ``max(neg - pos + 1, 0)`` with ``pos = sum(y_true * y_pred)`` and ``neg =
+    max((1 - y_true) * y_pred)`` (one-hot ``y_true``).
+
+    >>> import minitf as tf
+    >>> tf.keras.losses.categorical_hinge([[0.0, 1.0]], [[0.3, -2.0]]).numpy()
+    array([3.3], dtype=float32)"""
+    y_true, y_pred = _pred_true(y_true, y_pred)
+    one = _tensor(1.0, y_pred.dtype)
+    pos = R.reduce_sum(y_true * y_pred, axis=-1)
+    neg = R.reduce_max((one - y_true) * y_pred, axis=-1)
+    return M.maximum(neg - pos + one, _tensor(0.0, y_pred.dtype))
+
+
+def kl_divergence(y_true, y_pred):
+    """Per-sample ``sum(y_true * log(y_true / y_pred))`` with both clipped to [1e-7, 1].
+
+    >>> import minitf as tf
+    >>> round(float(tf.keras.losses.KLD([[0.5, 0.5]], [[0.25, 0.75]])[0]), 6)
+    0.143841"""
+    y_true, y_pred = _pred_true(y_true, y_pred)
+    eps, one = _tensor(backend.epsilon(), y_pred.dtype), _tensor(1.0, y_pred.dtype)
+    y_true = M.clip_by_value(y_true, eps, one)
+    y_pred = M.clip_by_value(y_pred, eps, one)
+    return R.reduce_sum(y_true * M.log(y_true / y_pred), axis=-1)
+
+
+def poisson(y_true, y_pred):
+    """Per-sample ``mean(y_pred - y_true * log(y_pred + 1e-7))``.
+
+    >>> import minitf as tf
+    >>> tf.keras.losses.poisson([[0.0]], [[2.0]]).numpy()
+    array([2.], dtype=float32)"""
+    y_true, y_pred = _pred_true(y_true, y_pred)
+    eps = _tensor(backend.epsilon(), y_pred.dtype)
+    return R.reduce_mean(y_pred - y_true * M.log(y_pred + eps), axis=-1)
+
+
+# tf.keras's short aliases (tf.keras.losses.MSE is mean_squared_error, ...)
+MSE = mse
+MAE = mae
+mape = MAPE = mean_absolute_percentage_error
+msle = MSLE = mean_squared_logarithmic_error
+kld = KLD = kullback_leibler_divergence = kl_divergence
+logcosh = log_cosh
+
+
+class MeanAbsolutePercentageError(LossFunctionWrapper):
+    """Mean of ``mean_absolute_percentage_error`` over the batch."""
+    def __init__(self, reduction="sum_over_batch_size",
+                 name="mean_absolute_percentage_error", dtype=None):
+        super().__init__(mean_absolute_percentage_error, reduction=reduction, name=name,
+                         dtype=dtype)
+
+
+class MeanSquaredLogarithmicError(LossFunctionWrapper):
+    """Mean of ``mean_squared_logarithmic_error`` over the batch."""
+    def __init__(self, reduction="sum_over_batch_size",
+                 name="mean_squared_logarithmic_error", dtype=None):
+        super().__init__(mean_squared_logarithmic_error, reduction=reduction, name=name,
+                         dtype=dtype)
+
+
+class CosineSimilarity(LossFunctionWrapper):
+    """Negative cosine similarity along ``axis``, averaged over the batch.
+
+    >>> import minitf as tf
+    >>> float(tf.keras.losses.CosineSimilarity()([[0.0, 1.0]], [[0.0, 3.0]]))
+    -1.0"""
+    def __init__(self, axis=-1, reduction="sum_over_batch_size", name="cosine_similarity",
+                 dtype=None):
+        super().__init__(cosine_similarity, reduction=reduction, name=name, dtype=dtype,
+                         axis=axis)
+
+
+class LogCosh(LossFunctionWrapper):
+    """Mean of ``log(cosh(error))``: about ``error**2 / 2`` for small errors and
+    ``|error| - log(2)`` for large ones."""
+    def __init__(self, reduction="sum_over_batch_size", name="log_cosh", dtype=None):
+        super().__init__(log_cosh, reduction=reduction, name=name, dtype=dtype)
+
+
+class Hinge(LossFunctionWrapper):
+    """Mean hinge loss ``max(1 - y_true * y_pred, 0)`` for -1/+1 (or 0/1) labels.
+
+    >>> import minitf as tf
+    >>> round(float(tf.keras.losses.Hinge()([[0.0, 1.0]], [[0.3, -2.0]])), 6)
+    2.15"""
+    def __init__(self, reduction="sum_over_batch_size", name="hinge", dtype=None):
+        super().__init__(hinge, reduction=reduction, name=name, dtype=dtype)
+
+
+class SquaredHinge(LossFunctionWrapper):
+    """Mean squared hinge loss ``max(1 - y_true * y_pred, 0)**2``."""
+    def __init__(self, reduction="sum_over_batch_size", name="squared_hinge", dtype=None):
+        super().__init__(squared_hinge, reduction=reduction, name=name, dtype=dtype)
+
+
+class CategoricalHinge(LossFunctionWrapper):
+    """Mean of ``categorical_hinge`` over the batch (one-hot labels)."""
+    def __init__(self, reduction="sum_over_batch_size", name="categorical_hinge", dtype=None):
+        super().__init__(categorical_hinge, reduction=reduction, name=name, dtype=dtype)
+
+
+class KLDivergence(LossFunctionWrapper):
+    """Mean Kullback-Leibler divergence ``sum(y_true * log(y_true / y_pred))`` over the batch
+    (both clipped to [1e-7, 1])."""
+    def __init__(self, reduction="sum_over_batch_size", name="kl_divergence", dtype=None):
+        super().__init__(kl_divergence, reduction=reduction, name=name, dtype=dtype)
+
+
+class Poisson(LossFunctionWrapper):
+    """Mean Poisson loss ``y_pred - y_true * log(y_pred + 1e-7)`` over the batch."""
+    def __init__(self, reduction="sum_over_batch_size", name="poisson", dtype=None):
+        super().__init__(poisson, reduction=reduction, name=name, dtype=dtype)
+
 _BY_NAME = {
     "mse": MeanSquaredError, "mean_squared_error": MeanSquaredError,
     "mae": MeanAbsoluteError, "mean_absolute_error": MeanAbsoluteError,
@@ -312,8 +523,29 @@ _BY_NAME = {
     "categorical_crossentropy": CategoricalCrossentropy,
     "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
 }
-for _c in set(_BY_NAME.values()):
+_BY_NAME.pop("huber_loss")       # not a name Keras 3 resolves
+for _c in set(_BY_NAME.values()) | {MeanAbsolutePercentageError, MeanSquaredLogarithmicError,
+                                    CosineSimilarity, LogCosh, Hinge, SquaredHinge,
+                                    CategoricalHinge, KLDivergence, Poisson}:
     _BY_NAME[_c.__name__] = _c
+# The names Keras 3's losses.get resolves to functions (compile wraps them): the lowercase
+# names, and tf.keras's upper-case aliases.
+_BY_NAME.update({
+    "mse": mean_squared_error, "mean_squared_error": mean_squared_error,
+    "mae": mean_absolute_error, "mean_absolute_error": mean_absolute_error,
+    "huber": huber, "binary_crossentropy": binary_crossentropy,
+    "bce": binary_crossentropy, "BCE": binary_crossentropy,
+    "categorical_crossentropy": categorical_crossentropy,
+    "sparse_categorical_crossentropy": sparse_categorical_crossentropy,
+    "MSE": mean_squared_error, "MAE": mean_absolute_error,
+    "mape": mean_absolute_percentage_error, "MAPE": mean_absolute_percentage_error,
+    "mean_absolute_percentage_error": mean_absolute_percentage_error,
+    "msle": mean_squared_logarithmic_error, "MSLE": mean_squared_logarithmic_error,
+    "mean_squared_logarithmic_error": mean_squared_logarithmic_error,
+    "kld": kl_divergence, "KLD": kl_divergence, "kl_divergence": kl_divergence,
+    "log_cosh": log_cosh, "poisson": poisson, "cosine_similarity": cosine_similarity,
+    "hinge": hinge, "squared_hinge": squared_hinge, "categorical_hinge": categorical_hinge,
+})
 
 
 def get(identifier):

@@ -45,10 +45,6 @@ class Metric(Layer):
         for v in self.weights:
             v.assign(np.zeros(tuple(v.shape), v.dtype.as_numpy_dtype))
 
-    def reset_states(self) -> None:
-        """Deprecated alias of ``reset_state`` (the tutorials still use it)."""
-        self.reset_state()
-
     def __call__(self, *args, **kwargs):
         self.update_state(*args, **kwargs)
         return self.result()
@@ -200,65 +196,57 @@ class SparseCategoricalAccuracy(MeanMetricWrapper):
         super().__init__(sparse_categorical_accuracy, name=name, dtype=dtype)
 
 
-class _Confusion(Metric):
-    def __init__(self, thresholds=None, name=None, dtype=None):
-        super().__init__(name=name, dtype=dtype)
-        self.thresholds = 0.5 if thresholds is None else thresholds
-        n = 1 if np.isscalar(self.thresholds) else len(self.thresholds)
-        self._thr = np.atleast_1d(np.asarray(self.thresholds, np.float32))
-        self.true_positives = self.add_weight(name="true_positives", shape=(n,))
-        self.false_positives = self.add_weight(name="false_positives", shape=(n,))
-        self.false_negatives = self.add_weight(name="false_negatives", shape=(n,))
-
-    def update_state(self, y_true, y_pred, sample_weight=None):
-        yt = np.asarray(_tensor(y_true).numpy(), np.float32).reshape(-1).astype(bool)
-        yp = np.asarray(_tensor(y_pred).numpy(), np.float32).reshape(-1)
-        w = np.ones_like(yp) if sample_weight is None else np.broadcast_to(
-            np.asarray(_tensor(sample_weight).numpy(), np.float32).reshape(-1), yp.shape)
-        pos = yp[None, :] > self._thr[:, None]          # a prediction is positive iff > t
-        self.true_positives.assign_add((w * (pos & yt)).sum(1).astype(np.float32))
-        self.false_positives.assign_add((w * (pos & ~yt)).sum(1).astype(np.float32))
-        self.false_negatives.assign_add((w * (~pos & yt)).sum(1).astype(np.float32))
-
-    def _out(self, r):
-        return r[0] if np.isscalar(self.thresholds) else r
-
-
-class Precision(_Confusion):
-    """Running true positives / (true + false positives) of predictions thresholded at
-    ``thresholds`` (0.5 by default)."""
-    def __init__(self, thresholds=None, name="precision", dtype=None):
-        super().__init__(thresholds, name, dtype)
-
-    def result(self):
-        tp, fp = self.true_positives.value(), self.false_positives.value()
-        return self._out(M.divide_no_nan(tp, tp + fp))
-
-
-class Recall(_Confusion):
-    """Running true positives / (true positives + false negatives) of predictions thresholded
-    at ``thresholds`` (0.5 by default)."""
-    def __init__(self, thresholds=None, name="recall", dtype=None):
-        super().__init__(thresholds, name, dtype)
-
-    def result(self):
-        tp, fn = self.true_positives.value(), self.false_negatives.value()
-        return self._out(M.divide_no_nan(tp, tp + fn))
-
-
 _BY_NAME = {
     "mse": MeanSquaredError, "mean_squared_error": MeanSquaredError,
     "mae": MeanAbsoluteError, "mean_absolute_error": MeanAbsoluteError,
     "accuracy": Accuracy, "acc": Accuracy, "binary_accuracy": BinaryAccuracy,
     "categorical_accuracy": CategoricalAccuracy,
     "sparse_categorical_accuracy": SparseCategoricalAccuracy,
-    "precision": Precision, "recall": Recall, "mean": Mean, "sum": Sum,
+    "mean": Mean, "sum": Sum,
 }
+
+# The metrics in their own modules (Keras 3's files of the same names); imported here, after
+# Metric and MeanMetricWrapper exist, and exposed as ``keras.metrics.X``.
+from .accuracy_metrics import (SparseTopKCategoricalAccuracy,  # noqa: E402
+                               TopKCategoricalAccuracy, sparse_top_k_categorical_accuracy,
+                               top_k_categorical_accuracy)
+from .confusion_metrics import AUC, Precision, Recall  # noqa: E402
+from .f_score_metrics import F1Score, FBetaScore  # noqa: E402
+from .hinge_metrics import CategoricalHinge, Hinge, SquaredHinge  # noqa: E402
+from .iou_metrics import MeanIoU  # noqa: E402
+from .probabilistic_metrics import KLDivergence, Poisson  # noqa: E402
+from .regression_metrics import (CosineSimilarity, LogCoshError,  # noqa: E402
+                                 MeanAbsolutePercentageError, MeanSquaredLogarithmicError,
+                                 RootMeanSquaredError, cosine_similarity)
+
+# Functions keras.metrics exposes (the losses' per-sample forms), with tf.keras's aliases.
+mean_squared_error = MSE = mse = L.mean_squared_error
+mean_absolute_error = MAE = mae = L.mean_absolute_error
+mean_absolute_percentage_error = MAPE = mape = L.mean_absolute_percentage_error
+mean_squared_logarithmic_error = MSLE = msle = L.mean_squared_logarithmic_error
+kl_divergence = KLD = kld = kullback_leibler_divergence = L.kl_divergence
+log_cosh = logcosh = L.log_cosh
+poisson, hinge, squared_hinge = L.poisson, L.hinge, L.squared_hinge
+categorical_hinge, huber = L.categorical_hinge, L.huber
+binary_crossentropy, categorical_crossentropy = L.binary_crossentropy, L.categorical_crossentropy
+sparse_categorical_crossentropy = L.sparse_categorical_crossentropy
+
+# Keras's metrics.get table: every class by its name and its snake_case name, plus the short
+# aliases (which resolve to the classes, unlike losses.get's).
+for _cls in (Precision, Recall, AUC, TopKCategoricalAccuracy, SparseTopKCategoricalAccuracy,
+             F1Score, FBetaScore, Hinge, SquaredHinge, CategoricalHinge, MeanIoU, KLDivergence,
+             Poisson, CosineSimilarity, LogCoshError, MeanAbsolutePercentageError,
+             MeanSquaredLogarithmicError, RootMeanSquaredError, MeanSquaredError,
+             MeanAbsoluteError, Accuracy, BinaryAccuracy, CategoricalAccuracy,
+             SparseCategoricalAccuracy, Mean, Sum):
+    _BY_NAME.setdefault(_cls.__name__, _cls)
+    _BY_NAME.setdefault(backend.snake_case(_cls.__name__), _cls)
+_BY_NAME.update({"MSE": MeanSquaredError, "MAE": MeanAbsoluteError,
+                 "mape": MeanAbsolutePercentageError, "MAPE": MeanAbsolutePercentageError,
+                 "msle": MeanSquaredLogarithmicError, "MSLE": MeanSquaredLogarithmicError})
 
 
 def get(identifier):
     """A metric from a name (``'accuracy'``, ``'mse'``), a config dict or an instance; a plain
     function comes back unchanged, as from Keras's ``keras.metrics.get`` (``compile`` wraps it)."""
     return _lookup.get("metric", identifier, by_name=_BY_NAME, base=Metric)
-
-
