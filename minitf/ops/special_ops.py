@@ -166,6 +166,8 @@ def _polygamma_host(n: np.ndarray, v: np.ndarray) -> np.ndarray:
     fact = np.vectorize(_factorial, otypes=[np.float64])(m) if m.size else m
     with np.errstate(all="ignore"):
         high = sign * fact * _zeta_host(m + 1, x)
+    # At a pole ζ(n+1, x) is +inf for even n+1 and nan for odd n+1 (TF's, from Cephes' zeta)
+    high = np.where((_pole(x) | (x == -np.inf)) & (np.mod(m + 1, 2) == 1), np.nan, high)
     out = np.where(n64 == 0, _digamma_host(x), high)
     return np.where(order_ok, out, np.nan).astype(v.dtype)
 
