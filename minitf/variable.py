@@ -1,8 +1,16 @@
 """Variable: mutable state that tapes watch automatically.
 
-A Variable holds an array that ``assign`` replaces (never mutates in place), so a tensor read
-earlier keeps the value it had. Every read is a Tensor that carries the Variable's own id: a tape
-sums the adjoints of all reads under that id, which is the gradient with respect to the Variable.
+A Variable holds an array; a tensor read earlier keeps the value it had, whatever is assigned
+later. Every read is a Tensor that carries the Variable's own id: a tape sums the adjoints of
+all reads under that id, which is the gradient with respect to the Variable.
+
+**Who owns the array.** A read hands out the Variable's array itself (no copy), and from then on
+the array is *lent* (``_lent``): something outside may alias it, so nothing writes it in place
+again. The next write installs a fresh array, which the Variable owns (``_own``) until it is read
+again. In-place updates (the optimizers' fast path, fused GPU kernels, CUDA graphs) ask
+``_lent`` first. This is explicit bookkeeping, not a guess from reference counts: a traced
+program's reads are not Tensors, so inside ``tf.function`` updates stay in place unless the
+program returns (a view of) the Variable.
 
 >>> import minitf as tf
 >>> v = tf.Variable([[1., 2.], [3., 4.]])
@@ -38,7 +46,8 @@ def current_name_scope() -> str:
 class Variable(_HoldsArray):
     """A mutable tensor-like value (TF's ``tf.Variable``)."""
 
-    __slots__ = ("_array", "_dtype", "_id", "_trainable", "_name", "_constraint", "__weakref__")
+    __slots__ = ("_array", "_lent", "_dtype", "_id", "_trainable", "_name", "_constraint",
+                 "__weakref__")
     __array_priority__ = 100
 
     # The array is ``_array``; code reads and writes it through ``_value`` so that, inside a
@@ -54,9 +63,19 @@ class Variable(_HoldsArray):
 
     @_value.setter
     def _value(self, value) -> None:
+        # An array from elsewhere (an assigned tensor's) may be aliased: it counts as lent.
         if B.TRACING and B.TRACER.write_variable(self, value):
             return
         self._array = value
+        self._lent = True
+
+    def _own(self, value) -> None:
+        """Install ``value``, an array made for this Variable that nothing else holds (the
+        result of an update): it may be updated in place until it is read."""
+        if B.TRACING and B.TRACER.write_variable(self, value):
+            return
+        self._array = value
+        self._lent = False
 
     def __init__(self, initial_value: Any = None, trainable: bool | None = None,
                  validate_shape: bool = True, caching_device=None, name: str | None = None,
@@ -77,6 +96,7 @@ class Variable(_HoldsArray):
         if B.TRACING:                    # created in a trace: keeps its first value
             v = B.TRACER.variable_created(self, v)
         self._array = B.to_current(B.asarray(v)) if B.get_backend() != "numpy" else v
+        self._lent = True          # the initial value may be a tensor's array
         self._dtype = t._dtype
         self._id = _next_id()
         self._trainable = True if trainable is None else bool(trainable)
@@ -88,17 +108,23 @@ class Variable(_HoldsArray):
 
     # ---- reading ---------------------------------------------------------------------------
     def _snapshot(self) -> Tensor:
-        """The current value as a Tensor that carries this Variable's id (no access recorded)."""
+        """The current value as a Tensor that carries this Variable's id (no access recorded).
+        It aliases the array, which is lent from now on."""
         t = object.__new__(Tensor)
-        t._value = self._value
+        t._value = v = self._value
+        if v is self._array:
+            self._lent = True
         t._dtype = self._dtype
         t._id = self._id
         return t
 
     def _read_for_op(self) -> Tensor:
-        """What an op sees when given this Variable: a read, which tapes may watch."""
+        """What an op sees when given this Variable: a read, which tapes may watch. It aliases
+        the array, which is lent from now on (not inside a trace: there it is a traced value)."""
         t = object.__new__(Tensor)
-        t._value = self._value
+        t._value = v = self._value
+        if v is self._array:
+            self._lent = True
         t._dtype = self._dtype
         t._id = self._id
         tapes = _record.TAPES
@@ -116,7 +142,14 @@ class Variable(_HoldsArray):
         """The value as NumPy. As in TF this is a read: inside a tape it watches the Variable."""
         if _record.TAPES.recording:
             _record.numpy_read(self)
-        return self._snapshot().numpy()
+        return self._peek().numpy()
+
+    def _peek(self) -> Tensor:
+        """The value as a Tensor for an immediate conversion to a copy (NumPy, a Python number,
+        text): it does not lend the array, so it must not escape."""
+        t = object.__new__(Tensor)
+        t._value, t._dtype, t._id = self._value, self._dtype, self._id
+        return t
 
     # ---- attributes ------------------------------------------------------------------------
     @property
@@ -151,11 +184,11 @@ class Variable(_HoldsArray):
         return self
 
     def assign_add(self, delta, use_locking=None, name=None, read_value=True) -> "Variable":
-        self._value = self._value + self._converted(delta, "add value to")
+        self._own(self._value + self._converted(delta, "add value to"))    # a new array
         return self
 
     def assign_sub(self, delta, use_locking=None, name=None, read_value=True) -> "Variable":
-        self._value = self._value - self._converted(delta, "subtract value from")
+        self._own(self._value - self._converted(delta, "subtract value from"))
         return self
 
     def scatter_nd_update(self, indices, updates, name=None) -> "Variable":
@@ -174,7 +207,7 @@ class Variable(_HoldsArray):
         except ValueError:
             raise ValueError(f"Cannot assign a value of shape {part.shape} to the slice of shape "
                              f"{np.shape(new[key])} of variable '{self._name}'") from None
-        self._value = new
+        self._own(new)
         return self
 
     def __getitem__(self, key) -> "Tensor":
@@ -189,25 +222,25 @@ class Variable(_HoldsArray):
         return self._snapshot().__array__(dtype)
 
     def __float__(self) -> float:
-        return float(self._snapshot())
+        return float(self._peek())
 
     def __int__(self) -> int:
-        return int(self._snapshot())
+        return int(self._peek())
 
     def __index__(self) -> int:
         return self._read_for_op().__index__()
 
     def __bool__(self) -> bool:
-        return bool(self._snapshot())
+        return bool(self._peek())
 
     def __len__(self) -> int:
-        return len(self._snapshot())
+        return len(self._peek())
 
     def __iter__(self):
         return iter(self._read_for_op())
 
     def __format__(self, format_spec: str) -> str:
-        return format(self._snapshot(), format_spec)
+        return format(self._peek(), format_spec)
 
     def __hash__(self):
         raise TypeError("Variable is unhashable. Instead, use variable.ref() as the key.")
@@ -219,7 +252,7 @@ class Variable(_HoldsArray):
     def __repr__(self) -> str:
         if B.is_symbolic(self._value):   # in a trace: TF shows no value
             return f"<tf.Variable '{self._name}' shape={self.shape} dtype={self._dtype.name}>"
-        text = self._snapshot()._numpy_text(True)
+        text = self._peek()._numpy_text(True)
         sep = "\n" if "\n" in text else ""
         return (f"<tf.Variable '{self._name}' shape={self.shape} dtype={self._dtype.name}, "
                 f"numpy={sep}{text}>")

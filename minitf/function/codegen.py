@@ -5,9 +5,12 @@ functions and non-literal constants are globals of the generated function. Readi
 the cheapest thing Python does, so a replayed step costs little more than the array calls
 themselves. The generated source is kept (``Program.source``) for teaching and debugging.
 
-Variables enter as ``s4 = V0._array`` and leave as ``V0._array = s9``. A variable updated in
-place is copied first if something outside holds its array (an earlier read), the same rule
-the eager optimizers follow, so tensors read before a call keep their values.
+Variables enter as ``s4 = V0._array`` and leave as ``V0._array = s9``. Ownership is explicit
+(variable.py): a variable updated in place is copied first if its array is lent (a tensor was
+read from it), the rule the eager optimizers follow, so tensors read before a call keep their
+values; and a variable whose array the call's results (or another variable, or a constant of
+the program) may alias leaves lent. Which arrays alias which is decided once, on the trace's
+real values: a replay runs the same operations on arrays of the same shapes.
 
 Unused nodes are dropped; a slot is deleted after its last use so memory is freed as in eager
 execution (except when the program is captured as a CUDA graph, whose buffers must live on).
@@ -16,10 +19,10 @@ from __future__ import annotations
 
 import math
 import operator
-from sys import getrefcount
 
 import numpy as np
 
+from .. import _backend as B
 from .cuda_graphs import device_function, graph_function
 from .tracing import Traced, _constant, _Method
 
@@ -37,7 +40,7 @@ class _Spec:
 
 class _Writer:
     def __init__(self):
-        self.globals: dict = {"getrefcount": getrefcount}
+        self.globals: dict = {}
         self._ids: dict = {}
 
     def const(self, obj, prefix="c") -> str:
@@ -164,6 +167,43 @@ def strip_values(trace) -> None:
             t.v = _Spec(t.v)
 
 
+def _value(x):
+    return x.v if type(x) is Traced else x
+
+
+def _array(x) -> bool:
+    return isinstance(x, np.ndarray) or B.is_device_array(x)
+
+
+def _shares(a, b) -> bool:
+    """Whether two trace-time values may share memory."""
+    if not (_array(a) and _array(b)) or B.is_device_array(a) != B.is_device_array(b):
+        return False
+    return bool(B.xp_of(a).may_share_memory(a, b))
+
+
+def _lent_after(trace, inputs, outputs, reads, var_writes, nodes) -> set:
+    """ids of the variables whose array, after a replay, may be aliased by something outside
+    the variable: the call's results, its inputs, another variable, a constant of the program.
+    Decided on the trace's values (same operations, same shapes on every replay)."""
+    final = {id(var): (var, t) for var, t in reads}
+    final.update({id(var): (var, v) for var, v in var_writes})
+    others = [_value(o) for o in outputs] + [_value(trace.all[s]) for s in inputs]
+    for node in nodes:                   # constants the program keeps
+        others += [a for a in list(node.args) + list((node.kwargs or {}).values())
+                   if type(a) is not Traced and _array(a)]
+    lent = set()
+    for key, (var, value) in final.items():
+        if type(value) is not Traced:            # a constant of the program
+            lent.add(key)
+            continue
+        mine = value.v
+        if any(_shares(mine, o) for o in others) or any(
+                _shares(mine, _value(v)) for k, (_, v) in final.items() if k != key):
+            lent.add(key)
+    return lent
+
+
 class Program:
     """A compiled trace: ``run(input_arrays) -> output values`` (arrays or constants)."""
 
@@ -197,8 +237,8 @@ class Program:
             v = w.const(var, "V")
             lines.append(f"    s{t.slot} = {v}._array")
             if t.slot in trace.mutated and not graph:
-                # Three references: the Variable, this local and getrefcount's argument.
-                lines.append(f"    if getrefcount(s{t.slot}) > 3: s{t.slot} = s{t.slot}.copy()")
+                # updated in place below: only an array the variable owns
+                lines.append(f"    if {v}._lent: s{t.slot} = s{t.slot}.copy()")
         for i, node in enumerate(nodes):
             _emit_node(w, node, lines, "    ", graph)
             if not graph:
@@ -207,6 +247,7 @@ class Program:
                 if dead:
                     lines.append(f"    del {', '.join(f's{s}' for s in dead)}")
         read_slot = {id(var): t.slot for var, t in reads}
+        lent = set() if graph else _lent_after(trace, inputs, outputs, reads, var_writes, nodes)
         for var, value in var_writes:
             if graph:
                 # A CUDA graph keeps each variable's buffer: results are copied into it.
@@ -214,7 +255,13 @@ class Program:
                 if not (type(value) is Traced and value.slot == first):
                     lines.append(f"    s{first}[...] = {w.ref(value)}")
             else:
-                lines.append(f"    {w.const(var, 'V')}._array = {w.ref(value)}")
+                v = w.const(var, "V")
+                lines.append(f"    {v}._array = {w.ref(value)}")
+                lines.append(f"    {v}._lent = {id(var) in lent}")
+        written = {id(var) for var, _ in var_writes}
+        for var, _ in reads:
+            if id(var) in lent and id(var) not in written:
+                lines.append(f"    {w.const(var, 'V')}._lent = True")
         ret = "(" + "".join(w.ref(o) + ", " for o in outputs) + ")"
         lines.append(f"    return {ret}, locals()" if graph else f"    return {ret}")
         self.source = "\n".join(lines)

@@ -10,7 +10,6 @@ core imports this module.
 from __future__ import annotations
 
 import os
-from sys import getrefcount
 
 import numpy as np
 
@@ -130,16 +129,17 @@ def graph_function(fn, node):
 
 
 class CudaGraphRunner:
-    """Replays a traced program (minitf/function/codegen.py's Program compiled with ``graph=True``) as a
-    captured CUDA graph.
+    """Replays a traced program (codegen.py's Program compiled with ``graph=True``) as a captured
+    CUDA graph.
 
     The first call runs the program normally on a private memory pool (it is a real call), then
     captures it: every kernel is recorded, none runs. Later calls copy their inputs into the
     captured input buffers and launch the graph: one launch for the whole step. The graph's
     intermediate buffers come from its private pool and stay alive with it, so nothing else
     can be given their memory. Variables keep their buffers (results are copied into them);
-    if a variable's array was replaced or something else holds it, the graph is dropped and
-    the caller replays without it (a graph must not write into an array a tensor still reads).
+    if a variable's array was replaced or lent (a tensor was read from it: variable.py), the
+    graph is dropped and the caller replays without it (a graph must not write into an array a
+    tensor still reads).
     """
 
     MAX_CAPTURES = 3
@@ -161,10 +161,10 @@ class CudaGraphRunner:
             return self._capture(arrays)
         for buf, a in zip(self.inputs, arrays):
             buf[...] = a
-        for (var, buf), expected in zip(self.pins, self.refs):
-            if var._array is not buf or getrefcount(buf) > expected:
-                # Eager code replaced the array, or a tensor read earlier holds it: the graph
-                # must not write into it. Capture again (a few times) with the current arrays.
+        for var, buf in self.pins:
+            if var._array is not buf or var._lent:
+                # Eager code replaced the array, or a tensor was read from it: the graph must
+                # not write into it. Capture again (a few times) with the current arrays.
                 self.graph = None
                 if self.captures >= self.MAX_CAPTURES:
                     return self._give_up("variables' arrays keep being replaced or held")
@@ -179,8 +179,8 @@ class CudaGraphRunner:
             a = var._array
             if type(a) is not cp.ndarray:
                 return self._give_up("a variable is not on the GPU")
-            if getrefcount(a) > 3:           # the variable, `a`, the argument: else shared
-                var._array = a.copy()        # the graph will write this buffer: make it own
+            if var._lent:                    # the graph will write this buffer: the variable
+                var._own(a.copy())           # must own it
             del a
         pins = [(var, var._array) for var, _ in self.program.variables_pinned]
         ins = [a.copy() if type(a) is cp.ndarray else cp.asarray(a) for a in arrays]
@@ -219,7 +219,4 @@ class CudaGraphRunner:
             return result
         self.graph, self.keep, self.outputs = graph, keep, outs
         self.inputs, self.pool, self.stream, self.pins = ins, pool, stream, pins
-        self.refs = []
-        for var, buf in pins:
-            self.refs.append(getrefcount(buf))
         return result

@@ -300,7 +300,9 @@ class Trace:
         arr = var._array
         if type(arr) is Traced:      # created by this trace: its value is a trace value
             return arr
-        t = self._new(arr.copy() if self.dry else arr)
+        # A dry trace must not touch the variable; a real one may update the array in place
+        # (optimizers), which is allowed only if the variable owns it (see variable.py).
+        t = self._new(arr.copy() if self.dry or var._lent else arr)
         self.names[t.slot] = numbered("ReadVariableOp", self.n_var_reads)
         self.n_var_reads += 1
         self.var_reads[id(var)] = (var, t)
@@ -333,7 +335,10 @@ class Trace:
             if cur is not first or first.slot in self.mutated:
                 writes.append((var, cur))
             if not self.dry:
+                # The call's results may alias it (``return v``): lent, to be safe. Replays
+                # know better (codegen.py).
                 var._array = cur.v if type(cur) is Traced else cur
+                var._lent = True
         return writes
 
     # ---- recording ----------------------------------------------------------------------

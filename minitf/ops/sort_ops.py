@@ -21,7 +21,7 @@ import numpy as np
 from .. import _backend as B
 from .. import dtypes
 from ..errors import invalid_argument
-from ..tape import record_cut
+from ..record import record_cut
 from ._registry import TAPES, Tensor, _make, dtype_mismatch, int_args, record, tensor
 
 TopKV2 = collections.namedtuple("TopKV2", ["values", "indices"])

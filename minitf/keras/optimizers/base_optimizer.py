@@ -137,7 +137,7 @@ class Optimizer:
         path = getattr(var, "path", var.name)
         arr = np.full(tuple(var.shape), init, dtype=var.dtype.as_numpy_dtype)
         slot = Variable(arr, name=f"{path}_{name}", trainable=False)
-        slot._value = B.like(var._value, arr)      # slots live where their variable lives
+        slot._own(B.like(var._value, arr))      # slots live where their variable lives
         self._slots[(id(var), name)] = slot
         return slot
 
@@ -181,7 +181,7 @@ class Optimizer:
                 if self._decays(v):
                     dt = v.dtype.as_numpy_dtype
                     val = v._value
-                    v._value = val - val * cast(self.weight_decay, dt) * lr32.astype(dt)
+                    v._own(val - val * cast(self.weight_decay, dt) * lr32.astype(dt))
         self.before_updates(variables)
         self._per_step = {}        # values every variable's update shares (per dtype)
         self._pending = pending = {}   # GPU updates queued for one launch (fused.py)
@@ -199,7 +199,7 @@ class Optimizer:
             fused.flush(pending)
         finally:
             self._pending = None
-        self.iterations._value = self.iterations._value + 1
+        self.iterations._own(self.iterations._value + 1)
         return self.iterations
 
     def apply(self, grads, trainable_variables=None):

@@ -6,8 +6,6 @@ rules of base_optimizer.py (R2, R3). Python floats that Keras uses directly (``1
 """
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 
 from ... import _backend as B
@@ -16,26 +14,25 @@ from .base_optimizer import Optimizer, cast, power, step_number
 
 
 def _subtract(var, step) -> None:
-    """var -= step. In place when nothing but the Variable holds its array (no tensor read earlier
-    could observe the change); otherwise into a new array, so earlier reads keep their values."""
+    """var -= step. In place when the Variable owns its array (no tensor was read from it since
+    it was made, see variable.py); otherwise into a new array, so earlier reads keep their values.
+    Inside a tf.function trace the replayed program asks the same question on every call."""
     arr = var._value
-    # References: the Variable, the local `arr`, and getrefcount's argument.
-    owned = (type(arr) is np.ndarray and arr.flags.writeable) or B.is_device_array(arr)
-    if owned and sys.getrefcount(arr) <= 3:
+    writable = (type(arr) is np.ndarray and arr.flags.writeable) or B.is_device_array(arr)
+    if writable and (B.is_symbolic(arr) or not var._lent):
         np.subtract(arr, step, out=arr)
     else:
-        var._value = arr - step
+        var._own(arr - step)
 
 
 def _writable(var):
-    """The Variable's array, safe to update in place (copied first if a tensor read earlier
-    still holds it)."""
+    """The Variable's array, safe to update in place: copied first if it is lent (a tensor
+    read from it may alias it). Inside a trace the replayed program decides on each call
+    (minitf/function/codegen.py)."""
     arr = var._value
-    # Three references when unshared: the Variable, `arr` and getrefcount's argument (inside a
-    # tf.function trace, the traced value stands in for `arr`; the replayed program repeats
-    # this check, minitf/function/codegen.py).
-    if sys.getrefcount(arr.v if B.is_symbolic(arr) else arr) > 3:
-        var._value = arr = arr.copy()
+    if var._lent and not B.is_symbolic(arr):
+        arr = arr.copy()
+        var._own(arr)
     return arr
 
 
@@ -52,9 +49,10 @@ def _fused(opt, kind: str, scalars: tuple, *arrays) -> None:
 
 
 def _store(var, arr):
-    """Replace a variable's array (fresh, right dtype and shape) without a conversion copy; the
-    old array is never written, so tensors read earlier keep their values."""
-    var._value = arr
+    """Replace a variable's array with ``arr`` (fresh, right dtype and shape: the variable owns
+    it) without a conversion copy; the old array is never written, so tensors read earlier keep
+    their values."""
+    var._own(arr)
 
 
 class SGD(Optimizer):
@@ -76,7 +74,7 @@ class SGD(Optimizer):
             if self.momentum != 0:
                 kind = "sgd_nesterov" if self.nesterov else "sgd_momentum"
                 _fused(self, kind, (lr, cast(self.momentum, dt)), _writable(var), g,
-                       self.slot(var, "momentum")._value)
+                       _writable(self.slot(var, "momentum")))
             else:
                 _fused(self, "sgd", (lr,), _writable(var), g)
             return
@@ -115,8 +113,8 @@ class Adam(Optimizer):
             _fused(self, "adam", (self.iterations._value, lr, np.float64(cast(self.beta_1, dt)),
                                   np.float64(cast(self.beta_2, dt)), dt(1 - self.beta_1),
                                   dt(1 - self.beta_2), dt(self.epsilon)),
-                   _writable(var), g, self.slot(var, "momentum")._value,
-                   self.slot(var, "velocity")._value)
+                   _writable(var), g, _writable(self.slot(var, "momentum")),
+                   _writable(self.slot(var, "velocity")))
             return
         # α is the same for every variable of a step: computed once.
         per_step = getattr(self, "_per_step", None)
@@ -129,12 +127,12 @@ class Adam(Optimizer):
             b2p = power(cast(self.beta_2, dt), t, dt)
             alpha = lr * np.sqrt(dt(1) - b2p) / (dt(1) - b1p)
             per_step[("alpha", dt)] = alpha
-        m = self.slot(var, "momentum")._value      # slots are updated in place: the optimizer
-        u = self.slot(var, "velocity")._value      # owns them, and the numbers are the same
+        m = _writable(self.slot(var, "momentum"))     # slots are updated in place (copied first
+        u = _writable(self.slot(var, "velocity"))     # if a tensor was read from them)
         m += (g - m) * dt(1 - self.beta_1)
         u += (np.square(g) - u) * dt(1 - self.beta_2)
         if self.amsgrad:
-            h = self.slot(var, "velocity_hat")._value
+            h = _writable(self.slot(var, "velocity_hat"))
             np.maximum(h, u, out=h)
             u = h
         step = m * alpha
