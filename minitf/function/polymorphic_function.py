@@ -109,26 +109,6 @@ def _incompatible(spec_text: str, got, args, kwargs, signature) -> TypeError:
 
 # ---- concrete functions --------------------------------------------------------------------
 
-class Operation:
-    """One recorded array operation, for reading what a trace did (``graph.get_operations()``).
-    ``type`` is the array function's name; ``inputs``/``outputs`` are slot numbers."""
-
-    __slots__ = ("type", "inputs", "outputs")
-
-    def __init__(self, node):
-        self.type = node.name
-        self.inputs = tuple(node.inputs())
-        outs = node.outs
-        self.outputs = () if outs is None else (outs if type(outs) is tuple else (outs,))
-
-    @property
-    def name(self) -> str:
-        return self.type
-
-    def __repr__(self) -> str:
-        return f"<Operation {self.type}: {list(self.inputs)} -> {list(self.outputs)}>"
-
-
 class FuncGraph:
     """What a trace recorded: its operations (after dropping unused ones) and the replayed
     program's source. minitf has no graph of symbolic tensors; this is the flat program."""
