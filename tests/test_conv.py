@@ -353,3 +353,24 @@ def test_cnn_training_same_on_every_backend(gpu_backend):  # noqa: F811
     np.testing.assert_allclose(loss, ref_loss, rtol=1e-5)
     for a, b in zip(w, ref_w):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("sizes, kernel, padding", [
+    ((7, 6), (2, 2), "SAME"), ((8, 6), (2, 3), "VALID"), ((5,), (2,), "SAME"),
+    ((4, 5, 6), (2, 1, 3), "SAME"), ((9, 9), (3, 3), "VALID")])
+def test_tiling_windows_shortcut_equals_the_taps(sizes, kernel, padding):
+    """Windows with stride = kernel take a reshape instead of one slice per tap: the same
+    im2col array, and the same col2im."""
+    from minitf.ops import _windows as W
+    rng = np.random.default_rng(0)
+    g = W.geometry(sizes, kernel, kernel, (1,) * len(kernel), padding)
+    assert W._tiling(g)
+    xp = W.pad(rng.standard_normal((2,) + sizes + (3,)), g)
+    taps = np.stack([xp[W._tap_slices(t, g)] for t in g.taps], axis=-2)
+    np.testing.assert_array_equal(W.patches(xp, g), taps)
+    cols = rng.standard_normal(taps.shape)
+    buf = np.zeros((2,) + g.padded + (3,))
+    for i, t in enumerate(g.taps):
+        buf[W._tap_slices(t, g)] += cols[..., i, :]
+    crop = (slice(None),) + tuple(slice(lo, lo + m) for (lo, _), m in zip(g.pads, g.sizes))
+    np.testing.assert_array_equal(W.col2im(cols, g, cols.dtype), buf[crop])

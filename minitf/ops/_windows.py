@@ -7,7 +7,9 @@ offset ``t`` of every window. Stacking the taps gives the im2col array of shape
 ``(N, *out, K, C)`` (K = taps per window), on which a convolution is one GEMM and a pooling one
 reduction; ``col2im`` adds such an array back onto the input (the adjoint of ``patches``). The
 loops run over the K taps, never over pixels, and use only NumPy functions, slicing and
-``__setitem__``, so one body serves NumPy, CuPy and tf.function traces.
+``__setitem__``, so one body serves NumPy, CuPy and tf.function traces. Windows that tile the
+input (stride = kernel, no dilation: the usual 2×2 max pooling) skip the taps: im2col and
+col2im are then one reshape and transpose each.
 
 >>> import numpy as np
 >>> g = geometry((4,), (2,), (2,), (1,), "VALID")
@@ -83,8 +85,30 @@ def _tap_slices(tap, geo: Geometry) -> tuple:
     return tuple(sl) + (slice(None),)
 
 
+def _tiling(geo: Geometry) -> bool:
+    """Windows that tile the input without overlap or gaps (stride = kernel, no dilation, as
+    in MaxPooling2D's default): im2col and col2im are then one reshape and transpose."""
+    return all(s == k for s, k in zip(geo.strides, geo.kernel)) and \
+        all(d == 1 for d in geo.dilations) and all(geo.out)
+
+
+def _tile_perms(n: int) -> tuple:
+    """Axis orders between (N, o1, k1, o2, k2, ..., C) and (N, o1, o2, ..., k1, k2, ..., C)."""
+    to_cols = (0,) + tuple(1 + 2 * i for i in range(n)) + tuple(2 + 2 * i for i in range(n)) \
+        + (2 * n + 1,)
+    return to_cols, tuple(int(i) for i in np.argsort(to_cols))
+
+
 def patches(xp, geo: Geometry):
     """The im2col array (N, *out, K, C) of the padded input ``xp``."""
+    if _tiling(geo):
+        n = len(geo.kernel)
+        used = (slice(None),) + tuple(slice(0, o * k) for o, k in zip(geo.out, geo.kernel)) + \
+            (slice(None),)
+        split = (xp.shape[0],) + tuple(v for o, k in zip(geo.out, geo.kernel) for v in (o, k)) \
+            + (xp.shape[-1],)
+        t = xp[used].reshape(split).transpose(_tile_perms(n)[0])
+        return t.reshape((xp.shape[0],) + geo.out + (len(geo.taps), xp.shape[-1]))
     return np.stack([xp[_tap_slices(t, geo)] for t in geo.taps], axis=-2)
 
 
@@ -92,10 +116,17 @@ def col2im(cols, geo: Geometry, dtype):
     """The adjoint of ``patches`` followed by the crop of the padding: each tap's slice of
     ``cols`` (N, *out, K, C) is added where it was read from, and the unpadded part returned."""
     n, c = cols.shape[0], cols.shape[-1]
-    buf = B.zeros((n,) + geo.padded + (c,), dtype, like_array=cols)
-    for i, tap in enumerate(geo.taps):
-        sl = _tap_slices(tap, geo)
-        buf[sl] = buf[sl] + cols[..., i, :]
+    if _tiling(geo):      # each input element in at most one window: a reshape, zeros beyond
+        split = (n,) + geo.out + geo.kernel + (c,)
+        t = cols.reshape(split).transpose(_tile_perms(len(geo.kernel))[1])
+        t = t.reshape((n,) + tuple(o * k for o, k in zip(geo.out, geo.kernel)) + (c,))
+        rest = tuple((0, m - o * k) for m, o, k in zip(geo.padded, geo.out, geo.kernel))
+        buf = np.pad(t, ((0, 0),) + rest + ((0, 0),)) if any(r for _, r in rest) else t
+    else:
+        buf = B.zeros((n,) + geo.padded + (c,), dtype, like_array=cols)
+        for i, tap in enumerate(geo.taps):
+            sl = _tap_slices(tap, geo)
+            buf[sl] = buf[sl] + cols[..., i, :]
     crop = (slice(None),) + tuple(slice(lo, lo + m) for (lo, _), m in
                                   zip(geo.pads, geo.sizes)) + (slice(None),)
     return buf[crop]
