@@ -130,6 +130,20 @@ def dataset_sum(tf):
     return f
 
 
+def dataset_break(tf):
+    ds = tf.data.Dataset.range(10)
+
+    @tf.function
+    def f(limit):
+        s = tf.constant(0, tf.int64)
+        for e in ds:
+            s += e
+            if s > limit:
+                break
+        return s
+    return f
+
+
 def nested(tf):
     @tf.function
     def f(x, n, m):
@@ -199,6 +213,7 @@ VALUE_CASES = [
     (first_multiple, [np.int32(20), np.int32(7)]), (first_multiple, [np.int32(5), np.int32(7)]),
     (row_sum, [np.array([[1., 2.], [3., 4.], [5., 6.]], np.float32)]),
     (dataset_sum, []),
+    (dataset_break, [np.int64(5)]), (dataset_break, [np.int64(100)]),
     (nested, [np.float32(2.0), np.int32(3), np.int32(4)]),
     (early_return, [np.float32(-2.0)]), (early_return, [np.float32(5.0)]),
     (logical, [np.float32(-3.0)]), (logical, [np.float32(0.5)]),

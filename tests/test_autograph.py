@@ -695,3 +695,28 @@ def test_lambdas_are_converted_even_two_on_one_line():
         tf.function(lambda x: x * 3.0 if x > 0 else x)
     assert float(double(tf.constant(2.0))) == 4.0 and float(triple(tf.constant(2.0))) == 6.0
     assert float(triple(tf.constant(-2.0))) == -2.0
+
+
+def test_dataset_loop_with_a_break_on_a_traced_value():
+    ds = tf.data.Dataset.range(10)
+
+    @tf.function
+    def running_sum_until(limit):
+        s = tf.constant(0, tf.int64)
+        for e in ds:
+            s += e
+            if s > limit:
+                break
+        return s
+
+    def py(limit):
+        s = 0
+        for e in range(10):
+            s += e
+            if s > limit:
+                break
+        return s
+
+    for limit in (5, 20, 100):
+        assert int(running_sum_until(tf.constant(limit, tf.int64))) == py(limit)
+    assert running_sum_until.experimental_get_tracing_count() == 1
