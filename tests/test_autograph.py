@@ -720,3 +720,38 @@ def test_dataset_loop_with_a_break_on_a_traced_value():
     for limit in (5, 20, 100):
         assert int(running_sum_until(tf.constant(limit, tf.int64))) == py(limit)
     assert running_sum_until.experimental_get_tracing_count() == 1
+
+
+def test_gradient_through_nested_converted_loops_with_a_branch():
+    # The derivative by forward-mode recurrence (y, dy/dx) in Python floats: exact maths, the
+    # same float64 operations up to the order of the additions.
+    @tf.function
+    def f(x, n):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = x
+            for i in tf.range(n):
+                if i % 2 == 0:
+                    y = y * x
+                else:
+                    y = y + x
+                for _ in tf.range(2):
+                    y = y * 1.5
+        return y, tape.gradient(y, x)
+
+    def forward_mode(x, n):
+        y, dy = x, 1.0
+        for i in range(n):
+            if i % 2 == 0:
+                y, dy = y * x, dy * x + y
+            else:
+                y, dy = y + x, dy + 1.0
+            y, dy = y * 2.25, dy * 2.25
+        return y, dy
+
+    for n in (0, 1, 2, 5):
+        y, g = f(tf.constant(1.3, tf.float64), tf.constant(n))
+        want_y, want_g = forward_mode(1.3, n)
+        assert abs(float(y) - want_y) <= 1e-12 * abs(want_y)
+        assert abs(float(g) - want_g) <= 1e-12 * abs(want_g)
+    assert f.experimental_get_tracing_count() == 1
