@@ -374,3 +374,19 @@ def test_tiling_windows_shortcut_equals_the_taps(sizes, kernel, padding):
         buf[W._tap_slices(t, g)] += cols[..., i, :]
     crop = (slice(None),) + tuple(slice(lo, lo + m) for (lo, _), m in zip(g.pads, g.sizes))
     np.testing.assert_array_equal(W.col2im(cols, g, cols.dtype), buf[crop])
+
+
+def test_unknown_image_size_stays_unknown_in_functional_models():
+    """keras.Input(shape=(None, None, 3)): the conv and pooling layers' symbolic outputs keep
+    height and width unknown (Keras's shapes), and the model runs on any size."""
+    inp = tf.keras.Input(shape=(None, None, 3))
+    y = L.Conv2D(4, 3)(inp)
+    assert tuple(y.shape) == (None, None, None, 4)
+    z = L.MaxPooling2D()(y)
+    assert tuple(z.shape) == (None, None, None, 4)
+    out = L.Dense(2)(L.GlobalAveragePooling2D()(z))
+    assert tuple(out.shape) == (None, 2)
+    model = tf.keras.Model(inp, out)
+    assert model(np.ones((1, 10, 12, 3), "float32")).shape == (1, 2)
+    fixed = L.Conv2D(4, 3)(tf.keras.Input(shape=(8, 9, 3)))
+    assert tuple(fixed.shape) == (None, 6, 7, 4)

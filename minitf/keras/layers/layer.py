@@ -468,6 +468,13 @@ class Layer(AutoConfig):
         outputs = nest.map_structure(
             lambda t: KerasTensor((None,) + tuple(t.shape[1:]), t.dtype,
                                   name=f"{self.name}_out", node=node), out)
+        if isinstance(inputs, KerasTensor) and isinstance(outputs, KerasTensor) and \
+                None in tuple(inputs.shape)[1:] and \
+                type(self).compute_output_shape is not Layer.compute_output_shape:
+            # An unknown size other than the batch (an image of any height): the sample's
+            # stand-in size would be reported; the layer's own shape rule keeps it unknown.
+            outputs = KerasTensor((None,) + tuple(self.compute_output_shape(
+                tuple(inputs.shape)))[1:], outputs.dtype, name=outputs.name, node=node)
         node.outputs = outputs
         self._output_shape = nest.map_structure(lambda k: tuple(k.shape), outputs)
         return outputs
