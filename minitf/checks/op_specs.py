@@ -423,11 +423,12 @@ SPECS: list[OpSpec] = [
            lambda a: _eigh_invariants_ref(a + np.swapaxes(a, -1, -2)), shapes=[(2, 3, 3)],
            atol32=_DECOMP_ATOL32,
            avoid=lambda a: _min_gap(np.linalg.eigvalsh(a + np.swapaxes(a, -1, -2))) < 0.1),
-    # Only the lower triangle is read and TF's gradient is lower-triangular with a halved
-    # diagonal: TF's convention (fd=False), compared with TF.
+    # Only the lower triangle is read, and TF's gradient is lower-triangular with a halved
+    # diagonal: exactly the derivative of that lower-reading function (the upper entries do
+    # not matter, an off-diagonal lower entry stands for two entries of the symmetric matrix).
     OpSpec("linalg_eigh_lower", lambda tf, a: _eigh_invariants(tf, a),
            lambda a: _eigh_invariants_ref(np.tril(a) + np.tril(a, -1).T), shapes=[(3, 3)],
-           fd=False, atol32=_DECOMP_ATOL32,
+           atol32=_DECOMP_ATOL32,
            avoid=lambda a: _min_gap(np.linalg.eigvalsh(a)) < 0.1),
     # ---- ordering, segments, coordinates ---------------------------------------------------
     OpSpec("sort_desc_axis0", lambda tf, x: tf.sort(x, axis=0, direction="DESCENDING"),
