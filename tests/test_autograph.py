@@ -755,3 +755,20 @@ def test_gradient_through_nested_converted_loops_with_a_branch():
         assert abs(float(y) - want_y) <= 1e-12 * abs(want_y)
         assert abs(float(g) - want_g) <= 1e-12 * abs(want_g)
     assert f.experimental_get_tracing_count() == 1
+
+
+def test_method_using_zero_argument_super_is_converted():
+    class Base:
+        def f(self, x):
+            return x + 1.0
+
+    class Sub(Base):
+        @tf.function
+        def f(self, x):
+            y = super().f(x)          # needs the __class__ cell the converted code keeps
+            if y > 0:
+                y = y * 2.0
+            return y
+
+    assert float(Sub().f(tf.constant(1.0))) == 4.0
+    assert float(Sub().f(tf.constant(-3.0))) == -2.0
