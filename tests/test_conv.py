@@ -390,3 +390,28 @@ def test_unknown_image_size_stays_unknown_in_functional_models():
     assert model(np.ones((1, 10, 12, 3), "float32")).shape == (1, 2)
     fixed = L.Conv2D(4, 3)(tf.keras.Input(shape=(8, 9, 3)))
     assert tuple(fixed.shape) == (None, 6, 7, 4)
+
+
+def test_channels_first_runs_on_the_gpu(gpu_backend):  # noqa: F811
+    """TF's GPU kernels take NCHW (its CPU kernels refuse it, as minitf's NumPy backend does):
+    on CuPy, NCHW convolution, depthwise convolution, pooling and a channels_first Conv2D
+    layer equal the NHWC results transposed (float64: the same sums, 1e-12)."""
+    rng = np.random.default_rng(9)
+    x = rng.standard_normal((2, 7, 6, 4))
+    xf = tf.constant(x.transpose(0, 3, 1, 2))
+    w, dw = tf.constant(rng.standard_normal((3, 3, 4, 5))), \
+        tf.constant(rng.standard_normal((3, 3, 4, 2)))
+    pairs = [(tf.nn.conv2d(tf.constant(x), w, 2, "SAME"),
+              tf.nn.conv2d(xf, w, 2, "SAME", data_format="NCHW")),
+             (tf.nn.depthwise_conv2d(tf.constant(x), dw, [1, 1, 1, 1], "VALID"),
+              tf.nn.depthwise_conv2d(xf, dw, [1, 1, 1, 1], "VALID", data_format="NCHW")),
+             (tf.nn.max_pool2d(tf.constant(x), 3, 2, "SAME"),
+              tf.nn.max_pool2d(xf, 3, 2, "SAME", data_format="NCHW")),
+             (tf.nn.avg_pool2d(tf.constant(x), 2, 1, "SAME"),
+              tf.nn.avg_pool2d(xf, 2, 1, "SAME", data_format="NCHW"))]
+    layer = L.Conv2D(3, 2, data_format="channels_first", dtype="float64")
+    yl = layer(xf)
+    pairs.append((tf.nn.conv2d(tf.constant(x), layer.kernel, 1, "VALID") + layer.bias, yl))
+    for last, first in pairs:
+        np.testing.assert_allclose(first.numpy().transpose(0, 2, 3, 1), last.numpy(),
+                                   rtol=1e-12, atol=1e-12)
