@@ -74,6 +74,9 @@ def _cases():
 
 
 CASES = _cases()
+# The merge modes differ from concat only in one elementwise op after the two RNNs, so their
+# float32 runs would repeat the concat case's rounding; float64 checks each mode's arithmetic.
+FLOAT64_ONLY = {"bidirectional_lstm_sum", "bidirectional_lstm_mul", "bidirectional_lstm_ave"}
 
 
 def _run(fw, name, dtype, weights=None):
@@ -95,7 +98,10 @@ def _run(fw, name, dtype, weights=None):
         kwargs["mask"] = fw.constant(MASK)
     if init is not None:
         kwargs["initial_state"] = init
-    layer(x, **kwargs)                        # build
+    if fw is minitf:
+        layer(x, **kwargs)                    # build
+    else:
+        layer.build(tuple(x.shape))           # Keras builds without a (slow) eager call
     if weights is None:
         weights = [0.5 * rng.standard_normal(w.shape) for w in layer.get_weights()]
     layer.set_weights([w.astype(dtype) for w in weights])
@@ -124,6 +130,8 @@ def test_layer_matches_keras(tf_real, name):
     assert len(got64) == len(want64)
     for i, (g, w) in enumerate(zip(got64, want64)):
         assert within(g, w, rtol, atol), (name, "float64", i, np.max(np.abs(g - w)))
+    if name in FLOAT64_ONLY:
+        return
     want32, _ = _run(tf_real, name, "float32", weights)
     got32, _ = _run(minitf, name, "float32", weights)
     rtol, atol = trajectory_tolerance(want32, want64)
