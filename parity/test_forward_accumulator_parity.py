@@ -32,17 +32,53 @@ def _assert_same(got, want, dtype, what, spec=None):
             f"minitf={a}\ntf={b}")
 
 
-# TF traces one small function per op and shape for a JVP (about 0.1 s each): 3 drawn examples
-# per op and dtype keep this file inside its time budget; the kinks below add the edge cases.
-@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def tf_jvp(tf, spec, arrays, tangents, dtype):
+    """TF's value and J·v. TF's ForwardAccumulator has no JVP for a few ops (softsign: it
+    transposes SoftsignGrad, which has no gradient, a LookupError; pinned in
+    test_known_differences); there J·v comes from TF's own Jacobian, contracted in float64."""
+    try:
+        return spec_jvp(tf, spec, arrays, tangents, dtype)
+    except LookupError:
+        dt = getattr(tf, dtype)
+        xs = [tf.constant(np.asarray(a, dtype=dtype), dtype=dt) for a in arrays]
+        with tf.GradientTape(persistent=True) as tape:
+            tape.watch(xs)
+            y = spec.fn(tf, *xs)
+        n = int(np.prod(y.shape))
+        jv = sum(np.asarray(j, dtype=np.float64).reshape(n, -1) @ np.ravel(v)
+                 for j, v in zip(tape.jacobian(y, xs), tangents))
+        return y.numpy(), jv.reshape(y.shape).astype(dtype)
+
+
+# TF's JVP of segment_max/segment_min is nan on a segment no row reaches: its VJP divides the
+# upstream gradient by each segment's count of selected rows (0 there) before gathering, and
+# transposing that reads the 0/0. The output there is the constant fill 0, whose derivative
+# minitf gives: 0. Pinned in test_known_differences; elsewhere the JVPs must agree.
+EMPTY_SEGMENT_NAN = {"segment_max", "segment_min"}
+
+
+def _tf_nan_on_empty_segments(spec, mv, mj, tj):
+    if spec.name not in EMPTY_SEGMENT_NAN or tj is None or mj is None:
+        return tj
+    where = np.isnan(tj) & ~np.isnan(mj)
+    assert np.all(mj[where] == 0) and np.all(mv[where] == 0), (spec.name, mv, mj, tj)
+    return np.where(where, 0, tj)
+
+
+# TF traces one small function per op, shape and dtype for a JVP (0.1 to 0.5 s each on a loaded
+# machine), so this file's budget buys one drawn example per op in float64, where the 1e-12
+# bound tells any difference of formula; float32 (where only the rounding order could differ)
+# is checked on every spec's kinks below, with the edge cases. The CI profile fixes the draws.
+@pytest.mark.parametrize("dtype", ["float64"])
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
-@settings(max_examples=3)
+@settings(max_examples=1)
 @given(data=st.data())
 def test_jvp_matches_tensorflow(tf_real, spec, dtype, data):
     arrays = data.draw(op_inputs(spec))
     tangents = [data.draw(weights_like(a.shape)) for a in arrays]
     mv, mj = spec_jvp(minitf, spec, arrays, tangents, dtype)
-    tv, tj = spec_jvp(tf_real, spec, arrays, tangents, dtype)
+    tv, tj = tf_jvp(tf_real, spec, arrays, tangents, dtype)
+    tj = _tf_nan_on_empty_segments(spec, mv, mj, tj)
     _assert_same([mv, mj], [tv, tj], dtype, f"{spec.name} jvp", spec)
 
 
@@ -55,8 +91,10 @@ KINKS = [(s, k) for s in SPECS for k in s.kinks]
 def test_jvp_at_kinks_matches_tensorflow(tf_real, spec, kink, dtype):
     arrays = [np.array(a, dtype=np.float64) for a in kink]
     tangents = [np.linspace(-1.0, 1.7, a.size).reshape(a.shape) for a in arrays]
-    mv, mj = spec_jvp(minitf, spec, arrays, tangents, dtype)
-    tv, tj = spec_jvp(tf_real, spec, arrays, tangents, dtype)
+    with np.errstate(invalid="ignore", divide="ignore"):   # kinks make infs on purpose
+        mv, mj = spec_jvp(minitf, spec, arrays, tangents, dtype)
+    tv, tj = tf_jvp(tf_real, spec, arrays, tangents, dtype)
+    tj = _tf_nan_on_empty_segments(spec, mv, mj, tj)
     _assert_same([mv, mj], [tv, tj], dtype, f"{spec.name} kink jvp", spec)
 
 
@@ -316,9 +354,6 @@ ERRORS = {
     "none_tangent": lambda tf: tf.autodiff.ForwardAccumulator(_x(tf), None),
     "python_primal": lambda tf: tf.autodiff.ForwardAccumulator(3.0, 1.0),
     "none_primal": lambda tf: tf.autodiff.ForwardAccumulator(None, tf.constant(1.)),
-    # TF takes a tangent of another shape and fails in the first op that reads it (here with a
-    # ValueError); minitf refuses it when the accumulator is made, with the same type.
-    "tangent_shape": _with_tangent(lambda tf: tf.constant([1., 2., 3.])),
     "reenter": _reenter,
     "jvp_of_none": _jvp_of(None),
     "jvp_of_float": _jvp_of(3.0),
@@ -344,12 +379,41 @@ def test_error_type_matches_tensorflow(tf_real, name):
 
 # ---- where minitf differs on purpose (pinned, so the docs stay true) ----------------------------
 def test_known_differences(tf_real):
-    # A scalar tangent for a vector primal: TF broadcasts it silently (the JVP of x*x becomes
-    # 2x·1); minitf refuses a tangent that does not have its primal's shape.
-    run = _with_tangent(lambda tf: tf.constant(1.))
-    assert np.asarray(run(tf_real)).tolist() == [2.0, 4.0]
-    with pytest.raises(ValueError, match="tangent must have its primal's shape"):
-        run(minitf)
+    # softsign: TF's ForwardAccumulator raises LookupError (it transposes SoftsignGrad, which
+    # has no registered gradient); minitf gives J·v = v / (1 + |x|)².
+    x, v = np.array([-2.0, 0.5]), np.array([1.0, -3.0])
+    for fw in (tf_real, minitf):
+        xt = fw.constant(x)
+        with fw.autodiff.ForwardAccumulator(xt, fw.constant(v)) as acc:
+            if fw is tf_real:
+                with pytest.raises(LookupError, match="SoftsignGrad"):
+                    fw.nn.softsign(xt)
+                continue
+            y = fw.nn.softsign(xt)
+        np.testing.assert_allclose(acc.jvp(y).numpy(), v / (1 + np.abs(x)) ** 2, rtol=1e-15)
+    # A tangent of another shape than its primal: TF takes it and what follows depends on how
+    # many JVP functions TF has traced for the op so far in the process (after 32 it switches
+    # to shape-relaxed traces): a [3] tangent for a [2] primal fails in x*x with a ValueError
+    # (exact-shape trace) or an InvalidArgumentError (relaxed); a scalar tangent is broadcast
+    # silently ([2, 4] for x*x at [1, 2]) or fails with an InvalidArgumentError. minitf refuses
+    # both when the accumulator is made, with a ValueError naming the shapes.
+    for tangent, outcomes in (([1., 2., 3.], ()), (1., ([2.0, 4.0],))):
+        run = _with_tangent(lambda tf, t=tangent: tf.constant(t))
+        try:
+            got = np.asarray(run(tf_real)).tolist()
+        except (ValueError, tf_real.errors.InvalidArgumentError):
+            got = "raised"
+        assert got == "raised" or got in outcomes, (tangent, got)
+        with pytest.raises(ValueError, match="tangent must have its primal's shape"):
+            run(minitf)
+    # segment_max on a segment no row reaches (see EMPTY_SEGMENT_NAN): TF nan, minitf 0.
+    for fw in (tf_real, minitf):
+        x = fw.constant([1., 3., 2.])
+        with fw.autodiff.ForwardAccumulator(x, fw.constant([1., 1., 1.])) as acc:
+            y = fw.math.segment_max(x, [0, 0, 2])
+        row = acc.jvp(y).numpy()
+        assert row[0] == 1.0 and row[2] == 1.0
+        assert np.isnan(row[1]) if fw is tf_real else row[1] == 0.0
     # Through a tf.function call: TF gives the JVP; minitf refuses (its gradient of a traced
     # call is an array program), and the Python function itself gives TF's value.
     for fw in (tf_real, minitf):

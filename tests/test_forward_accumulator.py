@@ -39,6 +39,8 @@ def spec_jvp(fw, spec, arrays, tangents, dtype="float64"):
     with fw.autodiff.ForwardAccumulator(xs, vs) as acc:
         y = spec.fn(fw, *xs)
     j = acc.jvp(y)
+    if hasattr(j, "indices"):       # TF's IndexedSlices (scatter_nd's JVP): densified
+        j = fw.convert_to_tensor(j)
     return y.numpy(), None if j is None else np.asarray(j)
 
 
