@@ -137,3 +137,36 @@ def test_layer_matches_keras(tf_real, name):
     rtol, atol = trajectory_tolerance(want32, want64)
     for i, (g, w) in enumerate(zip(got32, want32)):
         assert within(g, w, rtol, atol), (name, "float32", i, np.max(np.abs(g - w)), atol)
+
+
+def _stack(fw, dtype):
+    L = fw.keras.layers
+    return fw.keras.Sequential([fw.keras.Input(shape=(T,), dtype="int32"),
+                                L.Embedding(7, D, mask_zero=True, dtype=dtype),
+                                L.LSTM(5, return_sequences=True, dtype=dtype),
+                                L.Dropout(0.3, dtype=dtype), L.Dense(5, dtype=dtype),
+                                L.GRU(4, return_sequences=True, dtype=dtype),
+                                L.TimeDistributed(L.Dense(2, dtype=dtype), dtype=dtype)])
+
+
+def test_the_mask_travels_through_a_stack_as_in_keras(tf_real):
+    """Embedding(mask_zero) - LSTM - Dropout - Dense - GRU - TimeDistributed(Dense): Keras
+    passes the mask through Dropout and Dense to the GRU; the outputs, their mask and the
+    gradients agree (float64, the op rule)."""
+    ids = np.array([[0, 3, 1, 2, 0, 6], [2, 4, 0, 1, 1, 0], [5, 0, 0, 0, 0, 0]], dtype="int32")
+    rng = np.random.default_rng(9)
+    nets = {fw: _stack(fw, "float64") for fw in (tf_real, minitf)}
+    weights = [0.5 * rng.standard_normal(w.shape) for w in nets[tf_real].get_weights()]
+    results = {}
+    for fw, net in nets.items():
+        net.set_weights(weights)
+        with fw.GradientTape() as tape:
+            out = net(fw.constant(ids), training=False)
+            loss = fw.reduce_sum(out * fw.constant(np.cos(np.arange(out.shape[0] * T * 2)
+                                                          .reshape(out.shape[0], T, 2))))
+        grads = tape.gradient(loss, net.trainable_variables)
+        results[fw] = ([np.asarray(out), np.asarray(out._keras_mask)] +
+                       [np.asarray(fw.convert_to_tensor(g)) for g in grads])
+    rtol, atol = tolerance("float64")
+    for i, (g, w) in enumerate(zip(results[minitf], results[tf_real])):
+        assert within(g, w, rtol, atol), i

@@ -547,3 +547,18 @@ def test_weights_file_round_trip(tmp_path):
     other.load_weights(path)
     x = tf.constant(_x(), "float32")
     np.testing.assert_array_equal(model(x).numpy(), other(x).numpy())
+
+
+def test_the_mask_passes_through_dropout_dense_and_batchnorm_to_the_next_rnn():
+    ids = np.array([[0, 3, 1, 2, 0], [2, 4, 0, 1, 1]])
+    e = L.Embedding(5, D, mask_zero=True)(tf.constant(ids))
+    seq = L.LSTM(U, return_sequences=True)(e)
+    for layer in (L.Dropout(0.5), L.Dense(U), L.BatchNormalization(), L.Activation("tanh")):
+        assert layer.supports_masking
+        out = layer(seq, training=True)       # a new tensor: the layer itself passes the mask
+        assert out is not seq
+        np.testing.assert_array_equal(out._keras_mask.numpy(), ids != 0)
+    gru = L.GRU(2)
+    np.testing.assert_array_equal(gru(L.Dropout(0.5)(seq)).numpy(),
+                                  gru(tf.constant(seq.numpy()), mask=tf.constant(ids != 0)).numpy())
+    assert not L.Flatten().supports_masking

@@ -317,6 +317,12 @@ def _checked_shape(shape) -> tuple:
     return tuple(out)
 
 
+# Layers that pass an incoming mask on unchanged, as Keras marks them (supports_masking): an
+# LSTM(return_sequences=True) - Dropout - LSTM stack keeps Embedding's mask to the second LSTM.
+for _cls in (Dense, Activation, Dropout, AlphaDropout, GaussianNoise):
+    _cls._masking_by_default = True
+
+
 def Input(shape=None, batch_size=None, dtype=None, name=None, batch_shape=None, **kwargs):
     """A symbolic input for the functional API: ``keras.Input(shape=(8,))``.
 

@@ -349,16 +349,19 @@ class Layer(AutoConfig):
     @property
     def supports_masking(self) -> bool:
         """Whether the layer passes a (batch, time) mask on to its outputs, through
-        ``compute_mask``. As in Keras, True by default only for layers that override
-        ``compute_mask``; a layer may set it."""
+        ``compute_mask``. As in Keras, True by default for layers that override
+        ``compute_mask`` and for those Keras marks (Dense, Dropout, Activation, ...: their
+        class sets ``_masking_by_default``); a layer may set it."""
         value = self.__dict__.get("_supports_masking")
         if value is None:
-            return type(self).compute_mask is not Layer.compute_mask
+            return self._masking_by_default or type(self).compute_mask is not Layer.compute_mask
         return value
 
     @supports_masking.setter
     def supports_masking(self, value: bool) -> None:
         self.__dict__["_supports_masking"] = bool(value)
+
+    _masking_by_default = False
 
     def compute_mask(self, inputs, mask=None):
         """The mask of the outputs given the inputs and their mask: the input mask unchanged,

@@ -102,3 +102,6 @@ class BatchNormalization(Layer):
     def get_config(self):
         return {**super().get_config(), "axis": self.axis, "momentum": self.momentum,
                 "epsilon": self.epsilon, "center": self.center, "scale": self.scale}
+
+
+BatchNormalization._masking_by_default = True     # passes a mask on, as in Keras
