@@ -182,15 +182,13 @@ class LSTMCell(_Cell):
 
     def build(self, input_shape):
         self._add_kernels(int(input_shape[-1]))
-        init = self.bias_initializer
-        if self.use_bias and self.unit_forget_bias:
-            u, base = self.units, self.bias_initializer
+        u, base = self.units, self.bias_initializer
 
-            def init(shape, dtype=None):       # [b_i, ones, b_c, b_o] as Keras builds it
-                parts = [base((u,), dtype=dtype), initializers.Ones()((u,), dtype=dtype),
-                         base((2 * u,), dtype=dtype)]
-                return A.concat(parts, axis=0)
-        self._add_bias((4 * self.units,), init)
+        def forget_bias_one(shape, dtype=None):     # [b_i, ones, b_c, b_o] as Keras builds it
+            parts = [base((u,), dtype=dtype), initializers.Ones()((u,), dtype=dtype),
+                     base((2 * u,), dtype=dtype)]
+            return A.concat(parts, axis=0)
+        self._add_bias((4 * u,), forget_bias_one if self.unit_forget_bias else base)
         self.built = True
 
     def project(self, x):
