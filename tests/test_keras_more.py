@@ -276,3 +276,131 @@ def test_masking_zeroes_and_attaches_the_mask():
     probs = keras.layers.Softmax()(logits).numpy()
     assert probs[0, 1] == 0.0
     np.testing.assert_allclose(probs[0, [0, 2]], np.exp([1, 2]) / np.exp([1, 2]).sum(), rtol=1e-6)
+
+
+# ---- optimizers: one or two steps by hand (float64, NumPy) -----------------------------------
+
+def _steps(opt, grads, w0):
+    v = tf.Variable(np.array(w0, np.float64))
+    for g in grads:
+        opt.apply_gradients([(tf.constant(np.array(g, np.float64)), v)])
+    return v.numpy()
+
+
+def _f32(x):
+    return float(np.float32(x))      # Keras's cast(): a Python float through float32
+
+
+def test_adamax_two_steps_by_hand():
+    w, g1, g2 = np.array([1.0, -2.0]), np.array([0.5, -3.0]), np.array([-1.0, 0.25])
+    lr, b1, b2, eps = _f32(0.01), 0.9, 0.999, 1e-7
+    m = u = np.zeros(2)
+    for t, g in enumerate([g1, g2], start=1):
+        m = m + (g - m) * (1 - b1)
+        u = np.maximum(b2 * u, np.abs(g))
+        w = w - lr * m / ((1 - _f32(b1) ** t) * (u + eps))
+    got = _steps(tf.keras.optimizers.Adamax(learning_rate=0.01), [g1, g2], [1.0, -2.0])
+    np.testing.assert_allclose(got, w, rtol=1e-14)
+
+
+def test_adadelta_two_steps_by_hand():
+    w, gs = np.array([1.0, -2.0]), [np.array([0.5, -3.0]), np.array([-1.0, 0.25])]
+    lr, rho, eps = _f32(0.5), 0.95, 1e-7
+    ag = ad = np.zeros(2)
+    for g in gs:
+        ag = rho * ag + (1 - rho) * g * g
+        d = -np.sqrt(ad + eps) * g / np.sqrt(ag + eps)
+        ad = rho * ad + (1 - rho) * d * d
+        w = w + lr * d
+    got = _steps(tf.keras.optimizers.Adadelta(learning_rate=0.5), gs, [1.0, -2.0])
+    np.testing.assert_allclose(got, w, rtol=1e-14)
+
+
+def test_ftrl_two_steps_by_hand_with_l1_l2_shrinkage_beta():
+    w, gs = np.array([1.0, -2.0, 0.01]), [np.array([0.5, -3.0, 0.001]), np.array([-1.0, 0.25, 0.0])]
+    lr, p, l1, l2, l2s, beta = _f32(0.1), 0.6, 0.01, 0.02, 0.03, 0.5
+    n = np.full(3, _f32(0.1))
+    z = np.zeros(3)
+    for g in gs:
+        gt = g + 2 * l2s * w
+        n_new = n + g * g
+        z = z + gt - (n_new ** p - n ** p) / lr * w
+        quad = n_new ** p / lr + 2 * (l2 + beta / (2 * lr))
+        w = (np.clip(z, -l1, l1) - z) / quad
+        n = n_new
+    opt = tf.keras.optimizers.Ftrl(learning_rate=0.1, learning_rate_power=-0.6,
+                                   l1_regularization_strength=l1, l2_regularization_strength=l2,
+                                   l2_shrinkage_regularization_strength=l2s, beta=beta)
+    got = _steps(opt, gs, [1.0, -2.0, 0.01])
+    np.testing.assert_allclose(got, w, rtol=1e-13)
+    assert np.any(got == 0.0)          # the L1 clip zeroes a small weight exactly
+    for kw in ({"learning_rate_power": 0.5}, {"initial_accumulator_value": -1.0},
+               {"l2_regularization_strength": -1.0}):
+        with pytest.raises(ValueError):
+            tf.keras.optimizers.Ftrl(**kw)
+
+
+def test_lion_two_steps_by_hand_and_zero_sign():
+    w, gs = np.array([1.0, -2.0, 3.0]), [np.array([0.5, -3.0, 0.0]), np.array([-1.0, 0.25, 0.0])]
+    lr, b1, b2 = _f32(0.01), _f32(0.9), _f32(0.99)
+    m = np.zeros(3)
+    for g in gs:
+        w = w - lr * np.sign(m * b1 + g * (1 - b1))
+        m = m * b2 + g * (1 - b2)
+    got = _steps(tf.keras.optimizers.Lion(learning_rate=0.01), gs, [1.0, -2.0, 3.0])
+    np.testing.assert_allclose(got, w, rtol=1e-14)
+    assert got[2] == 3.0                 # sign(0) = 0: no step
+    with pytest.raises(ValueError, match="beta_1"):
+        tf.keras.optimizers.Lion(beta_1=1.5)
+
+
+def test_new_optimizers_slot_names_and_get():
+    v = tf.Variable(np.ones(2, np.float32))
+    for name, slots in [("adamax", ["momentum", "norm"]),
+                        ("adadelta", ["accumulated_grad", "accumulated_delta_var"]),
+                        ("ftrl", ["accumulator", "linear"]), ("lion", ["momentum"])]:
+        opt = tf.keras.optimizers.get(name)
+        assert opt.name == name
+        opt.apply_gradients([(tf.constant([1.0, 1.0]), v)])
+        assert [k[1] for k in opt._slots] == slots
+
+
+def test_loss_scale_optimizer_skips_halves_and_grows():
+    v = tf.Variable(np.ones(2, np.float32))
+    opt = tf.keras.optimizers.LossScaleOptimizer(tf.keras.optimizers.SGD(0.1, momentum=0.5),
+                                                 initial_scale=4.0, dynamic_growth_steps=2)
+    assert float(opt.scale_loss(tf.constant(2.0))) == 8.0       # before build: initial_scale
+    opt.apply_gradients([(tf.constant([8.0, 8.0]), v)])        # grads of 4 * loss: g = 2
+    np.testing.assert_allclose(v.numpy(), [0.8, 0.8], rtol=1e-6)
+    mom = [s.numpy().copy() for s in opt.inner_optimizer._slots.values()]
+    opt.apply_gradients([(tf.constant([np.nan, 8.0]), v)])     # skipped entirely
+    np.testing.assert_allclose(v.numpy(), [0.8, 0.8], rtol=1e-6)
+    assert int(opt.iterations) == 1 and float(opt.dynamic_scale) == 2.0
+    np.testing.assert_array_equal([s.numpy() for s in opt.inner_optimizer._slots.values()], mom)
+    opt.apply_gradients([(tf.constant([2.0, 2.0]), v)])        # finite: counter 1
+    opt.apply_gradients([(tf.constant([2.0, 2.0]), v)])        # counter hits 2 - 1: doubles
+    assert float(opt.dynamic_scale) == 4.0 and int(opt.step_counter) == 0
+    assert int(opt.iterations) == 3
+    assert [x.name.split(":")[0] for x in opt.variables][:4] == ["iteration", "learning_rate",
+                                                                 "step_counter", "dynamic_scale"]
+    with pytest.raises(ValueError, match="does not support `clipnorm`"):
+        tf.keras.optimizers.LossScaleOptimizer(tf.keras.optimizers.SGD(), clipnorm=1.0)
+    with pytest.raises(ValueError, match="dynamic=False"):
+        tf.keras.optimizers.LossScaleOptimizer(tf.keras.optimizers.SGD(), dynamic=False)
+
+
+def test_fit_scales_the_loss_with_a_loss_scale_optimizer():
+    x = np.random.default_rng(0).standard_normal((16, 3)).astype("float32")
+    y = x.sum(1, keepdims=True)
+    w = [np.full((3, 1), 0.1, np.float32), np.zeros(1, np.float32)]
+    hist = []
+    for opt in (tf.keras.optimizers.SGD(0.05),
+                tf.keras.optimizers.LossScaleOptimizer(tf.keras.optimizers.SGD(0.05),
+                                                       initial_scale=2.0 ** 120)):
+        model = tf.keras.Sequential([tf.keras.Input((3,)), tf.keras.layers.Dense(1)])
+        model.set_weights(w)
+        model.compile(optimizer=opt, loss="mse")
+        hist.append(model.fit(x, y, epochs=3, batch_size=8, shuffle=False, verbose=0))
+    # the reported loss is the unscaled one, and the updates equal plain SGD's: a power-of-two
+    # scale divides back exactly
+    np.testing.assert_array_equal(hist[0].history["loss"], hist[1].history["loss"])

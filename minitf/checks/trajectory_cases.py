@@ -27,6 +27,28 @@ OPTIMIZERS = [
     ("nadam", "Nadam", {"learning_rate": 0.01}),
     ("nadam_wd_clipvalue", "Nadam", {"learning_rate": 0.01, "weight_decay": 0.05,
                                      "clipvalue": 0.1}),
+    ("adamax", "Adamax", {"learning_rate": 0.01}),
+    ("adamax_wd_clipnorm", "Adamax", {"learning_rate": 0.01, "weight_decay": 0.01,
+                                      "clipnorm": 1.0}),
+    ("adadelta", "Adadelta", {"learning_rate": 1.0}),
+    ("adadelta_rho_eps", "Adadelta", {"learning_rate": 0.5, "rho": 0.9, "epsilon": 1e-6}),
+    ("ftrl", "Ftrl", {"learning_rate": 0.1}),
+    ("ftrl_l1_l2_shrinkage_beta", "Ftrl", {"learning_rate": 0.1, "l1_regularization_strength": 0.01,
+                                           "l2_regularization_strength": 0.01,
+                                           "l2_shrinkage_regularization_strength": 0.01,
+                                           "beta": 0.5, "learning_rate_power": -0.6}),
+    ("lion", "Lion", {"learning_rate": 0.001}),
+    ("lion_wd_global_clipnorm", "Lion", {"learning_rate": 0.001, "beta_1": 0.95,
+                                         "weight_decay": 0.1, "global_clipnorm": 1.0}),
+    # LossScaleOptimizer around an inner optimizer ("inner": (class, kwargs)): the scale
+    # doubles every 10 finite steps (Adam); from 2**127 the first doubling (after 5 steps)
+    # overflows the float32 scale to inf, so every later gradient is inf and every later step
+    # is skipped (inf / 2 stays inf), as in Keras.
+    ("loss_scale_adam", "LossScaleOptimizer", {"inner": ("Adam", {"learning_rate": 0.01}),
+                                               "dynamic_growth_steps": 10}),
+    ("loss_scale_overflow_sgd", "LossScaleOptimizer",
+     {"inner": ("SGD", {"learning_rate": 0.05, "momentum": 0.9}), "initial_scale": 2.0 ** 127,
+      "dynamic_growth_steps": 5}),
 ]
 
 MODELS = {
@@ -69,7 +91,14 @@ def run(fw, model: str, opt_name: str, dtype: str, steps: int = 100):
     init, batches = make_data(model, steps)
     net = build(fw, model, dtype)
     net.set_weights([w.astype(dtype) for w in init])
+    kwargs = dict(kwargs)
+    if "inner" in kwargs:
+        inner_cls, inner_kwargs = kwargs.pop("inner")
+        kwargs["inner_optimizer"] = getattr(fw.keras.optimizers, inner_cls)(**inner_kwargs)
     opt = getattr(fw.keras.optimizers, cls)(**kwargs)
+    # Keras's optimizers scale the loss inside the tape (LossScaleOptimizer by its dynamic
+    # scale, the others by loss_scale_factor, None here); minitf's base optimizer has none.
+    scale_loss = getattr(opt, "scale_loss", lambda v: v)
     if MODELS[model][2] == "mse":
         loss_fn = fw.keras.losses.MeanSquaredError(dtype=dtype)
     else:
@@ -80,7 +109,8 @@ def run(fw, model: str, opt_name: str, dtype: str, steps: int = 100):
         y = fw.constant(y.astype(dtype)) if MODELS[model][2] == "mse" else fw.constant(y)
         with fw.GradientTape() as tape:
             loss = loss_fn(y, net(x, training=True))
-        grads = tape.gradient(loss, net.trainable_variables)
+            scaled = scale_loss(loss)
+        grads = tape.gradient(scaled, net.trainable_variables)
         opt.apply_gradients(zip(grads, net.trainable_variables))
         losses.append(float(loss))
     return np.array(losses), [np.asarray(w) for w in net.get_weights()]

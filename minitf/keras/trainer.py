@@ -215,8 +215,12 @@ class Trainer:
         with GradientTape() as tape:
             y_pred = self(x, training=True)
             loss = self.compute_loss(x, y, y_pred, sw)
+            # A LossScaleOptimizer multiplies the loss by its scale inside the tape (Keras
+            # calls optimizer.scale_loss here); the loss tracker sees the unscaled loss.
+            scale_loss = getattr(self.optimizer, "scale_loss", None)
+            scaled = loss if scale_loss is None else scale_loss(loss)
         variables = self.trainable_variables
-        grads = tape.gradient(loss, variables)
+        grads = tape.gradient(scaled, variables)
         self.optimizer.apply_gradients(zip(grads, variables))
         self._loss_tracker.update_state(loss, sample_weight=_n_samples(x))
         self._update_metrics(y, y_pred, sw)
@@ -421,5 +425,3 @@ def _val_args(validation_data):
             return validation_data[0], validation_data[1], None
         return validation_data[0], validation_data[1], validation_data[2]
     return validation_data, None, None
-
-
