@@ -68,19 +68,12 @@ def custom_gradient(f=None):
         if _record.TAPES.recording:
             carry_tangents(flat, outs)   # forward mode: the forward's own tangents come first
             all_inputs = tuple(inputs) + tuple(v._snapshot() for v in variables)
-            cache: dict = {}
 
-            def all_grads(up):
-                if cache.get("up") is not up:
-                    ups = up if isinstance(up, tuple) else (up,)
-                    cache["up"], cache["grads"] = up, _call_grad_fn(
-                        grad_fn, ups, inputs, variables, wants_vars)
-                return cache["grads"]
-
-            def vjp_for(i):
-                return lambda up: all_grads(up)[i]
+            def all_grads(up, needed):    # grad_fn gives every gradient at once: a joint VJP
+                ups = up if isinstance(up, tuple) else (up,)
+                return tuple(_call_grad_fn(grad_fn, ups, inputs, variables, wants_vars))
             _record.record(f"CustomGradient:{getattr(f, '__name__', 'f')}", all_inputs,
-                         outs, tuple(vjp_for(i) for i in range(len(all_inputs))))
+                           outs, joint=all_grads)
         return nest.pack_sequence_as(result, list(outs))
 
     return wrapped

@@ -132,8 +132,9 @@ class ForwardAccumulator:
     def _push(self, rec: Record) -> None:
         """Give ``rec``'s floating outputs their tangents, J·v, from the op's VJPs."""
         tangents = self._tangents
-        pairs = [(x, vjp, tangents.get(x._id)) for x, vjp in zip(rec.inputs, rec.vjps)
-                 if vjp is not None and x._dtype.is_floating]
+        vjps = rec.vjps         # None for a joint VJP (record.py): one call for all inputs
+        pairs = [(i, x, tangents.get(x._id)) for i, x in enumerate(rec.inputs)
+                 if (vjps is None or vjps[i] is not None) and x._dtype.is_floating]
         pairs = [p for p in pairs if p[2] is not None]
         outs = rec.outputs
         # An output that already has a tangent keeps it (TF: a custom_gradient's outputs keep
@@ -164,8 +165,11 @@ class ForwardAccumulator:
                             for y in outs)
                 up = ups[0] if len(ups) == 1 else ups
                 terms = []
-                for x, vjp, t in pairs:
-                    g = vjp(up)
+                if vjps is None:
+                    wanted = {i for i, _, _ in pairs}
+                    joint = rec.joint(up, tuple(i in wanted for i in range(len(rec.inputs))))
+                for i, x, t in pairs:
+                    g = joint[i] if vjps is None else vjps[i](up)
                     if g is None:
                         continue
                     if g._value.shape != x._value.shape:

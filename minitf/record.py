@@ -43,27 +43,37 @@ class _ThreadTapes(threading.local):
 
 TAPES = _ThreadTapes()
 
+
 class Record:
-    """One recorded op: what the backward pass needs to send gradients to its inputs."""
+    """One recorded op: what the backward pass needs to send gradients to its inputs, either
+    one VJP per input (``vjps``) or one joint VJP for all of them (``joint``; ``vjps`` is then
+    None)."""
 
-    __slots__ = ("op", "inputs", "outputs", "vjps")
+    __slots__ = ("op", "inputs", "outputs", "vjps", "joint")
 
-    def __init__(self, op, inputs, outputs, vjps):
+    def __init__(self, op, inputs, outputs, vjps, joint=None):
         self.op = op
         self.inputs = inputs
         self.outputs = outputs
         self.vjps = vjps
+        self.joint = joint
 
     def __repr__(self) -> str:
         return f"Record({self.op}, inputs={[x._id for x in self.inputs]}, " \
                f"outputs={[y._id for y in self.outputs]})"
 
 
-def record(op: str, inputs: tuple, outputs, vjps: tuple) -> None:
+def record(op: str, inputs: tuple, outputs, vjps: tuple | None = None, joint=None) -> None:
     """Record ``op`` on every recording tape that watches one of ``inputs``.
 
     ``vjps[i]`` maps the upstream gradient (a tensor, or a tuple for multi-output ops) to the
     gradient of ``inputs[i]`` (``None`` where the input is not differentiable).
+
+    Instead of ``vjps``, an op whose inputs' gradients share work (a fused layer's gradient at
+    the pre-activation, a user's ``grad_fn``, a traced backward program) gives one ``joint``
+    VJP: ``joint(upstream, needed) -> tuple`` of one gradient per input, where ``needed[i]``
+    says whether input ``i`` needs one (the others may be None). The backward pass calls it
+    once per step, so the shared work is done once without caching anything.
     """
     rec = None
     for tape in TAPES.recording:
@@ -76,7 +86,8 @@ def record(op: str, inputs: tuple, outputs, vjps: tuple) -> None:
                 _propagate_cut(tape, inputs, outputs)
             continue
         if rec is None:
-            rec = Record(op, inputs, outputs if type(outputs) is tuple else (outputs,), vjps)
+            rec = Record(op, inputs, outputs if type(outputs) is tuple else (outputs,), vjps,
+                         joint)
         if tape._forward:       # a ForwardAccumulator: it keeps no record, it pushes tangents
             tape._push(rec)     # through the op now (forward_accumulator.py)
             continue

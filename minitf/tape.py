@@ -420,17 +420,30 @@ def imperative_grad(records: list, targets: list, seeds: list, sources: list,
                 continue
             up = tuple(A.zeros_like(y) if g is None else g for y, g in zip(outs, gs))
         step = [] if trace is not None else None
-        for x, vjp in zip(rec.inputs, rec.vjps):
-            if vjp is None or x._id not in reach or not x._dtype.is_floating:
-                continue
-            gx = vjp(up)
-            if gx is None:
-                continue
-            if gx._value.shape != x._value.shape:
-                gx = _sum_to_shape(gx, x._value.shape)
-            adj.setdefault(x._id, []).append(gx)
-            if step is not None:
-                step.append((x, gx))
+        joint = rec.joint
+        if joint is None:
+            for x, vjp in zip(rec.inputs, rec.vjps):
+                if vjp is None or x._id not in reach or not x._dtype.is_floating:
+                    continue
+                gx = vjp(up)
+                if gx is None:
+                    continue
+                if gx._value.shape != x._value.shape:
+                    gx = _sum_to_shape(gx, x._value.shape)
+                adj.setdefault(x._id, []).append(gx)
+                if step is not None:
+                    step.append((x, gx))
+        else:           # one call gives every input's gradient (record.py)
+            needed = tuple(x._id in reach and x._dtype.is_floating for x in rec.inputs)
+            if any(needed):
+                for x, need, gx in zip(rec.inputs, needed, joint(up, needed)):
+                    if not need or gx is None:
+                        continue
+                    if gx._value.shape != x._value.shape:
+                        gx = _sum_to_shape(gx, x._value.shape)
+                    adj.setdefault(x._id, []).append(gx)
+                    if step is not None:
+                        step.append((x, gx))
         if trace is not None:
             trace(rec, up, step)
 

@@ -103,17 +103,14 @@ def call_recorded(function, concrete, skey, leaves, args, kwargs):
     var_reads = [v._read_for_op() for v in d.variables]     # tapes watch variables read
     sources = [t for t in in_tensors if t._dtype.is_floating]
     outs = tuple(o for o, k in zip(flat_out, d.out_kinds) if k is not None)
-    box: list = []
+    inputs = tuple(sources + var_reads)
 
-    def grads(up):
-        # One backward run per upstream gradient (the VJPs of one pass share it).
-        if not box or box[0] is not up:
-            ups = up if isinstance(up, tuple) else (up,)
-            box[:] = [up, d.backward.run(list(saved) + [u._value for u in ups])]
-        return box[1]
+    def grads(up, needed):
+        # One run of the backward program gives every input's gradient: a joint VJP.
+        ups = up if isinstance(up, tuple) else (up,)
+        values = d.backward.run(list(saved) + [u._value for u in ups])
+        return tuple(_make(g, x._dtype) for g, x in zip(values, inputs))
 
-    vjps = tuple((lambda i, dt: lambda up: _make(grads(up)[i], dt))(i, x._dtype)
-                 for i, x in enumerate(sources + var_reads))
-    _tape.record("StatefulPartitionedCall", tuple(sources + var_reads),
-                 outs if len(outs) != 1 else outs[0], vjps)
+    _tape.record("StatefulPartitionedCall", inputs, outs if len(outs) != 1 else outs[0],
+                 joint=grads)
     return result

@@ -227,19 +227,14 @@ def record_loop(loop: _Loop, init_tensors, results) -> None:
     outputs = tuple(results[k] for k in fl)
     if not outputs or not inputs:
         return
-    box: list = []
+    def grads(up, needed):       # the loop's backward pass gives every gradient: a joint VJP
+        ups = up if isinstance(up, tuple) else (up,)
+        gs = loop.gradients(ups)
+        _tape.record("WhileGrad", tuple(ups) + inputs, tuple(gs),
+                     tuple(_refuse for _ in ups + inputs))
+        return tuple(gs)
 
-    def grads(up):
-        if not box or box[0] is not up:
-            ups = up if isinstance(up, tuple) else (up,)
-            gs = loop.gradients(ups)
-            _tape.record("WhileGrad", tuple(ups) + inputs, tuple(gs),
-                         tuple(_refuse for _ in ups + inputs))
-            box[:] = [up, gs]
-        return box[1]
-
-    vjps = tuple((lambda i: lambda up: grads(up)[i])(i) for i in range(len(inputs)))
-    _tape.record("While", inputs, outputs if len(outputs) != 1 else outputs[0], vjps)
+    _tape.record("While", inputs, outputs if len(outputs) != 1 else outputs[0], joint=grads)
 
 
 def _refuse(up):

@@ -50,16 +50,13 @@ def dense(x, kernel, bias=None, relu: bool = False) -> Tensor:
         K.bias_act_(v, None if b is None else b._value, relu)
     z = _make(v, x._dtype)
     if TAPES.recording:
-        cache: dict = {}
-
-        def gz(g):   # the gradient at the pre-activation, computed once per upstream
-            if cache.get("g") is not g:
-                cache["g"], cache["gz"] = g, (_relu_grad(g, z) if relu else g)
-            return cache["gz"]
         inputs = (x, w) if b is None else (x, w, b)
-        vjps = (lambda g: matmul(gz(g), w, transpose_b=True),
-                lambda g: matmul(x, gz(g), transpose_a=True), gz)
-        record("Dense", inputs, z, vjps[:len(inputs)])
+
+        def vjp(g, needed):      # one joint VJP: the pre-activation gradient is shared
+            gz = _relu_grad(g, z) if relu else g
+            return (matmul(gz, w, transpose_b=True) if needed[0] else None,
+                    matmul(x, gz, transpose_a=True) if needed[1] else None, gz)
+        record("Dense", inputs, z, joint=vjp)
     return z
 
 
