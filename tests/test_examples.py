@@ -181,7 +181,9 @@ def test_wide_and_deep_learns(run_example):
     out = _stdout(run_example, "wide_and_deep")
     # Parameter counts by arithmetic: deep_1 8·30+30, deep_2 30·30+30, output (5+30)+1,
     # aux_output 30+1.
-    counts = dict(re.findall(r"^(\w+) \(\w+\)\s+\(None, \d+\)\s+([\d,]+)$", out, re.M))
+    # Rows of Keras's summary table; a long "name (Type)" wraps its type onto the next line.
+    counts = dict(re.findall(r"^│ (\w+)(?: \(\w+\))?\s+│ \(None, \d+\)\s+│\s+([\d,]+) │",
+                             out, re.M))
     assert counts == {"deep_input": "0", "deep_1": "270", "wide_input": "0", "deep_2": "930",
                       "concatenate": "0", "output": "36", "aux_output": "31"}
     assert "Total params: 1,267" in out

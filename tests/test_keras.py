@@ -143,16 +143,6 @@ def test_fit_reduces_loss_and_history_shape():
     np.testing.assert_allclose([loss, mae], [np.mean(err ** 2), np.mean(np.abs(err))], rtol=1e-5)
 
 
-def test_progress_bar_plain_lines_when_not_a_terminal(capsys):
-    x, y = small_data(32)
-    model = keras.Sequential([keras.layers.Dense(1)])
-    model.compile(optimizer="sgd", loss="mse")
-    model.fit(x, y, epochs=2, batch_size=8, verbose=1)
-    out = capsys.readouterr().out
-    assert out.count("Epoch ") == 2 and "\r" not in out
-    assert "4/4" in out and "loss:" in out
-
-
 def test_model_losses_are_added_to_training_loss():
     x, y = small_data(16)
     model = keras.Sequential([keras.layers.Dense(1, kernel_regularizer=keras.regularizers.L2(10.0),

@@ -19,6 +19,7 @@ class utils:  # noqa: N801 - Keras's namespace name
     """A few of ``keras.utils``."""
 
     get_file = staticmethod(_get_file)
+    Progbar = callbacks.Progbar
 
     @staticmethod
     def set_random_seed(seed: int) -> None:
@@ -30,12 +31,56 @@ class utils:  # noqa: N801 - Keras's namespace name
         random_ops.set_seed(seed)
 
     @staticmethod
-    def to_categorical(y, num_classes=None, dtype="float32"):
-        """One-hot encode integer class labels: row i has a 1 in column ``y[i]``;
-        ``num_classes`` defaults to ``max(y) + 1``."""
+    def to_categorical(x, num_classes=None):
+        """One-hot encode integer class labels, as ``keras.utils.to_categorical``: a trailing
+        axis of size 1 is dropped, then a last axis of ``num_classes`` (default ``max + 1``)
+        is added. Arrays and lists give a float64 NumPy array, a tensor gives a float32 tensor.
+
+        >>> import minitf as tf
+        >>> tf.keras.utils.to_categorical([[1], [2]])
+        array([[0., 1., 0.],
+               [0., 0., 1.]])
+        """
         import numpy as np
-        y = np.asarray(y, dtype="int64").reshape(-1)
-        n = num_classes or int(y.max()) + 1
-        out = np.zeros((y.size, n), dtype=dtype)
-        out[np.arange(y.size), y] = 1
-        return out
+        from ..tensor import is_tensor
+        if is_tensor(x):
+            from ..ops.array_ops import one_hot, reshape
+            shape = tuple(x.shape)
+            if len(shape) > 1 and shape[-1] == 1:
+                x = reshape(x, shape[:-1])
+            return one_hot(x, num_classes)
+        x = np.array(x, dtype="int64")
+        shape = x.shape
+        if len(shape) > 1 and shape[-1] == 1:
+            shape = shape[:-1]
+        x = x.reshape(-1)
+        n = int(num_classes) if num_classes else int(np.max(x)) + 1
+        out = np.zeros((x.shape[0], n))
+        out[np.arange(x.shape[0]), x] = 1
+        return out.reshape(shape + (n,))
+
+    @staticmethod
+    def normalize(x, axis=-1, order=2):
+        """Divide by the ``order``-norm along ``axis`` (zero norms left alone), as
+        ``keras.utils.normalize``. As in Keras, ``axis=0`` counts as "not given" (``-1``),
+        and the norm keeps a leading axis, so a 1-D input comes back 2-D.
+
+        >>> import numpy as np, minitf as tf
+        >>> tf.keras.utils.normalize(np.array([[3.0, 4.0], [0.0, 0.0]]))
+        array([[0.6, 0.8],
+               [0. , 0. ]])
+        """
+        import numpy as np
+        from ..tensor import is_tensor
+        if is_tensor(x):      # Keras's ops.normalize: epsilon = keras.backend.epsilon()
+            from ..ops import math_ops as M, reduction_ops as R
+            from . import backend
+            eps = backend.epsilon()
+            if order == 2:
+                inv = M.rsqrt(R.reduce_sum(M.square(x), axis=axis, keepdims=True))
+                return x * M.minimum(inv, M.cast(1.0 / eps, x.dtype))
+            norm = R.reduce_sum(M.abs(x) ** order, axis=axis, keepdims=True) ** (1.0 / order)
+            return x / M.maximum(norm, M.cast(eps, x.dtype))
+        norm = np.atleast_1d(np.linalg.norm(x, order, axis))
+        norm[norm == 0] = 1
+        return x / np.expand_dims(norm, axis or -1)

@@ -80,65 +80,213 @@ class History(Callback):
 
 
 class Progbar:
-    """``12/32 ━━━━━━━━━━━━━━━━━━━━ 0s 2ms/step - loss: 0.1234``."""
+    """Keras's progress bar (``keras.utils.Progbar``): ``3/3 ━━━━━━━━━━━━━━━━━━━━ 0s 8ms/step -
+    loss: 0.1234``, drawn as Keras 3 draws it.
 
-    def __init__(self, target, width=20, stream=None, interactive=None):
-        self.target, self.width = target, width
-        self.stream = stream or sys.stdout
-        self.interactive = (self.stream.isatty() if interactive is None else interactive)
-        self.start = time.perf_counter()
+    ``verbose=1`` redraws one line (``\\b``/``\\r``; on POSIX even when the output is a pipe,
+    as Keras does), at most every ``interval`` seconds and always on the final update;
+    ``verbose=2`` prints one line when finalized: ``3/3 - 0s - 8ms/step - loss: 0.1234``. A
+    value is averaged over the steps unless it is stateful (by default all are averaged, as in
+    Keras; ``fit``'s logger passes running averages as they are).
 
-    def _line(self, current, values, final):
-        elapsed = time.perf_counter() - self.start
-        per_step = elapsed / max(current, 1)
-        if self.target:
-            filled = int(self.width * current / self.target)
-            bar = "━" * filled + "─" * (self.width - filled)
-            head = f"{current}/{self.target} {bar}"
+    >>> import minitf as tf
+    >>> bar = tf.keras.utils.Progbar(3, verbose=2)      # Keras 3.15 prints the same line
+    >>> bar.update(1, [("loss", 1.0)]); bar.update(2, [("loss", 3.0)])
+    >>> bar.update(3, finalize=True)                    # doctest: +ELLIPSIS
+    3/3 - 0s - ...s/step - loss: 2.0000
+    """
+
+    def __init__(self, target, width=20, verbose=1, interval=0.05, stateful_metrics=None,
+                 stateless_metrics=None, unit_name="step"):
+        if stateful_metrics is not None and stateless_metrics is not None:
+            raise ValueError("Only one of `stateful_metrics` or `stateless_metrics` can be "
+                             "provided.")
+        self.target, self.width, self.verbose = target, width, verbose
+        self.interval, self.unit_name = interval, unit_name
+        if stateless_metrics is not None:
+            self._averaged = lambda k: k in stateless_metrics
         else:
-            head = f"{current}"
-        timing = f"{elapsed:.0f}s {per_step * 1e3:.0f}ms/step" if final else \
-            f"{(self.target - current) * per_step if self.target else 0:.0f}s"
-        metrics = "".join(f" - {k}: {_fmt(v)}" for k, v in values.items())
-        return f"{head} {timing}{metrics}"
+            stateful = set(stateful_metrics or ())
+            self._averaged = lambda k: k not in stateful
+        # Keras redraws in place when it may: a terminal, a notebook, any POSIX system.
+        self._dynamic = (hasattr(sys.stdout, "isatty") and sys.stdout.isatty()) or \
+            "ipykernel" in sys.modules or "posix" in sys.modules or \
+            "PYCHARM_HOSTED" in os.environ
+        self._seen, self._values, self._order = 0, {}, []
+        self._start = time.time()
+        self._last_update = 0.0
+        self._after_first = None
+        self._prev_width = 0
 
-    def update(self, current, values=None, finalize=False):
-        line = self._line(current, values or {}, finalize)
-        if self.interactive:
-            self.stream.write("\r" + line + ("\n" if finalize else ""))
-            self.stream.flush()
-        elif finalize:
-            self.stream.write(line + "\n")
-            self.stream.flush()
+    def update(self, current, values=None, finalize=None):
+        """Show step ``current`` with ``values`` (``[(name, value), ...]``); ``finalize``
+        defaults to ``current >= target``."""
+        if finalize is None:
+            finalize = self.target is not None and current >= self.target
+        for k, v in values or []:
+            if k not in self._order:
+                self._order.append(k)
+            v = float(np.asarray(v))
+            if not self._averaged(k) or finalize:
+                self._values[k] = [v, 1]
+            else:
+                n = max(current - self._seen, 1)
+                total, count = self._values.get(k, [0.0, 0])
+                self._values[k] = [total + v * n, count + n]
+        self._seen = current
+        now = time.time()
+        per_step = self._step_time(current, now)
+        if self.verbose == 1:
+            if now - self._last_update < self.interval and not finalize:
+                return
+            self._draw(current, now, per_step, finalize)
+        elif self.verbose == 2 and finalize and self.target:
+            digits = int(math.log10(self.target)) + 1
+            line = f"%{digits}d/%d - {now - self._start:.0f}s -" % (current, self.target)
+            line += _per_step(per_step, self.unit_name)
+            for k in self._order:
+                avg = self._values[k][0] / max(1, self._values[k][1])
+                line += f" - {k}: " + (f"{avg:.4f}" if avg > 1e-3 else f"{avg:.4e}")
+            _write(line + "\n")
+        self._last_update = now
+
+    def _draw(self, current, now, per_step, finalize):
+        out = "\b" * self._prev_width + "\r" if self._dynamic else "\n"
+        hidden = 0                        # escape-code characters: not part of the width
+        if self.target:
+            digits = int(math.log10(self.target)) + 1
+            bar = f"\x1b[1m{f'%{digits}d/%d' % (current, self.target)}\x1b[0m "
+            done = int(self.width * float(current) / self.target)
+            hidden += 8
+            if done > 0:
+                bar += f"\x1b[32m{'━' * done}\x1b[0m"
+                hidden += 9
+            bar += f"\x1b[37m{'━' * (self.width - done)}\x1b[0m"
+            hidden += 9
+        else:
+            bar = "%7d/Unknown" % current
+        if self.target and not finalize:
+            info = f" \x1b[1m{_eta(per_step * (self.target - current))}\x1b[0m"
+        else:
+            info = f" \x1b[1m{now - self._start:.0f}s\x1b[0m"
+        hidden += 8
+        info += _per_step(per_step, self.unit_name)
+        for k in self._order:
+            avg = self._values[k][0] / max(1, self._values[k][1])
+            info += f" - {k}: " + (f"{avg:.4f}" if abs(avg) > 1e-3 else f"{avg:.4e}")
+        width = len(bar) + len(info) - hidden
+        out += bar + info + " " * max(self._prev_width - width, 0)
+        _write(out + ("\n" if finalize else ""))
+        self._prev_width = width
+
+    def add(self, n, values=None):
+        """Advance by ``n`` steps."""
+        self.update(self._seen + n, values)
+
+    def _step_time(self, current, now):
+        # The first step (tracing, warm-up) is left out of the estimate once there are more.
+        if not current:
+            return 0
+        if self._after_first is not None and current > 1:
+            per = (now - self._after_first) / (current - 1)
+        else:
+            per = (now - self._start) / current
+        if current == 1:
+            self._after_first = now
+        return per
 
 
-def _fmt(v):
-    v = float(v)
-    return f"{v:.4f}" if abs(v) >= 1e-3 or v == 0 else f"{v:.4e}"
+def _write(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _per_step(seconds: float, unit: str) -> str:
+    if seconds >= 1 or seconds == 0:
+        return f" {seconds:.0f}s/{unit}"
+    if seconds >= 1e-3:
+        return f" {seconds * 1e3:.0f}ms/{unit}"
+    return f" {seconds * 1e6:.0f}us/{unit}"
+
+
+def _eta(seconds: float) -> str:
+    if seconds > 3600:
+        return "%d:%02d:%02d" % (seconds // 3600, (seconds % 3600) // 60, seconds % 60)
+    if seconds > 60:
+        return "%d:%02d" % (seconds // 60, seconds % 60)
+    return "%ds" % seconds
 
 
 class ProgbarLogger(Callback):
-    """Prints Keras's progress bar and per-epoch metrics (added by ``fit`` when verbose)."""
-    def __init__(self, stream=None):
+    """Draws ``fit``'s, ``evaluate``'s and ``predict``'s progress bar, as Keras 3's logger:
+    ``Epoch i/n`` (only when there is more than one epoch), one bar per epoch showing the logs
+    as they are, the validation logs added on the final draw; ``evaluate`` and ``predict`` draw
+    their own bar (``evaluate``'s inside ``fit`` draws none)."""
+
+    def __init__(self):
         super().__init__()
-        self.stream = stream
-        self.bar = None
+        self.seen, self.progbar, self.target = 0, None, None
+        self.verbose, self.epochs, self._in_fit = 1, 1, False
+
+    def set_params(self, params):
+        super().set_params(params)
+        verbose = params.get("verbose", 1)
+        self.verbose = 1 if verbose == "auto" else verbose
+        self.epochs = params.get("epochs", 1)
+        self.target = params.get("steps")
+
+    def on_train_begin(self, logs=None):
+        self._in_fit = True
+
+    def on_test_begin(self, logs=None):
+        if not self._in_fit:
+            self._new_bar()
+
+    def on_predict_begin(self, logs=None):
+        self._new_bar()
 
     def on_epoch_begin(self, epoch, logs=None):
-        if self.params.get("verbose", 1):
-            out = self.stream or sys.stdout
-            out.write(f"Epoch {epoch + 1}/{self.params.get('epochs', 1)}\n")
-            self.bar = Progbar(self.params.get("steps"), stream=self.stream,
-                               interactive=None if self.params.get("verbose") == 1 else False)
+        self._new_bar()
+        if self.verbose and self.epochs > 1:
+            _write(f"Epoch {epoch + 1}/{self.epochs}\n")
 
     def on_train_batch_end(self, batch, logs=None):
-        if self.bar is not None:
-            self.bar.update(batch + 1, logs)
+        self._step(batch, logs)
+
+    def on_test_batch_end(self, batch, logs=None):
+        if not self._in_fit:
+            self._step(batch, logs)
+
+    def on_predict_batch_end(self, batch, logs=None):
+        self._step(batch, None)
 
     def on_epoch_end(self, epoch, logs=None):
-        if self.bar is not None:
-            self.bar.update(self.params.get("steps") or 0, logs, finalize=True)
-            self.bar = None
+        self._finish(logs)
+
+    def on_test_end(self, logs=None):
+        if not self._in_fit:
+            self._finish(logs)
+
+    def on_predict_end(self, logs=None):
+        self._finish(logs)
+
+    def _new_bar(self):
+        self.seen = 0
+        self.progbar = Progbar(self.target, verbose=self.verbose, stateless_metrics=set())
+
+    def _step(self, batch, logs):
+        if self.progbar is None:
+            self._new_bar()
+        self.seen = batch + 1
+        if self.verbose == 1:
+            self.progbar.update(self.seen, list((logs or {}).items()), finalize=False)
+
+    def _finish(self, logs):
+        if self.progbar is None:
+            self._new_bar()
+        if self.target is None:
+            self.target = self.progbar.target = self.seen
+        self.progbar.update(self.target, list((logs or {}).items()), finalize=True)
 
 
 def _monitor_mode(monitor, mode):

@@ -200,31 +200,15 @@ class Model(Trainer, Layer):
         saving.load_weights(self, filepath, skip_mismatch=skip_mismatch)
 
     # ---- summary ----------------------------------------------------------------------------
-    def summary(self, line_length=80, print_fn=None):
-        """Print each layer's type, output shape and parameter count, and the totals."""
-        out = print_fn or print
-        kind = "Functional" if self._functional else type(self).__name__
-        rows = []
-        for layer in self.layers:
-            if isinstance(layer, InputLayer) and not self._functional:
-                continue
-            shape = layer._output_shape
-            rows.append((f"{layer.name} ({type(layer).__name__})",
-                         "?" if shape is None else str(shape), f"{layer.count_params():,}"))
-        w0 = max([len("Layer (type)")] + [len(r[0]) for r in rows]) + 2
-        w1 = max([len("Output Shape")] + [len(r[1]) for r in rows]) + 2
-        total = self.count_params()
-        trainable = int(sum(np.prod(w.shape) for w in self.trainable_weights))
-        out(f'Model: "{self.name}" ({kind})')
-        out("─" * (w0 + w1 + 12))
-        out(f"{'Layer (type)':<{w0}}{'Output Shape':<{w1}}{'Param #':>10}")
-        out("═" * (w0 + w1 + 12))
-        for r in rows:
-            out(f"{r[0]:<{w0}}{r[1]:<{w1}}{r[2]:>10}")
-        out("─" * (w0 + w1 + 12))
-        out(f" Total params: {total:,}")
-        out(f" Trainable params: {trainable:,}")
-        out(f" Non-trainable params: {total - trainable:,}")
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
+                show_trainable=False, layer_range=None):
+        """Print Keras 3's table of layers, output shapes and parameter counts, with the
+        totals in bytes (see ``keras/summary_utils.py``)."""
+        if expand_nested or show_trainable or layer_range is not None:
+            raise NotImplementedError("minitf's summary() has no expand_nested, show_trainable "
+                                      "or layer_range")
+        from .summary_utils import print_summary
+        print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn)
 
     def get_config(self):
         cfg = {"name": self.name, "trainable": self.trainable}

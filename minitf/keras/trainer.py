@@ -315,21 +315,23 @@ class Trainer:
         data = as_data(x, y, sample_weight)
         batch_size = batch_size or 32
         self.reset_metrics()
-        clist = callbacks if isinstance(callbacks, cbks.CallbackList) else \
-            cbks.CallbackList(callbacks or [], self, {"verbose": verbose, "steps": steps})
+        if isinstance(callbacks, cbks.CallbackList):     # fit's own list (its bar stays quiet)
+            clist = callbacks
+        else:
+            clist = cbks.CallbackList(_with_progbar(callbacks, verbose), self, {
+                "verbose": verbose, "epochs": 1,
+                "steps": steps or _num_batches(data, batch_size)})
         clist.on_test_begin()
         test_function = self.make_test_function()
         logs = {}
         for step, batch in enumerate(data.batches(batch_size, False, None, steps)):
             clist.on_test_batch_begin(step)
             logs = test_function(batch)
-            if callbacks:
+            if clist.callbacks:
                 clist.on_test_batch_end(step, _floats(logs))
         values = list(_floats(logs, sort=False).values())
         logs = _floats(logs)
         clist.on_test_end(logs)
-        if verbose and verbose != "auto" and not _internal:
-            print(" - ".join(f"{k}: {cbks._fmt(v)}" for k, v in logs.items()))
         if return_dict:
             return logs
         return values[0] if len(values) == 1 else values
@@ -338,9 +340,15 @@ class Trainer:
         from .data_adapter import as_data
         data = as_data(x, None, None)
         batch_size = batch_size or 32
+        clist = cbks.CallbackList(_with_progbar(callbacks, verbose), self, {
+            "verbose": verbose, "epochs": 1, "steps": steps or _num_batches(data, batch_size)})
+        clist.on_predict_begin()
         outs = []
-        for batch in data.batches(batch_size, False, None, steps):
+        for step, batch in enumerate(data.batches(batch_size, False, None, steps)):
+            clist.on_predict_batch_begin(step)
             outs.append(nest.map_structure(lambda t: t.numpy(), self.predict_step(batch)))
+            clist.on_predict_batch_end(step, {"outputs": outs[-1]})
+        clist.on_predict_end()
         if not outs:
             raise ValueError("Expected input data to be non-empty.")
         first = outs[0]
@@ -419,9 +427,26 @@ def _unpack(data):
     return data, None, None
 
 
+def _with_progbar(callbacks, verbose) -> list:
+    """The user's callbacks plus Keras's progress bar unless ``verbose`` is 0."""
+    out = list(callbacks or [])
+    if verbose != 0 and not any(isinstance(c, cbks.ProgbarLogger) for c in out):
+        out.append(cbks.ProgbarLogger())
+    return out
+
+
+def _num_batches(data, batch_size):
+    try:
+        return data.num_batches(batch_size)
+    except (TypeError, ValueError):       # a dataset of unknown length: the bar learns it
+        return None
+
+
 def _val_args(validation_data):
     if isinstance(validation_data, tuple):
         if len(validation_data) == 2:
             return validation_data[0], validation_data[1], None
         return validation_data[0], validation_data[1], validation_data[2]
     return validation_data, None, None
+
+
