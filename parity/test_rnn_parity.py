@@ -170,3 +170,36 @@ def test_the_mask_travels_through_a_stack_as_in_keras(tf_real):
     rtol, atol = tolerance("float64")
     for i, (g, w) in enumerate(zip(results[minitf], results[tf_real])):
         assert within(g, w, rtol, atol), i
+
+
+@pytest.mark.parametrize("reduction", ["sum_over_batch_size", "sum"])
+def test_a_sequence_loss_is_weighted_by_the_mask_as_in_keras(tf_real, reduction):
+    """The stack's masked (batch, time, 2) logits into SparseCategoricalCrossentropy, with and
+    without sample weights: Keras takes the mask from the predictions; loss and gradients agree
+    (float64, the op rule). Row 3 keeps one step only."""
+    ids = np.array([[0, 3, 1, 2, 0, 6], [2, 4, 0, 1, 1, 0], [5, 0, 0, 0, 0, 0]], dtype="int32")
+    y = np.random.default_rng(1).integers(0, 2, ids.shape)
+    sw = np.random.default_rng(2).uniform(0.5, 2, ids.shape)     # per-step weights
+    rng = np.random.default_rng(10)
+    nets = {fw: _stack(fw, "float64") for fw in (tf_real, minitf)}
+    weights = [0.5 * rng.standard_normal(w.shape) for w in nets[tf_real].get_weights()]
+    results = {}
+    for fw, net in nets.items():
+        net.set_weights(weights)
+        loss_fn = fw.keras.losses.SparseCategoricalCrossentropy(from_logits=True,
+                                                                reduction=reduction,
+                                                                dtype="float64")
+        with fw.GradientTape() as tape:
+            pred = net(fw.constant(ids))
+            plain = loss_fn(fw.constant(y), pred)
+            weighted = loss_fn(fw.constant(y), pred, sample_weight=fw.constant(sw))
+            total = plain + weighted
+        grads = tape.gradient(total, net.trainable_variables)
+        results[fw] = [np.asarray(plain), np.asarray(weighted)] + \
+            [np.asarray(fw.convert_to_tensor(g)) for g in grads]
+        # per-sequence weights do not broadcast against the (batch, time) mask: both refuse
+        with pytest.raises(fw.errors.InvalidArgumentError):
+            loss_fn(fw.constant(y), pred, sample_weight=fw.constant([1.5, 0.5, 2.0]))
+    rtol, atol = tolerance("float64")
+    for i, (g, w) in enumerate(zip(results[minitf], results[tf_real])):
+        assert within(g, w, rtol, atol), i

@@ -562,3 +562,48 @@ def test_the_mask_passes_through_dropout_dense_and_batchnorm_to_the_next_rnn():
     np.testing.assert_array_equal(gru(L.Dropout(0.5)(seq)).numpy(),
                                   gru(tf.constant(seq.numpy()), mask=tf.constant(ids != 0)).numpy())
     assert not L.Flatten().supports_masking
+
+
+def test_sequence_loss_skips_masked_steps():
+    """Keras weights a loss by the predictions' mask: the mean runs over kept steps only."""
+    ids = np.array([[0, 3, 1, 2, 0], [2, 4, 0, 0, 0]])
+    keep = ids != 0
+    logits = L.TimeDistributed(L.Dense(3, dtype="float64"))(
+        L.LSTM(4, return_sequences=True, dtype="float64")(
+            L.Embedding(5, 2, mask_zero=True, dtype="float64")(tf.constant(ids))))
+    np.testing.assert_array_equal(logits._keras_mask.numpy(), keep)
+    y = np.random.default_rng(0).integers(0, 3, ids.shape)
+    per_step = tf.keras.losses.sparse_categorical_crossentropy(
+        tf.constant(y), tf.constant(logits.numpy()), from_logits=True).numpy()
+    loss = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True, dtype="float64")
+    np.testing.assert_allclose(loss(tf.constant(y), logits).numpy(), per_step[keep].mean(),
+                               rtol=1e-12)
+    sw = np.random.default_rng(1).uniform(0.5, 2, ids.shape)      # per-step weights
+    np.testing.assert_allclose(loss(tf.constant(y), logits, sample_weight=tf.constant(sw)).numpy(),
+                               (per_step * sw)[keep].sum() / keep.sum(), rtol=1e-12)
+    with pytest.raises(tf.errors.InvalidArgumentError):      # per-sequence weights: as Keras
+        loss(tf.constant(y), logits, sample_weight=tf.constant([2.0, 0.5]))
+    summed = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True, reduction="sum",
+                                                           dtype="float64")
+    np.testing.assert_allclose(summed(tf.constant(y), logits).numpy(), per_step[keep].sum(),
+                               rtol=1e-12)
+    nothing = tf.constant(logits.numpy())
+    nothing._keras_mask = tf.zeros(ids.shape, "bool")
+    assert loss(tf.constant(y), nothing).numpy() == 0.0           # no kept step: 0, not NaN
+
+
+def test_fit_and_evaluate_use_the_masked_sequence_loss():
+    ids = np.array([[0, 3, 1, 2, 0], [2, 4, 0, 0, 0]])
+    y = np.random.default_rng(0).integers(0, 3, ids.shape)
+    model = tf.keras.Sequential([tf.keras.Input(shape=(5,), dtype="int32"),
+                                 L.Embedding(5, 2, mask_zero=True),
+                                 L.LSTM(4, return_sequences=True), L.TimeDistributed(L.Dense(3))])
+    model.compile(optimizer=tf.keras.optimizers.SGD(0.0),
+                  loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    per_step = tf.keras.losses.sparse_categorical_crossentropy(
+        tf.constant(y), tf.constant(model(tf.constant(ids)).numpy()), from_logits=True).numpy()
+    want = per_step[ids != 0].mean()
+    assert not np.isclose(want, per_step.mean(), rtol=1e-5)         # the mask matters here
+    hist = model.fit(ids, y, epochs=1, batch_size=2, verbose=0)
+    np.testing.assert_allclose(hist.history["loss"][0], want, rtol=1e-6)
+    np.testing.assert_allclose(model.evaluate(ids, y, verbose=0), want, rtol=1e-6)

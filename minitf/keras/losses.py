@@ -60,11 +60,14 @@ def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1: bool = True):
 
 
 def reduce_weighted_values(values, sample_weight=None, reduction="sum_over_batch_size",
-                           dtype=None):
+                           dtype=None, mask=None):
     """Multiply per-sample losses by ``sample_weight`` and reduce them: the default
-    ``'sum_over_batch_size'`` divides the weighted sum by the number of elements."""
+    ``'sum_over_batch_size'`` divides the weighted sum by the number of elements. A boolean
+    ``mask`` (the predictions' ``_keras_mask``) joins the weights (see ``apply_mask``)."""
     dtype = dtypes.as_dtype(dtype or backend.floatx())
     values = _tensor(values, dtype)
+    if mask is not None:
+        sample_weight = apply_mask(sample_weight, mask, dtype, reduction)
     if sample_weight is not None:
         sw = _tensor(sample_weight, dtype)
         values, sw = squeeze_or_expand_to_same_rank(values, sw)
@@ -84,6 +87,35 @@ def reduce_weighted_values(values, sample_weight=None, reduction="sum_over_batch
     return M.realdiv(total, convert_to_tensor(n, dtype))
 
 
+def apply_mask(sample_weight, mask, dtype, reduction):
+    """``sample_weight`` times Keras's weight for a boolean ``mask``: for the averaging
+    reductions, ``total / valid`` at kept entries and 0 at masked ones (so the mean runs over
+    the kept entries only; a mask with nothing kept gives 0, not NaN); otherwise the mask as
+    0/1. An RNN with ``return_sequences`` passes its input's mask on, so a sequence loss skips
+    the padding.
+
+    >>> import minitf as tf
+    >>> apply_mask(None, tf.constant([True, False, True, True]), tf.float32,
+    ...            "sum_over_batch_size").numpy()
+    array([1.3333334, 0.       , 1.3333334, 1.3333334], dtype=float32)
+    """
+    m = convert_to_tensor(mask)
+    if not m.dtype.is_bool:
+        m = M.cast(m, dtypes.bool)
+    if reduction in ("mean", "sum_over_batch_size"):
+        total = convert_to_tensor(int(np.prod(m.shape)), dtype)
+        valid = R.reduce_sum(M.cast(m, dtype))
+        weight = M.where(m, A.broadcast_to(M.divide_no_nan(total, valid), m.shape),
+                         A.zeros(m.shape, dtype))
+    else:
+        weight = M.cast(m, dtype)
+    if sample_weight is None:
+        return weight
+    sw = _tensor(sample_weight, dtype)
+    weight, sw = squeeze_or_expand_to_same_rank(weight, sw)
+    return sw * weight
+
+
 class Loss:
     """Base class: subclass and implement ``call(y_true, y_pred)`` returning per-sample losses."""
 
@@ -96,10 +128,19 @@ class Loss:
         self.dtype = dtypes.as_dtype(dtype or backend.floatx())
 
     def __call__(self, y_true, y_pred, sample_weight=None):
+        # Keras weights the loss by the predictions' mask (an RNN's return_sequences output
+        # keeps Embedding's padding mask), and by a mask the per-sample losses carry.
+        in_mask = getattr(y_pred, "_keras_mask", None)
         y_pred = _tensor(y_pred, self.dtype)
         y_true = _tensor(y_true, self.dtype)
         losses = self.call(y_true, y_pred)
-        return reduce_weighted_values(losses, sample_weight, self.reduction, self.dtype)
+        out_mask = getattr(losses, "_keras_mask", None)
+        if in_mask is not None and out_mask is not None:
+            mask = M.logical_and(in_mask, out_mask)
+        else:
+            mask = in_mask if in_mask is not None else out_mask
+        return reduce_weighted_values(losses, sample_weight, self.reduction, self.dtype,
+                                      mask=mask)
 
     def call(self, y_true, y_pred):
         raise NotImplementedError
