@@ -185,3 +185,17 @@ def test_no_import_cycles_inside_tf_function():
                     graph.setdefault(name, {}).setdefault(target, (name, line))
     cycle = _cycle(graph)
     assert cycle is None, f"import cycle inside minitf/function/: {' -> '.join(cycle)}"
+
+
+def test_the_core_and_keras_do_not_name_the_tracer():
+    # The check, as a test: the words `tracing` and `Traced` appear nowhere in the core
+    # or Keras (not even in comments): they speak of traces through the seam's words.
+    import re
+    word = re.compile(r"\b(tracing|Traced)\b")
+    files = [MODULES[m] for m in ("minitf.tensor", "minitf.variable", "minitf.tape",
+                                  "minitf.dtypes")]
+    files += sorted((ROOT / "ops").glob("*.py")) + sorted((ROOT / "keras").rglob("*.py"))
+    hits = [f"{p.relative_to(ROOT.parent)}:{i}: {line.strip()}"
+            for p in files for i, line in enumerate(p.read_text().splitlines(), 1)
+            if word.search(line)]
+    assert not hits, "\n".join(hits)

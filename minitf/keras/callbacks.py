@@ -184,7 +184,7 @@ class Progbar:
         self.update(self._seen + n, values)
 
     def _step_time(self, current, now):
-        # The first step (tracing, warm-up) is left out of the estimate once there are more.
+        # The first step (the trace, warm-up) is left out of the estimate once there are more.
         if not current:
             return 0
         if self._after_first is not None and current > 1:
