@@ -28,7 +28,7 @@ def _tape_and_target():
     return tape, x, y
 
 
-@pytest.mark.parametrize("target", ["abc", ["a", "b"], "", b"loss", 1j, object(), 2.5, 0,
+@pytest.mark.parametrize("target", ["abc", ["a", "b"], "", b"loss", 1j, pytest.param(object(), id="object"), 2.5, 0,
                                     1000, False], ids=repr)
 def test_a_target_without_a_dtype_is_a_type_error(target):
     tape, x, _ = _tape_and_target()
