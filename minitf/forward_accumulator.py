@@ -20,7 +20,8 @@ a hand-written JVP): an op's VJP is *linear* in the upstream gradient ``u``, ``v
 so ``<vjp(u), v> = <u, J·v>`` and its gradient with respect to ``u`` is ``J·v``. The
 accumulator evaluates ``<vjp(u), v>`` under a private tape that watches a stand-in ``u`` (ones,
 as TF uses; the value does not matter, the expression is linear) and takes that gradient. The
-VJPs are minitf ops, so every op is covered and the tangents are differentiable in turn.
+VJPs are minitf ops, so every op is covered and the tangents are differentiable in turn. The
+commonest ops have that transposition written out (``_RULES``, at the end of this module).
 
 Nesting follows TF's one rule: recorders (tapes and accumulators) are ordered by when they were
 entered, and a recorder sees the work of those entered *after* it, never of those entered
