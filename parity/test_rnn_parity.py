@@ -197,6 +197,9 @@ def test_a_sequence_loss_is_weighted_by_the_mask_as_in_keras(tf_real, reduction)
         grads = tape.gradient(total, net.trainable_variables)
         results[fw] = [np.asarray(plain), np.asarray(weighted)] + \
             [np.asarray(fw.convert_to_tensor(g)) for g in grads]
+        acc = fw.keras.metrics.SparseCategoricalAccuracy()     # a mean metric: masked too
+        acc.update_state(fw.constant(y), pred)
+        results[fw].append(np.asarray(acc.result()))
         # per-sequence weights do not broadcast against the (batch, time) mask: both refuse
         with pytest.raises(fw.errors.InvalidArgumentError):
             loss_fn(fw.constant(y), pred, sample_weight=fw.constant([1.5, 0.5, 2.0]))

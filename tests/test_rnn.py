@@ -607,3 +607,15 @@ def test_fit_and_evaluate_use_the_masked_sequence_loss():
     hist = model.fit(ids, y, epochs=1, batch_size=2, verbose=0)
     np.testing.assert_allclose(hist.history["loss"][0], want, rtol=1e-6)
     np.testing.assert_allclose(model.evaluate(ids, y, verbose=0), want, rtol=1e-6)
+
+
+def test_mean_metrics_skip_masked_steps():
+    ids = np.array([[0, 3, 1, 2, 0], [2, 4, 0, 0, 0]])
+    pred = L.TimeDistributed(L.Dense(3))(L.GRU(4, return_sequences=True)(
+        L.Embedding(5, 2, mask_zero=True)(tf.constant(ids))))
+    y = np.argmax(pred.numpy(), -1)
+    y[0, 0] = (y[0, 0] + 1) % 3              # wrong only at a masked step
+    y[1, 1] = (y[1, 1] + 1) % 3              # and at one kept step
+    acc = tf.keras.metrics.SparseCategoricalAccuracy()
+    acc.update_state(tf.constant(y), pred)
+    np.testing.assert_allclose(acc.result().numpy(), 4 / 5)       # 5 kept steps, one wrong

@@ -120,9 +120,12 @@ class MeanMetricWrapper(Mean):
         self._fn, self._fn_kwargs = fn, kwargs
 
     def update_state(self, y_true, y_pred, sample_weight=None):
+        mask = getattr(y_pred, "_keras_mask", None)    # padded steps do not count, as Keras
         y_pred = _tensor(y_pred)
         y_true = _tensor(y_true)
         values = self._fn(y_true, y_pred, **self._fn_kwargs)
+        if mask is not None:
+            sample_weight = L.apply_mask(sample_weight, mask, self._dtype, "sum")
         super().update_state(values, sample_weight)
 
 
