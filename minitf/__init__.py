@@ -49,6 +49,8 @@ from .ops.gather_nd_ops import gather_nd, scatter_nd  # noqa: F401
 from .variable import Variable  # noqa: F401
 from .module import Module, name_scope  # noqa: F401
 from .custom_gradient import custom_gradient  # noqa: F401
+from .init_ops import (constant_initializer, ones_initializer,  # noqa: F401
+                       random_normal_initializer, random_uniform_initializer, zeros_initializer)
 from . import linalg, math, nn, random  # noqa: F401
 from . import autodiff  # noqa: F401  (tf.autodiff.ForwardAccumulator)
 from . import keras  # noqa: F401,E402

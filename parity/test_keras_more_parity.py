@@ -380,3 +380,103 @@ def test_compile_loss_strings_match_keras(tf_real, name):
         return model.fit(x, y, epochs=2, batch_size=16, shuffle=False, verbose=0).history
     mh, th = fit(minitf), fit(tf_real)
     _close(mh["loss"], th["loss"], "float32")
+
+
+# ---- Keras 3 strictness ------------------------------------------------------------------
+
+def _outcome(fn):
+    try:
+        out = fn()
+    except Exception as e:          # the exception TYPE is what must match
+        return type(e).__name__
+    return np.asarray(out).tolist() if out is not None else None
+
+
+STRICT_CASES = {
+    "lambda_list_of_floats": lambda fw: fw.keras.layers.Lambda(lambda x: x)([1.0, 2.0]),
+    "lambda_float": lambda fw: fw.keras.layers.Lambda(lambda x: x)(3.0),
+    "lambda_list_of_tensors": lambda fw: fw.keras.layers.Lambda(lambda x: x[0] + x[1])(
+        [fw.ones(2), fw.ones(2)]),
+    "dense_nested_list": lambda fw: fw.keras.layers.Dense(2)([[1.0, 2.0]]).shape,
+    "add_list_of_floats": lambda fw: fw.keras.layers.Add()([1.0, 2.0]),
+    "metric_reset_states": lambda fw: fw.keras.metrics.Mean().reset_states(),
+    "auc_reset_states": lambda fw: fw.keras.metrics.AUC().reset_states(),
+    "layer_reset_states": lambda fw: fw.keras.layers.Dense(2).reset_states(),
+}
+
+
+@pytest.mark.parametrize("case", sorted(STRICT_CASES))
+def test_strictness_matches_keras(tf_real, case):
+    assert _outcome(lambda: STRICT_CASES[case](minitf)) == \
+        _outcome(lambda: STRICT_CASES[case](tf_real))
+
+
+def test_attributes_before_super_init_match_keras(tf_real):
+    def build(fw):
+        class Block(fw.keras.layers.Layer):
+            def __init__(self):
+                self.units = 3
+                self.inner = fw.keras.layers.Dense(2)
+                super().__init__()
+
+            def call(self, x):
+                return self.inner(x)
+        b = Block()
+        out = b(np.ones((1, 4), np.float32))
+        return b.units, tuple(out.shape), [tuple(w.shape) for w in b.weights]
+    assert build(minitf) == build(tf_real)
+
+
+# ---- initializers -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["uniform", "orthogonal", "identity", "Identity", "zeros",
+                                  "ones", "random_uniform", "IdentityInitializer"])
+def test_initializer_names_match_keras(tf_real, name):
+    def config(fw):
+        try:
+            init = fw.keras.initializers.get(name)
+        except ValueError as e:
+            return type(e).__name__
+        return type(init).__name__, init.get_config()
+    mine, theirs = config(minitf), config(tf_real)
+    assert mine == theirs or (mine[0] == theirs[0] and
+                              {k: v for k, v in mine[1].items()} == theirs[1])
+
+
+@pytest.mark.parametrize("shape,gain", [((3, 3), 1.0), ((2, 4), 2.5), ((5, 2), 1.0)])
+def test_identity_initializer_matches_keras(tf_real, shape, gain):
+    for dtype in DTYPES:
+        a = minitf.keras.initializers.Identity(gain=gain)(shape, dtype=dtype)
+        b = tf_real.keras.initializers.Identity(gain=gain)(shape, dtype=dtype)
+        assert np.asarray(a).dtype == np.asarray(b).dtype
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+    for bad in ((3,), (2, 3, 4)):
+        assert _outcome(lambda: minitf.keras.initializers.Identity()(bad)) == \
+            _outcome(lambda: tf_real.keras.initializers.Identity()(bad))
+
+
+TF_INITS = {
+    "zeros": lambda fw: fw.zeros_initializer()(shape=(2, 3)),
+    "ones_f64": lambda fw: fw.ones_initializer()(shape=(2,), dtype=fw.float64),
+    "constant": lambda fw: fw.constant_initializer(0.1)(shape=(3,)),
+    "constant_f64": lambda fw: fw.constant_initializer(0.1)(shape=(3,), dtype=fw.float64),
+    "constant_list": lambda fw: fw.constant_initializer([1.0, 2.0, 3.0, 4.0])(shape=(2, 2)),
+    "constant_int": lambda fw: fw.constant_initializer(3)(shape=(2,), dtype=fw.int32),
+    "constant_bad_shape": lambda fw: fw.constant_initializer([1.0, 2.0])(shape=(3,)),
+    "zeros_int": lambda fw: fw.zeros_initializer()(shape=(2,), dtype=fw.int64),
+    "ones_string_dtype": lambda fw: fw.ones_initializer()(shape=(2,), dtype="float16"),
+    "normal_config": lambda fw: sorted(fw.random_normal_initializer(0.5, 2.0).get_config()
+                                       .items()),
+    "uniform_config": lambda fw: sorted(fw.random_uniform_initializer(-1.0, 1.0).get_config()
+                                        .items()),
+    "normal_shape": lambda fw: fw.random_normal_initializer(seed=1)(shape=(4, 5)).shape,
+    "uniform_range": lambda fw: bool(fw.reduce_all(fw.abs(
+        fw.random_uniform_initializer(-0.3, 0.3, seed=1)(shape=(50,))) <= 0.3)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TF_INITS))
+def test_tf_initializers_match_tf(tf_real, case):
+    mine = _outcome(lambda: TF_INITS[case](minitf))
+    theirs = _outcome(lambda: TF_INITS[case](tf_real))
+    assert mine == theirs

@@ -404,3 +404,99 @@ def test_fit_scales_the_loss_with_a_loss_scale_optimizer():
     # the reported loss is the unscaled one, and the updates equal plain SGD's: a power-of-two
     # scale divides back exactly
     np.testing.assert_array_equal(hist[0].history["loss"], hist[1].history["loss"])
+
+
+# ---- Keras 3 strictness ------------------------------------------------------------------
+
+def test_attributes_before_super_init_are_kept_and_tracked():
+    class Block(keras.layers.Layer):
+        def __init__(self):
+            self.units = 3                          # before Layer.__init__, as Keras allows
+            self.inner = keras.layers.Dense(2)
+            self.scale = tf.Variable(1.0)
+            super().__init__()
+
+        def call(self, x):
+            return self.inner(x) * self.scale
+    block = Block()
+    out = block(tf.ones((1, 4)))
+    assert block.units == 3 and tuple(out.shape) == (1, 2)
+    assert len(block.weights) == 3 and len(block.trainable_weights) == 3
+
+    class Net(keras.Model):
+        def __init__(self):
+            self.width = 5
+            super().__init__()
+            self.d = keras.layers.Dense(self.width)
+
+        def call(self, x):
+            return self.d(x)
+    net = Net()
+    assert tuple(net(tf.ones((2, 3))).shape) == (2, 5) and len(net.weights) == 2
+
+
+def test_reset_states_was_removed_from_metrics_and_layers():
+    for obj in (keras.metrics.Mean(), keras.metrics.AUC(), keras.layers.Dense(2)):
+        with pytest.raises(AttributeError):
+            obj.reset_states()
+    m = keras.metrics.Mean()
+    m.update_state([2.0])
+    m.reset_state()
+    assert float(m.result()) == 0.0
+
+
+def test_python_numbers_are_not_positional_inputs():
+    lam = keras.layers.Lambda(lambda x: x[0] + x[1])
+    np.testing.assert_array_equal(lam([tf.ones(2), np.ones(2, np.float32)]).numpy(), [2.0, 2.0])
+    for layer, arg in ((keras.layers.Lambda(lambda x: x), [1.0, 2.0]),
+                       (keras.layers.Lambda(lambda x: x), 3.0),
+                       (keras.layers.Dense(2), [[1.0, 2.0]]),
+                       (keras.layers.Add(), [1.0, 2.0])):
+        with pytest.raises(ValueError, match="Only input tensors may be passed"):
+            layer(arg)
+
+
+# ---- initializers ------------------------------------------------------------------------
+
+def test_uniform_name_and_identity_initializer():
+    init = keras.initializers.get("uniform")
+    assert type(init).__name__ == "RandomUniform"
+    assert (init.minval, init.maxval) == (-0.05, 0.05)
+    w = init((100,)).numpy()
+    assert w.min() >= -0.05 and w.max() < 0.05
+    eye = keras.initializers.get("identity")((3, 2), dtype="float64").numpy()
+    np.testing.assert_array_equal(eye, np.eye(3, 2))
+    np.testing.assert_array_equal(keras.initializers.Identity(gain=0.1)((2, 2), "float64"),
+                                  0.1 * np.eye(2))
+    with pytest.raises(ValueError, match="2D"):
+        keras.initializers.Identity()((2, 2, 2))
+    layer = keras.layers.Dense(3, kernel_initializer="identity")
+    layer(tf.ones((1, 3)))
+    np.testing.assert_array_equal(layer.kernel.numpy(), np.eye(3))
+
+
+def test_tf_initializers():
+    np.testing.assert_array_equal(tf.zeros_initializer()(shape=(2, 3)).numpy(), np.zeros((2, 3)))
+    assert tf.ones_initializer()(shape=(2,), dtype=tf.float64).dtype == tf.float64
+    assert tf.constant_initializer(0.1)(shape=(2,), dtype=tf.float64).numpy()[0] == 0.1
+    assert tf.constant_initializer(0.1)(shape=(2,)).dtype == tf.float32
+    assert tf.constant_initializer(3)(shape=(2,)).dtype == tf.int32
+    np.testing.assert_array_equal(tf.constant_initializer([1.0, 2.0, 3.0, 4.0])(shape=(2, 2)),
+                                  [[1.0, 2.0], [3.0, 4.0]])
+    with pytest.raises(TypeError):
+        tf.constant_initializer([1.0, 2.0])(shape=(3,))
+    with pytest.raises(TypeError):
+        tf.constant_initializer(tf.constant([1.0]))
+    with pytest.raises(ValueError, match="numeric or boolean"):
+        tf.zeros_initializer()(shape=(2,), dtype=tf.string)
+    with pytest.raises(ValueError, match="floating point"):
+        tf.random_normal_initializer()(shape=(2,), dtype=tf.int32)
+    w = tf.random_normal_initializer(mean=3.0, stddev=0.5, seed=1)(shape=(2000,)).numpy()
+    assert abs(w.mean() - 3.0) < 0.05 and abs(w.std() - 0.5) < 0.05
+    u = tf.random_uniform_initializer(-0.3, 0.3, seed=1)(shape=(2000,)).numpy()
+    assert u.min() >= -0.3 and u.max() < 0.3
+    assert tf.random_uniform_initializer(0, 5)(shape=(10,), dtype=tf.int32).dtype == tf.int32
+    assert tf.random_normal_initializer(0.5, 2.0).get_config() == {"mean": 0.5, "stddev": 2.0,
+                                                                  "seed": None}
+    v = tf.Variable(tf.zeros_initializer()(shape=(2,)))
+    assert v.numpy().tolist() == [0.0, 0.0]

@@ -243,12 +243,40 @@ class Orthogonal(_Seeded):
     def get_config(self):
         return {"gain": self.gain, "seed": self.seed}
 
+class Identity(Initializer):
+    """``gain`` times the identity matrix (ones on the main diagonal of a 2-D shape, which
+    need not be square); other ranks are a ValueError, as in Keras.
+
+    >>> import minitf as tf
+    >>> tf.keras.initializers.Identity(gain=2.0)((2, 3)).numpy()
+    array([[2., 0., 0.],
+           [0., 2., 0.]], dtype=float32)
+    """
+
+    def __init__(self, gain=1.0):
+        self.gain = gain
+
+    def __call__(self, shape, dtype=None):
+        shape = tuple(shape)
+        if len(shape) != 2:
+            raise ValueError(f"Identity matrix initializer can only be used for 2D matrices. "
+                             f"Received: shape={shape} of rank {len(shape)}.")
+        dt = _dtype(dtype)
+        # gain * eye in the target dtype (a Python float times a tensor, as Keras computes it)
+        return _make((np.eye(*shape, dtype=dt._np) * dt._np.type(self.gain)).astype(dt._np), dt)
+
+    def get_config(self):
+        return {}          # Keras 3 stores no gain in Identity's config
+
+
 _BY_NAME = {
     "zeros": Zeros, "ones": Ones, "constant": Constant, "random_normal": RandomNormal,
     "random_uniform": RandomUniform, "truncated_normal": TruncatedNormal,
     "variance_scaling": VarianceScaling, "glorot_uniform": GlorotUniform,
     "glorot_normal": GlorotNormal, "he_uniform": HeUniform, "he_normal": HeNormal,
     "lecun_uniform": LecunUniform, "lecun_normal": LecunNormal,
+    # Keras 3 maps the old name "uniform" to RandomUniform (default range ±0.05)
+    "uniform": RandomUniform, "identity": Identity, "IdentityInitializer": Identity,
     "orthogonal": Orthogonal, "OrthogonalInitializer": Orthogonal,
 }
 for _cls in list(_BY_NAME.values()):
@@ -258,6 +286,9 @@ for _cls in list(_BY_NAME.values()):
 zeros, ones, constant = Zeros, Ones, Constant
 glorot_uniform, glorot_normal = GlorotUniform, GlorotNormal
 he_uniform, he_normal, lecun_uniform, lecun_normal = HeUniform, HeNormal, LecunUniform, LecunNormal
+identity = IdentityInitializer = Identity
+random_normal, random_uniform, truncated_normal = RandomNormal, RandomUniform, TruncatedNormal
+variance_scaling = VarianceScaling
 orthogonal = Orthogonal
 
 

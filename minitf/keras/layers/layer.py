@@ -173,8 +173,7 @@ class Layer(AutoConfig):
         if unknown:
             raise TypeError(f"Unrecognized keyword arguments passed to {type(self).__name__}: "
                             f"{kwargs}")
-        object.__setattr__(self, "_tracked_layers", [])
-        object.__setattr__(self, "_own_weights", [])
+        self._init_tracking()      # kept if a subclass set attributes before calling us
         self.name = name or backend.unique_name(backend.snake_case(type(self).__name__))
         self._dtype = dtypes.as_dtype(dtype or backend.floatx())
         self._trainable = trainable
@@ -196,7 +195,16 @@ class Layer(AutoConfig):
             self._track(value)
         object.__setattr__(self, name, value)
 
+    def _init_tracking(self) -> None:
+        """Create the tracking lists once. Keras 3 lets a subclass assign attributes (even
+        sub-layers and Variables, which are tracked) before ``super().__init__()``, so the
+        first assignment may come before Layer.__init__ runs."""
+        if "_tracked_layers" not in self.__dict__:
+            object.__setattr__(self, "_tracked_layers", [])
+            object.__setattr__(self, "_own_weights", [])
+
     def _track(self, value):
+        self._init_tracking()
         for v in nest.flatten(value) if isinstance(value, (list, tuple, dict)) else [value]:
             if isinstance(v, Layer) and v is not self and not any(
                     v is t for t in self._tracked_layers):
@@ -381,6 +389,9 @@ class Layer(AutoConfig):
     # Layers cast floating inputs to their compute dtype. Sequential and functional models do not:
     # their own layers cast (so float64 layers inside a float32 model see float64 inputs).
     _autocast_inputs = True
+    # Python numbers as positional inputs are a ValueError, as in Keras 3; layers that take
+    # plain Python values (preprocessing lookups) set this, as Keras's do.
+    _allow_non_tensor_positional_args = False
     _first_call_done = False      # set after the first eager call (see _BUILDING)
 
     def _convert_inputs(self, inputs):
@@ -395,6 +406,13 @@ class Layer(AutoConfig):
                 t = x
             elif is_variable(x):
                 t = x._read_for_op()
+            elif isinstance(x, (bool, int, float, complex)) and \
+                    not self._allow_non_tensor_positional_args:
+                # Keras 3 takes tensors and arrays positionally, never Python numbers (also
+                # not inside a list: layer([1.0, 2.0]) or Dense(2)([[1.0, 2.0]])).
+                raise ValueError(f"Only input tensors may be passed as positional arguments. "
+                                 f"The following argument value should be passed as a keyword "
+                                 f"argument: {x!r} (of type {type(x)})")
             else:
                 t = convert_to_tensor(x, dtype_hint=self._dtype)
             if autocast and isinstance(t, Tensor) and t.dtype.is_floating and \
