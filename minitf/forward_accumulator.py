@@ -75,7 +75,7 @@ class ForwardAccumulator:
     already recording is a ValueError.
     """
 
-    _forward = True                  # tape.record hands this recorder its ops through _push
+    _forward = True                  # record.record hands this recorder its ops: _push
     _watch_accessed_variables = False
 
     def __init__(self, primals: Any, tangents: Any):
@@ -89,7 +89,7 @@ class ForwardAccumulator:
         _assert_same_structure(primals, tangents)
         self._tangents: dict = {}    # tensor id -> tangent; record() reads it as "watched"
         self._watched = self._tangents
-        self._cut: dict = {}         # what tape.record_cut notes for recorders (unused here)
+        self._cut: dict = {}         # what record_cut notes for recorders (unused here)
         self._numpy_reads: dict = {}
         self._recording = False
         self._stack = None
@@ -129,7 +129,7 @@ class ForwardAccumulator:
             self._stack.remove(self)
             self._stack, self._recording = None, False
 
-    # ---- the hook: called by tape.record for each op that reads a tensor with a tangent ----
+    # ---- the hook: record.record calls it for each op reading a tensor with a tangent --
     def _push(self, rec: Record) -> None:
         """Give ``rec``'s floating outputs their tangents, J·v, from the op's VJPs."""
         tangents = self._tangents
