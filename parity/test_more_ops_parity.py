@@ -277,7 +277,54 @@ CASES = {
     "linspace-bool": lambda tf: tf.linspace(True, False, 3),
     "linspace-shapes": lambda tf: tf.linspace([0., 1.], [1., 3., 4.], 3),
     "linspace-axis-range": lambda tf: tf.linspace(0., 1., 3, axis=2),
+    # ---- TensorArray -------------------------------------------------------------------------
+    "ta-stack-zeros-for-unwritten": lambda tf: tf.TensorArray(tf.float32, size=3).write(
+        1, [1., 2.]).stack(),
+    "ta-dynamic-grows": lambda tf: tf.TensorArray(tf.float32, size=0, dynamic_size=True).write(
+        3, 1.).stack(),
+    "ta-empty-with-shape": lambda tf: tf.TensorArray(tf.float32, size=0,
+                                                     element_shape=[2]).stack(),
+    "ta-size": lambda tf: tf.TensorArray(tf.float32, size=0, dynamic_size=True).write(
+        4, 1.).size(),
+    "ta-unstack-read": lambda tf: tf.TensorArray(tf.float32, size=2).unstack(
+        [[1., 2.], [3., 4.]]).read(1),
+    "ta-concat": lambda tf: tf.TensorArray(tf.float32, size=0, dynamic_size=True).unstack(
+        [[1., 2.], [3., 4.]]).concat(),
+    "ta-gather": lambda tf: tf.TensorArray(tf.float32, size=2).write(0, 1.).write(
+        1, 2.).gather([1, 0, 1]),
+    "ta-scatter": lambda tf: tf.TensorArray(tf.float32, size=3).scatter([2, 0], [1., 2.]).stack(),
+    "ta-split": lambda tf: tf.TensorArray(tf.float32, size=2).split([1., 2., 3.], [1, 2]).read(1),
+    "ta-overwrite": lambda tf: tf.TensorArray(tf.float32, size=2).write(0, 1.).write(
+        0, 2.).stack(),
+    "ta-gradient": lambda tf: _ta_gradient(tf),
+    "ta-no-size": lambda tf: tf.TensorArray(tf.float32),
+    "ta-write-past-size": lambda tf: tf.TensorArray(tf.float32, size=2).write(2, 1.),
+    "ta-write-negative": lambda tf: tf.TensorArray(tf.float32, size=2).write(-1, 1.),
+    "ta-write-dtype": lambda tf: tf.TensorArray(tf.float32, size=2).write(0, tf.constant(1)),
+    "ta-write-shape": lambda tf: tf.TensorArray(tf.float32, size=2).write(0, 1.).write(1, [1.]),
+    "ta-element-shape": lambda tf: tf.TensorArray(tf.float32, size=2,
+                                                  element_shape=[3]).write(0, [1., 2.]),
+    "ta-read-past-size": lambda tf: tf.TensorArray(tf.float32, size=2).read(5),
+    "ta-read-twice": lambda tf: _read_twice(tf, None),
+    "ta-read-twice-allowed": lambda tf: _read_twice(tf, False),
+    "ta-unstack-too-many": lambda tf: tf.TensorArray(tf.float32, size=1).unstack([[1.], [2.]]),
+    "ta-stack-unknown-shape": lambda tf: tf.TensorArray(tf.float32, size=3).stack(),
 }
+
+
+def _ta_gradient(tf):
+    x = tf.Variable(3.)
+    with tf.GradientTape() as tape:
+        ta = tf.TensorArray(tf.float32, size=3)
+        for i in range(3):
+            ta = ta.write(i, x * float(i + 1))
+        y = tf.reduce_sum(ta.stack() ** 2) + ta.read(1)
+    return tape.gradient(y, x)
+
+
+def _read_twice(tf, clear):
+    ta = tf.TensorArray(tf.float32, size=2, clear_after_read=clear).write(0, 1.)
+    return [ta.read(0), ta.read(0)]
 
 
 def _run(tf, fn):

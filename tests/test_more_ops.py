@@ -479,3 +479,71 @@ def test_linspace_gradient_and_errors():
                       (lambda: tf.linspace(0., 1., 3, axis=2), InvalidArgumentError)]:
         with pytest.raises(err):
             call()
+
+
+# ---- TensorArray ---------------------------------------------------------------------------------
+
+def test_tensor_array_write_read_stack_and_shared_storage():
+    ta = tf.TensorArray(tf.float32, size=3)
+    ta2 = ta.write(1, [1., 2.])
+    assert ta2 is not ta and ta.stack().numpy().tolist() == [[0, 0], [1, 2], [0, 0]]
+    assert ta2.size().numpy() == 3 and ta2.element_shape == (2,)
+    grown = tf.TensorArray(tf.int32, size=0, dynamic_size=True).write(2, 5)
+    assert grown.stack().numpy().tolist() == [0, 0, 5]
+    assert tf.TensorArray(tf.float32, size=0, element_shape=[2]).stack().shape.as_list() == [0, 2]
+    u = tf.TensorArray(tf.float32, size=0, dynamic_size=True).unstack([[1., 2.], [3., 4.]])
+    assert u.concat().numpy().tolist() == [1., 2., 3., 4.]
+    assert u.gather([1, 0]).numpy().tolist() == [[3., 4.], [1., 2.]]
+    s = tf.TensorArray(tf.float32, size=3).scatter([2, 0], [1., 2.])
+    assert s.stack().numpy().tolist() == [2., 0., 1.]
+    assert tf.TensorArray(tf.float32, size=2).split([1., 2., 3.], [1, 2]).read(1).numpy(
+    ).tolist() == [2., 3.]
+
+
+def test_tensor_array_errors():
+    from minitf.errors import OutOfRangeError
+    ta = tf.TensorArray(tf.float32, size=2).write(0, 1.)
+    for call, err in [(lambda: tf.TensorArray(tf.float32), ValueError),
+                      (lambda: ta.write(2, 1.), OutOfRangeError),
+                      (lambda: ta.write(-1, 1.), OutOfRangeError),
+                      (lambda: ta.write(1, tf.constant(1)), InvalidArgumentError),
+                      (lambda: ta.write(1, [1.]), ValueError),
+                      (lambda: ta.read(5), OutOfRangeError),
+                      (lambda: tf.TensorArray(tf.float32, size=1).unstack([1., 2.]), ValueError),
+                      (lambda: tf.TensorArray(tf.float32, size=3).stack(), ValueError)]:
+        with pytest.raises(err):
+            call()
+    ta.read(0)
+    with pytest.raises(InvalidArgumentError):       # cleared after the first read
+        ta.read(0)
+    keep = tf.TensorArray(tf.float32, size=1, clear_after_read=False).write(0, 1.)
+    assert keep.read(0).numpy() == keep.read(0).numpy() == 1.0
+
+
+def test_tensor_array_gradients_flow_through_writes_and_reads():
+    x = tf.Variable(3.)
+    with tf.GradientTape() as tape:
+        ta = tf.TensorArray(tf.float32, size=3)
+        for i in range(3):
+            ta = ta.write(i, x * float(i + 1))
+        y = tf.reduce_sum(ta.stack() ** 2) + ta.read(1)
+    # y = Σ (x(i+1))² + 2x: dy/dx = 2x(1 + 4 + 9) + 2
+    assert tape.gradient(y, x).numpy() == 2 * 3. * 14 + 2
+
+
+def test_tensor_array_in_tf_function_with_python_loop_and_clear_error_for_traced_index():
+    @tf.function
+    def squares(x):
+        ta = tf.TensorArray(tf.float32, size=3)
+        for i in range(3):
+            ta = ta.write(i, x * float(i))
+        return ta.stack()
+    assert squares(tf.constant(2.)).numpy().tolist() == [0., 2., 4.]
+
+    @tf.function
+    def traced(n):
+        ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
+        return tf.while_loop(lambda i, t: i < n, lambda i, t: (i + 1, t.write(i, 1.)),
+                             [0, ta])[0]
+    with pytest.raises((NotImplementedError, TypeError, ValueError)):
+        traced(tf.constant(3))
