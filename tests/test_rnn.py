@@ -619,3 +619,25 @@ def test_mean_metrics_skip_masked_steps():
     acc = tf.keras.metrics.SparseCategoricalAccuracy()
     acc.update_state(tf.constant(y), pred)
     np.testing.assert_allclose(acc.result().numpy(), 4 / 5)       # 5 kept steps, one wrong
+
+
+def test_wrong_feature_size_after_build_is_the_matmul_error():
+    layer = L.LSTM(2)
+    layer(tf.ones((2, 4, 3)))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Matrix size-incompatible"):
+        layer(tf.ones((2, 4, 5)))
+
+
+def test_bidirectional_with_a_given_backward_layer_and_initial_weights():
+    x = tf.constant(_x())
+    back = L.GRU(3, go_backwards=True, return_sequences=True, name="mine")
+    bi = L.Bidirectional(L.LSTM(3, return_sequences=True), backward_layer=back, merge_mode="sum")
+    y = bi(x)
+    assert bi.backward_layer is back and y.shape == (B, T, 3)
+    assert bi.count_params() == 4 * 3 * (D + 3 + 1) + 3 * 3 * (D + 3 + 2)
+    ws = [np.full(w.shape, 0.1, "float32") for w in bi.get_weights()]
+    again = L.Bidirectional(L.LSTM(3, return_sequences=True),
+                            backward_layer=L.GRU(3, go_backwards=True, return_sequences=True),
+                            merge_mode="sum", weights=ws)
+    again(x)
+    assert all(np.array_equal(a, b) for a, b in zip(again.get_weights(), ws))
