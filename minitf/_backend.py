@@ -19,6 +19,7 @@ import contextlib
 import math
 import os
 import threading
+from typing import Any, Callable
 
 import numpy as np
 
@@ -115,7 +116,14 @@ _TRACING_LOCK = threading.Lock()     # `TRACING += 1` is not atomic across threa
 class Tracer:
     """The core's questions to tf.function, asked only while ``TRACING`` is non-zero. Each
     answers for the running thread's trace; this default (no tracer loaded, or no trace in
-    this thread) answers "not tracing". ``minitf.function`` registers a subclass."""
+    this thread) answers "not tracing". ``minitf.function`` registers a subclass.
+
+    >>> import minitf as tf
+    >>> from minitf import _backend as B
+    >>> B.Tracer().read_variable(tf.Variable(1.0)) is None      # the default: not tracing
+    True
+    >>> B.TRACING                                               # no trace runs now
+    0"""
 
     def read_variable(self, var):
         """A Variable read inside a trace: its symbolic value, or None when not tracing."""
@@ -177,6 +185,7 @@ def trace_started() -> None:
 
 
 def trace_ended() -> None:
+    """A trace ends (the tracer calls this once per ``trace_started``)."""
     global TRACING
     with _TRACING_LOCK:
         TRACING -= 1
@@ -187,15 +196,21 @@ def is_symbolic(a) -> bool:
     return type(a) is SYMBOLIC
 
 
-def stateful(fn):
+def stateful(fn: Callable[[], Any]) -> Any:
     """``fn()`` now, and again on every replay of a trace recording in this thread (random
     draws, a learning-rate schedule read on the host)."""
     return TRACER.stateful(fn) if TRACING else fn()
 
 
-def record_call(fn, *args, mutates=()):
+def record_call(fn: Callable, *args: Any, mutates: tuple = ()) -> Any:
     """``fn(*args)``, recorded as one operation when an argument is symbolic (for helpers that
-    NumPy's dispatch does not reach: fused GPU kernels). ``mutates``: the arguments written."""
+    NumPy's dispatch does not reach: fused GPU kernels). ``mutates``: the arguments written.
+
+    >>> import numpy as np
+    >>> from minitf import _backend as B
+    >>> float(B.record_call(np.add, np.float32(1), np.float32(2)))    # no trace: just a call
+    3.0
+    """
     if TRACING:
         for a in args:
             if type(a) is SYMBOLIC:

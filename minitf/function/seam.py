@@ -5,10 +5,12 @@ type (``tracing.Traced``) as ``_backend.SYMBOLIC`` and the ``FunctionTracer`` be
 ``_backend.TRACER``; each method answers the core's question for the running thread's trace
 (``tracing.current()``), or as eager code when this thread traces nothing.
 
->>> from minitf import _backend as B
->>> from minitf.function import tracing
->>> B.SYMBOLIC is tracing.Traced and type(B.TRACER).__name__
-'FunctionTracer'
+>>> import minitf as tf
+>>> from minitf.function.seam import FunctionTracer
+>>> FunctionTracer().read_variable(tf.Variable(1.0)) is None    # this thread traces nothing
+True
+>>> float(tf.function(lambda x: x + 1.0)(tf.constant(1.0)))    # a trace through the seam
+2.0
 """
 from __future__ import annotations
 
