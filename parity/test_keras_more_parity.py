@@ -103,6 +103,35 @@ def test_layer_matches_keras(tf_real, name, dtype):
         _close(a, b, dtype)
 
 
+@pytest.mark.parametrize("name", ["relu", "leaky_relu", "elu", "prelu", "layer_norm",
+                                  "group_norm", "unit_norm", "softmax", "permute", "repeat_vector",
+                                  "dot"])
+def test_mask_propagation_matches_keras(tf_real, name):
+    """Which of the new layers pass a Masking layer's mask on (Keras's supports_masking)."""
+    def run(fw):
+        x = _x((2, 3, 4))
+        x[0, 2] = 0.0
+        masked = fw.keras.layers.Masking()(fw.constant(x))
+        layer = {"relu": fw.keras.layers.ReLU(), "leaky_relu": fw.keras.layers.LeakyReLU(),
+                 "elu": fw.keras.layers.ELU(), "prelu": fw.keras.layers.PReLU(),
+                 "layer_norm": fw.keras.layers.LayerNormalization(),
+                 "group_norm": fw.keras.layers.GroupNormalization(groups=2),
+                 "unit_norm": fw.keras.layers.UnitNormalization(),
+                 "softmax": fw.keras.layers.Softmax(axis=1),
+                 "permute": fw.keras.layers.Permute((2, 1)),
+                 "repeat_vector": fw.keras.layers.RepeatVector(2),
+                 "dot": fw.keras.layers.Dot(axes=2)}[name]
+        arg = [masked, masked] if name == "dot" else masked[:, 0] if name == "repeat_vector" \
+            else masked
+        try:
+            out = layer(arg)
+        except ValueError as e:
+            return type(e).__name__
+        m = getattr(out, "_keras_mask", None)
+        return None if m is None else np.asarray(m).tolist()
+    assert run(minitf) == run(tf_real)
+
+
 def test_masking_mask_matches_keras(tf_real):
     x = _x((2, 3, 4))
     x[1, 2] = 0.0

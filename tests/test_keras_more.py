@@ -271,11 +271,26 @@ def test_masking_zeroes_and_attaches_the_mask():
     masked = keras.layers.Masking(dtype="float64")(tf.constant([[1.0, 0.0, 2.0]])[..., None])
     with pytest.raises(ValueError, match="broadcastable"):
         keras.layers.Softmax(axis=1)(masked)
-    from minitf.keras.layers.masking import with_keras_mask
-    logits = with_keras_mask(tf.constant([[1.0, 5.0, 2.0]]), tf.constant([[True, False, True]]))
+    logits = tf.constant([[1.0, 5.0, 2.0]])
+    logits._keras_mask = tf.constant([[True, False, True]])     # as a masking layer leaves it
     probs = keras.layers.Softmax()(logits).numpy()
     assert probs[0, 1] == 0.0
     np.testing.assert_allclose(probs[0, [0, 2]], np.exp([1, 2]) / np.exp([1, 2]).sum(), rtol=1e-6)
+
+
+def test_masking_mask_passes_through_the_new_layers():
+    x = _x((2, 3, 4))
+    x[0, 2] = 0.0
+    masked = keras.layers.Masking(dtype="float64")(tf.constant(x))
+    want = [[True, True, False], [True, True, True]]
+    for layer in (keras.layers.ReLU(dtype="float64"), keras.layers.LeakyReLU(dtype="float64"),
+                  keras.layers.ELU(dtype="float64"), keras.layers.PReLU(dtype="float64"),
+                  keras.layers.LayerNormalization(dtype="float64"),
+                  keras.layers.GroupNormalization(groups=2, dtype="float64"),
+                  keras.layers.UnitNormalization(dtype="float64")):
+        out = layer(masked)
+        np.testing.assert_array_equal(out._keras_mask.numpy(), want)
+    assert getattr(keras.layers.Permute((2, 1))(masked), "_keras_mask", None) is None
 
 
 # ---- optimizers: one or two steps by hand (float64, NumPy) -----------------------------------

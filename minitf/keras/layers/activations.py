@@ -29,8 +29,8 @@ def _large_negative(dtype):
 class Softmax(Layer):
     """``softmax(inputs)`` along ``axis`` (an int, or a tuple: normalised over all of them).
 
-    A ``mask`` (True or > 0.5 where kept, broadcastable to the inputs; by default the mask a
-    ``Masking`` layer attached to the input, ``inputs._keras_mask``) sets the other logits to
+    A ``mask`` (True or > 0.5 where kept, broadcastable to the inputs; by default the mask the
+    input carries, ``inputs._keras_mask``, which Layer.__call__ passes) sets the other logits to
     -1e9 first and their outputs to 0, so a fully masked slice gives zeros, not a uniform
     distribution.
 
@@ -40,13 +40,13 @@ class Softmax(Layer):
     array([[0.5, 0.5, 0. ]], dtype=float32)
     """
 
+    _masking_by_default = True      # passes the input's mask on, as Keras
+
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)
         self.axis = axis
 
     def call(self, inputs, mask=None):
-        if mask is None:
-            mask = getattr(inputs, "_keras_mask", None)
         if mask is not None:
             mask = convert_to_tensor(mask)
             if len(mask.shape) > len(inputs.shape) or any(
@@ -82,6 +82,8 @@ class ReLU(Layer):
     array([0., 4., 6.], dtype=float32)
     """
 
+    _masking_by_default = True      # passes the input's mask on, as Keras
+
     def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
         super().__init__(**kwargs)
         if max_value is not None and max_value < 0.0:
@@ -113,6 +115,8 @@ class LeakyReLU(Layer):
     array([-0.2], dtype=float32)
     """
 
+    _masking_by_default = True      # passes the input's mask on, as Keras
+
     def __init__(self, negative_slope=0.3, **kwargs):
         if "alpha" in kwargs:
             negative_slope = kwargs.pop("alpha")
@@ -143,6 +147,8 @@ class PReLU(Layer):
     >>> [(w.name, tuple(w.shape)) for w in layer.weights]
     [('alpha', (1, 3))]
     """
+
+    _masking_by_default = True      # passes the input's mask on, as Keras
 
     def __init__(self, alpha_initializer="Zeros", alpha_regularizer=None, alpha_constraint=None,
                  shared_axes=None, **kwargs):
@@ -184,6 +190,8 @@ class ELU(Layer):
     >>> tf.keras.layers.ELU(alpha=2.0)(tf.constant([0.0, 3.0])).numpy()
     array([0., 3.], dtype=float32)
     """
+
+    _masking_by_default = True      # passes the input's mask on, as Keras
 
     def __init__(self, alpha=1.0, **kwargs):
         super().__init__(**kwargs)

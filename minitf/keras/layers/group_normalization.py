@@ -26,6 +26,8 @@ from .layer import Layer, batch_size
 class GroupNormalization(Layer):
     """Normalisation within channel groups (see the module docstring)."""
 
+    _masking_by_default = True      # passes the input's mask on, as Keras
+
     def __init__(self, groups=32, axis=-1, epsilon=1e-3, center=True, scale=True,
                  beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,
                  gamma_regularizer=None, beta_constraint=None, gamma_constraint=None,

@@ -30,6 +30,8 @@ from .layer import Layer
 class LayerNormalization(Layer):
     """Per-sample normalisation over ``axis`` (see the module docstring)."""
 
+    _masking_by_default = True      # passes the input's mask on, as Keras
+
     def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True,
                  beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,
                  gamma_regularizer=None, beta_constraint=None, gamma_constraint=None,

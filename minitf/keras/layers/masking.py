@@ -18,22 +18,7 @@ from __future__ import annotations
 
 from ...ops import math_ops as M
 from ...ops import reduction_ops as R
-from ...tensor import Tensor
 from .layer import Layer
-
-
-class MaskedTensor(Tensor):
-    """A tensor that carries its Keras mask in ``_keras_mask`` (a boolean tensor of its
-    shape without the last axis)."""
-    __slots__ = ("_keras_mask",)
-
-
-def with_keras_mask(t: Tensor, mask: Tensor) -> Tensor:
-    """``t`` itself (same value and tape identity) carrying ``mask`` as ``_keras_mask``."""
-    out = object.__new__(MaskedTensor)
-    out._value, out._dtype, out._id = t._value, t._dtype, t._id
-    out._keras_mask = mask
-    return out
 
 
 class Masking(Layer):
@@ -51,8 +36,8 @@ class Masking(Layer):
     def call(self, inputs):
         keep = R.reduce_any(M.not_equal(inputs, M.cast(self.mask_value, inputs.dtype)),
                             axis=-1, keepdims=True)
-        outputs = M.where(keep, inputs, M.cast(0.0, inputs.dtype))
-        return with_keras_mask(outputs, R.reduce_any(keep, axis=-1))
+        # Layer.__call__ attaches compute_mask's mask to the output as `_keras_mask`
+        return M.where(keep, inputs, M.cast(0.0, inputs.dtype))
 
     def get_config(self):
         return {**super().get_config(), "mask_value": self.mask_value}

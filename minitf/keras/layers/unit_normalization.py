@@ -19,6 +19,8 @@ from .layer import Layer
 class UnitNormalization(Layer):
     """Divide by the L2 norm along ``axis`` (an int or a list of ints; see the module)."""
 
+    _masking_by_default = True      # passes the input's mask on, as Keras
+
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)
         if isinstance(axis, (list, tuple)):
