@@ -203,7 +203,9 @@ def linspace(start, stop, num, name=None, axis=0) -> Tensor:
     delta = (last - first) / tensor(steps, s._dtype)
     inner = [1] * (nd + 1)
     inner[ax] = max(steps - 1, 0)
-    i = _make(B.to_current(np.arange(1, steps, dtype=s._dtype._np).reshape(inner)), s._dtype)
+    # On the device of `first` (a Python-number start stays a host array even on CuPy).
+    i = _make(B.like(first._value, np.arange(1, steps, dtype=s._dtype._np).reshape(inner)),
+              s._dtype)
     seq = concat([first, first + i * delta, last], axis=ax)
     return strided_slice(seq, (slice(None),) * ax + (slice(0, n),))
 

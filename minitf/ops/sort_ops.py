@@ -42,7 +42,10 @@ def _put_along(g: Tensor, idx, axis: int, shape: tuple) -> Tensor:
     """Zeros of ``shape`` with ``g``'s values added at ``idx`` along ``axis``."""
     v = B.zeros(shape, g._dtype._np, like_array=g._value)
     xp = B.xp_of(g._value)
-    grid = list(xp.indices(idx.shape, sparse=True))
+    # An open grid (np.indices(..., sparse=True), which CuPy lacks): one broadcastable arange
+    # per axis.
+    grid = [xp.arange(n).reshape((1,) * i + (n,) + (1,) * (idx.ndim - i - 1))
+            for i, n in enumerate(idx.shape)]
     grid[axis] = idx
     B.scatter_add(v, tuple(grid), g._value)
     z = _make(v, g._dtype)
