@@ -1,11 +1,12 @@
 """Tracing: turning one run of a Python function into a flat program of array operations.
 
-``tf.function`` (polymorphic_function.py) runs the Python body once per input signature. While it runs,
-every tensor holds a ``Traced`` array instead of a NumPy/CuPy array. A Traced array carries its
-real value (the trace executes for real, so the first call *is* a normal call) and a slot
-number; NumPy's dispatch protocols (``__array_ufunc__``, ``__array_function__``) and the methods
-below hand every operation on it to ``Trace.call``, which computes the result and appends a
-``Node``. Nothing in the op library knows about tracing: an op written as ``np.exp(x._value)``
+``tf.function`` (polymorphic_function.py) runs the Python body once per input signature. While
+it runs, every tensor holds a ``Traced`` array instead of a NumPy/CuPy array. A Traced array
+carries its real value (the trace executes for real, so the first call *is* a normal call) and a
+slot number; NumPy's dispatch protocols (``__array_ufunc__``, ``__array_function__``) and the
+methods below hand every operation on it to ``Trace.call``, which computes the result and
+appends a ``Node``. Nothing in the op library knows about tracing (it meets a Traced array only
+through the seam in ``_backend.py``): an op written as ``np.exp(x._value)``
 records ``np.exp`` because its argument is traced. The backward pass of a tape inside the
 function is made of ops too, so it is recorded the same way, and so are optimizer updates.
 
