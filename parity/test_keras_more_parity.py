@@ -6,8 +6,12 @@ summation order of reductions differs. float32 uses TOL["float32"] (rtol 1e-5, a
 every layer here is at most ~10 float32 roundings deep per output (a moments reduction over
 <= 16 elements, rsqrt, one multiply-add), each at most 2**-24 relative, so both
 implementations sit within ~16 * 6e-8 = 1e-6 relative of the exact value; rtol 1e-5 leaves a
-10x margin, and atol 1e-6 covers outputs that cancel to ~0 (values here are O(1)). Optimizer
-trajectories use ``trajectory_tolerance`` (derived there from TF's own float32 drift).
+10x margin, and atol 1e-6 covers outputs that cancel to ~0 (values here are O(1)). Losses: a
+sum over <= 4 elements and a weighted mean over 6, the same bound. Metrics (float32, as Keras
+keeps them): unweighted counts are exact integers; weighted counts are sums of <= 32 float32
+terms, and AUC adds 199 O(1/199) trapezoids; rounding errors of n such terms behave as a random
+walk, ~sqrt(n) * 6e-8 <= 1e-6 relative, inside rtol 1e-5. Optimizer trajectories use
+``trajectory_tolerance`` (derived there from TF's own float32 drift).
 """
 from __future__ import annotations
 

@@ -515,3 +515,191 @@ def test_tf_initializers():
                                                                   "seed": None}
     v = tf.Variable(tf.zeros_initializer()(shape=(2,)))
     assert v.numpy().tolist() == [0.0, 0.0]
+
+
+# ---- losses by hand (float64) ------------------------------------------------------------
+
+def _loss_ref(name, t, p):
+    eps = 1e-7
+    if name == "kl_divergence":
+        tc, pc = np.clip(t, eps, 1), np.clip(p, eps, 1)
+        return (tc * np.log(tc / pc)).sum(-1)
+    if name == "poisson":
+        return (p - t * np.log(p + eps)).mean(-1)
+    if name == "log_cosh":
+        return np.log(np.cosh(p - t)).mean(-1)
+    if name == "cosine_similarity":
+        return -(t * p).sum(-1) / np.linalg.norm(t, axis=-1) / np.linalg.norm(p, axis=-1)
+    if name == "hinge":
+        return np.maximum(1 - (2 * t - 1) * p, 0).mean(-1)
+    if name == "squared_hinge":
+        return (np.maximum(1 - (2 * t - 1) * p, 0) ** 2).mean(-1)
+    if name == "categorical_hinge":
+        return np.maximum((p * (1 - t)).max(-1) - (t * p).sum(-1) + 1, 0)
+    if name == "mean_absolute_percentage_error":
+        return 100 * np.abs((t - p) / np.maximum(np.abs(t), eps)).mean(-1)
+    if name == "mean_squared_logarithmic_error":
+        e32 = float(np.float32(eps))
+        return ((np.log(np.maximum(p, e32) + 1) - np.log(np.maximum(t, e32) + 1)) ** 2).mean(-1)
+    raise KeyError(name)
+
+
+@pytest.mark.parametrize("name", ["kl_divergence", "poisson", "log_cosh", "cosine_similarity",
+                                  "hinge", "squared_hinge", "categorical_hinge",
+                                  "mean_absolute_percentage_error",
+                                  "mean_squared_logarithmic_error"])
+def test_loss_functions_by_hand_and_gradients_by_fd(name):
+    rng = np.random.default_rng(4)
+    if name in ("hinge", "squared_hinge"):
+        t = rng.integers(0, 2, (5, 3)).astype(float)
+    elif name == "categorical_hinge":
+        t = np.eye(3)[rng.integers(0, 3, 5)]
+    else:
+        t = rng.uniform(0.05, 1, (5, 3))
+    p = rng.uniform(0.05, 1, (5, 3))
+    fn = getattr(keras.losses, name)
+    got = fn(tf.constant(t), tf.constant(p)).numpy()
+    # log-cosh's log(2) is a float32 constant in Keras: 3e-8 absolute; the rest exact formulas
+    np.testing.assert_allclose(got, _loss_ref(name, t, p), rtol=1e-12,
+                               atol=1e-7 if name == "log_cosh" else 1e-15)
+    pt = tf.constant(p)
+    with tf.GradientTape() as tape:
+        tape.watch(pt)
+        w = np.random.default_rng(3).standard_normal(got.shape)
+        s = tf.reduce_sum(fn(tf.constant(t), pt) * tf.constant(w))
+    _fd_check(lambda q: fn(tf.constant(t), tf.constant(q)).numpy(), [p],
+              [tape.gradient(s, pt)])
+
+
+def test_hinge_keeps_labels_that_are_not_all_binary():
+    t, p = np.array([[-1.0, 1.0, 0.0]]), np.array([[0.3, -0.2, 0.5]])
+    np.testing.assert_allclose(keras.losses.hinge(tf.constant(t), tf.constant(p)).numpy(),
+                               np.maximum(1 - t * p, 0).mean(-1), rtol=1e-12)
+
+
+def test_loss_classes_reduce_and_name_like_keras():
+    t, p = np.array([[0.2, 0.8], [0.5, 0.5]]), np.array([[0.4, 0.6], [0.1, 0.9]])
+    per = _loss_ref("kl_divergence", t, p)
+    loss = keras.losses.KLDivergence(dtype="float64")
+    assert loss.name == "kl_divergence"
+    np.testing.assert_allclose(float(loss(t, p)), per.mean(), rtol=1e-12)
+    np.testing.assert_allclose(float(keras.losses.KLDivergence(reduction="sum", dtype="float64")(
+        t, p, sample_weight=[2.0, 1.0])), 2 * per[0] + per[1], rtol=1e-12)
+    assert keras.losses.get("kld") is keras.losses.kl_divergence
+    assert keras.losses.get("mse") is keras.losses.mean_squared_error
+    assert type(keras.losses.get("LogCosh")).__name__ == "LogCosh"
+    assert keras.losses.MSE is keras.losses.mean_squared_error
+    assert keras.metrics.KLD is keras.losses.kl_divergence
+    with pytest.raises(ValueError):
+        keras.losses.get("huber_loss")
+    with pytest.raises(ValueError):
+        keras.metrics.get("kld")
+
+
+# ---- metrics by hand ---------------------------------------------------------------------
+
+def test_auc_roc_and_pr_by_hand_on_distinct_buckets():
+    # 4 thresholds (-eps, 1/3, 2/3, 1+eps): predictions in distinct buckets
+    yt = np.array([0.0, 0.0, 1.0, 1.0])
+    yp = np.array([0.1, 0.5, 0.4, 0.8])
+    m = keras.metrics.AUC(num_thresholds=4)
+    m.update_state(yt, yp)
+    tp = np.array([2, 2, 1, 0.0])
+    fp = np.array([2, 1, 0, 0.0])
+    fn, tn = 2 - tp, 2 - fp
+    np.testing.assert_array_equal(m.true_positives.numpy(), tp)
+    np.testing.assert_array_equal(m.false_positives.numpy(), fp)
+    tpr, fpr = tp / (tp + fn), fp / (fp + tn)
+    roc = np.sum((fpr[:-1] - fpr[1:]) * (tpr[:-1] + tpr[1:]) / 2)
+    np.testing.assert_allclose(float(m.result()), roc, rtol=1e-6)
+    pr = keras.metrics.AUC(num_thresholds=4, curve="PR", summation_method="majoring")
+    pr.update_state(yt, yp)
+    prec = np.divide(tp, tp + fp, out=np.zeros(4), where=tp + fp > 0)
+    np.testing.assert_allclose(float(pr.result()),
+                               np.sum((tpr[:-1] - tpr[1:]) * np.maximum(prec[:-1], prec[1:])),
+                               rtol=1e-6)
+    m.reset_state()
+    assert float(m.result()) == 0.0
+    with pytest.raises(NotImplementedError):
+        keras.metrics.AUC(multi_label=True)
+
+
+def test_precision_recall_variables_thresholds_and_class_id():
+    p = keras.metrics.Precision(thresholds=[0.3, 0.7])
+    assert [v.name for v in p.variables] == ["true_positives", "false_positives"]
+    assert [v.name for v in keras.metrics.Recall().variables] == ["true_positives",
+                                                                  "false_negatives"]
+    p.update_state([0, 1, 1, 0], [0.5, 0.8, 0.2, 0.9])
+    np.testing.assert_allclose(p.result().numpy(), [1 / 3, 1 / 2], rtol=1e-6)
+    r = keras.metrics.Recall(class_id=1)
+    r.update_state([[0, 1], [0, 1], [1, 0]], [[0.2, 0.9], [0.6, 0.4], [0.3, 0.7]])
+    assert float(r.result()) == 0.5
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        keras.metrics.Precision(thresholds=[1.5])
+
+
+def test_precision_works_inside_fit():
+    x = np.random.default_rng(0).standard_normal((32, 3)).astype("float32")
+    y = (x[:, :1] > 0).astype("float32")
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(loss="binary_crossentropy", metrics=[keras.metrics.Precision(),
+                                                       keras.metrics.AUC()])
+    h = model.fit(x, y, epochs=1, batch_size=8, verbose=0).history
+    assert 0.0 <= h["precision"][0] <= 1.0 and 0.0 <= h["auc"][0] <= 1.0
+
+
+def test_top_k_ties_non_finite_and_shapes():
+    yp = np.array([[0.1, 0.5, 0.5, 0.2], [0.1, 0.5, 0.4, 0.3], [np.nan, 0.1, 0.2, 0.9]],
+                  np.float32)
+    # label 2 ties with the 1st: in the top 1; a row with NaN never counts
+    got = keras.metrics.sparse_top_k_categorical_accuracy([2, 2, 3], yp, k=1).numpy()
+    np.testing.assert_array_equal(got, [1.0, 0.0, 0.0])
+    got = keras.metrics.sparse_top_k_categorical_accuracy([[2], [2], [3]], yp, k=2).numpy()
+    np.testing.assert_array_equal(got, [[1.0], [1.0], [0.0]])
+    onehot = np.eye(4, dtype=np.float32)[[0, 3, 3]]
+    np.testing.assert_array_equal(keras.metrics.top_k_categorical_accuracy(onehot, yp, k=3),
+                                  [0.0, 1.0, 0.0])
+    m = keras.metrics.TopKCategoricalAccuracy(k=3)
+    m.update_state(onehot, yp)
+    assert abs(float(m.result()) - 1 / 3) < 1e-7
+
+
+def test_rmse_mean_iou_and_f_scores_by_hand():
+    r = keras.metrics.RootMeanSquaredError()
+    r.update_state([[1.0], [2.0]], [[2.0], [4.0]])
+    r.update_state([[0.0]], [[3.0]])
+    assert abs(float(r.result()) - np.sqrt((1 + 4 + 9) / 3)) < 1e-6
+    iou = keras.metrics.MeanIoU(num_classes=3)
+    iou.update_state([0, 1, 2, 2, 5], [0, 2, 2, 1, 0])          # label 5: left out
+    cm = np.array([[1, 0, 0], [0, 0, 1], [0, 1, 1]])
+    tp = np.diag(cm)
+    ious = tp / (cm.sum(0) + cm.sum(1) - tp)
+    assert iou.total_cm.numpy().tolist() == cm.tolist() and iou.total_cm.dtype == tf.int64
+    assert abs(float(iou.result()) - ious.mean()) < 1e-6
+    yt = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 1, 0]], np.float32)
+    yp = np.array([[0.9, 0.1, 0.0], [0.2, 0.3, 0.5], [0.1, 0.1, 0.8], [0.1, 0.7, 0.2]],
+                  np.float32)
+    f = keras.metrics.F1Score()            # threshold None: each row's maximum is positive
+    f.update_state(yt, yp)
+    tp, fp, fn = np.array([1, 1, 1.0]), np.array([0, 0, 1.0]), np.array([0, 1, 0.0])
+    prec, rec = tp / (tp + fp), tp / (tp + fn)
+    np.testing.assert_allclose(f.result().numpy(), 2 * prec * rec / (prec + rec), rtol=1e-5)
+    fb = keras.metrics.FBetaScore(beta=2.0, average="micro", threshold=0.25)
+    fb.update_state(yt, yp)
+    tp, fp, fn = 4.0, 1.0, 0.0          # > 0.25: rows 0, 2, 3 right; row 1 adds class 2
+    p_, r_ = tp / (tp + fp), tp / (tp + fn)
+    assert abs(float(fb.result()) - 5 * p_ * r_ / (4 * p_ + r_)) < 1e-5
+    with pytest.raises(ValueError, match="beta"):
+        keras.metrics.FBetaScore(beta=2)
+
+
+def test_metric_classes_by_name_and_compile_strings():
+    assert type(keras.metrics.get("auc")).__name__ == "AUC"
+    assert type(keras.metrics.get("MAPE")).__name__ == "MeanAbsolutePercentageError"
+    assert type(keras.metrics.get("root_mean_squared_error")).__name__ == "RootMeanSquaredError"
+    x = np.random.default_rng(1).standard_normal((16, 3)).astype("float32")
+    y = np.abs(x[:, :2]) + 0.5
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    model.compile(optimizer="sgd", loss="msle", metrics=["mape", "cosine_similarity"])
+    h = model.fit(x, y, epochs=1, verbose=0).history
+    assert sorted(h) == ["cosine_similarity", "loss", "mape"]
