@@ -244,8 +244,12 @@ def _fd_check(layer, x, mask=None, init=None):
     (lambda: L.GRU(3, reset_after=False, dtype="float64"), False, 0),
     (lambda: L.Bidirectional(L.LSTM(2, return_sequences=True, dtype="float64"),
                              dtype="float64"), True, 0),
+    (lambda: L.TimeDistributed(L.Dense(2, activation="tanh", dtype="float64"),
+                               dtype="float64"), False, 0),
+    (lambda: L.RNN(L.GRUCell(3, dtype="float64"), go_backwards=True, return_state=True,
+                   dtype="float64"), True, 1),
 ], ids=["simple_rnn_masked", "lstm_state_init", "lstm_backwards", "gru_masked_init",
-        "gru_reset_before", "bidirectional_lstm"])
+        "gru_reset_before", "bidirectional_lstm", "time_distributed", "rnn_gru_cell_back"])
 def test_gradients_through_time_match_finite_differences(make, masked, n_init):
     x = _x(shape=(2, 4, 2))
     layer = make()
