@@ -703,3 +703,51 @@ def test_metric_classes_by_name_and_compile_strings():
     model.compile(optimizer="sgd", loss="msle", metrics=["mape", "cosine_similarity"])
     h = model.fit(x, y, epochs=1, verbose=0).history
     assert sorted(h) == ["cosine_similarity", "loss", "mape"]
+
+
+# ---- the same on CuPy (skipped where there is no GPU) ------------------------------------
+
+@pytest.fixture(params=["cupy"])
+def gpu_backend(request):
+    """CuPy only: each check compares a CuPy run with the NumPy backend's result."""
+    from tests.test_backends import _use_backend
+    yield from _use_backend(request.param)
+
+
+def _new_things_run():
+    """Two optimizer steps of each new rule (and LossScaleOptimizer, with one skipped step),
+    the new layers' outputs and an AUC, as NumPy arrays."""
+    out = []
+    rng = np.random.default_rng(0)
+    w0, grads = rng.standard_normal((3, 4)).astype("float32"), \
+        [rng.standard_normal((3, 4)).astype("float32") for _ in range(2)]
+    for make in (lambda: keras.optimizers.Adamax(0.01), lambda: keras.optimizers.Adadelta(1.0),
+                 lambda: keras.optimizers.Ftrl(0.1, l1_regularization_strength=0.01),
+                 lambda: keras.optimizers.Lion(0.01),
+                 lambda: keras.optimizers.LossScaleOptimizer(keras.optimizers.Adam(0.01))):
+        opt, v = make(), tf.Variable(w0)
+        for g in grads + [np.full((3, 4), np.inf, np.float32)]:
+            if not isinstance(opt, keras.optimizers.LossScaleOptimizer) and np.isinf(g).any():
+                continue
+            opt.apply_gradients([(tf.constant(g), v)])
+        out.append(v.numpy())
+    x = rng.standard_normal((2, 3, 8)).astype("float32")
+    for layer in (keras.layers.LayerNormalization(), keras.layers.GroupNormalization(groups=4),
+                  keras.layers.UnitNormalization(), keras.layers.PReLU(),
+                  keras.layers.Softmax(axis=(1, 2))):
+        out.append(layer(tf.constant(x)).numpy())
+    out.append(keras.layers.Dot(axes=2, normalize=True)([tf.constant(x), tf.constant(x)]).numpy())
+    auc = keras.metrics.AUC()
+    auc.update_state(rng.integers(0, 2, 64), rng.uniform(0, 1, 64).astype("float32"))
+    out.append(auc.result().numpy())
+    return out
+
+
+def test_new_keras_pieces_same_on_cupy(gpu_backend):
+    got = _new_things_run()
+    with tf.device("/CPU:0"):
+        want = _new_things_run()
+    # float32, a few roundings per element; the GPU may contract a multiply-add (1 ulp), and
+    # reductions sum in another order: 1e-5 relative, 1e-6 absolute (values are O(1))
+    for a, b in zip(got, want):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
