@@ -10,12 +10,12 @@ one of the inputs keeps a ``Record`` and watches the outputs. Non-differentiable
 ``record_cut`` instead. Variables report their reads (``variable_accessed``).
 
 >>> import minitf as tf
->>> from minitf import record
->>> record.TAPES.recording
-[]
->>> with tf.GradientTape() as tape:
-...     len(record.TAPES.recording)
-1
+>>> x = tf.constant(3.0)
+>>> with tf.GradientTape() as tape:      # joins this thread's TAPES.recording
+...     tape.watch(x)
+...     y = x * x                         # Mul calls record(): the tape keeps a Record
+>>> float(tape.gradient(y, x))
+6.0
 """
 from __future__ import annotations
 
