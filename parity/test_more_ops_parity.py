@@ -308,8 +308,88 @@ CASES = {
     "ta-read-twice": lambda tf: _read_twice(tf, None),
     "ta-read-twice-allowed": lambda tf: _read_twice(tf, False),
     "ta-unstack-too-many": lambda tf: tf.TensorArray(tf.float32, size=1).unstack([[1.], [2.]]),
-    "ta-stack-unknown-shape": lambda tf: tf.TensorArray(tf.float32, size=3).stack(),
+    "ta-stack-unknown-shape": lambda tf: tf.TensorArray(tf.float32, size=3).stack(),    "K-sum": lambda tf: _k(tf, "K.sum(x, axis=1, keepdims=True)"),
+    "K-mean-int": lambda tf: _k(tf, "K.mean(i)"),
+    "K-max": lambda tf: _k(tf, "K.max(x, 1)"),
+    "K-min": lambda tf: _k(tf, "K.min(x)"),
+    "K-prod": lambda tf: _k(tf, "K.prod(x)"),
+    "K-std": lambda tf: _k(tf, "K.std(x)"),
+    "K-var": lambda tf: _k(tf, "K.var(x, axis=0)"),
+    "K-square-int": lambda tf: _k(tf, "K.square(i)"),
+    "K-sqrt-clips": lambda tf: _k(tf, "K.sqrt(tf.constant([-1., 4.]))"),
+    "K-abs": lambda tf: _k(tf, "K.abs(tf.constant([-1, 2]))"),
+    "K-log": lambda tf: _k(tf, "K.log(x)"),
+    "K-pow": lambda tf: _k(tf, "K.pow(x, 2)"),
+    "K-clip": lambda tf: _k(tf, "K.clip(x, 2., 3.)"),
+    "K-clip-swapped": lambda tf: _k(tf, "K.clip(x, 3., 2.)"),
+    "K-clip-int": lambda tf: _k(tf, "K.clip(i, 2, 3)"),
+    "K-cast": lambda tf: _k(tf, "K.cast(x, 'int32')"),
+    "K-cast_to_floatx": lambda tf: _k(tf, "K.cast_to_floatx(np.array([1, 2]))"),
+    "K-int_shape": lambda tf: _k(tf, "K.int_shape(x)"),
+    "K-shape": lambda tf: _k(tf, "K.shape(x)"),
+    "K-ndim": lambda tf: _k(tf, "K.ndim(x)"),
+    "K-dtype": lambda tf: _k(tf, "K.dtype(x)"),
+    "K-concatenate": lambda tf: _k(tf, "K.concatenate([x, x])"),
+    "K-stack": lambda tf: _k(tf, "K.stack([x, x])"),
+    "K-reshape": lambda tf: _k(tf, "K.reshape(x, (4,))"),
+    "K-transpose": lambda tf: _k(tf, "K.transpose(x)"),
+    "K-permute": lambda tf: _k(tf, "K.permute_dimensions(x, (1, 0))"),
+    "K-expand": lambda tf: _k(tf, "K.expand_dims(x)"),
+    "K-squeeze": lambda tf: _k(tf, "K.squeeze(K.expand_dims(x), -1)"),
+    "K-flatten": lambda tf: _k(tf, "K.flatten(x)"),
+    "K-batch_flatten": lambda tf: _k(tf, "K.batch_flatten(tf.ones([2, 3, 4]))"),
+    "K-dot": lambda tf: _k(tf, "K.dot(x, x)"),
+    "K-dot-3d": lambda tf: _k(tf, "K.dot(tf.ones([2, 3, 4]), tf.ones([3, 4, 5]))"),
+    "K-maximum": lambda tf: _k(tf, "K.maximum(x, 2.5)"),
+    "K-equal": lambda tf: _k(tf, "K.equal(x, 2.)"),
+    "K-argmax": lambda tf: _k(tf, "K.argmax(x)"),
+    "K-argmin": lambda tf: _k(tf, "K.argmin(x, axis=0)"),
+    "K-relu": lambda tf: _k(tf, "K.relu(x - 2., alpha=0.1)"),
+    "K-relu-max": lambda tf: _k(tf, "K.relu(x, max_value=2.5)"),
+    "K-softmax": lambda tf: _k(tf, "K.softmax(x)"),
+    "K-zeros-variable": lambda tf: _k(tf, "K.zeros((2,))"),
+    "K-ones-int": lambda tf: _k(tf, "K.ones((2,), dtype='int32')"),
+    "K-eye": lambda tf: _k(tf, "K.eye(2)"),
+    "K-constant-floatx": lambda tf: _k(tf, "K.constant([1, 2])"),
+    "K-constant-shape": lambda tf: _k(tf, "K.constant(1., shape=(2,))"),
+    "K-variable-floatx": lambda tf: _k(tf, "K.variable([1, 2])"),
+    "K-variable-float64": lambda tf: _k(tf, "K.variable([1., 2.], dtype='float64')"),
+    "K-get_value": lambda tf: _k(tf, "K.get_value(tf.Variable([1., 2.]))"),
+    "K-count_params": lambda tf: _k(tf, "K.count_params(x)"),
+    "K-gather": lambda tf: _k(tf, "K.gather(x, [1])"),
+    "K-one_hot": lambda tf: _k(tf, "K.one_hot(tf.constant([0, 2]), 3)"),
+    "K-l2_normalize": lambda tf: _k(tf, "K.l2_normalize(x, axis=1)"),
+    "K-cumsum": lambda tf: _k(tf, "K.cumsum(x, axis=1)"),
+    "K-cumprod": lambda tf: _k(tf, "K.cumprod(x)"),
+    "K-switch-scalar": lambda tf: _k(tf, "K.switch(tf.constant(True), x, -x)"),
+    "K-switch-elementwise": lambda tf: _k(tf, "K.switch(x > 2., x, -x)"),
+    "K-any": lambda tf: _k(tf, "K.any(x > 3.)"),
+    "K-all": lambda tf: _k(tf, "K.all(x > 0., axis=1)"),
+    "K-tile": lambda tf: _k(tf, "K.tile(x, [1, 2])"),
+    "K-reverse": lambda tf: _k(tf, "K.reverse(x, 0)"),
+    "K-repeat_elements": lambda tf: _k(tf, "K.repeat_elements(x, 2, axis=0)"),
+    "K-bce": lambda tf: _k(tf, "K.binary_crossentropy(tf.constant([1., 0.]), tf.constant([0.9, 0.2]))"),
+    "K-bce-logits": lambda tf: _k(tf, "K.binary_crossentropy(tf.constant([1., 0.]), tf.constant([2., -1.]), from_logits=True)"),
+    "K-cce": lambda tf: _k(tf, "K.categorical_crossentropy(tf.constant([[0., 1.]]), tf.constant([[0.2, 0.6]]))"),
+    "K-cce-logits": lambda tf: _k(tf, "K.categorical_crossentropy(tf.constant([[0., 1.]]), tf.constant([[1., 2.]]), from_logits=True)"),
+    "K-scce": lambda tf: _k(tf, "K.sparse_categorical_crossentropy(tf.constant([1]), tf.constant([[0.2, 0.6]]))"),
+    "K-floatx-epsilon": lambda tf: _k(tf, "[K.floatx(), K.epsilon()]"),
+    "K-set_value": lambda tf: _k(tf, "_set_value(K, tf)"),
 }
+
+
+def _k(tf, expr: str):
+    """Evaluate a tf.keras.backend expression with x (float32 2x2) and i (int32 2x2)."""
+    K = tf.keras.backend
+    x = tf.constant([[1., 2.], [3., 4.]])
+    i = tf.constant([[1, 2], [3, 4]])
+    return eval(expr, {"K": K, "tf": tf, "np": np, "x": x, "i": i, "_set_value": _set_value})
+
+
+def _set_value(K, tf):
+    v = tf.Variable([1., 2.])
+    K.set_value(v, [3., 4.])
+    return K.batch_get_value([v, tf.Variable(1)])
 
 
 def _ta_gradient(tf):
@@ -374,7 +454,7 @@ def test_same_result_as_tensorflow(tf_real, name):
         if w is None:
             continue
         assert g.dtype == w.dtype and g.shape == w.shape, (g.dtype, g.shape, w.dtype, w.shape)
-        if w.dtype.kind in "iubOS":
+        if w.dtype.kind in "iubOSU":
             np.testing.assert_array_equal(g, w)
             continue
         assert np.array_equal(np.isnan(g), np.isnan(w)), f"nan pattern: tf={w}, minitf={g}"

@@ -547,3 +547,29 @@ def test_tensor_array_in_tf_function_with_python_loop_and_clear_error_for_traced
                              [0, ta])[0]
     with pytest.raises((NotImplementedError, TypeError, ValueError)):
         traced(tf.constant(3))
+
+
+# ---- tf.keras.backend ------------------------------------------------------------------------------
+
+def test_keras_backend_conventions():
+    K = tf.keras.backend
+    x = tf.constant([[1., 2.], [3., 4.]])
+    assert K.sqrt(tf.constant([-1., 4.])).numpy().tolist() == [0., 2.]      # clipped at 0
+    assert K.clip(x, 3., 2.).numpy().tolist() == [[3., 3.], [3., 3.]]       # max raised to min
+    assert K.int_shape(x) == (2, 2) and K.ndim(x) == 2 and K.dtype(x) == "float32"
+    assert K.constant([1, 2]).dtype == tf.float32 and K.variable([1, 2]).dtype == tf.float32
+    assert isinstance(K.zeros((2,)), tf.Variable) and isinstance(K.eye(2), tf.Variable)
+    assert K.mean(tf.constant([1, 2])).numpy() == 1            # integer mean
+    np.testing.assert_allclose(K.std(x).numpy(), np.std([1., 2., 3., 4.]), rtol=1e-6)
+    assert K.dot(tf.ones([2, 3, 4]), tf.ones([3, 4, 5])).shape.as_list() == [2, 3, 3, 5]
+    assert K.repeat_elements(x, 2, axis=0).numpy().tolist() == [[1, 2], [1, 2], [3, 4], [3, 4]]
+    assert K.switch(x > 2., x, -x).numpy().tolist() == [[-1, -2], [3, 4]]
+    v = K.variable([1., 2.])
+    K.set_value(v, [3., 4.])
+    assert K.get_value(v).tolist() == [3., 4.] and K.count_params(x) == 4
+    p = 0.9
+    np.testing.assert_allclose(K.binary_crossentropy(tf.constant([1.]), tf.constant([p])).numpy(),
+                               [-math.log(p + 1e-7)], rtol=1e-6)
+    np.testing.assert_allclose(
+        K.categorical_crossentropy(tf.constant([[0., 1.]]), tf.constant([[0.2, 0.6]])).numpy(),
+        [-math.log(0.75)], rtol=1e-6)                    # probabilities rescaled to sum to 1

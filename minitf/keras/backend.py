@@ -77,3 +77,19 @@ def unique_name(base: str) -> str:
 def clear_session() -> None:
     """Reset the layer-name counters."""
     _NAME_COUNTS.clear()
+
+
+# Keras 3's tf.keras.backend functions (K.sum, K.mean, K.square, K.int_shape, ...), defined in
+# legacy_backend.py; imported last because they use the settings above.
+from .legacy_backend import (abs, all, any, argmax, argmin, batch_flatten,  # noqa: E402,F401,A004
+                             batch_get_value, batch_set_value, binary_crossentropy, cast,
+                             cast_to_floatx, categorical_crossentropy, clip, concatenate,
+                             constant, cos, count_params, cumprod, cumsum, dot, dtype, equal,
+                             exp, expand_dims, eye, flatten, gather, get_value, greater,
+                             greater_equal, int_shape, l2_normalize, less, less_equal, log, max,
+                             maximum, mean, min, minimum, ndim, not_equal, one_hot, ones,
+                             ones_like, permute_dimensions, pow, prod, relu, repeat_elements,
+                             reshape, reverse, round, set_value, shape, sigmoid, sign, sin,
+                             softmax, softplus, softsign, sparse_categorical_crossentropy, sqrt,
+                             square, squeeze, stack, std, stop_gradient, sum, switch, tanh, tile,
+                             transpose, var, variable, zeros, zeros_like)
