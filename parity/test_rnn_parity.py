@@ -206,3 +206,37 @@ def test_a_sequence_loss_is_weighted_by_the_mask_as_in_keras(tf_real, reduction)
     rtol, atol = tolerance("float64")
     for i, (g, w) in enumerate(zip(results[minitf], results[tf_real])):
         assert within(g, w, rtol, atol), i
+
+
+def _seq2seq(fw, dtype):
+    L = fw.keras.layers
+    enc_in = fw.keras.Input(shape=(T, D), dtype=dtype)
+    dec_in = fw.keras.Input(shape=(4, 2), dtype=dtype)
+    _, h, c = L.LSTM(5, return_state=True, dtype=dtype)(enc_in)
+    seq = L.LSTM(5, return_sequences=True, dtype=dtype)(dec_in, initial_state=[h, c])
+    return fw.keras.Model([enc_in, dec_in], L.Dense(3, dtype=dtype)(seq))
+
+
+def test_encoder_states_feed_the_decoder_in_a_functional_model(tf_real):
+    """The encoder-decoder pattern: a functional model whose decoder LSTM takes the encoder's
+    final states as ``initial_state``. Same layer order, weights and (float64) outputs and
+    gradients as Keras."""
+    rng = np.random.default_rng(11)
+    xs = [rng.standard_normal((2, T, D)), rng.standard_normal((2, 4, 2))]
+    models = {fw: _seq2seq(fw, "float64") for fw in (tf_real, minitf)}
+    assert [type(l).__name__ for l in models[minitf].layers] == \
+        [type(l).__name__ for l in models[tf_real].layers]
+    weights = [0.5 * rng.standard_normal(w.shape) for w in models[tf_real].get_weights()]
+    results = {}
+    for fw, model in models.items():
+        model.set_weights(weights)
+        inputs = [fw.constant(x) for x in xs]
+        with fw.GradientTape() as tape:
+            tape.watch(inputs)
+            out = model(inputs)
+            loss = fw.reduce_sum(out * fw.constant(np.cos(np.arange(24).reshape(2, 4, 3))))
+        grads = tape.gradient(loss, inputs + list(model.trainable_variables))
+        results[fw] = [np.asarray(out)] + [np.asarray(g) for g in grads]
+    rtol, atol = tolerance("float64")
+    for i, (g, w) in enumerate(zip(results[minitf], results[tf_real])):
+        assert within(g, w, rtol, atol), i

@@ -645,3 +645,16 @@ def test_bidirectional_with_a_given_backward_layer_and_initial_weights():
                             merge_mode="sum", weights=ws)
     again(x)
     assert all(np.array_equal(a, b) for a, b in zip(again.get_weights(), ws))
+
+
+def test_functional_encoder_decoder_passes_states_as_initial_state():
+    enc_in, dec_in = tf.keras.Input(shape=(T, D)), tf.keras.Input(shape=(4, 2))
+    encoder, decoder = L.LSTM(U, return_state=True), L.LSTM(U, return_sequences=True)
+    _, h, c = encoder(enc_in)
+    model = tf.keras.Model([enc_in, dec_in], decoder(dec_in, initial_state=[h, c]))
+    assert [type(l).__name__ for l in model.layers] == ["InputLayer", "InputLayer", "LSTM",
+                                                         "LSTM"]
+    x_enc, x_dec = tf.constant(_x(), "float32"), tf.constant(_x(2, (B, 4, 2)), "float32")
+    _, he, ce = encoder(x_enc)
+    np.testing.assert_array_equal(model([x_enc, x_dec]).numpy(),
+                                  decoder(x_dec, initial_state=[he, ce]).numpy())

@@ -34,7 +34,7 @@ def _topological_nodes(outputs) -> list:
             stack.pop()
             continue
         state[id(node)] = "open"
-        for kt in nest.flatten(node.inputs):
+        for kt in node.keras_inputs():
             if isinstance(kt, KerasTensor) and isinstance(kt._node, Node) and \
                     state.get(id(kt._node)) != "done":
                 stack.append(kt._node)
@@ -47,7 +47,7 @@ def _keras_order(outputs, nodes: list) -> list:
     in order. It fixes ``model.layers`` and so the order of ``model.weights``."""
     def producers(op):
         if isinstance(op, Node):
-            for kt in nest.flatten(op.inputs):
+            for kt in op.keras_inputs():
                 if isinstance(kt, KerasTensor):
                     yield kt._node if isinstance(kt._node, Node) else kt._input_layer
 
@@ -151,10 +151,15 @@ class Model(Trainer, Layer):
             if any(e is not None and e != d for e, d in zip(kt.shape[1:], v.shape[1:])):
                 raise _incompatible_input(kt, v, self.name)
             values[id(kt)] = v
+        def value(k):
+            return values[id(k)] if isinstance(k, KerasTensor) else k
         for node in self._nodes:
-            args = nest.map_structure(
-                lambda k: values[id(k)] if isinstance(k, KerasTensor) else k, node.inputs)
-            out = node.layer(args, *node.args, training=training, **node.kwargs)
+            # symbolic tensors among the call's other arguments too (an RNN's initial_state
+            # from another layer's states: the encoder-decoder pattern)
+            args = nest.map_structure(value, node.inputs)
+            more = [nest.map_structure(value, a) for a in node.args]
+            kwargs = {k: nest.map_structure(value, v) for k, v in node.kwargs.items()}
+            out = node.layer(args, *more, training=training, **kwargs)
             for kt, v in zip(nest.flatten(node.outputs), nest.flatten(out)):
                 values[id(kt)] = v
         return nest.map_structure(lambda k: values[id(k)], self._outputs)

@@ -101,6 +101,13 @@ class Node:
         self.layer, self.inputs, self.args, self.kwargs = layer, inputs, args, kwargs
         self.outputs = None
 
+    def keras_inputs(self) -> list:
+        """The symbolic tensors this call depends on: in its inputs, and in its other
+        arguments (``initial_state=[h, c]`` from another layer)."""
+        flat = nest.flatten(self.inputs) + [t for a in self.args for t in nest.flatten(a)] + \
+            [t for v in self.kwargs.values() for t in nest.flatten(v)]
+        return [t for t in flat if isinstance(t, KerasTensor)]
+
 
 class _SymbolicSample(Tensor):
     """What a layer's ``call`` sees when the layer is called on ``keras.Input``: a small
@@ -476,14 +483,18 @@ class Layer(AutoConfig):
             # must too (a float64 layer after a float32 Input sees float64, as in Keras).
             dtype = self._dtype if self._autocast_inputs and k.dtype.is_floating else k.dtype
             return _symbolic_sample(k, dtype, next(count))
-        sample = nest.map_structure(lambda k: concrete(k) if isinstance(k, KerasTensor) else k,
-                                    inputs)
+        def stand_in(x):
+            return nest.map_structure(lambda k: concrete(k) if isinstance(k, KerasTensor) else k,
+                                      x)
+        sample = stand_in(inputs)
+        sample_args = [stand_in(a) for a in args]
+        sample_kwargs = {k: stand_in(v) for k, v in kwargs.items()}
         self._maybe_build_symbolic(inputs)
-        kw = dict(kwargs)
+        kw = dict(sample_kwargs)
         if self._call_has_training:
             kw["training"] = False
         with training_scope(False), _building(self):
-            out = self.call(sample, *args, **kw)
+            out = self.call(sample, *sample_args, **kw)
         node = Node(self, inputs, args, kwargs)
         self._activity_losses = []
         outputs = nest.map_structure(
