@@ -31,7 +31,8 @@ def _fd_check(f, arrays, argnum_grads, h=1e-6):
             minus = [x.copy() for x in arrays]
             plus[i][idx] += h
             minus[i][idx] -= h
-            num[idx] = (np.sum(np.asarray(f(*plus)) * w) - np.sum(np.asarray(f(*minus)) * w)) / (2 * h)
+            up, down = np.asarray(f(*plus)), np.asarray(f(*minus))
+            num[idx] = (np.sum(up * w) - np.sum(down * w)) / (2 * h)
         np.testing.assert_allclose(np.asarray(g), num, rtol=1e-6, atol=1e-7)
     return w
 

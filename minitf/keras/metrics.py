@@ -210,7 +210,7 @@ _BY_NAME = {
 
 # The metrics in their own modules (Keras 3's files of the same names); imported here, after
 # Metric and MeanMetricWrapper exist, and exposed as ``keras.metrics.X``.
-from .accuracy_metrics import (SparseTopKCategoricalAccuracy,  # noqa: E402
+from .accuracy_metrics import (SparseTopKCategoricalAccuracy,  # noqa: E402,F401
                                TopKCategoricalAccuracy, sparse_top_k_categorical_accuracy,
                                top_k_categorical_accuracy)
 from .confusion_metrics import AUC, Precision, Recall  # noqa: E402
@@ -218,7 +218,7 @@ from .f_score_metrics import F1Score, FBetaScore  # noqa: E402
 from .hinge_metrics import CategoricalHinge, Hinge, SquaredHinge  # noqa: E402
 from .iou_metrics import MeanIoU  # noqa: E402
 from .probabilistic_metrics import KLDivergence, Poisson  # noqa: E402
-from .regression_metrics import (CosineSimilarity, LogCoshError,  # noqa: E402
+from .regression_metrics import (CosineSimilarity, LogCoshError,  # noqa: E402,F401
                                  MeanAbsolutePercentageError, MeanSquaredLogarithmicError,
                                  RootMeanSquaredError, cosine_similarity)
 
