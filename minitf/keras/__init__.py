@@ -9,6 +9,7 @@
 """
 from . import (activations, backend, callbacks, constraints, datasets,  # noqa: F401
                initializers, layers, losses, metrics, optimizers, regularizers)
+from . import models, saving  # noqa: F401,E402  (keras.models.load_model, keras.saving)
 from .file_utils import get_file as _get_file
 from .layers import Input, Layer  # noqa: F401
 from .models import Model, Sequential  # noqa: F401

@@ -5,16 +5,23 @@ from ..ops import math_ops as M
 from ..ops import reduction_ops as R
 from ..tensor import convert_to_tensor
 from . import _lookup
+from .serialization import AutoConfig, object_config
 
 
-class Constraint:
+class Constraint(AutoConfig):
     """Base class of weight constraints: ``__call__(w)`` returns the projected weight,
     applied after each optimizer step."""
     def __call__(self, w):
         return w
 
     def get_config(self) -> dict:
-        return {}
+        """The constructor arguments (Keras's config keys; see ``keras.saving``)."""
+        return object_config(self, Constraint.get_config)
+
+    @classmethod
+    def from_config(cls, config):
+        """``cls(**config)``."""
+        return cls(**config)
 
 
 class NonNeg(Constraint):

@@ -20,6 +20,7 @@ from .. import dtypes
 from ..tensor import _make, convert_to_tensor
 from . import backend
 from . import _lookup
+from .serialization import AutoConfig, object_config
 
 
 def compute_fans(shape) -> tuple:
@@ -36,17 +37,21 @@ def compute_fans(shape) -> tuple:
     return shape[-2] * receptive, shape[-1] * receptive
 
 
-class Initializer:
+class Initializer(AutoConfig):
     """Base class of initializers: ``__call__(shape, dtype)`` returns the initial value."""
     def __call__(self, shape, dtype=None):
         raise NotImplementedError
 
     def get_config(self) -> dict:
-        return {}
+        """The constructor arguments (Keras's config keys; see ``keras.saving``)."""
+        return object_config(self, Initializer.get_config)
 
     @classmethod
     def from_config(cls, config):
-        return cls(**config)
+        """``cls(**config)`` (Keras keys minitf does not take are dropped at their off
+        values)."""
+        from .serialization import from_config_kwargs
+        return cls(**from_config_kwargs(cls, config))
 
 
 def _dtype(dtype):
@@ -299,5 +304,7 @@ def get(identifier):
 
 
 def serialize(init) -> dict:
-    """The ``{'class_name', 'config'}`` dict Keras stores for an initializer."""
-    return {"class_name": type(init).__name__, "config": init.get_config()}
+    """The ``{'module', 'class_name', 'config', 'registered_name'}`` dict Keras stores for an
+    initializer."""
+    from .serialization import serialize_keras_object
+    return serialize_keras_object(init)

@@ -27,6 +27,7 @@ from ..ops import reduction_ops as R
 from ..tensor import Tensor, convert_to_tensor, is_tensor
 from . import backend
 from . import _lookup
+from .serialization import AutoConfig, object_config
 
 _REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
 
@@ -116,7 +117,7 @@ def apply_mask(sample_weight, mask, dtype, reduction):
     return sw * weight
 
 
-class Loss:
+class Loss(AutoConfig):
     """Base class: subclass and implement ``call(y_true, y_pred)`` returning per-sample losses."""
 
     def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
@@ -146,11 +147,17 @@ class Loss:
         raise NotImplementedError
 
     def get_config(self) -> dict:
-        return {"name": self.name, "reduction": self.reduction}
+        """``name``, ``reduction`` and the constructor arguments (see ``keras.saving``)."""
+        cfg = {"name": self.name, "reduction": self.reduction}
+        cfg.update(object_config(self, Loss.get_config))
+        cfg["dtype"] = self.dtype.name
+        return cfg
 
     @classmethod
     def from_config(cls, config):
-        return cls(**config)
+        """``cls(**config)``."""
+        from .serialization import from_config_kwargs
+        return cls(**from_config_kwargs(cls, config))
 
 
 class LossFunctionWrapper(Loss):

@@ -50,7 +50,18 @@ class Metric(Layer):
         return self.result()
 
     def get_config(self):
-        return {"name": self.name, "dtype": self.dtype}
+        """``name``, ``dtype`` and the constructor arguments (see ``keras.saving``)."""
+        from .serialization import object_config
+        cfg = object_config(self, Metric.get_config)
+        for key in ("trainable", "activity_regularizer", "input_shape", "input_dim", "fn"):
+            cfg.pop(key, None)
+        return {**cfg, "name": self.name, "dtype": self.dtype}
+
+    @classmethod
+    def from_config(cls, config):
+        """``cls(**config)``."""
+        from .serialization import from_config_kwargs
+        return cls(**from_config_kwargs(cls, config))
 
 
 def _samplewise(values, sample_weight, dtype):
@@ -253,3 +264,5 @@ def get(identifier):
     """A metric from a name (``'accuracy'``, ``'mse'``), a config dict or an instance; a plain
     function comes back unchanged, as from Keras's ``keras.metrics.get`` (``compile`` wraps it)."""
     return _lookup.get("metric", identifier, by_name=_BY_NAME, base=Metric)
+
+

@@ -194,15 +194,26 @@ class Model(Trainer, Layer):
 
     # ---- weights ----------------------------------------------------------------------------
     def save_weights(self, filepath, overwrite=True):
-        """Write the weights to a ``.npz`` archive, atomically (see ``keras.saving``): the new
-        file's mode follows the umask, and a symlink is written through, not replaced."""
-        saving.save_weights(self, filepath, overwrite)
+        """Write the weights, atomically: ``x.weights.h5`` in Keras 3's layout (real Keras
+        loads it; optimizer state included), or minitf's older ``.npz`` archive (see
+        ``keras.saving``). The new file's mode follows the umask, and a symlink is written
+        through, not replaced."""
+        if str(filepath).endswith(".npz"):
+            saving.save_weights(self, filepath, overwrite)
+        else:
+            from . import saving_lib
+            saving_lib.save_weights(self, filepath, overwrite=overwrite)
 
     def load_weights(self, filepath, skip_mismatch=False):
-        """Load weights saved by ``save_weights``, layer by layer. A layer whose weight count
-        or shapes differ raises ``ValueError`` (and nothing is loaded); with
-        ``skip_mismatch=True`` such layers are skipped with a warning, as in Keras."""
-        saving.load_weights(self, filepath, skip_mismatch=skip_mismatch)
+        """Load weights from a ``.weights.h5`` or ``.keras`` file (Keras's or minitf's) or
+        an older minitf ``.npz``. Weights that do not match raise ``ValueError`` and nothing
+        is loaded; with ``skip_mismatch=True`` the layers that match load and the others are
+        skipped with a warning, as in Keras."""
+        if str(filepath).endswith(".npz"):
+            saving.load_weights(self, filepath, skip_mismatch=skip_mismatch)
+        else:
+            from . import saving_lib
+            saving_lib.load_weights(self, filepath, skip_mismatch=skip_mismatch)
 
     # ---- summary ----------------------------------------------------------------------------
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
@@ -215,12 +226,65 @@ class Model(Trainer, Layer):
         from .summary_utils import print_summary
         print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn)
 
+    # ---- configs and files (model_config.py, saving_lib.py) ----------------------------------
     def get_config(self):
-        cfg = {"name": self.name, "trainable": self.trainable}
+        """A functional model's graph (``layers``, ``input_layers``, ``output_layers``, as
+        Keras writes it); a subclassed model's constructor arguments, as for any layer (write
+        ``get_config`` if ``__init__`` takes more than plain values)."""
+        from . import model_config
+        from .serialization import layer_config
         if self._functional:
-            raise NotImplementedError("get_config of functional models is not supported; save "
-                                      "and load weights instead.")
-        return cfg
+            return model_config.functional_config(self)
+        return layer_config(self, Model.get_config)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """A functional config rebuilds the graph; any other is ``cls(**config)``, with
+        Keras's TypeError when the constructor does not take it."""
+        from . import model_config
+        if all(k in config for k in ("name", "layers", "input_layers", "output_layers")):
+            return model_config.functional_from_config(cls, config, custom_objects)
+        from .serialization import from_config_kwargs
+        try:
+            return cls(**from_config_kwargs(cls, config))
+        except TypeError as e:
+            raise TypeError(f"Unable to revive model from config. When overriding the "
+                            f"`get_config()` method, make sure that the returned config "
+                            f"contains all items used as arguments in the  constructor to "
+                            f"{cls}, which is the default behavior. You can override this "
+                            f"default behavior by defining a `from_config(cls, config)` class "
+                            f"method to specify how to create an instance of {cls.__name__} "
+                            f"from its config.\n\nReceived config={config}\n\nError "
+                            f"encountered during deserialization: {e}") from e
+
+    def get_build_config(self):
+        """The input shape the model was built with (None for a functional model, whose
+        graph fixes it)."""
+        if self._functional:
+            return {"input_shape": None}
+        return super().get_build_config()
+
+    def get_compile_config(self):
+        """What ``compile`` was given, serialised (None if never compiled)."""
+        from . import model_config
+        return model_config.compile_config(self)
+
+    def compile_from_config(self, config):
+        """``compile`` from ``get_compile_config()``'s dict; builds the optimizer's slots."""
+        from . import model_config
+        model_config.compile_from_config(self, config)
+
+    def to_json(self, **kwargs) -> str:
+        """The model's config as JSON (``keras.models.model_from_json`` reads it back)."""
+        import json
+        from .serialization import serialize_keras_object
+        return json.dumps(serialize_keras_object(self), **kwargs)
+
+    def save(self, filepath, overwrite=True, **kwargs):
+        """Write a Keras 3 ``.keras`` file (config, metadata and weights, optimizer state
+        included) that ``keras.models.load_model`` reads, here and in Keras."""
+        from . import saving_lib
+        saving_lib.save_model(self, filepath, overwrite=overwrite, **kwargs)
 
 
 class Sequential(Model):
@@ -302,15 +366,54 @@ class Sequential(Model):
         return [self._seq[-1].name] if self._seq else []
 
     def get_config(self):
-        return {"name": self.name, "layers": [
-            {"class_name": type(l).__name__, "config": l.get_config()} for l in self._seq]}
+        """Keras's Sequential config: the layers' configs, an InputLayer first when the input
+        shape is known."""
+        from . import model_config
+        return model_config.sequential_config(self)
 
     @classmethod
-    def from_config(cls, config):
-        from . import layers as L
-        built = []
-        for spec in config["layers"]:
-            built.append(getattr(L, spec["class_name"]).from_config(spec["config"]))
-        return cls(built, name=config.get("name"))
+    def from_config(cls, config, custom_objects=None):
+        """The model ``get_config`` describes (new weights)."""
+        from . import model_config
+        return model_config.sequential_from_config(cls, config, custom_objects)
+
+    def get_build_config(self):
+        """``{"input_shape": [None, ...]}`` when the input shape is known."""
+        if self._input_kt is None:
+            return None
+        return {"input_shape": self._input_kt.shape.as_list()}
 
 
+
+
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
+    """Read a Keras 3 ``.keras`` file (written by minitf or by Keras): the model, its
+    weights, and, with ``compile=True``, its compile settings and optimizer state."""
+    from . import saving_lib
+    return saving_lib.load_model(filepath, custom_objects=custom_objects, compile=compile,
+                                 safe_mode=safe_mode)
+
+
+def save_model(model, filepath, overwrite=True, **kwargs):
+    """``model.save(filepath)``: a Keras 3 ``.keras`` file."""
+    model.save(filepath, overwrite=overwrite, **kwargs)
+
+
+def model_from_json(json_string, custom_objects=None):
+    """The model a ``to_json()`` string describes, with new weights."""
+    import json
+    from .serialization import deserialize_keras_object
+    return deserialize_keras_object(json.loads(json_string), custom_objects=custom_objects)
+
+
+def clone_model(model, input_tensors=None, clone_function=None, call_function=None,
+                recursive=False, **kwargs):
+    """A new model of the same architecture with newly initialised weights (Keras's
+    ``clone_model``): rebuilt from ``get_config``; nothing is shared with ``model``."""
+    if input_tensors is not None or clone_function is not None or call_function is not None:
+        raise NotImplementedError("clone_model's input_tensors, clone_function and "
+                                  "call_function are not supported by minitf.")
+    from .serialization import deserialize_keras_object, serialize_keras_object
+    config = serialize_keras_object(model)
+    config.pop("compile_config", None)
+    return deserialize_keras_object(config)

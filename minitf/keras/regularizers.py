@@ -13,24 +13,29 @@ from ..ops import math_ops as M
 from ..ops import reduction_ops as R
 from ..tensor import convert_to_tensor
 from . import _lookup
+from .serialization import AutoConfig, object_config
 
 
 def _factor(value, x):
     return M.cast(convert_to_tensor(float(value)), x.dtype)
 
 
-class Regularizer:
+class Regularizer(AutoConfig):
     """Base class of weight regularizers: ``__call__(w)`` returns a scalar penalty added to
     the loss."""
     def __call__(self, x):
         return 0.0
 
     def get_config(self) -> dict:
-        return {}
+        """The constructor arguments (Keras's config keys; see ``keras.saving``)."""
+        return object_config(self, Regularizer.get_config)
 
     @classmethod
     def from_config(cls, config):
-        return cls(**config)
+        """``cls(**config)`` (Keras keys minitf does not take are dropped at their off
+        values)."""
+        from .serialization import from_config_kwargs
+        return cls(**from_config_kwargs(cls, config))
 
 
 class L1(Regularizer):

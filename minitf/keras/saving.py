@@ -277,3 +277,23 @@ def _owners_from_paths(arrays) -> list:
             number, previous = number + 1, layer
         owners.append(number)
     return owners
+
+
+# ---- keras.saving's public names ----------------------------------------------------------------
+# The Keras 3 formats (.keras, .weights.h5) live in saving_lib.py and serialization.py; this
+# module stays the namespace `keras.saving` and the reader and writer of minitf's older .npz.
+from .serialization import (CustomObjectScope, custom_object_scope,  # noqa: E402,F401
+                            deserialize_keras_object, get_custom_objects, get_registered_name,
+                            get_registered_object, register_keras_serializable,
+                            serialize_keras_object)
+
+
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
+    """``keras.saving.load_model``: read a Keras 3 ``.keras`` file (see ``saving_lib``)."""
+    from .saving_lib import load_model as _load
+    return _load(filepath, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode)
+
+
+def save_model(model, filepath, overwrite=True, **kwargs):
+    """``keras.saving.save_model``: ``model.save(filepath)``, a Keras 3 ``.keras`` file."""
+    model.save(filepath, overwrite=overwrite, **kwargs)

@@ -265,8 +265,13 @@ class InputLayer(Layer):
     """The layer behind ``keras.Input``: the entry point of a model, holding the input's
     shape and dtype."""
     def __init__(self, shape=None, batch_size=None, dtype=None, name=None, input_shape=None,
-                 **kwargs):
+                 batch_shape=None, **kwargs):
+        if isinstance(dtype, dict):             # a Keras DTypePolicy config
+            dtype = (dtype.get("config") or {}).get("name")
         super().__init__(name=name or backend.unique_name("input_layer"), dtype=dtype)
+        if batch_shape is not None:             # Keras's config form: (batch, *shape)
+            batch_shape = _checked_shape(batch_shape)
+            batch_size, shape = batch_shape[0], batch_shape[1:]
         shape = shape if shape is not None else input_shape
         full = _checked_shape((batch_size,) + tuple(_checked_shape(shape or ())))
         self._shape = full[1:]
@@ -287,8 +292,15 @@ class InputLayer(Layer):
         return x
 
     def get_config(self):
-        return {"shape": self._shape, "batch_size": self._batch, "dtype": self.dtype,
-                "name": self.name}
+        """Keras 3's InputLayer config: ``batch_shape`` (batch first), dtype and name."""
+        return {"batch_shape": [self._batch, *self._shape], "dtype": self.dtype,
+                "sparse": False, "ragged": False, "name": self.name, "optional": False}
+
+    @classmethod
+    def from_config(cls, config):
+        """``InputLayer(**config)`` (sparse, ragged and optional inputs do not exist here)."""
+        from ..serialization import from_config_kwargs
+        return cls(**from_config_kwargs(cls, config))
 
 
 def _checked_shape(shape) -> tuple:

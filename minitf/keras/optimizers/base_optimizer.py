@@ -22,6 +22,7 @@ from . import fused
 from ...tape import GradientTape
 from ...tensor import Tensor, convert_to_tensor
 from ...variable import Variable
+from ..serialization import AutoConfig
 from .schedules import LearningRateSchedule
 
 
@@ -43,7 +44,7 @@ def step_number(optimizer):
     return optimizer.iterations._value + np.int64(1)
 
 
-class Optimizer:
+class Optimizer(AutoConfig):
     """Base class. Subclasses define ``build_slots(var)`` and ``update_step(g, var, lr)``."""
 
     def __init__(self, learning_rate=0.001, weight_decay=None, clipnorm=None, clipvalue=None,
@@ -267,13 +268,26 @@ class Optimizer:
         return self.apply_gradients(zip(grads, var_list))
 
     def get_config(self) -> dict:
-        return {"name": self.name, "learning_rate": float(self._host_lr()),
+        """Keras's optimizer config: the current learning rate (a float, or the schedule's
+        config), the clipping and decay settings, and each rule's own arguments."""
+        from ..serialization import serialize_keras_object
+        lr = float(self._lr._array) if self._schedule is None else \
+            serialize_keras_object(self._schedule)
+        return {"name": self.name, "learning_rate": lr,
                 "weight_decay": self.weight_decay, "clipnorm": self.clipnorm,
-                "clipvalue": self.clipvalue, "global_clipnorm": self.global_clipnorm}
+                "global_clipnorm": self.global_clipnorm, "clipvalue": self.clipvalue,
+                "use_ema": False, "ema_momentum": 0.99, "ema_overwrite_frequency": None,
+                "loss_scale_factor": None, "gradient_accumulation_steps": None}
 
     @classmethod
     def from_config(cls, config):
-        return cls(**config)
+        """``cls(**config)``, the learning rate schedule deserialised first."""
+        from ..serialization import deserialize_keras_object
+        config = dict(config)
+        if isinstance(config.get("learning_rate"), dict):
+            config["learning_rate"] = deserialize_keras_object(config["learning_rate"])
+        from ..serialization import from_config_kwargs
+        return cls(**from_config_kwargs(cls, config))
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} learning_rate={float(self._host_lr()):g}>"

@@ -58,6 +58,9 @@ def _store(var, arr):
 class SGD(Optimizer):
     """v -= lr·g; with momentum m = m·μ - lr·g then v += m (Nesterov: v += m·μ - lr·g)."""
 
+    # The order Keras creates slots in (a saved file's order): see keras/saving_lib.py.
+    _slot_groups = (("momentum",),)
+
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, name="SGD", **kwargs):
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
         if not 0 <= momentum <= 1:
@@ -95,6 +98,8 @@ class SGD(Optimizer):
 class Adam(Optimizer):
     """m += (g - m)(1 - β1); u += (g² - u)(1 - β2); v -= m·α / (√u + ε) with
     α = lr·√(1 - β2^t) / (1 - β1^t) (ε added to the uncorrected √u, as Keras does)."""
+
+    _slot_groups = (("momentum", "velocity"), ("velocity_hat",))
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
                  amsgrad=False, name="adam", **kwargs):
@@ -163,6 +168,8 @@ class RMSprop(Optimizer):
     """vel = ρ·vel + (1-ρ)g²; v -= lr·g / √(vel + ε) (ε inside the root; centered subtracts the
     squared mean gradient; momentum accumulates the increments)."""
 
+    _slot_groups = (("velocity",), ("momentum",), ("average_gradient",))
+
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
                  centered=False, name="rmsprop", **kwargs):
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
@@ -206,6 +213,8 @@ class Adagrad(Optimizer):
     """acc += g²; v -= lr·g / √(acc + ε); acc starts at ``initial_accumulator_value``
     (through a float32 constant)."""
 
+    _slot_groups = (("accumulator",),)
+
     def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
                  name="adagrad", **kwargs):
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
@@ -229,6 +238,9 @@ class Adagrad(Optimizer):
 
 class Nadam(Optimizer):
     """Adam with Nesterov momentum and the 0.96-decay momentum schedule (Dozat 2016)."""
+
+    _slot_groups = (("momentum", "velocity"),)
+    _extra_variables = ("_u_product",)
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
                  name="nadam", **kwargs):

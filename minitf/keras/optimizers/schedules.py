@@ -11,18 +11,25 @@ from __future__ import annotations
 import numpy as np
 
 
-class LearningRateSchedule:
+from ..serialization import AutoConfig, object_config
+
+
+class LearningRateSchedule(AutoConfig):
     """Base class of learning-rate schedules: ``schedule(step)`` gives the rate for an
     optimizer step; pass a schedule as ``learning_rate`` to an optimizer."""
     def __call__(self, step):
         raise NotImplementedError
 
     def get_config(self) -> dict:
-        return {}
+        """The constructor arguments (Keras's config keys; see ``keras.saving``)."""
+        return object_config(self, LearningRateSchedule.get_config)
 
     @classmethod
     def from_config(cls, config):
-        return cls(**config)
+        """``cls(**config)`` (Keras keys minitf does not take are dropped at their off
+        values)."""
+        from ..serialization import from_config_kwargs
+        return cls(**from_config_kwargs(cls, config))
 
 
 def _pow32(base: np.float32, exp: np.float32) -> np.float32:
