@@ -240,3 +240,13 @@ def test_encoder_states_feed_the_decoder_in_a_functional_model(tf_real):
     rtol, atol = tolerance("float64")
     for i, (g, w) in enumerate(zip(results[minitf], results[tf_real])):
         assert within(g, w, rtol, atol), i
+
+
+@pytest.mark.parametrize("name", ["SimpleRNN", "LSTM", "GRU", "SimpleRNNCell", "LSTMCell",
+                                  "GRUCell"])
+def test_positional_argument_order_is_keras(tf_real, name):
+    import inspect
+    keras_params = list(inspect.signature(getattr(tf_real.keras.layers, name).__init__)
+                        .parameters)
+    want = [p for p in keras_params[2:] if p != "kwargs"]        # after self and units
+    assert list(getattr(minitf.keras.layers, name)._POSITIONAL) == want

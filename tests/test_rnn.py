@@ -658,3 +658,17 @@ def test_functional_encoder_decoder_passes_states_as_initial_state():
     _, he, ce = encoder(x_enc)
     np.testing.assert_array_equal(model([x_enc, x_dec]).numpy(),
                                   decoder(x_dec, initial_state=[he, ce]).numpy())
+
+
+def test_positional_arguments_follow_keras_order():
+    lstm = L.LSTM(4, "relu", "hard_sigmoid", False)
+    assert (lstm.activation, lstm.recurrent_activation, lstm.use_bias) == (
+        tf.keras.activations.relu, tf.keras.activations.hard_sigmoid, False)
+    rnn = L.SimpleRNN(3, "relu", False)
+    assert rnn.activation is tf.keras.activations.relu and rnn.use_bias is False
+    cell = L.GRUCell(2, "tanh", "sigmoid", True, "zeros")
+    assert isinstance(cell.kernel_initializer, tf.keras.initializers.Zeros)
+    with pytest.raises(TypeError, match="multiple values for argument 'activation'"):
+        L.LSTM(4, "relu", activation="tanh")
+    with pytest.raises(TypeError, match="positional arguments"):
+        L.SimpleRNNCell(2, *([None] * 15))

@@ -45,6 +45,27 @@ def _fast(fn):
     return fn
 
 
+def bind_positional(cls, args: tuple, kwargs: dict) -> dict:
+    """Keras's positional order for the arguments after ``units`` (``cls._POSITIONAL``):
+    ``LSTM(32, "relu")`` sets the activation, as in Keras."""
+    names = cls._POSITIONAL
+    if len(args) > len(names):
+        raise TypeError(f"{cls.__name__}.__init__() takes {len(names) + 2} positional "
+                        f"arguments but {len(args) + 2} were given")
+    for name, value in zip(names, args):
+        if name in kwargs:
+            raise TypeError(f"{cls.__name__}.__init__() got multiple values for argument "
+                            f"'{name}'")
+        kwargs[name] = value
+    return kwargs
+
+
+_REST = ("kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
+         "kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout",
+         "recurrent_dropout")
+_INITS = ("kernel_initializer", "recurrent_initializer", "bias_initializer")
+
+
 class DropoutRNNCell:
     """Keras's dropout for cells: one mask per RNN call, the same at every time step (so the
     noise does not average out over the sequence), on the inputs (``dropout``) and on the
@@ -149,8 +170,10 @@ class SimpleRNNCell(_Cell):
     """``h_t = activation(x_t @ kernel + bias + h_{t-1} @ recurrent_kernel)``; the output is
     ``h_t`` and the one state too."""
 
-    def __init__(self, units, activation="tanh", **kwargs):
-        super().__init__(units, activation=activation, **kwargs)
+    _POSITIONAL = ("activation", "use_bias") + _INITS + _REST + ("seed",)
+
+    def __init__(self, units, *args, **kwargs):
+        super().__init__(units, **bind_positional(SimpleRNNCell, args, kwargs))
         self.state_size = self.units
 
     def get_initial_state(self, batch_size):
@@ -172,10 +195,14 @@ class LSTMCell(_Cell):
     ``[h, c]``. ``unit_forget_bias`` starts the forget gate's bias at 1 (Jozefowicz et al.)."""
 
     _gates = 4
+    _POSITIONAL = ("activation", "recurrent_activation", "use_bias") + _INITS + \
+        ("unit_forget_bias",) + _REST + ("seed",)
 
-    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid",
-                 unit_forget_bias=True, **kwargs):
-        super().__init__(units, activation=activation, **kwargs)
+    def __init__(self, units, *args, **kwargs):
+        kwargs = bind_positional(LSTMCell, args, kwargs)
+        recurrent_activation = kwargs.pop("recurrent_activation", "sigmoid")
+        unit_forget_bias = kwargs.pop("unit_forget_bias", True)
+        super().__init__(units, **kwargs)
         self.recurrent_activation = activations.get(recurrent_activation)
         self.unit_forget_bias = unit_forget_bias
         self.state_size = [self.units, self.units]
@@ -221,10 +248,14 @@ class GRUCell(_Cell):
     input and one for the recurrent side; with False, r multiplies h before it (bias (3·units,))."""
 
     _gates = 3
+    _POSITIONAL = ("activation", "recurrent_activation", "use_bias") + _INITS + _REST + \
+        ("reset_after", "seed")
 
-    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid",
-                 reset_after=True, **kwargs):
-        super().__init__(units, activation=activation, **kwargs)
+    def __init__(self, units, *args, **kwargs):
+        kwargs = bind_positional(GRUCell, args, kwargs)
+        recurrent_activation = kwargs.pop("recurrent_activation", "sigmoid")
+        reset_after = kwargs.pop("reset_after", True)
+        super().__init__(units, **kwargs)
         self.recurrent_activation = activations.get(recurrent_activation)
         self.reset_after = reset_after
         self.state_size = self.units

@@ -14,20 +14,23 @@ the RNN's and the cell's keys.
 from __future__ import annotations
 
 from .base import RNN
-from .cells import GRUCell, LSTMCell, SimpleRNNCell, serialize
+from .cells import _INITS, GRUCell, LSTMCell, SimpleRNNCell, bind_positional, serialize
 
 _RNN_ARGS = ("return_sequences", "return_state", "go_backwards", "stateful", "unroll",
              "zero_output_for_mask")
 _LAYER_ARGS = ("name", "trainable", "dtype", "activity_regularizer", "input_shape",
                "input_dim", "batch_input_shape", "batch_size", "autocast", "input_dtype")
 _CELL_CONFIG_SKIP = ("name", "trainable", "dtype")
+_REGS = ("kernel_regularizer", "recurrent_regularizer", "bias_regularizer")
+_CONSTRAINTS = ("kernel_constraint", "recurrent_constraint", "bias_constraint")
 
 
 class _CellLayer(RNN):
     _cell_class = None
     _cell_name = None
 
-    def __init__(self, units, **kwargs):
+    def __init__(self, units, *args, **kwargs):
+        kwargs = bind_positional(type(self), args, kwargs)
         kwargs.pop("use_cudnn", None)        # cuDNN or not, the same maths
         rnn_kw = {k: kwargs.pop(k) for k in _RNN_ARGS if k in kwargs}
         layer_kw = {k: kwargs.pop(k) for k in _LAYER_ARGS if k in kwargs}
@@ -64,6 +67,8 @@ class SimpleRNN(_CellLayer):
     TensorShape([2, 4])
     """
     _cell_class, _cell_name = SimpleRNNCell, "simple_rnn_cell"
+    _POSITIONAL = ("activation", "use_bias") + _INITS + _REGS + ("activity_regularizer",) + \
+        _CONSTRAINTS + ("dropout", "recurrent_dropout") + _RNN_ARGS[:5] + ("seed",)
 
 
 class LSTM(_CellLayer):
@@ -75,6 +80,9 @@ class LSTM(_CellLayer):
     TensorShape([2, 4])
     """
     _cell_class, _cell_name = LSTMCell, "lstm_cell"
+    _POSITIONAL = ("activation", "recurrent_activation", "use_bias") + _INITS + \
+        ("unit_forget_bias",) + _REGS + ("activity_regularizer",) + _CONSTRAINTS + \
+        ("dropout", "recurrent_dropout", "seed") + _RNN_ARGS[:5] + ("use_cudnn",)
 
 
 class GRU(_CellLayer):
@@ -87,3 +95,6 @@ class GRU(_CellLayer):
     (TensorShape([2, 4]), (2, 12))
     """
     _cell_class, _cell_name = GRUCell, "gru_cell"
+    _POSITIONAL = ("activation", "recurrent_activation", "use_bias") + _INITS + _REGS + \
+        ("activity_regularizer",) + _CONSTRAINTS + ("dropout", "recurrent_dropout", "seed") + \
+        _RNN_ARGS[:5] + ("reset_after", "use_cudnn")
