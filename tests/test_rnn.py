@@ -672,3 +672,15 @@ def test_positional_arguments_follow_keras_order():
         L.LSTM(4, "relu", activation="tanh")
     with pytest.raises(TypeError, match="positional arguments"):
         L.SimpleRNNCell(2, *([None] * 15))
+
+
+def test_empty_sequences_and_mismatched_masks_raise_as_keras():
+    layer = L.LSTM(2, return_sequences=True)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="no time steps"):
+        layer(tf.zeros((2, 0, 3)))
+    with pytest.raises(ValueError, match="Cannot unstack 5 tensors .* static size 4"):
+        layer(tf.zeros((2, 4, 3)), mask=tf.ones((2, 5), "bool"))
+    with pytest.raises(tf.errors.InvalidArgumentError):          # batch 3 against batch 2
+        layer(tf.zeros((2, 4, 3)), mask=tf.ones((3, 4), "bool"))
+    out = layer(tf.zeros((2, 4, 3)), mask=tf.ones((2, 4)))       # a float mask: != 0 kept
+    assert out.shape == (2, 4, 2)

@@ -22,6 +22,7 @@ from .... import nest
 from ....ops import array_ops as A
 from ....ops import math_ops as M
 from ....tensor import Tensor, TensorShape, convert_to_tensor
+from ....errors import invalid_argument
 from ....variable import Variable
 from ..layer import Layer, _SymbolicSample
 
@@ -116,7 +117,11 @@ class RNN(Layer):
     # ---- the loop ---------------------------------------------------------------------------
     def call(self, sequences, initial_state=None, mask=None, training=False):
         check_sequence_rank(self, sequences)
-        batch = sequences._value.shape[0]
+        batch, time = sequences._value.shape[:2]
+        if time == 0:       # TF fails slicing the first step: the same error type, named here
+            raise invalid_argument(f"slice index 0 of dimension 1 out of bounds: layer "
+                                   f"'{self.name}' received a sequence with no time steps, "
+                                   f"shape {tuple(sequences.shape)}", "StridedSlice")
         if initial_state is None:
             initial_state = (list(self._state_vars) if self.stateful
                              else self.get_initial_state(batch))
@@ -166,6 +171,11 @@ class RNN(Layer):
             m = convert_to_tensor(m)
             if not m.dtype.is_bool:
                 m = M.cast(m, "bool")
+            if len(m.shape) < 2 or m.shape[1] != len(steps):
+                raise ValueError(f"Cannot unstack {m.shape[1] if len(m.shape) > 1 else None} "
+                                 f"tensors into a TensorArray of static size {len(steps)}: "
+                                 f"layer '{self.name}' got a mask of shape {tuple(m.shape)} "
+                                 f"for sequences of shape {tuple(sequences.shape)}")
             masks = [A.expand_dims(mt, -1) for mt in A.unstack(m, axis=1)]
         if self.go_backwards:
             steps = steps[::-1]
