@@ -112,15 +112,18 @@ class _Names:
                 if x._id not in self.names and x._id in tape._watch_reasons:
                     self.names[x._id] = f"x{n_watch}"
                     n_watch += 1
-        count = 0
+        # Without a target, the last recorded op's (single) output is taken as f: it is what
+        # a learner differentiates, so describe/to_dot name it as backward_trace does.
+        if target is None and records and len(records[-1].outputs) == 1:
+            target = records[-1].outputs[0]
         tid = None if target is None else target._id
+        count = 0
         for rec in records:
             for y in rec.outputs:
-                if y._id == tid:
-                    self.names[y._id] = "f"
-                elif y._id not in self.names:
-                    count += 1
-                    self.names[y._id] = f"v{count}"
+                if y._id in self.names:
+                    continue
+                count += 1      # f takes a number too, so the other v-names do not depend on it
+                self.names[y._id] = "f" if y._id == tid else f"v{count}"
 
     def __call__(self, t) -> str:
         if t._id not in self.names:
@@ -183,14 +186,23 @@ class Trace:
         self.adjoints, self.values, self.order = adjoints, values, order
 
     def adjoint_table(self) -> str:
+        rows = self._adjoint_rows()
+        w = [max(len(r[c]) for r in rows) for c in range(3)]
+        return "\n".join(f"{r[0]:<{w[0]}}  {r[1]:<{w[1]}}  {r[2]}" for r in rows)
+
+    def _repr_html_(self) -> str:
+        from .explain_display import trace_html
+        return trace_html(self)
+
+    def _adjoint_rows(self) -> list:
+        """The header and one (name, value, adjoint) row per tensor, as text."""
         rows = [("tensor", "value", "adjoint")]
         shown = [i for i in self.order if i in self.names.names and
                  not self.names.names[i].startswith("c(")]
         for tid in sorted(shown, key=lambda i: _sort_key(self.names.names[i])):
             rows.append((self.names.names.get(tid, "?"), _short(self.values[tid]),
                          _short(self.adjoints.get(tid))))
-        w = [max(len(r[c]) for r in rows) for c in range(3)]
-        return "\n".join(f"{r[0]:<{w[0]}}  {r[1]:<{w[1]}}  {r[2]}" for r in rows)
+        return rows
 
     def __str__(self) -> str:
         lines = ["backward pass (records visited in reverse order):"]
@@ -582,14 +594,23 @@ class ForwardTrace:
         self.adjoints, self.values, self.derivative = adjoints, values, derivative
 
     def table(self) -> str:
+        rows = self._rows()
+        w = [max(len(r[c]) for r in rows) for c in range(4)]
+        return "\n".join(f"{r[0]:<{w[0]}}  {r[1]:<{w[1]}}  {r[2]:<{w[2]}}  {r[3]}"
+                         for r in rows).rstrip()
+
+    def _repr_html_(self) -> str:
+        from .explain_display import forward_trace_html
+        return forward_trace_html(self)
+
+    def _rows(self) -> list:
+        """The header and one (name, value, tangent, adjoint) row per tensor, as text."""
         rows = [("tensor", "value", "tangent", "adjoint")]
         for tid in sorted(self.names.names, key=lambda i: _sort_key(self.names.names[i])):
             if tid in self.values and not self.names.names[tid].startswith("c("):
                 rows.append((self.names.names[tid], _short(self.values[tid]),
                              _short(self.tangents.get(tid)), _short(self.adjoints.get(tid))))
-        w = [max(len(r[c]) for r in rows) for c in range(4)]
-        return "\n".join(f"{r[0]:<{w[0]}}  {r[1]:<{w[1]}}  {r[2]:<{w[2]}}  {r[3]}"
-                         for r in rows).rstrip()
+        return rows
 
     def __str__(self) -> str:
         lines = ["forward pass (records in recording order; ṫ is a tangent, J·v, and an input "

@@ -97,6 +97,11 @@ class GradientTape:
         self._stack = None              # the thread's list of recording tapes it is in
 
     # ---- context ---------------------------------------------------------------------------
+    def _repr_html_(self) -> str | None:
+        """A notebook's table of the recorded ops once recording ended (minitf's own)."""
+        from .explain_display import tape_html
+        return tape_html(self)
+
     def __enter__(self) -> "GradientTape":
         if self._recording:
             raise ValueError("Tape is still recording, This can happen if you try to re-enter an "

@@ -225,6 +225,13 @@ class Tensor(_HoldsArray):
         sep = "\n" if "\n" in text else ""
         return f"tf.Tensor({sep}{text}, shape={self.shape}, dtype={self._dtype.name})"
 
+    def _repr_html_(self) -> str | None:
+        """A notebook's table of the values (minitf's own; explain_display, loaded lazily)."""
+        if B.is_symbolic(self._value):
+            return None
+        from .explain_display import tensor_html
+        return tensor_html(self)
+
 
 class TensorSpec:
     """The shape (None for an unknown dimension) and dtype of a tensor (``tf.TensorSpec``)."""
@@ -452,6 +459,8 @@ def convert_to_tensor(value: Any, dtype=None, dtype_hint=None, name=None) -> Ten
                              f"dtype {value._dtype.name}: {value!r}")
         return value
     read = getattr(value, "_read_for_op", None)
+    if read is None and getattr(value, "_is_indexed_slices", False):
+        read = value._dense          # tf.IndexedSlices: its dense tensor (indexed_slices.py)
     if read is not None:  # a Variable
         t = read()
         if dtype is not None and dtype is not t._dtype:

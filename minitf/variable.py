@@ -257,6 +257,13 @@ class Variable(_HoldsArray):
         return (f"<tf.Variable '{self._name}' shape={self.shape} dtype={self._dtype.name}, "
                 f"numpy={sep}{text}>")
 
+    def _repr_html_(self) -> str | None:
+        """A notebook's table of the values (minitf's own; explain_display, loaded lazily)."""
+        if B.is_symbolic(self._value):
+            return None
+        from .explain_display import tensor_html
+        return tensor_html(self)
+
     def __str__(self) -> str:
         return repr(self)
 
