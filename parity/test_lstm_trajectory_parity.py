@@ -3,8 +3,8 @@ Embedding(12, 6, mask_zero=True) - LSTM(8) - Dense(3) on random id sequences of 
 left and right padding (id 0, so the mask matters), Adam, a custom loop with GradientTape,
 Keras's initial weights (uniform embeddings, glorot-uniform kernels, orthogonal recurrent
 kernel, forget-gate bias 1, all drawn by Keras) copied in, the same batches. Per-step losses and
-the final weights are compared. TF's sparse embedding gradient is densified before Adam
-(repeated ids: see the comment in ``run``).
+the final weights are compared. The sparse embedding gradient is densified before Adam on
+both sides (repeated ids: see the comment in ``run``).
 
 Bounds: float64 as every float64 check (1e-12: both sides do IEEE double arithmetic; matmul
 summation order is the only difference). float32 by ``trajectory_tolerance``: twice
@@ -56,12 +56,11 @@ def run(fw, dtype, init, steps=100):
         with fw.GradientTape() as tape:
             loss = loss_fn(y, net(ids, training=True))
         grads = tape.gradient(loss, net.trainable_variables)
-        if fw is not minitf:
-            # The embedding's gradient is IndexedSlices in TF, and with repeated ids Keras's
-            # Adam squares each slice before summing them (TF_SEMANTICS.md, optimizers); minitf's
-            # gather gradient is dense (docs/parity.md), so the reference densifies it, as the
-            # project's other parity checks do.
-            grads = [fw.convert_to_tensor(g) for g in grads]
+        # The embedding's gradient is IndexedSlices in TF, and with repeated ids Keras's Adam
+        # squares each slice before summing them (TF_SEMANTICS.md, optimizers). Both sides
+        # densify it (a no-op on a dense gradient), so both run the dense Adam update, as the
+        # project's other parity checks do (docs/parity.md).
+        grads = [fw.convert_to_tensor(g) for g in grads]
         opt.apply_gradients(zip(grads, net.trainable_variables))
         return loss
     if fw is not minitf:
