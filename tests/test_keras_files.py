@@ -446,3 +446,11 @@ def test_overwrite_false_refuses_existing_files(tmp_path):
     m.save(tmp_path / "m.keras")
     with pytest.raises(FileExistsError):
         m.save(tmp_path / "m.keras", overwrite=False)
+
+
+def test_docs_saving_page_examples_run():
+    import doctest
+    import pathlib
+    page = pathlib.Path(__file__).parent.parent / "docs" / "saving.md"
+    result = doctest.testfile(str(page), module_relative=False, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
