@@ -454,3 +454,20 @@ def test_docs_saving_page_examples_run():
     page = pathlib.Path(__file__).parent.parent / "docs" / "saving.md"
     result = doctest.testfile(str(page), module_relative=False, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_model_checkpoint_writes_keras_and_weights_h5_files(tmp_path):
+    m = _seq(compiled=False)
+    m.compile(optimizer="adam", loss="mse")
+    cbs = [keras.callbacks.ModelCheckpoint(str(tmp_path / "m{epoch}.keras"), monitor="loss"),
+           keras.callbacks.ModelCheckpoint(str(tmp_path / "w{epoch}.weights.h5"),
+                                           save_weights_only=True, monitor="loss")]
+    m.fit(X, Y, epochs=2, verbose=0, callbacks=cbs)
+    assert sorted(os.listdir(tmp_path)) == ["m1.keras", "m2.keras", "w1.weights.h5",
+                                            "w2.weights.h5"]
+    again = keras.models.load_model(tmp_path / "m2.keras")
+    np.testing.assert_array_equal(again.predict(X, verbose=0), m.predict(X, verbose=0))
+    with pytest.raises(ValueError, match="must end in `.weights.h5`"):
+        keras.callbacks.ModelCheckpoint("a.keras", save_weights_only=True)
+    with pytest.raises(ValueError, match="must end in `.keras`"):
+        keras.callbacks.ModelCheckpoint("a.weights")

@@ -350,18 +350,29 @@ class EarlyStopping(Callback):
 
 
 class ModelCheckpoint(Callback):
-    """Save the model's weights (a .npz file; ``{epoch}`` and log keys format the name)."""
+    """Save the model after each epoch (``{epoch}`` and log keys format the name), as Keras 3:
+    the whole model to a ``.keras`` file, or with ``save_weights_only=True`` the weights to a
+    ``.weights.h5`` file (``docs/saving.md``). A ``.npz`` name writes minitf's older weights
+    format. Other names are Keras's ValueError."""
 
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
-                 save_weights_only=True, mode="auto", save_freq="epoch"):
+                 save_weights_only=False, mode="auto", save_freq="epoch"):
         super().__init__()
         self.filepath, self.monitor, self.verbose = os.fspath(filepath), monitor, verbose
         self.save_best_only = save_best_only
         self.mode = _monitor_mode(monitor, mode)
         self.best = math.inf if self.mode == "min" else -math.inf
-        if not self.filepath.endswith(".npz"):
-            raise ValueError("minitf's ModelCheckpoint saves weights only, to a file ending in "
-                             f"'.weights.npz'. Received: filepath={self.filepath}")
+        self.save_weights_only = save_weights_only or self.filepath.endswith(".npz")
+        if self.filepath.endswith(".npz"):
+            pass
+        elif save_weights_only and not self.filepath.endswith(".weights.h5"):
+            raise ValueError("When using `save_weights_only=True` in `ModelCheckpoint`, the "
+                             "filepath provided must end in `.weights.h5` (Keras weights "
+                             f"format). Received: filepath={self.filepath}")
+        elif not save_weights_only and not self.filepath.endswith(".keras"):
+            raise ValueError("The filepath provided must end in `.keras` (Keras model format; "
+                             "minitf does not write Keras's legacy `.h5`). Received: "
+                             f"filepath={self.filepath}")
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
@@ -375,7 +386,10 @@ class ModelCheckpoint(Callback):
             if not better:
                 return
             self.best = current
-        self.model.save_weights(path)
+        if self.save_weights_only:
+            self.model.save_weights(path)
+        else:
+            self.model.save(path)
 
 
 class LearningRateScheduler(Callback):
