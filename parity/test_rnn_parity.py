@@ -250,3 +250,26 @@ def test_positional_argument_order_is_keras(tf_real, name):
                         .parameters)
     want = [p for p in keras_params[2:] if p != "kwargs"]        # after self and units
     assert list(getattr(minitf.keras.layers, name)._POSITIONAL) == want
+
+
+@pytest.mark.parametrize("name", ["SimpleRNN", "LSTM", "GRU", "SimpleRNNCell", "LSTMCell",
+                                  "GRUCell", "Bidirectional", "TimeDistributed", "RNN",
+                                  "Masking"])
+def test_config_keys_are_keras(tf_real, name):
+    def make(fw):
+        L = fw.keras.layers
+        if name == "Bidirectional":
+            return L.Bidirectional(L.LSTM(3))
+        if name == "TimeDistributed":
+            return L.TimeDistributed(L.Dense(3))
+        if name == "RNN":
+            return L.RNN(L.GRUCell(3))
+        if name == "Masking":
+            return L.Masking()
+        return getattr(L, name)(3)
+    want, got = make(tf_real).get_config(), make(minitf).get_config()
+    assert sorted(got) == sorted(want)
+    for key in ("layer", "backward_layer", "cell"):       # the wrapped layer's or cell's
+        if key in want:
+            # (Dense's quantization_config is Dense's business, not the wrapper's)
+            assert set(got[key]["config"]) == set(want[key]["config"]) - {"quantization_config"}

@@ -139,6 +139,7 @@ class Bidirectional(Layer):
 
     def get_config(self):
         cfg = super().get_config()
+        cfg.pop("weights", None)      # initial weights are not part of Keras's config
         cfg["merge_mode"] = self.merge_mode
         cfg["layer"] = {"class_name": type(self.forward_layer).__name__,
                         "config": self.forward_layer.get_config()}

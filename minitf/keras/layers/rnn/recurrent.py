@@ -70,6 +70,11 @@ class SimpleRNN(_CellLayer):
     _POSITIONAL = ("activation", "use_bias") + _INITS + _REGS + ("activity_regularizer",) + \
         _CONSTRAINTS + ("dropout", "recurrent_dropout") + _RNN_ARGS[:5] + ("seed",)
 
+    def get_config(self):
+        cfg = super().get_config()
+        del cfg["seed"]          # Keras's SimpleRNN config has no seed (its cell's has)
+        return cfg
+
 
 class LSTM(_CellLayer):
     """Long short-term memory (``LSTMCell``: gates i, f, c, o; states [h, c]); weights
