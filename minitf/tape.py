@@ -38,7 +38,7 @@ from .errors import invalid_argument
 # re-exported here, where code has always found them.
 from .record import (TAPES, Record, _set_recording, _user_line,  # noqa: F401
                      numpy_read, record, record_cut, suspended_tapes, variable_accessed)
-from .tensor import Tensor, convert_to_tensor, is_tensor, is_variable
+from .tensor import Tensor, _make, convert_to_tensor, is_tensor, is_variable
 
 
 _log = logging.getLogger("minitf")
@@ -225,10 +225,11 @@ class GradientTape:
         _check_tensors(flat_targets, "target")
         _check_tensors(flat_sources, "sources")
         seeds = _seeds(output_gradients, len(flat_targets))
+        watched = self._watched
         records = self._begin_backward("gradient")
         try:
             targets = [_as_tensor(t) for t in flat_targets]
-            srcs = [_as_tensor(s) for s in flat_sources]
+            srcs = _on_tape([_as_tensor(s) for s in flat_sources], targets, watched)
             grads = imperative_grad(records, targets, seeds, srcs, unconnected)
             if not self._persistent and any(g is None for g in grads):
                 # Only when a None comes back (the case why_none is asked about): the graph as
@@ -252,12 +253,13 @@ class GradientTape:
         [[2.0, 0.0, 0.0], [0.0, 2.0, 0.0]]
         """
         from .ops import array_ops as A
+        watched = self._watched
         records = self._begin_backward("jacobian")
         try:
             unconnected = UnconnectedGradients(unconnected_gradients)
             y = _as_tensor(target)
             flat_sources = nest.flatten(sources)
-            srcs = [_as_tensor(s) for s in flat_sources]
+            srcs = _on_tape([_as_tensor(s) for s in flat_sources], [y], watched)
             n = y._value.size
             rows: list = [[] for _ in srcs]
             connected = [False] * len(srcs)
@@ -293,7 +295,9 @@ class GradientTape:
             raise ValueError(f"Shape {y.shape} must have rank at least 2")
         if self._records is None or (self._used and not self._persistent):
             raise RuntimeError(_NON_PERSISTENT_MSG.replace("used to compute", "used tocompute"))
+        watched = self._watched
         records = self._begin_backward("batch_jacobian")
+        (x,) = _on_tape([x], [y], watched)
         try:
             unconnected = UnconnectedGradients(unconnected_gradients)
             b = y._value.shape[0]
@@ -311,6 +315,18 @@ class GradientTape:
             return A.reshape(A.stack(cols, axis=1), shape)
         finally:
             self._end_backward()
+
+
+def _on_tape(srcs: list, targets: list, watched) -> list:
+    """The sources as the backward pass should see them. As in TF, only a tensor the tape
+    knows (watched, a Variable it read, or an op's output it recorded) receives a gradient: a
+    constant that merely fed a recorded op gets None (zeros with ``unconnected_gradients=
+    "zero"``), even though the op's VJP could compute one. A source that is itself a target
+    keeps its identity (TF seeds it with ones, watched or not). The others are replaced by a
+    stand-in with a fresh id, which nothing on the tape references."""
+    target_ids = {t._id for t in targets}
+    return [s if s._id in watched or s._id in target_ids else _make(s._value, s._dtype)
+            for s in srcs]
 
 
 _is_tensor = is_tensor
