@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _backend as B
 from . import dtypes, nest
 from .errors import invalid_argument
 # Recording lives in record.py (ops import it without importing this module); its names are
@@ -446,6 +447,10 @@ def imperative_grad(records: list, targets: list, seeds: list, sources: list,
             for x, vjp in zip(rec.inputs, rec.vjps):
                 if vjp is None or x._id not in reach or not x._dtype.is_floating:
                     continue
+                sparse = getattr(vjp, "sparse", None)
+                if sparse is not None and x._id in source_ids:  # gather of a source: TF's
+                    adj.setdefault(x._id, []).append(sparse(up))  # IndexedSlices, kept
+                    continue
                 gx = vjp(up)
                 if gx is None:
                     continue
@@ -474,8 +479,23 @@ def imperative_grad(records: list, targets: list, seeds: list, sources: list,
         if gl is None:
             out.append(A.zeros_like(s) if unconnected is UnconnectedGradients.ZERO else None)
         else:
-            out.append(gl[0] if len(gl) == 1 else M.add_n(gl))
+            g = _sum_adjoints(gl)
+            if B.TRACING and getattr(g, "_is_indexed_slices", False):
+                g = convert_to_tensor(g)    # inside tf.function minitf hands back dense values
+            out.append(g)
     return out
+
+
+def _sum_adjoints(gl: list):
+    """A source's gradients summed: IndexedSlices stay sparse (rows concatenated) when all are,
+    as in TF; otherwise everything is made dense and added."""
+    from .ops import math_ops as M
+    if any(getattr(g, "_is_indexed_slices", False) for g in gl):
+        if all(getattr(g, "_is_indexed_slices", False) for g in gl):
+            from .indexed_slices import concat_slices
+            return concat_slices(gl)
+        gl = [convert_to_tensor(g) for g in gl]
+    return gl[0] if len(gl) == 1 else M.add_n(gl)
 
 
 def _check_seed_shape(i: int, shape: tuple, target_shape: tuple) -> None:
@@ -495,9 +515,8 @@ def _take(adj: dict, tid: int, keep: set):
     gl = adj.get(tid) if tid in keep else adj.pop(tid, None)
     if gl is None:
         return None
-    if len(gl) > 1:
-        from .ops.math_ops import add_n
-        gl[:] = [add_n(gl)]
+    if len(gl) > 1 or getattr(gl[0], "_is_indexed_slices", False):
+        gl[:] = [convert_to_tensor(_sum_adjoints(gl))]   # an op's upstream gradient is dense
     return gl[0]
 
 

@@ -459,6 +459,8 @@ def convert_to_tensor(value: Any, dtype=None, dtype_hint=None, name=None) -> Ten
                              f"dtype {value._dtype.name}: {value!r}")
         return value
     read = getattr(value, "_read_for_op", None)
+    if read is None and getattr(value, "_is_indexed_slices", False):
+        read = value._dense          # tf.IndexedSlices: its dense tensor (indexed_slices.py)
     if read is not None:  # a Variable
         t = read()
         if dtype is not None and dtype is not t._dtype:

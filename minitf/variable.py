@@ -30,6 +30,7 @@ from . import _backend as B
 from . import dtypes
 from . import record as _record   # recording only: the GradientTape builds on this module
 from .ops import array_ops, math_ops
+from .errors import InvalidArgumentError
 from .tensor import Tensor, _HoldsArray, _next_id, convert_to_tensor
 
 # The stack of open ``tf.name_scope``s (module.py opens them): like tapes, they belong to the
@@ -196,6 +197,64 @@ class Variable(_HoldsArray):
         self._value = array_ops.tensor_scatter_nd_update(self._snapshot(), indices,
                                                          updates)._value
         return self
+
+    def _scatter(self, op: str, sparse_delta, combine) -> "Variable":
+        if not getattr(sparse_delta, "_is_indexed_slices", False):
+            raise TypeError(f"Argument `sparse_delta` must be a `tf.IndexedSlices`. Received "
+                            f"arg: {sparse_delta}")
+        from .ops.gather_nd_ops import scatter_nd
+        from .ops.math_ops import cast
+        idx = sparse_delta.indices
+        n = self._value.shape[0] if self._value.ndim else 0
+        host = np.asarray(B.to_host(idx._value)).reshape(-1)
+        if B.checkable(idx._value) and ((host < 0) | (host >= n)).any():
+            bad = int(host[(host < 0) | (host >= n)][0])
+            raise InvalidArgumentError(None, op, f"indices[0] = {bad} is not in [0, {n}) "
+                                              f"[Op:{op}]")
+        values = cast(sparse_delta.values, self._dtype)
+        rows = array_ops.reshape(idx, [-1, 1])
+        current = self._snapshot()
+        if combine is None:     # update: the last write to a row wins, as TF's CPU kernel
+            new = array_ops.tensor_scatter_nd_update(current, rows, values)
+        else:
+            delta = scatter_nd(rows, values, list(self._value.shape))
+            new = combine(current, delta)
+        self._own(new._value)
+        return self
+
+    def scatter_update(self, sparse_delta, use_locking=False, name=None) -> "Variable":
+        """Write the rows of ``sparse_delta`` (a ``tf.IndexedSlices``) at its indices.
+
+        >>> import minitf as tf
+        >>> v = tf.Variable([[1., 2.], [3., 4.]])
+        >>> v.scatter_update(tf.IndexedSlices(tf.constant([[9., 9.]]), tf.constant([1])))
+        ... # doctest: +ELLIPSIS
+        <tf.Variable ...>
+        >>> v.numpy().tolist()
+        [[1.0, 2.0], [9.0, 9.0]]"""
+        return self._scatter("ResourceScatterUpdate", sparse_delta, None)
+
+    def scatter_add(self, sparse_delta, use_locking=False, name=None) -> "Variable":
+        """Add the rows of ``sparse_delta`` (a ``tf.IndexedSlices``) at its indices (repeated
+        indices add up).
+
+        >>> import minitf as tf
+        >>> v = tf.Variable([[1., 2.], [3., 4.]])
+        >>> _ = v.scatter_add(tf.IndexedSlices(tf.constant([[1., 1.], [1., 1.]]),
+        ...                                    tf.constant([0, 0])))
+        >>> v.numpy().tolist()
+        [[3.0, 4.0], [3.0, 4.0]]"""
+        return self._scatter("ResourceScatterAdd", sparse_delta, lambda a, d: a + d)
+
+    def scatter_sub(self, sparse_delta, use_locking=False, name=None) -> "Variable":
+        """Subtract the rows of ``sparse_delta`` (a ``tf.IndexedSlices``) at its indices.
+
+        >>> import minitf as tf
+        >>> v = tf.Variable([[1., 2.], [3., 4.]])
+        >>> _ = v.scatter_sub(tf.IndexedSlices(tf.constant([[1., 1.]]), tf.constant([1])))
+        >>> v.numpy().tolist()
+        [[1.0, 2.0], [2.0, 3.0]]"""
+        return self._scatter("ResourceScatterSub", sparse_delta, lambda a, d: a - d)
 
     def _assign_slice(self, key, value) -> "Variable":
         new = B.asarray(self._value).copy()

@@ -378,6 +378,61 @@ CASES = {
 }
 
 
+def _slices(tf, kind: str):
+    """Gather's gradient as IndexedSlices: what users see, and what consumes it."""
+    v = tf.Variable([[1., 2.], [3., 4.], [5., 6.]])
+    w = tf.constant([[1.], [2.], [3.]])
+    with tf.GradientTape() as tape:
+        if kind == "dense":
+            y = tf.reduce_sum(tf.gather(v, [2])) + tf.reduce_sum(v)
+        elif kind == "two":
+            y = tf.reduce_sum(tf.gather(v, [2])) + tf.reduce_sum(tf.gather(v, [0, 2]) * w[:2])
+        elif kind == "embedding":
+            y = tf.reduce_sum(tf.nn.embedding_lookup(v, [1, 1, 0]) * w)
+        elif kind == "axis1":
+            y = tf.reduce_sum(tf.gather(v, [1], axis=1))
+        else:
+            y = tf.reduce_sum(tf.gather(v, [2, 0, 2]) * w)
+    g = tape.gradient(y, v)
+    sparse = hasattr(g, "indices")
+    head = [np.array(sparse)] + ([g.values, g.indices, g.dense_shape] if sparse else [])
+    return head + [tf.convert_to_tensor(g)]
+
+
+def _slices_use(tf, kind: str):
+    g = tf.IndexedSlices(tf.constant([[1., 1.], [2., 2.], [3., 3.]]), tf.constant([2, 0, 2]),
+                         tf.constant([3, 2]))
+    v = tf.Variable([[1., 2.], [3., 4.], [5., 6.]])
+    if kind == "clip_global":
+        clipped, norm = tf.clip_by_global_norm([g], 1.0)
+        return [norm, tf.convert_to_tensor(clipped[0])]
+    if kind == "clip_norm":
+        return tf.convert_to_tensor(tf.clip_by_norm(g, 1.0))
+    if kind in ("scatter_update", "scatter_add", "scatter_sub"):
+        getattr(v, kind)(tf.IndexedSlices(tf.constant([[9., 9.], [1., 1.]]),
+                                          tf.constant([1, 0])))
+        return v.read_value()
+    if kind == "scatter_not_slices":
+        return v.scatter_update(tf.constant([[1.]]))
+    if kind == "add_n":
+        return tf.add_n([g, g])
+    unique = tf.IndexedSlices(g.values[:2], tf.constant([2, 0]), g.dense_shape)
+    opt = {"sgd": tf.keras.optimizers.SGD(0.1, momentum=0.9),
+           "adam": tf.keras.optimizers.Adam(0.1),
+           "rmsprop": tf.keras.optimizers.RMSprop(0.1)}[kind]
+    for _ in range(3):      # unique indices: Keras's sparse update equals the dense one
+        opt.apply_gradients([(g if kind == "sgd" else unique, v)])
+    return v.read_value()
+
+
+CASES.update({f"slices-{k}": (lambda tf, k=k: _slices(tf, k))
+              for k in ["one", "two", "dense", "embedding", "axis1"]})
+CASES.update({f"slices-use-{k}": (lambda tf, k=k: _slices_use(tf, k))
+              for k in ["clip_global", "clip_norm", "scatter_update", "scatter_add",
+                        "scatter_sub", "scatter_not_slices", "add_n", "sgd", "adam",
+                        "rmsprop"]})
+
+
 def _k(tf, expr: str):
     """Evaluate a tf.keras.backend expression with x (float32 2x2) and i (int32 2x2)."""
     K = tf.keras.backend

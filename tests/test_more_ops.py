@@ -573,3 +573,44 @@ def test_keras_backend_conventions():
     np.testing.assert_allclose(
         K.categorical_crossentropy(tf.constant([[0., 1.]]), tf.constant([[0.2, 0.6]])).numpy(),
         [-math.log(0.75)], rtol=1e-6)                    # probabilities rescaled to sum to 1
+
+
+# ---- IndexedSlices -------------------------------------------------------------------------------
+
+def test_gather_gradient_of_a_source_is_indexed_slices():
+    v = tf.Variable([[1., 2.], [3., 4.], [5., 6.]])
+    with tf.GradientTape(persistent=True) as tape:
+        one = tf.reduce_sum(tf.gather(v, [2, 0, 2]) * tf.constant([[1.], [2.], [3.]]))
+        two = tf.reduce_sum(tf.gather(v, [2])) + tf.reduce_sum(tf.gather(v, [0]))
+        mixed = tf.reduce_sum(tf.gather(v, [2])) + tf.reduce_sum(v)
+        through = tf.reduce_sum(tf.gather(v * 2., [1]))
+    g = tape.gradient(one, v)
+    assert isinstance(g, tf.IndexedSlices)
+    assert g.indices.numpy().tolist() == [2, 0, 2] and g.dense_shape.numpy().tolist() == [3, 2]
+    assert g.values.numpy().tolist() == [[1, 1], [2, 2], [3, 3]] and g.shape == (3, 2)
+    assert tf.convert_to_tensor(g).numpy().tolist() == [[2, 2], [0, 0], [4, 4]]  # repeats add
+    g2 = tape.gradient(two, v)
+    assert isinstance(g2, tf.IndexedSlices) and g2.indices.numpy().tolist() == [2, 0]
+    assert isinstance(tape.gradient(mixed, v), tf.Tensor)          # dense wins
+    assert isinstance(tape.gradient(through, v), tf.Tensor)        # not read directly
+
+
+def test_indexed_slices_consumers():
+    g = tf.IndexedSlices(tf.constant([[1., 1.], [2., 2.], [3., 3.]]), tf.constant([2, 0, 2]),
+                         tf.constant([3, 2]))
+    clipped, norm = tf.clip_by_global_norm([g], 1.0)
+    np.testing.assert_allclose(norm.numpy(), math.sqrt(28), rtol=1e-6)   # rows, not dense
+    assert isinstance(clipped[0], tf.IndexedSlices)
+    assert tf.add_n([g, g]).numpy().tolist() == [[4, 4], [0, 0], [8, 8]]
+    v = tf.Variable([[1., 2.], [3., 4.], [5., 6.]])
+    v.scatter_update(tf.IndexedSlices(tf.constant([[9., 9.]]), tf.constant([1])))
+    v.scatter_add(tf.IndexedSlices(tf.constant([[1., 1.], [1., 1.]]), tf.constant([0, 0])))
+    v.scatter_sub(tf.IndexedSlices(tf.constant([[1., 1.]]), tf.constant([2])))
+    assert v.numpy().tolist() == [[3., 4.], [9., 9.], [4., 5.]]
+    with pytest.raises(TypeError):
+        v.scatter_update(tf.constant([[1.]]))
+    with pytest.raises(InvalidArgumentError):
+        v.scatter_add(tf.IndexedSlices(tf.constant([[1., 1.]]), tf.constant([3])))
+    opt = tf.keras.optimizers.SGD(0.5)
+    opt.apply_gradients([(g, v)])
+    assert v.numpy().tolist() == [[2., 3.], [9., 9.], [2., 3.]]

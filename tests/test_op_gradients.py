@@ -33,7 +33,9 @@ def _grads(spec, arrays, w):
         tape.watch(xs)
         y = spec.fn(tf, *xs)
         loss = tf.reduce_sum(y * tf.constant(w))
-    return [None if g is None else g.numpy() for g in tape.gradient(loss, xs)]
+    # gather's gradient of a source is IndexedSlices, as in TF: densified to compare
+    return [None if g is None else tf.convert_to_tensor(g).numpy()
+            for g in tape.gradient(loss, xs)]
 
 
 def _numeric(f, arrays, i):

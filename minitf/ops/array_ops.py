@@ -621,8 +621,19 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0,
                                "GatherV2")
     z = _make(np.take(x._value, iv, axis=ax), x._dtype)
     if TAPES.recording:
-        record("GatherV2", (x,), z, (lambda g: _scatter_add(g, iv, x._value.shape, ax),))
+        def vjp(g):
+            return _scatter_add(g, iv, x._value.shape, ax)
+        if ax == 0:     # a source read only here gets TF's IndexedSlices (tape.imperative_grad)
+            vjp.sparse = lambda g: _gather_slices(g, idx, x._value.shape)
+        record("GatherV2", (x,), z, (vjp,))
     return z
+
+
+def _gather_slices(g: Tensor, idx: Tensor, shape: tuple):
+    """Gather's gradient as TF returns it for its source: IndexedSlices of ``g``'s rows."""
+    from ..indexed_slices import IndexedSlices
+    return IndexedSlices(reshape(g, [-1] + list(shape[1:])), reshape(idx, [-1]),
+                         _make(np.array(shape, np.int32), dtypes.int32))
 
 
 def _scatter_add(g: Tensor, iv: np.ndarray, shape: tuple, ax: int) -> Tensor:

@@ -226,7 +226,9 @@ def _substitute(av, bv, lower: bool):
     """Solve av @ x = bv for triangular av (already masked), row by row as TF's kernel does:
     a zero on the diagonal gives inf/nan, not an error."""
     n = av.shape[-1]
-    x = np.zeros_like(bv)
+    # the result lives where either operand does (a traced one inside tf.function)
+    x = B.zeros(bv.shape, bv.dtype, like_array=bv if B.checkable(bv) and B.checkable(av) else
+                (av if not B.checkable(av) else bv))
     for i in (range(n) if lower else range(n - 1, -1, -1)):
         s = bv[..., i, :] - np.einsum("...j,...jk->...k", av[..., i, :], x)
         x[..., i, :] = s / av[..., i, i][..., None]

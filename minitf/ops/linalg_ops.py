@@ -132,7 +132,8 @@ def global_norm(t_list, name=None) -> Tensor:
     """sqrt(sum of squared entries of every tensor), as TF computes it (via l2_loss·2)."""
     from .nn_ops import l2_loss
     from .math_ops import add_n
-    ts = [tensor(t) for t in t_list if t is not None]
+    ts = [tensor(t.values if getattr(t, "_is_indexed_slices", False) else t)   # TF: the rows
+          for t in t_list if t is not None]
     return M.sqrt(add_n([l2_loss(t) * 2 for t in ts]))
 
 

@@ -436,6 +436,8 @@ def clip_by_norm(t, clip_norm, axes=None, name=None) -> Tensor:
     """t · clip_norm / max(‖t‖₂, clip_norm): rescaled to L2 norm at most ``clip_norm`` (over
     ``axes``), with TF's guard so that a zero tensor has a finite gradient."""
     from .reduction_ops import reduce_sum
+    if getattr(t, "_is_indexed_slices", False):     # TF clips the rows, keeps it sparse
+        return type(t)(clip_by_norm(t.values, clip_norm, axes), t.indices, t.dense_shape)
     t = tensor(t)
     if not t._dtype.is_floating:       # TF fails in its Sum (bool, string) or Sqrt (integers)
         raise not_allowed("Sum", t._dtype) if not t._dtype.is_numeric else not_allowed(
@@ -450,12 +452,16 @@ def clip_by_norm(t, clip_norm, axes=None, name=None) -> Tensor:
 def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
     """Scale every tensor by clip_norm / max(global_norm, clip_norm); returns (list, norm)."""
     from .linalg_ops import global_norm
-    ts = [None if t is None else tensor(t) for t in t_list]
+    # IndexedSlices (gather's gradients) count and are scaled by their rows, as in TF
+    sparse = [getattr(t, "_is_indexed_slices", False) for t in t_list]
+    ts = [None if t is None else t.values if sp else tensor(t) for t, sp in zip(t_list, sparse)]
     norm = global_norm(ts) if use_norm is None else tensor(use_norm)
     c = tensor(clip_norm, norm._dtype)
     scale = c * minimum(1.0 / norm, tensor(1.0, norm._dtype) / c)
     scale = scale + (norm - norm)          # an inf or nan norm gives NaNs, as in TF
-    return [None if t is None else identity(t * cast(scale, t._dtype)) for t in ts], norm
+    out = [None if t is None else identity(t * cast(scale, t._dtype)) for t in ts]
+    return [type(t)(v, t.indices, t.dense_shape) if sp else v
+            for t, v, sp in zip(t_list, out, sparse)], norm
 
 
 def where(condition, x=None, y=None, name=None) -> Tensor:

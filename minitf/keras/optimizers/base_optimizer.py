@@ -218,6 +218,8 @@ class Optimizer(AutoConfig):
 
     @staticmethod
     def _as_array(g, v) -> np.ndarray:
+        if getattr(g, "_is_indexed_slices", False):     # tf.IndexedSlices: made dense
+            g = convert_to_tensor(g)
         if isinstance(g, Tensor):
             a = g._value
         elif isinstance(g, Variable):
