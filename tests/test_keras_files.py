@@ -520,3 +520,24 @@ def test_every_exported_class_round_trips_its_config_through_json(namespace, bas
         assert again == json.loads(json.dumps(s["config"])), type(obj).__name__
         checked += 1
     assert checked >= at_least
+
+
+def test_registered_custom_initializer_inside_a_layer_config_is_found_again(tmp_path):
+    # Not a subclass of Initializer (Keras accepts any callable with get_config), so only
+    # its registered key can find it.
+    @keras.saving.register_keras_serializable(package="tests_files")
+    class Halves:
+        def __call__(self, shape, dtype=None):
+            return tf.fill(shape, tf.constant(0.5, dtype or "float32"))
+
+        def get_config(self):
+            return {}
+
+        @classmethod
+        def from_config(cls, config):
+            return cls(**config)
+
+    m = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, kernel_initializer=Halves())])
+    m.save(tmp_path / "i.keras")
+    m2 = keras.models.load_model(tmp_path / "i.keras")
+    assert type(m2.layers[0].kernel_initializer) is Halves

@@ -41,6 +41,12 @@ def get(kind: str, identifier: Any, *, by_name: dict, base: type | None, none: A
             raise _cannot(kind, identifier)
         return found() if isinstance(found, type) else found
     if isinstance(identifier, dict):
+        registered = identifier.get("registered_name")
+        if isinstance(registered, str) and registered != identifier.get("class_name"):
+            # A user class stored as "package>Name" (keras.saving.register_keras_serializable
+            # or custom_objects): found by that key, as Keras's deserialisation does.
+            from .serialization import deserialize_keras_object
+            return deserialize_keras_object(identifier)
         name = identifier.get("class_name")
         found = by_name.get(name.lower() if lower and isinstance(name, str) else name) \
             if isinstance(name, str) else None
