@@ -86,12 +86,26 @@ def _subclassed_classes(K, register):
     return Net, scaled_mse
 
 
-KINDS = ["sequential", "functional", "subclassed"]
+def _shared(K):
+    a = K.Input((3,))
+    d = K.layers.Dense(3, name="shared")              # called twice: node indices 0 and 1
+    return K.Model(a, K.layers.Dense(1)(d(d(a))))
+
+
+def _nested(K):
+    inner = K.Sequential([K.Input((3,)), K.layers.Dense(4, activation="relu")], name="inner")
+    a = K.Input((3,))
+    return K.Model(a, K.layers.Dense(1)(inner(a)))
+
+
+KINDS = ["sequential", "functional", "subclassed", "shared", "nested"]
 
 
 def _build(K, kind, register=None):
     if kind == "sequential":
         return _sequential(K), X, "mse", "adam"
+    if kind in ("shared", "nested"):
+        return (_shared if kind == "shared" else _nested)(K), X, "mse", "adam"
     if kind == "functional":
         return _functional(K), [X, X2], "mse", "rmsprop"
     net, loss = _subclassed_classes(K, register)

@@ -541,3 +541,16 @@ def test_registered_custom_initializer_inside_a_layer_config_is_found_again(tmp_
     m.save(tmp_path / "i.keras")
     m2 = keras.models.load_model(tmp_path / "i.keras")
     assert type(m2.layers[0].kernel_initializer) is Halves
+
+
+def test_functional_config_with_keras_call_kwargs_loads():
+    # Keras records `mask: None` among a call's kwargs (a nested Sequential's call here does
+    # not take it): a None the layer does not take is dropped, other kwargs are passed.
+    inner = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4)], name="inner")
+    a = keras.Input((3,))
+    m = keras.Model(a, keras.layers.Dense(1)(inner(a)))
+    cfg = m.get_config()
+    entry = next(e for e in cfg["layers"] if e["name"] == "inner")
+    entry["inbound_nodes"][0]["kwargs"]["mask"] = None
+    m2 = keras.Model.from_config(json.loads(json.dumps(cfg)))
+    assert [type(l).__name__ for l in m2.layers] == ["InputLayer", "Sequential", "Dense"]

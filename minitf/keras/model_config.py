@@ -119,6 +119,16 @@ class _NotReady(Exception):
     pass
 
 
+def _call_kwargs(layer, kwargs: dict) -> dict:
+    """Keras records every call argument it knows, ``mask=None`` included; a None this
+    layer's ``call`` does not take is dropped rather than passed."""
+    import inspect
+    params = inspect.signature(layer.call).parameters
+    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        return kwargs
+    return {k: v for k, v in kwargs.items() if k in params or k == "training" or v is not None}
+
+
 def functional_from_config(cls, config: dict, custom_objects=None):
     """Rebuild the graph: create the layers, then replay each call once its inputs exist."""
     from .layers.core import InputLayer
@@ -156,7 +166,8 @@ def functional_from_config(cls, config: dict, custom_objects=None):
                 kwargs = {k: resolve(v) for k, v in (node.get("kwargs") or {}).items()}
             except _NotReady:
                 continue
-            out = by_name[name](*args, **kwargs)
+            layer = by_name[name]
+            out = layer(*args, **_call_kwargs(layer, kwargs))
             produced[(name, i)] = nest.flatten(out)
             pending.remove(item)
             progressed = True
