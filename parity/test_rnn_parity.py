@@ -57,6 +57,11 @@ def _cases():
         "rnn_lstm_cell_unroll": (lambda fw, dt: L(fw).RNN(L(fw).LSTMCell(5, dtype=dt),
                                                           unroll=True, return_sequences=True,
                                                           dtype=dt), True, None),
+        # (StackedRNNCells given its dtype: Keras's RNN([...]) makes float32 initial states)
+        "stacked_cells_masked_state_back": (lambda fw, dt: L(fw).RNN(L(fw).StackedRNNCells(
+            [L(fw).LSTMCell(4, dtype=dt), L(fw).GRUCell(3, dtype=dt),
+             L(fw).SimpleRNNCell(2, dtype=dt)], dtype=dt), return_sequences=True,
+            return_state=True, go_backwards=True, dtype=dt), True, None),
         "time_distributed_dense": (lambda fw, dt: L(fw).TimeDistributed(
             L(fw).Dense(3, activation="tanh", dtype=dt), dtype=dt), False, None),
         **{f"bidirectional_lstm_{m}": (
@@ -111,7 +116,7 @@ def _run(fw, name, dtype, weights=None):
             for s in init:
                 tape.watch(s)
         out = layer(x, **kwargs)
-        flat = out if isinstance(out, (list, tuple)) else [out]
+        flat = fw.nest.flatten(out)           # nested states of stacked cells too
         loss = 0
         for i, o in enumerate(flat):
             cot = np.cos(np.arange(np.prod(o.shape)).reshape(tuple(o.shape)) + i)

@@ -684,3 +684,60 @@ def test_empty_sequences_and_mismatched_masks_raise_as_keras():
         layer(tf.zeros((2, 4, 3)), mask=tf.ones((3, 4), "bool"))
     out = layer(tf.zeros((2, 4, 3)), mask=tf.ones((2, 4)))       # a float mask: != 0 kept
     assert out.shape == (2, 4, 2)
+
+
+# ---- stacked cells -------------------------------------------------------------------------------
+def test_stacked_cells_equal_stacked_layers_with_masks():
+    """Cells stacked inside one loop give what layers stacked one after another give: each
+    cell's output at step t depends on its input up to t, and a masked step keeps every
+    cell's state and repeats the output either way."""
+    x = tf.constant(_x())
+    lstm, gru = L.LSTMCell(4, dtype="float64"), L.GRUCell(3, dtype="float64")
+    # (a list makes a float32 StackedRNNCells, in Keras too: float64 needs it spelled out)
+    stacked = L.RNN(L.StackedRNNCells([lstm, gru], dtype="float64"), return_sequences=True,
+                    return_state=True, dtype="float64")
+    seq, (h1, c1), (h2,) = stacked(x, mask=tf.constant(MASK))
+    assert [w.path for w in stacked.weights][0].endswith("stacked_rnn_cells/" + lstm.name +
+                                                        "/kernel")
+    first = L.RNN(L.LSTMCell(4, dtype="float64"), return_sequences=True, return_state=True,
+                  dtype="float64")
+    second = L.RNN(L.GRUCell(3, dtype="float64"), return_sequences=True, return_state=True,
+                   dtype="float64")
+    first(x)
+    first.set_weights(stacked.get_weights()[:3])
+    s1, g1, gc1 = first(x, mask=tf.constant(MASK))
+    second(s1)
+    second.set_weights(stacked.get_weights()[3:])
+    s2, g2 = second(s1, mask=tf.constant(MASK))
+    for a, b in [(seq, s2), (h1, g1), (c1, gc1), (h2, g2)]:
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-12, atol=1e-13)
+
+
+def test_stacked_cells_stateful_config_and_dropout():
+    x = tf.constant(_x(shape=(B, 6, D)))
+    def cells():
+        return L.StackedRNNCells([L.SimpleRNNCell(3, dtype="float64"),
+                                  L.LSTMCell(2, dtype="float64")], dtype="float64")
+    rnn = L.RNN(cells(), stateful=True, dtype="float64")
+    plain = L.RNN(cells(), dtype="float64")
+    plain(x)
+    rnn(x[:, :3])
+    rnn.set_weights(plain.get_weights())
+    rnn.reset_state()
+    rnn(x[:, :3])
+    np.testing.assert_allclose(rnn(x[:, 3:]).numpy(), plain(x).numpy(), rtol=1e-12, atol=1e-13)
+    assert [len(s) if isinstance(s, list) else 1 for s in rnn.states] == [1, 2]
+    cfg = plain.get_config()
+    assert cfg["cell"]["class_name"] == "StackedRNNCells"
+    again = L.RNN.from_config(cfg)
+    again(x)
+    again.set_weights(plain.get_weights())
+    np.testing.assert_array_equal(again(x).numpy(), plain(x).numpy())
+    # dropout inside stacked cells: one mask per sequence, training only
+    drop = L.RNN([L.GRUCell(3, dropout=0.5, recurrent_dropout=0.5), L.GRUCell(2)])
+    xf = tf.constant(_x(), "float32")
+    np.testing.assert_array_equal(drop(xf).numpy(), drop(xf, training=False).numpy())
+    assert not np.allclose(drop(xf, training=True).numpy(), drop(xf).numpy())
+    assert "_sequence_masks" not in drop.cell.cells[0].__dict__      # forgotten after the call
+    with pytest.raises(ValueError, match="state_size"):
+        L.StackedRNNCells([L.LSTMCell(2), L.Dense(2)])

@@ -25,4 +25,4 @@ from .preprocessing import (CenterCrop, RandomCrop, RandomFlip, Rescaling,  # no
                             Resizing)
 from .reshaping import Cropping2D, SpatialDropout2D, UpSampling2D, ZeroPadding2D  # noqa: F401
 from .rnn import (GRU, LSTM, RNN, Bidirectional, GRUCell, LSTMCell, SimpleRNN,  # noqa: F401
-                  SimpleRNNCell, TimeDistributed)
+                  SimpleRNNCell, StackedRNNCells, TimeDistributed)

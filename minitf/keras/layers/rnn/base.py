@@ -49,8 +49,8 @@ class RNN(Layer):
     def __init__(self, cell, return_sequences=False, return_state=False, go_backwards=False,
                  stateful=False, unroll=False, zero_output_for_mask=False, **kwargs):
         if isinstance(cell, (list, tuple)):
-            raise NotImplementedError("A list of cells (StackedRNNCells) is not supported in "
-                                      "minitf; stack RNN layers with return_sequences=True.")
+            from .stacked import StackedRNNCells
+            cell = StackedRNNCells(cell)
         if not hasattr(cell, "call"):
             raise ValueError(f"Argument `cell` should have a `call` method. Received: "
                              f"cell={cell}")
@@ -87,8 +87,9 @@ class RNN(Layer):
                 raise ValueError("When using `stateful=True` in a RNN, the batch size must be "
                                  f"static. Found dynamic batch size: sequence.shape="
                                  f"{tuple(sequences_shape)}")
-            self._state_vars = [Variable(s, trainable=False, name="rnn_state")
-                                for s in self.get_initial_state(sequences_shape[0])]
+            self._state_vars = nest.map_structure(
+                lambda s: Variable(s, trainable=False, name="rnn_state"),
+                self.get_initial_state(sequences_shape[0]))
             self._expected_batch = sequences_shape[0]
         self.built = True
 
@@ -107,7 +108,7 @@ class RNN(Layer):
     def reset_state(self) -> None:
         """Zero the states of a stateful layer (a no-op otherwise)."""
         if self._state_vars is not None:
-            for v in self._state_vars:
+            for v in nest.flatten(self._state_vars):
                 v.assign(A.zeros_like(v))
 
     def reset_states(self) -> None:
@@ -132,14 +133,15 @@ class RNN(Layer):
                              f"- Received batch size: {batch}")
         if not isinstance(initial_state, (list, tuple)):
             initial_state = [initial_state]
-        states = [_as_state(s, self.cell._dtype) for s in initial_state]
+        states = nest.map_structure(lambda s: _as_state(s, self.cell._dtype),
+                                    list(initial_state))
         if len(states) != len(self.state_size):
             raise ValueError(f"An `initial_state` was passed that is not compatible with "
                              f"`cell.state_size`. Received `state_spec`={len(states)} states; "
                              f"however `cell.state_size` is {self.cell.state_size}")
         last, outputs, states = self._loop(sequences, states, mask, training)
         if self.stateful and not isinstance(sequences, _SymbolicSample):
-            for v, s in zip(self._state_vars, states):
+            for v, s in zip(nest.flatten(self._state_vars), nest.flatten(states)):
                 v.assign(s)
         output = outputs if self.return_sequences else last
         if self.return_state:
@@ -180,6 +182,16 @@ class RNN(Layer):
         if self.go_backwards:
             steps = steps[::-1]
             masks = None if masks is None else masks[::-1]
+        begin = getattr(cell, "begin_sequence", None)      # StackedRNNCells' dropout masks
+        if begin is not None:
+            begin(sequences._value.shape[0], sequences._value.shape[2], training)
+        try:
+            return self._steps(steps, states, masks, step)
+        finally:
+            if begin is not None:
+                cell.end_sequence()
+
+    def _steps(self, steps, states, masks, step):
         outputs, prev = [], None
         for t, x_t in enumerate(steps):
             out, new = step(x_t, states)
@@ -190,7 +202,7 @@ class RNN(Layer):
                 else:
                     fallback = prev
                 out = M.where(keep, out, fallback)
-                new = [M.where(keep, n, s) for n, s in zip(new, states)]
+                new = nest.map_structure(lambda n, s: M.where(keep, n, s), new, states)
             states, prev = new, out
             outputs.append(out)
         seq = A.stack(outputs, axis=1) if self.return_sequences else None

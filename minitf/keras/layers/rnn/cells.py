@@ -142,7 +142,10 @@ class _Cell(Layer, DropoutRNNCell):
     def call(self, inputs, states, training=False):
         single = not isinstance(states, (list, tuple))
         states = [states] if single else list(states)
-        mask_in, mask_rec = self._dropout_masks(inputs, states[0], training)
+        # inside a StackedRNNCells loop the masks were drawn once for the whole sequence
+        seq_masks = self.__dict__.get("_sequence_masks")
+        mask_in, mask_rec = seq_masks if seq_masks is not None else \
+            self._dropout_masks(inputs, states[0], training)
         if mask_in is not None:
             inputs = inputs * mask_in
         out, new = self.step(self.project(inputs), states, mask_rec)
