@@ -14,6 +14,7 @@ from .file_utils import get_file as _get_file
 from .layers import Input, Layer  # noqa: F401
 from .models import Model, Sequential  # noqa: F401
 from .variables import KerasVariable as Variable  # noqa: F401
+from . import applications  # noqa: E402,F401 - needs layers and models first
 
 
 class utils:  # noqa: N801 - Keras's namespace name

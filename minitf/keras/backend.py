@@ -62,9 +62,17 @@ def set_image_data_format(data_format: str) -> None:
 
 
 def snake_case(name: str) -> str:
-    """``'MyLayer'`` -> ``'my_layer'``: how Keras names layers after their class."""
+    """``'MyLayer'`` -> ``'my_layer'``: how Keras names layers after their class.
+
+    A digit does not start a new word (``Conv2D`` -> ``conv2d``, as Keras names it; tf.Module's
+    rule, in module.py, gives ``conv2_d``): Keras's ``.weights.h5`` files name their groups
+    this way, so a different rule would make Keras's files unreadable.
+
+    >>> snake_case("GlobalAveragePooling2D"), snake_case("ReLU")
+    ('global_average_pooling2d', 're_lu')
+    """
     s = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", s).lower()
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", s).lower()
 
 
 def unique_name(base: str) -> str:

@@ -134,6 +134,11 @@ class Model(Trainer, Layer):
         self.input_names = [kt._input_layer.name for kt in self.inputs]
         self.output_names = [kt._node.layer.name if isinstance(kt._node, Node) else kt.name
                              for kt in self.outputs]
+        # Keras's .input/.output: the structures the model was built from (one tensor for one
+        # input), and their shapes; transfer learning builds a head on base_model.output.
+        self.input, self.output = inputs, outputs
+        self.input_shape = nest.map_structure(lambda kt: tuple(kt.shape), inputs)
+        self.output_shape = nest.map_structure(lambda kt: tuple(kt.shape), outputs)
         self.built = True
 
     def _run_graph(self, inputs, training):
