@@ -76,3 +76,13 @@ from .logging_ops import print  # noqa: F401,E402,A001
 from .function.polymorphic_function import function  # noqa: F401,E402
 from .ops.control_flow_ops import cond, while_loop  # noqa: F401,E402
 from . import autograph  # noqa: F401,E402  (tf.autograph: to_code, to_graph, do_not_convert)
+
+
+def _html_display(kind, obj):
+    # notebook display (tensor.register_html_display); explain_display loads on first use
+    from .explain_display import html
+    return html(kind, obj)
+
+
+from .tensor import register_html_display as _register_html_display  # noqa: E402
+_register_html_display(_html_display)

@@ -59,6 +59,17 @@ def _matrix_rows(v: np.ndarray) -> list:
     return rows
 
 
+def html(kind: str, obj) -> str | None:
+    """What ``_repr_html_`` returns for a tensor or Variable (kind "tensor") or a tape ("tape");
+    ``minitf/__init__.py`` registers this with ``tensor.register_html_display``."""
+    if kind == "tape":
+        return tape_html(obj)
+    from . import _backend as B
+    if B.is_symbolic(obj._value):
+        return None      # a tensor of a tf.function trace has no value to show
+    return tensor_html(obj)
+
+
 def tensor_html(t) -> str:
     """An HTML table of a tensor's values under its shape and dtype (a 2-D tensor, such as a
     Jacobian, as a matrix; higher ranks as their last two axes for each leading index, up to
@@ -125,4 +136,4 @@ def forward_trace_html(trace) -> str:
                   tuple(table[0]))
 
 
-__all__ = ["tensor_html", "tape_html", "trace_html", "forward_trace_html"]
+__all__ = ["html", "tensor_html", "tape_html", "trace_html", "forward_trace_html"]

@@ -99,9 +99,10 @@ class GradientTape:
 
     # ---- context ---------------------------------------------------------------------------
     def _repr_html_(self) -> str | None:
-        """A notebook's table of the recorded ops once recording ended (minitf's own)."""
-        from .explain_display import tape_html
-        return tape_html(self)
+        """A notebook's table of the recorded ops once recording ended (minitf's own; see
+        tensor.register_html_display)."""
+        from .tensor import html_display
+        return html_display("tape", self)
 
     def __enter__(self) -> "GradientTape":
         if self._recording:

@@ -226,11 +226,8 @@ class Tensor(_HoldsArray):
         return f"tf.Tensor({sep}{text}, shape={self.shape}, dtype={self._dtype.name})"
 
     def _repr_html_(self) -> str | None:
-        """A notebook's table of the values (minitf's own; explain_display, loaded lazily)."""
-        if B.is_symbolic(self._value):
-            return None
-        from .explain_display import tensor_html
-        return tensor_html(self)
+        """A notebook's table of the values (minitf's own; see ``register_html_display``)."""
+        return html_display("tensor", self)
 
 
 class TensorSpec:
@@ -428,6 +425,21 @@ def _no_autopacking(values):
 
 
 _AUTOPACK = [_no_autopacking]
+
+# Notebook display is drawn by minitf/explain_display.py, a tool above the core; the package's
+# __init__ registers it, so the core never imports it (tests/test_layering.py).
+_HTML_DISPLAY = [None]
+
+
+def register_html_display(draw) -> None:
+    """Set what ``_repr_html_`` of tensors, Variables and tapes returns: ``draw(kind, obj)``
+    with kind "tensor" or "tape", giving HTML text or None (the plain repr)."""
+    _HTML_DISPLAY[0] = draw
+
+
+def html_display(kind: str, obj) -> str | None:
+    draw = _HTML_DISPLAY[0]
+    return None if draw is None else draw(kind, obj)
 
 
 def register_autopacking(pack) -> None:

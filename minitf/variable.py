@@ -317,11 +317,9 @@ class Variable(_HoldsArray):
                 f"numpy={sep}{text}>")
 
     def _repr_html_(self) -> str | None:
-        """A notebook's table of the values (minitf's own; explain_display, loaded lazily)."""
-        if B.is_symbolic(self._value):
-            return None
-        from .explain_display import tensor_html
-        return tensor_html(self)
+        """A notebook's table of the values (minitf's own; see tensor.register_html_display)."""
+        from .tensor import html_display
+        return html_display("tensor", self)
 
     def __str__(self) -> str:
         return repr(self)
