@@ -66,6 +66,15 @@ class TensorShape(tuple):
         r = tuple.__getitem__(self, key)
         return TensorShape(r) if isinstance(key, slice) else r
 
+    # TF compares a shape with a list too: TensorShape([2, 3]) == [2, 3] is True.
+    def __eq__(self, other):
+        return tuple.__eq__(self, tuple(other) if isinstance(other, list) else other)
+
+    def __ne__(self, other):
+        return not self == other
+
+    __hash__ = tuple.__hash__
+
     def __add__(self, other):
         return TensorShape(tuple(self) + tuple(other))
 

@@ -208,3 +208,11 @@ def test_random_is_reproducible_with_seeds():
         np.testing.assert_array_equal(x.numpy(), y.numpy())
     assert float(tf.reduce_max(tf.abs(a[2]))) <= 2.0
     assert not np.array_equal(tf.random.normal([4]).numpy(), a[0].numpy())
+
+
+def test_tensor_shape_equals_lists_as_in_tf():
+    # TF 2.21: TensorShape([2, 3]) == [2, 3] and == (2, 3) are True; != [2, 3] is False.
+    s = tf.TensorShape([2, 3])
+    assert s == [2, 3] and s == (2, 3) and not (s != [2, 3])
+    assert s != [2, None] and tf.TensorShape([2, None]) == [2, None]
+    assert hash(s) == hash((2, 3)) and {s: 1}[(2, 3)] == 1
