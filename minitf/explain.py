@@ -140,7 +140,10 @@ def _target_tensor(target):
 
 
 def describe(tape: GradientTape, target=None) -> str:
-    """The tape's recorded operations, in order, and what it watches and why."""
+    """The tape's recorded operations, in order, and what it watches and why.
+
+    Op outputs are named v1, v2, ... in recording order, except ``target`` (by default the
+    last op's output), which is ``f`` -- the names ``backward_trace`` and the graph use."""
     records = _check(tape)
     names = _Names(tape, records, _target_tensor(target) if target is not None else None)
     level = "" if tape._level is None else f" (nesting level {tape._level})"

@@ -20,8 +20,13 @@ HTML, so ``import minitf`` does not load it.
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:       # annotations only: this module loads after the core, on demand
+    from .tape import GradientTape
+    from .tensor import Tensor
 
 # Large tensors show their corner only: a notebook cell is not the place for a 1000 x 1000 table.
 MAX_ROWS = 12
@@ -59,7 +64,7 @@ def _matrix_rows(v: np.ndarray) -> list:
     return rows
 
 
-def html(kind: str, obj) -> str | None:
+def html(kind: str, obj: "Tensor | GradientTape") -> str | None:
     """What ``_repr_html_`` returns for a tensor or Variable (kind "tensor") or a tape ("tape");
     ``minitf/__init__.py`` registers this with ``tensor.register_html_display``."""
     if kind == "tape":
@@ -70,7 +75,7 @@ def html(kind: str, obj) -> str | None:
     return tensor_html(obj)
 
 
-def tensor_html(t) -> str:
+def tensor_html(t: "Tensor") -> str:
     """An HTML table of a tensor's values under its shape and dtype (a 2-D tensor, such as a
     Jacobian, as a matrix; higher ranks as their last two axes for each leading index, up to
     ``MAX_ROWS`` of them)."""
@@ -92,7 +97,7 @@ def tensor_html(t) -> str:
     return "\n".join(parts)
 
 
-def tape_html(tape) -> str | None:
+def tape_html(tape: "GradientTape") -> str | None:
     """The recorded operations of a tape that has finished recording, one row each (op, its
     inputs, its outputs), named as ``explain.describe`` names them. None while it records."""
     from . import explain
