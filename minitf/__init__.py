@@ -47,7 +47,7 @@ from .ops.special_math_ops import einsum  # noqa: F401
 from .ops.sort_ops import argsort, searchsorted, sort, unique  # noqa: F401
 from .ops.gather_nd_ops import gather_nd, scatter_nd  # noqa: F401
 from .tensor_array import TensorArray  # noqa: F401
-from .indexed_slices import IndexedSlices  # noqa: F401
+from .ops.indexed_slices import IndexedSlices  # noqa: F401
 from .variable import Variable  # noqa: F401
 from .module import Module, name_scope  # noqa: F401
 from .custom_gradient import custom_gradient  # noqa: F401

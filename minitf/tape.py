@@ -493,7 +493,7 @@ def _sum_adjoints(gl: list):
     from .ops import math_ops as M
     if any(getattr(g, "_is_indexed_slices", False) for g in gl):
         if all(getattr(g, "_is_indexed_slices", False) for g in gl):
-            from .indexed_slices import concat_slices
+            from .ops.indexed_slices import concat_slices
             return concat_slices(gl)
         gl = [convert_to_tensor(g) for g in gl]
     return gl[0] if len(gl) == 1 else M.add_n(gl)

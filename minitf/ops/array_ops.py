@@ -631,7 +631,7 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0,
 
 def _gather_slices(g: Tensor, idx: Tensor, shape: tuple):
     """Gather's gradient as TF returns it for its source: IndexedSlices of ``g``'s rows."""
-    from ..indexed_slices import IndexedSlices
+    from .indexed_slices import IndexedSlices
     return IndexedSlices(reshape(g, [-1] + list(shape[1:])), reshape(idx, [-1]),
                          _make(np.array(shape, np.int32), dtypes.int32))
 

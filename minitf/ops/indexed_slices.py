@@ -20,7 +20,7 @@ compare with Keras's).
 """
 from __future__ import annotations
 
-from .tensor import Tensor, TensorShape, convert_to_tensor
+from ..tensor import Tensor, TensorShape, convert_to_tensor
 
 
 class IndexedSlices:
@@ -73,14 +73,14 @@ class IndexedSlices:
 
     def _dense(self) -> Tensor:
         """The dense tensor (rows at repeated indices summed), as a differentiable op."""
-        from .ops.segment_ops import unsorted_segment_sum
+        from .segment_ops import unsorted_segment_sum
         if self._dense_shape is None:
             raise ValueError("Cannot convert IndexedSlices without a dense_shape to a Tensor")
         n = int(self._dense_shape.numpy().reshape(-1)[0])
         return unsorted_segment_sum(self._values, self._indices, n)
 
     def __neg__(self) -> "IndexedSlices":
-        from .ops.math_ops import negative
+        from .math_ops import negative
         return IndexedSlices(negative(self._values), self._indices, self._dense_shape)
 
     def __repr__(self) -> str:
@@ -91,7 +91,7 @@ class IndexedSlices:
 
 def concat_slices(parts: list) -> IndexedSlices:
     """Several IndexedSlices of one tensor as one (rows concatenated), as TF aggregates them."""
-    from .ops.array_ops import concat
+    from .array_ops import concat
     if len(parts) == 1:
         return parts[0]
     parts = parts[::-1]     # the backward pass met them last first; TF lists them in op order
