@@ -16,7 +16,8 @@ nbformat = pytest.importorskip("nbformat", reason="the test extra installs nbfor
 
 
 def load_build():
-    spec = importlib.util.spec_from_file_location("notebooks_build", ROOT / "notebooks" / "build.py")
+    path = ROOT / "notebooks" / "build.py"
+    spec = importlib.util.spec_from_file_location("notebooks_build", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
