@@ -34,6 +34,7 @@ def test_one_notebook_per_page_and_committed_ones_are_up_to_date():
     for page in PAGES:
         assert build.target(page).read_text(encoding="utf-8") == build.render(page), (
             f"{build.target(page).name} is out of date: run python notebooks/build.py")
+        nbformat.validate(nbformat.read(build.target(page), as_version=4))   # a valid v4 file
     assert build.main(["--check"]) == 0
 
 
@@ -66,7 +67,10 @@ def cell_text(cell) -> str:
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[p.stem for p in PAGES])
-def test_notebook_executes_and_shows_the_pages_outputs(page):
+def test_notebook_executes_and_shows_the_pages_outputs(page, tmp_path, monkeypatch):
+    # the kernel's connection file and IPython's profile go to a scratch folder, not $HOME
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
     nb = nbformat.reads(build.render(page), as_version=4)
     client = nbclient.NotebookClient(nb, timeout=60, kernel_name="python3",
                                      resources={"metadata": {"path": str(ROOT)}})
