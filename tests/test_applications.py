@@ -348,7 +348,8 @@ def write_legacy_h5(model, path, wrap: bool = False, chunk: bool = False) -> lis
 
 
 def _assert_loaded(model, written):
-    for layer, values in zip(model.layers, written):
+    layers = model if isinstance(model, list) else model.layers
+    for layer, values in zip(layers, written):
         ws = list(layer.trainable_weights) + list(layer.non_trainable_weights)
         for w, v in zip(ws, values):
             np.testing.assert_array_equal(w.numpy(), v)
@@ -462,3 +463,27 @@ def test_layer_names_follow_keras_snake_case():
     assert tf.keras.layers.Conv2D(1, 1).name.startswith("conv2d")
     assert tf.keras.layers.GlobalAveragePooling2D().name.startswith("global_average_pooling2d")
     assert tf.keras.layers.ReLU().name.startswith("re_lu")
+
+
+def test_model_load_weights_reads_legacy_h5(tmp_path, mobilenet_small):
+    """``model.load_weights("x.h5")`` reads Keras's legacy files (as Keras 3 does)."""
+    path = tmp_path / "w.h5"
+    written = write_legacy_h5(mobilenet_small, path, wrap=True)
+    model = A.MobileNetV2(weights=None, alpha=0.35, include_top=False, input_shape=(32, 32, 3))
+    model.load_weights(str(path))
+    _assert_loaded(model, written)
+
+
+def test_legacy_h5_skip_mismatch_loads_the_rest(tmp_path, mobilenet_small):
+    other = A.MobileNetV2(weights=None, alpha=0.5, include_top=False, input_shape=(32, 32, 3))
+    path = tmp_path / "w.h5"
+    written = write_legacy_h5(other, path)
+    model = A.MobileNetV2(weights=None, alpha=0.35, include_top=False, input_shape=(32, 32, 3))
+    own = model.get_layer("block_1_project").kernel.numpy().copy()
+    with pytest.warns(UserWarning, match="Skipping loading weights for layer #10 "
+                                         r"\(named block_1_project\)"):
+        model.load_weights(str(path), skip_mismatch=True)
+    # the layers before it fit (alpha 0.35 and 0.5 agree there) and load; it keeps its own
+    cut = [l.name for l in model.layers].index("block_1_project")
+    _assert_loaded(model.layers[:cut], written[:cut])
+    np.testing.assert_array_equal(model.get_layer("block_1_project").kernel.numpy(), own)

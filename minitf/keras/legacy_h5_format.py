@@ -30,6 +30,7 @@ array([[6.]], dtype=float32)
 from __future__ import annotations
 
 import os
+import warnings
 
 import numpy as np
 
@@ -61,8 +62,11 @@ def _legacy_weights(layer) -> list:
     return list(layer.trainable_weights) + list(layer.non_trainable_weights)
 
 
-def load_weights(model, filepath) -> None:
-    """Load a legacy ``.h5`` weight file into ``model`` by layer order (see the module)."""
+def load_weights(model, filepath, skip_mismatch: bool = False) -> None:
+    """Load a legacy ``.h5`` weight file into ``model`` by layer order (see the module).
+
+    With ``skip_mismatch=True`` a weight whose shape differs is skipped with a warning and
+    the others load (as in Keras); counts that differ still raise."""
     filepath = os.fspath(filepath)
     h5py = _h5py()
     with h5py.File(filepath, "r") as f:
@@ -84,6 +88,12 @@ def load_weights(model, filepath) -> None:
                                  f"{len(variables)} weight(s). Received {len(values)} saved "
                                  f"weight(s)")
             for v, a in zip(variables, values):
+                if tuple(v.shape) != a.shape and skip_mismatch:
+                    warnings.warn(f"Skipping loading weights for layer #{k} (named "
+                                  f"{layer.name}) due to mismatch in shape for weight "
+                                  f"{v.name}. Weight expects shape {tuple(v.shape)}. "
+                                  f"Received saved weight with shape {a.shape}", stacklevel=3)
+                    continue
                 if tuple(v.shape) != a.shape:
                     raise ValueError(f"Shape mismatch in layer #{k} (named {layer.name}) for "
                                      f"weight {v.name}. Weight expects shape "

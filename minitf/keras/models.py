@@ -210,12 +210,18 @@ class Model(Trainer, Layer):
             saving_lib.save_weights(self, filepath, overwrite=overwrite)
 
     def load_weights(self, filepath, skip_mismatch=False):
-        """Load weights from a ``.weights.h5`` or ``.keras`` file (Keras's or minitf's) or
-        an older minitf ``.npz``. Weights that do not match raise ``ValueError`` and nothing
+        """Load weights from a ``.weights.h5`` or ``.keras`` file (Keras's or minitf's), a
+        legacy Keras ``.h5`` file (matched by layer order, see ``legacy_h5_format``) or an
+        older minitf ``.npz``. Weights that do not match raise ``ValueError`` and nothing
         is loaded; with ``skip_mismatch=True`` the layers that match load and the others are
         skipped with a warning, as in Keras."""
-        if str(filepath).endswith(".npz"):
+        path = str(filepath)
+        if path.endswith(".npz"):
             saving.load_weights(self, filepath, skip_mismatch=skip_mismatch)
+        elif path.endswith((".h5", ".hdf5")) and not path.endswith(".weights.h5"):
+            # Keras's legacy HDF5 files (its published ImageNet weights), by layer order
+            from . import legacy_h5_format
+            legacy_h5_format.load_weights(self, filepath, skip_mismatch=skip_mismatch)
         else:
             from . import saving_lib
             saving_lib.load_weights(self, filepath, skip_mismatch=skip_mismatch)

@@ -267,11 +267,6 @@ def source_inputs(tensor) -> list:
 
 
 def load_weights(model, path) -> None:
-    """``model.load_weights(path)``: a legacy ``.h5`` (Keras's published ImageNet files) by
-    layer order, anything else through the model's own loader."""
-    path = os.fspath(path)
-    if path.endswith((".h5", ".hdf5")) and not path.endswith(".weights.h5"):
-        from ..legacy_h5_format import load_weights as load_legacy
-        load_legacy(model, path)
-    else:
-        model.load_weights(path)
+    """``model.load_weights(path)``: a legacy ``.h5`` (Keras's published ImageNet files) is
+    matched by layer order, anything else goes through the file's own loader."""
+    model.load_weights(os.fspath(path))
