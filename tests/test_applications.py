@@ -19,6 +19,7 @@ import pytest
 
 import minitf as tf
 from minitf.keras import legacy_h5_format
+from tests.test_backends import gpu_backend  # noqa: F401  (fixture)
 from minitf.keras.applications import imagenet_utils, mobilenet_v2, resnet, vgg16
 
 h5py = pytest.importorskip("h5py")
@@ -487,3 +488,47 @@ def test_legacy_h5_skip_mismatch_loads_the_rest(tmp_path, mobilenet_small):
     cut = [l.name for l in model.layers].index("block_1_project")
     _assert_loaded(model.layers[:cut], written[:cut])
     np.testing.assert_array_equal(model.get_layer("block_1_project").kernel.numpy(), own)
+
+
+@pytest.mark.parametrize("build", [
+    lambda: A.ResNet50(weights=None, include_top=False, input_shape=(32, 32, 3), pooling="avg"),
+    lambda: A.MobileNetV2(weights=None, alpha=0.35, input_shape=(32, 32, 3), classes=5,
+                          classifier_activation=None),
+], ids=["ResNet50", "MobileNetV2"])
+def test_same_on_every_backend(gpu_backend, build):  # noqa: F811
+    """CuPy's prediction equals the NumPy backend's, with the same weights (batch-normalization
+    statistics drawn near the identity). float32 sums in other orders: the bound of
+    parity/test_applications_parity.py, 2·u·(Σ n_l + 8·L)·max|y|, n_l each layer's dot
+    length, L the number of layers."""
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 255, (2, 32, 32, 3)).astype(np.float32)
+
+    def predict():
+        model = build()
+        weights = []
+        for w in model.weights:
+            if w.name in ("gamma", "moving_variance"):
+                weights.append(rng_w.uniform(0.8, 1.2, w.shape))
+            elif w.name in ("beta", "moving_mean", "bias"):
+                weights.append(rng_w.uniform(-0.1, 0.1, w.shape))
+            else:     # a kernel: uniform with variance 1/n, n its dot length
+                n = int(np.prod(w.shape[:2] if w.shape[-1] == 1 else w.shape[:-1]))
+                weights.append(rng_w.uniform(-1, 1, w.shape) * np.sqrt(3.0 / n))
+        model.set_weights([np.asarray(a, np.float32) for a in weights])
+        y = model(tf.keras.applications.imagenet_utils.preprocess_input(tf.constant(x)),
+                  training=False)
+        n = sum(int(np.prod(l.kernel.shape[:-1])) if type(l).__name__ != "DepthwiseConv2D"
+                else int(np.prod(l.kernel.shape[:2]))
+                for l in model.layers if hasattr(l, "kernel"))
+        return np.asarray(tf.identity(y).numpy()), n, len(model.layers), model.get_weights()
+
+    with tf.device("/CPU:0"):
+        rng_w = np.random.default_rng(1)
+        ref, n, layers, ref_w = predict()
+    rng_w = np.random.default_rng(1)
+    got, _, _, got_w = predict()
+    for a, b in zip(got_w, ref_w):
+        np.testing.assert_array_equal(a, b)     # the same weights on both backends
+    assert np.abs(ref).max() > 0.1          # a signal, not a network that died out
+    bound = 2 * 2.0 ** -24 * (n + 8 * layers) * np.abs(ref).max()
+    assert np.abs(got - ref).max() <= bound
