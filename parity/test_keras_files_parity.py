@@ -98,12 +98,33 @@ def _nested(K):
     return K.Model(a, K.layers.Dense(1)(inner(a)))
 
 
-KINDS = ["sequential", "functional", "subclassed", "shared", "nested"]
+def _cnn(K):
+    return K.Sequential([K.Input((8, 8, 1)),
+                         K.layers.Conv2D(4, 3, activation="relu", padding="same"),
+                         K.layers.BatchNormalization(), K.layers.MaxPooling2D(),
+                         K.layers.Flatten(), K.layers.Dense(1)])   # no Dropout: its draws differ
+
+
+def _rnn(K):
+    # Float sequences, not an Embedding: one more Adam step on an Embedding differs from
+    # Keras's (its gradient is IndexedSlices, which Keras's TF optimizer applies sparsely);
+    # that is the optimizer's business, not the files'.
+    return K.Sequential([K.Input((6, 2)), K.layers.LSTM(5, return_sequences=True),
+                         K.layers.GRU(3), K.layers.Dense(1)])
+
+
+IMAGES = RNG.rand(16, 8, 8, 1).astype("float32")
+SEQUENCES = RNG.randn(16, 6, 2).astype("float32")
+KINDS = ["sequential", "functional", "subclassed", "shared", "nested", "cnn", "rnn"]
 
 
 def _build(K, kind, register=None):
     if kind == "sequential":
         return _sequential(K), X, "mse", "adam"
+    if kind == "cnn":
+        return _cnn(K), IMAGES, "mse", "adam"
+    if kind == "rnn":
+        return _rnn(K), SEQUENCES, "mse", "adam"
     if kind in ("shared", "nested"):
         return (_shared if kind == "shared" else _nested)(K), X, "mse", "adam"
     if kind == "functional":
@@ -120,7 +141,7 @@ def _optimizer(K, name):
 
 def _train(model, K, x, loss, opt):
     model.compile(optimizer=_optimizer(K, opt), loss=loss)
-    model.fit(x, Y, epochs=2, batch_size=8, shuffle=False, verbose=0)
+    model.fit(x, Y, epochs=1, batch_size=8, shuffle=False, verbose=0)
 
 
 def _opt_values(model):

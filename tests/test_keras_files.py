@@ -554,3 +554,25 @@ def test_functional_config_with_keras_call_kwargs_loads():
     entry["inbound_nodes"][0]["kwargs"]["mask"] = None
     m2 = keras.Model.from_config(json.loads(json.dumps(cfg)))
     assert [type(l).__name__ for l in m2.layers] == ["InputLayer", "Sequential", "Dense"]
+
+
+def test_configs_as_keras_writes_them_load():
+    # Excerpts of Keras 3.15 config.json entries: keys minitf's layers do not take, at the
+    # values that switch their feature off, and DTypePolicy dicts.
+    policy = {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"},
+              "registered_name": None}
+    bn = keras.layers.BatchNormalization.from_config({
+        "name": "bn", "trainable": True, "dtype": policy, "axis": -1, "momentum": 0.99,
+        "epsilon": 0.001, "center": True, "scale": True, "beta_initializer": "zeros",
+        "gamma_initializer": "ones", "moving_mean_initializer": "zeros",
+        "moving_variance_initializer": "ones", "beta_regularizer": None,
+        "gamma_regularizer": None, "beta_constraint": None, "gamma_constraint": None,
+        "synchronized": False, "renorm": False, "renorm_clipping": None,
+        "renorm_momentum": 0.99})
+    assert bn.dtype == "float32" and bn.momentum == 0.99
+    flat = keras.layers.Flatten.from_config({"name": "f", "trainable": True, "dtype": policy,
+                                             "data_format": "channels_last"})
+    assert flat.name == "f"
+    with pytest.raises(TypeError, match="renorm"):
+        keras.layers.BatchNormalization.from_config({"name": "b", "renorm": True})
+    assert keras.layers.Dense(2, dtype=policy).dtype == "float32"

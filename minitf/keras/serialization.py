@@ -227,7 +227,9 @@ def _flatten(value):
 _IGNORED_KEYS = {"quantization_config": None, "lora_rank": None, "lora_alpha": None,
                  "input_axes": None, "output_axes": None, "sparse": False, "ragged": False,
                  "optional": False, "synchronized": False, "use_ema": False,
-                 "ema_momentum": 0.99, "ema_overwrite_frequency": None}
+                 "ema_momentum": 0.99, "ema_overwrite_frequency": None, "renorm": False,
+                 "renorm_clipping": None, "renorm_momentum": 0.99,
+                 "data_format": "channels_last"}
 
 
 def from_config_kwargs(cls, config: dict) -> dict:
@@ -243,6 +245,16 @@ def from_config_kwargs(cls, config: dict) -> dict:
     except (TypeError, ValueError):
         return config
     takes_any = any(p.kind is p.VAR_KEYWORD for p in params.values())
+    if _is_builtin(cls):
+        # A key no constructor in the chain takes, holding None (Keras's "not used", e.g. a
+        # regularizer or constraint minitf's layer does not have), is dropped.
+        taken = set(params)
+        for klass in cls.__mro__:
+            if "__init__" in vars(klass) and _is_builtin(klass):
+                taken |= set(_signature(klass.__init__).parameters)
+        taken |= {"batch_input_shape", "batch_size", "autocast", "input_dtype"}
+        for key in [k for k, v in config.items() if v is None and k not in taken]:
+            config.pop(key)
     for key, off in _IGNORED_KEYS.items():
         if key in config and key not in params and (not takes_any or key != "use_ema"):
             if config[key] == off or config[key] is None:

@@ -182,6 +182,8 @@ class Layer(AutoConfig):
                             f"{kwargs}")
         self._init_tracking()      # kept if a subclass set attributes before calling us
         self.name = name or backend.unique_name(backend.snake_case(type(self).__name__))
+        if isinstance(dtype, dict):        # Keras's DTypePolicy config, from a saved file
+            dtype = (dtype.get("config") or {}).get("name")
         self._dtype = dtypes.as_dtype(dtype or backend.floatx())
         self._trainable = trainable
         self.built = False
