@@ -324,7 +324,7 @@ def test_to_json_model_from_json_and_clone_model_give_new_weights():
     assert type(c) is keras.Sequential and c.count_params() == s.count_params()
 
 
-# ---- refusing bad files ---------------------------------------------------------------------------
+# ---- refusing bad files -------------------------------------------------------------------------
 def test_filenames_and_missing_files_give_keras_errors(tmp_path):
     m = _seq(False)
     with pytest.raises(ValueError, match=r"must end in `\.weights\.h5`"):
@@ -412,7 +412,7 @@ def test_keras_zip_bomb_member_is_refused(tmp_path):
         keras.models.load_model(p)
 
 
-# ---- atomic writes --------------------------------------------------------------------------------
+# ---- atomic writes ------------------------------------------------------------------------------
 def test_failed_save_leaves_the_old_file_and_no_temporary(tmp_path):
     p = tmp_path / "m.keras"
     good = _seq(False)

@@ -30,13 +30,13 @@ h5py is needed (``pip install h5py``); it is imported when a file is read or wri
 
 >>> import os, tempfile
 >>> import minitf as tf
->>> model = tf.keras.Sequential([tf.keras.Input((3,)), tf.keras.layers.Dense(2)])
+>>> model = tf.keras.Sequential([tf.keras.Input((3,)), tf.keras.layers.Dense(2, name="d")])
 >>> path = os.path.join(tempfile.mkdtemp(), "m.weights.h5")
 >>> model.save_weights(path)
 >>> import h5py
 >>> with h5py.File(path) as f:
 ...     print(sorted(f["layers/dense/vars"]), f["layers/dense/vars"].attrs["name"])
-['0', '1'] dense
+['0', '1'] d
 """
 from __future__ import annotations
 
@@ -205,7 +205,7 @@ def optimizer_variables(opt) -> list:
     return out
 
 
-# ---- writing --------------------------------------------------------------------------------------
+# ---- writing ------------------------------------------------------------------------------------
 def _write_h5(model, fileobj) -> None:
     h5py = _h5py()
     with h5py.File(fileobj, "w") as f:
@@ -279,7 +279,7 @@ def save_model(model, filepath, overwrite: bool = True, **kwargs) -> None:
     _npz._atomic_write(os.path.realpath(filepath), write)
 
 
-# ---- reading --------------------------------------------------------------------------------------
+# ---- reading ------------------------------------------------------------------------------------
 def _open_h5(source, filepath):
     h5py = _h5py()
     try:

@@ -110,7 +110,7 @@ def custom_object_scope(custom_objects: dict):
 CustomObjectScope = custom_object_scope
 
 
-# ---- constructor-argument configs ----------------------------------------------------------------
+# ---- constructor-argument configs ---------------------------------------------------------------
 @functools.lru_cache(maxsize=None)
 def _signature(init) -> inspect.Signature:
     return inspect.signature(init)
@@ -265,7 +265,7 @@ def from_config_kwargs(cls, config: dict) -> dict:
     return config
 
 
-# ---- public Keras names ---------------------------------------------------------------------------
+# ---- public Keras names -------------------------------------------------------------------------
 _PUBLIC: dict = {}        # class or function -> ("keras.layers", "Dense")
 _BY_API: dict = {}        # "keras.layers.Dense" -> class or function
 
@@ -276,7 +276,8 @@ def _namespaces():
     from . import optimizers, regularizers
     from .optimizers import schedules
     # "keras" first: Keras's canonical names are keras.Sequential, keras.Model, keras.Layer.
-    return [("keras", keras), ("keras.layers", layers), ("keras.losses", losses), ("keras.metrics", metrics),
+    return [("keras", keras), ("keras.layers", layers), ("keras.losses", losses),
+            ("keras.metrics", metrics),
             ("keras.optimizers.schedules", schedules), ("keras.optimizers", optimizers),
             ("keras.initializers", initializers), ("keras.regularizers", regularizers),
             ("keras.constraints", constraints), ("keras.activations", activations),
@@ -317,7 +318,7 @@ def public_object(api_name: str):
     return _BY_API.get(api_name)
 
 
-# ---- serialising ----------------------------------------------------------------------------------
+# ---- serialising --------------------------------------------------------------------------------
 def serialize_keras_object(obj: Any) -> Any:
     """The config Keras writes for ``obj``: plain values and lists as they are, objects as
     ``{"module", "class_name", "config", "registered_name"}`` (a model also with
@@ -410,7 +411,7 @@ def keras_tensor_config(kt) -> dict:
                        "keras_history": list(history) if history else None}}
 
 
-# ---- deserialising --------------------------------------------------------------------------------
+# ---- deserialising ------------------------------------------------------------------------------
 def deserialize_keras_object(config: Any, custom_objects: dict | None = None,
                              safe_mode: bool = True, **kwargs) -> Any:
     """The object a config describes (the inverse of ``serialize_keras_object``): classes by
@@ -515,7 +516,7 @@ def _retrieve(name, registered_name, module, kind, full_config, custom_objects):
                     f"before trying to load them. Full object config: {full_config}")
 
 
-# ---- layers -----------------------------------------------------------------------------------------
+# ---- layers -------------------------------------------------------------------------------------
 # Arguments every layer takes that Keras keeps out of a layer's config (the input shape
 # becomes an InputLayer or the build config).
 _LAYER_BASE_KEYS = ("name", "trainable", "dtype", "input_shape", "input_dim",
