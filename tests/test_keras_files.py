@@ -576,3 +576,12 @@ def test_configs_as_keras_writes_them_load():
     with pytest.raises(TypeError, match="renorm"):
         keras.layers.BatchNormalization.from_config({"name": "b", "renorm": True})
     assert keras.layers.Dense(2, dtype=policy).dtype == "float32"
+
+
+def test_keras_utils_and_models_namespaces_have_the_saving_functions():
+    assert keras.utils.register_keras_serializable is keras.saving.register_keras_serializable
+    assert keras.utils.serialize_keras_object is keras.saving.serialize_keras_object
+    assert keras.utils.custom_object_scope is keras.saving.custom_object_scope
+    for name in ("load_model", "save_model", "model_from_json", "clone_model"):
+        assert callable(getattr(keras.models, name))
+    assert callable(keras.saving.load_model) and callable(keras.saving.save_model)

@@ -22,6 +22,12 @@ class utils:  # noqa: N801 - Keras's namespace name
 
     get_file = staticmethod(_get_file)
     Progbar = callbacks.Progbar
+    # keras.utils re-exports these from keras.saving (serialization.py).
+    register_keras_serializable = staticmethod(saving.register_keras_serializable)
+    serialize_keras_object = staticmethod(saving.serialize_keras_object)
+    deserialize_keras_object = staticmethod(saving.deserialize_keras_object)
+    custom_object_scope = staticmethod(saving.custom_object_scope)
+    get_custom_objects = staticmethod(saving.get_custom_objects)
 
     @staticmethod
     def set_random_seed(seed: int) -> None:
