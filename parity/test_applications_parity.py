@@ -300,3 +300,54 @@ def test_keras_constants_are_keras_315s(keras):
         (k_vgg16.WEIGHTS_PATH, k_vgg16.WEIGHTS_PATH_NO_TOP)
     assert mobilenet_v2.BASE_WEIGHT_PATH == k_mnv2.BASE_WEIGHT_PATH
     assert os.path.basename(vgg16.WEIGHTS_PATH) == "vgg16_weights_tf_dim_ordering_tf_kernels.h5"
+
+
+def test_seed_custom_loop_gradients_match_keras_float64(keras, tf_real):
+    """The seed notes' loop: MobileNetV2(weights=None, classes=5) under a GradientTape with
+    sparse categorical cross-entropy (here alpha=0.35 on 32x32 images, float64; called as
+    the notes call it, without ``training``, so the batch normalizations use their moving
+    averages). Gradients of every trainable variable match Keras's.
+    Bound: the backward pass runs each layer's products twice more (the input gradient and
+    the weight gradient), so three times the forward bound, against the largest gradient of
+    all the variables, G: 6·u·(Σ n_l + 8·L)·G."""
+    kwargs = dict(alpha=0.35, input_shape=(32, 32, 3), classes=5)
+    k, m = _build_pair(keras, "MobileNetV2", kwargs, "float64")
+    m.set_weights([np.asarray(w) for w in k.get_weights()])
+    rng = np.random.RandomState(7)
+    x = rng.uniform(0, 1, (4, 32, 32, 3))
+    y = np.array([0, 3, 1, 4])
+    with tf_real.GradientTape() as tape:
+        loss_k = tf_real.reduce_mean(keras.losses.sparse_categorical_crossentropy(
+            y, k(x)))
+    g_k = tape.gradient(loss_k, k.trainable_variables)
+    with minitf.GradientTape() as tape:
+        loss_m = minitf.reduce_mean(minitf.keras.losses.sparse_categorical_crossentropy(
+            y_true=y, y_pred=m(x)))
+    g_m = tape.gradient(loss_m, m.trainable_variables)
+    n, layers = _dot_lengths(k)
+    c = 2 * U["float64"] * (n + 8 * layers)
+    assert abs(float(loss_m) - float(loss_k)) <= c * abs(float(loss_k))
+    assert len(g_m) == len(g_k) and all(g is not None for g in g_m)
+    # A weight's gradient sums products over the batch and positions with both signs, so it
+    # can be much smaller than the backward signals it is made of; their scale is bounded by
+    # the largest gradient of all, G, which is what the rounding errors are relative to.
+    big = max(np.abs(np.asarray(g)).max() for g in g_k)
+    for gk, gm, v in zip(g_k, g_m, k.trainable_variables):
+        assert np.abs(gm.numpy() - np.asarray(gk)).max() <= 3 * c * big, v.path
+
+
+def test_frozen_base_in_a_sequential_counts_match_keras(keras):
+    counts = []
+    for lib in (keras, minitf.keras):
+        lib.backend.clear_session()
+        base = lib.applications.MobileNetV2(weights=None, alpha=0.35, include_top=False,
+                                            input_shape=(32, 32, 3), pooling="avg")
+        for layer in base.layers[:-5]:
+            layer.trainable = False
+        model = lib.models.Sequential([base, lib.layers.Dense(3)])
+        row = [len(model.trainable_variables), len(model.non_trainable_variables),
+               model.built]
+        model.layers[0].trainable = False
+        row += [len(model.trainable_variables), len(model.weights)]
+        counts.append(row)
+    assert counts[0] == counts[1]

@@ -532,3 +532,43 @@ def test_same_on_every_backend(gpu_backend, build):  # noqa: F811
     assert np.abs(ref).max() > 0.1          # a signal, not a network that died out
     bound = 2 * 2.0 ** -24 * (n + 8 * layers) * np.abs(ref).max()
     assert np.abs(got - ref).max() <= bound
+
+
+def test_transfer_learning_in_a_sequential_as_the_seed_notes_do():
+    """The seed notes' fine-tuning: a pooled ResNet50 as the first layer of a Sequential, then
+    a Dense head; the stack is built on the base's input shape at once (as Keras builds it),
+    so freezing the first layers leaves Keras's counts: 6 trainable variables (the last conv
+    and batch normalization, and the head), 314 non-trainable; with the whole base frozen, 2."""
+    base = A.ResNet50(include_top=False, pooling="avg", weights=None, input_shape=(32, 32, 3))
+    for layer in base.layers[0:-5]:
+        layer.trainable = False
+    model = tf.keras.models.Sequential([base, tf.keras.layers.Dense(3, activation="softmax")])
+    assert [l.name for l in base.layers[-5:]] == ["conv5_block3_3_conv", "conv5_block3_3_bn",
+                                                  "conv5_block3_add", "conv5_block3_out",
+                                                  "avg_pool"]
+    assert (len(model.trainable_variables), len(model.non_trainable_variables)) == (6, 314)
+    frozen = tf.keras.models.Sequential()
+    frozen.add(base)
+    frozen.add(tf.keras.layers.Dense(3, activation="softmax"))
+    frozen.layers[0].trainable = False
+    assert (len(frozen.trainable_variables), len(frozen.weights)) == (2, 320)
+    frozen.compile(loss="sparse_categorical_crossentropy", optimizer="sgd",
+                   metrics=["accuracy"])
+    before = [w.numpy().copy() for w in base.weights]
+    x = np.random.RandomState(0).uniform(0, 1, (4, 32, 32, 3)).astype("float32")
+    frozen.fit(x, np.array([0, 1, 2, 1]), epochs=1, verbose=0)
+    for w, b in zip(base.weights, before):          # frozen: not even the BN statistics move
+        np.testing.assert_array_equal(w.numpy(), b)
+
+
+def test_frozen_batch_normalization_uses_its_moving_averages():
+    """Keras 3: BatchNormalization with trainable=False normalises with the moving averages
+    also when training=True, and does not update them (values from Keras: moving mean stays
+    0, y = x / sqrt(1 + epsilon))."""
+    bn = tf.keras.layers.BatchNormalization()
+    bn.build((None, 3))
+    bn.trainable = False
+    x = np.random.RandomState(0).uniform(0, 5, (8, 3)).astype("float32")
+    y = bn(x, training=True).numpy()
+    np.testing.assert_array_equal(bn.moving_mean.numpy(), np.zeros(3, "float32"))
+    np.testing.assert_allclose(y, x / np.sqrt(1 + 1e-3), rtol=1e-6)

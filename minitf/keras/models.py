@@ -298,6 +298,13 @@ class Model(Trainer, Layer):
         saving_lib.save_model(self, filepath, overwrite=overwrite, **kwargs)
 
 
+def _single_shape(layer) -> bool:
+    """Whether ``layer`` is a functional model with one input, whose shape Keras's Sequential
+    builds on."""
+    shape = getattr(layer, "input_shape", None) if getattr(layer, "_functional", False) else None
+    return isinstance(shape, tuple) and all(d is None or isinstance(d, int) for d in shape)
+
+
 class Sequential(Model):
     """A plain stack of layers, each taking the previous one's output.
 
@@ -331,6 +338,11 @@ class Sequential(Model):
         if not self._seq and self._input_kt is None and layer._declared_input_shape is not None:
             from .layers.core import Input
             self._input_kt = Input(shape=layer._declared_input_shape)
+        elif not self._seq and self._input_kt is None and _single_shape(layer):
+            # a functional model first (a keras.applications base): Keras builds the stack
+            # on that model's input shape, so the layers after it have weights at once
+            from .layers.core import Input
+            self._input_kt = Input(shape=layer.input_shape[1:])
         self._seq.append(layer)
         self._track(layer)
         self._maybe_build_eagerly()

@@ -74,7 +74,9 @@ class BatchNormalization(Layer):
         nd = len(inputs.shape)
         ax = self.axis % nd
         reduce_axes = [i for i in range(nd) if i != ax]
-        if training:
+        # As in Keras 3, a frozen layer (trainable=False) normalises with its moving averages
+        # even in training, so fine-tuning above a frozen base leaves its statistics alone.
+        if training and self.trainable:
             mean, var = nn_ops.moments(inputs, reduce_axes)
             self._update_moving(self.moving_mean, mean)
             self._update_moving(self.moving_variance, var)
