@@ -11,7 +11,6 @@ import functools
 import hashlib
 import http.server
 import json
-import os
 import threading
 
 import numpy as np
@@ -22,7 +21,6 @@ from minitf.keras import legacy_h5_format
 from tests.test_backends import gpu_backend  # noqa: F401  (fixture)
 from minitf.keras.applications import imagenet_utils, mobilenet_v2, resnet, vgg16
 
-h5py = pytest.importorskip("h5py")
 A = tf.keras.applications
 
 
@@ -327,6 +325,7 @@ def test_decode_predictions_bad_shape():
 # ---- weights="imagenet" and legacy .h5 files -----------------------------------------------
 def write_legacy_h5(model, path, wrap: bool = False, chunk: bool = False) -> list:
     """Write ``model``'s weights as Keras's legacy .h5 (random values); return them by layer."""
+    h5py = pytest.importorskip("h5py")       # the minitf[keras-files] extra
     rng = np.random.RandomState(3)
     written = []
     with h5py.File(path, "w") as f:

@@ -26,3 +26,6 @@ from . import imagenet_utils, mobilenet_v2, resnet, resnet50, vgg16  # noqa: F40
 from .mobilenet_v2 import MobileNetV2  # noqa: F401
 from .resnet import ResNet50  # noqa: F401
 from .vgg16 import VGG16  # noqa: F401
+
+__all__ = ["MobileNetV2", "ResNet50", "VGG16", "imagenet_utils", "mobilenet_v2", "resnet",
+           "resnet50", "vgg16"]

@@ -6,3 +6,5 @@
 True
 """
 from .resnet import ResNet50, decode_predictions, preprocess_input  # noqa: F401
+
+__all__ = ["ResNet50", "decode_predictions", "preprocess_input"]
