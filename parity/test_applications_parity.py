@@ -351,3 +351,40 @@ def test_frozen_base_in_a_sequential_counts_match_keras(keras):
         row += [len(model.trainable_variables), len(model.weights)]
         counts.append(row)
     assert counts[0] == counts[1]
+
+
+def test_tutorial_transfer_learning_model_matches_keras(keras, tmp_path):
+    """TF's transfer-learning tutorial's model: preprocess_input on a keras.Input, a frozen
+    MobileNetV2 base called with training=False, pooling, dropout and a dense head; with
+    Keras's weights copied in, the predictions agree (float64: the forward bound above)."""
+    preds = []
+    x = np.random.RandomState(8).uniform(0, 255, (2, 32, 32, 3))
+    for lib in (keras, minitf.keras):
+        old = lib.backend.floatx() if lib is minitf.keras else keras.config.floatx()
+        (keras.config if lib is keras else lib.backend).set_floatx("float64")
+        try:
+            base = lib.applications.MobileNetV2(input_shape=(32, 32, 3), include_top=False,
+                                                weights=None, alpha=0.35)
+            inputs = lib.Input(shape=(32, 32, 3))
+            h = lib.applications.mobilenet_v2.preprocess_input(inputs)
+            h = base(h, training=False)
+            h = lib.layers.GlobalAveragePooling2D()(h)
+            h = lib.layers.Dropout(0.2)(h)
+            dense = lib.layers.Dense(1)
+            model = lib.Model(inputs, dense(h))
+        finally:
+            (keras.config if lib is keras else lib.backend).set_floatx(old)
+        base.trainable = False
+        if lib is keras:
+            _randomize_batch_norms(base, seed=9)
+            path = str(tmp_path / "base.weights.h5")
+            base.save_weights(path)
+            head = dense.get_weights()
+            n, layers = _dot_lengths(base)
+        else:
+            base.load_weights(path)
+            dense.set_weights(head)
+        preds.append(np.asarray(model(x, training=False)))
+    assert np.abs(preds[0]).max() > 1e-3           # a signal, not a network that died out
+    bound = 2 * U["float64"] * (n + 8 * layers + 1280) * np.abs(preds[0]).max()
+    assert np.abs(preds[1] - preds[0]).max() <= bound

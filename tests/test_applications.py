@@ -571,3 +571,22 @@ def test_frozen_batch_normalization_uses_its_moving_averages():
     y = bn(x, training=True).numpy()
     np.testing.assert_array_equal(bn.moving_mean.numpy(), np.zeros(3, "float32"))
     np.testing.assert_allclose(y, x / np.sqrt(1 + 1e-3), rtol=1e-6)
+
+
+def test_preprocess_input_on_a_keras_input_as_tfs_tutorial_does():
+    """TF's transfer-learning tutorial preprocesses a keras.Input inside the model; the values
+    are the formula's (x / 127.5 - 1 then BGR minus the mean: for 255, 1 - mean)."""
+    inputs = tf.keras.Input((32, 32, 3))
+    x = mobilenet_v2.preprocess_input(inputs)
+    x = vgg16.preprocess_input(x)
+    model = tf.keras.Model(inputs, x)
+    assert model.weights == [] and model.output_shape == (None, 32, 32, 3)
+    out = model(np.full((1, 32, 32, 3), 255.0, "float32")).numpy()
+    np.testing.assert_allclose(out[0, 0, 0], 1.0 - np.array([103.939, 116.779, 123.68]),
+                               rtol=1e-6)
+    base = A.MobileNetV2(input_shape=(32, 32, 3), include_top=False, weights=None, alpha=0.35)
+    base.trainable = False
+    features = base(mobilenet_v2.preprocess_input(inputs), training=False)
+    outputs = tf.keras.layers.Dense(1)(tf.keras.layers.GlobalAveragePooling2D()(features))
+    head = tf.keras.Model(inputs, outputs)
+    assert len(head.trainable_variables) == 2

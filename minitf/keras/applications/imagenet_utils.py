@@ -63,6 +63,13 @@ def preprocess_input(x, data_format: str | None = None, mode: str = "caffe"):
                          f"`channels_last`. Received: data_format={data_format}")
     if isinstance(x, np.ndarray):
         return _preprocess_numpy(x, data_format, mode)
+    from ..layers.layer import KerasTensor
+    if isinstance(x, KerasTensor):
+        # In a functional model (TF's transfer-learning tutorial preprocesses keras.Input):
+        # Keras records the ops themselves; minitf records them as one Lambda layer, which
+        # has no weights, so weight files still match layer for layer.
+        from ..layers import Lambda
+        return Lambda(lambda t: _preprocess_tensor(t, data_format, mode))(x)
     return _preprocess_tensor(x, data_format, mode)
 
 
