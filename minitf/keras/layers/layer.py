@@ -49,6 +49,22 @@ def _building(layer):
         _BUILDING.pop()
 
 
+_USER_CLASS: dict = {}
+
+
+def _user_class(cls) -> bool:
+    """Whether ``cls`` was written by a user (not one of minitf's own layers or models)."""
+    found = _USER_CLASS.get(cls)
+    if found is None:
+        found = _USER_CLASS[cls] = not cls.__module__.startswith("minitf.")
+    return found
+
+
+def _is_metric(v) -> bool:
+    return any(c.__name__ == "Metric" and c.__module__ == "minitf.keras.metrics"
+               for c in type(v).__mro__)
+
+
 def _weight_path(layer, name: str) -> str:
     names = [l.name for l in _BUILDING]
     if not _BUILDING or _BUILDING[-1] is not layer:
@@ -202,6 +218,11 @@ class Layer(AutoConfig):
     def __setattr__(self, name, value):
         if not name.startswith("_") or name in ("_layers",):
             self._track(value)
+        elif _user_class(type(self)):
+            # Keras tracks private attributes too (self._dense = Dense(...), self.__w): in a
+            # user's subclass they are tracked, except metrics (minitf's own bookkeeping sets
+            # private attributes holding metrics on the same object).
+            self._track(value, skip_metrics=True)
         object.__setattr__(self, name, value)
 
     def _init_tracking(self) -> None:
@@ -212,9 +233,11 @@ class Layer(AutoConfig):
             object.__setattr__(self, "_tracked_layers", [])
             object.__setattr__(self, "_own_weights", [])
 
-    def _track(self, value):
+    def _track(self, value, skip_metrics: bool = False):
         self._init_tracking()
         for v in nest.flatten(value) if isinstance(value, (list, tuple, dict)) else [value]:
+            if skip_metrics and _is_metric(v):
+                continue
             if isinstance(v, Layer) and v is not self and not any(
                     v is t for t in self._tracked_layers):
                 self._tracked_layers.append(v)
