@@ -318,6 +318,19 @@ def scatter_add(target, indices, values) -> None:
         np.add.at(target, indices, values)
 
 
+@_recorded(mutates_first=True)
+def scatter_reduce(target, indices, values, kind: str) -> None:
+    """target[indices] = kind(target[indices], values) for kind "add", "max" or "min",
+    repeated indices included (``ufunc.at``); indices and values are moved to the target's
+    device first (segment ids often live on the host)."""
+    xp = xp_of(target)
+    if xp is not np:
+        indices = tuple(xp.asarray(i) for i in indices) if isinstance(indices, tuple) else \
+            xp.asarray(indices)
+        values = xp.asarray(values)
+    {"add": xp.add, "max": xp.maximum, "min": xp.minimum}[kind].at(target, indices, values)
+
+
 @_recorded()
 def erf(a):
     if is_device_array(a):

@@ -38,15 +38,9 @@ def _ids_arg(op: str, segment_ids) -> Tensor:
     return ids
 
 
-@B._recorded(mutates_first=True)
 def _scatter_reduce(kind: str, target, index, values) -> None:
     """target[index] = kind(target[index], values), repeated indices included."""
-    if B.is_device_array(target):
-        import cupyx  # noqa: PLC0415 - part of cupy
-        getattr(cupyx, f"scatter_{kind}")(target, index, values)
-    else:
-        getattr(np, {"add": "add", "max": "maximum", "min": "minimum"}[kind]).at(
-            target, index, values)
+    B.scatter_reduce(target, index, values, kind)
 
 
 def _rows(data: Tensor, ids: Tensor, op: str):
