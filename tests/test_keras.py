@@ -517,7 +517,9 @@ def test_training_steps_leave_no_reference_cycles():
                lambda: model.fit(x, y, epochs=1, verbose=0), higher):
         fn()
         fn()   # variables, slots and traces exist: what follows is the steady state
-        assert _cyclic_garbage_of(fn) == []
+        # A step that makes cycles makes them every time; garbage that shows up once came from
+        # elsewhere (an earlier test's thread ending meanwhile), so three tries, one clean.
+        assert min((_cyclic_garbage_of(fn) for _ in range(3)), key=len) == []
 
 
 DROP = [0.3]
