@@ -25,6 +25,22 @@ def timeit(fn, number: int, repeat: int, sync=None) -> float:
     return statistics.median(runs)
 
 
+def blocks(step, sync, n_blocks=7, per_block=20, warm=10):
+    """(median, fastest, slowest) seconds per step over blocks synced at their ends."""
+    for _ in range(warm):
+        step()
+    sync()
+    times = []
+    for _ in range(n_blocks):
+        t0 = time.perf_counter()
+        for _ in range(per_block):
+            step()
+        sync()
+        times.append((time.perf_counter() - t0) / per_block)
+    times.sort()
+    return times[len(times) // 2], times[0], times[-1]
+
+
 def mlp_init(sizes, batch, kind, seed=0):
     """Glorot-uniform weights, zero biases, a standard-normal batch, and targets (regression
     targets for ``kind == "mse"``, class labels otherwise)."""

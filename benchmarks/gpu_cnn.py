@@ -18,28 +18,13 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
-
-
-def blocks(step, sync, n_blocks=7, per_block=20, warm=10):
-    """(median, fastest, slowest) seconds per step over blocks synced at their ends."""
-    for _ in range(warm):
-        step()
-    sync()
-    times = []
-    for _ in range(n_blocks):
-        t0 = time.perf_counter()
-        for _ in range(per_block):
-            step()
-        sync()
-        times.append((time.perf_counter() - t0) / per_block)
-    times.sort()
-    return times[len(times) // 2], times[0], times[-1]
+sys.path.insert(0, HERE)
+from _common import blocks  # noqa: E402
 
 
 def minitf_case(compiled: bool) -> dict:
