@@ -26,6 +26,12 @@ X2 = RNG.randn(16, 2).astype("float32")
 Y = RNG.randn(16, 1).astype("float32")
 PRED = dict(atol=1e-5, rtol=1e-5)
 STEP = dict(atol=1e-6, rtol=0)
+# The one-step comparison after loading is sensitive by nature: Adam's first step is
+# lr·g/(|g| + ε), whose slope in g is up to lr/ε = 1e4 at g = 0, so a weight whose gradient is
+# within ~ε of zero turns float32 rounding of g into a step difference of up to 1e-4. Unseeded
+# initialisation put such an element in the CNN once in two CI runs; the models are built
+# from a fixed seed (in both libraries) so the check is reproducible run to run.
+SEED = 1234
 
 
 @pytest.fixture(scope="module")
@@ -119,6 +125,7 @@ KINDS = ["sequential", "functional", "subclassed", "shared", "nested", "cnn", "r
 
 
 def _build(K, kind, register=None):
+    K.utils.set_random_seed(SEED)
     if kind == "sequential":
         return _sequential(K), X, "mse", "adam"
     if kind == "cnn":
