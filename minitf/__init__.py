@@ -58,6 +58,7 @@ from . import autodiff  # noqa: F401  (tf.autodiff.ForwardAccumulator)
 from . import keras  # noqa: F401,E402
 from . import data, io, strings  # noqa: F401,E402
 from . import summary  # noqa: F401,E402  (tf.summary: TensorBoard event files)
+from . import train  # noqa: F401,E402  (tf.train: checkpoints in TensorFlow's format)
 from . import image  # noqa: F401,E402
 from . import config  # noqa: F401,E402
 from ._blas import apply_policy as _apply_blas_policy  # noqa: E402

@@ -21,7 +21,7 @@ ROOT = pathlib.Path(minitf.__file__).parent
 
 CORE = {"minitf._backend", "minitf.dtypes", "minitf.tensor", "minitf.record", "minitf.tape",
         "minitf.variable", "minitf.custom_gradient", "minitf.ops"}
-ABOVE_CORE = ("minitf.function", "minitf.autograph", "minitf.keras", "minitf.data",
+ABOVE_CORE = ("minitf.function", "minitf.autograph", "minitf.keras", "minitf.data", "minitf.train",
               "minitf.explain", "minitf.cli")
 
 

@@ -98,6 +98,8 @@ def _check_input(layer, inputs, axis_value: int | None):
 
 class _Conv(Layer):
     """The shared part of the convolution layers (Keras's BaseConv)."""
+    # Keras 3 keeps this weight under a private name; checkpoints use that name.
+    _checkpoint_names = {"kernel": "_kernel"}
     rank = 2
 
     def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,

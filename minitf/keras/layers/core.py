@@ -32,6 +32,8 @@ class Dense(Layer):
     >>> layer(tf.ones((4, 2))).shape, [tuple(w.shape) for w in layer.weights]
     (TensorShape([4, 3]), [(2, 3), (3,)])
     """
+    # Keras 3 keeps this weight under a private name; checkpoints use that name.
+    _checkpoint_names = {"kernel": "_kernel"}
 
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
@@ -210,6 +212,8 @@ class GaussianNoise(Layer):
 
 class Embedding(Layer):
     """Rows of a trainable (input_dim, output_dim) matrix, looked up by integer ids."""
+    # Keras 3 keeps this weight under a private name; checkpoints use that name.
+    _checkpoint_names = {"embeddings": "_embeddings"}
 
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform",
                  embeddings_regularizer=None, embeddings_constraint=None, mask_zero=False,

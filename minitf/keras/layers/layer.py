@@ -27,6 +27,8 @@ from ...tensor import Tensor, TensorShape, convert_to_tensor, is_variable
 from ...variable import Variable
 from ...ops import math_ops as M
 from .. import backend, constraints, initializers, regularizers
+from ..checkpointing import layer_children
+from ...train.checkpoint import retry_deferred
 from ..serialization import AutoConfig
 from ..variables import KerasVariable
 
@@ -403,6 +405,10 @@ class Layer(AutoConfig):
 
     _masking_by_default = False
 
+    def _checkpoint_children(self) -> list:
+        """This layer's children in a ``tf.train.Checkpoint`` (named as Keras 3's are)."""
+        return layer_children(self)
+
     def compute_mask(self, inputs, mask=None):
         """The mask of the outputs given the inputs and their mask: the input mask unchanged,
         unless a layer says otherwise (``Embedding(mask_zero=True)`` makes one from the ids,
@@ -417,6 +423,7 @@ class Layer(AutoConfig):
         with _building(self):
             self.build(shapes)
         self.built = True
+        retry_deferred()     # a checkpoint restored before the build assigns these weights now
 
     # Layers cast floating inputs to their compute dtype. Sequential and functional models do not:
     # their own layers cast (so float64 layers inside a float32 model see float64 inputs).
@@ -544,6 +551,7 @@ class Layer(AutoConfig):
         with _building(self):
             self.build(shapes)
         self.built = True
+        retry_deferred()     # a checkpoint restored before the build assigns these weights now
 
     # ---- config -----------------------------------------------------------------------------
     def get_config(self) -> dict:

@@ -24,6 +24,8 @@ from ...tensor import Tensor, convert_to_tensor
 from ...variable import Variable
 from ..serialization import AutoConfig
 from .schedules import LearningRateSchedule
+from ..checkpointing import optimizer_children
+from ...train.checkpoint import retry_deferred
 
 
 def cast(value, dt):
@@ -130,6 +132,11 @@ class Optimizer(AutoConfig):
             self._vars.append(v)
             self.build_slots(v)
         self.built = True
+        retry_deferred()     # slots a checkpoint restored before this step get their values
+
+    def _checkpoint_children(self) -> list:
+        """This optimizer's children in a ``tf.train.Checkpoint`` (named as Keras 3's)."""
+        return optimizer_children(self)
 
     def build_slots(self, var) -> None:
         pass
