@@ -185,28 +185,48 @@ class Trainer:
         for i, m, weighted in self._compiled_metrics:
             m.update_state(ys[i], outs[i], sample_weight if weighted else None)
 
-    @property
-    def metrics(self) -> list:
-        if self.compiled and self._compiled_metrics is None and (
+    def _flat_metrics(self) -> list:
+        """Every metric object in logs order: the loss, per-output losses, compiled metrics."""
+        if not getattr(self, "compiled", False):
+            return []
+        if self._compiled_metrics is None and (
                 self._metric_specs is not None or self._weighted_metric_specs is not None):
             # Build them now (a custom train_step loops over self.metrics before any batch).
             n = len(getattr(self, "outputs", None) or [None])
             self._build_metrics([None] * n)
         ms = [self._loss_tracker] if self.compiled else []
-        ms += list((self._output_loss_trackers or {}).values())
+        ms += list((getattr(self, "_output_loss_trackers", None) or {}).values())
         return ms + [m for _, m, _ in (self._compiled_metrics or [])]
 
     @property
+    def metrics(self) -> list:
+        """As in Keras 3: the loss tracker, then the compiled metrics grouped in one
+        ``CompileMetrics`` container named ``compile_metrics``, then per-output loss trackers.
+        Empty before ``compile``."""
+        if not self._flat_metrics():
+            return []
+        ms = [self._loss_tracker]
+        if getattr(self, "_compiled_metrics", None):
+            group = self.__dict__.get("_compile_metrics_group")
+            if group is None or group.metrics != [m for _, m, _ in self._compiled_metrics]:
+                group = CompileMetrics(self)
+                object.__setattr__(self, "_compile_metrics_group", group)
+            ms.append(group)
+        return ms + list((getattr(self, "_output_loss_trackers", None) or {}).values())
+
+    @property
     def metrics_names(self) -> list:
+        """The names of ``metrics``: ``['loss', 'compile_metrics']`` once compiled with
+        metrics, as in Keras 3 (the logs still name each metric)."""
         return [m.name for m in self.metrics]
 
     def _logs(self) -> dict:
         """The metrics' results as tensors: reading them (float) waits for the device, so fit
         converts them only when a callback or the progress bar needs them."""
-        return {m.name: m.result() for m in self.metrics}
+        return {m.name: m.result() for m in self._flat_metrics()}
 
     def reset_metrics(self) -> None:
-        for m in self.metrics:
+        for m in self._flat_metrics():
             m.reset_state()
 
     # ---- steps ------------------------------------------------------------------------------
@@ -413,7 +433,10 @@ def _floats(logs: dict, sort: bool = True) -> dict:
     sorted order (Keras converts every logs dict that way, so `history.history` lists `accuracy`
     before `loss`). ``sort=False`` keeps the metrics' order, which the list forms of
     `evaluate` and `train_on_batch` follow."""
-    items = sorted(logs.items()) if sort else logs.items()
+    flat = {}
+    for k, v in logs.items():      # a dict result (CompileMetrics) contributes its entries
+        flat.update(v if isinstance(v, dict) else {k: v})
+    items = sorted(flat.items()) if sort else flat.items()
     return {k: float(np.asarray(v.numpy() if hasattr(v, "numpy") else v)) for k, v in items}
 
 
@@ -450,3 +473,43 @@ def _val_args(validation_data):
     return validation_data, None, None
 
 
+
+
+class CompileMetrics(metrics_mod.Metric):
+    """The metrics given to ``compile(metrics=...)``, grouped as Keras 3 groups them: one
+    entry of ``model.metrics`` named ``compile_metrics``, whose ``result()`` is a dict of
+    each metric's result, so a custom ``train_step`` that returns
+    ``{m.name: m.result() for m in self.metrics}`` still logs every metric by its name.
+
+    >>> import numpy as np, minitf as tf
+    >>> model = tf.keras.Sequential([tf.keras.Input((2,)), tf.keras.layers.Dense(1)])
+    >>> model.compile("sgd", "mse", metrics=["mae"])
+    >>> model.metrics_names
+    ['loss', 'compile_metrics']
+    >>> [m.name for m in model.metrics[1].metrics]
+    ['mae']
+    """
+
+    def __init__(self, model):
+        super().__init__(name="compile_metrics")
+        object.__setattr__(self, "_model", model)
+
+    @property
+    def metrics(self) -> list:
+        """The compiled metric objects, in compile order."""
+        return [m for _, m, _ in (self._model._compiled_metrics or [])]
+
+    @property
+    def variables(self) -> list:
+        return [v for m in self.metrics for v in m.variables]
+
+    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+        """Update every compiled metric from targets and predictions (per output)."""
+        self._model._update_metrics(y_true, y_pred, sample_weight)
+
+    def result(self) -> dict:
+        return {m.name: m.result() for m in self.metrics}
+
+    def reset_state(self) -> None:
+        for m in self.metrics:
+            m.reset_state()

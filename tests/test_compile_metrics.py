@@ -1,0 +1,86 @@
+"""Keras 3 groups compiled metrics into one ``CompileMetrics`` entry of ``model.metrics``.
+
+The expected names are Keras 3.15's (checked side by side in
+parity/test_compile_metrics_parity.py): ``metrics_names`` is ``[]`` before compile,
+``['loss']`` without metrics, ``['loss', 'compile_metrics']`` with them (already before the
+first batch), and per-output losses follow; logs and history still name every metric."""
+import numpy as np
+
+import minitf as tf
+
+keras = tf.keras
+X = np.random.RandomState(0).rand(16, 3).astype("float32")
+Y = np.random.RandomState(1).rand(16, 2).astype("float32")
+
+
+def _model():
+    return keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+
+
+def test_names_before_and_after_compile_and_fit():
+    m = _model()
+    assert m.metrics_names == [] and m.metrics == []
+    m.compile("adam", "mse", metrics=["mae", "mse"])
+    assert m.metrics_names == ["loss", "compile_metrics"]
+    group = m.metrics[1]
+    assert isinstance(group, keras.metrics.Metric) and [x.name for x in group.metrics] == [
+        "mae", "mse"]
+    h = m.fit(X, Y, verbose=0, batch_size=8)
+    assert list(h.history) == ["loss", "mae", "mse"]
+    assert m.metrics_names == ["loss", "compile_metrics"]
+    values = m.evaluate(X, Y, verbose=0)
+    assert len(values) == 3 and values[0] == values[2]     # loss is the mse here
+    result = group.result()
+    assert sorted(result) == ["mae", "mse"]
+    np.testing.assert_allclose(float(result["mae"]), values[1], rtol=1e-6)
+
+
+def test_without_metrics_only_the_loss():
+    m = _model()
+    m.compile("adam", "mse")
+    m.fit(X, Y, verbose=0)
+    assert m.metrics_names == ["loss"]
+
+
+def test_several_outputs_put_their_losses_after_the_group():
+    i = keras.Input((3,))
+    m = keras.Model(i, [keras.layers.Dense(2, name="a")(i), keras.layers.Dense(1, name="b")(i)])
+    m.compile("adam", ["mse", "mse"], metrics=[["mae"], ["mae"]])
+    h = m.fit(X, [Y, Y[:, :1]], verbose=0)
+    assert m.metrics_names == ["loss", "compile_metrics", "a_loss", "b_loss"]
+    assert list(h.history) == ["a_loss", "a_mae", "b_loss", "b_mae", "loss"]
+
+
+def test_reset_and_update_through_the_group():
+    m = _model()
+    m.compile("sgd", "mse", metrics=["mae"])
+    group = m.metrics[1]
+    group.update_state(Y, np.zeros_like(Y))
+    np.testing.assert_allclose(float(group.result()["mae"]), np.mean(np.abs(Y)), rtol=1e-6)
+    m.reset_metrics()
+    assert float(group.result()["mae"]) == 0.0
+
+
+def test_custom_train_step_over_self_metrics_logs_each_metric():
+    # The Keras 3 guide's custom train_step: update "loss" with the loss and every other
+    # entry of self.metrics with (y, y_pred); return {m.name: m.result()}.
+    class M(keras.Model):
+        def train_step(self, data):
+            x, y = data
+            with tf.GradientTape() as tape:
+                y_pred = self(x, training=True)
+                loss = self.compute_loss(y=y, y_pred=y_pred)
+            g = tape.gradient(loss, self.trainable_variables)
+            self.optimizer.apply_gradients(zip(g, self.trainable_variables))
+            for metric in self.metrics:
+                if metric.name == "loss":
+                    metric.update_state(loss)
+                else:
+                    metric.update_state(y, y_pred)
+            return {m.name: m.result() for m in self.metrics}
+
+    i = keras.Input((3,))
+    m = M(i, keras.layers.Dense(2)(i))
+    m.compile(optimizer="adam", loss="mse", metrics=["mae"])
+    h = m.fit(X, Y, epochs=2, verbose=0)
+    assert list(h.history) == ["loss", "mae"] and len(h.history["mae"]) == 2
