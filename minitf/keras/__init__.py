@@ -9,7 +9,7 @@
 """
 from . import (activations, backend, callbacks, constraints, datasets,  # noqa: F401
                initializers, layers, losses, metrics, optimizers, regularizers)
-from . import models, saving  # noqa: F401,E402  (keras.models.load_model, keras.saving)
+from . import model_visualization, models, saving  # noqa: F401,E402  (keras.models.load_model, keras.saving)
 from .file_utils import get_file as _get_file
 from .layers import Input, Layer  # noqa: F401
 from .models import Model, Sequential  # noqa: F401
@@ -28,6 +28,9 @@ class utils:  # noqa: N801 - Keras's namespace name
     deserialize_keras_object = staticmethod(saving.deserialize_keras_object)
     custom_object_scope = staticmethod(saving.custom_object_scope)
     get_custom_objects = staticmethod(saving.get_custom_objects)
+    # Graphviz drawings of a model (pydot and Graphviz, both optional).
+    model_to_dot = staticmethod(model_visualization.model_to_dot)
+    plot_model = staticmethod(model_visualization.plot_model)
 
     @staticmethod
     def set_random_seed(seed: int) -> None:

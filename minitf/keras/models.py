@@ -363,6 +363,33 @@ class Sequential(Model):
                 x = layer(x)
         self.built = bool(self._seq)
         self._output_shape = None if not self._seq else tuple(x.shape)
+        object.__setattr__(self, "_output_kt", x if self._seq else None)
+
+    def _symbolic_io(self, what: str):
+        kt = self._input_kt if what.startswith("input") else self.__dict__.get("_output_kt")
+        if kt is None or not self._seq:
+            raise AttributeError(f"Sequential model '{self.name}' has no defined {what} yet.")
+        return kt
+
+    @property
+    def input(self):
+        """The symbolic input, once the model knows its input shape (as Keras 3)."""
+        return self._symbolic_io("input")
+
+    @property
+    def output(self):
+        """The symbolic output of the last layer, once the input shape is known."""
+        return self._symbolic_io("output")
+
+    @property
+    def inputs(self) -> list:
+        """``[model.input]``: with a layer's ``output`` it builds a feature extractor."""
+        return [self._symbolic_io("inputs")]
+
+    @property
+    def outputs(self) -> list:
+        """``[model.output]``."""
+        return [self._symbolic_io("outputs")]
 
     @property
     def layers(self) -> list:

@@ -283,6 +283,7 @@ class InputLayer(Layer):
         self.output = KerasTensor((batch_size,) + self._shape, self._dtype, name=self.name)
         self.output._node = None
         self.output._input_layer = self
+        self.input = self.output          # as in Keras: an input layer passes its tensor on
         self._output_shape = tuple(self.output.shape)
         self.built = True
 

@@ -405,6 +405,38 @@ class Layer(AutoConfig):
 
     _masking_by_default = False
 
+    def _first_call(self, what: str):
+        nodes = self.__dict__.get("_inbound_nodes")
+        if not nodes:
+            raise AttributeError(f"The layer {self.name} has never been called and thus has "
+                                 f"no defined {what}.")
+        return nodes[0].inputs if what == "input" else nodes[0].outputs
+
+    @property
+    def input(self):
+        """The symbolic input of this layer's first call on KerasTensors (a functional model,
+        or a Sequential model with an input shape), as in Keras 3; AttributeError if the layer
+        was never called that way. ``keras.Model(model.inputs, model.layers[1].output)``
+        builds a feature extractor from it."""
+        if "_explicit_input" in self.__dict__:
+            return self.__dict__["_explicit_input"]
+        return self._first_call("input")
+
+    @input.setter
+    def input(self, value) -> None:
+        self.__dict__["_explicit_input"] = value
+
+    @property
+    def output(self):
+        """The symbolic output of this layer's first call on KerasTensors (see ``input``)."""
+        if "_explicit_output" in self.__dict__:
+            return self.__dict__["_explicit_output"]
+        return self._first_call("output")
+
+    @output.setter
+    def output(self, value) -> None:
+        self.__dict__["_explicit_output"] = value
+
     def _checkpoint_children(self) -> list:
         """This layer's children in a ``tf.train.Checkpoint`` (named as Keras 3's are)."""
         return layer_children(self)
@@ -540,6 +572,9 @@ class Layer(AutoConfig):
             outputs = KerasTensor((None,) + tuple(self.compute_output_shape(
                 tuple(inputs.shape)))[1:], outputs.dtype, name=outputs.name, node=node)
         node.outputs = outputs
+        if "_inbound_nodes" not in self.__dict__:
+            object.__setattr__(self, "_inbound_nodes", [])
+        self._inbound_nodes.append(node)
         self._output_shape = nest.map_structure(lambda k: tuple(k.shape), outputs)
         return outputs
 
