@@ -11,7 +11,8 @@ changing it:
   installed; shown inline in notebooks);
 * ``why_none(tape, target, source)``: the real reason a gradient is None;
 * ``forward_trace(tape, target, sources, tangents)``: forward mode beside reverse mode, each
-  tensor's tangent (``tf.autodiff.ForwardAccumulator``) next to its adjoint.
+  tensor's tangent (``tf.autodiff.ForwardAccumulator``) next to its adjoint;
+* ``html(tape, target, sources, path)``: an interactive page to step through both passes.
 
 The hand derivation of f(w1, w2) = 3·w1² + 2·w1·w2 at (5, 3):
 
@@ -304,6 +305,15 @@ def _dot(records: list, names: _Names, adjoints: dict | None = None) -> str:
             lines.append(f"  op{i} -> t{y._id};")
     lines.append("}")
     return "\n".join(lines)
+
+
+def html(tape: GradientTape, target, sources, path: str | None = None,
+         title: str = "minitf tape explorer") -> str:
+    """An interactive, self-contained HTML page of the tape: the graph, forward and backward
+    stepping with values and adjoints, each op's VJP rule on hover (see ``explain_html``).
+    Returns the page; with ``path`` it is also written there."""
+    from .explain_html import html as page
+    return page(tape, target, sources, path=path, title=title)
 
 
 def to_dot(tape: GradientTape, target=None) -> str:

@@ -37,6 +37,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="values of the variables, e.g. --at w1=5 w2=3 (lists allowed)")
     e.add_argument("--dot", help="write the graph as Graphviz DOT text")
     e.add_argument("--svg", help="render the graph to SVG (needs Graphviz)")
+    e.add_argument("--html", help="write the interactive tape explorer: one self-contained "
+                                  "page to step forward and backward through the tape")
     sub.add_parser("conventions", help="print the table of gradients at kinks and ties")
     t = sub.add_parser("train", help="train a small classifier on scikit-learn's digits")
     t.add_argument("--backend", choices=["numpy", "cupy"], default="numpy")
@@ -59,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "explain":
         from .explain import run
-        return run(args.expression, args.at, dot=args.dot, svg=args.svg)
+        return run(args.expression, args.at, dot=args.dot, svg=args.svg, html=args.html)
     if args.command == "parity":
         from ..checks.parity_check import record_goldens, report
         if args.record:

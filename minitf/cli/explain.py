@@ -32,6 +32,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import os
 import sys
 import textwrap
 
@@ -349,8 +350,9 @@ def parse_assignments(items: list) -> dict:
     return env
 
 
-def _explanation(expr: str, at: list):
-    """Everything the command prints, computed before any of it is printed: (lines, graph)."""
+def _explanation(expr: str, at: list, page: bool = False):
+    """Everything the command prints, computed before any of it is printed: (lines, graph,
+    the explorer page or None)."""
     env = parse_assignments(at)
     with tf.GradientTape(persistent=True) as tape:
         f = tf.convert_to_tensor(evaluate(expr, env))
@@ -358,7 +360,8 @@ def _explanation(expr: str, at: list):
     lines = [f"f = {expr}", explain.describe(tape, f), "", str(trace), ""]
     for (name, var), g in zip(env.items(), trace.gradients):
         lines += _gradient_lines(name, g, tape, f, var)
-    return lines, trace.graph()
+    text = explain.html(tape, f, list(env.values()), title=f"f = {expr}") if page else None
+    return lines, trace.graph(), text
 
 
 def _gradient_lines(name: str, g, tape, f, var) -> list:
@@ -375,17 +378,27 @@ def _print_error(line: str) -> None:
 
 
 def run(expr: str, at: list, dot: str | None = None, svg: str | None = None,
-        out=print, err=_print_error) -> int:
+        out=print, err=_print_error, html: str | None = None) -> int:
     """The ``explain`` command. Returns the exit status: 0; 2 after one ``error:`` line for a
     refused expression, an op's error, a bad ``--at`` value or an unwritable output; 1 when
     Graphviz is needed and missing."""
     try:
-        lines, graph = _explanation(expr, at)
+        lines, graph, page = _explanation(expr, at, page=bool(html))
     except Exception as e:                  # op errors too: dtype mismatches, bad shapes, ...
         err(f"error: {_error_text(e)}")
         return 2
     for line in lines:
         out(line)
+    if html:
+        try:
+            tmp = f"{html}.tmp{os.getpid()}"
+            with open(tmp, "w", encoding="utf-8") as fh:
+                fh.write(page)
+            os.replace(tmp, html)          # whole or not at all
+            out(f"wrote {html}")
+        except OSError as e:
+            err(f"error: cannot write {html}: {e.strerror or e}")
+            return 2
     for path in (dot, svg):
         if not path:
             continue

@@ -56,6 +56,9 @@ def dense(x, kernel, bias=None, relu: bool = False) -> Tensor:
             gz = _relu_grad(g, z) if relu else g
             return (matmul(gz, w, transpose_b=True) if needed[0] else None,
                     matmul(x, gz, transpose_a=True) if needed[1] else None, gz)
+        # The steps this record stands for, so explain can show them one by one.
+        vjp.fused = ("MatMul",) + (("BiasAdd",) if b is not None else ()) + \
+            (("Relu",) if relu else ())
         record("Dense", inputs, z, joint=vjp)
     return z
 

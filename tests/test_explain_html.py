@@ -1,0 +1,128 @@
+"""The tape explorer page, driven in a real headless browser (Debian's Chromium through
+Selenium): click through the seed example's backward pass and read the adjoints the page
+shows, 36 and 10 (∂f/∂w1 = 6·w1 + 2·w2 = 36, ∂f/∂w2 = 2·w1 = 10 at (5, 3), by hand).
+
+CI installs Chromium and its driver (.ci/run); without them these tests fail, saying how to
+install them, rather than being skipped."""
+import json
+import re
+import shutil
+
+import pytest
+
+import minitf as tf
+from minitf import explain
+
+
+def _seed_page(tmp_path):
+    w1, w2 = tf.Variable(5., name="w1"), tf.Variable(3., name="w2")
+    with tf.GradientTape(persistent=True) as tape:
+        f = 3 * w1 ** 2 + 2 * w1 * w2
+    path = tmp_path / "seed.html"
+    explain.html(tape, f, [w1, w2], path=str(path))
+    return path
+
+
+def _data(page: str) -> dict:
+    return json.loads(re.search(r'id="tape-data">(.*?)</script>', page, re.S).group(1))
+
+
+def test_page_is_self_contained_and_from_the_tape(tmp_path):
+    page = _seed_page(tmp_path).read_text()
+    assert "default-src 'none'" in page                     # the page may load nothing
+    assert not re.search(r"https?://|src=|href=", page)
+    data = _data(page)
+    assert [o["op"] for o in data["ops"]] == ["Pow", "Mul", "Mul", "Mul", "AddV2"]
+    assert len(data["backward"]) == 5                       # one step per record
+    assert all(o["rule"] for o in data["ops"])
+
+
+def test_fused_dense_is_shown_as_its_steps(tmp_path):
+    layer = tf.keras.layers.Dense(2, activation="relu")
+    layer.build((None, 3))
+    layer.kernel.assign([[1.0, -1.0], [2.0, 0.5], [0.0, 1.0]])
+    layer.bias.assign([0.5, -4.0])
+    x = tf.constant([[1.0, 2.0, 3.0]])
+    with tf.GradientTape(persistent=True) as tape:
+        y = tf.reduce_sum(layer(x))
+    data = _data(explain.html(tape, y, [layer.kernel, layer.bias]))
+    assert [o["op"] for o in data["ops"]] == ["MatMul", "BiasAdd", "Relu", "Sum"]
+    assert [o["fused"] for o in data["ops"]] == ["Dense", "Dense", "Dense", None]
+    names = {k: t["name"] for k, t in data["tensors"].items()}
+    shown = {names[k]: t["value"] for k, t in data["tensors"].items()}
+    # x·W = [5, 3]; + b = [5.5, -1]; relu -> [5.5, 0]: the second unit is off, so by hand
+    # ∂b = [1, 0] and ∂W = xᵀ·[1, 0].
+    assert shown["v1.matmul"] == "[1, 2]:[5, 3]" and shown["v1.biasadd"] == "[1, 2]:[5.5, -1]"
+    last = {names[k]: v for s in data["backward"] for k, v in s["adjoints"].items()}
+    assert last["bias"] == "[1, 0]" and last["kernel"] == "[3, 2]:[1, 0, 2, 0, 3, 0]"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver_path = shutil.which("chromedriver")
+    if not (chromium and driver_path):
+        pytest.fail("the browser test needs Debian's chromium and chromium-driver: "
+                    "apt-get install chromium chromium-driver (.ci/run does this)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--window-size=1400,900"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    yield driver
+    driver.quit()
+
+
+def _cell(driver, name: str, column: str) -> str:
+    from selenium.webdriver.common.by import By
+    return driver.find_element(By.CSS_SELECTOR, f'tr[data-name="{name}"] td.{column}').text
+
+
+def test_clicking_through_the_backward_pass_shows_36_and_10(browser, tmp_path):
+    from selenium.webdriver.common.by import By
+    browser.get(_seed_page(tmp_path).as_uri())
+    assert _cell(browser, "f", "value") == ""               # nothing computed yet
+    browser.find_element(By.ID, "fwd").click()
+    assert _cell(browser, "v1", "value") == "25"             # w1 ** 2
+    for _ in range(4):
+        browser.find_element(By.ID, "fwd").click()
+    assert _cell(browser, "f", "value") == "105"
+    assert _cell(browser, "w1", "adjoint") == ""
+    bwd = browser.find_element(By.ID, "bwd")
+    seen = []
+    while bwd.is_enabled():
+        bwd.click()
+        seen.append(_cell(browser, "w1", "adjoint"))
+    assert _cell(browser, "w1", "adjoint") == "36"
+    assert _cell(browser, "w2", "adjoint") == "10"
+    assert _cell(browser, "f", "adjoint") == "1"
+    assert "30" in seen or "6" in seen                       # w1's adjoint grew step by step
+    assert browser.find_element(By.ID, "status").text == "forward 5/5 · backward 5/5"
+    # the VJP rule is on the op's tooltip (its SVG <title>)
+    titles = [t.get_attribute("textContent") for t in
+              browser.find_elements(By.CSS_SELECTOR, "g.op > title")]
+    assert any(t.startswith("Mul: ∂a = g·b, ∂b = g·a") for t in titles)
+    assert any(t.startswith("Pow: ") for t in titles)
+    browser.find_element(By.ID, "reset").click()
+    assert _cell(browser, "w1", "adjoint") == "" and _cell(browser, "f", "value") == ""
+    # the page asked the network for nothing
+    assert browser.execute_script(
+        "return performance.getEntriesByType('resource').length") == 0
+
+
+def test_cli_writes_the_page_whole(tmp_path):
+    from minitf.cli.explain import run
+    out, err = [], []
+    path = tmp_path / "tape.html"
+    assert run("3*w1**2 + 2*w1*w2", ["w1=5", "w2=3"], html=str(path), out=out.append,
+               err=err.append) == 0
+    assert out[-1] == f"wrote {path}" and not err
+    data = _data(path.read_text())
+    assert [t["name"] for t in data["tensors"].values()][:1] == ["w1"]
+    bad = tmp_path / "missing-dir" / "tape.html"
+    assert run("w*w", ["w=2"], html=str(bad), out=out.append, err=err.append) == 2
+    assert err and err[-1].startswith(f"error: cannot write {bad}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tape.html"]
