@@ -1,4 +1,5 @@
-"""``tf.config``: which devices exist (the truth: a GPU is listed only if CuPy can use one)."""
+"""``tf.config``: which devices exist (the truth: a GPU is listed only if CuPy can use one),
+threads per op, eager debugging, and the TensorFloat-32 switch the GPU backend reads."""
 from __future__ import annotations
 
 from typing import NamedTuple
@@ -63,3 +64,64 @@ class threading:  # noqa: N801  (a namespace, spelled as TF's tf.config.threadin
         """The value last set (0, TF's default, means the library picks)."""
         from ._blas import requested_threads
         return requested_threads()
+
+
+# TensorFloat-32 (TF32): Ampere-and-later NVIDIA GPUs can run float32 matmuls and convolutions
+# with 10-bit mantissas in the multiplies, faster but only ~1e-3 relative accurate. TensorFlow
+# allows it by default. The flag lives here, below the backends in spirit: the CuPy backend
+# reads it through ``tensor_float_32_enabled()`` at call time; NumPy on the CPU has no TF32,
+# so there it changes nothing.
+_tensor_float_32 = True
+
+
+def tensor_float_32_enabled() -> bool:
+    """Whether float32 matmuls/convolutions may use TensorFloat-32 on a GPU (default True).
+
+    This is the one place the GPU backend asks: ``tf.config.experimental`` sets the flag,
+    and CuPy-backed kernels consult this function when they run (NumPy ignores it: CPUs
+    have no TF32 arithmetic, so float32 results are the same either way).
+
+    >>> import minitf as tf
+    >>> tf.config.tensor_float_32_enabled()
+    True
+    """
+    return _tensor_float_32
+
+
+class experimental:  # noqa: N801  (a namespace, spelled as TF's tf.config.experimental)
+    """``tf.config.experimental``: switches TensorFlow marks experimental.
+
+    TensorFloat-32 is on by default, as in TF; turning it off asks the GPU for full float32
+    precision in matmuls and convolutions (on NumPy nothing changes numerically).
+
+    >>> import minitf as tf
+    >>> tf.config.experimental.tensor_float_32_execution_enabled()
+    True
+    >>> tf.config.experimental.enable_tensor_float_32_execution(False)
+    >>> tf.config.experimental.tensor_float_32_execution_enabled()
+    False
+    >>> tf.config.experimental.enable_tensor_float_32_execution(True)
+    """
+
+    @staticmethod
+    def enable_tensor_float_32_execution(enabled: bool) -> None:
+        """Allow (True) or forbid (False) TensorFloat-32 in GPU float32 matmuls/convolutions.
+
+        As in TF, anything with a truth value of its own (a bool, a number, a NumPy scalar)
+        is taken for its truth, ``None`` counts as False, and other objects (a string, a
+        list) raise TypeError.
+        """
+        global _tensor_float_32
+        if enabled is None:
+            value = False
+        elif hasattr(type(enabled), "__bool__"):
+            value = bool(enabled)
+        else:
+            raise TypeError("enable_tensor_float_32_execution(): `enabled` must be a bool, "
+                            f"got {enabled!r} of type {type(enabled).__name__}")
+        _tensor_float_32 = value
+
+    @staticmethod
+    def tensor_float_32_execution_enabled() -> bool:
+        """Whether TensorFloat-32 is allowed (TF's default: True)."""
+        return _tensor_float_32
