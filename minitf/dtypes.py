@@ -103,12 +103,18 @@ _ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, bool, strin
 _BY_NAME = {d.name: d for d in _ALL}
 _BY_NAME.update(half=float16, double=float64)
 _BY_NP = {d._np: d for d in _ALL}
+# TF's DataType enum numbers (types.proto): `tf.zeros(1, 1)` reads its positional 1 as DT_FLOAT.
+_BY_ENUM = {1: float32, 2: float64, 3: int32, 4: uint8, 5: int16, 6: int8, 7: string, 9: int64,
+            10: bool, 19: float16}
 
 
 def as_dtype(value) -> DType:
-    """Convert a DType, a name ("float32"), a NumPy dtype or a Python type to a DType."""
+    """Convert a DType, a name ("float32"), a NumPy dtype, a Python type or TF's DataType enum
+    number (1 is float32, as in ``tf.zeros(1, 1)``) to a DType."""
     if type(value) is DType:
         return value
+    if type(value) is int and value in _BY_ENUM:
+        return _BY_ENUM[value]
     if value is None:       # NumPy would read None as float64
         raise TypeError("Cannot convert the argument `type_value`: None to a minitf DType.")
     if isinstance(value, str):

@@ -84,3 +84,28 @@ def test_custom_train_step_over_self_metrics_logs_each_metric():
     m.compile(optimizer="adam", loss="mse", metrics=["mae"])
     h = m.fit(X, Y, epochs=2, verbose=0)
     assert list(h.history) == ["loss", "mae"] and len(h.history["mae"]) == 2
+
+
+def test_recompile_without_loss_or_metrics_keeps_the_previous_ones():
+    """Keras 3 replaces the compiled loss only when compile() is given one (and the metrics
+    only when given metrics): the subclassing guide's compile(optimizer="adam") after
+    compile(loss="mse") keeps training on mse. With fixed data and a weightless model the loss
+    is exact: mean((x - y)**2) = 0.4666... plus the add_loss term 0.01 * mean(x) = 0.005."""
+    class Reg(keras.layers.Layer):
+        def call(self, inputs):
+            self.add_loss(0.01 * tf.reduce_mean(inputs))
+            return inputs
+
+    x = np.linspace(0.0, 1.0, 6).reshape(2, 3)
+    y = np.linspace(1.0, 0.0, 6).reshape(2, 3)
+    inputs = keras.Input(shape=(3,))
+    model = keras.Model(inputs, Reg()(inputs))
+    mse = np.mean((x - y) ** 2)
+    model.compile(optimizer="adam", loss="mse", metrics=["mae"])
+    model.compile(optimizer="adam")
+    h = model.fit(x, y, verbose=0)
+    # float32 forward pass of six numbers in [0, 1]: rounding error far below 1e-6.
+    assert abs(h.history["loss"][0] - (mse + 0.005)) < 1e-6
+    assert abs(h.history["mae"][0] - np.mean(np.abs(x - y))) < 1e-6
+    model.compile(optimizer="adam", loss="mae")      # a new loss does replace it
+    assert abs(model.fit(x, y, verbose=0).history["loss"][0] - (0.6 + 0.005)) < 1e-6

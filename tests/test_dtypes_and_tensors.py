@@ -216,3 +216,17 @@ def test_tensor_shape_equals_lists_as_in_tf():
     assert s == [2, 3] and s == (2, 3) and not (s != [2, 3])
     assert s != [2, None] and tf.TensorShape([2, None]) == [2, None]
     assert hash(s) == hash((2, 3)) and {s: 1}[(2, 3)] == 1
+
+
+def test_as_dtype_reads_tf_datatype_enum_numbers():
+    """TF's DataType enum numbers (types.proto) name dtypes too: tf.zeros(1, 1), written in the
+    Keras subclassing guide, passes 1 as `dtype`, which TF reads as DT_FLOAT."""
+    expected = {1: tf.float32, 2: tf.float64, 3: tf.int32, 4: tf.uint8, 5: tf.int16, 6: tf.int8,
+                9: tf.int64, 10: tf.bool, 19: tf.float16}
+    for number, dtype in expected.items():
+        assert tf.as_dtype(number) == dtype
+    z = tf.zeros(1, 1)
+    assert z.dtype == tf.float32 and z.shape == (1,)
+    for bad in (0, 100):     # no such enum value: TF raises TypeError
+        with pytest.raises(TypeError):
+            tf.as_dtype(bad)

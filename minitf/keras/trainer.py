@@ -31,10 +31,15 @@ class Trainer:
                 weighted_metrics=None, run_eagerly=False, steps_per_execution=1,
                 jit_compile=None, **kwargs):
         self.optimizer = optimizers_mod.get(optimizer)
-        self.loss = loss
-        self._loss_weights = loss_weights
-        self._metric_specs = metrics
-        self._weighted_metric_specs = weighted_metrics
+        # As Keras 3 does, a recompile that names no loss (or no metrics) keeps the ones the
+        # previous compile gave: compile(optimizer="adam") after compile(loss="mse") still
+        # trains on mse (plus any add_loss terms).
+        if loss is not None or not self.compiled:
+            self.loss = loss
+            self._loss_weights = loss_weights
+        if metrics is not None or weighted_metrics is not None or not self.compiled:
+            self._metric_specs = metrics
+            self._weighted_metric_specs = weighted_metrics
         self._compiled_metrics = None      # resolved on the first batch (needs output shapes)
         self._loss_tracker = metrics_mod.Mean(name="loss")
         self._output_loss_trackers = None   # per-output losses, for models with several outputs
