@@ -40,12 +40,22 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--html", help="write the interactive tape explorer: one self-contained "
                                   "page to step forward and backward through the tape")
     sub.add_parser("conventions", help="print the table of gradients at kinks and ties")
-    t = sub.add_parser("train", help="train a small classifier on scikit-learn's digits")
+    t = sub.add_parser("train", help="train a small classifier: an MLP on scikit-learn's "
+                                     "digits or a CNN on Fashion-MNIST")
+    t.add_argument("--model", choices=["mlp", "cnn"], default="mlp",
+                   help="mlp: Dense layers on the 8x8 digits; cnn: Conv2D-MaxPool-Flatten-Dense "
+                        "on Fashion-MNIST (keras.datasets, downloaded once)")
+    t.add_argument("--synthetic", action="store_true",
+                   help="cnn only: generated 28x28 images instead of Fashion-MNIST (no network)")
+    t.add_argument("--samples", type=int,
+                   help="cnn only: training images to use (default: all; 6000 with --synthetic)")
     t.add_argument("--backend", choices=["numpy", "cupy"], default="numpy")
     t.add_argument("--epochs", type=int, default=10)
     t.add_argument("--batch-size", type=int, default=64)
     t.add_argument("--hidden", type=int, default=128, help="units per hidden layer")
-    t.add_argument("--layers", type=int, default=2, help="number of hidden layers")
+    t.add_argument("--layers", type=int,
+                   help="hidden Dense layers (mlp, default 2) or Conv2D-MaxPool blocks (cnn, "
+                        "default 1)")
     t.add_argument("--plot", help="where to save the learning-curve PNG")
     args = parser.parse_args(argv)
     if args.command is None:
@@ -54,7 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "train":
         from .train import run as train
         return train(args.backend, args.epochs, args.batch_size, args.hidden, args.layers,
-                     args.plot)
+                     args.plot, model=args.model, synthetic=args.synthetic,
+                     samples=args.samples)
     if args.command == "conventions":
         from ..checks.gradient_conventions import table_markdown
         print(table_markdown())
