@@ -73,6 +73,26 @@ RULES = {
 }
 
 
+def _fused_steps(rec) -> tuple:
+    """The unfused op types a fused record stands for, in order (``()`` for an ordinary
+    record). A fused kernel marks them on its VJP (``ops/nn_ops.dense``: a Keras Dense layer's
+    matmul, bias and relu are one record)."""
+    return tuple(getattr(rec.joint, "fused", None) or ()) if rec.joint is not None else ()
+
+
+def _rule(rec) -> str:
+    """The local VJP rule of a record, as text; a fused record's is spelt step by step, with z
+    the value before the activation."""
+    steps = _fused_steps(rec)
+    if not steps:
+        return RULES.get(rec.op, f"the VJP registered for {rec.op}")
+    parts = ["∂z = g where y > 0" if "Relu" in steps else "∂z = g",
+             "∂x = ∂z·Wᵀ, ∂W = xᵀ·∂z"]
+    if "BiasAdd" in steps:
+        parts.append("∂b = ∂z summed over the batch")
+    return f"fused {' → '.join(steps)}: " + "; ".join(parts)
+
+
 def _short(t, digits: int = 6) -> str:
     """A compact rendering of a tensor's value."""
     if t is None:
@@ -162,7 +182,23 @@ def describe(tape: GradientTape, target=None) -> str:
         outs = ", ".join(f"{names(y)}: {y.dtype.name}{list(y.shape)} = {_short(y)}"
                          for y in rec.outputs)
         lines.append(f"  {i:3d}. {rec.op}({ins}) -> {outs}")
+        if _fused_steps(rec):       # the steps explain.html shows, by the names it gives them
+            lines.append(f"       one fused kernel: {_fused_text(rec, names)}")
     return "\n".join(lines)
+
+
+def _fused_text(rec, names: "_Names") -> str:
+    """A fused record's steps with the intermediate names the explorer uses (v1.matmul, ...)."""
+    steps, out = _fused_steps(rec), names(rec.outputs[0])
+    prev, parts = None, []
+    for k, op in enumerate(steps):
+        args = {"MatMul": [names(rec.inputs[0]), names(rec.inputs[1])],
+                "BiasAdd": [prev, names(rec.inputs[2]) if len(rec.inputs) > 2 else ""],
+                "Relu": [prev]}[op]
+        name = out if k == len(steps) - 1 else f"{out}.{op.lower()}"
+        parts.append(f"{name} = {op}({', '.join(args)})")
+        prev = name
+    return "; ".join(parts)
 
 
 def describe_tapes(*tapes: GradientTape) -> str:
@@ -260,7 +296,7 @@ def backward_trace(tape: GradientTape, target, sources) -> Trace:
         idx = len(steps) + 1
         running[idx] = dict(adj)
         steps.append(Step(idx, rec, rec.outputs, up, contributions,
-                          RULES.get(rec.op, f"the VJP registered for {rec.op}")))
+                          _rule(rec)))
 
     was_recording = tape._recording
     records = tape._begin_backward("gradient")

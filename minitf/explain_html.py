@@ -60,10 +60,21 @@ class _Page:
             self._add_record(rec, watched)
         for step in self.trace.steps:
             self._add_step(step)
-        # The gradient asked for, per source, as the last adjoints (what tape.gradient returns).
-        self.sources = [self.names(s) for s in
-                        [s._snapshot() if hasattr(s, "_snapshot") else s
-                         for s in E.nest.flatten(sources)]]
+        # The gradient asked for, per source (what tape.gradient returns). A Variable the tape
+        # never read has no name on it, but is still named as the user named it.
+        self.sources = [self._source_name(s) for s in E.nest.flatten(sources)]
+        # The seed of the backward pass: ones shaped like the target.
+        target_t = E._target_tensor(target)
+        produced = {y._id for rec in self.trace.records for y in rec.outputs}
+        self.target = self._tensor(target_t, "value" if target_t._id in produced
+                                   else self._leaf_kind(target_t, watched))
+        self.seed = E._short(self.trace.adjoints[target_t._id])
+
+    def _source_name(self, s) -> str:
+        t = s._snapshot() if hasattr(s, "_snapshot") else s
+        if t._id not in self.names.names and hasattr(s, "_snapshot"):
+            return s.name.split(":")[0]
+        return self.names(t)
 
     # ---- forward: tensors and ops -------------------------------------------------------
     def _tensor(self, t, kind: str) -> str:
@@ -80,13 +91,12 @@ class _Page:
 
     def _add_record(self, rec, watched) -> None:
         ins = [self._tensor(x, self._leaf_kind(x, watched)) for x in rec.inputs]
-        steps = getattr(rec.joint, "fused", None) if rec.joint is not None else None
+        steps = E._fused_steps(rec)
         if steps:
             self._expand(rec, ins, steps)
             return
         outs = [self._tensor(y, "value") for y in rec.outputs]
-        self.ops.append({"op": rec.op, "rule": E.RULES.get(rec.op, f"the VJP registered for "
-                                                                   f"{rec.op}"),
+        self.ops.append({"op": rec.op, "rule": E._rule(rec),
                          "inputs": ins, "outputs": outs, "fused": None,
                          "info": ", ".join(_describe(x) for x in rec.inputs) + " -> "
                          + ", ".join(_describe(y) for y in rec.outputs)})
@@ -96,7 +106,6 @@ class _Page:
     def _expand(self, rec, ins, steps) -> None:
         """Recompute a fused op's steps with unfused ops under a nested tape."""
         import minitf as tf
-        x, w = rec.inputs[0], rec.inputs[1]
         b = rec.inputs[2] if len(rec.inputs) > 2 else None
         out = rec.outputs[0]
         oname = self.names(out)
@@ -138,7 +147,6 @@ class _Page:
             sub_keys.append(key)
             prev_key = key
         self._expansions[id(rec)] = (indices, sub, (xs, parts, sub_keys))
-        del x, w
 
     # ---- backward -----------------------------------------------------------------------
     def _add_step(self, step) -> None:
@@ -305,7 +313,7 @@ function forward(){if(fwd>=D.ops.length)return false;const op=D.ops[fwd];
   fwd++;status();return true;}
 function backward(){while(fwd<D.ops.length)forward();
   if(bwd>=D.backward.length)return;const s=D.backward[bwd];
-  if(bwd===0){setAdj(D.target,'1');}
+  if(bwd===0){setAdj(D.target,D.seed);}
   mark(s.op);Object.entries(s.adjoints).forEach(([k,v])=>setAdj(k,v));
   log('backward: '+D.ops[s.op].op+', upstream '+s.upstream+'; '+s.contributions.map(([k,v])=>'∂'+D.tensors[k].name+' += '+v).join(', '));
   bwd++;status();}
@@ -321,7 +329,7 @@ reset();
 
 def _document(page: _Page, title: str) -> str:
     data = {"tensors": page.tensors, "ops": page.ops, "backward": page.backward,
-            "target": f"t{E._target_tensor(page.trace_target)._id}"}
+            "target": page.target, "seed": page.seed}
     # Inside <script>, "</" would end the element: JSON allows "\\/" for "/".
     blob = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
     rows = "".join(
@@ -357,7 +365,6 @@ def html(tape, target, sources, path: str | None = None,
     string; with ``path``, also written there (atomically). Like ``backward_trace``, it is a
     gradient call on the tape (a non-persistent tape cannot be used again)."""
     page = _Page(tape, target, sources)
-    page.trace_target = target
     text = _document(page, title)
     if path is not None:
         path = os.fspath(path)

@@ -57,6 +57,38 @@ def test_fused_dense_is_shown_as_its_steps(tmp_path):
     assert last["bias"] == "[1, 0]" and last["kernel"] == "[3, 2]:[1, 0, 2, 0, 3, 0]"
 
 
+def test_seed_unused_sources_and_a_leaf_target(tmp_path):
+    x, u = tf.Variable([1., 2., 3.], name="x"), tf.Variable(1., name="u")
+    with tf.GradientTape(persistent=True) as tape:
+        y = x * x
+    page = explain.html(tape, y, [x, u])
+    data = _data(page)
+    # the backward pass starts from ones shaped like the target; 2·x by hand
+    assert data["seed"] == "[1, 1, 1]" and data["tensors"][data["target"]]["name"] == "f"
+    assert "tape.gradient: dx = [2, 4, 6], du = None" in page     # u was never read: None
+    w = tf.Variable(2., name="w")
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(w)
+    data = _data(explain.html(tape, w, [w]))                       # f = w: no op, df/dw = 1
+    assert data["ops"] == [] and data["backward"] == []
+    assert data["tensors"][data["target"]]["kind"] == "source"    # shown, not a pending value
+
+
+def test_the_text_listing_names_the_fused_steps_as_the_page_does():
+    layer = tf.keras.layers.Dense(2, activation="relu")
+    x = tf.constant([[1.0, 2.0, 3.0]])
+    with tf.GradientTape(persistent=True) as tape:
+        y = tf.reduce_sum(layer(x))
+    listing = explain.describe(tape)
+    assert ("one fused kernel: v1.matmul = MatMul(c([1, 3]:[1, 2, 3]), kernel); "
+            "v1.biasadd = BiasAdd(v1.matmul, bias); v1 = Relu(v1.biasadd)") in listing
+    trace = str(explain.backward_trace(tape, y, [layer.kernel, layer.bias]))
+    assert "rule: fused MatMul → BiasAdd → Relu: ∂z = g where y > 0" in trace
+    names = {t["name"] for t in _data(explain.html(tape, y, [layer.kernel])).get("tensors")
+             .values()}
+    assert {"v1.matmul", "v1.biasadd", "v1", "kernel", "bias", "f"} <= names
+
+
 @pytest.fixture(scope="module")
 def browser():
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -126,3 +158,9 @@ def test_cli_writes_the_page_whole(tmp_path):
     assert run("w*w", ["w=2"], html=str(bad), out=out.append, err=err.append) == 2
     assert err and err[-1].startswith(f"error: cannot write {bad}")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tape.html"]
+    # a directory in the way: the temporary file is written, the rename fails, and nothing
+    # but the directory is left
+    (tmp_path / "adir").mkdir()
+    assert run("w*w", ["w=2"], html=str(tmp_path / "adir"), out=out.append,
+               err=err.append) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["adir", "tape.html"]

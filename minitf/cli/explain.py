@@ -390,8 +390,8 @@ def run(expr: str, at: list, dot: str | None = None, svg: str | None = None,
     for line in lines:
         out(line)
     if html:
+        tmp = f"{html}.tmp{os.getpid()}"
         try:
-            tmp = f"{html}.tmp{os.getpid()}"
             with open(tmp, "w", encoding="utf-8") as fh:
                 fh.write(page)
             os.replace(tmp, html)          # whole or not at all
@@ -399,6 +399,9 @@ def run(expr: str, at: list, dot: str | None = None, svg: str | None = None,
         except OSError as e:
             err(f"error: cannot write {html}: {e.strerror or e}")
             return 2
+        finally:
+            if os.path.exists(tmp):        # a failed write leaves no partial file behind
+                os.remove(tmp)
     for path in (dot, svg):
         if not path:
             continue
