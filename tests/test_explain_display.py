@@ -1,14 +1,20 @@
 """Notebook display (minitf.explain_display): the HTML tables of Tensor, Variable, a finished
-GradientTape, backward/forward traces and Jacobians; escaping of user text; and the names
-explain gives a tensor being the same in describe, the graph and the backward trace."""
+GradientTape, backward/forward traces and Jacobians; their SVG drawings (the tape's graph, the
+trace's graph with adjoints, a Jacobian's heat map); escaping of user text; and the names
+explain gives a tensor being the same in describe, the graph, the backward trace, the HTML and
+the SVG."""
 from __future__ import annotations
 
 import re
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
+from html import unescape
+
+import pytest
 
 import minitf as tf
-from minitf import explain
+from minitf import explain, explain_display
 
 
 def cells(html: str) -> list:
@@ -105,3 +111,144 @@ def test_import_minitf_does_not_load_the_display_module():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "False"
+
+
+# ---- SVG drawings -------------------------------------------------------------------------------
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def svg_names(svg: str) -> dict:
+    """tensor node id ("t<id>") -> the name drawn first in its box, from a parsed SVG."""
+    root = ET.fromstring(svg)
+    return {g.get("id"): g.find(f"{SVG}text").text for g in root.iter(f"{SVG}g")
+            if g.get("class") == "tensor"}
+
+
+def svg_ops(svg: str) -> dict:
+    root = ET.fromstring(svg)
+    return {g.get("id"): g.find(f"{SVG}text").text for g in root.iter(f"{SVG}g")
+            if g.get("class") == "op"}
+
+
+def dot_names(dot: str) -> dict:
+    return dict(re.findall(r'  (t\d+) \[shape=ellipse, label="(.*?)\\n', dot))
+
+
+def test_tape_svg_is_standalone_svg_of_the_recorded_graph():
+    tape, f, w1, w2 = hand_example()
+    svg = explain_display.tape_svg(tape)
+    root = ET.fromstring(svg)                       # well-formed XML
+    assert root.tag == f"{SVG}svg" and float(root.get("width")) > 0
+    assert sorted(svg_ops(svg).values()) == ["AddV2", "Mul", "Mul", "Mul", "Pow"]
+    names = svg_names(svg)
+    assert names[f"t{f._id}"] == "f" and names[f"t{w1._id}"] == "w1"
+    # one arrow per (input, op) and (op, output) pair of the records
+    arrows = sum(len(r.inputs) + len(r.outputs) for r in tape._records)
+    assert len(list(root.iter(f"{SVG}line"))) == arrows
+    # deterministic: the same program draws the same picture (ids aside)
+    again = explain_display.tape_svg(hand_example()[0])
+    assert re.sub(r'id="\w+"', "", svg) == re.sub(r'id="\w+"', "", again)
+    assert svg in tape._repr_html_()                # shown in a notebook inside the HTML
+
+
+def test_trace_svg_carries_the_adjoints():
+    tape, f, w1, w2 = hand_example()
+    tr = explain.backward_trace(tape, f, [w1, w2])
+    root = ET.fromstring(explain_display.trace_svg(tr))
+    boxes = {g.get("id"): [t.text for t in g.iter(f"{SVG}text")] for g in root.iter(f"{SVG}g")}
+    assert boxes[f"t{w1._id}"] == ["w1", "float32[]", "= 5", "∂ = 36"]   # 6·w1 + 2·w2
+    assert boxes[f"t{w2._id}"] == ["w2", "float32[]", "= 3", "∂ = 10"]   # 2·w1
+    assert boxes[f"t{f._id}"][-1] == "∂ = 1"
+    assert explain_display.trace_svg(tr) in tr._repr_html_()
+
+
+def test_svg_escapes_user_text():
+    tape, f, w1, w2 = hand_example(name1="<script>&")
+    for svg in (explain_display.tape_svg(tape),
+                explain_display.trace_svg(explain.backward_trace(tape, f, [w1, w2]))):
+        assert "<script>" not in svg and "&lt;script&gt;&amp;" in svg
+        assert "<script>&" in svg_names(svg).values()     # the parsed text is the name
+
+
+def test_jacobian_heat_map():
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape() as t:
+        t.watch(x)
+        y = tf.stack([x[0] * x[1], -x[0] ** 2])
+    jac = t.jacobian(y, x)                          # [[x1, x0], [-2·x0, 0]] = [[2, 1], [-2, 0]]
+    svg = explain_display.matrix_svg(jac)
+    root = ET.fromstring(svg)
+    fills = [r.get("fill") for r in root.iter(f"{SVG}rect")]
+    values = [t.text for t in root.iter(f"{SVG}text")][1:]
+    assert values == ["2", "1", "-2", "0"]
+    # red for positive, blue for negative, white for 0; the largest magnitude (2) fully coloured
+    assert fills == ["#ff5050", "#ffa8a8", "#5050ff", "#ffffff"]
+    assert svg in jac._repr_html_()
+    assert "<svg" not in tf.constant([[1, 2]])._repr_html_()   # integer tensors: table only
+    big = explain_display.matrix_svg(tf.zeros([20, 30]))
+    assert len(list(ET.fromstring(big).iter(f"{SVG}rect"))) == 12 * 12 and "cut to" in big
+    nan = explain_display.matrix_svg(tf.constant([[float("nan"), 1.0]]))
+    assert [r.get("fill") for r in ET.fromstring(nan).iter(f"{SVG}rect")][0] == "#cccccc"
+
+
+# ---- one name per tensor in describe, to_dot, the backward trace, the HTML and the SVG -----------
+def seed_program():
+    tape, f, w1, w2 = hand_example()
+    return tape, f, [w1, w2]
+
+
+def dense_program():
+    dense = tf.keras.layers.Dense(2, kernel_initializer="ones", name="dense")
+    x = tf.constant([[1.0, -2.0, 0.5]])
+    dense(x)                                        # build outside the tape
+    with tf.GradientTape(persistent=True) as tape:
+        loss = tf.reduce_sum(dense(x) ** 2)
+    return tape, loss, dense.trainable_variables
+
+
+def custom_gradient_program():
+    @tf.custom_gradient
+    def clipped_square(x):
+        def grad(g):
+            return tf.clip_by_value(g * 2 * x, -1.0, 1.0)
+        return x * x, grad
+
+    w = tf.Variable([0.3, 2.0], name="w")
+    with tf.GradientTape(persistent=True) as tape:
+        loss = tf.reduce_sum(clipped_square(w) * 3.0)
+    return tape, loss, [w]
+
+
+@pytest.mark.parametrize("program", [seed_program, dense_program, custom_gradient_program])
+def test_the_four_outputs_name_every_tensor_alike(program):
+    tape, target, sources = program()
+    records = tape._records
+    names = dot_names(explain.to_dot(tape))         # t<id> -> name in the DOT graph
+    assert svg_names(explain_display.tape_svg(tape)) == names
+    assert svg_ops(explain_display.tape_svg(tape)) == {f"op{i}": r.op
+                                                      for i, r in enumerate(records)}
+    described = explain.describe(tape).splitlines()
+    html_rows = re.findall(r"<tr>(.*?)</tr>", explain_display.tape_html(tape))[1:]
+    for i, rec in enumerate(records, 1):
+        line = next(s for s in described if re.match(rf"\s*{i}\. ", s))
+        row = cells(html_rows[i - 1])
+        assert line.split(". ", 1)[1].startswith(rec.op + "(") and row[1] == rec.op
+        for x in rec.inputs:
+            name = names[f"t{x._id}"]
+            pattern = rf"(?:^|\(|, ){re.escape(name)}="
+            assert re.search(pattern, line.split(" -> ")[0]), (name, line)
+            assert re.search(pattern, unescape(row[2])), (name, row)
+        for y in rec.outputs:
+            name = names[f"t{y._id}"]
+            assert re.search(rf"-> (.*, )?{re.escape(name)}: ", line), (name, line)
+            assert re.match(rf"(.*, )?{re.escape(name)}=", unescape(row[3])), (name, row)
+    assert names[f"t{records[-1].outputs[0]._id}"] == "f"
+    tr = explain.backward_trace(tape, target, sources)
+    assert dot_names(tr.to_dot()) == names
+    assert svg_names(explain_display.trace_svg(tr)) == names
+    html = tr._repr_html_()
+    steps, adjoints = html.split("</table>")[:2]
+    assert cells(steps)[2::6] == [", ".join(names[f"t{y._id}"] for y in s.outputs)
+                                  for s in tr.steps]
+    shown = {n for n in names.values() if not n.startswith("c(")}
+    assert set(map(unescape, cells(adjoints)[0::3])) == shown

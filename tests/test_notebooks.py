@@ -92,3 +92,9 @@ def test_notebook_executes_and_shows_the_pages_outputs(page, tmp_path, monkeypat
         html = [o.data["text/html"] for c in nb.cells if c.cell_type == "code"
                 for o in c.outputs if o.output_type == "execute_result" and "text/html" in o.data]
         assert html and "<td>2</td><td>1</td>" in html[0] and "shape=(2, 2)" in html[0]
+        assert "<svg" in html[0] and ">-" not in html[0]    # the heat map, of [[2, 1], [2, 0]]
+    if page.stem == "03-graph":     # the tape and the backward trace draw their graphs as SVG
+        html = [o.data["text/html"] for c in nb.cells if c.cell_type == "code"
+                for o in c.outputs if o.output_type == "execute_result" and "text/html" in o.data]
+        assert len(html) == 2 and all("<svg" in h for h in html)
+        assert "∂ = 36" in html[1] and "∂ = " not in html[0]
