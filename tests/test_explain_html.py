@@ -140,6 +140,14 @@ def test_clicking_through_the_backward_pass_shows_36_and_10(browser, tmp_path):
     assert any(t.startswith("Pow: ") for t in titles)
     browser.find_element(By.ID, "reset").click()
     assert _cell(browser, "w1", "adjoint") == "" and _cell(browser, "f", "value") == ""
+    # the keys step too: → one op forward; ← one backward step (after the rest of the forward)
+    from selenium.webdriver.common.keys import Keys
+    body = browser.find_element(By.TAG_NAME, "body")
+    body.send_keys(Keys.ARROW_RIGHT)
+    assert browser.find_element(By.ID, "status").text == "forward 1/5 · backward 0/5"
+    body.send_keys(Keys.ARROW_LEFT)
+    assert browser.find_element(By.ID, "status").text == "forward 5/5 · backward 1/5"
+    assert _cell(browser, "v2", "adjoint") == "1" and _cell(browser, "v4", "adjoint") == "1"
     # the page asked the network for nothing
     assert browser.execute_script(
         "return performance.getEntriesByType('resource').length") == 0
