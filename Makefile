@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 
-.PHONY: demo test test-fast parity-isa bench gpu-test gpu-bench clean
+.PHONY: demo test test-fast parity-isa bench gpu-test gpu-bench clean corpus-goldens corpus-report
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,16 @@ parity-isa: $(PY)
 	  echo "== parity under: $${s:-the default (this CPU's own instructions)}"; \
 	  env $$s $(PY) -m pytest -q -p no:cacheprovider parity || exit 1; \
 	done
+
+# The conformance corpus (parity/corpus/): record TensorFlow's outcome of every case (the
+# goldens; SOURCES="tf_tensor ..." for some sources only), and write docs/corpus.md from a run
+# of every case under minitf.
+corpus-goldens: $(PY)
+	$(PY) -m pip install --quiet -e ".[parity]"
+	$(PY) -m parity.corpus.record $(SOURCES)
+
+corpus-report: $(PY)
+	$(PY) -m parity.corpus.report
 
 bench: $(PY)
 	$(PY) -m pip install --quiet -e ".[parity]"
