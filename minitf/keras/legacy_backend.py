@@ -796,3 +796,25 @@ def dot(x, y):
     if len(y.shape) == 1:
         return _tf.tensordot(x, y, [[len(x.shape) - 1], [0]])
     return _tf.tensordot(x, y, [[len(x.shape) - 1], [len(y.shape) - 2]])
+
+
+def random_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
+    """Normal samples of ``shape`` (floatx by default): Keras 3 keeps this tf.keras.backend
+    function (the subclassing guide's VAE samples its noise with it); it is tf.random.normal.
+    minitf's stream differs from TensorFlow's, so only the shape, dtype and statistics match.
+
+    >>> from minitf.keras import backend as K
+    >>> K.random_normal((2, 3)).shape
+    TensorShape([2, 3])"""
+    return _tf.random.normal(shape, mean, stddev, dtype=dtype or floatx(), seed=seed)
+
+
+def random_uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
+    """Uniform samples in [``minval``, ``maxval``) of ``shape`` (floatx by default), as
+    tf.keras.backend.random_uniform (tf.random.uniform underneath).
+
+    >>> from minitf.keras import backend as K
+    >>> x = K.random_uniform((4,), 2.0, 3.0).numpy()
+    >>> bool(((x >= 2.0) & (x < 3.0)).all())
+    True"""
+    return _tf.random.uniform(shape, minval, maxval, dtype=dtype or floatx(), seed=seed)
