@@ -330,8 +330,9 @@ reset();
 def _document(page: _Page, title: str) -> str:
     data = {"tensors": page.tensors, "ops": page.ops, "backward": page.backward,
             "target": page.target, "seed": page.seed}
-    # Inside <script>, "</" would end the element: JSON allows "\\/" for "/".
-    blob = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    # Inside <script>, "</script" would end the element and "<!--" would change how the rest
+    # is read, so no "<" is left in the data: JSON spells it "\u003c".
+    blob = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
     rows = "".join(
         f'<tr data-key="{key}" data-name="{_html.escape(t["name"])}"><td>'
         f'{_html.escape(t["name"])}</td><td>{_html.escape(t["info"])}</td>'

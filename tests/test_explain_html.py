@@ -172,3 +172,17 @@ def test_cli_writes_the_page_whole(tmp_path):
     assert run("w*w", ["w=2"], html=str(tmp_path / "adir"), out=out.append,
                err=err.append) == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == ["adir", "tape.html"]
+
+
+def test_names_with_markup_do_not_break_the_page(browser, tmp_path):
+    from selenium.webdriver.common.by import By
+    # "<!--<script>" inside a script element would swallow the closing tag and stop the script
+    w = tf.Variable(2., name="<!--<script>")
+    with tf.GradientTape(persistent=True) as tape:
+        f = w * w
+    path = tmp_path / "markup.html"
+    explain.html(tape, f, [w], path=str(path))
+    browser.get(path.as_uri())
+    browser.find_element(By.ID, "bwd").click()
+    assert browser.find_element(By.ID, "status").text == "forward 1/1 · backward 1/1"
+    assert _cell(browser, "<!--<script>", "adjoint") == "4"             # ∂(w²)/∂w = 2w
