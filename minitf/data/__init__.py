@@ -1,5 +1,6 @@
 """``tf.data``: input pipelines (``Dataset``, ``TextLineDataset``, ``experimental``)."""
 from .dataset import INFINITE, UNKNOWN, Dataset  # noqa: F401
+from .iterator_ops import Iterator  # noqa: F401
 from .readers import TextLineDataset, make_csv_dataset  # noqa: F401
 
 INFINITE_CARDINALITY = INFINITE

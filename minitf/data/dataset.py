@@ -249,7 +249,8 @@ class Dataset:
 
     # ---- consuming --------------------------------------------------------------------------
     def __iter__(self):
-        return iter(self._elements())
+        from .iterator_ops import OwnedIterator
+        return OwnedIterator(self)
 
     def as_numpy_iterator(self):
         """Iterate the elements as NumPy values (the same structure, each tensor's

@@ -50,7 +50,8 @@ _MODULE_INTERNALS = {"_name", "_scope_name"}
 # ---- the object graph -------------------------------------------------------------------
 
 def _is_trackable(x) -> bool:
-    if is_variable(x) or isinstance(x, Module) or hasattr(x, "_checkpoint_children"):
+    if (is_variable(x) or isinstance(x, Module) or hasattr(x, "_checkpoint_children")
+            or hasattr(x, "_checkpoint_tensors")):
         return True
     if isinstance(x, (list, tuple)):
         return any(_is_trackable(v) for v in x)
@@ -110,6 +111,15 @@ def build_graph(root) -> tuple:
             key = "/".join(paths[i]) + VALUE_SUFFIX
             node["attributes"].append(("VARIABLE_VALUE", _variable_name(obj), key))
             values[key] = np.asarray(obj.numpy())
+        elif hasattr(obj, "_checkpoint_tensors"):
+            # Non-variable state (a dataset iterator's position). As in TF, the graph records
+            # the attribute's key, and its tensors are stored under that key plus a suffix
+            # (an iterator: attribute ITERATOR, tensor ITERATOR_STATE).
+            for attr, tensors in obj._checkpoint_tensors().items():
+                key = "/".join(paths[i]) + "/.ATTRIBUTES/" + attr
+                node["attributes"].append((attr, "", key))
+                for suffix, value in tensors.items():
+                    values[key + suffix] = value
         nodes.append(node)
     # A node "has values" if any object below it holds one (TF records this for each node).
     for i in reversed(range(len(nodes))):
@@ -190,6 +200,10 @@ class _Restorer:
                 if name == "VARIABLE_VALUE" and is_variable(obj):
                     _assign(obj, self.reader.get(key), key)
                     self.restored.add(id(obj))
+            extra = {name: self._tensors_under(key) for name, _, key in node["attributes"]
+                     if name != "VARIABLE_VALUE"}
+            if extra and hasattr(obj, "_restore_checkpoint_tensors"):
+                obj._restore_checkpoint_tensors(extra)
             live = dict(children(obj))
             for cid, name in node["children"]:
                 if cid in self.matched:
@@ -200,6 +214,17 @@ class _Restorer:
                     self.pending.append((weakref.ref(anchor), names, name, cid))
         if self.pending:
             _PENDING.add(self)
+
+    def _tensors_under(self, key: str) -> dict:
+        """``{suffix: value}`` of the tensors an attribute's ``key`` stands for."""
+        out = {}
+        for k in self.reader.keys():
+            if k.startswith(key) and "/" not in k[len(key):]:
+                # TF's own iterator state is a DT_VARIANT (serialized pipeline buffers),
+                # which minitf cannot decode: the owner is told rather than handed garbage.
+                out[k[len(key):]] = (self.reader.get(k) if self.reader.dtype(k) != "variant"
+                                     else None)
+        return out
 
     def retry(self) -> None:
         pending, self.pending = self.pending, []
@@ -393,6 +418,16 @@ class Checkpoint:
         """Restore from ``save_path``; ``None`` restores nothing (variables keep their
         initial values). Values whose variables do not exist yet are assigned when they are
         created."""
-        if save_path is not None:
-            self.save_counter    # created now, so the saved counter has a live match
-        return restore_objects(save_path, self)
+        if save_path is None:
+            return restore_objects(None, self)
+        self.save_counter    # created now, so the saved counter has a live match
+        from ..errors import NotFoundError
+        try:
+            return restore_objects(save_path, self)
+        except NotFoundError as e:
+            # TF's restore adds the path and the usual cause (a prefix without its "-N").
+            raise NotFoundError(
+                None, None, f"Error when restoring from checkpoint or SavedModel at "
+                f"{os.fspath(save_path)}: {e.message}\nPlease double-check that the path is "
+                "correct. You may be missing the checkpoint suffix (e.g. the '-1' in "
+                "'path/to/ckpt-1').") from None

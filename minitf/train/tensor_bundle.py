@@ -135,7 +135,8 @@ class BundleReader:
         return key in self._entries
 
     def dtype(self, key: str) -> str:
-        return ENUM_DTYPE.get(self._entries[key]["dtype"], "unknown")
+        # DT_VARIANT (21) can be listed but not read: it holds TF's serialized objects.
+        return {**ENUM_DTYPE, 21: "variant"}.get(self._entries[key]["dtype"], "unknown")
 
     def shape(self, key: str) -> list:
         return list(self._entries[key]["shape"])
