@@ -94,3 +94,47 @@ def test_wheel_contains_goldens_py_typed_and_license(tmp_path):
     assert "minitf/goldens/tensorflow.npz" in names
     assert "minitf/py.typed" in names
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
+    _check_installed_wheel(wheel, tmp_path)
+
+
+# Run in a fresh interpreter, from a directory outside the checkout, with the installed copy:
+# the checkout's editable-install finder is removed (a plain `pip install` has none) and
+# TensorFlow is made unimportable, so `parity` must fall back to the goldens inside the
+# installed package. Only the op cases run (the trajectories take most of the 16 s the whole
+# table needs); the path exercised is the same.
+_RUN_INSTALLED = """
+import runpy, sys
+site = sys.argv[1]
+sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in type(f).__module__]
+sys.path.insert(0, site)
+sys.modules["tensorflow"] = None
+import minitf
+assert minitf.__file__.startswith(site), minitf.__file__
+from minitf.checks import parity_check
+every = parity_check.cases
+parity_check.cases = lambda: [c for c in every() if c.name.startswith("op ")]
+sys.argv = ["python -m minitf"] + sys.argv[2:]
+runpy.run_module("minitf", run_name="__main__")
+"""
+
+
+def _check_installed_wheel(wheel, tmp_path):
+    site = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q",
+                    "--target", str(site), str(wheel)], check=True, timeout=120)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-c", _RUN_INSTALLED, str(site), *args],
+                              cwd=elsewhere, capture_output=True, text=True, timeout=300)
+
+    r = run("--version")
+    assert r.returncode == 0 and r.stdout.strip() == f"minitf {minitf.__version__}", r.stderr
+    r = run()
+    assert r.returncode == 0 and r.stdout.startswith("usage: python -m minitf"), r.stderr
+    r = run("parity", "--png", "")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "recorded TensorFlow" in r.stdout and "TensorFlow is not installed here" in r.stdout
+    passed, failed = r.stdout.strip().splitlines()[-1].split(" passed, ")
+    assert int(passed) > 50 and failed.startswith("0 failed"), r.stdout[-2000:]
