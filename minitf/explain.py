@@ -70,6 +70,8 @@ RULES = {
     "SparseSoftmaxCrossEntropyWithLogits": "∂logits = g·(softmax - onehot)",
     "BroadcastTo": "∂x = g summed over broadcast axes",
     "SquaredDifference": "∂a = 2g(a-b), ∂b = -2g(a-b)",
+    # a tf.function call is one record; its inputs' gradients come from its traced backward graph
+    "StatefulPartitionedCall": "∂inputs = the function's traced gradient graph applied to g",
 }
 
 

@@ -186,3 +186,19 @@ def test_names_with_markup_do_not_break_the_page(browser, tmp_path):
     browser.find_element(By.ID, "bwd").click()
     assert browser.find_element(By.ID, "status").text == "forward 1/1 · backward 1/1"
     assert _cell(browser, "<!--<script>", "adjoint") == "4"             # ∂(w²)/∂w = 2w
+
+
+def test_a_tf_function_call_is_one_node_with_its_rule():
+    # the tape records a tf.function call as one op, as TF's tape does; its rule says where
+    # the inputs' gradients come from, and the adjoint is the engine's: d(v² + 1)/dv = 2v = 4
+    @tf.function
+    def g(v):
+        return v * v + 1.0
+    w = tf.Variable(2.0, name="w")
+    with tf.GradientTape(persistent=True) as tape:
+        r = g(w)
+    data = _data(explain.html(tape, r, [w]))
+    assert [o["op"] for o in data["ops"]] == ["StatefulPartitionedCall"]
+    assert "traced gradient graph" in data["ops"][0]["rule"]
+    names = {k: t["name"] for k, t in data["tensors"].items()}
+    assert {names[k]: v for k, v in data["backward"][0]["adjoints"].items()} == {"w": "4"}
