@@ -16,6 +16,15 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 import pytest  # noqa: E402
 
+# TF32 (TF's GPU default) rounds float32 matmul/convolution operands to 10-bit mantissas, so
+# GPU results would differ from NumPy's and TF's CPU goldens by ~1e-3. The suite compares
+# strict float32 on the GPU: the backend's compute type is set strict here (the user-facing
+# flag in tf.config keeps TF's default, so its doctests still show it); tests/
+# test_tensor_float_32.py turns TF32 on where it checks TF32 itself.
+from minitf import _backend as _minitf_backend  # noqa: E402
+
+_minitf_backend.set_tensor_float_32(False)
+
 
 @pytest.fixture(autouse=True)
 def _no_tape_left_recording():

@@ -67,10 +67,10 @@ def main() -> None:
                                                     "peers_gpu_cnn.py"))
     ap.add_argument("--tf32", action="store_true")
     a = ap.parse_args()
-    # CuPy (so minitf) computes float32 matmuls and convolutions without TF32 unless the
-    # environment says CUPY_TF32=1; --tf32 only lets the peer use it.
-    if a.tf32:
-        os.environ["CUPY_TF32"] = "1"
+    # minitf follows TF: TF32 is on unless turned off; without --tf32 both sides run strict
+    # float32 (the peer gets --tf32 only with the flag).
+    import minitf as tf
+    tf.config.experimental.enable_tensor_float_32_execution(a.tf32)
     rows = [minitf_case(False), minitf_case(True)]
     peer = peer_case(a.peers, a.tf32) if os.path.exists(a.peers) else None
     print(f"MNIST CNN step, batch 128, fp32{' (TF32 allowed)' if a.tf32 else ''}")

@@ -46,7 +46,38 @@ def cupy():
         if n == 0:
             raise RuntimeError("CuPy is installed but there is no CUDA device.")
         _cupy = cp
+        _apply_tensor_float_32()
     return _cupy
+
+
+# TensorFloat-32: TF lets float32 matmuls and convolutions on Ampere-or-later GPUs round their
+# multiplicands to 10-bit mantissas (tensor cores, several times faster) unless
+# tf.config.experimental.enable_tensor_float_32_execution(False). CuPy's own default is strict
+# float32 (unless CUPY_TF32=1), so the backend keeps TF's default here and tells CuPy which
+# compute type its float32 GEMMs use. The flag's user-facing home is minitf/config.py, which
+# calls set_tensor_float_32; it lives here too because the backend must not import config.
+_tf32 = [True]
+_COMPUTE_TYPE_DEFAULT, _COMPUTE_TYPE_TF32 = 1, 7   # cupy/_core/_routines_linalg.pxd's enum
+
+
+def set_tensor_float_32(enabled: bool) -> None:
+    """Let (True) or forbid (False) TF32 in float32 GPU matmuls; applied at once if CuPy is
+    loaded, else when it first is."""
+    _tf32[0] = bool(enabled)
+    if _cupy is not None:
+        _apply_tensor_float_32()
+
+
+def tensor_float_32() -> bool:
+    """Whether float32 GPU matmuls may use TF32 (the backend's copy of the config flag)."""
+    return _tf32[0]
+
+
+def _apply_tensor_float_32() -> None:
+    lin = _cupy._core._routines_linalg
+    kind = getattr(lin, "COMPUTE_TYPE_TF32" if _tf32[0] else "COMPUTE_TYPE_DEFAULT",
+                   _COMPUTE_TYPE_TF32 if _tf32[0] else _COMPUTE_TYPE_DEFAULT)
+    lin.set_compute_type(np.float32, kind)
 
 
 def cupy_available() -> bool:
@@ -289,10 +320,10 @@ def like(a, host: np.ndarray):
 
 def unify(*arrays):
     """The arrays on one device: host arrays are moved to the GPU if any input is on it (TF
-    copies an op's inputs to the op's device). Called only when an op failed on mixed inputs."""
+    copies an op's inputs to the op's device); a no-op (the same tuple) when none is on it."""
     if not any(is_device_array(a) for a in arrays):
         return arrays
-    return tuple(a if is_device_array(a) or not isinstance(a, np.ndarray) else
+    return tuple(a if is_device_array(a) or not isinstance(a, (np.ndarray, np.generic)) else
                  _cupy.asarray(a) for a in arrays)
 
 
@@ -320,15 +351,56 @@ def scatter_add(target, indices, values) -> None:
 
 @_recorded(mutates_first=True)
 def scatter_reduce(target, indices, values, kind: str) -> None:
-    """target[indices] = kind(target[indices], values) for kind "add", "max" or "min",
-    repeated indices included (``ufunc.at``); indices and values are moved to the target's
-    device first (segment ids often live on the host)."""
+    """target[indices] = kind(target[indices], values) for kind "add", "max", "min" or
+    "multiply", repeated indices included (``ufunc.at``); indices and values are moved to the
+    target's device first (segment ids often live on the host)."""
     xp = xp_of(target)
     if xp is not np:
         indices = tuple(xp.asarray(i) for i in indices) if isinstance(indices, tuple) else \
             xp.asarray(indices)
         values = xp.asarray(values)
-    {"add": xp.add, "max": xp.maximum, "min": xp.minimum}[kind].at(target, indices, values)
+        if kind in ("max", "min") and target.dtype == np.float64 and \
+                not isinstance(indices, tuple) and indices.ndim == 1:
+            _device_extreme_at(xp, target, indices, values, kind)
+            return
+        if kind == "multiply":
+            # CuPy has no multiply.at (NotImplementedError in CuPy 14): the product is folded
+            # on the host, in NumPy's order, and the result copied back
+            host = target.get()
+            np.multiply.at(host, indices.get() if isinstance(indices, xp.ndarray) else
+                           tuple(i.get() for i in indices), values.get())
+            target[...] = xp.asarray(host)
+            return
+    {"add": xp.add, "max": xp.maximum, "min": xp.minimum,
+     "multiply": xp.multiply}[kind].at(target, indices, values)
+
+
+def _device_extreme_at(xp, target, indices, values, kind: str) -> None:
+    """``maximum.at``/``minimum.at`` for float64 on the GPU without atomics. CuPy's float64
+    ``maximum.at`` rounds through float32 (seen on CuPy 14.2: 1.2857142857142856 came back
+    as 1.2857142686843872), so instead sort the (row, value) pairs by slot then value; the
+    last (max) or first (min) entry of each slot's run is its extreme, and one plain
+    scatter folds it into the target."""
+    width = int(np.prod(target.shape[1:])) if target.ndim > 1 else 1
+    vals = xp.broadcast_to(values, (indices.shape[0],) + target.shape[1:]).reshape(-1)
+    slots = (indices.astype(np.int64)[:, None] * width +
+             xp.arange(width, dtype=np.int64)[None, :]).reshape(-1)
+    if slots.size == 0:
+        return
+    order = xp.lexsort(xp.stack([vals, slots.astype(np.float64)]))
+    s_sorted, v_sorted = slots[order], vals[order]
+    edge = xp.ones(s_sorted.shape, dtype=bool)
+    if kind == "max":    # the last entry of each run
+        edge[:-1] = s_sorted[1:] != s_sorted[:-1]
+    else:                # the first entry of each run
+        edge[1:] = s_sorted[1:] != s_sorted[:-1]
+    contiguous = target.flags.c_contiguous
+    flat = target.reshape(-1)      # a view when contiguous, else a copy written back below
+    pick = s_sorted[edge]
+    fold = xp.maximum if kind == "max" else xp.minimum
+    flat[pick] = fold(flat[pick], v_sorted[edge])
+    if not contiguous:
+        target[...] = flat.reshape(target.shape)
 
 
 @_recorded()

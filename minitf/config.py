@@ -120,6 +120,7 @@ class experimental:  # noqa: N801  (a namespace, spelled as TF's tf.config.exper
             raise TypeError("enable_tensor_float_32_execution(): `enabled` must be a bool, "
                             f"got {enabled!r} of type {type(enabled).__name__}")
         _tensor_float_32 = value
+        _backend.set_tensor_float_32(value)   # the CuPy backend's GEMM compute type
 
     @staticmethod
     def tensor_float_32_execution_enabled() -> bool:

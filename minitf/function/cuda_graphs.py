@@ -112,6 +112,11 @@ def capture_matmul(a, b):
     if handle is None:      # outside a graph runner: CuPy's matmul is the same product
         return cp.matmul(a, b)
     c = cp.empty((m, n), a.dtype)
+    if a.dtype == np.float32:
+        # cuBLAS's own switch for TF32 in Sgemm (cupy.matmul's compute type does not reach
+        # this direct call): 3 = CUBLAS_TF32_TENSOR_OP_MATH, 0 = CUBLAS_DEFAULT_MATH. A graph
+        # keeps the mode it was captured with.
+        cublas.setMathMode(handle, 3 if B.tensor_float_32() else 0)
     status = _gemm_functions()[a.dtype](
         handle, op_b, op_a, n, m, k, _GEMM_ONE[a.dtype].ctypes.data, b.data.ptr, ldb,
         a.data.ptr, lda, _GEMM_ZERO[a.dtype].ctypes.data, c.data.ptr, n)

@@ -432,7 +432,7 @@ def stack(values, axis=0, name="stack") -> Tensor:
             raise invalid_argument(f"Shapes of all inputs must match: values[0].shape = "
                                    f"{list(ts[0]._value.shape)} != values[{i}].shape = "
                                    f"{list(t._value.shape)}", "Pack")
-    z = _make(np.stack([t._value for t in ts], axis=ax), ts[0]._dtype)
+    z = _make(np.stack(B.unify(*[t._value for t in ts]), axis=ax), ts[0]._dtype)
     if TAPES.recording:
         def piece(i):
             return lambda g: strided_slice(g, (slice(None),) * ax + (i,))

@@ -480,7 +480,8 @@ def where(condition, x=None, y=None, name=None) -> Tensor:
         raise ValueError("x and y must both be non-None or both be None.")
     x, y = match2("SelectV2", x, y)
     try:
-        z = _make(np.where(c._value, x._value, y._value), x._dtype)
+        # mixed devices (a host condition with GPU values, say): the host inputs join the GPU
+        z = _make(np.where(*B.unify(c._value, x._value, y._value)), x._dtype)
     except ValueError:
         raise invalid_argument(f"condition {list(c._value.shape)}, then {list(x._value.shape)}, "
                                f"and else {list(y._value.shape)} must be broadcastable",

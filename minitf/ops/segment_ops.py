@@ -82,7 +82,10 @@ def _sorted_ids(op: str, data, segment_ids):
     if x._value.ndim < 1 or iv.shape[0] != x._value.shape[0]:
         raise invalid_argument("segment_ids should be the same size as dimension 0 of input.",
                                op)
-    host = np.asarray(B.to_host(iv))
+    # ids given as a Python list stay readable on the host even inside a traced function on
+    # the GPU, where the tensor made from them is a traced device value
+    host = np.asarray(segment_ids) if isinstance(segment_ids, (list, tuple, np.ndarray)) \
+        else np.asarray(B.to_host(iv))
     num = int(host[-1]) + 1 if host.size else 0
     if host.size and host[0] < 0:
         raise invalid_argument(f"Segment id {int(host[0])} out of range [0, {num}), possibly "
@@ -254,3 +257,62 @@ def unsorted_segment_min(data, segment_ids, num_segments, name=None) -> Tensor:
     array([         2,  2147483647,          1], dtype=int32)"""
     x, rows, iv, num = _unsorted_ids("UnsortedSegmentMin", data, segment_ids, num_segments)
     return _extreme("min", x, rows, iv, num, None)
+
+
+# ---- products ----------------------------------------------------------------------------------
+
+def _prod(x: Tensor, rows: Tensor, iv, num: int, op: str) -> Tensor:
+    """The product per segment (1 for an empty one). The gradient is TF's, written so zeros
+    need no division by them: with no zero in a segment a row's derivative is the product over
+    the row; with one zero, only the zero row gets a derivative (the product of the others);
+    with two or more zeros every derivative is 0."""
+    dt = x._dtype
+    keep = iv >= 0
+    out = B.zeros((num,) + rows._value.shape[1:], dt._np, like_array=rows._value) + \
+        dt._np.type(1)
+    # a dropped row multiplies by 1 (even when it is inf or nan)
+    _scatter_reduce("multiply", out, np.where(keep, iv, 0),
+                    np.where(keep.reshape((-1,) + (1,) * (rows._value.ndim - 1)),
+                             rows._value, dt._np.type(1)))
+    z = _make(B.asarray(out), dt)
+    if TAPES.recording:
+        idx = _make(np.where(keep, iv, 0).astype(np.int64), dtypes.int64)
+        mask = _make(keep.reshape((-1,) + (1,) * (rows._value.ndim - 1)), dtypes.bool)
+
+        def back(t: Tensor) -> Tensor:
+            """A segment's row gathered to each input row; 0 for a dropped row."""
+            g = A.gather(t, idx)
+            return M.where(mask, g, A.zeros_like(g))
+
+        def grad(g):
+            is_zero = M.equal(rows, A.zeros_like(rows))
+            zeros = _segment_sum_rows(M.cast(is_zero, dtypes.int32), iv, num)
+            g = M.where(M.greater(zeros, 1), A.zeros_like(g), g)
+            nonzero = M.where(is_zero, A.ones_like(rows), rows)
+            nonzero_prod = _prod(nonzero, nonzero, iv, num, op)
+            partial = M.where(is_zero, back(nonzero_prod), back(z) / nonzero)
+            return back(g) * partial
+        record(op, (rows,), z, (grad,))
+    return z
+
+
+def segment_prod(data, segment_ids, name=None) -> Tensor:
+    """The product of the rows of each sorted segment; 1 for an id no row has (the empty
+    product). Zeros in a segment are differentiated exactly, as TF: no division by them.
+
+    >>> import minitf as tf
+    >>> tf.math.segment_prod([2., 3., 4.], [0, 0, 2]).numpy()
+    array([6., 1., 4.], dtype=float32)"""
+    x, iv, num = _sorted_ids("SegmentProd", data, segment_ids)
+    return _prod(x, x, iv, num, "SegmentProd")
+
+
+def unsorted_segment_prod(data, segment_ids, num_segments, name=None) -> Tensor:
+    """The product of the rows of each segment, ids in any order; negative ids dropped, and 1
+    for an empty segment.
+
+    >>> import minitf as tf
+    >>> tf.math.unsorted_segment_prod([2, 3, 4], [2, 0, 2], 4).numpy()
+    array([3, 1, 8, 1], dtype=int32)"""
+    x, rows, iv, num = _unsorted_ids("UnsortedSegmentProd", data, segment_ids, num_segments)
+    return _prod(x, rows, iv, num, "UnsortedSegmentProd")

@@ -177,21 +177,30 @@ def _special(name: str):
     return getattr(sp, name)
 
 
+# CuPy's kernels follow SciPy at the poles and at -inf, TF (Cephes) does not: log|Γ| is +inf
+# there (CuPy: -inf at -inf), ψ is nan (CuPy: ±inf or -inf), and polygamma of an even order
+# is nan (CuPy: -inf). The device results are patched to TF's values at those points.
 @B._recorded()
 def _lgamma(v):
-    return _special("gammaln")(v) if B.is_device_array(v) else _lgamma_host(v)
+    if B.is_device_array(v):
+        return np.where(_pole(v) | np.isinf(v), v.dtype.type(np.inf), _special("gammaln")(v))
+    return _lgamma_host(v)
 
 
 @B._recorded()
 def _digamma(v):
-    return _special("digamma")(v) if B.is_device_array(v) else _digamma_host(v)
+    if B.is_device_array(v):
+        return np.where(_pole(v) | (v == -np.inf), v.dtype.type(np.nan), _special("digamma")(v))
+    return _digamma_host(v)
 
 
 @B._recorded()
 def _polygamma(n, v):
     if B.is_device_array(v) or B.is_device_array(n):
         n, v = B.unify(n, v)
-        return _special("polygamma")(n, v).astype(v.dtype)
+        out = _special("polygamma")(n, v).astype(v.dtype)
+        even_at_pole = (_pole(v) | (v == -np.inf)) & (np.mod(n, 2) == 0)
+        return np.where(even_at_pole, v.dtype.type(np.nan), out)
     return _polygamma_host(np.asarray(n), np.asarray(v))
 
 

@@ -39,6 +39,11 @@ _KINDS = {
     "sgd_nesterov": (("var", "g", "m"), ("var", "m"), "const T* lr, T mu", "T rate = lr[0];",
                      "T mi = m[i] * mu - g[i] * rate; m[i] = mi;\n"
                      "        var[i] += mi * mu - g[i] * rate;"),
+    # plain RMSprop (not centered, no momentum), in rules.py's order of operations
+    "rmsprop": (("var", "g", "v"), ("var", "v"), "const T* lr, T rho, T omrho, T eps",
+                "T rate = lr[0];",
+                "T gi = g[i]; T vi = rho * v[i] + omrho * (gi * gi); v[i] = vi;\n"
+                "        var[i] -= (rate * gi) / sqrt(vi + eps);"),
 }
 _C_TYPES = {np.dtype(np.float32): "float", np.dtype(np.float64): "double"}
 _KERNELS: dict = {}

@@ -184,6 +184,10 @@ class RMSprop(Optimizer):
 
     def update_step(self, g, var, lr):
         dt = g.dtype.type
+        if fused.supported(var._value) and not self.centered and self.momentum <= 0:
+            _fused(self, "rmsprop", (lr, dt(self.rho), dt(1 - self.rho), dt(self.epsilon)),
+                   _writable(var), g, _writable(self.slot(var, "velocity")))
+            return
         rho = dt(self.rho)
         vs = self.slot(var, "velocity")
         vel = rho * vs._value + dt(1 - self.rho) * np.square(g)
