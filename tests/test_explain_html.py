@@ -89,21 +89,29 @@ def test_the_text_listing_names_the_fused_steps_as_the_page_does():
     assert {"v1.matmul", "v1.biasadd", "v1", "kernel", "bias", "f"} <= names
 
 
-@pytest.fixture(scope="module")
-def browser():
+def _chrome(size: str = "1400,900"):
+    """Headless Debian Chromium driven by its own chromedriver (nothing is downloaded)."""
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     driver_path = shutil.which("chromedriver")
     if not (chromium and driver_path):
         pytest.fail("the browser test needs Debian's chromium and chromium-driver: "
                     "apt-get install chromium chromium-driver (.ci/run does this)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        pytest.fail("the browser test needs selenium: pip install -e '.[test]'")
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1400,900"):
+                "--hide-scrollbars", f"--window-size={size}"):
         options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    return webdriver.Chrome(service=Service(driver_path), options=options)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    driver = _chrome()
     yield driver
     driver.quit()
 
@@ -202,3 +210,27 @@ def test_a_tf_function_call_is_one_node_with_its_rule():
     assert "traced gradient graph" in data["ops"][0]["rule"]
     names = {k: t["name"] for k, t in data["tensors"].items()}
     assert {names[k]: v for k, v in data["backward"][0]["adjoints"].items()} == {"w": "4"}
+
+
+if __name__ == "__main__":
+    # Remakes the docs' screenshot (docs/img/explorer.png): the seed example after three
+    # backward steps.  python tests/test_explain_html.py docs/img/explorer.png
+    import pathlib
+    import sys
+    import tempfile
+
+    from selenium.webdriver.common.by import By
+    w1, w2 = tf.Variable(5., name="w1"), tf.Variable(3., name="w2")
+    with tf.GradientTape(persistent=True) as tape:
+        f = 3 * w1 ** 2 + 2 * w1 * w2
+    with tempfile.TemporaryDirectory() as tmp:
+        page = pathlib.Path(tmp) / "seed.html"
+        explain.html(tape, f, [w1, w2], path=str(page), title="f = 3·w1² + 2·w1·w2 at (5, 3)")
+        driver = _chrome("1220,1000")
+        try:
+            driver.get(page.as_uri())
+            for _ in range(3):
+                driver.find_element(By.ID, "bwd").click()
+            driver.save_screenshot(sys.argv[1])
+        finally:
+            driver.quit()
