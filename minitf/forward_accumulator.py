@@ -144,12 +144,14 @@ class ForwardAccumulator:
         if not pairs or not todo:
             return
         if rec.op == "StatefulPartitionedCall":
+            # tf.function runs its body op by op while an accumulator records; a traced call
+            # reaches here only when records made without one are replayed
+            # (explain.forward_trace of a tape that recorded a tf.function call).
             raise NotImplementedError(
-                "ForwardAccumulator cannot push tangents through a tf.function call: minitf's "
-                "gradient of a traced call is an array program without ops to differentiate "
-                "(as for second derivatives through the call). Call the Python function "
-                "itself inside the accumulator (`f.python_function(...)`), or run it with "
-                "tf.config.run_functions_eagerly(True).")
+                "ForwardAccumulator cannot push tangents through a tf.function call recorded "
+                "while no accumulator was active (e.g. explain.forward_trace of such a tape): "
+                "minitf's gradient of a traced call is an array program without ops to "
+                "differentiate. Call the function inside the accumulator instead.")
         from .ops import array_ops as A
         from .ops import math_ops as M
         from .ops import reduction_ops as R

@@ -354,6 +354,12 @@ class Function:
     def __call__(self, *args, **kwargs):
         if _RUN_EAGERLY[0]:
             return self.python_function(*args, **kwargs)
+        if any(getattr(r, "_forward", False) for r in _tape.TAPES.recording):
+            # Under a ForwardAccumulator the (AutoGraph-converted) body runs op by op, so each
+            # op pushes tangents and tapes around or inside see every op (TF traces a
+            # forward-mode variant of the function; the values are the same, but here Python
+            # side effects run at every such call). Inside another trace it is inlined, as below.
+            return self._body()(*args, **kwargs)
         if tracing.current() is not None:
             # Inside another trace (of this thread), a tf.function is inlined (its operations
             # join that trace).
