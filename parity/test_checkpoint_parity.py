@@ -253,3 +253,35 @@ def test_guide_checkpoint_tensorflow_to_minitf(keras, tf_real, tmp_path):
     with pytest.raises(AssertionError):
         status.assert_consumed()                    # the iterator's value found no object
     assert int(ck.step.numpy()) == 5 and int(opt.iterations.numpy()) == 5
+
+
+def test_many_variables_span_several_table_blocks_both_ways(tf_real, tmp_path):
+    # 600 keys make an index of ~40 KB: many 4 KB data blocks, restart points and an index
+    # block with several entries, in the files of both writers; plus a string variable.
+    rng = np.random.RandomState(0)
+    vals = {f"var_{i:04d}_{'x' * (i % 37)}": np.asarray(
+        rng.randn(*rng.randint(1, 5, size=rng.randint(0, 3))), "float32") for i in range(600)}
+    vals["s"] = np.array([b"a", b"b" * 300, b""], dtype=object)
+
+    def tree(lib):
+        m = lib.Module()
+        for k, v in vals.items():
+            setattr(m, k, lib.Variable(lib.constant(v)))
+        return m
+    pt = tf_real.train.Checkpoint(m=tree(tf_real)).write(str(tmp_path / "t"))
+    pm = minitf.train.Checkpoint(m=tree(minitf)).write(str(tmp_path / "m"))
+    assert os.path.getsize(pt + ".index") > 8 * 4096
+    listed = minitf.train.list_variables(pt)
+    assert len(listed) == 602
+    assert listed == [(k, list(s)) for k, s in tf_real.train.list_variables(pm)]
+    ours, theirs = minitf.train.load_checkpoint(pt), tf_real.train.load_checkpoint(pm)
+    for key, _ in listed:
+        if key != "_CHECKPOINTABLE_OBJECT_GRAPH":
+            np.testing.assert_array_equal(ours.get_tensor(key), theirs.get_tensor(key))
+    back = tree(minitf)
+    for v in vars(back).values():
+        if hasattr(v, "dtype") and v.dtype.name == "float32":
+            v.assign(np.zeros(v.shape, "float32"))
+    minitf.train.Checkpoint(m=back).read(pt).assert_consumed()
+    for k, v in vals.items():
+        np.testing.assert_array_equal(getattr(back, k).numpy(), v)
