@@ -34,6 +34,9 @@ if TYPE_CHECKING:       # annotations only: this module loads after the core, on
 # Large tensors show their corner only: a notebook cell is not the place for a 1000 x 1000 table.
 MAX_ROWS = 12
 MAX_COLS = 12
+# A tape's HTML draws its graph up to this many records; a training step's hundreds of ops
+# would make a drawing nobody can read (tape_svg still draws any size on request).
+MAX_GRAPH_RECORDS = 60
 
 
 def _cell(v) -> str:
@@ -105,7 +108,7 @@ def tensor_html(t: "Tensor") -> str:
 def tape_html(tape: "GradientTape") -> str | None:
     """The recorded operations of a tape that has finished recording, one row each (op, its
     inputs, its outputs), named as ``explain.describe`` names them, then the graph drawn by
-    ``graph_svg``. None while it records."""
+    ``graph_svg`` (up to ``MAX_GRAPH_RECORDS`` records). None while it records."""
     from . import explain
     if tape._recording:
         return None       # still inside the ``with``: the plain repr
@@ -122,13 +125,15 @@ def tape_html(tape: "GradientTape") -> str | None:
     return "\n".join([
         _table(f"GradientTape ({kind}{level}): {len(records)} recorded operation(s)", rows,
                ("#", "op", "inputs", "outputs")),
-        graph_svg(records, names)])
+        graph_svg(records, names) if len(records) <= MAX_GRAPH_RECORDS else
+        f"<p>(graph not drawn: {len(records)} records, more than MAX_GRAPH_RECORDS = "
+        f"{MAX_GRAPH_RECORDS}; explain_display.tape_svg(tape) draws it)</p>"])
 
 
 def trace_html(trace) -> str:
     """A backward trace as two tables: each step (op, upstream gradient, local rule, what it
     added to each input's adjoint) and the final adjoints; then the graph with the adjoints
-    (``trace_svg``)."""
+    (``trace_svg``, up to ``MAX_GRAPH_RECORDS`` records)."""
     from . import explain
     steps = []
     for s in trace.steps:
@@ -141,7 +146,9 @@ def trace_html(trace) -> str:
         _table("backward pass (records in reverse order)", steps,
                ("step", "op", "output", "upstream", "rule", "contributions")),
         _table("adjoints (∂f/∂tensor)", table[1:], tuple(table[0])),
-        trace_svg(trace)])
+        trace_svg(trace) if len(trace.records) <= MAX_GRAPH_RECORDS else
+        f"<p>(graph not drawn: {len(trace.records)} records, more than MAX_GRAPH_RECORDS = "
+        f"{MAX_GRAPH_RECORDS}; explain_display.trace_svg(trace) draws it)</p>"])
 
 
 def forward_trace_html(trace) -> str:
@@ -174,8 +181,9 @@ def _svg(width: float, height: float, body: list) -> str:
 
 def _graph_nodes(records: list, names, adjoints: dict | None):
     """The bipartite graph of ``explain.to_dot``: (key, kind, lines, layer) per node, in first
-    appearance order, and the edges (from key, to key). A node's layer is one more than the
-    largest layer among the nodes pointing at it (the longest path from a source)."""
+    appearance order, and the edges (from key, to key). An op's layer is one more than the
+    largest layer among the op outputs it reads (the longest path), its outputs one more; a
+    source tensor sits in the layer before the first op reading it."""
     from . import explain
     nodes: dict = {}
     edges = []
@@ -189,14 +197,18 @@ def _graph_nodes(records: list, names, adjoints: dict | None):
             nodes[key] = ["tensor", lines, layer]
         return key
 
+    made: set = set()           # tensors some record produced; the others are sources
     for i, rec in enumerate(records):
-        ins = [tensor(x, 0) for x in rec.inputs]
-        layer = 1 + max((nodes[k][2] for k in ins), default=-1)
+        layer = 1 + max((nodes[f"t{x._id}"][2] for x in rec.inputs if f"t{x._id}" in made),
+                        default=0)
+        # a source (Variable, constant) sits just left of the first op that reads it
+        ins = [tensor(x, layer - 1) for x in rec.inputs]
         nodes[f"op{i}"] = ["op", [rec.op], layer]
         edges.extend((k, f"op{i}") for k in ins)
         for y in rec.outputs:
             key = tensor(y, layer + 1)
             nodes[key][2] = max(nodes[key][2], layer + 1)
+            made.add(key)
             edges.append((f"op{i}", key))
     return nodes, edges
 

@@ -151,6 +151,18 @@ def test_tape_svg_is_standalone_svg_of_the_recorded_graph():
     assert svg in tape._repr_html_()                # shown in a notebook inside the HTML
 
 
+def test_a_long_tape_is_not_drawn_in_its_html():
+    x = tf.Variable(1.0)
+    with tf.GradientTape(persistent=True) as tape:
+        y = x
+        for _ in range(explain_display.MAX_GRAPH_RECORDS + 1):
+            y = y * 1.0
+    assert "<svg" not in tape._repr_html_() and "graph not drawn: 61 records" in tape._repr_html_()
+    tr = explain.backward_trace(tape, y, [x])
+    assert "<svg" not in tr._repr_html_() and "graph not drawn" in tr._repr_html_()
+    assert ET.fromstring(explain_display.tape_svg(tape)).tag == f"{SVG}svg"   # on request
+
+
 def test_trace_svg_carries_the_adjoints():
     tape, f, w1, w2 = hand_example()
     tr = explain.backward_trace(tape, f, [w1, w2])
