@@ -365,3 +365,16 @@ def test_guide_loop_with_iterator_resumes_bit_exactly(tmp_path):
     for a, b in zip(ckpt.net.weights + ckpt.optimizer.variables,
                     ckpt2.net.weights + ckpt2.optimizer.variables):
         np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+def test_an_exhausted_iterator_restores_at_its_end(tmp_path):
+    it = iter(tf.data.Dataset.range(3))
+    assert [int(x) for x in it] == [0, 1, 2]
+    path = tf.train.Checkpoint(iterator=it).write(str(tmp_path / "end"))
+    fresh = iter(tf.data.Dataset.range(3))
+    tf.train.Checkpoint(iterator=fresh).read(path)
+    assert list(fresh) == []
+    shorter = iter(tf.data.Dataset.range(2))        # fewer elements than were consumed
+    tf.train.Checkpoint(iterator=shorter).read(path)
+    with pytest.raises(tf.errors.OutOfRangeError):
+        shorter.get_next()

@@ -95,6 +95,10 @@ class OwnedIterator(Iterator):
         count = int(state[1])
         # Replay from the start: the pipeline is rebuilt and `count` elements are skipped.
         self._elements = iter(self._dataset._elements())
+        self._produced = 0
         for _ in range(count):
-            next(self._elements)
-        self._produced = count
+            try:
+                next(self._elements)
+            except StopIteration:
+                break           # a shorter pipeline than the saved one: left at its end
+            self._produced += 1
