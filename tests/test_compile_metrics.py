@@ -109,3 +109,35 @@ def test_recompile_without_loss_or_metrics_keeps_the_previous_ones():
     assert abs(h.history["mae"][0] - np.mean(np.abs(x - y))) < 1e-6
     model.compile(optimizer="adam", loss="mae")      # a new loss does replace it
     assert abs(model.fit(x, y, verbose=0).history["loss"][0] - (0.6 + 0.005)) < 1e-6
+
+
+def test_fit_resets_the_metrics_an_overridden_metrics_property_lists():
+    """Keras resets `self.metrics` at each epoch's start; a model whose train_step updates its
+    own trackers and lists them in a `metrics` property (the customizing-fit guide) sees them
+    count one epoch's batches only: 2 epochs of 4 batches leave the tracker's count at 4."""
+    class Custom(keras.Model):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.loss_tracker = keras.metrics.Mean(name="loss")
+
+        def train_step(self, data):
+            x, y = data
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean(tf.square(self(x, training=True) - y))
+            grads = tape.gradient(loss, self.trainable_variables)
+            self.optimizer.apply(grads, self.trainable_variables)
+            self.loss_tracker.update_state(loss)
+            return {"loss": self.loss_tracker.result()}
+
+        @property
+        def metrics(self):
+            return [self.loss_tracker]
+
+    inputs = keras.Input(shape=(3,))
+    model = Custom(inputs, keras.layers.Dense(1)(inputs))
+    model.compile(optimizer="sgd")
+    x, y = np.ones((32, 3)), np.ones((32, 1))
+    model.fit(x, y, epochs=2, batch_size=8, verbose=0)
+    assert int(model.loss_tracker.count.numpy()) == 4
+    model.reset_metrics()
+    assert int(model.loss_tracker.count.numpy()) == 0

@@ -231,7 +231,10 @@ class Trainer:
         return {m.name: m.result() for m in self._flat_metrics()}
 
     def reset_metrics(self) -> None:
-        for m in self._flat_metrics():
+        """Reset every metric in ``self.metrics``, as fit does at each epoch's start and
+        evaluate at its start. A model that overrides the ``metrics`` property (the customizing
+        fit guide's trackers) has exactly the metrics it lists reset, as in Keras."""
+        for m in self.metrics:
             m.reset_state()
 
     # ---- steps ------------------------------------------------------------------------------
