@@ -4,7 +4,8 @@
 As in TF, a convolution is a cross-correlation: ``out[n, y, x, o] = sum over (i, j, c) of
 in[n, y*s + i*d, x*s + j*d, c] * filter[i, j, c, o]`` on the padded input, with filters laid
 out (spatial..., in_channels, out_channels). Each is computed as im2col (``_windows``) and one
-GEMM. Three recorded ops close under differentiation, as TF's Conv2D, Conv2DBackpropInput and
+GEMM, or on a GPU, for 2-D convolutions, by cuDNN (minitf/_cudnn.py; ``MINITF_CONV=im2col``
+keeps the GEMM path there too). Three recorded ops close under differentiation, as TF's Conv2D, Conv2DBackpropInput and
 Conv2DBackpropFilter do: each one's VJPs are the other two, so nested tapes give any order.
 Grouped convolution (input channels a multiple of the filter's) runs one batched GEMM per
 group; a depthwise convolution is the grouped one with one input channel per group.
@@ -23,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _backend as B
+from .. import _cudnn as C
 from ..errors import UnimplementedError, invalid_argument
 from . import _windows as W
 from . import array_ops as A
@@ -73,8 +75,11 @@ def _gemm_filter(p, g, groups: int, wshape: tuple):
 
 def _conv(x: Tensor, w: Tensor, geo: W.Geometry, groups: int, op: str) -> Tensor:
     """The convolution of channels-last ``x`` with ``w`` over ``geo``'s windows."""
-    p = W.patches(W.pad(x._value, geo), geo)
-    y = _make(_gemm(p, w._value, groups), x._dtype)
+    if C.usable(x._value, w._value.shape, geo, groups):
+        y = _make(C.forward(x._value, w._value, geo, groups), x._dtype)
+    else:
+        p = W.patches(W.pad(x._value, geo), geo)
+        y = _make(_gemm(p, w._value, groups), x._dtype)
     if TAPES.recording:
         record(op, (x, w), y,
                (lambda g: _conv_input_grad(g, w, geo, groups, op),
@@ -86,8 +91,12 @@ def _conv_input_grad(g: Tensor, w: Tensor, geo: W.Geometry, groups: int, op: str
     """d(sum(g * conv(x, w)))/dx: the transposed convolution of ``g`` (TF's BackpropInput)."""
     k = len(geo.taps)
     c = w._value.shape[-2] * groups
-    cols = _gemm_input(g._value, w._value, groups, k, c)
-    dx = _make(W.col2im(cols, geo, g._value.dtype), g._dtype)
+    if C.usable(g._value, w._value.shape, geo, groups):
+        x_shape = (g._value.shape[0],) + tuple(geo.sizes) + (c,)
+        dx = _make(C.backward_input(g._value, w._value, geo, groups, x_shape), g._dtype)
+    else:
+        cols = _gemm_input(g._value, w._value, groups, k, c)
+        dx = _make(W.col2im(cols, geo, g._value.dtype), g._dtype)
     if TAPES.recording:
         record(op + "BackpropInput", (g, w), dx,
                (lambda u: _conv(u, w, geo, groups, op),
@@ -97,9 +106,12 @@ def _conv_input_grad(g: Tensor, w: Tensor, geo: W.Geometry, groups: int, op: str
 
 def _conv_filter_grad(x: Tensor, g: Tensor, geo: W.Geometry, groups: int, op: str) -> Tensor:
     """d(sum(g * conv(x, w)))/dw (TF's BackpropFilter); the filter shape follows from x, g."""
-    p = W.patches(W.pad(x._value, geo), geo)
     wshape = geo.kernel + (x._value.shape[-1] // groups, g._value.shape[-1])
-    dw = _make(_gemm_filter(p, g._value, groups, wshape), x._dtype)
+    if C.usable(x._value, wshape, geo, groups):
+        dw = _make(C.backward_filter(x._value, g._value, geo, groups), x._dtype)
+    else:
+        p = W.patches(W.pad(x._value, geo), geo)
+        dw = _make(_gemm_filter(p, g._value, groups, wshape), x._dtype)
     if TAPES.recording:
         record(op + "BackpropFilter", (x, g), dw,
                (lambda u: _conv_input_grad(g, u, geo, groups, op),
