@@ -126,8 +126,12 @@ def first_difference(expected: str, actual: str) -> str | None:
 
 
 def _where(what, e, a, e_texts, a_texts, i, a_nums=None) -> str:
-    # The line of the actual output where the difference is (line numbers from 1).
+    # The line of the actual output where the difference is (line numbers from 1): where
+    # text i starts, plus, for a text difference, the part both texts share.
     offset = sum(len(t) for t in a_texts[:i]) + sum(len(n) for n in _split(a)[1][:i])
+    if what == "text differs":
+        et, at = e_texts[i], a_texts[i]
+        offset += next((k for k, (x, y) in enumerate(zip(et, at)) if x != y), min(len(et), len(at)))
     line_no = a[:offset].count("\n") + 1
     lines = a.split("\n")
     line = lines[line_no - 1] if line_no <= len(lines) else ""

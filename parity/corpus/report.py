@@ -105,7 +105,10 @@ def page(rows: list[dict]) -> str:
         "`parity/corpus/normalise.py`.",
         "- Every case starts with Keras's session cleared and the seeds of `random`, NumPy and "
         "the framework set to 0. Random streams still differ between TensorFlow and minitf, so "
-        "cases print seed-independent facts (shapes, dtypes, results on fixed data).",
+        "cases print seed-independent facts (shapes, dtypes, results on fixed data) where "
+        "the adaptation says so. minitf does not reproduce TensorFlow's Philox random streams "
+        "(a documented difference): a case that still prints values drawn from them, or "
+        "computed from randomly initialised weights, is listed with that reason.",
         "- Goldens are recorded with `TF_ENABLE_ONEDNN_OPTS=0` (TensorFlow's Eigen CPU kernels, "
         "which do not change with the processor's instruction set).",
         "",

@@ -1,0 +1,13 @@
+"""Source: https://www.tensorflow.org/guide/advanced_autodiff, cell/section "Tensor source"
+Adapted: tf.random.normal draws replaced by fixed NumPy draws (RandomState(0)), since TF's and minitf's random streams differ; the 1 earlier cell(s) defining names this cell uses are repeated first as setup; plotting removed; the displayed value of a cell's last expression is printed.
+"""
+import numpy as np
+import tensorflow as tf
+
+x = tf.constant(np.random.RandomState(0).standard_normal([7, 5]), dtype=tf.float32)
+layer = tf.keras.layers.Dense(10, activation=tf.nn.relu)
+
+with tf.GradientTape(persistent=True) as tape:
+  y = layer(x)
+
+print(y.shape)

@@ -1,0 +1,14 @@
+"""Source: https://www.tensorflow.org/guide/function, cell/section "What is "tracing"?"
+Adapted: the 2 earlier cell(s) defining names this cell uses are repeated first as setup; the setup cells' prints are left out.
+"""
+SCOPE = "later: string tensors (tf.string)"
+
+import tensorflow as tf
+
+@tf.function
+def double(a):
+  print("Tracing with", a)
+  return a + a
+
+# This doesn't print 'Tracing with ...'
+print(double(tf.constant("b")))

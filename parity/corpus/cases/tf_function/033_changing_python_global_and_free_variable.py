@@ -1,0 +1,48 @@
+"""Source: https://www.tensorflow.org/guide/function, cell/section "Changing Python global and free variables"
+Adapted: the 3 earlier cell(s) defining names this cell uses are repeated first as setup.
+"""
+import tensorflow as tf
+
+def measure_graph_size(f, *args):
+  g = f.get_concrete_function(*args).graph
+  print("{}({}) contains {} nodes in its graph".format(
+      f.__name__, ', '.join(map(str, args)), len(g.as_graph_def().node)))
+
+@tf.function
+def train(dataset):
+  loss = tf.constant(0)
+  for x, y in dataset:
+    loss += tf.abs(y - x) # Some dummy computation.
+  return loss
+
+small_data = [(1, 1)] * 3
+big_data = [(1, 1)] * 10
+measure_graph_size(train, small_data)
+measure_graph_size(train, big_data)
+
+measure_graph_size(train, tf.data.Dataset.from_generator(
+    lambda: small_data, (tf.int32, tf.int32)))
+measure_graph_size(train, tf.data.Dataset.from_generator(
+    lambda: big_data, (tf.int32, tf.int32)))
+
+@tf.function
+def f(x):
+  print("Traced with", x)
+  tf.print("Executed with", x)
+
+f(1)
+f(1)
+f(2)
+
+external_list = []
+
+@tf.function
+def side_effect(x):
+  print('Python side effect')
+  external_list.append(x)
+
+side_effect(1)
+side_effect(1)
+side_effect(1)
+# The list append only happened once!
+assert len(external_list) == 1

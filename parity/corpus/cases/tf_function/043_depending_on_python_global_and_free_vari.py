@@ -1,0 +1,16 @@
+"""Source: https://www.tensorflow.org/guide/function, cell/section "Depending on Python global and free variables"
+Adapted: the 1 earlier cell(s) defining names this cell uses are repeated first as setup.
+"""
+import tensorflow as tf
+
+@tf.function
+def buggy_add():
+  return 1 + foo
+
+@tf.function
+def recommended_add(foo):
+  return 1 + foo
+
+foo = 1
+print("Buggy:", buggy_add())
+print("Correct:", recommended_add(foo))

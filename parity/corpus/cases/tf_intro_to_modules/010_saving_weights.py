@@ -1,0 +1,44 @@
+"""Source: https://www.tensorflow.org/guide/intro_to_modules, cell/section "Saving weights"
+Adapted: the 4 earlier cell(s) defining names this cell uses are repeated first as setup; the displayed value of a cell's last expression is printed; the setup cells' prints are left out.
+"""
+import tensorflow as tf
+import keras
+from datetime import datetime
+
+class FlexibleDenseModule(tf.Module):
+  # Note: No need for `in_features`
+  def __init__(self, out_features, name=None):
+    super().__init__(name=name)
+    self.is_built = False
+    self.out_features = out_features
+
+  def __call__(self, x):
+    # Create variables on first call.
+    if not self.is_built:
+      self.w = tf.Variable(
+        tf.random.normal([x.shape[-1], self.out_features]), name='w')
+      self.b = tf.Variable(tf.zeros([self.out_features]), name='b')
+      self.is_built = True
+
+    y = tf.matmul(x, self.w) + self.b
+    return tf.nn.relu(y)
+
+# Used in a module
+class MySequentialModule(tf.Module):
+  def __init__(self, name=None):
+    super().__init__(name=name)
+
+    self.dense_1 = FlexibleDenseModule(out_features=3)
+    self.dense_2 = FlexibleDenseModule(out_features=2)
+
+  def __call__(self, x):
+    x = self.dense_1(x)
+    return self.dense_2(x)
+
+my_model = MySequentialModule(name="the_model")
+
+chkp_path = "my_checkpoint"
+checkpoint = tf.train.Checkpoint(model=my_model)
+checkpoint.write(chkp_path)
+
+print(tf.train.list_variables(chkp_path))

@@ -1,0 +1,39 @@
+"""Source: https://www.tensorflow.org/guide/intro_to_modules, cell/section "Creating a `SavedModel`"
+Adapted: tf.random.normal draws replaced by fixed NumPy draws (RandomState(0)), since TF's and minitf's random streams differ; the 4 earlier cell(s) defining names this cell uses are repeated first as setup; the displayed value of a cell's last expression is printed; the setup cells' prints are left out.
+"""
+SCOPE = "later: the SavedModel format (tf.saved_model)"
+
+import numpy as np
+import tensorflow as tf
+import keras
+from datetime import datetime
+
+class Dense(tf.Module):
+  def __init__(self, in_features, out_features, name=None):
+    super().__init__(name=name)
+    self.w = tf.Variable(
+      tf.constant(np.random.RandomState(0).standard_normal([in_features, out_features]), dtype=tf.float32), name='w')
+    self.b = tf.Variable(tf.zeros([out_features]), name='b')
+  def __call__(self, x):
+    y = tf.matmul(x, self.w) + self.b
+    return tf.nn.relu(y)
+
+class SequentialModule(tf.Module):
+  def __init__(self, name=None):
+    super().__init__(name=name)
+
+    self.dense_1 = Dense(in_features=3, out_features=3)
+    self.dense_2 = Dense(in_features=3, out_features=2)
+
+  def __call__(self, x):
+    x = self.dense_1(x)
+    return self.dense_2(x)
+
+# You have made a model!
+my_model = SequentialModule(name="the_model")
+
+# Call it, with random results
+
+new_model = tf.saved_model.load("the_saved_model")
+
+print(isinstance(new_model, SequentialModule))

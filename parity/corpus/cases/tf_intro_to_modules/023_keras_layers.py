@@ -1,0 +1,49 @@
+"""Source: https://www.tensorflow.org/guide/intro_to_modules, cell/section "Keras layers"
+Adapted: tf.random.normal draws replaced by fixed NumPy draws (RandomState(0)), since TF's and minitf's random streams differ; the 4 earlier cell(s) defining names this cell uses are repeated first as setup; the displayed value of a cell's last expression is printed.
+"""
+import numpy as np
+import tensorflow as tf
+import keras
+from datetime import datetime
+
+class Dense(tf.Module):
+  def __init__(self, in_features, out_features, name=None):
+    super().__init__(name=name)
+    self.w = tf.Variable(
+      tf.constant(np.random.RandomState(0).standard_normal([in_features, out_features]), dtype=tf.float32), name='w')
+    self.b = tf.Variable(tf.zeros([out_features]), name='b')
+  def __call__(self, x):
+    y = tf.matmul(x, self.w) + self.b
+    return tf.nn.relu(y)
+
+class MySequentialModule(tf.Module):
+  def __init__(self, name=None):
+    super().__init__(name=name)
+
+    self.dense_1 = Dense(in_features=3, out_features=3)
+    self.dense_2 = Dense(in_features=3, out_features=2)
+
+  @tf.function
+  def __call__(self, x):
+    x = self.dense_1(x)
+    return self.dense_2(x)
+
+# You have made a model with a graph!
+my_model = MySequentialModule(name="the_model")
+
+class MyDense(tf.keras.layers.Layer):
+  # Adding **kwargs to support base Keras layer arguments
+  def __init__(self, in_features, out_features, **kwargs):
+    super().__init__(**kwargs)
+
+    # This will soon move to the build step; see below
+    self.w = tf.Variable(
+      tf.constant(np.random.RandomState(0).standard_normal([in_features, out_features]), dtype=tf.float32), name='w')
+    self.b = tf.Variable(tf.zeros([out_features]), name='b')
+  def call(self, x):
+    y = tf.matmul(x, self.w) + self.b
+    return tf.nn.relu(y)
+
+simple_layer = MyDense(name="simple", in_features=3, out_features=3)
+
+print(simple_layer([[2.0, 2.0, 2.0]]))

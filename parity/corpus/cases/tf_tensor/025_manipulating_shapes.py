@@ -1,0 +1,11 @@
+"""Source: https://www.tensorflow.org/guide/tensor, cell/section "Manipulating Shapes"
+Adapted: the 2 earlier cell(s) defining names this cell uses are repeated first as setup; the setup cells' prints are left out.
+"""
+import tensorflow as tf
+import numpy as np
+
+# Shape returns a `TensorShape` object that shows the size along each axis
+x = tf.constant([[1], [2], [3]])
+
+# You can convert this object into a Python list, too
+print(x.shape.as_list())

@@ -1,0 +1,29 @@
+"""Source: https://www.tensorflow.org/guide/tensor, cell/section "Manipulating Shapes"
+Adapted: the 2 earlier cell(s) defining names this cell uses are repeated first as setup; the setup cells' prints are left out.
+"""
+import tensorflow as tf
+import numpy as np
+
+# There can be an arbitrary number of
+# axes (sometimes called "dimensions")
+rank_3_tensor = tf.constant([
+  [[0, 1, 2, 3, 4],
+   [5, 6, 7, 8, 9]],
+  [[10, 11, 12, 13, 14],
+   [15, 16, 17, 18, 19]],
+  [[20, 21, 22, 23, 24],
+   [25, 26, 27, 28, 29]],])
+
+# Bad examples: don't do this
+
+# You can't reorder axes with reshape.
+print(tf.reshape(rank_3_tensor, [2, 3, 5]), "\n") 
+
+# This is a mess
+print(tf.reshape(rank_3_tensor, [5, 6]), "\n")
+
+# This doesn't work at all
+try:
+  tf.reshape(rank_3_tensor, [7, -1])
+except Exception as e:
+  print(f"{type(e).__name__}: {e}")
