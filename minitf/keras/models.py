@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import nest
-from . import saving
+from . import backend, saving
 from .layers.core import InputLayer
 from .layers.layer import KerasTensor, Layer, Node, training_scope
 from .trainer import Trainer
@@ -103,6 +103,11 @@ class Model(Trainer, Layer):
     def __init__(self, *args, **kwargs):
         inputs = kwargs.pop("inputs", args[0] if len(args) > 0 else None)
         outputs = kwargs.pop("outputs", args[1] if len(args) > 1 else None)
+        if type(self) is Model and inputs is not None and outputs is not None \
+                and kwargs.get("name") is None:
+            # Keras 3 builds a plain Model(inputs, outputs) as its Functional class, so the
+            # default name is "functional" ("functional_1", ...); a subclass keeps its own.
+            kwargs["name"] = backend.unique_name("functional")
         Layer.__init__(self, **kwargs)
         self._functional = inputs is not None and outputs is not None
         if self._functional:
