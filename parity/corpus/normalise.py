@@ -3,7 +3,8 @@
 1. ``mask_volatile`` (applied to both outputs, and to goldens before they are stored, so the
    goldens are deterministic): the parts of the output that change from run to run are
    replaced by fixed marks -- durations (``0s``, ``45ms/step``, ``ETA: 3s``) by ``<time>``,
-   memory addresses (``0x7f3a...``) by ``0x?``.
+   memory addresses (``0x7f3a...``) by ``0x?``, the checkout's and the Python installation's
+   directories (in printed tracebacks) by ``<repo>`` and ``<python>``.
 2. ``normalise``: runs of spaces and tabs inside a line become one space and trailing blanks
    are dropped. NumPy pads array elements to the widest printed element, so a last-digit
    difference in one element changes the padding of every element; the numbers themselves
@@ -30,6 +31,8 @@ of that place is allowed too.
 from __future__ import annotations
 
 import re
+import sys
+from pathlib import Path
 
 RTOL = 2.0 ** -16
 ATOL = 1e-6
@@ -43,12 +46,21 @@ _BLANKS = re.compile(r"[ \t]+")
 _NUMBER = re.compile(r"(?<![\w.)\]])-?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?(?![\w.])")
 
 
+# Paths of this checkout and of the Python installation appear in printed tracebacks; they
+# differ between machines (a CI checkout, another virtual environment).
+_PATHS = sorted({str(Path(__file__).resolve().parents[2]): "<repo>", sys.prefix: "<python>",
+                 sys.base_prefix: "<python>"}.items(), key=lambda kv: -len(kv[0]))
+
+
 def mask_volatile(text: str) -> str:
-    """Replace durations and memory addresses, which change between runs, by fixed marks.
+    """Replace durations, memory addresses and local paths (this checkout, the Python
+    installation), which change between runs or machines, by fixed marks.
 
     >>> mask_volatile("1/1 - 0s 45ms/step - loss: 0.25 <object at 0x7f3a2b>")
     '1/1 - <time> <time> - loss: 0.25 <object at 0x?>'
     """
+    for path, mark in _PATHS:
+        text = text.replace(path, mark)
     text = _ETA.sub("ETA: <time>", text)
     text = _TIME.sub("<time>", text)
     return _ADDRESS.sub("0x?", text)
