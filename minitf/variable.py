@@ -170,9 +170,19 @@ class Variable(_HoldsArray):
         t = convert_to_tensor(value._snapshot() if isinstance(value, Variable) else value,
                               self._dtype)
         if t._value.shape != self._value.shape:
-            raise ValueError(f"Cannot {what} variable '{self._name}': Shape mismatch. The "
-                             f"variable shape {self.shape}, and the assigned value shape "
-                             f"{t.shape} are incompatible.")
+            if what == "assign value to":
+                # TF's own text, its stray space before the name and missing one after the
+                # first sentence included.
+                raise ValueError(f"Cannot assign value to variable ' {self._name}': Shape "
+                                 f"mismatch.The variable shape {self.shape}, and the assigned "
+                                 f"value shape {t.shape} are incompatible.")
+            # assign_add/assign_sub fail in TF's kernel, not in Python: an op error.
+            op = "AssignAddVariableOp" if what.startswith("add") else "AssignSubVariableOp"
+            dims = lambda shape: "[" + ",".join(str(d) for d in shape) + "]"  # noqa: E731
+            raise InvalidArgumentError(
+                None, op, f"Cannot update variable with shape {dims(self._value.shape)} using a "
+                          f"Tensor with shape {dims(t._value.shape)}, shapes must be equal. "
+                          f"[Op:{op}] name: ")
         v = t._value
         if B.is_device_array(self._value) != B.is_device_array(v):   # keep the Variable's device
             v = B.like(self._value, v if B.is_symbolic(v) else np.asarray(v)) \

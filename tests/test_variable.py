@@ -69,3 +69,21 @@ def test_gradient_descent_to_minimum_with_assign_sub():
             y = 3 * x ** 2 + 2 * x - 1
         x.assign_sub(0.05 * t.gradient(y, x))
     assert float(x) == pytest.approx(-1 / 3, abs=1e-6)
+
+
+def test_shape_mismatch_errors_are_tensorflows():
+    # Found by the conformance corpus (tf_variable/005). TF: assign checks the shape in Python
+    # (ValueError, with this exact text); assign_add/assign_sub in the kernel (op error).
+    v = tf.Variable([2.0, 3.0])
+    with pytest.raises(ValueError) as e:
+        v.assign([1.0, 2.0, 3.0])
+    assert str(e.value) == ("Cannot assign value to variable ' Variable:0': Shape mismatch.The "
+                            "variable shape (2,), and the assigned value shape (3,) are "
+                            "incompatible.")
+    for method, op in ((v.assign_add, "AssignAddVariableOp"),
+                       (v.assign_sub, "AssignSubVariableOp")):
+        with pytest.raises(tf.errors.InvalidArgumentError) as e:
+            method([[1.0], [2.0]])
+        assert str(e.value) == ("Cannot update variable with shape [2] using a Tensor with shape "
+                                f"[2,1], shapes must be equal. [Op:{op}] name: ")
+    assert v.numpy().tolist() == [2.0, 3.0]     # a failed update leaves the value as it was

@@ -29,9 +29,6 @@ KNOWN_FAILURES: dict[str, tuple[str, str]] = {
     "tf_variable/002_create_a_variable": (
         "complex Variables: minitf has no complex dtypes (TypeError when the tensor is made)",
         "documented difference: docs/bad-input.md"),
-    "tf_variable/005_create_a_variable": (
-        "the printed ValueError message of assigning a wrong shape: TF names the variable "
-        "' Variable:0' and has no space after 'Shape mismatch.'", "#17"),
     "tf_variable/010_placing_variables_and_tensors": (
         "tf.device('GPU:0') on a machine without a GPU: TF's soft device placement runs the ops "
         "on the CPU; minitf raises RuntimeError (CuPy not installed)", "#17"),
