@@ -16,7 +16,7 @@ from .ops.trig_ops import (acos, acosh, asin, asinh, atan, atan2, atanh, cosh,  
 from .ops.special_ops import (digamma, lgamma, log_sigmoid, polygamma, xdivy,  # noqa: F401
                               xlogy)
 from .ops.sort_ops import top_k  # noqa: F401
-from .ops.segment_ops import (segment_max, segment_mean, segment_min, segment_sum,  # noqa: F401
-                              unsorted_segment_max, unsorted_segment_mean,
-                              unsorted_segment_min, unsorted_segment_sqrt_n,
-                              unsorted_segment_sum)
+from .ops.segment_ops import (segment_max, segment_mean, segment_min, segment_prod,  # noqa: F401
+                              segment_sum, unsorted_segment_max, unsorted_segment_mean,
+                              unsorted_segment_min, unsorted_segment_prod,
+                              unsorted_segment_sqrt_n, unsorted_segment_sum)

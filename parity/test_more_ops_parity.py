@@ -221,6 +221,21 @@ CASES = {
         _c(tf, [1., 2., 3.], "float32"), [2, 0, 2], 4),
     "unsorted-min-empty-int": lambda tf: tf.math.unsorted_segment_min(tf.constant([1, 2, 3]),
                                                                       [2, 0, 2], 4),
+    "segment_prod-zeros-and-empty": lambda tf: tf.math.segment_prod(
+        _c(tf, [2., 5., 0., 3., 0., 0., 7., 4.]), [0, 0, 1, 1, 2, 2, 2, 4]),
+    "segment_prod-grad-zeros": lambda tf: _grad(
+        tf, lambda v: tf.math.segment_prod(v, [0, 0, 1, 1, 2, 2, 2, 4]) *
+        _c(tf, [1., 10., 100., 1000., 1e4]), [2., 5., 0., 3., 0., 0., 7., 4.]),
+    "unsorted_segment_prod-grad": lambda tf: _grad(
+        tf, lambda v: tf.math.unsorted_segment_prod(v, [[1, 0], [-1, 1]], 3) *
+        _c(tf, [[1., 2.], [3., 4.], [5., 6.]]),
+        [[[1.5, -2.], [0., 3.]], [[2.5, 0.], [-1., 0.5]]]),
+    "unsorted_segment_prod-int-float32": lambda tf: (
+        tf.math.unsorted_segment_prod(tf.constant([1, 2, 3]), [2, 0, 2], 4),
+        tf.math.unsorted_segment_prod(_c(tf, [1., 2., 3.], "float32"), [2, 0, 2], 4)),
+    "segment_prod-bool": lambda tf: tf.math.segment_prod(tf.constant([True]), [0]),
+    "unsorted_segment_prod-out-of-range": lambda tf: tf.math.unsorted_segment_prod(
+        _c(tf, [1., 2., 3.]), [2, 5, 2], 4),
     "unsorted-2d-ids": lambda tf: tf.math.unsorted_segment_sum(_c(tf, [[1., 2.], [3., 4.]]),
                                                                [[0, 1], [1, 1]], 2),
     "unsorted-ids-shape": lambda tf: tf.math.unsorted_segment_sum(

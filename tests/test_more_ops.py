@@ -429,6 +429,42 @@ def test_segment_max_splits_ties_and_drops_negative_ids():
     np.testing.assert_array_equal(g, [10., 0., 1.])
 
 
+def test_segment_prod_values_and_empty_segments():
+    d = c64([2., 3., 4.])
+    assert tf.math.segment_prod(d, [0, 0, 2]).numpy().tolist() == [6., 1., 4.]
+    assert tf.math.unsorted_segment_prod(d, [2, -1, 2], 4).numpy().tolist() == [1., 1., 8., 1.]
+    ints = tf.math.unsorted_segment_prod(tf.constant([[1, 2], [3, 4]]), [1, 1], 3)
+    assert ints.dtype == tf.int32 and ints.numpy().tolist() == [[1, 1], [3, 8], [1, 1]]
+    with pytest.raises(InvalidArgumentError):
+        tf.math.segment_prod(d, [1, 0, 2])
+    with pytest.raises(InvalidArgumentError):
+        tf.math.unsorted_segment_prod(d, [0, 3, 0], 2)
+    with pytest.raises(InvalidArgumentError):
+        tf.math.segment_prod(tf.constant([True]), [0])
+
+
+def test_segment_prod_gradient_with_zeros_is_exact():
+    # segment 0 has no zero, segment 1 one zero, segment 2 two zeros, id 3 is empty, and in the
+    # unsorted form one row is dropped. The product is linear in each entry, so its exact
+    # derivative is the product of the other entries of the segment: 0 beside two zeros.
+    x = [2., 5., 0., 3., 0., 0., 7., 4.]
+    w = c64([1., 10., 100., 1000., 1e4])
+    g = grad(lambda v: tf.math.segment_prod(v, [0, 0, 1, 1, 2, 2, 2, 4]) * w, x)[0]
+    np.testing.assert_array_equal(g, [5., 2., 30., 0., 0., 0., 0., 1e4])
+    g = grad(lambda v: tf.math.unsorted_segment_prod(v, [0, 0, 1, -1, 1, 2, 2, 2], 4) *
+             c64([1., 10., 100., 1000.]), x)[0]
+    np.testing.assert_array_equal(g, [5., 2., 0., 0., 0., 2800., 0., 0.])
+
+
+def test_segment_prod_gradient_matches_finite_differences():
+    # the product is multilinear, so central differences have no truncation error; what is
+    # left is rounding: about eps * |prod| / h = 2.2e-16 * 50 / 1e-6, i.e. 1.1e-8 absolute.
+    x = np.array([[1.5, -2.], [0., 3.], [2.5, 0.], [-1., 0.5], [0., 0.]])
+    for f in [lambda v: tf.math.segment_prod(v, [0, 0, 0, 2, 2]),
+              lambda v: tf.math.unsorted_segment_prod(v, [1, 0, 1, -1, 1], 3)]:
+        np.testing.assert_allclose(grad(f, x)[0], fd(f, x), rtol=0, atol=5e-8)
+
+
 def test_gather_nd_and_scatter_nd():
     p = tf.constant([[1, 2], [3, 4]])
     assert tf.gather_nd(p, [[0, 1], [1, 0]]).numpy().tolist() == [2, 3]

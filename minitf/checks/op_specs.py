@@ -457,6 +457,17 @@ SPECS: list[OpSpec] = [
                x, [1, 0, 1, 1], 2),
            lambda x: np.stack([x[1], np.minimum(np.minimum(x[0], x[2]), x[3])]),
            shapes=[(4,)], smooth=False, no_ties=True, kinks=(([2.0, 3.0, 1.0, 1.0],),)),
+    # TF's product gradient divides the product by each entry: exact at zeros (the kinks, one
+    # and two zeros in a segment, checked against TF) but ill-conditioned beside a tiny entry
+    # (its second derivative cancels, as TF's does), so random inputs keep away from 0
+    OpSpec("segment_prod", lambda tf, x: tf.math.segment_prod(x, [0, 0, 2, 2]),
+           lambda x: np.stack([x[0] * x[1], 0 * x[0] + 1, x[2] * x[3]]), shapes=[(4, 2)],
+           away_from=(0.0,), kinks=(([[0.0, 0.0], [2.0, 0.0], [0.0, -1.5], [3.0, 0.5]],),)),
+    OpSpec("unsorted_segment_prod", lambda tf, x: tf.math.unsorted_segment_prod(
+               x, [[1, -1], [0, 1]], 3),
+           lambda x: np.stack([x[1, 0], x[0, 0] * x[1, 1], 0 * x[0, 0] + 1]),
+           shapes=[(2, 2, 3)], away_from=(0.0,),
+           kinks=(([[[0.0, 0.0, 2.0], [0.0, 1.0, 0.0]], [[1.5, 0.0, 0.0], [-2.0, 0.0, 0.0]]],),)),
     OpSpec("linspace", lambda tf, a, b: tf.linspace(a, b, 5, axis=1),
            lambda a, b: np.linspace(a, b, 5, axis=1), 2, shapes=[(2,), (2,)]),
 ]
