@@ -120,4 +120,13 @@ KNOWN_FAILURES: dict[str, tuple[str, str]] = {
     "tf_function/057_using_with_multiple_keras_optimizers": (
         "NumPy's TypeError 'return arrays must be of ArrayType' leaks from a tf.function that "
         "applies two Keras optimizers (TF runs it)", "#17"),
+    # keras guides and seed notes (E2)
+    "keras_custom_fit/003_sample_weight_and_test_step": (
+        "model.evaluate(..., return_dict=True) with an overridden test_step: Keras 3 rebuilds "
+        "the dict from self.metrics and prints {'mae': ..., 'loss': ...}; minitf returns the "
+        "step's dict order {'loss': ..., 'mae': ...}", "#17"),
+    "seeds/011_s004_layer_configuration": (
+        "the dtype of a Keras layer weight: Keras 3's KerasVariable.dtype is the string "
+        "'float32', minitf's layer weights are tf.Variables whose dtype prints "
+        "<dtype: 'float32'>", "#17"),
 }

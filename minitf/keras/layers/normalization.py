@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...ops import array_ops as A
 from ...ops import math_ops as M
 from ...ops import nn_ops
 from ...tensor import convert_to_tensor
@@ -19,26 +20,41 @@ class Normalization(Layer):
         self._init_mean, self._init_var = mean, variance
 
     def build(self, input_shape):
-        shape = (int(input_shape[-1]),) if self.axis in (-1, len(input_shape) - 1) else ()
-        self.mean = self.add_weight(shape=shape, initializer="zeros", trainable=False,
-                                    name="mean")
-        self.variance = self.add_weight(shape=shape, initializer="ones", trainable=False,
-                                        name="variance")
+        keep = self.axis in (-1, len(input_shape) - 1)
+        shape = (int(input_shape[-1]),) if keep else ()
+        # Keras 3 stores the statistics as (d,) weights named "mean" and "variance" but
+        # exposes layer.mean / layer.variance in the inputs' broadcast shape: (1, d) for
+        # (batch, d) inputs, (1, 1) with axis=None.
+        self._broadcast_shape = (1,) * (len(input_shape) - 1) + (shape[0] if keep else 1,)
+        self.adapt_mean = self.add_weight(shape=shape, initializer="zeros", trainable=False,
+                                          name="mean")
+        self.adapt_variance = self.add_weight(shape=shape, initializer="ones",
+                                              trainable=False, name="variance")
         if self._init_mean is not None:
-            self.mean.assign(np.broadcast_to(self._init_mean, shape))
-            self.variance.assign(np.broadcast_to(self._init_var, shape))
+            self.adapt_mean.assign(np.broadcast_to(self._init_mean, shape))
+            self.adapt_variance.assign(np.broadcast_to(self._init_var, shape))
         self.built = True
+
+    @property
+    def mean(self):
+        """The feature means, shaped to broadcast against the inputs (``(1, d)``)."""
+        return A.reshape(self.adapt_mean.value(), self._broadcast_shape)
+
+    @property
+    def variance(self):
+        """The feature variances, shaped to broadcast against the inputs (``(1, d)``)."""
+        return A.reshape(self.adapt_variance.value(), self._broadcast_shape)
 
     def adapt(self, data, batch_size=None, steps=None) -> None:
         arr = np.asarray(convert_to_tensor(data).numpy(), dtype=np.float64)
         if not self.built:
             self.build(arr.shape)
-        axes = tuple(range(arr.ndim - 1))
-        self.mean.assign(arr.mean(axis=axes).astype(np.float32))
-        self.variance.assign(arr.var(axis=axes).astype(np.float32))
+        axes = tuple(range(arr.ndim - 1)) if self.adapt_mean.shape.rank else None
+        self.adapt_mean.assign(arr.mean(axis=axes).astype(np.float32))
+        self.adapt_variance.assign(arr.var(axis=axes).astype(np.float32))
 
     def call(self, inputs):
-        std = M.sqrt(M.maximum(self.variance.value(), 1e-7))
+        std = M.sqrt(M.maximum(self.variance, 1e-7))
         if self.invert:
             return inputs * std + self.mean
         return (inputs - self.mean) / std
