@@ -319,6 +319,14 @@ METRICS = {
     "precision_even": (lambda fw: fw.keras.metrics.Precision(thresholds=[0.0, 0.5, 1.0]),
                        "binary"),
     "precision_class_id": (lambda fw: fw.keras.metrics.Precision(class_id=2), "multi"),
+    "precision_top_k": (lambda fw: fw.keras.metrics.Precision(top_k=2), "multi"),
+    "precision_top_k_class_id": (lambda fw: fw.keras.metrics.Precision(top_k=3, class_id=1),
+                                 "multi"),
+    "precision_top_k_thresholds": (lambda fw: fw.keras.metrics.Precision(
+        top_k=2, thresholds=[0.3, 0.6]), "multi"),
+    "recall_top_k": (lambda fw: fw.keras.metrics.Recall(top_k=2), "multi"),
+    "recall_top_k_even": (lambda fw: fw.keras.metrics.Recall(
+        top_k=3, thresholds=[0.0, 0.25, 0.5, 0.75, 1.0]), "multi"),
     "recall": (lambda fw: fw.keras.metrics.Recall(), "binary"),
     "recall_list": (lambda fw: fw.keras.metrics.Recall(thresholds=[0.2, 0.8]), "binary"),
     "top_k": (lambda fw: fw.keras.metrics.TopKCategoricalAccuracy(k=2), "multi"),

@@ -625,6 +625,25 @@ def test_auc_roc_and_pr_by_hand_on_distinct_buckets():
         keras.metrics.AUC(multi_label=True)
 
 
+def test_precision_recall_top_k_keep_each_rows_k_largest():
+    # ties keep the lower index: the top 2 of row 0 are columns 0 and 1 (labels 0, 0)
+    yt = [[0., 0., 1., 1., 0.], [1., 0., 0., 0., 1.]]
+    yp = [[.5, .5, .5, .2, .5], [.9, .1, .8, .3, .2]]
+    p, r = keras.metrics.Precision(top_k=2), keras.metrics.Recall(top_k=2)
+    for m in (p, r):
+        m.update_state(yt, yp, sample_weight=[1., 2.])
+    # row 0 (weight 1): fp 2, and its labels in columns 2, 3 are not kept: fn 2. Row 1
+    # (weight 2) keeps columns 0 (label 1: tp 2) and 2 (label 0: fp 2), drops column 4: fn 2
+    assert p.true_positives.numpy().tolist() == [2.] and p.false_positives.numpy().tolist() == [4.]
+    assert r.false_negatives.numpy().tolist() == [4.]
+    assert float(p.result()) == np.float32(2 / 6) and float(r.result()) == np.float32(2 / 6)
+    c = keras.metrics.Precision(top_k=3, class_id=2, thresholds=[0.6, 0.0])
+    c.update_state(yt, yp)     # column 2: 0.5 (kept, label 1) and 0.8 (kept, label 0)
+    assert c.true_positives.numpy().tolist() == [0., 1.]
+    assert c.false_positives.numpy().tolist() == [1., 1.]
+    assert c.get_config()["top_k"] == 3
+
+
 def test_precision_recall_variables_thresholds_and_class_id():
     p = keras.metrics.Precision(thresholds=[0.3, 0.7])
     assert [v.name for v in p.variables] == ["true_positives", "false_positives"]

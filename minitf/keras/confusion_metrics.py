@@ -30,12 +30,17 @@ from ..ops import array_ops as A
 from ..ops import math_ops as M
 from ..ops import nn_ops as N
 from ..ops import reduction_ops as R
+from ..ops import sort_ops as S
 from ..tensor import convert_to_tensor
 from . import backend
 from .losses import squeeze_or_expand_to_same_rank
 from .metrics import Metric
 
 _KINDS = ("true_positives", "false_positives", "true_negatives", "false_negatives")
+
+# Keras's stand-in for minus infinity: predictions outside the top k become this, and it is
+# the one threshold of a top-k metric, so they never count as positive (not > it)
+NEG_INF = -1e10
 
 
 def _check_range(thresholds) -> None:
@@ -58,7 +63,7 @@ def _evenly_spaced(thresholds) -> bool:
 
 
 def update_confusion_matrix(variables: dict, y_true, y_pred, thresholds: list, evenly: bool,
-                            sample_weight=None, class_id=None) -> None:
+                            sample_weight=None, class_id=None, top_k=None) -> None:
     """Add this batch's counts to ``variables`` (kind -> Variable of shape (len(thresholds),))
     as Keras's ``update_confusion_matrix_variables`` does for one label."""
     dtype = next(iter(variables.values())).dtype
@@ -69,6 +74,8 @@ def update_confusion_matrix(variables: dict, y_true, y_pred, thresholds: list, e
         sw = A.expand_dims(M.cast(convert_to_tensor(sample_weight), dtype), -1)
         _, sw = squeeze_or_expand_to_same_rank(y_true, sw, expand_rank_1=False)
         sample_weight = A.broadcast_to(sw, y_pred.shape)
+    if top_k is not None:
+        y_pred = _filter_top_k(y_pred, top_k)
     if class_id is not None:
         if len(y_pred.shape) == 1:
             raise ValueError(f"When class_id is provided, y_pred must be a 2D array with shape "
@@ -104,6 +111,15 @@ def update_confusion_matrix(variables: dict, y_true, y_pred, thresholds: list, e
         var.assign(var.value() + R.reduce_sum(counts, axis=1))
 
 
+def _filter_top_k(x, k: int):
+    """``x`` with all but the k largest entries of its last axis replaced by NEG_INF, in
+    Keras's arithmetic (``x * mask + NEG_INF * (1 - mask)``); ties keep the lower index."""
+    idx = S.top_k(x, k).indices
+    mask = R.reduce_sum(A.one_hot(idx, x.shape[-1], axis=-1, dtype=x.dtype), axis=-2)
+    one = M.cast(1.0, x.dtype)
+    return x * mask + M.cast(NEG_INF, x.dtype) * (one - mask)
+
+
 class _ThresholdMetric(Metric):
     """Precision and Recall: two count variables at ``thresholds`` (0.5 by default)."""
 
@@ -111,20 +127,19 @@ class _ThresholdMetric(Metric):
 
     def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
         super().__init__(name=name, dtype=dtype)
-        if top_k is not None:
-            raise NotImplementedError(f"{type(self).__name__}(top_k=...) is not implemented "
-                                      f"in minitf; use thresholds and class_id.")
         self.init_thresholds, self.top_k, self.class_id = thresholds, top_k, class_id
         if thresholds is not None:
             _check_range(_as_list(thresholds))
-        self.thresholds = _as_list(0.5 if thresholds is None else thresholds)
+        default = 0.5 if top_k is None else NEG_INF
+        self.thresholds = _as_list(default if thresholds is None else thresholds)
         self._evenly = _evenly_spaced(self.thresholds)
         for kind in self._kinds:
             setattr(self, kind, self.add_weight(name=kind, shape=(len(self.thresholds),)))
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         update_confusion_matrix({k: getattr(self, k) for k in self._kinds}, y_true, y_pred,
-                                self.thresholds, self._evenly, sample_weight, self.class_id)
+                                self.thresholds, self._evenly, sample_weight, self.class_id,
+                                self.top_k)
 
     def _out(self, r):
         return r[0] if len(self.thresholds) == 1 else r
@@ -137,7 +152,15 @@ class _ThresholdMetric(Metric):
 class Precision(_ThresholdMetric):
     """Running ``true_positives / (true_positives + false_positives)`` of predictions
     thresholded at ``thresholds`` (0.5 by default; a list gives one precision each);
-    ``class_id`` restricts it to one column of (samples, classes) inputs.
+    ``class_id`` restricts it to one column of (samples, classes) inputs. ``top_k=k`` first
+    keeps only each row's k largest predictions (the rest can never be positive) and, without
+    ``thresholds``, counts every kept one as predicted positive.
+
+    >>> import minitf as tf
+    >>> m = tf.keras.metrics.Precision(top_k=2)
+    >>> m.update_state([0, 0, 1, 1], [1., 1., 1., 1.])
+    >>> float(m.result())
+    0.0
 
     >>> import minitf as tf
     >>> p = tf.keras.metrics.Precision()
@@ -158,7 +181,8 @@ class Precision(_ThresholdMetric):
 
 class Recall(_ThresholdMetric):
     """Running ``true_positives / (true_positives + false_negatives)`` of predictions
-    thresholded at ``thresholds`` (0.5 by default).
+    thresholded at ``thresholds`` (0.5 by default); ``top_k`` and ``class_id`` as for
+    Precision.
 
     >>> import minitf as tf
     >>> r = tf.keras.metrics.Recall()
