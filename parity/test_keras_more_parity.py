@@ -312,6 +312,11 @@ METRICS = {
     "auc_11": (lambda fw: fw.keras.metrics.AUC(num_thresholds=11), "binary"),
     "auc_thresholds": (lambda fw: fw.keras.metrics.AUC(thresholds=[0.1, 0.35, 0.5, 0.9]),
                        "binary"),
+    "auc_multi_label": (lambda fw: fw.keras.metrics.AUC(multi_label=True), "multi"),
+    "auc_multi_label_pr_weights": (lambda fw: fw.keras.metrics.AUC(
+        multi_label=True, num_labels=5, curve="PR", label_weights=[1., 0., 2., .5, 3.]), "multi"),
+    "auc_multi_label_thresholds": (lambda fw: fw.keras.metrics.AUC(
+        multi_label=True, thresholds=[0.2, 0.5, 0.7], summation_method="minoring"), "multi"),
     "auc_logits": (lambda fw: fw.keras.metrics.AUC(from_logits=True), "binary"),
     "precision": (lambda fw: fw.keras.metrics.Precision(), "binary"),
     "precision_list": (lambda fw: fw.keras.metrics.Precision(thresholds=[0.3, 0.5, 0.7]),

@@ -621,8 +621,27 @@ def test_auc_roc_and_pr_by_hand_on_distinct_buckets():
                                rtol=1e-6)
     m.reset_state()
     assert float(m.result()) == 0.0
-    with pytest.raises(NotImplementedError):
-        keras.metrics.AUC(multi_label=True)
+
+
+def test_auc_multi_label_averages_the_labels_areas():
+    # label 0 ranks its positive first (ROC area 1); label 1 ranks its negative above both
+    # positives (area 0); label 2 one of two pairs right (area 0.5). With this many thresholds
+    # and distinct predictions the trapezoids give these exact areas.
+    yt = [[0., 1., 1.], [1., 0., 0.], [0., 1., 1.]]
+    yp = [[.1, .3, .2], [.9, .8, .5], [.2, .4, .7]]
+    m = keras.metrics.AUC(multi_label=True, num_thresholds=1001)
+    assert m.variables == []            # the label axis comes from the first batch
+    m.update_state(yt, yp)
+    assert tuple(m.true_positives.shape) == (1001, 3)
+    np.testing.assert_allclose(float(m.result()), 0.5, rtol=1e-6)
+    w = keras.metrics.AUC(multi_label=True, num_labels=3, label_weights=[1., 3., 0.])
+    assert tuple(w.false_negatives.shape) == (200, 3)
+    w.update_state(yt, yp)
+    np.testing.assert_allclose(float(w.result()), 0.25, rtol=1e-6)   # (1 * 1 + 3 * 0) / 4
+    with pytest.raises(ValueError):
+        keras.metrics.AUC(multi_label=True).update_state([0., 1.], [0.2, 0.4])
+    with pytest.raises(ValueError):
+        keras.metrics.AUC(num_labels=3)
 
 
 def test_precision_recall_top_k_keep_each_rows_k_largest():

@@ -63,9 +63,11 @@ def _evenly_spaced(thresholds) -> bool:
 
 
 def update_confusion_matrix(variables: dict, y_true, y_pred, thresholds: list, evenly: bool,
-                            sample_weight=None, class_id=None, top_k=None) -> None:
+                            sample_weight=None, class_id=None, top_k=None,
+                            multi_label: bool = False) -> None:
     """Add this batch's counts to ``variables`` (kind -> Variable of shape (len(thresholds),))
-    as Keras's ``update_confusion_matrix_variables`` does for one label."""
+    as Keras's ``update_confusion_matrix_variables`` does for one label; with ``multi_label``
+    each column of (samples, labels) inputs is counted apart, into (thresholds, labels)."""
     dtype = next(iter(variables.values())).dtype
     y_true = M.cast(convert_to_tensor(y_true), dtype)
     y_pred = M.cast(convert_to_tensor(y_pred), dtype)
@@ -84,22 +86,24 @@ def update_confusion_matrix(variables: dict, y_true, y_pred, thresholds: list, e
         if sample_weight is not None:
             sample_weight = sample_weight[..., class_id]
     n = len(thresholds)
-    pred = A.reshape(y_pred, [1, -1])
-    label = A.reshape(M.not_equal(y_true, M.cast(0, dtype)), [1, -1])
+    shape = [1, -1] if not multi_label else [1] + list(y_pred.shape)
+    pred = A.reshape(y_pred, shape)
+    label = A.reshape(M.not_equal(y_true, M.cast(0, dtype)), shape)
+    col = [n, 1] if not multi_label else [n, 1, 1]
     if evenly:
         # Keras's bucket index: positive at threshold j iff bucket >= j.
         p = M.clip_by_value(pred, M.cast(0.0, dtype), M.cast(1.0, dtype))
         bucket = M.ceil(p * M.cast(n - 1, dtype)) - M.cast(1.0, dtype)
         if thresholds[0] < 0.0 or thresholds[-1] > 1.0:
             bucket = N.relu(bucket)
-        index = A.reshape(M.cast(A.range(n), dtype), [n, 1])
+        index = A.reshape(M.cast(A.range(n), dtype), col)
         pred_pos = M.greater_equal(bucket, index)
     else:
-        thr = A.reshape(convert_to_tensor(np.asarray(thresholds, dtype.as_numpy_dtype)), [n, 1])
+        thr = A.reshape(convert_to_tensor(np.asarray(thresholds, dtype.as_numpy_dtype)), col)
         pred_pos = M.greater(pred, thr)
     pred_neg = M.logical_not(pred_pos)
     label_neg = M.logical_not(label)
-    weights = None if sample_weight is None else A.reshape(sample_weight, [1, -1])
+    weights = None if sample_weight is None else A.reshape(sample_weight, shape)
     conds = {"true_positives": (label, pred_pos), "false_positives": (label_neg, pred_pos),
              "true_negatives": (label_neg, pred_neg), "false_negatives": (label, pred_neg)}
     for kind, var in variables.items():
@@ -108,7 +112,7 @@ def update_confusion_matrix(variables: dict, y_true, y_pred, thresholds: list, e
             counts = M.cast(both, dtype)
         else:
             counts = M.where(both, A.broadcast_to(weights, both.shape), M.cast(0.0, dtype))
-        var.assign(var.value() + R.reduce_sum(counts, axis=1))
+        var.assign(var.value() + R.reduce_sum(counts, axis=1))   # over the samples
 
 
 def _filter_top_k(x, k: int):
@@ -209,7 +213,15 @@ class AUC(Metric):
     Davis & Goadrich's interpolation (precision varies along the curve as TP/(TP+FP) with
     both counts linear between thresholds); ``"minoring"``/``"majoring"`` take the lower/upper
     height of each step. ``from_logits=True`` applies a sigmoid first. ``multi_label=True``
-    is not implemented in minitf (NotImplementedError).
+    counts each column of (samples, labels) predictions apart and averages the labels' areas
+    (weighted by ``label_weights`` when given); the variables get their label axis from
+    ``num_labels`` or the first batch.
+
+    >>> import minitf as tf
+    >>> m = tf.keras.metrics.AUC(multi_label=True)
+    >>> m.update_state([[0, 1], [1, 0], [1, 1]], [[0.2, 0.3], [0.8, 0.5], [0.6, 0.4]])
+    >>> m.true_positives.shape, round(float(m.result()), 4)
+    (TensorShape([200, 2]), 0.5)
     """
 
     def __init__(self, num_thresholds=200, curve="ROC", summation_method="interpolation",
@@ -237,9 +249,7 @@ class AUC(Metric):
                           for i in range(num_thresholds - 2)]
             self._evenly = True
         super().__init__(name=name, dtype=dtype)
-        if multi_label:
-            raise NotImplementedError("AUC(multi_label=True) is not implemented in minitf.")
-        if num_labels:
+        if num_labels and not multi_label:
             raise ValueError("`num_labels` is needed only when `multi_label` is True.")
         self.num_thresholds = num_thresholds
         eps = backend.epsilon()
@@ -247,12 +257,31 @@ class AUC(Metric):
         self.curve, self.summation_method = curve_u, method
         self.multi_label, self.num_labels = multi_label, num_labels
         self.label_weights = label_weights
-        if label_weights is not None:
-            raise NotImplementedError("AUC(label_weights=...) is only meaningful with "
-                                      "multi_label=True, which minitf does not implement.")
+        if label_weights is not None and not multi_label:
+            raise NotImplementedError("AUC(label_weights=...) without multi_label=True (label "
+                                      "weights folded into the sample weights) is not "
+                                      "implemented in minitf.")
         self._from_logits = from_logits
+        self._built = False
+        if not multi_label:
+            self._build(None)
+        elif num_labels:
+            self._build([None, num_labels])
+
+    def _build(self, shape) -> None:
+        """The four count variables: (thresholds,), or (thresholds, labels) with multi_label,
+        where the labels come from num_labels or the first batch's y_pred (rank 2 only)."""
+        if self.multi_label:
+            if len(shape) != 2:
+                raise ValueError(f"`y_pred` must have rank 2 when `multi_label=True`. Found rank "
+                                 f"{len(shape)}. Full shape received for `y_pred`: "
+                                 f"{tuple(shape)}")
+            var_shape = (self.num_thresholds, int(shape[1]))
+        else:
+            var_shape = (self.num_thresholds,)
         for kind in _KINDS:
-            setattr(self, kind, self.add_weight(name=kind, shape=(num_thresholds,)))
+            setattr(self, kind, self.add_weight(name=kind, shape=var_shape))
+        self._built = True
 
     @property
     def thresholds(self) -> list:
@@ -260,10 +289,25 @@ class AUC(Metric):
         return list(self._thresholds)
 
     def update_state(self, y_true, y_pred, sample_weight=None):
+        y_pred = convert_to_tensor(y_pred)
+        if not self._built:
+            self._build(y_pred.shape)
         if self._from_logits:
-            y_pred = M.sigmoid(convert_to_tensor(y_pred))
+            y_pred = M.sigmoid(y_pred)
         update_confusion_matrix({k: getattr(self, k) for k in _KINDS}, y_true, y_pred,
-                                list(self._thresholds), self._evenly, sample_weight)
+                                list(self._thresholds), self._evenly, sample_weight,
+                                multi_label=self.multi_label)
+
+    def _by_label(self, areas):
+        """The area per label (summed over thresholds) averaged over the labels, weighted by
+        ``label_weights`` when given; without multi_label, the one area."""
+        if not self.multi_label:
+            return R.reduce_sum(areas)
+        per_label = R.reduce_sum(areas, axis=0)
+        if self.label_weights is None:
+            return R.reduce_mean(per_label)
+        w = M.cast(convert_to_tensor(self.label_weights), per_label.dtype)
+        return M.divide_no_nan(R.reduce_sum(per_label * w), R.reduce_sum(w))
 
     def _interpolate_pr_auc(self):
         n = self.num_thresholds
@@ -280,7 +324,7 @@ class AUC(Metric):
                              A.ones_like(p[1:]))
         inc = M.divide_no_nan(slope * (dtp + intercept * M.log(safe_ratio)),
                               M.maximum(tp[1:] + fn[1:], zero))
-        return R.reduce_sum(inc)
+        return self._by_label(inc)
 
     def result(self):
         if self.curve == "PR" and self.summation_method == "interpolation":
@@ -307,7 +351,7 @@ class AUC(Metric):
             heights = M.minimum(y[:n - 1], y[1:])
         else:
             heights = M.maximum(y[:n - 1], y[1:])
-        return R.reduce_sum((x[:n - 1] - x[1:]) * heights)
+        return self._by_label((x[:n - 1] - x[1:]) * heights)
 
     def get_config(self):
         cfg = {"name": self.name, "dtype": self.dtype, "num_thresholds": self.num_thresholds,
