@@ -60,6 +60,7 @@ def keras(tf_real):
 def _build_pair(keras, cls, kwargs, floatx):
     """Keras's and minitf's model, both built with fresh name counters and ``floatx``."""
     old_k, old_m = keras.config.floatx(), minitf.keras.backend.floatx()
+    old_policy = keras.config.dtype_policy()
     keras.config.set_floatx(floatx)
     minitf.keras.backend.set_floatx(floatx)
     try:
@@ -69,6 +70,9 @@ def _build_pair(keras, cls, kwargs, floatx):
         m = getattr(minitf.keras.applications, cls)(weights=None, **kwargs)
     finally:
         keras.config.set_floatx(old_k)
+        # Keras keeps the dtype policy clear_session fixed from floatx: put it back too, or
+        # every later Keras model in this process is built in `floatx`.
+        keras.config.set_dtype_policy(old_policy)
         minitf.keras.backend.set_floatx(old_m)
     return k, m
 
@@ -361,6 +365,7 @@ def test_tutorial_transfer_learning_model_matches_keras(keras, tmp_path):
     x = np.random.RandomState(8).uniform(0, 255, (2, 32, 32, 3))
     for lib in (keras, minitf.keras):
         old = lib.backend.floatx() if lib is minitf.keras else keras.config.floatx()
+        old_policy = keras.config.dtype_policy()
         (keras.config if lib is keras else lib.backend).set_floatx("float64")
         # Keras fixes its global dtype policy from floatx when the first layer is made and
         # keeps it until clear_session: without this, a float32 layer made earlier in the
@@ -380,6 +385,7 @@ def test_tutorial_transfer_learning_model_matches_keras(keras, tmp_path):
             model = lib.Model(inputs, dense(h))
         finally:
             (keras.config if lib is keras else lib.backend).set_floatx(old)
+            keras.config.set_dtype_policy(old_policy)   # the policy outlives floatx in Keras
         base.trainable = False
         if lib is keras:
             _randomize_batch_norms(base, seed=9)
