@@ -268,6 +268,20 @@ class Trace:
         return Graph(self.to_dot())
 
 
+def _write_atomically(path: str, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all: a temporary file beside it, renamed
+    into place; nothing is left behind if writing fails (the OSError propagates)."""
+    path = os.fspath(path)
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
 def _sort_key(name: str):
     order = {"f": 0, "v": 1, "x": 2}
     head = order.get(name[:1], 3) if name[1:].isdigit() or name == "f" else 3
@@ -396,14 +410,7 @@ class Graph:
         path = os.fspath(path)
         ext = os.path.splitext(path)[1].lower().lstrip(".")
         data = self.source.encode() if ext in ("dot", "gv") else self.pipe(ext or "svg")
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), suffix="." + ext)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.remove(tmp)
+        _write_atomically(path, data)
         return path
 
     def _repr_svg_(self):

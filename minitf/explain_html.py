@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import html as _html
 import json
-import os
-import uuid
 
 import numpy as np
 
@@ -368,13 +366,5 @@ def html(tape, target, sources, path: str | None = None,
     page = _Page(tape, target, sources)
     text = _document(page, title)
     if path is not None:
-        path = os.fspath(path)
-        tmp = f"{path}.tmp{uuid.uuid4().hex}"
-        try:
-            with open(tmp, "w", encoding="utf-8") as f:
-                f.write(text)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.remove(tmp)
+        E._write_atomically(path, text.encode("utf-8"))
     return text

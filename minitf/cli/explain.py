@@ -32,7 +32,6 @@ from __future__ import annotations
 import ast
 import math
 import operator
-import os
 import sys
 import textwrap
 
@@ -390,18 +389,12 @@ def run(expr: str, at: list, dot: str | None = None, svg: str | None = None,
     for line in lines:
         out(line)
     if html:
-        tmp = f"{html}.tmp{os.getpid()}"
         try:
-            with open(tmp, "w", encoding="utf-8") as fh:
-                fh.write(page)
-            os.replace(tmp, html)          # whole or not at all
+            explain._write_atomically(html, page.encode("utf-8"))    # whole or not at all
             out(f"wrote {html}")
         except OSError as e:
             err(f"error: cannot write {html}: {e.strerror or e}")
             return 2
-        finally:
-            if os.path.exists(tmp):        # a failed write leaves no partial file behind
-                os.remove(tmp)
     for path in (dot, svg):
         if not path:
             continue
