@@ -468,6 +468,8 @@ class Function:
     def _trace(self, leaves, args, kwargs, dry: bool):
         tr = Trace()
         tr.dry = dry
+        if self._traced_once:
+            tr.forbid_variables = _CREATED_ON_LATER_TRACE
         inputs, t_args, t_kwargs, _ = traced_arguments(tr, leaves, args, kwargs,
                                                        self.python_function)
         rng = random_ops.snapshot() if dry else None

@@ -112,6 +112,27 @@ class Traced(NDArrayOperatorsMixin):
     flags = property(lambda self: self.v.flags)
     T = property(lambda self: self.trace.call(_Method("transpose"), (self,), {}))
 
+    def _in_place(self, ufunc, other):
+        # NumPy hands back a scalar (np.float32), not a 0-d array, from a ufunc on 0-d arrays;
+        # a scalar has no buffer to write into, so ``x += y`` on it rebinds x to a new value in
+        # eager code. The traced value must do the same (asking NumPy for ``out=scalar`` is
+        # its TypeError "return arrays must be of ArrayType").
+        if isinstance(self.v, np.generic):
+            return ufunc(self, other)
+        return ufunc(self, other, out=(self,))
+
+    __iadd__ = lambda self, o: self._in_place(np.add, o)                   # noqa: E731
+    __isub__ = lambda self, o: self._in_place(np.subtract, o)              # noqa: E731
+    __imul__ = lambda self, o: self._in_place(np.multiply, o)              # noqa: E731
+    __imatmul__ = lambda self, o: self._in_place(np.matmul, o)             # noqa: E731
+    __itruediv__ = lambda self, o: self._in_place(np.true_divide, o)       # noqa: E731
+    __ifloordiv__ = lambda self, o: self._in_place(np.floor_divide, o)     # noqa: E731
+    __imod__ = lambda self, o: self._in_place(np.remainder, o)             # noqa: E731
+    __ipow__ = lambda self, o: self._in_place(np.power, o)                 # noqa: E731
+    __iand__ = lambda self, o: self._in_place(np.bitwise_and, o)           # noqa: E731
+    __ior__ = lambda self, o: self._in_place(np.bitwise_or, o)             # noqa: E731
+    __ixor__ = lambda self, o: self._in_place(np.bitwise_xor, o)           # noqa: E731
+
     def __len__(self) -> int:
         return len(self.v)
 
@@ -244,6 +265,10 @@ class Trace:
         self.keep: list = []
         self.names: dict = {}           # slot -> name given when made (inputs, variable reads)
         self.n_var_reads = 0
+        # The ValueError's message when this trace must not create Variables (a function's
+        # later traces), else None: raised at the creation, before the rest of the body runs
+        # and commits its effects (an optimizer's update after it builds its slots).
+        self.forbid_variables: str | None = None
 
     # ---- making slots -------------------------------------------------------------------
     def _new(self, value) -> Traced:
@@ -311,6 +336,8 @@ class Trace:
         return t
 
     def created_variable(self, var) -> None:
+        if self.forbid_variables:
+            raise ValueError(self.forbid_variables)
         self.created.append(var)
 
     def write_var(self, var, value) -> None:
