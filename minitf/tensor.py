@@ -239,6 +239,20 @@ class Tensor(_HoldsArray):
         return html_display("tensor", self)
 
 
+class EagerTensor(Tensor):
+    """The concrete class of the tensors ops return, named as TF names its eager tensors:
+    ``type(tf.constant(1.0)).__name__`` is ``'EagerTensor'``, while ``tf.Tensor`` stays the
+    class to test against (``isinstance(t, tf.Tensor)``).
+
+    >>> import minitf as tf
+    >>> t = tf.constant(1.0)
+    >>> type(t).__name__, isinstance(t, tf.Tensor)
+    ('EagerTensor', True)
+    """
+
+    __slots__ = ()
+
+
 class TensorSpec:
     """The shape (None for an unknown dimension) and dtype of a tensor (``tf.TensorSpec``)."""
 
@@ -286,7 +300,7 @@ def _make(value, dtype: DType) -> Tensor:
     A host 0-d array becomes a NumPy scalar, which GPU kernels accept as an argument."""
     if type(value) is np.ndarray and value.ndim == 0 and value.dtype.kind != "O":
         value = value[()]
-    t = object.__new__(Tensor)
+    t = object.__new__(EagerTensor)
     t._value = value
     t._dtype = dtype
     t._id = _next_id()
@@ -295,7 +309,7 @@ def _make(value, dtype: DType) -> Tensor:
 
 def _wrap(value) -> Tensor:
     """Wrap an op's result array, taking its DType from the array."""
-    t = object.__new__(Tensor)
+    t = object.__new__(EagerTensor)
     t._value = value
     t._dtype = dtypes._BY_NP[value.dtype]
     t._id = _next_id()

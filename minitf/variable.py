@@ -31,7 +31,7 @@ from . import dtypes
 from . import record as _record   # recording only: the GradientTape builds on this module
 from .ops import array_ops, math_ops
 from .errors import InvalidArgumentError
-from .tensor import Tensor, _HoldsArray, _next_id, convert_to_tensor
+from .tensor import EagerTensor, Tensor, _HoldsArray, _next_id, convert_to_tensor
 
 # The stack of open ``tf.name_scope``s (module.py opens them): like tapes, they belong to the
 # thread that opened them. It lives here, beside the one reader, so both always see one stack.
@@ -50,6 +50,11 @@ class Variable(_HoldsArray):
     __slots__ = ("_array", "_lent", "_dtype", "_id", "_trainable", "_name", "_constraint",
                  "__weakref__")
     __array_priority__ = 100
+
+    def __new__(cls, *args, **kwargs):
+        # ``tf.Variable(...)`` builds TF's concrete class, ResourceVariable (so ``type(v)``
+        # names it, as in TF); subclasses build themselves.
+        return object.__new__(ResourceVariable if cls is Variable else cls)
 
     # The array is ``_array``; code reads and writes it through ``_value`` so that, inside a
     # tf.function trace, reads become program inputs and writes program outputs (asked through
@@ -111,7 +116,7 @@ class Variable(_HoldsArray):
     def _snapshot(self) -> Tensor:
         """The current value as a Tensor that carries this Variable's id (no access recorded).
         It aliases the array, which is lent from now on."""
-        t = object.__new__(Tensor)
+        t = object.__new__(EagerTensor)
         t._value = v = self._value
         if v is self._array:
             self._lent = True
@@ -122,7 +127,7 @@ class Variable(_HoldsArray):
     def _read_for_op(self) -> Tensor:
         """What an op sees when given this Variable: a read, which tapes may watch. It aliases
         the array, which is lent from now on (not inside a trace: there it is a traced value)."""
-        t = object.__new__(Tensor)
+        t = object.__new__(EagerTensor)
         t._value = v = self._value
         if v is self._array:
             self._lent = True
@@ -148,7 +153,7 @@ class Variable(_HoldsArray):
     def _peek(self) -> Tensor:
         """The value as a Tensor for an immediate conversion to a copy (NumPy, a Python number,
         text): it does not lend the array, so it must not escape."""
-        t = object.__new__(Tensor)
+        t = object.__new__(EagerTensor)
         t._value, t._dtype, t._id = self._value, self._dtype, self._id
         return t
 
@@ -333,6 +338,20 @@ class Variable(_HoldsArray):
 
     def __str__(self) -> str:
         return repr(self)
+
+
+class ResourceVariable(Variable):
+    """The class ``tf.Variable(...)`` builds, as in TF: ``type(v).__name__`` is
+    ``'ResourceVariable'`` while ``isinstance(v, tf.Variable)`` holds. TF names its
+    resource-handle variables so; here it only names the class, the behaviour is Variable's.
+
+    >>> import minitf as tf
+    >>> v = tf.Variable(1.0)
+    >>> type(v).__name__, isinstance(v, tf.Variable)
+    ('ResourceVariable', True)
+    """
+
+    __slots__ = ()
 
 
 class _VariableSlice(Tensor):

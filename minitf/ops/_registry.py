@@ -21,14 +21,15 @@ from .. import _backend as B
 from .. import dtypes
 from ..errors import InvalidArgumentError, invalid_argument
 from ..record import TAPES, record, record_cut  # noqa: F401  (re-exported for op modules)
-from ..tensor import Tensor, _make, convert_to_tensor, is_tensor, is_variable  # noqa: F401
+from ..tensor import (EagerTensor, Tensor, _make, convert_to_tensor, is_tensor,  # noqa: F401
+                      is_variable)
 
 _FLOAT_NAMES = "bfloat16, half, float, double, complex64, complex128"
 
 
 def tensor(x, dtype=None) -> Tensor:
     """An op argument as a Tensor (the fast path: it already is one)."""
-    if type(x) is Tensor:
+    if type(x) is EagerTensor:
         if B.TRACING and B.is_device_array(x._value):
             return captured(x)
         return x
@@ -74,7 +75,7 @@ def match(op: str, *args) -> list:
 
 def match2(op: str, x, y):
     """``match`` for the common two-argument case, with a fast path for two same-dtype tensors."""
-    if type(x) is Tensor and type(y) is Tensor and x._dtype is y._dtype:
+    if type(x) is EagerTensor and type(y) is EagerTensor and x._dtype is y._dtype:
         if B.TRACING:
             return captured(x), captured(y)
         return x, y

@@ -38,9 +38,6 @@ KNOWN_FAILURES: dict[str, tuple[str, str]] = {
         "on the CPU; minitf raises RuntimeError (CuPy not installed)", "#17"),
     # tf_autodiff
     "tf_autodiff/006_gradient_tapes": _RANDOM,
-    "tf_autodiff/025_1_replaced_a_variable_with_a_tensor": (
-        "type(v).__name__ of a tf.Variable: TF prints 'ResourceVariable', minitf 'Variable'",
-        "#17"),
     "tf_autodiff/029_no_gradient_registered": (
         "tf.image.adjust_contrast is missing (AttributeError)", "#17"),
     # tf_basic_training_loops

@@ -23,7 +23,7 @@ import itertools
 import numpy as np
 
 from ... import dtypes, nest
-from ...tensor import Tensor, TensorShape, convert_to_tensor, is_variable
+from ...tensor import EagerTensor, Tensor, TensorShape, convert_to_tensor, is_variable
 from ...variable import Variable
 from ...ops import math_ops as M
 from .. import backend, constraints, initializers, regularizers
@@ -467,7 +467,7 @@ class Layer(AutoConfig):
 
     def _convert_inputs(self, inputs):
         autocast = self._autocast_inputs
-        if type(inputs) is Tensor:   # the common case, without walking a structure
+        if type(inputs) is EagerTensor:   # the common case, without walking a structure
             if autocast and inputs._dtype.is_floating and inputs._dtype is not self._dtype:
                 return M.cast(inputs, self._dtype)
             return inputs
