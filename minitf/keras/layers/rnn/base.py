@@ -21,9 +21,12 @@ from __future__ import annotations
 from .... import nest
 from ....ops import array_ops as A
 from ....ops import math_ops as M
+from ....ops import rnn_ops
+from ....record import TAPES
 from ....tensor import Tensor, TensorShape, convert_to_tensor
 from ....errors import invalid_argument
 from ....variable import Variable
+from ... import activations
 from ..layer import Layer, _SymbolicSample
 
 
@@ -156,6 +159,11 @@ class RNN(Layer):
             if training and (cell.dropout or cell.recurrent_dropout):
                 mask_in, mask_rec = cell._dropout_masks(sequences[:, 0], states[0], training)
             x = sequences if mask_in is None else sequences * A.expand_dims(mask_in, 1)
+            if _whole_sequence_lstm(cell, sequences, mask, mask_rec):
+                seq, h, c = rnn_ops.lstm_sequence(
+                    cell.project(x), states[0], states[1], cell.recurrent_kernel, cell.bias,
+                    reverse=self.go_backwards, return_sequences=self.return_sequences)
+                return h, seq, [h, c]
             steps = A.unstack(cell.project(x), axis=1)     # one matmul for every step's input
 
             def step(x_t, s):
@@ -243,6 +251,30 @@ class RNN(Layer):
             spec = config.pop("cell")
             config["cell"] = getattr(layers, spec["class_name"]).from_config(spec["config"])
         return cls(**config)
+
+
+def _whole_sequence_lstm(cell, sequences, mask, mask_rec) -> bool:
+    """Whether the LSTM can run as one fused op (``ops.rnn_ops.lstm_sequence``). The fused op
+    knows Keras's LSTM with its default activations (tanh, sigmoid) in float32/float64; the
+    generic per-step loop keeps everything else: a sequence mask (per-step state carry-over),
+    recurrent dropout (a mask on h inside the step), other activations, a cell subclass that
+    overrides ``step``, a forward-mode accumulator or nested tapes (they would differentiate the
+    op's gradient: correct through its fallback, but slower than the generic path), and the
+    small symbolic sample a functional model is built on."""
+    from .cells import LSTMCell
+    if not rnn_ops.fused_enabled() or mask is not None or mask_rec is not None:
+        return False
+    if type(cell).step is not LSTMCell.step or not isinstance(cell, LSTMCell):
+        return False
+    if cell.activation is not activations.tanh or \
+            cell.recurrent_activation is not activations.sigmoid:
+        return False
+    if cell._dtype.name not in ("float32", "float64") or sequences.dtype is not cell._dtype:
+        return False
+    if isinstance(sequences, _SymbolicSample):
+        return False
+    rec = TAPES.recording
+    return len(rec) <= 1 and not any(getattr(t, "_forward", False) for t in rec)
 
 
 def _as_state(s, dtype):
