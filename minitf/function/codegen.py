@@ -251,8 +251,14 @@ class Program:
         for var, value in var_writes:
             if graph:
                 # A CUDA graph keeps each variable's buffer: results are copied into it.
-                first = read_slot[id(var)]
-                if not (type(value) is Traced and value.slot == first):
+                first = read_slot.get(id(var))
+                if first is None:
+                    # written but its old value unused (an assign that does not read, e.g. a
+                    # restored checkpoint value): the graph writes into the variable's current
+                    # buffer, which the runner pins like a read one's
+                    lines.append(f"    {w.const(var, 'V')}._array[...] = {w.ref(value)}")
+                    self.variables_pinned.append((var, None))
+                elif not (type(value) is Traced and value.slot == first):
                     lines.append(f"    s{first}[...] = {w.ref(value)}")
             else:
                 v = w.const(var, "V")
