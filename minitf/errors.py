@@ -77,6 +77,25 @@ def invalid_argument(text: str, op: str) -> InvalidArgumentError:
     return InvalidArgumentError(None, op, f"{text} [Op:{op}] name: ")
 
 
+def kernel_invalid_argument(text: str, op: str, device: str,
+                            name: str | None = None) -> InvalidArgumentError:
+    """An InvalidArgumentError from an op's kernel, worded as TF words it in eager mode.
+
+    TF runs each eager op as a small wrapped function, so a kernel's error text starts with
+    ``{{function_node __wrapped__<Op>_device_<device>}}`` and ends with ``[Op:<Op>]``. When
+    the op went through TF's fast path (every argument already a tensor) the Python wrapper
+    adds `` name: <name>``; ``name=None`` leaves it out (the slow path, taken when an argument
+    is a Python list).
+
+    >>> from minitf.errors import kernel_invalid_argument
+    >>> str(kernel_invalid_argument("Bad.", "Reshape", "/job:localhost/replica:0/task:0/device:CPU:0"))
+    '{{function_node __wrapped__Reshape_device_/job:localhost/replica:0/task:0/device:CPU:0}} Bad. [Op:Reshape]'
+    """
+    suffix = "" if name is None else f" name: {name}"
+    return InvalidArgumentError(
+        None, op, f"{{{{function_node __wrapped__{op}_device_{device}}}}} {text} [Op:{op}]{suffix}")
+
+
 class OperatorNotAllowedInGraphError(TypeError):
     """A traced tensor was used where its value is needed in Python (``if t:``, ``float(t)``)
     inside ``tf.function``: its value is not known while tracing."""

@@ -155,6 +155,9 @@ class Trainer:
                     if s is None:
                         continue
                     m = self._resolve_metric(s, i)
+                    # Keras's own metric keeps the unprefixed name, which the list form of
+                    # evaluate looks for in the logs (_flatten_metrics_in_order).
+                    m._compile_name = m.name
                     if multi:
                         m.name = f"{names[i]}_{m.name}"
                     built.append((i, m, weighted))
@@ -357,11 +360,49 @@ class Trainer:
             logs = test_function(batch)
             if clist.callbacks:
                 clist.on_test_batch_end(step, _floats(logs))
-        values = list(_floats(logs, sort=False).values())
+        # As Keras: the metrics' own results when the step's logs name the same entries (a
+        # custom test_step may return anything else, which is then kept as it is).
+        metric_logs = self.get_metrics_result()
+        if isinstance(logs, dict) and set(logs) == set(metric_logs):
+            logs = metric_logs
         logs = _floats(logs)
         clist.on_test_end(logs)
         if return_dict:
             return logs
+        return self._flatten_metrics_in_order(logs)
+
+    def get_metrics_result(self) -> dict:
+        """The results of ``self.metrics`` as one flat dict (tensors), as Keras's
+        ``get_metrics_result``: a metric whose result is a dict (``compile_metrics``)
+        contributes its entries.
+
+        >>> import numpy as np, minitf as tf
+        >>> model = tf.keras.Sequential([tf.keras.Input((1,)), tf.keras.layers.Dense(1)])
+        >>> model.compile("sgd", "mse", metrics=["mae"])
+        >>> sorted(model.get_metrics_result())
+        ['loss', 'mae']
+        """
+        out = {}
+        for m in self.metrics:
+            r = m.result()
+            if isinstance(r, dict):
+                out.update(r)
+            else:
+                out[m.name] = r
+        return out
+
+    def _flatten_metrics_in_order(self, logs: dict):
+        """evaluate's list form, as Keras orders it: the entries named by ``self.metrics``
+        (a ``CompileMetrics`` by its metrics' names as given to compile) first, in that
+        order, then any other entries by sorted name; a single value comes back alone. With
+        several outputs the logs name compiled metrics ``<output>_<name>``, which the first
+        pass does not find, so they follow the per-output losses (Keras's order too)."""
+        names = []
+        for m in self.metrics:
+            names += [getattr(s, "_compile_name", s.name) for s in m.metrics] \
+                if isinstance(m, CompileMetrics) else [m.name]
+        values = [logs[n] for n in names if n in logs]
+        values += [logs[k] for k in sorted(logs) if k not in names]
         return values[0] if len(values) == 1 else values
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
@@ -441,11 +482,15 @@ def _floats(logs: dict, sort: bool = True) -> dict:
     sorted order (Keras converts every logs dict that way, so `history.history` lists `accuracy`
     before `loss`). ``sort=False`` keeps the metrics' order, which the list forms of
     `evaluate` and `train_on_batch` follow."""
-    flat = {}
-    for k, v in logs.items():      # a dict result (CompileMetrics) contributes its entries
-        flat.update(v if isinstance(v, dict) else {k: v})
-    items = sorted(flat.items()) if sort else flat.items()
-    return {k: float(np.asarray(v.numpy() if hasattr(v, "numpy") else v)) for k, v in items}
+    out = {}
+    # Keras's pythonify_logs: the keys are sorted at each level, and a dict entry (a
+    # CompileMetrics result) is flattened into its entries where its own key sorts.
+    for k, v in (sorted(logs.items()) if sort else logs.items()):
+        if isinstance(v, dict):
+            out.update(_floats(v, sort))
+        else:
+            out[k] = float(np.asarray(v.numpy() if hasattr(v, "numpy") else v))
+    return out
 
 
 def _unpack(data):

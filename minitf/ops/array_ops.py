@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import _backend as B
 from .. import dtypes
-from ..errors import invalid_argument
+from ..errors import invalid_argument, kernel_invalid_argument
 from ..tensor import TensorShape, is_tensor, is_variable, register_autopacking
 from . import math_ops as M
 from ._registry import (TAPES, Tensor, _make, axis_index, dtype_arg, int_args, match,
@@ -256,18 +256,26 @@ def reshape(tensor_, shape, name=None) -> Tensor:
     integers (floats, even 2.0, are TF's InvalidArgumentError) and sizes >= -1."""
     x = tensor(tensor_)
     new = int_args("Reshape", shape, "Tshape", float_type_error=False)
+
+    def error(text: str):
+        # The kernel's wording; TF's fast path (a tensor shape) adds " name: ...".
+        return kernel_invalid_argument(text, "Reshape", B.device_name(x._value),
+                                       (name or "") if is_tensor(shape) else None)
     for i, d in enumerate(new):
         if d < -1:
-            raise invalid_argument(f"Size {i} must be non-negative, not {d}", "Reshape")
-    if x._value.size == 0 and -1 in new:
+            raise error(f"Size {i} must be non-negative, not {d}")
+    unknown = [i for i, d in enumerate(new) if d == -1]
+    if len(unknown) > 1:
+        raise error(f"Only one input size may be -1, not both {unknown[0]} and {unknown[1]}")
+    if x._value.size == 0 and unknown:
         new = _inferred_for_empty(x._value.shape, new)
     try:
         v = x._value.reshape(new)
     except ValueError:
         known = int(np.prod([d for d in new if d != -1]))
-        raise invalid_argument(f"Input to reshape is a tensor with {x._value.size} values, but "
-                               f"the requested shape {'requires a multiple of' if -1 in new else 'has'} "
-                               f"{known}", "Reshape") from None
+        wanted = f"requires a multiple of {known}" if unknown and known else f"has {known}"
+        raise error(f"Input to reshape is a tensor with {x._value.size} values, but the "
+                    f"requested shape {wanted}") from None
     z = _make(v, x._dtype)
     if TAPES.recording:
         record("Reshape", (x,), z, (lambda g: reshape(g, x._value.shape),))

@@ -26,9 +26,6 @@ _RAW_VARIABLE_PARAMS = ("summary() of layers that create raw tf.Variables in bui
 
 KNOWN_FAILURES: dict[str, tuple[str, str]] = {
     # tf_tensor
-    "tf_tensor/031_manipulating_shapes": (
-        "the printed InvalidArgumentError message: TF's starts with '{{function_node "
-        "__wrapped__Reshape_device_/job:localhost/...}}', minitf's ends with ' name: '", "#17"),
     # tf_variable
     "tf_variable/002_create_a_variable": (
         "complex Variables: minitf has no complex dtypes (TypeError when the tensor is made)",
@@ -118,10 +115,6 @@ KNOWN_FAILURES: dict[str, tuple[str, str]] = {
     "tf_function/056_using_with_multiple_keras_optimizers": _KERAS_FRAMES,
     "tf_function/057_using_with_multiple_keras_optimizers": _KERAS_FRAMES,
     # keras guides and seed notes (E2)
-    "keras_custom_fit/003_sample_weight_and_test_step": (
-        "model.evaluate(..., return_dict=True) with an overridden test_step: Keras 3 rebuilds "
-        "the dict from self.metrics and prints {'mae': ..., 'loss': ...}; minitf returns the "
-        "step's dict order {'loss': ..., 'mae': ...}", "#17"),
     "seeds/011_s004_layer_configuration": (
         "the dtype of a Keras layer weight: Keras 3's KerasVariable.dtype is the string "
         "'float32', minitf's layer weights are tf.Variables whose dtype prints "
