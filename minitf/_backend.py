@@ -102,22 +102,97 @@ def set_backend(name: str) -> None:
     _current[-1] = name
 
 
+# TF's soft device placement (on by default): an op asked for a device that does not exist
+# runs on one that does -- here, the CPU when no GPU is usable. tf.config sets it.
+_soft_placement = [True]
+
+
+def set_soft_device_placement(enabled: bool) -> None:
+    """Turn TF's soft device placement on (the default) or off."""
+    _soft_placement[0] = bool(enabled)
+
+
+def get_soft_device_placement() -> bool:
+    """Whether a device that does not exist falls back to one that does."""
+    return _soft_placement[0]
+
+
+_DEVICE_TYPES = ("CPU", "GPU", "TPU", "CUSTOM", "EPU")    # the types TF's parser knows
+
+
+def parse_device(spec: str | None) -> tuple:
+    """``(device_type, index)`` of a device string, read by TF's rules: ``/``-separated
+    parts, ``job:``/``replica:``/``task:`` skipped, ``TYPE[:i]`` or ``device:TYPE:i`` (any
+    case for the first form), ``*`` for any index; anything else is TF's ValueError.
+    ``(None, None)`` if no device type is named."""
+    dev_type = index = None
+    for part in (spec or "").split("/"):
+        y = part.split(":")
+        if len(y) == 2 and y[0] in ("job", "replica", "task"):
+            continue
+        if len(y) in (1, 2) and y[0].upper() in _DEVICE_TYPES:
+            found, idx = y[0].upper(), (y[1] if len(y) == 2 else "*")
+        elif len(y) == 3 and y[0] == "device":
+            found, idx = y[1], y[2]
+        elif y[0] != "":
+            raise ValueError(f"Unknown attribute '{y[0]}' is encountered while parsing the "
+                             f"device spec: '{spec}'.")
+        else:
+            continue
+        if dev_type is not None:
+            raise ValueError(f"Multiple device types are not allowed while parsing the device "
+                             f"spec: {spec}.")
+        dev_type, index = found, (None if idx == "*" else int(idx))
+    return dev_type, index
+
+
+def _unsatisfiable(spec: str, dev_type: str, index, why: str):
+    from .errors import InvalidArgumentError      # lazily: errors is not part of the seam
+    full = f"/job:localhost/replica:0/task:0/device:{dev_type}:{0 if index is None else index}"
+    gpus = ", /job:localhost/replica:0/task:0/device:GPU:0" if cupy_available() else ""
+    types = "CPU, GPU" if gpus else "CPU"
+    return InvalidArgumentError(
+        None, None, f"Could not satisfy device specification '{full}'. enable_soft_placement=0."
+        f" Supported device types [{types}]. All available devices [{CPU_DEVICE}{gpus}]. "
+        f"({why})")
+
+
 @contextlib.contextmanager
 def device(name: str):
-    """``with tf.device("/GPU:0"):`` places new tensors on the GPU inside the block."""
-    spec = name.upper()
-    if "GPU" in spec or "CUDA" in spec:
-        cupy()
+    """``with tf.device("/GPU:0"):`` places new tensors on the GPU inside the block.
+
+    As TF with soft device placement (its default), a device that does not exist here -- a
+    GPU when CuPy or a CUDA device is missing, ``CPU:1``, a TPU -- falls back to the CPU
+    without error; with ``tf.config.set_soft_device_placement(False)`` it is TF's
+    InvalidArgumentError. A string naming no device type keeps the current placement."""
+    if name is not None and not isinstance(name, str):
+        name = getattr(name, "name", name)     # a tf.DeviceSpec-like object
+    dev_type, index = parse_device(name)
+    if dev_type is None:
+        backend = _current[-1]
+    elif dev_type == "GPU" and cupy_available():
         backend = "cupy"
-    elif "CPU" in spec:
+    elif dev_type == "CPU" and index in (None, 0):
+        backend = "numpy"
+    elif _soft_placement[0]:
         backend = "numpy"
     else:
-        raise ValueError(f"Unknown device specification {name!r}; use '/CPU:0' or '/GPU:0'.")
+        why = ("no usable GPU: " + _gpu_problem()) if dev_type == "GPU" else \
+            f"minitf has no {dev_type} device {index}"
+        raise _unsatisfiable(name, dev_type, index, why)
     _current.append(backend)
     try:
         yield
     finally:
         _current.pop()
+
+
+def _gpu_problem() -> str:
+    try:
+        cupy()
+    except RuntimeError as e:
+        return str(e)
+    return "none"
 
 
 # ---- the symbolic-array seam: how tf.function (minitf/function/) reaches the core ----------

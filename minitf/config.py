@@ -41,6 +41,25 @@ def functions_run_eagerly() -> bool:
     return get_eager()
 
 
+def set_soft_device_placement(enabled: bool) -> None:
+    """Turn soft device placement on (TF's default) or off. On, ``tf.device`` naming a
+    device that does not exist (a GPU without CuPy or CUDA, ``CPU:1``) runs on the CPU;
+    off, entering such a ``tf.device`` block is TF's InvalidArgumentError.
+
+    >>> import minitf as tf
+    >>> tf.config.set_soft_device_placement(False)
+    >>> tf.config.get_soft_device_placement()
+    False
+    >>> tf.config.set_soft_device_placement(True)
+    """
+    _backend.set_soft_device_placement(enabled)
+
+
+def get_soft_device_placement() -> bool:
+    """Whether soft device placement is on (TF's default: True)."""
+    return _backend.get_soft_device_placement()
+
+
 class threading:  # noqa: N801  (a namespace, spelled as TF's tf.config.threading)
     """``tf.config.threading``: how many threads one op may use. In minitf that is the BLAS
     behind NumPy's matmuls (see minitf/_blas.py for the default: one thread fewer than the

@@ -139,9 +139,18 @@ def test_missing_cupy_names_the_extra(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_cupy)
     with pytest.raises(RuntimeError, match=r"minitf\[gpu\].*minitf\[gpu-cuda13\]"):
         tf.set_backend("cupy")
-    with pytest.raises(RuntimeError, match="gpu-cuda13"):
-        with tf.device("/GPU:0"):
-            pass
+    # tf.device is TF's soft placement: without a usable GPU the block runs on the CPU...
+    with tf.device("/GPU:0"):
+        assert tf.get_backend() == "numpy"
+        assert tf.constant(1.0).device.endswith("device:CPU:0")
+    # ... and with soft placement off it is TF's error, whose text names the extra.
+    tf.config.set_soft_device_placement(False)
+    try:
+        with pytest.raises(tf.errors.InvalidArgumentError, match="gpu-cuda13"):
+            with tf.device("/GPU:0"):
+                pass
+    finally:
+        tf.config.set_soft_device_placement(True)
     assert tf.get_backend() == before
 
 

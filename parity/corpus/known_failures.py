@@ -30,9 +30,6 @@ KNOWN_FAILURES: dict[str, tuple[str, str]] = {
     "tf_variable/002_create_a_variable": (
         "complex Variables: minitf has no complex dtypes (TypeError when the tensor is made)",
         "documented difference: docs/bad-input.md"),
-    "tf_variable/010_placing_variables_and_tensors": (
-        "tf.device('GPU:0') on a machine without a GPU: TF's soft device placement runs the ops "
-        "on the CPU; minitf raises RuntimeError (CuPy not installed)", "#17"),
     # tf_autodiff
     "tf_autodiff/006_gradient_tapes": _RANDOM,
     "tf_autodiff/029_no_gradient_registered": (
