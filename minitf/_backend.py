@@ -255,6 +255,12 @@ class Tracer:
         """``fn(*args)`` for its effect on every replay (tf.print); True when recorded."""
         return False
 
+    def random_graph(self):
+        """The running trace's graph-level random state, a dict ``{"seed", "count"}`` (the
+        function graph's seed and its counter of ops without an op seed), or None when not
+        tracing."""
+        return None
+
     def record(self, fn, args, mutates=()):
         """``fn(*args)`` with a symbolic argument, recorded as one operation (a helper that is
         not a NumPy function: fused kernels, scatter-add)."""

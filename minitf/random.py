@@ -1,2 +1,5 @@
-"""``tf.random``: seeded random tensors."""
+"""``tf.random``: seeded random tensors, drawn as TensorFlow draws them (Philox streams)."""
 from .ops.random_ops import normal, set_seed, shuffle, truncated_normal, uniform  # noqa: F401
+from .ops.stateless_random_ops import (stateless_random_normal as stateless_normal,  # noqa: F401
+                                       stateless_random_uniform as stateless_uniform,
+                                       stateless_truncated_normal)

@@ -54,6 +54,18 @@ class FunctionTracer(B.Tracer):
         trace = tracing.current()
         return fn() if trace is None else trace.call_stateful(fn)
 
+    def random_graph(self):
+        trace = tracing.current()
+        if trace is None:
+            return None
+        state = getattr(trace, "random_graph", None)
+        if state is None:
+            # TF gives a function graph the global seed in effect when tracing begins and
+            # numbers its unseeded random ops from 0.
+            from ..ops import random_seed
+            state = trace.random_graph = {"seed": random_seed._state["seed"], "count": 0}
+        return state
+
     def effect(self, fn, args) -> bool:
         trace = tracing.current()
         if trace is None:
