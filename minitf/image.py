@@ -24,12 +24,13 @@ import io as _io
 import numpy as np
 
 from . import dtypes
-from .errors import invalid_argument
+from . import _backend as B
+from .errors import NotFoundError, invalid_argument, kernel_invalid_argument
 from .ops import array_ops as A
 from .ops import math_ops as M
 from .ops import random_ops
 from .ops import reduction_ops as R
-from .ops._registry import tensor
+from .ops._registry import TAPES, record, tensor
 from .tensor import Tensor, _make
 
 
@@ -236,6 +237,80 @@ def per_image_standardization(image) -> Tensor:
     std = R.reduce_std(x, axes, keepdims=True)
     adjusted = M.maximum(std, np.float32(1.0 / np.sqrt(np.float32(pixels))))
     return (x - mean) / adjusted
+
+
+def _no_gradient(op: str):
+    """The joint VJP of an op TF registers no gradient for: reaching it in ``tape.gradient``
+    is TF's LookupError, naming the op."""
+    def joint(upstream, needed):
+        raise LookupError(f"gradient registry has no entry for: {op}")
+    return joint
+
+
+def _fold_mean(planes: np.ndarray) -> np.ndarray:
+    """Per-plane, per-channel float32 means of ``planes`` (batch, pixels, channels), summed as
+    TF's CPU kernel sums them, so the roundings agree: the pixels are folded in half (the back
+    half added onto the front, an odd middle pixel carried) until one remains, which is then
+    scaled by the float32 reciprocal of the pixel count."""
+    n = planes.shape[1]
+    acc = planes.astype(np.float32)        # a copy: the folds write into it
+    while n > 1:
+        right = n // 2
+        left = n - right
+        acc[:, :right] += acc[:, left:left + right]
+        n = left
+    return acc[:, :1] * (np.float32(1.0) / np.float32(planes.shape[1]))
+
+
+def adjust_contrast(images, contrast_factor) -> Tensor:
+    """Scale each channel's distance from its mean: ``(x - mean) * contrast_factor + mean``,
+    the mean taken per image and channel over height and width (the last three axes are
+    height, width, channels). float16 and float32 images are adjusted as they are; other
+    dtypes are converted to float32 first and back afterwards (``convert_image_dtype``,
+    saturating). TF registers no gradient for the op (``AdjustContrastv2``), so
+    ``tape.gradient`` through it is a LookupError.
+
+    >>> import minitf as tf
+    >>> tf.image.adjust_contrast(tf.constant([[[1.0], [3.0]]]), 2.0)[0, :, 0].numpy()
+    array([0., 4.], dtype=float32)
+    """
+    x = tensor(images)
+    orig = x._dtype
+    flt = x if orig in (dtypes.float16, dtypes.float32) else convert_image_dtype(x, dtypes.float32)
+    factor = tensor(contrast_factor, dtypes.float32)
+    if factor._dtype is not dtypes.float32:
+        raise invalid_argument(f"cannot compute AdjustContrastv2 as input #1(zero-based) was "
+                               f"expected to be a float tensor but is a "
+                               f"{factor._dtype.kernel_name} tensor", "AdjustContrastv2")
+
+    def error(text: str):
+        # The kernel's wording; a list factor takes TF's slow path, which adds no " name: ".
+        return kernel_invalid_argument(text, "AdjustContrastv2", B.device_name(v),
+                                       None if isinstance(contrast_factor, (list, tuple))
+                                       else "")
+    v = flt._value
+    if flt._dtype is dtypes.float16 and not B.is_device_array(v):
+        # TF's CPU kernel is float32 only (its GPU kernel takes half too).
+        raise NotFoundError(
+            None, "AdjustContrastv2", "Could not find device for node: {{node "
+            "AdjustContrastv2}} = AdjustContrastv2[T=DT_HALF]\nAll kernels registered for op "
+            "AdjustContrastv2:\n  device='XLA_CPU_JIT'; T in [DT_FLOAT, DT_HALF]\n  "
+            "device='CPU'; T in [DT_FLOAT]\n [Op:AdjustContrastv2] name: ")
+    if v.ndim < 3:
+        raise error(f"input must be at least 3-D, got shape[{','.join(map(str, v.shape))}]")
+    if factor._value.ndim != 0:
+        raise error(f"contrast_factor must be scalar: "
+                    f"[{','.join(map(str, factor._value.shape))}]")
+    shape = v.shape
+    planes = v.reshape((-1, shape[-3] * shape[-2], shape[-1]))
+    mean = _fold_mean(planes)
+    # TF's kernel steps each value from its mean: mean + factor * (x - mean), in float32.
+    out = (mean + factor._value * (planes.astype(np.float32) - mean)).reshape(shape)
+    adjusted = _make(out.astype(flt._dtype._np), flt._dtype)
+    if TAPES.recording:
+        record("AdjustContrastv2", (flt, factor), adjusted,
+               joint=_no_gradient("AdjustContrastv2"))
+    return convert_image_dtype(adjusted, orig, saturate=True)
 
 
 def _saturated(x: Tensor, dtype) -> Tensor:

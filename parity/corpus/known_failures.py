@@ -32,8 +32,6 @@ KNOWN_FAILURES: dict[str, tuple[str, str]] = {
         "documented difference: docs/bad-input.md"),
     # tf_autodiff
     "tf_autodiff/006_gradient_tapes": _RANDOM,
-    "tf_autodiff/029_no_gradient_registered": (
-        "tf.image.adjust_contrast is missing (AttributeError)", "#17"),
     # tf_basic_training_loops
     "tf_basic_training_loops/012_the_same_solution_but_with_keras": (
         "keras.losses.mean_squared_error: Keras 3.15 under TF has no such attribute "
