@@ -21,68 +21,71 @@ import numpy as np
 from . import _backend as B
 from . import _kernels as K
 
-_FWD: dict = {}
-_BWD: dict = {}
+_MODULES: dict = {}
 
-# sigmoid as minitf's Sigmoid op computes it (no overflow for large |z|), and float32's
-# subnormal results flushed to zero as TF's CPU kernels do (math_ops._flush_subnormals).
-_DEVICE_HELPERS = r"""
-template <typename T> __device__ __forceinline__ T minitf_sigm(T z) {
+# One thread per (row, unit). sigmoid as minitf's Sigmoid op computes it (no overflow for large
+# |z|), with float32's subnormal results flushed to zero as TF's CPU kernels do
+# (math_ops._flush_subnormals). Raw kernels, not ElementwiseKernels: a sequence launches two
+# per time step, and a raw launch costs the host a few microseconds less each.
+_SOURCE = r"""
+__device__ __forceinline__ T minitf_sigm(T z) {
     T e = exp(-fabs(z));
     T s = z >= (T)0 ? (T)1 / ((T)1 + e) : e / ((T)1 + e);
     if (sizeof(T) <= 4 && fabs(s) < (T)1.17549435e-38f) s = (T)0;
     return s;
 }
+
+extern "C" __global__ void minitf_lstm_cell(const T* xz, const T* hr, const T* bias,
+                                            const T* cp, T* h, T* c, T* act, long long n,
+                                            long long units, int has_bias) {
+    long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= n) return;
+    long long b = i / units, u = i - b * units, r = b * 4 * units + u;
+    T zi = xz[r] + hr[r];
+    T zf = xz[r + units] + hr[r + units];
+    T zc = xz[r + 2 * units] + hr[r + 2 * units];
+    T zo = xz[r + 3 * units] + hr[r + 3 * units];
+    if (has_bias) {
+        zi = zi + bias[u]; zf = zf + bias[units + u];
+        zc = zc + bias[2 * units + u]; zo = zo + bias[3 * units + u];
+    }
+    T ai = minitf_sigm(zi), af = minitf_sigm(zf), ac = tanh(zc), ao = minitf_sigm(zo);
+    T cn = af * cp[i] + ai * ac;
+    c[i] = cn;
+    h[i] = ao * tanh(cn);
+    act[r] = ai; act[r + units] = af; act[r + 2 * units] = ac; act[r + 3 * units] = ao;
+}
+
+extern "C" __global__ void minitf_lstm_cell_grad(const T* act, const T* c, const T* cp,
+                                                 const T* gout, const T* gnext, const T* gc,
+                                                 T* dz, T* gcp, long long n, long long units,
+                                                 int has_gout) {
+    long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= n) return;
+    long long b = i / units, u = i - b * units, r = b * 4 * units + u;
+    T ai = act[r], af = act[r + units], ac = act[r + 2 * units], ao = act[r + 3 * units];
+    T tc = tanh(c[i]);
+    T gh = has_gout ? gout[i] + gnext[i] : gnext[i];
+    T gt = gc[i] + gh * ao * ((T)1 - tc * tc);
+    dz[r] = gt * ac * ai * ((T)1 - ai);
+    dz[r + units] = gt * cp[i] * af * ((T)1 - af);
+    dz[r + 2 * units] = gt * ai * ((T)1 - ac * ac);
+    dz[r + 3 * units] = gh * tc * ao * ((T)1 - ao);
+    gcp[i] = gt * af;
+}
 """
 
 
-def _forward_kernel(has_bias: bool):
-    k = _FWD.get(has_bias)
-    if k is None:
-        bias = "true" if has_bias else "false"
-        body = """
-        long long b = i / units, u = i - b * units, r = b * 4 * units;
-        T zi = xz[r + u] + hr[r + u];
-        T zf = xz[r + units + u] + hr[r + units + u];
-        T zc = xz[r + 2 * units + u] + hr[r + 2 * units + u];
-        T zo = xz[r + 3 * units + u] + hr[r + 3 * units + u];
-        if (HAS_BIAS) {
-            zi = zi + bias[u]; zf = zf + bias[units + u];
-            zc = zc + bias[2 * units + u]; zo = zo + bias[3 * units + u];
-        }
-        T ai = minitf_sigm(zi), af = minitf_sigm(zf), ac = tanh(zc), ao = minitf_sigm(zo);
-        T cn = af * cp + ai * ac;
-        c = cn;
-        h = ao * tanh(cn);
-        act[r + u] = ai; act[r + units + u] = af;
-        act[r + 2 * units + u] = ac; act[r + 3 * units + u] = ao;
-        """.replace("HAS_BIAS", bias)
-        k = _FWD[has_bias] = B.cupy().ElementwiseKernel(
-            "raw T xz, raw T hr, raw T bias, T cp, int64 units", "T h, T c, raw T act", body,
-            f"minitf_lstm_cell_{int(has_bias)}", preamble=_DEVICE_HELPERS)
-    return k
+def _kernel(dtype, name: str):
+    mod = _MODULES.get(dtype)
+    if mod is None:
+        ctype = {np.dtype(np.float32): "float", np.dtype(np.float64): "double"}[np.dtype(dtype)]
+        mod = _MODULES[dtype] = B.cupy().RawModule(code=f"#define T {ctype}\n" + _SOURCE)
+    return mod.get_function(name)
 
 
-def _backward_kernel():
-    k = _BWD.get(0)
-    if k is None:
-        body = """
-        long long b = i / units, u = i - b * units, r = b * 4 * units;
-        T ai = act[r + u], af = act[r + units + u];
-        T ac = act[r + 2 * units + u], ao = act[r + 3 * units + u];
-        T tc = tanh(c);
-        T gh = gout + gnext;
-        T gc_total = gc + gh * ao * ((T)1 - tc * tc);
-        dz[r + u] = gc_total * ac * ai * ((T)1 - ai);
-        dz[r + units + u] = gc_total * cp * af * ((T)1 - af);
-        dz[r + 2 * units + u] = gc_total * ai * ((T)1 - ac * ac);
-        dz[r + 3 * units + u] = gh * tc * ao * ((T)1 - ao);
-        gcp = gc_total * af;
-        """
-        k = _BWD[0] = B.cupy().ElementwiseKernel(
-            "raw T act, T c, T cp, T gout, T gnext, T gc, int64 units", "raw T dz, T gcp", body,
-            "minitf_lstm_cell_grad")
-    return k
+def _grid(n: int):
+    return ((n + 255) // 256,), (256,)
 
 
 def _sigmoid(z):
@@ -101,12 +104,15 @@ def lstm_cell(xz, hr, bias, c_prev):
     ``act`` the four activations (batch, 4·units), kept for the backward step."""
     units = c_prev.shape[-1]
     if K.enabled(c_prev):
-        xp = B.xp_of(c_prev)
-        h = xp.empty_like(c_prev)
-        c = xp.empty_like(c_prev)
-        act = xp.empty(xz.shape, xz.dtype)
-        b = bias if bias is not None else xp.zeros((1,), xz.dtype)
-        _forward_kernel(bias is not None)(xz, hr, b, c_prev, units, h, c, act)
+        cp = B.cupy()
+        xz, hr, c_prev = (cp.ascontiguousarray(a) for a in (xz, hr, c_prev))
+        h = cp.empty_like(c_prev)
+        c = cp.empty_like(c_prev)
+        act = cp.empty(xz.shape, xz.dtype)
+        n = c_prev.size
+        _kernel(xz.dtype, "minitf_lstm_cell")(
+            *_grid(n), (xz, hr, xz if bias is None else cp.ascontiguousarray(bias), c_prev, h,
+                        c, act, np.int64(n), np.int64(units), np.int32(bias is not None)))
         return h, c, act
     z = xz + hr
     if bias is not None:
@@ -126,10 +132,16 @@ def lstm_cell_grad(act, c, c_prev, g_out, g_next, g_c):
     the step's pre-activations ``dz`` (batch, 4·units) and of the previous cell state."""
     units = c.shape[-1]
     if K.enabled(c):
-        xp = B.xp_of(c)
-        dz = xp.empty(act.shape, act.dtype)
-        gcp = xp.empty_like(c)
-        _backward_kernel()(act, c, c_prev, g_out, g_next, g_c, units, dz, gcp)
+        cp = B.cupy()
+        has_gout = not (np.isscalar(g_out) and g_out == 0)
+        act, c, c_prev, g_next, g_c = (cp.ascontiguousarray(a)
+                                       for a in (act, c, c_prev, g_next, g_c))
+        dz = cp.empty(act.shape, act.dtype)
+        gcp = cp.empty_like(c)
+        n = c.size
+        _kernel(c.dtype, "minitf_lstm_cell_grad")(
+            *_grid(n), (act, c, c_prev, cp.ascontiguousarray(g_out) if has_gout else g_next,
+                        g_next, g_c, dz, gcp, np.int64(n), np.int64(units), np.int32(has_gout)))
         return dz, gcp
     ai, af, ac, ao = np.split(act, 4, axis=1)
     one = c.dtype.type(1)

@@ -195,6 +195,17 @@ def test_traced_step_equals_eager():
         return y, tape.gradient(y, layer.trainable_weights)
     ey, eg = step()
     ty, tg = tf.function(step)()
-    np.testing.assert_array_equal(ey.numpy(), ty.numpy())
-    for a, b in zip(eg, tg):
-        np.testing.assert_array_equal(a.numpy(), b.numpy())
+    if tf.constant(0.0).device.endswith("CPU:0"):
+        # the replay runs the same NumPy calls on the same arrays
+        np.testing.assert_array_equal(ey.numpy(), ty.numpy())
+        for a, b in zip(eg, tg):
+            np.testing.assert_array_equal(a.numpy(), b.numpy())
+        return
+    # On the GPU a captured graph calls cuBLAS's gemm directly where eager code goes through
+    # CuPy (which may pick a split-K algorithm): float32 sums of at most K = 24 products in
+    # another order differ by at most K·u·Σ|terms| (u = 2^-24), i.e. 1.5e-6 of the scale, per
+    # matmul; forward and backward chain about 3·5 of them over five steps, so 2.5e-5 of the
+    # largest magnitude bounds the difference.
+    for a, b in zip([ey] + list(eg), [ty] + list(tg)):
+        a, b = a.numpy(), b.numpy()
+        assert np.abs(a - b).max() <= 2.5e-5 * np.abs(b).max()

@@ -97,21 +97,39 @@ def capture_matmul(a, b):
     every call, which capture forbids); this calls gemm on a handle whose stream was set before
     the capture began. Row-major C = A·B is computed as column-major Cᵀ = Bᵀ·Aᵀ; a transposed
     (Fortran-ordered) input is read through the transpose flag instead of being copied.
+    A stack of matrices times one matrix (a Dense layer or an RNN's input projection on a
+    sequence) is one gemm over the stack's rows; two stacks of equal length (a kernel's
+    gradient there) are one gemm per pair: CuPy's batched gemm cannot be captured either.
     Anything else goes to ``cupy.matmul``.
     """
     cp = B._cupy
-    if a.ndim != 2 or b.ndim != 2 or a.dtype != b.dtype or a.dtype not in _GEMM_ONE or \
-            a.shape[1] != b.shape[0] or a.size == 0 or b.size == 0:
+    if a.dtype != b.dtype or a.dtype not in _GEMM_ONE or a.size == 0 or b.size == 0 or \
+            a.ndim < 2 or b.ndim < 2 or a.shape[-1] != b.shape[-2]:
         return cp.matmul(a, b)
+    if a.ndim > 2 and b.ndim == 2 and a.flags.c_contiguous:
+        out = capture_matmul(a.reshape(-1, a.shape[-1]), b)
+        return out.reshape(a.shape[:-1] + (b.shape[1],))
+    if a.ndim == 3 and b.ndim == 3 and a.shape[0] == b.shape[0] and \
+            _CUBLAS_HANDLE[0] is not None:
+        c = cp.empty((a.shape[0], a.shape[1], b.shape[2]), a.dtype)
+        for i in range(a.shape[0]):
+            _gemm(a[i], b[i], c[i])
+        return c
+    if a.ndim != 2 or b.ndim != 2 or _CUBLAS_HANDLE[0] is None:
+        # outside a graph runner: CuPy's matmul is the same product
+        return cp.matmul(a, b)
+    return _gemm(a, b, cp.empty((a.shape[0], b.shape[1]), a.dtype))
+
+
+def _gemm(a, b, c):
+    """c = a @ b for 2-D arrays through cuBLAS's gemm on the graph runner's handle (c
+    C-contiguous: a fresh array or one matrix of a fresh stack)."""
     from cupy_backends.cuda.libs import cublas  # noqa: PLC0415 - part of cupy
     m, k = a.shape
     n = b.shape[1]
     b, op_b, ldb = _gemm_operand(b, k, n, cublas)
     a, op_a, lda = _gemm_operand(a, m, k, cublas)
     handle = _CUBLAS_HANDLE[0]
-    if handle is None:      # outside a graph runner: CuPy's matmul is the same product
-        return cp.matmul(a, b)
-    c = cp.empty((m, n), a.dtype)
     if a.dtype == np.float32:
         # cuBLAS's own switch for TF32 in Sgemm (cupy.matmul's compute type does not reach
         # this direct call): 3 = CUBLAS_TF32_TENSOR_OP_MATH, 0 = CUBLAS_DEFAULT_MATH. A graph

@@ -26,6 +26,8 @@ import os
 
 import numpy as np
 
+from .. import _backend as B
+from .. import _kernels as K
 from .. import _rnn_kernels as RK
 from . import array_ops as A
 from . import linalg_ops as L
@@ -64,9 +66,10 @@ def lstm_sequence(xz, h0, c0, recurrent_kernel, bias=None, reverse: bool = False
     bv = None if b is None else b._value
     h, c = h0._value, c0._value
     hs, cs, acts = [], [], []
+    mm = _matmul(xv)
     for k in range(T):
         t = T - 1 - k if reverse else k
-        h, c, act = RK.lstm_cell(xt[t], np.matmul(h, rv), bv, c)
+        h, c, act = RK.lstm_cell(xt[t], mm(h, rv), bv, c)
         hs.append(h)
         cs.append(c)
         acts.append(act)
@@ -87,6 +90,15 @@ def lstm_sequence(xz, h0, c0, recurrent_kernel, bias=None, reverse: bool = False
     return seq, h_t, c_t
 
 
+def _matmul(a):
+    """CuPy's matmul called directly for eager GPU arrays (a sequence makes two per step, and
+    NumPy's dispatch to CuPy costs the host microseconds each); ``np.matmul`` otherwise, which
+    a tf.function trace records."""
+    if not B.TRACING and B.is_device_array(a):
+        return B.cupy().matmul
+    return np.matmul
+
+
 def _vjp_arrays(inputs, saved, up, needed, reverse, return_sequences):
     """The backward pass on arrays: per step one fused kernel and one matmul, walking time
     backwards; the recurrent kernel's, bias's and inputs' gradients from all steps at once."""
@@ -99,12 +111,13 @@ def _vjp_arrays(inputs, saved, up, needed, reverse, return_sequences):
     rv = rk._value
     T = len(hs)
     g_next, dzs = g_h, [None] * T
+    mm, rv_t = _matmul(rv), rv.T
     for k in range(T - 1, -1, -1):
         c_prev = cs[k - 1] if k else c0._value
         g_out = g_seq_t[k] if g_seq_t is not None else 0
         dz, g_c = RK.lstm_cell_grad(acts[k], cs[k], c_prev, g_out, g_next, g_c)
         dzs[k] = dz
-        g_next = np.matmul(dz, rv.T)
+        g_next = mm(dz, rv_t)
     dz_all = np.stack(dzs)                           # (time, batch, 4·units), walking order
     out = [None, _make(g_next, dtype) if needed[1] else None,
            _make(g_c, dtype) if needed[2] else None, None]
@@ -116,7 +129,10 @@ def _vjp_arrays(inputs, saved, up, needed, reverse, return_sequences):
         h_prev = np.stack([h0._value] + hs[:-1])     # each step's incoming output
         out[3] = _make(np.matmul(h_prev.reshape(-1, h_prev.shape[-1]).T, flat), dtype)
     if len(inputs) > 4:
-        out.append(_make(flat.sum(axis=0), dtype) if needed[4] else None)
+        db = None
+        if needed[4]:
+            db = K.sum_(flat, (0,)) if K.sum_supported(flat, (0,)) else flat.sum(axis=0)
+        out.append(None if db is None else _make(db, dtype))
     return tuple(out)
 
 

@@ -1,0 +1,99 @@
+"""Where a minitf training step's GPU time goes: the kernels of a few steps, recorded by
+PyTorch's profiler (CUPTI sees every kernel of the process, CuPy's and cuDNN's included),
+grouped by name, with launches per step and the host's wall time per step beside it.
+
+    python benchmarks/gpu_profile.py --case {cnn,resnet,lstm} [--compiled] [--steps 5]
+
+Needs CuPy and PyTorch on a CUDA machine. The models are those of gpu_cnn.py, gpu_resnet.py
+and gpu_rnn.py (batch 128, 128 and 64; float32, no TF32).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, ".."))
+sys.path.insert(0, HERE)
+
+
+def build(tf, case: str):
+    rng = np.random.default_rng(0)
+    L = tf.keras.layers
+    if case == "cnn":
+        model = tf.keras.Sequential([tf.keras.Input(shape=(28, 28, 1)),
+                                     L.Conv2D(32, 3, activation="relu"),
+                                     L.Conv2D(64, 3, activation="relu"), L.MaxPooling2D(2),
+                                     L.Flatten(), L.Dense(128, activation="relu"), L.Dense(10)])
+        x, n = rng.standard_normal((128, 28, 28, 1)), 128
+    elif case == "resnet":
+        from gpu_resnet import resnet18
+        model, x, n = resnet18(tf), rng.standard_normal((128, 32, 32, 3)), 128
+    else:
+        model = tf.keras.Sequential([tf.keras.Input(shape=(100, 32)), L.LSTM(256), L.Dense(10)])
+        x, n = rng.standard_normal((64, 100, 32)), 64
+    return model, tf.constant(x.astype(np.float32)), tf.constant(rng.integers(0, 10, n))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--case", default="cnn", choices=["cnn", "resnet", "lstm"])
+    ap.add_argument("--compiled", action="store_true")
+    ap.add_argument("--steps", type=int, default=5)
+    ap.add_argument("--rows", type=int, default=25)
+    a = ap.parse_args()
+    import torch
+    from torch.profiler import ProfilerActivity, profile
+
+    import minitf as tf
+    from minitf import _backend
+    tf.set_backend("cupy")
+    tf.config.experimental.enable_tensor_float_32_execution(False)
+    model, x, y = build(tf, a.case)
+    loss_fn = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    opt = tf.keras.optimizers.Adam(1e-3)
+    params = model.trainable_variables
+
+    def step():
+        with tf.GradientTape() as tape:
+            loss = loss_fn(y, model(x, training=True))
+        opt.apply_gradients(zip(tape.gradient(loss, params), params))
+        return loss
+    run = tf.function(step) if a.compiled else step
+    for _ in range(10):
+        run()
+    _backend.synchronize()
+    t0 = time.perf_counter()
+    for _ in range(a.steps):
+        run()
+    _backend.synchronize()
+    wall = (time.perf_counter() - t0) / a.steps
+    with profile(activities=[ProfilerActivity.CUDA]) as prof:
+        for _ in range(a.steps):
+            run()
+        _backend.synchronize()
+    events = [e for e in prof.events() if e.device_type == torch.autograd.DeviceType.CUDA]
+    total = sum(e.device_time for e in events) / a.steps / 1e3    # device_time: microseconds
+    groups: dict = {}
+    for e in events:
+        g = groups.setdefault(e.name, [0, 0.0])
+        g[0] += 1
+        g[1] += e.device_time
+    print(f"{a.case} {'tf.function' if a.compiled else 'eager'}: wall {wall * 1e3:.3f} ms/step, "
+          f"kernel time {total:.3f} ms/step, {len(events) / a.steps:.0f} kernels/step")
+    if a.compiled:                 # whether the step replays as one CUDA graph, and if not why
+        spec = next(iter(next(iter(run._concrete.values()))._specialisations.values()))
+        gr = spec.graph_runner
+        print(f"  {spec.program}; CUDA graph: " + ("none" if gr is None else "captured" if
+                                                     gr.graph is not None else f"{gr.reason}"))
+    rows = sorted(groups.items(), key=lambda kv: -kv[1][1])[:a.rows]
+    for name, (count, us) in rows:
+        print(f"  {us / a.steps / 1e3:8.3f} ms  {count / a.steps:6.1f}x  {name[:110]}")
+
+
+if __name__ == "__main__":
+    main()
