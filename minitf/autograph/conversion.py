@@ -155,6 +155,11 @@ def _compile(f):
     placeholders = [ast.Assign(targets=[ast.Name(id=n, ctx=ast.Store())],
                                value=ast.Constant(None))
                     for n in freevars + ["ag__"] if n != "__class__"]
+    if fdef.name not in freevars:
+        # The function's own name is a global of the original (a recursive call): declared
+        # global here, or the factory's local of that name would become a free variable of
+        # the converted code, with no value in the rebuilt closure.
+        placeholders.insert(0, ast.Global(names=[fdef.name]))
     if "__class__" in freevars:
         # zero-argument super() needs the __class__ cell: define the function in a class body
         holder = ast.ClassDef(name="__ag_holder", bases=[], keywords=[], body=[fdef],

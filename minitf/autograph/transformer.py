@@ -396,7 +396,9 @@ class _Statements:
         call = _call(_ag("if_stmt"), [s.test, _name(body.name), _name(orelse.name),
                                       _name(f"get_state_{k}"), _name(f"set_state_{k}"),
                                       _names_tuple(state)])
-        return [body, orelse] + _state_functions(k, state, self.scope) + [ast.Expr(value=call)]
+        # the generated code carries the statement's line: an error in it points at the `if`
+        return _placed([body, orelse] + _state_functions(k, state, self.scope)
+                       + [ast.Expr(value=call)], s)
 
     def _test_with_flags(self, node, test):
         for flag in reversed(getattr(node, "ag_extra_tests", [])):
@@ -414,7 +416,8 @@ class _Statements:
         call = _call(_ag("while_stmt"), [_name(test.name), _name(body.name),
                                          _name(f"get_state_{k}"), _name(f"set_state_{k}"),
                                          _names_tuple(state)])
-        return ([test, body] + _state_functions(k, state, self.scope) + [ast.Expr(value=call)]
+        return (_placed([test, body] + _state_functions(k, state, self.scope)
+                        + [ast.Expr(value=call)], s)
                 + self.block(s.orelse))
 
     def for_(self, s):
@@ -442,8 +445,22 @@ class _Statements:
             it = _call(_ag("iterate"), it.args)
         call = _call(_ag("for_stmt"), [it, extra, _name(body.name), _name(f"get_state_{k}"),
                                        _name(f"set_state_{k}"), _names_tuple(state)])
-        return (defs + _state_functions(k, state, self.scope) + [ast.Expr(value=call)] +
+        return (_placed(defs + _state_functions(k, state, self.scope) + [ast.Expr(value=call)], s) +
                 self.block(s.orelse))
+
+
+def _placed(nodes: list, statement) -> list:
+    """Generated ``nodes`` placed on ``statement``'s lines (the nodes copied from the user's
+    code keep theirs): a traceback through the generated code shows the ``if``/``while``/
+    ``for`` line, as TF maps its generated code back to the statement."""
+    if getattr(statement, "lineno", None) is None:
+        return nodes                      # itself generated (a rewritten jump): left as it is
+    for n in nodes:
+        if getattr(n, "lineno", None) is None:
+            ast.copy_location(n, statement)
+            # one line: Python reports a call of ``ag__.if_stmt`` spanning lines at its last
+            n.end_lineno, n.end_col_offset = statement.lineno, statement.col_offset
+    return nodes
 
 
 def _undefined_names(body: list, scope: _Scope) -> list:

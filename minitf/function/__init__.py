@@ -11,6 +11,7 @@ The package (module names after TensorFlow's own):
   program split from the same trace.
 * ``control_flow`` -- ``tf.cond`` / ``tf.while_loop`` on traced values: blocks of the program.
 * ``cuda_graphs`` -- programs on the GPU: CuPy functions called directly, CUDA graphs.
+* ``init_scope`` -- ``tf.init_scope``: a block run outside the trace (eagerly), tapes paused.
 * ``seam`` -- the hook: registers the traced array type and a ``Tracer`` with
   ``minitf/_backend.py``, the only way the core (tensors, variables, tapes, ops, Keras) reaches
   tf.function. The core never imports this package; it is imported by ``minitf/__init__.py``.

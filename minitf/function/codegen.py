@@ -162,6 +162,7 @@ def run_block_now(trace, node) -> tuple:
 
 def strip_values(trace) -> None:
     """Drop the traced values (keeping shape and dtype): a compiled trace holds no arrays."""
+    trace.finished = True          # a value of it used later is out of scope (tracing.py)
     for t in trace.all:
         if type(t.v) is not _Spec:
             t.v = _Spec(t.v)

@@ -61,7 +61,8 @@ _RUN_EAGERLY = [False]
 
 _CREATED_ON_LATER_TRACE = (
     "tf.function only supports singleton tf.Variables created on the first call. Make sure the "
-    "tf.Variable is only created once or created outside tf.function.")
+    "tf.Variable is only created once or created outside tf.function. See "
+    "https://www.tensorflow.org/guide/function#creating_tfvariables for more information.")
 
 
 def run_functions_eagerly(run_eagerly: bool) -> None:
@@ -468,6 +469,7 @@ class Function:
     def _trace(self, leaves, args, kwargs, dry: bool):
         tr = Trace()
         tr.dry = dry
+        tr.name = self.__name__
         if self._traced_once:
             tr.forbid_variables = _CREATED_ON_LATER_TRACE
         inputs, t_args, t_kwargs, _ = traced_arguments(tr, leaves, args, kwargs,
@@ -476,7 +478,16 @@ class Function:
         try:
             # Outer tapes see the call, not its inside.
             with _tape.suspended_tapes(), tr.active():
-                out = self._body()(*t_args, **t_kwargs)
+                try:
+                    out = self._body()(*t_args, **t_kwargs)
+                except Exception as e:
+                    if not self._autograph:
+                        raise
+                    from ..autograph.error_utils import user_code_error
+                    shown = user_code_error(e)     # TF's "in user code:" form
+                    if shown is None:
+                        raise
+                    raise shown from None
                 # Read returned variables while the trace still runs: `return v.assign_add(1)`
                 # returns the value after this call's update, not the one from trace time.
                 flat = [o._snapshot() if _is_variable(o) else o for o in nest.flatten(out)]

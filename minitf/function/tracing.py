@@ -151,6 +151,8 @@ class Traced(NDArrayOperatorsMixin):
             # interfaces, DLPack, pointers) would let it compute on the value unrecorded.
             raise AttributeError(f"a traced array has no {name!r} (its value exists only "
                                  "while tracing)")
+        if self.trace.finished:          # a method of a leaked value (x.astype in tf.cast)
+            raise _out_of_scope(self)
         attr = getattr(self.v, name)
         if not callable(attr):
             return attr
@@ -233,6 +235,8 @@ def _slots(obj, out: list) -> None:
 def _concrete(obj):
     t = type(obj)
     if t is Traced:
+        if obj.trace.finished:
+            raise _out_of_scope(obj)
         return obj.v
     if t is tuple or t is list:
         return t(_concrete(o) for o in obj)
@@ -265,6 +269,8 @@ class Trace:
         self.keep: list = []
         self.names: dict = {}           # slot -> name given when made (inputs, variable reads)
         self.n_var_reads = 0
+        self.name = "function"          # the traced function's name (TF's FuncGraph name)
+        self.finished = False           # set when compiled: its values are gone (codegen.py)
         # The ValueError's message when this trace must not create Variables (a function's
         # later traces), else None: raised at the creation, before the rest of the body runs
         # and commits its effects (an optimizer's update after it builds its slots).
@@ -342,7 +348,7 @@ class Trace:
 
     def write_var(self, var, value) -> None:
         if type(value) is Traced and value.trace is not self:
-            raise _escaped()
+            raise _escaped(value)
         if id(var) not in self.var_current and type(value) is not Traced and any(
                 v is var for v in self.created):
             var._array = value           # still initialising a variable made by this trace
@@ -373,7 +379,7 @@ class Trace:
     def call(self, fn, args, kwargs, mutates=()):
         """Run ``fn`` on the values, record it, and return the result as Traced."""
         if _THREAD.trace is not self:
-            raise _escaped()
+            raise _escaped(*args, *(kwargs or {}).values())
         if mutates and any(type(m) is not Traced and _is_array(m) for m in mutates):
             # A constant made while tracing (np.zeros) and then written in place: replay must
             # start from a fresh copy each time, not accumulate into the constant.
@@ -434,7 +440,7 @@ class Trace:
         """``fn(*args)`` for its effect (tf.print): now, unless the trace is dry, and on every
         replay."""
         if _THREAD.trace is not self:
-            raise _escaped()
+            raise _escaped(*args)
         if not self.dry:
             fn(*_concrete(args))
         self.nodes.append(Node(fn, args, {}, None, []))
@@ -486,7 +492,29 @@ def record_block(trace, fn, args=(), dry=False):
     return out, nodes
 
 
-def _escaped() -> RuntimeError:
+def _out_of_scope(t: Traced) -> TypeError:
+    """TF's TypeError for a graph tensor used after its function's trace ended (it leaked out
+    through a global or an attribute): it names the tensor and the function it belonged to."""
+    from ..dtypes import as_dtype
+    trace = t.trace
+    shape = tuple(t.v.shape)
+    shape_text = f"({shape[0]},)" if len(shape) == 1 else str(shape)
+    shown = (f"<tf.Tensor '{trace.tensor_name(t.slot)}' shape={shape_text} "
+             f"dtype={as_dtype(t.v.dtype).name}>")
+    error = TypeError(
+        f"{shown} is out of scope and cannot be used here. Use return values, explicit Python "
+        "locals or TensorFlow collections to access it.\nPlease see "
+        "https://www.tensorflow.org/guide/function#all_outputs_of_a_tffunction_must_be_return_values"
+        f" for more information.\n\nThe tensor {shown} cannot be accessed from here, because it "
+        f"was defined in FuncGraph(name={trace.name}, id={id(trace)}), which is out of scope.")
+    error._ag_pass_through = True       # AutoGraph re-raises it unchanged, as TF does
+    return error
+
+
+def _escaped(*values) -> Exception:
+    for v in values:             # a value of a finished trace: TF's out-of-scope TypeError
+        if type(v) is Traced and v.trace.finished:
+            return _out_of_scope(v)
     return RuntimeError("A tensor created inside a tf.function trace was used outside it (it "
                         "escaped, e.g. through a Python list or global). Return it from the "
                         "function instead.")
