@@ -23,6 +23,7 @@ from . import dtypes, errors, nest  # noqa: F401
 from ._backend import device, get_backend, set_backend  # noqa: F401
 from .dtypes import (DType, as_dtype, bool, double, float16, float32, float64, half,  # noqa: F401
                      int8, int16, int32, int64, string, uint8)
+from .dtypes import complex64, complex128  # noqa: F401,E402
 from .tensor import (Tensor, TensorShape, TensorSpec, constant, convert_to_tensor,  # noqa: F401
                      is_tensor)
 from .tape import GradientTape, UnconnectedGradients  # noqa: F401
@@ -45,6 +46,7 @@ from .ops.array_ops import (boolean_mask, broadcast_to, concat, expand_dims, eye
 from .ops.linalg_ops import matmul, norm, tensordot  # noqa: F401
 from .ops.special_math_ops import einsum  # noqa: F401
 from .ops.sort_ops import argsort, searchsorted, sort, unique  # noqa: F401
+from .ops.complex_ops import complex  # noqa: F401,A004  (tf.complex: builds complex tensors)
 from .ops.gather_nd_ops import gather_nd, scatter_nd  # noqa: F401
 from .tensor_array import TensorArray  # noqa: F401
 from .ops.indexed_slices import IndexedSlices  # noqa: F401
@@ -75,7 +77,6 @@ def executing_eagerly() -> _builtins.bool:
 
 from .logging_ops import print  # noqa: F401,E402,A001
 from .function.polymorphic_function import function  # noqa: F401,E402
-from .function.init_scope import init_scope  # noqa: F401,E402
 from .ops.control_flow_ops import cond, while_loop  # noqa: F401,E402
 from . import autograph  # noqa: F401,E402  (tf.autograph: to_code, to_graph, do_not_convert)
 

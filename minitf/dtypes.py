@@ -7,6 +7,11 @@ way across. Python numbers adopt the dtype of the tensor they meet; on their own
 >>> import minitf as tf
 >>> tf.float32, tf.float32.is_floating, tf.as_dtype("int64").max
 (tf.float32, True, 9223372036854775807)
+
+Complex types hold a (real, imaginary) pair of floats; ``real_dtype`` names the pair's type:
+
+>>> tf.complex64.is_complex, tf.complex64.real_dtype, tf.complex128.size, tf.as_dtype(18)
+(True, tf.float32, 16, tf.complex128)
 """
 from __future__ import annotations
 
@@ -17,7 +22,7 @@ class DType:
     """A tensor element type. Compares equal to its name, its NumPy dtype and other DTypes."""
 
     __slots__ = ("name", "as_numpy_dtype", "_np", "is_floating", "is_integer", "is_bool",
-                 "is_unsigned", "kernel_name", "is_string", "is_numeric")
+                 "is_unsigned", "kernel_name", "is_string", "is_numeric", "is_complex", "_grad")
 
     def __init__(self, name: str, np_dtype, kernel_name: str):
         self.name = name
@@ -31,6 +36,13 @@ class DType:
         # Numbers: what TF's arithmetic, reduction and comparison kernels accept (bool and
         # string are not numbers to them, so `reduce_sum` of bools is an error, not a count).
         self.is_numeric = self._np.kind in "iuf"
+        # Complex types are numbers to TF's arithmetic, but not to its orderings (maximum,
+        # <, relu, reduce_max); they are kept out of is_numeric so that an op accepts them
+        # only where it says so, and fails closed everywhere else.
+        self.is_complex = self._np.kind == "c"
+        # Whether gradients flow through values of this type (TF: floating or complex); the
+        # tape reads this one slot per recorded output.
+        self._grad = self._np.kind in "fc"
         # The name TF's kernels use in error messages ("float", "double", "half", ...).
         self.kernel_name = kernel_name
 
@@ -40,11 +52,16 @@ class DType:
 
     @property
     def real_dtype(self) -> "DType":
+        """The dtype of the real and imaginary parts: float32 for complex64, float64 for
+        complex128, the dtype itself for every other type."""
+        if self.is_complex:
+            return float32 if self is complex64 else float64
         return self
 
     @property
-    def is_complex(self) -> bool:
-        return False
+    def as_datatype_enum(self) -> int:
+        """TF's DataType enum number (types.proto): 1 for float32, 8 for complex64, ..."""
+        return _ENUM_OF[self.name]
 
     @property
     def is_numpy_compatible(self) -> bool:
@@ -56,11 +73,15 @@ class DType:
 
     @property
     def min(self):
+        if self.is_complex or self.is_string:   # no order, so no extremes (TF's TypeError)
+            raise TypeError(f"Cannot find minimum value of {self} with type {self}.")
         return np.finfo(self._np).min if self.is_floating else (
             False if self.is_bool else np.iinfo(self._np).min)
 
     @property
     def max(self):
+        if self.is_complex or self.is_string:
+            raise TypeError(f"Cannot find maximum value of {self} with type {self}.")
         return np.finfo(self._np).max if self.is_floating else (
             True if self.is_bool else np.iinfo(self._np).max)
 
@@ -98,14 +119,18 @@ int64 = DType("int64", np.int64, "int64")
 uint8 = DType("uint8", np.uint8, "uint8")
 bool = DType("bool", np.bool_, "bool")  # noqa: A001 - TF's name
 string = DType("string", np.object_, "string")   # byte strings, for text pipelines (tf.data)
+complex64 = DType("complex64", np.complex64, "complex64")      # two float32s: (re, im)
+complex128 = DType("complex128", np.complex128, "complex128")  # two float64s
 
-_ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, bool, string)
+_ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, bool, string, complex64,
+        complex128)
 _BY_NAME = {d.name: d for d in _ALL}
 _BY_NAME.update(half=float16, double=float64)
 _BY_NP = {d._np: d for d in _ALL}
 # TF's DataType enum numbers (types.proto): `tf.zeros(1, 1)` reads its positional 1 as DT_FLOAT.
-_BY_ENUM = {1: float32, 2: float64, 3: int32, 4: uint8, 5: int16, 6: int8, 7: string, 9: int64,
-            10: bool, 19: float16}
+_BY_ENUM = {1: float32, 2: float64, 3: int32, 4: uint8, 5: int16, 6: int8, 7: string, 8: complex64,
+            9: int64, 10: bool, 18: complex128, 19: float16}
+_ENUM_OF = {d.name: n for n, d in _BY_ENUM.items()}
 
 
 def as_dtype(value) -> DType:
@@ -126,6 +151,9 @@ def as_dtype(value) -> DType:
             return float64  # TF maps the Python type `float` to float64, as NumPy does
         if value is int:
             return int64
+        if value is complex:    # unlike float and int, TF does not map the Python type
+            raise TypeError(f"Cannot convert the argument `type_value`: {value!r} to a minitf "
+                            f"DType.")
         try:
             d = _BY_NP.get(np.dtype(value))
         except TypeError:
@@ -144,6 +172,8 @@ def from_numpy(np_dtype) -> DType:
             # Neither TF nor minitf has such a type: TF's ValueError.
             raise ValueError(f"Failed to convert a NumPy array to a Tensor (Unsupported numpy "
                              f"type: {np_dtype}).")
-        extra = " (minitf has no complex dtypes)" if kind == "c" else ""
-        raise TypeError(f"minitf does not support arrays of dtype {np_dtype}{extra}")
+        if kind == "c":     # complex256: as TF, which has no such type
+            raise ValueError(f"Failed to convert a NumPy array to a Tensor (Unsupported numpy "
+                             f"type: {np_dtype}).")
+        raise TypeError(f"minitf does not support arrays of dtype {np_dtype}")
     return d

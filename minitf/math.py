@@ -6,6 +6,8 @@ from .ops.math_ops import (abs, add, add_n, ceil, cos, divide, divide_no_nan, eq
                            not_equal, pow, reciprocal, round, rsqrt, sigmoid, sign, sin, softplus,
                            sqrt, square, squared_difference, subtract, tan, tanh, truediv)
 from .ops.math_ops import floormod as mod  # noqa: F401
+from .ops.math_ops import angle  # noqa: F401
+from .ops.complex_ops import conj, imag_part as imag, real_part as real  # noqa: F401
 from .ops.nn_ops import softmax, log_softmax  # noqa: F401
 from .ops.reduction_ops import (argmax, argmin, cumprod, cumsum, reduce_all, reduce_any,  # noqa: F401
                                 reduce_logsumexp, reduce_max, reduce_mean, reduce_min,

@@ -93,7 +93,7 @@ def record(op: str, inputs: tuple, outputs, vjps: tuple | None = None, joint=Non
             continue
         tape._records.append(rec)
         for y in rec.outputs:
-            if y._dtype.is_floating:
+            if y._dtype._grad:
                 watched.add(y._id)
 
 

@@ -149,7 +149,7 @@ class GradientTape:
             if not isinstance(t, Tensor):
                 raise ValueError(f"Passed in object {t!r} of type '{type(t).__name__}', not "
                                  f"tf.Tensor or tf.Variable or ExtensionType.")
-            if not t._dtype.is_floating:
+            if not t._dtype._grad:
                 if _int_watch_warnings < 5:
                     _int_watch_warnings += 1
                     _log.warning("The dtype of the watched tensor must be floating (e.g. "
@@ -162,7 +162,7 @@ class GradientTape:
         if var._id not in self._watched_vars:
             self._watched_vars[var._id] = var
             self._watch_reasons.setdefault(var._id, reason)
-        if var._dtype.is_floating:
+        if var._dtype._grad:
             self._watched.add(var._id)
 
     def watched_variables(self) -> tuple:
@@ -420,7 +420,7 @@ def imperative_grad(records: list, targets: list, seeds: list, sources: list,
     # 2. Seed the targets (only those the sources reach: TF never reads another seed).
     adj: dict = {}
     for i, (t, seed) in enumerate(zip(targets, seeds)):
-        if not t._dtype.is_floating or t._id not in reach:
+        if not t._dtype._grad or t._id not in reach:
             continue
         if seed is None:
             seed = A.ones_like(t)
@@ -446,7 +446,7 @@ def imperative_grad(records: list, targets: list, seeds: list, sources: list,
         joint = rec.joint
         if joint is None:
             for x, vjp in zip(rec.inputs, rec.vjps):
-                if vjp is None or x._id not in reach or not x._dtype.is_floating:
+                if vjp is None or x._id not in reach or not x._dtype._grad:
                     continue
                 sparse = getattr(vjp, "sparse", None)
                 if sparse is not None and x._id in source_ids:  # gather of a source: TF's
@@ -461,7 +461,7 @@ def imperative_grad(records: list, targets: list, seeds: list, sources: list,
                 if step is not None:
                     step.append((x, gx))
         else:           # one call gives every input's gradient (record.py)
-            needed = tuple(x._id in reach and x._dtype.is_floating for x in rec.inputs)
+            needed = tuple(x._id in reach and x._dtype._grad for x in rec.inputs)
             if any(needed):
                 for x, need, gx in zip(rec.inputs, needed, joint(up, needed)):
                     if not need or gx is None:

@@ -137,9 +137,9 @@ class Tensor(_HoldsArray):
         """A NumPy copy of the value (a NumPy scalar for rank 0), as TF's ``.numpy()``."""
         v = self._value
         if B.is_symbolic(v):
-            # TF's graph tensors are SymbolicTensors, which simply lack the method: the same
-            # AttributeError text (docs/tf-function.md explains what to do instead).
-            raise AttributeError("'SymbolicTensor' object has no attribute 'numpy'")
+            raise AttributeError("A symbolic tensor inside tf.function has no value yet, so it "
+                                 "has no .numpy(); return it from the function (or use "
+                                 "tf.print to see it on every call).")
         if B.is_device_array(v):
             v = B.to_host(v)          # a copy from the GPU: the only way values reach the host
             return v[()] if v.ndim == 0 else v
@@ -157,6 +157,9 @@ class Tensor(_HoldsArray):
 
     def __int__(self) -> int:
         return int(self._value)
+
+    def __complex__(self) -> complex:
+        return complex(self._value)
 
     def __index__(self) -> int:
         if not self._dtype.is_integer:
@@ -373,10 +376,20 @@ def _python_default(value) -> np.ndarray:
             if not isinstance(v, (int, float, str, bytes, np.generic)):
                 raise _unsupported(v)
         raise ValueError(f"Can't convert non-rectangular Python sequence to Tensor: {value!r}")
-    if k == "c":
-        raise TypeError(f"Cannot convert {value!r} to a minitf Tensor: minitf has no complex "
-                        f"dtypes (complex64, complex128)")
+    if k == "c":        # Python complex is complex128, as TF; never mixed with real numbers
+        _no_mixed_complex(value)
+        return arr.astype(np.complex128)
     raise _unsupported(value)
+
+
+def _no_mixed_complex(value) -> None:
+    """TF's conversion takes a list's type from its first number: after a complex one, real
+    numbers become complex (``[2j, 1.5]``); after a real one, a complex number is a mixed-type
+    ValueError (``[1.5, 2j]``), where NumPy would make every element complex."""
+    if isinstance(value, (list, tuple)) and not isinstance(
+            next(_leaves(value), None), (complex, np.complexfloating)):
+        raise ValueError("Can't convert Python sequence with mixed types to Tensor.")
+
 
 
 def _leaves(value):
@@ -411,6 +424,15 @@ def _python_to(value, dtype: DType) -> np.ndarray:
             raise _unsupported(next(v for v in _leaves(value) if abs(v) >= 2 ** 63)) from None
     if k == "O" and arr.ndim == 0:
         raise _unsupported(value)
+    if dtype.is_complex:
+        if k == "c":
+            _no_mixed_complex(value)
+        elif k not in "iuf":      # bools and text do not become complex numbers
+            raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
+        if k in "iu" and arr.size and (arr.min() < -2 ** 63 or arr.max() >= 2 ** 63):
+            raise _unsupported(2 ** 63)
+        with np.errstate(over="ignore"):      # 1e300 in complex64 is inf, as in TF
+            return arr.astype(dtype._np)
     if (k == "f" and not dtype.is_floating) or (k in "iuf" and dtype.is_bool) or k not in "biuf":
         raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
     if k in "iu" and not (dtype.is_floating or dtype.is_bool):

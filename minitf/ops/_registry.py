@@ -82,10 +82,11 @@ def match2(op: str, x, y):
     return match(op, x, y)
 
 
-def floating(op: str, x) -> Tensor:
-    """Convert ``x`` and insist on a floating dtype (TF's float-only kernels)."""
+def floating(op: str, x, complex_ok: bool = False) -> Tensor:
+    """Convert ``x`` and insist on a floating dtype (TF's float-only kernels); ``complex_ok``:
+    the kernel also has complex64 and complex128 (exp, log, sqrt, tanh, ...)."""
     x = tensor(x)
-    if not x._dtype.is_floating:
+    if not x._dtype.is_floating and not (complex_ok and x._dtype.is_complex):
         raise invalid_argument(f"Value for attr 'T' of {x._dtype.name} is not in the list of "
                                f"allowed values: {_FLOAT_NAMES}", op)
     return x
@@ -105,22 +106,26 @@ def not_allowed(op: str, dtype, allowed: str = _NUMBER_NAMES) -> InvalidArgument
 _SIGNED_NAMES = "bfloat16, half, float, double, int8, int16, int32, int64"
 
 
-def numeric(op: str, x, unsigned: bool = True) -> Tensor:
+def numeric(op: str, x, unsigned: bool = True, complex_ok: bool = False) -> Tensor:
     """Convert ``x`` and insist on a number dtype: bool and string tensors are rejected as TF's
     kernels reject them (``reduce_sum`` of bools does not count them; of strings it does not
-    concatenate). ``unsigned=False``: the kernel has signed types only (Abs, Neg, Sign)."""
+    concatenate). ``unsigned=False``: the kernel has signed types only (Abs, Neg, Sign).
+    ``complex_ok``: the kernel also takes complex numbers (Sum, Neg, Square; not Max, Relu)."""
     x = tensor(x)
     if not x._dtype.is_numeric:
+        if complex_ok and x._dtype.is_complex:
+            return x
         raise not_allowed(op, x._dtype, _NUMBER_NAMES if unsigned else _SIGNED_NAMES)
     if not unsigned and x._dtype.is_unsigned:
         raise not_allowed(op, x._dtype, _SIGNED_NAMES)
     return x
 
 
-def numeric2(op: str, x, y):
-    """``match2`` for the arithmetic kernels, which take numbers only."""
+def numeric2(op: str, x, y, complex_ok: bool = False):
+    """``match2`` for the arithmetic kernels, which take numbers only (``complex_ok``: complex
+    numbers too, as Mul and RealDiv; Maximum and the orderings have no complex kernel)."""
     x, y = match2(op, x, y)
-    if not x._dtype.is_numeric:
+    if not x._dtype.is_numeric and not (complex_ok and x._dtype.is_complex):
         raise not_allowed(op, x._dtype)
     return x, y
 

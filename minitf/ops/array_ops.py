@@ -20,6 +20,7 @@ from .. import dtypes
 from ..errors import invalid_argument, kernel_invalid_argument
 from ..tensor import TensorShape, is_tensor, is_variable, register_autopacking
 from . import math_ops as M
+from .complex_ops import conj
 from ._registry import (TAPES, Tensor, _make, axis_index, dtype_arg, int_args, match,
                         record, tensor)
 
@@ -349,6 +350,8 @@ def transpose(a, perm=None, conjugate=False, name="transpose") -> Tensor:
     if TAPES.recording:
         inv = tuple(int(i) for i in np.argsort([i % nd for i in p]))
         record("Transpose", (x,), z, (lambda g: transpose(g, inv),))
+    if conjugate and x._dtype.is_complex:
+        return conj(z)
     return z
 
 

@@ -21,6 +21,7 @@ from . import array_ops as A
 from . import math_ops as M
 from . import reduction_ops as R
 from ._registry import TAPES, Tensor, _make, match2, numeric, numeric2, record, tensor
+from .complex_ops import conj, conj_of
 
 
 def _t(v, flag):
@@ -41,9 +42,21 @@ def _matmul_rank_message(sa: tuple, sb: tuple) -> tuple:
 
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
            a_is_sparse=False, b_is_sparse=False, output_type=None, name=None) -> Tensor:
-    """Matrix product of the last two axes, broadcasting the batch axes."""
-    a, b = numeric2("MatMul", a, b)
+    """Matrix product of the last two axes, broadcasting the batch axes. ``adjoint_a`` /
+    ``adjoint_b`` transpose and conjugate (the same as transposing for real dtypes).
+
+    >>> import minitf as tf
+    >>> a = tf.constant([[1 + 1j, 2j]])
+    >>> tf.matmul(a, a, adjoint_b=True).numpy()
+    array([[6.+0.j]])"""
+    a, b = numeric2("MatMul", a, b, True)
     ta, tb = transpose_a or adjoint_a, transpose_b or adjoint_b
+    if (ta or tb) and a._dtype.is_complex:
+        # Complex: the flags become explicit (differentiable) transposes and conjugations,
+        # so that one gradient rule, the flagless one, serves all of them.
+        a = matrix_transpose(a, conjugate=adjoint_a) if ta else a
+        b = matrix_transpose(b, conjugate=adjoint_b) if tb else b
+        return matmul(a, b)
     av, bv = a._value, b._value
     if min(av.ndim, bv.ndim) < 2:
         raise invalid_argument(*_matmul_rank_message(av.shape, bv.shape))
@@ -63,8 +76,8 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
                                f"{list(av.shape)} vs. {list(bv.shape)}", "BatchMatMulV2") from None
     if TAPES.recording:
         if not ta and not tb:
-            vjps = (lambda g: matmul(g, b, transpose_b=True),
-                    lambda g: matmul(a, g, transpose_a=True))
+            vjps = (lambda g: matmul(g, conj_of(b), transpose_b=True),
+                    lambda g: matmul(conj_of(a), g, transpose_a=True))
         elif not ta and tb:
             vjps = (lambda g: matmul(g, b), lambda g: matmul(g, a, transpose_a=True))
         elif ta and not tb:
@@ -146,7 +159,18 @@ def matrix_transpose(a, name="matrix_transpose", conjugate=False) -> Tensor:
         raise ValueError(f"Argument `a` should be a (batch) matrix with rank >= 2.  Received `a` "
                          f"= {x!r} with shape: {x.shape}")
     perm = list(range(nd - 2)) + [nd - 1, nd - 2]
-    return A.transpose(x, perm)
+    return A.transpose(x, perm, conjugate=conjugate)
+
+
+def adjoint(matrix, name=None) -> Tensor:
+    """The conjugate transpose of the last two axes (``tf.linalg.adjoint``); for real dtypes
+    the plain transpose.
+
+    >>> import minitf as tf
+    >>> tf.linalg.adjoint(tf.constant([[1 + 2j, 3j]])).numpy()
+    array([[1.-2.j],
+           [0.-3.j]])"""
+    return matrix_transpose(matrix, conjugate=True)
 
 
 def tensordot(a, b, axes, name=None) -> Tensor:
@@ -156,7 +180,7 @@ def tensordot(a, b, axes, name=None) -> Tensor:
     either rank: ValueError, as TF) or a pair of axis lists, each axis in [-rank, rank). Out of
     range, TF's Python code fails with IndexError (or, for some negative axes, contracts the
     wrong axis); minitf always raises IndexError naming the axis and rank."""
-    a, b = numeric2("MatMul", a, b)
+    a, b = numeric2("MatMul", a, b, True)
     if isinstance(axes, (int, np.integer)):
         n = int(axes)
         for t in (a, b):
@@ -196,7 +220,7 @@ def norm(tensor_, ord="euclidean", axis=None, keepdims=None, name=None) -> Tenso
     differentiable ops (so the gradient at 0 is nan, as in TF). ``axis``: None, an int, or
     two distinct ints (ValueError otherwise, as TF), each in [-rank, rank)."""
     x = tensor(tensor_)
-    if not x._dtype.is_numeric:         # TF's Python wrapper checks before any kernel
+    if not (x._dtype.is_numeric or x._dtype.is_complex):    # TF's wrapper checks first
         raise TypeError(f"Expected numeric or variant tensor, got dtype {x._dtype!r} (norm).")
     if isinstance(axis, (list, tuple)) and (len(axis) not in (1, 2) or
                                             len(set(axis)) != len(axis)):
@@ -204,7 +228,8 @@ def norm(tensor_, ord="euclidean", axis=None, keepdims=None, name=None) -> Tenso
                          f"got {tuple(axis)}")
     keep = bool(keepdims)
     if ord in ("euclidean", "fro", 2, 2.0):
-        return M.sqrt(R.reduce_sum(x * x, axis, keepdims=keep))
+        # complex: x·conj(x) = |x|², and the result stays complex (zero imaginary part), as TF
+        return M.sqrt(R.reduce_sum(x * conj_of(x), axis, keepdims=keep))
     if ord in (1, 1.0):
         return R.reduce_sum(M.abs(x), axis, keepdims=keep)
     if ord == np.inf:

@@ -24,6 +24,7 @@ from ..errors import NotFoundError, UnimplementedError, invalid_argument
 from ..record import record_cut
 from ._registry import (TAPES, Tensor, _make, call2, floating, match, match2, not_allowed,
                         numeric, numeric2, record, tensor, is_tensor, is_variable)
+from .complex_ops import complex as _complex, conj_of, imag_part, real_part
 
 
 def _flush_subnormals(v: np.ndarray, dt) -> np.ndarray:
@@ -66,7 +67,7 @@ def subtract(x, y, name=None) -> Tensor:
     >>> import minitf as tf
     >>> tf.subtract(5, [1, 2]).numpy()
     array([4, 3], dtype=int32)"""
-    x, y = numeric2("Sub", x, y)
+    x, y = numeric2("Sub", x, y, True)
     z = _make(call2("Sub", np.subtract, x, y), x._dtype)
     if TAPES.recording:
         record("Sub", (x, y), z, (_ident, _neg))
@@ -76,10 +77,10 @@ def subtract(x, y, name=None) -> Tensor:
 def multiply(x, y, name=None) -> Tensor:
     """Elementwise ``x * y`` with broadcasting; both operands must share one numeric dtype.
     The gradient is ``y`` for ``x`` and ``x`` for ``y`` (summed over broadcast axes)."""
-    x, y = numeric2("Mul", x, y)
+    x, y = numeric2("Mul", x, y, True)
     z = _make(call2("Mul", np.multiply, x, y), x._dtype)
     if TAPES.recording:
-        record("Mul", (x, y), z, (lambda g: g * y, lambda g: g * x))
+        record("Mul", (x, y), z, (lambda g: g * conj_of(y), lambda g: g * conj_of(x)))
     return z
 
 
@@ -110,6 +111,8 @@ def _as_floats(where: str, x: Tensor, y: Tensor):
     (smaller ints), as TF's truediv; bool and string are a TypeError, raised by TF's Python
     wrapper before any kernel."""
     if not x._dtype.is_numeric:
+        if x._dtype.is_complex:     # complex numbers divide as they are
+            return x, y
         raise TypeError(f"Invalid dtype {x._dtype!r} in {where}. Expected a number type "
                         f"(an integer or floating dtype).")
     if not x._dtype.is_floating:
@@ -124,10 +127,11 @@ truediv = divide
 def realdiv(x, y, name=None) -> Tensor:
     """Elementwise ``x / y`` for floating dtypes (TF's RealDiv): IEEE division, so ``1/0`` is
     ``inf`` and ``0/0`` is ``nan``, never an exception."""
-    x, y = numeric2("RealDiv", x, y)
+    x, y = numeric2("RealDiv", x, y, True)
     z = _make(call2("RealDiv", np.true_divide, x, y), x._dtype)
     if TAPES.recording:
-        record("RealDiv", (x, y), z, (lambda g: g / y, lambda g: g * ((-x / y) / y)))
+        record("RealDiv", (x, y), z, (lambda g: g / conj_of(y),
+                                      lambda g: g * conj_of((-x / y) / y)))
     return z
 
 
@@ -137,18 +141,22 @@ def divide_no_nan(x, y, name=None) -> Tensor:
     if not (isinstance(x, Tensor) and isinstance(y, Tensor) and x._dtype is y._dtype
             and x._dtype.is_floating):
         x, y = _as_floats("tf.math.divide_no_nan", *_truediv_args(x, y))
-    x, y = numeric2("DivNoNan", x, y)
+    x, y = numeric2("DivNoNan", x, y, True)
     v = call2("DivNoNan", np.true_divide, x, y)
     z = _make(np.where(y._value == 0, x._dtype._np.type(0), v), x._dtype)
     if TAPES.recording:
-        record("DivNoNan", (x, y), z, (lambda g: divide_no_nan(g, y),
-                                       lambda g: g * divide_no_nan(divide_no_nan(-x, y), y)))
+        record("DivNoNan", (x, y), z, (lambda g: divide_no_nan(g, conj_of(y)),
+                                       lambda g: g * conj_of(divide_no_nan(divide_no_nan(-x, y),
+                                                                           y))))
     return z
 
 
 def floordiv(x, y, name=None) -> Tensor:
     """Floor division; like TF, it has no gradient."""
-    x, y = numeric2("FloorDiv", x, y)
+    x, y = match2("FloorDiv", x, y)
+    if not x._dtype.is_numeric:
+        _no_complex_kernel("FloorDiv", x)
+        raise not_allowed("FloorDiv", x._dtype)
     if not x._dtype.is_floating and B.checkable(y._value) and np.any(y._value == 0):
         raise invalid_argument("Integer division by zero", "FloorDiv")
     # Floats: floor(x / y), TF's kernel (inf // 2 is inf and 1 // 0.1 is 10; NumPy's
@@ -180,7 +188,7 @@ mod = floormod
 
 def negative(x, name=None) -> Tensor:
     """Elementwise ``-x`` (TF's Neg); unsigned integers are rejected as in TF."""
-    x = numeric("Neg", x, unsigned=False)
+    x = numeric("Neg", x, unsigned=False, complex_ok=True)
     z = _make(np.negative(x._value), x._dtype)
     if TAPES.recording:
         record("Neg", (x,), z, (_neg,))
@@ -189,44 +197,45 @@ def negative(x, name=None) -> Tensor:
 
 def pow(x, y, name=None) -> Tensor:  # noqa: A001 - TF's name
     """x ** y. d/dx = g·y·x^(y-1); d/dy = g·z·log(x) where x > 0 and 0 elsewhere (TF's mask)."""
-    x, y = numeric2("Pow", x, y)
+    x, y = numeric2("Pow", x, y, True)
     if x._dtype.is_integer and B.checkable(y._value) and np.any(y._value < 0):
         raise invalid_argument("Integers to negative integer powers are not allowed", "Pow")
     z = _make(call2("Pow", np.power, x, y), x._dtype)
     if TAPES.recording:
         def gy(g):
-            pos = greater(x, 0)
+            # complex bases have a logarithm everywhere but at 0
+            pos = not_equal(x, 0) if x._dtype.is_complex else greater(x, 0)
             log_x = where(pos, log(where(pos, x, ones_like_(x))), zeros_like_(x))
-            return g * z * log_x
-        record("Pow", (x, y), z, (lambda g: g * y * pow(x, y - 1), gy))
+            return g * conj_of(z * log_x)
+        record("Pow", (x, y), z, (lambda g: g * conj_of(y * pow(x, y - 1)), gy))
     return z
 
 
 def square(x, name=None) -> Tensor:
     """Elementwise ``x * x``; its gradient is ``2 * x``."""
-    x = numeric("Square", x)
+    x = numeric("Square", x, complex_ok=True)
     z = _make(np.square(x._value), x._dtype)
     if TAPES.recording:
-        record("Square", (x,), z, (lambda g: g * (2 * x),))
+        record("Square", (x,), z, (lambda g: g * conj_of(2 * x),))
     return z
 
 
 def sqrt(x, name=None) -> Tensor:
     """Elementwise square root of a floating tensor; negative inputs give ``nan`` (no error),
     and the gradient at 0 is ``inf``, as in TF."""
-    x = floating("Sqrt", x)
+    x = floating("Sqrt", x, True)
     z = _make(np.sqrt(x._value), x._dtype)
     if TAPES.recording:
-        record("Sqrt", (x,), z, (lambda g: (g * 0.5) / z,))
+        record("Sqrt", (x,), z, (lambda g: (g * 0.5) / conj_of(z),))
     return z
 
 
 def rsqrt(x, name=None) -> Tensor:
     """Elementwise ``1 / sqrt(x)`` of a floating tensor."""
-    x = floating("Rsqrt", x)
+    x = floating("Rsqrt", x, True)
     z = _make((1 / np.sqrt(x._value)).astype(x._dtype._np), x._dtype)
     if TAPES.recording:
-        record("Rsqrt", (x,), z, (lambda g: g * (z * z * z) * -0.5,))
+        record("Rsqrt", (x,), z, (lambda g: g * conj_of(z * z * z) * -0.5,))
     return z
 
 
@@ -237,63 +246,111 @@ def reciprocal(x, name=None) -> Tensor:
     if x._dtype.is_integer:
         raise NotFoundError(None, "Reciprocal", f"Could not find device for node: Reciprocal["
                             f"T={x._dtype.kernel_name}]: no CPU kernel for integers")
-    x = floating("Reciprocal", x)
+    x = floating("Reciprocal", x, True)
     z = _make(np.reciprocal(x._value), x._dtype)
     if TAPES.recording:
-        record("Reciprocal", (x,), z, (lambda g: -g * z * z,))
+        record("Reciprocal", (x,), z, (lambda g: -g * conj_of(z * z),))
     return z
 
 
 def exp(x, name=None) -> Tensor:
     """Elementwise ``e**x`` of a floating tensor; overflow gives ``inf`` silently, as in TF."""
-    x = floating("Exp", x)
+    x = floating("Exp", x, True)
     z = _make(_flush_subnormals(np.exp(x._value), x._dtype), x._dtype)
     if TAPES.recording:
-        record("Exp", (x,), z, (lambda g: g * z,))
+        record("Exp", (x,), z, (lambda g: g * conj_of(z),))
     return z
 
 
 def log(x, name=None) -> Tensor:
     """Elementwise natural logarithm of a floating tensor: ``log(0)`` is ``-inf`` and a
     negative input ``nan``, without an exception."""
-    x = floating("Log", x)
+    x = floating("Log", x, True)
     z = _make(np.log(x._value), x._dtype)
     if TAPES.recording:
-        record("Log", (x,), z, (lambda g: g * reciprocal(x),))
+        record("Log", (x,), z, (lambda g: g * reciprocal(conj_of(x)),))
     return z
 
 
 def log1p(x, name=None) -> Tensor:
     """Elementwise ``log(1 + x)``, accurate for tiny ``x`` where ``log(1 + x)`` would round."""
-    x = floating("Log1p", x)
+    x = floating("Log1p", x, True)
     z = _make(np.log1p(x._value), x._dtype)
     if TAPES.recording:
-        record("Log1p", (x,), z, (lambda g: g * reciprocal(1 + x),))
+        record("Log1p", (x,), z, (lambda g: g * reciprocal(conj_of(1 + x)),))
     return z
 
 
 def expm1(x, name=None) -> Tensor:
     """Elementwise ``exp(x) - 1``, accurate for tiny ``x`` where ``exp(x) - 1`` would round."""
-    x = floating("Expm1", x)
+    x = floating("Expm1", x, True)
     z = _make(np.expm1(x._value), x._dtype)
     if TAPES.recording:
-        record("Expm1", (x,), z, (lambda g: g * exp(x),))
+        record("Expm1", (x,), z, (lambda g: g * conj_of(exp(x)),))
     return z
 
 
 def abs(x, name=None) -> Tensor:  # noqa: A001 - TF's name
-    """|x|; its gradient g·sign(x) is 0 at 0."""
-    x = numeric("Abs", x, unsigned=False)
+    """|x|; its gradient g·sign(x) is 0 at 0. For a complex tensor, the modulus in its real
+    dtype (TF's ComplexAbs), with gradient ``complex(g, 0) · x / |x|`` (0 at 0).
+
+    >>> import minitf as tf
+    >>> tf.abs(tf.constant([3 + 4j, -1j], tf.complex64)).numpy()
+    array([5., 1.], dtype=float32)"""
+    x = numeric("Abs", x, unsigned=False, complex_ok=True)
+    if x._dtype.is_complex:
+        return _complex_abs(x)
     z = _make(np.abs(x._value), x._dtype)
     if TAPES.recording:
         record("Abs", (x,), z, (lambda g: g * sign(x),))
     return z
 
 
+def _complex_abs(x: Tensor) -> Tensor:
+    rd = x._dtype.real_dtype
+    z = _make(np.abs(x._value).astype(rd._np, copy=False), rd)
+    if TAPES.recording:
+        record("ComplexAbs", (x,), z, (lambda g: _complex(g, zeros_like_(g)) * sign(x),))
+    return z
+
+
+def angle(input, name=None) -> Tensor:  # noqa: A002 - TF's argument name
+    """The argument of a complex number, atan2(imag, real), in the real dtype; for a real
+    tensor, pi where it is negative and 0 elsewhere (an integer tensor cannot hold pi: TF's
+    TypeError). The gradient ``-complex(g, 0) / complex(imag, real)`` is ``i·g / conj(z)``.
+
+    >>> import minitf as tf
+    >>> tf.math.angle(tf.constant([1j, -1 + 0j])).numpy().tolist()
+    [1.5707963267948966, 3.141592653589793]
+    """
+    x = tensor(input)
+    if not x._dtype.is_complex:
+        if not x._dtype.is_floating:
+            raise TypeError(f"Cannot convert {math.pi!r} to EagerTensor of dtype "
+                            f"{x._dtype.name}")
+        return where(less(x, 0), tensor(math.pi, x._dtype), zeros_like_(x))
+    rd = x._dtype.real_dtype
+    z = _make(np.angle(x._value).astype(rd._np, copy=False), rd)
+    if TAPES.recording:
+        def vjp(g):
+            flipped = _complex(imag_part(x), real_part(x))
+            return -_complex(g, zeros_like_(g)) * reciprocal(flipped)
+        record("Angle", (x,), z, (vjp,))
+    return z
+
+
 def sign(x, name=None) -> Tensor:
     """-1, 0 or 1. Its gradient is zeros (connected, unlike floor and round, which have none):
-    TF registers a zero gradient for Sign."""
-    x = numeric("Sign", x, unsigned=False)
+    TF registers a zero gradient for Sign. For a complex ``x``, ``x / |x|`` (0 at 0), whose
+    gradient TF does propagate: it is computed through those ops here.
+
+    >>> import minitf as tf
+    >>> tf.sign(tf.constant([3 + 4j, 0j])).numpy()
+    array([0.6+0.8j, 0. +0.j ])"""
+    x = numeric("Sign", x, unsigned=False, complex_ok=True)
+    if x._dtype.is_complex:
+        r = abs(x)
+        return divide_no_nan(x, _complex(r, zeros_like_(r)))
     z = _make(np.sign(x._value), x._dtype)
     if TAPES.recording:
         record("Sign", (x,), z, (lambda g: zeros_like_(g),))
@@ -302,49 +359,52 @@ def sign(x, name=None) -> Tensor:
 
 def sin(x, name=None) -> Tensor:
     """Elementwise sine (radians) of a floating tensor; the gradient is ``cos(x)``."""
-    x = floating("Sin", x)
+    x = floating("Sin", x, True)
     z = _make(np.sin(x._value), x._dtype)
     if TAPES.recording:
-        record("Sin", (x,), z, (lambda g: g * cos(x),))
+        record("Sin", (x,), z, (lambda g: g * conj_of(cos(x)),))
     return z
 
 
 def cos(x, name=None) -> Tensor:
     """Elementwise cosine (radians) of a floating tensor; the gradient is ``-sin(x)``."""
-    x = floating("Cos", x)
+    x = floating("Cos", x, True)
     z = _make(np.cos(x._value), x._dtype)
     if TAPES.recording:
-        record("Cos", (x,), z, (lambda g: -g * sin(x),))
+        record("Cos", (x,), z, (lambda g: -g * conj_of(sin(x)),))
     return z
 
 
 def tan(x, name=None) -> Tensor:
     """Elementwise tangent (radians) of a floating tensor; the gradient is ``1 / cos(x)**2``."""
-    x = floating("Tan", x)
+    x = floating("Tan", x, True)
     z = _make(np.tan(x._value), x._dtype)
     if TAPES.recording:
-        record("Tan", (x,), z, (lambda g: g * square(reciprocal(cos(x))),))
+        record("Tan", (x,), z, (lambda g: g * conj_of(square(reciprocal(cos(x)))),))
     return z
 
 
 def tanh(x, name=None) -> Tensor:
     """tanh; the gradient uses the output, g·(1 - y²), as TF's kernel does."""
-    x = floating("Tanh", x)
+    x = floating("Tanh", x, True)
     z = _make(np.tanh(x._value), x._dtype)
     if TAPES.recording:
-        record("Tanh", (x,), z, (lambda g: g * (1 - z * z),))
+        record("Tanh", (x,), z, (lambda g: g * conj_of(1 - z * z),))
     return z
 
 
 def sigmoid(x, name=None) -> Tensor:
     """1 / (1 + exp(-x)), computed without overflow; gradient g·y·(1 - y) from the output."""
-    x = floating("Sigmoid", x)
+    x = floating("Sigmoid", x, True)
     v = x._value
-    e = np.exp(-np.abs(v))
-    z = np.where(v >= 0, 1 / (1 + e), e / (1 + e)).astype(x._dtype._np)
-    z = _make(_flush_subnormals(z, x._dtype), x._dtype)
+    if x._dtype.is_complex:       # no order to split on: the plain formula
+        z = _make((1 / (1 + np.exp(-v))).astype(x._dtype._np), x._dtype)
+    else:
+        e = np.exp(-np.abs(v))
+        z = np.where(v >= 0, 1 / (1 + e), e / (1 + e)).astype(x._dtype._np)
+        z = _make(_flush_subnormals(z, x._dtype), x._dtype)
     if TAPES.recording:
-        record("Sigmoid", (x,), z, (lambda g: g * z * (1 - z),))
+        record("Sigmoid", (x,), z, (lambda g: g * conj_of(z * (1 - z)),))
     return z
 
 
@@ -418,8 +478,10 @@ def squared_difference(x, y, name=None) -> Tensor:
     >>> import minitf as tf
     >>> tf.math.squared_difference([1.0, 4.0], 2.0).numpy()
     array([1., 4.], dtype=float32)"""
-    x, y = numeric2("SquaredDifference", x, y)
-    z = _make(np.square(call2("SquaredDifference", np.subtract, x, y)), x._dtype)
+    x, y = numeric2("SquaredDifference", x, y, True)
+    d = call2("SquaredDifference", np.subtract, x, y)
+    # complex: (x - y)·conj(x - y), the squared modulus, as TF's kernel
+    z = _make(d * np.conjugate(d) if x._dtype.is_complex else np.square(d), x._dtype)
     if TAPES.recording:
         record("SquaredDifference", (x, y), z, (lambda g: 2 * g * (x - y),
                                                 lambda g: -(2 * g * (x - y))))
@@ -494,6 +556,8 @@ def where(condition, x=None, y=None, name=None) -> Tensor:
 
 def round(x, name=None) -> Tensor:  # noqa: A001 - TF's name
     """Round half to even (banker's rounding); not differentiable."""
+    x = tensor(x)
+    _no_complex_kernel("Round", x)
     x = numeric("Round", x)
     z = _make(np.round(x._value), x._dtype)
     if TAPES.recording:
@@ -527,7 +591,7 @@ def add_n(inputs, name=None) -> Tensor:
         raise ValueError("Inputs must be an iterable of at least one Tensor/IndexedSlices with "
                          "the same dtype and shape.")
     ts = match("AddN", *inputs)
-    if not ts[0]._dtype.is_numeric:
+    if not (ts[0]._dtype.is_numeric or ts[0]._dtype.is_complex):
         raise not_allowed("AddN", ts[0]._dtype)
     shape = ts[0]._value.shape
     for t in ts[1:]:
@@ -545,8 +609,13 @@ def add_n(inputs, name=None) -> Tensor:
 
 
 def cast(x, dtype, name=None) -> Tensor:
-    """Convert to ``dtype``. Float to int truncates toward zero. The gradient flows only between
-    floating types (cast to an integer cuts it)."""
+    """Convert to ``dtype``. Float to int truncates toward zero; complex to real keeps the real
+    part. The gradient flows only between floating and complex types (cast to an integer cuts
+    it): from complex to real it is the real part of the upstream gradient.
+
+    >>> import minitf as tf
+    >>> tf.cast(tf.constant([1.5 - 2j]), tf.float32).numpy()
+    array([1.5], dtype=float32)"""
     dt = dtypes.as_dtype(dtype)
     x = tensor(x)
     if x._dtype is dt:
@@ -556,7 +625,7 @@ def cast(x, dtype, name=None) -> Tensor:
                                  f"{dt.kernel_name} is not supported [Op:Cast] name: ")
     z = _make(x._value.astype(dt._np), dt)
     if TAPES.recording:
-        if dt.is_floating and x._dtype.is_floating:
+        if (dt.is_floating or dt.is_complex) and (x._dtype.is_floating or x._dtype.is_complex):
             record("Cast", (x,), z, (lambda g: cast(g, x._dtype),))
         else:
             record_cut(f"Cast to {dt.name}", (x,), z)
@@ -665,6 +734,15 @@ def is_inf(x, name=None) -> Tensor:
     """Elementwise: True where a floating tensor is ``+inf`` or ``-inf``."""
     x = floating("IsInf", x)
     return _make(np.isinf(x._value), dtypes.bool)
+
+
+def _no_complex_kernel(op: str, x: Tensor) -> None:
+    """TF lists complex types for some ops (Round, FloorDiv) but has no CPU kernel for them:
+    a NotFoundError rather than the attribute error of a type the op does not list."""
+    if x._dtype.is_complex:
+        raise NotFoundError(None, op, f"Could not find device for node: {{{{node {op}}}}} = "
+                            f"{op}[T=DT_{x._dtype.name.upper()}]: no CPU kernel for "
+                            f"{x._dtype.name}")
 
 
 # Small helpers the gradients above use, without importing array_ops (which imports us).

@@ -20,6 +20,7 @@ from .. import _kernels as K
 from .. import dtypes
 from ..errors import invalid_argument
 from . import math_ops as M
+from .complex_ops import conj_of
 from ._registry import (TAPES, Tensor, _make, axes_of, axis_index, floating, not_allowed,
                         numeric, record, tensor)
 
@@ -40,6 +41,23 @@ def _np_axis(axes):
     return axes  # None or a tuple: both mean what NumPy expects
 
 
+# NumPy's np.sum, np.mean, np.prod and np.cumsum are Python wrappers: a floating-point
+# warning from inside them (inf - inf in a sum) is reported from numpy's frame, which the
+# package's RuntimeWarning filter (TF's kernels stay silent) does not cover. The ufunc methods
+# below run from minitf's own frame and are quicker too. CuPy arrays keep the NumPy API
+# (they never warn); a traced array records the ufunc method like any other call.
+_HOST_SCAN = {np.cumsum: np.add.accumulate, np.cumprod: np.multiply.accumulate}
+
+
+def _host_or_device(host_fn, device_fn, v):
+    return device_fn if B.is_device_array(v) else host_fn
+
+
+def _sum(v, axes, keepdims: bool, dtype):
+    return _host_or_device(np.add.reduce, np.sum, v)(v, axis=axes, keepdims=keepdims,
+                                                      dtype=dtype)
+
+
 def reduce_sum(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     """Sum over ``axis`` (all axes when None), dropping reduced axes unless ``keepdims``.
     Integers sum in their own dtype; the gradient broadcasts ones back.
@@ -47,7 +65,7 @@ def reduce_sum(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     >>> import minitf as tf
     >>> tf.reduce_sum([[1, 2], [3, 4]], axis=0).numpy()
     array([4, 6], dtype=int32)"""
-    x = numeric("Sum", input_tensor)
+    x = numeric("Sum", input_tensor, complex_ok=True)
     axes = axes_of("Sum", axis, x._value.ndim)
     v = x._value
     dt = x._dtype
@@ -55,7 +73,7 @@ def reduce_sum(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
         r = K.sum_(v, axes)
         z = _make(r.reshape(_kept_shape(v.shape, axes)) if keepdims else r, dt)
     else:
-        z = _make(B.asarray(np.sum(v, axis=axes, keepdims=keepdims, dtype=dt._np)), dt)
+        z = _make(B.asarray(_sum(v, axes, keepdims, dt._np)), dt)
     if TAPES.recording:
         record("Sum", (x,), z, (lambda g: _back(g, x, axes),))
     return z
@@ -63,7 +81,7 @@ def reduce_sum(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
 
 def reduce_mean(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     """Mean; integer inputs give an integer mean, truncated toward zero as TF does."""
-    x = numeric("Mean", input_tensor)
+    x = numeric("Mean", input_tensor, complex_ok=True)
     axes = axes_of("Mean", axis, x._value.ndim)
     v = x._value
     dt = x._dtype
@@ -73,8 +91,9 @@ def reduce_mean(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
             r = r.reshape(_kept_shape(v.shape, axes))
     elif dt.is_floating and v.size == 0:    # 0 / 0 without NumPy's "Mean of empty slice"
         r = np.full_like(np.sum(v, axis=axes, keepdims=keepdims, dtype=dt._np), np.nan)
-    elif dt.is_floating:
-        r = np.mean(v, axis=axes, keepdims=keepdims, dtype=dt._np)
+    elif dt.is_floating or dt.is_complex:
+        r = _sum(v, axes, keepdims, dt._np)
+        r = r / (v.size // max(r.size, 1))     # in the input's dtype, as np.mean rounds it
     else:
         n = v.size if axes is None else int(np.prod([v.shape[a] for a in axes]))
         s = np.sum(v, axis=axes, keepdims=keepdims, dtype=np.int64)
@@ -131,10 +150,11 @@ def reduce_min(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
 def reduce_prod(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     """Product over ``axis`` (all axes when None); the gradient is correct with zeros in
     the input (it does not divide by the product)."""
-    x = numeric("Prod", input_tensor)
+    x = numeric("Prod", input_tensor, complex_ok=True)
     nd = x._value.ndim
     axes = axes_of("Prod", axis, nd)
-    z = _make(B.asarray(np.prod(x._value, axis=axes, keepdims=keepdims, dtype=x._dtype._np)),
+    z = _make(B.asarray(_host_or_device(np.multiply.reduce, np.prod, x._value)(
+        x._value, axis=axes, keepdims=keepdims, dtype=x._dtype._np)),
               x._dtype)
     if TAPES.recording:
         def vjp(g):
@@ -150,7 +170,7 @@ def reduce_prod(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
             right = cumprod(xt, axis=0, exclusive=True, reverse=True)
             others = reshape(left * right, [shape[i] for i in perm])
             inv = tuple(int(i) for i in np.argsort(perm))
-            return transpose(others, inv) * _back(g, x, axes)
+            return conj_of(transpose(others, inv)) * _back(g, x, axes)
         record("Prod", (x,), z, (vjp,))
     return z
 
@@ -261,7 +281,7 @@ _NUMBER_AND_BOOL = "bfloat16, half, float, double, int8, int16, int32, int64, ui
 def _cum(fn, v, axis, exclusive, reverse, identity):
     if reverse:
         v = np.flip(v, axis)
-    r = fn(v, axis=axis, dtype=v.dtype)
+    r = _host_or_device(_HOST_SCAN[fn], fn, v)(v, axis=axis, dtype=v.dtype)
     if exclusive and r.shape[axis]:
         pad = np.full_like(np.take(r, [0], axis=axis), identity)
         head = r[(slice(None),) * axis + (slice(0, -1),)]
@@ -279,7 +299,7 @@ def cumsum(x, axis=0, exclusive=False, reverse=False, name=None) -> Tensor:
 
     ``axis`` must lie in [-rank, rank), as in TF (InvalidArgumentError otherwise; a scalar has
     no axis to scan)."""
-    x = numeric("Cumsum", x)
+    x = numeric("Cumsum", x, complex_ok=True)
     axis = _scan_axis("Cumsum", axis, x)
     z = _make(_cum(np.cumsum, x._value, axis, exclusive, reverse, 0), x._dtype)
     if TAPES.recording:
@@ -290,7 +310,7 @@ def cumsum(x, axis=0, exclusive=False, reverse=False, name=None) -> Tensor:
 
 def cumprod(x, axis=0, exclusive=False, reverse=False, name=None) -> Tensor:
     """Cumulative product; ``axis`` as in ``cumsum``."""
-    x = numeric("Cumprod", x)
+    x = numeric("Cumprod", x, complex_ok=True)
     axis = _scan_axis("Cumprod", axis, x)
     z = _make(_cum(np.cumprod, x._value, axis, exclusive, reverse, 1), x._dtype)
     if TAPES.recording:

@@ -67,7 +67,7 @@ def _order(v, axis: int, descending: bool):
     return (n - 1) - np.flip(np.argsort(rev, axis=axis, kind="stable"), axis)
 
 
-_SORT_TYPES = "bfloat16, half, float, double, int8, int16, int32, int64, complex64, complex128"
+_SORT_TYPES = "bfloat16, half, float, double, int8, int16, int32, int64"
 
 
 def _sort_args(op: str, values, axis, direction):
@@ -75,7 +75,7 @@ def _sort_args(op: str, values, axis, direction):
         raise ValueError(f"Argument `direction` should be one of ASCENDING, DESCENDING. "
                          f"Received: direction={direction}")
     x = tensor(values)
-    if x._dtype.is_bool or x._dtype.is_string:
+    if x._dtype.is_bool or x._dtype.is_string or x._dtype.is_complex:     # no order
         raise invalid_argument(f"Value for attr 'T' of {x._dtype.name} is not in the list of "
                                f"allowed values: {_SORT_TYPES}", op)
     nd = x._value.ndim
@@ -125,7 +125,7 @@ def top_k(input, k=1, sorted=True, index_type=dtypes.int32, name=None) -> TopKV2
     >>> r.values.numpy().tolist(), r.indices.numpy().tolist()
     ([[3], [2]], [[1], [0]])"""
     x = tensor(input)
-    if x._dtype.is_bool or x._dtype.is_string:
+    if x._dtype.is_bool or x._dtype.is_string or x._dtype.is_complex:     # no order
         raise invalid_argument(f"Value for attr 'T' of {x._dtype.name} is not in the list of "
                                f"allowed values: {_SORT_TYPES}", "TopKV2")
     if x._value.ndim < 1:

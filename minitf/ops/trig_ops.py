@@ -18,17 +18,22 @@ import numpy as np
 
 from . import math_ops as M
 from ._registry import TAPES, Tensor, _make, call2, floating, match2, not_allowed, record
+from .complex_ops import conj
 
 _FLOAT_KERNEL = "bfloat16, half, float, double"
 
 
 def _unary(op: str, fn, grad, doc: str):
-    """An elementwise float-only op: ``grad(x, y, g)`` is its VJP (``y`` the output)."""
+    """An elementwise op of floating and complex tensors: ``grad(x, y, g)`` is its VJP for
+    real dtypes (``y`` the output)."""
     def unary(x, name=None) -> Tensor:
-        x = floating(op, x)
+        x = floating(op, x, True)
         y = _make(fn(x._value), x._dtype)
         if TAPES.recording:
-            record(op, (x,), y, (lambda g: grad(x, y, g),))
+            if x._dtype.is_complex:     # g·conj(f'(x)), from grad, which is linear in g
+                record(op, (x,), y, (lambda g: conj(grad(x, y, conj(g))),))
+            else:
+                record(op, (x,), y, (lambda g: grad(x, y, g),))
         return y
     unary.__name__ = unary.__qualname__ = fn.__name__.replace("arc", "a")
     unary.__doc__ = doc
