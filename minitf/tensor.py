@@ -14,6 +14,7 @@ tf.Tensor([1. 2.], shape=(2,), dtype=float32)
 from __future__ import annotations
 
 import itertools
+import sys
 from typing import Any
 
 import numpy as np
@@ -58,6 +59,8 @@ class TensorShape(tuple):
         return all(d is not None for d in self)
 
     def is_compatible_with(self, other) -> bool:
+        if isinstance(other, UnknownRankShape):
+            return True
         other = TensorShape(other)
         return len(self) == len(other) and all(
             a is None or b is None or a == b for a, b in zip(self, other))
@@ -87,6 +90,79 @@ class TensorShape(tuple):
         return "(" + ", ".join(str(d) for d in self) + ")"
 
 
+class UnknownRankShape(TensorShape):
+    """TF's ``TensorShape(None)``: a shape whose rank is not known (``tf.TensorSpec(None)``
+    accepts a tensor of any shape; a spec from ``from_generator`` given no shape). Printed as
+    ``<unknown>``; every shape is compatible with it.
+
+    >>> import minitf as tf
+    >>> spec = tf.TensorSpec(None, tf.float32)
+    >>> print(spec.shape), spec.shape.rank, spec.shape.is_compatible_with([2, 3])
+    <unknown>
+    (None, None, True)
+    """
+
+    def __new__(cls):
+        return tuple.__new__(cls, ())
+
+    rank = ndims = dims = property(lambda self: None)
+
+    def __len__(self):
+        raise ValueError("Cannot take the length of shape with unknown rank.")
+
+    def __bool__(self):
+        return False
+
+    def __iter__(self):
+        raise ValueError("Cannot iterate over a shape with unknown rank.")
+
+    def __getitem__(self, key):
+        return UnknownRankShape() if isinstance(key, slice) else None
+
+    def __add__(self, other):
+        return UnknownRankShape()
+
+    def __eq__(self, other):
+        return isinstance(other, UnknownRankShape)
+
+    def __hash__(self):
+        return hash(UnknownRankShape)
+
+    def as_list(self):
+        raise ValueError("as_list() is not defined on an unknown TensorShape.")
+
+    def num_elements(self):
+        return None
+
+    def is_fully_defined(self) -> bool:
+        return False
+
+    def is_compatible_with(self, other) -> bool:
+        return True
+
+    def __repr__(self) -> str:
+        return "TensorShape(None)"
+
+    def __str__(self) -> str:
+        return "<unknown>"
+
+
+def _asked_by_user() -> bool:
+    """Whether the code asking for a traced tensor's shape is the user's, not minitf's.
+
+    A trace with unknown dimensions shows the user TF's static shape (None where unknown), as
+    TF code expects. minitf's own ops and layers see the concrete shape of the call being
+    traced: each trace is specialised to its concrete input shapes (function/
+    polymorphic_function.py), so sizes they bake in are right for every replay of it."""
+    frame = sys._getframe(2)
+    name = frame.f_globals.get("__name__", "")
+    # np.shape(t) and the like; AutoGraph's converted_call calls methods for the user
+    while name.startswith(("numpy", "minitf.autograph")) and frame.f_back is not None:
+        frame = frame.f_back
+        name = frame.f_globals.get("__name__", "")
+    return not (name == "minitf" or name.startswith("minitf."))
+
+
 class _HoldsArray:
     """What Tensor and Variable share: a backend array ``_value`` and a DType ``_dtype``."""
 
@@ -98,10 +174,21 @@ class _HoldsArray:
 
     @property
     def shape(self) -> TensorShape:
-        return tuple.__new__(TensorShape, self._value.shape)   # NumPy shapes are int tuples
+        v = self._value
+        if B.TRACING and type(v) is B.SYMBOLIC and v.w is not None and _asked_by_user():
+            return v.static_shape()
+        return tuple.__new__(TensorShape, v.shape)   # NumPy shapes are int tuples
+
+    def _static_shape(self) -> TensorShape:
+        """The shape as TF's graph knows it: in a trace with unknown dimensions (an
+        input_signature's None, a relaxed retrace) None where a dimension is not known."""
+        v = self._value
+        if B.TRACING and type(v) is B.SYMBOLIC:
+            return v.static_shape()
+        return tuple.__new__(TensorShape, v.shape)
 
     def get_shape(self) -> TensorShape:
-        return self.shape
+        return self._static_shape() if _asked_by_user() else self.shape
 
     @property
     def ndim(self) -> int:
@@ -223,7 +310,7 @@ class Tensor(_HoldsArray):
 
     def __repr__(self) -> str:
         if B.is_symbolic(self._value):      # in a trace: TF shows the graph tensor, no value
-            return (f"<tf.Tensor '{self._symbolic_name()}' shape={self.shape} "
+            return (f"<tf.Tensor '{self._symbolic_name()}' shape={self._static_shape()} "
                     f"dtype={self._dtype.name}>")
         text = self._numpy_text(True)
         sep = "\n" if "\n" in text else ""
@@ -231,7 +318,7 @@ class Tensor(_HoldsArray):
 
     def __str__(self) -> str:
         if B.is_symbolic(self._value):
-            return (f'Tensor("{self._symbolic_name()}", shape={self.shape}, '
+            return (f'Tensor("{self._symbolic_name()}", shape={self._static_shape()}, '
                     f"dtype={self._dtype.name})")
         text = self._numpy_text(False)
         sep = "\n" if "\n" in text else ""
@@ -260,7 +347,9 @@ class TensorSpec:
     """The shape (None for an unknown dimension) and dtype of a tensor (``tf.TensorSpec``)."""
 
     def __init__(self, shape, dtype=dtypes.float32, name=None):
-        self.shape = TensorShape(shape)
+        # shape=None: any shape at all (unknown rank), as in TF
+        self.shape = UnknownRankShape() if shape is None or isinstance(
+            shape, UnknownRankShape) else TensorShape(shape)
         self.dtype = dtypes.as_dtype(dtype)
         self.name = name
 
@@ -270,14 +359,18 @@ class TensorSpec:
         return self.dtype == other_dtype and self.shape.is_compatible_with(other_shape)
 
     def __eq__(self, other):
-        return (isinstance(other, TensorSpec) and tuple(self.shape) == tuple(other.shape)
-                and self.dtype == other.dtype and self.name == other.name)
+        return (isinstance(other, TensorSpec) and _shape_key(self.shape) == _shape_key(
+            other.shape) and self.dtype == other.dtype and self.name == other.name)
 
     def __hash__(self):
-        return hash((tuple(self.shape), self.dtype.name, self.name))
+        return hash((_shape_key(self.shape), self.dtype.name, self.name))
 
     def __repr__(self) -> str:
         return f"TensorSpec(shape={self.shape}, dtype={self.dtype!r}, name={self.name!r})"
+
+
+def _shape_key(shape):
+    return None if isinstance(shape, UnknownRankShape) else tuple(shape)
 
 
 class _Ref:

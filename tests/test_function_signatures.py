@@ -61,3 +61,191 @@ def test_in_place_operators_on_a_traced_numpy_scalar_rebind_as_eagerly():
         d -= np.float32(0.5)
         d /= np.float32(2.0)
     assert float(d.v) == (np.sqrt(np.float32(4.0)) + 1) * 2 / 2 - 0.25
+
+
+# ---- calling concrete functions (corpus tf_function/021, 049, 050) ----------------------------
+
+def _pow_square():
+    @tf.function
+    def pow(a, b):
+        return a ** b
+
+    return pow.get_concrete_function(a=tf.TensorSpec(None, tf.float32), b=2)
+
+
+def test_a_concrete_function_takes_its_tensors_only_or_every_argument():
+    square = _pow_square()
+    ten = tf.constant(10.0)
+    for out in (square(ten), square(ten, 2), square(ten, b=2), square(a=ten)):
+        assert float(out) == 100.0
+    # TensorSpec(None): any shape
+    assert square(tf.constant([1.0, 3.0])).numpy().tolist() == [1.0, 9.0]
+
+
+def test_binding_failures_say_why_both_ways_failed():
+    square = _pow_square()
+    # TF 2.21's text for this call (corpus tf_function/021)
+    expected = (
+        "Binding inputs to tf.function failed due to `Can not cast 3 to Literal[2]`. Received "
+        "args: (<tf.Tensor: shape=(), dtype=float32, numpy=10.0>,) and kwargs: {'b': 3} for "
+        "signature: (a: TensorSpec(shape=<unknown>, dtype=tf.float32, name=None), b: "
+        "Literal[2]) -> TensorSpec(shape=<unknown>, dtype=tf.float32, name=None).\n"
+        "Fallback to flat signature also failed due to: pow(a) got unexpected keyword "
+        "arguments: b.")
+    with pytest.raises(TypeError) as e:
+        square(tf.constant(10.0), b=3)
+    assert str(e.value) == expected
+    cases = [((10.0,), "pow(a): expected argument #0(zero-based) to be a Tensor; got float "
+                       "(10.0)."),
+             ((), "pow(a) missing required arguments: a."),
+             ((tf.constant(1.0), 3), "pow(a) takes 1 positional arguments, got 2."),
+             ((tf.constant(1.0), 2, 5), "pow(a) takes 1 positional arguments, got 3.")]
+    for args, flat_reason in cases:
+        with pytest.raises(TypeError) as e:
+            square(*args)
+        assert str(e.value).endswith("also failed due to: " + flat_reason), args
+
+
+def test_python_objects_are_baked_in_by_identity():
+    class SimpleModel(tf.Module):
+        def __init__(self):
+            self.bias, self.weight = 0.0, 2.0
+
+    def evaluate(model, x):
+        return model.weight * x + model.bias
+
+    model, x = SimpleModel(), tf.constant(10.0)
+    no_bias = tf.function(evaluate).get_concrete_function(model, x)
+    model.bias += 5.0
+    with_bias = tf.function(evaluate).get_concrete_function(model, x)
+    assert float(no_bias(x)) == 20.0 and float(with_bias(x)) == 25.0
+    assert float(no_bias(model, x)) == 20.0 and float(no_bias(x=x)) == 20.0
+    with pytest.raises(TypeError, match="Can not cast .* to Weakref"):
+        no_bias(SimpleModel(), x)
+
+
+def test_a_tensor_of_another_dtype_is_refused_at_the_call():
+    f = tf.function(lambda x: x * 2.0).get_concrete_function(tf.TensorSpec([2]))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="float tensor but is a int32"):
+        f(tf.constant([1, 2]))
+
+
+# ---- printing (corpus tf_function/020) -----------------------------------------------------
+
+def test_printed_concrete_function_lists_parameters_output_and_captures():
+    square = _pow_square()
+    # TF 2.21's print(square) (corpus tf_function/020's golden)
+    assert str(square) == (
+        "ConcreteFunction Input Parameters:\n"
+        "  a (POSITIONAL_OR_KEYWORD): TensorSpec(shape=<unknown>, dtype=tf.float32, name=None)\n"
+        "  b (POSITIONAL_OR_KEYWORD): Literal[2]\n"
+        "Output Type:\n"
+        "  TensorSpec(shape=<unknown>, dtype=tf.float32, name=None)\n"
+        "Captures:\n"
+        "  None")
+    v = tf.Variable(1.0)
+
+    @tf.function
+    def f(x, *, k=None):
+        return {"b": (x + v, None), "a": x[0]}
+
+    text = f.get_concrete_function(tf.TensorSpec([None, 2])).pretty_printed_signature(False)
+    assert text == (
+        "(x: TensorSpec(shape=(None, 2), dtype=tf.float32, name=None), *, k: Literal[None]) -> "
+        "Dict[['a', TensorSpec(shape=(2,), dtype=tf.float32, name=None)], ['b', Tuple["
+        "TensorSpec(shape=(None, 2), dtype=tf.float32, name=None), Literal[None]]]]")
+    assert f"  {id(v)}: TensorSpec(shape=(), dtype=tf.resource, name=None)" in str(
+        f.get_concrete_function(tf.TensorSpec([None, 2])))
+
+
+# ---- unknown dimensions (corpus tf_function/009, 010, 011) -----------------------------------
+
+def test_input_signature_with_none_traces_once_with_static_none(capsys):
+    @tf.function(input_signature=(tf.TensorSpec(shape=[None], dtype=tf.int32),))
+    def g(x):
+        print("Tracing with", x, x.shape[0], (x * 2).shape, tf.reduce_sum(x).shape)
+        return x * 2
+
+    for n in (3, 5, 1):
+        assert g(tf.range(n)).numpy().tolist() == [2 * i for i in range(n)]
+    assert capsys.readouterr().out == (
+        'Tracing with Tensor("x:0", shape=(None,), dtype=int32) None (None,) ()\n')
+    assert g.experimental_get_tracing_count() == 1
+
+
+def test_reduce_retracing_generalises_the_second_trace(capsys):
+    @tf.function(reduce_retracing=True)
+    def g(x):
+        print("Tracing with", x)
+        return x
+
+    for n in (3, 5, 7, 9):
+        g(tf.range(n))
+    assert capsys.readouterr().out.splitlines() == [
+        'Tracing with Tensor("x:0", shape=(3,), dtype=int32)',
+        'Tracing with Tensor("x:0", shape=(None,), dtype=int32)']
+    assert g.experimental_get_tracing_count() == 2
+
+
+def test_static_shapes_follow_the_unknown_dimension():
+    seen = {}
+
+    @tf.function(input_signature=[tf.TensorSpec([None, 3], tf.float64)])
+    def h(x):
+        seen["shapes"] = [tuple(t.shape) for t in (
+            x, x * 2.0, tf.reduce_sum(x, axis=0), tf.reduce_sum(x, axis=1),
+            tf.matmul(x, tf.transpose(x)), tf.concat([x, x], 1), x[1:], x[:, 0])]
+        return x
+
+    h(tf.zeros([4, 3], tf.float64))
+    assert seen["shapes"] == [(None, 3), (None, 3), (3,), (None,), (None, None), (None, 6),
+                              (None, 3), (None,)]
+
+
+def test_relaxed_traces_equal_eager_values_and_gradients_across_lengths():
+    w = tf.Variable(np.linspace(-1.0, 1.0, 3))
+
+    def loss(x):
+        return tf.reduce_sum(tf.tanh(x * w) ** 2) / tf.cast(tf.shape(x)[0], tf.float64)
+
+    traced = tf.function(loss, input_signature=[tf.TensorSpec([None, 3], tf.float64)])
+    for n in (2, 5, 1, 4):
+        x = tf.constant(np.sin(np.arange(3.0 * n)).reshape(n, 3))
+        grads = []
+        for fn in (loss, traced):
+            with tf.GradientTape() as tape:
+                tape.watch(x)
+                y = fn(x)
+            grads.append([y.numpy()] + [g.numpy() for g in tape.gradient(y, [x, w])])
+        for a, b in zip(*grads):         # the same NumPy calls: bit-identical
+            np.testing.assert_array_equal(a, b)
+    assert traced.experimental_get_tracing_count() == 1
+
+
+def test_optimizer_steps_in_a_relaxed_trace_equal_eager():
+    # The shadow computation behind static shapes must not touch real buffers (an optimizer
+    # updates its slots in place).
+    def step(w, x, opt):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(tf.matmul(x, w)))
+        opt.apply_gradients(zip(tape.gradient(loss, [w]), [w]))
+
+    init = np.linspace(-0.5, 0.5, 6).reshape(3, 2)
+    w_e, w_t = tf.Variable(init), tf.Variable(init)
+    opt_e, opt_t = tf.keras.optimizers.Adam(0.1), tf.keras.optimizers.Adam(0.1)
+    traced = tf.function(step, reduce_retracing=True)
+    for n in (2, 3, 5, 1):
+        x = tf.constant(np.cos(np.arange(3.0 * n)).reshape(n, 3))
+        step(w_e, x, opt_e)
+        traced(w_t, x, opt_t)
+    np.testing.assert_array_equal(w_t.numpy(), w_e.numpy())
+
+
+def test_unknown_rank_spec_accepts_any_shape():
+    spec = tf.TensorSpec(None, tf.float32)
+    assert str(spec.shape) == "<unknown>" and spec.shape.rank is None
+    assert spec.is_compatible_with(tf.zeros([2, 3])) and spec.is_compatible_with(tf.zeros([]))
+    assert spec == tf.TensorSpec(None, tf.float32) != tf.TensorSpec([], tf.float32)
+    f = tf.function(lambda x: x * 2.0).get_concrete_function(spec)
+    assert f(tf.ones([2, 2])).numpy().tolist() == [[2.0, 2.0], [2.0, 2.0]]
+    assert float(f(tf.constant(3.0))) == 6.0

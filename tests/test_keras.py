@@ -562,7 +562,9 @@ def test_fit_runs_compiled_steps_equal_to_eager_ones():
     for a, b in zip(we, wc):
         assert np.array_equal(a, b)
     assert eager_calls == [32, 32, 16] * 3          # 80 training samples per epoch
-    assert 2 <= len(compiled_calls) <= 3 and set(compiled_calls) == {32, 16}
+    # the smaller last batch retraces with the batch dimension relaxed (reduce_retracing, as
+    # Keras's train function): there the traced x.shape[0] is None, as in TF
+    assert 2 <= len(compiled_calls) <= 3 and set(compiled_calls) == {32, None}
 
 
 def test_run_eagerly_switches_and_run_functions_eagerly():

@@ -64,16 +64,18 @@ def _parameter_names(python_function, args, kwargs) -> list:
     return nest.flatten((names, {k: label(k, v) for k, v in kwargs.items()}))
 
 
-def traced_arguments(tr: Trace, leaves, args, kwargs, python_function=None):
+def traced_arguments(tr: Trace, leaves, args, kwargs, python_function=None, shapes=None):
     """The call's tensor arguments as program inputs of ``tr`` (stand-in values when the trace
-    is dry), named after ``python_function``'s parameters. Returns (input Traced arrays, args,
-    kwargs, the traced input tensors)."""
+    is dry), named after ``python_function``'s parameters; ``shapes``: per leaf, the static
+    shape where the signature leaves dimensions unknown (else None). Returns (input Traced
+    arrays, args, kwargs, the traced input tensors)."""
     inputs, new_leaves, tensors = [], [], []
     names = _parameter_names(python_function, args, kwargs) if python_function else []
     for i, x in enumerate(leaves):
         if _is_tensor_like(x) and not _is_variable(x):
             t = x if isinstance(x, Tensor) else convert_to_tensor(x)
-            traced = tr.input(_dummy(t._value) if tr.dry else t._value)
+            traced = tr.input(_dummy(t._value) if tr.dry else t._value,
+                              shapes[i] if shapes else None)
             if i < len(names):
                 tr.names[traced.slot] = names[i]
             inputs.append(traced)

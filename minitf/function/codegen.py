@@ -166,6 +166,8 @@ def strip_values(trace) -> None:
     for t in trace.all:
         if type(t.v) is not _Spec:
             t.v = _Spec(t.v)
+        if t.w is not None and type(t.w) is not _Spec and hasattr(t.w, "shape"):
+            t.w = _Spec(t.w)          # a shadow (unknown dimensions): only its shape is kept
 
 
 def _value(x):

@@ -54,6 +54,7 @@ from .arguments import (_is_tensor_like, _is_variable, _output_tensor,  # noqa: 
                         traced_arguments)
 from .codegen import Program, strip_values
 from .cuda_graphs import CudaGraphRunner, graphs_enabled
+from .function_type import FunctionType, output_constraint
 from .gradients import call_recorded
 from .tracing import Trace, Traced
 
@@ -163,6 +164,10 @@ class ConcreteFunction:
         self.structured_input_signature = (args_spec, kwargs_spec)
         self.structured_outputs = structured_outputs
         self._specialisations: dict = {}
+        # How calls bind (positional/keyword, Python values baked in) and how it prints;
+        # None where Python cannot bind the traced arguments to the function's signature.
+        self.function_type = FunctionType.of(function.python_function, function._name,
+                                             tuple(args_spec), dict(kwargs_spec))
 
     @property
     def name(self) -> str:
@@ -182,23 +187,35 @@ class ConcreteFunction:
         return [v for v in self.variables if v.trainable]
 
     def __call__(self, *args, **kwargs):
-        leaves, args, kwargs = self._function._bind(args, kwargs, self)
+        if self.function_type is None:
+            leaves, args, kwargs = self._function._bind(args, kwargs, self)
+        else:
+            # TF's rules (function_type.py): bound to every parameter, else to the tensor
+            # parameters only; either way put back in the form the trace was made with.
+            args, kwargs = self.function_type.bind(args, kwargs)
+            leaves = nest.flatten((args, kwargs))
         return self._function._call_concrete(self, leaves, args, kwargs)
 
-    def pretty_printed_signature(self) -> str:
-        args, kwargs = self.structured_input_signature
-        names = self._function._arg_names(len(args))
-        lines = ["Input Parameters:"]
-        lines += [f"  {n} (POSITIONAL_OR_KEYWORD): {a!r}" for n, a in zip(names, args)]
-        lines += [f"  {k} (KEYWORD_ONLY): {v!r}" for k, v in kwargs.items()]
-        out = nest.map_structure(
-            lambda t: TensorSpec(t.shape, t.dtype) if isinstance(t, Tensor) else t,
-            self.structured_outputs)
-        lines += ["Output Type:", f"  {out!r}"]
-        return "\n".join(lines)
+    def pretty_printed_signature(self, verbose: bool = True) -> str:
+        """TF's description of this trace: each input parameter with its kind and what it
+        accepts, the output type (static shapes: None where unknown) and the captured
+        variables; ``verbose=False`` gives the one-line ``(a: ..., b: ...) -> ...`` form."""
+        ft = self.function_type
+        if ft is None:
+            args, kwargs = self.structured_input_signature
+            return f"{self.name}{(args, kwargs)!r}"
+        if self._specialisations:
+            ft.captures = self.variables
+        return ft.pretty(verbose)
+
+    def __str__(self) -> str:
+        return f"ConcreteFunction {self.pretty_printed_signature()}"
 
     def __repr__(self) -> str:
-        return f"<ConcreteFunction {self.name}{self.structured_input_signature}>"
+        if self.function_type is None:
+            return f"<ConcreteFunction {self.name}{self.structured_input_signature}>"
+        return (f"<ConcreteFunction {self.pretty_printed_signature(verbose=False)} "
+                f"at 0x{id(self):X}>")
 
 
 # ---- Function ------------------------------------------------------------------------------
@@ -390,7 +407,8 @@ class Function:
     def _new_concrete(self, key, leaves, args, kwargs) -> ConcreteFunction:
         if self.input_signature is not None:
             a_spec = tuple(self.input_signature)
-        elif key[0] != "sig" and any(k[0] == "T" and None in k[1] for k in key[1]):
+        elif key[0] != "sig" and any(k[0] == "T" and (k[1] is None or None in k[1])
+                                     for k in key[1]):
             keys = iter(key[1])
             a_spec = nest.map_structure(
                 lambda x: (lambda k: TensorSpec(k[1], k[2]) if k[0] == "T" else x)(next(keys)),
@@ -450,7 +468,8 @@ class Function:
         quiet = contextlib.redirect_stdout(io.StringIO()) if not counted else \
             contextlib.nullcontext()
         with quiet:
-            result, spec, tr = self._trace(leaves, args, kwargs, dry)
+            result, spec, tr = self._trace(leaves, args, kwargs, dry,
+                                           _static_shapes(concrete, leaves))
         self._traced_once = True
         if tr.created and not first:
             raise ValueError(_CREATED_ON_LATER_TRACE)
@@ -458,22 +477,25 @@ class Function:
             # TF traces a variable-creating function a second time to check that the
             # variables are singletons (created under `if ... is None`).
             self._tracing_count += 1
-            _, _, tr2 = self._trace(leaves, args, kwargs, dry=True)
+            _, _, tr2 = self._trace(leaves, args, kwargs, dry=True,
+                                    shapes=_static_shapes(concrete, leaves))
             if tr2.created:
                 raise ValueError(_CREATED_ON_LATER_TRACE)
         concrete._specialisations[skey] = spec
         if concrete.structured_outputs is None:
             concrete.structured_outputs = result
+            if concrete.function_type is not None:
+                concrete.function_type.output = output_constraint(result, tr.output_specs)
         return None if dry else result
 
-    def _trace(self, leaves, args, kwargs, dry: bool):
+    def _trace(self, leaves, args, kwargs, dry: bool, shapes=None):
         tr = Trace()
         tr.dry = dry
         tr.name = self.__name__
         if self._traced_once:
             tr.forbid_variables = _CREATED_ON_LATER_TRACE
         inputs, t_args, t_kwargs, _ = traced_arguments(tr, leaves, args, kwargs,
-                                                       self.python_function)
+                                                       self.python_function, shapes)
         rng = random_ops.snapshot() if dry else None
         try:
             # Outer tapes see the call, not its inside.
@@ -496,8 +518,10 @@ class Function:
                 random_ops.restore(rng)       # a thrown-away trace uses up no draws
         writes = tr.finish_vars()
         values, kinds, real = [], [], []
+        tr.output_specs = []          # the output type's leaves (static shapes)
         for o in flat:
             o = _output_tensor(o, self.python_function)
+            tr.output_specs.append(_output_spec(o))
             if isinstance(o, Tensor):
                 v = o._value
                 values.append(v)
@@ -534,9 +558,9 @@ class Function:
         leaves, b_args, b_kwargs = self._bind(tuple(args), dict(kwargs))
         key = self._logical_key(tuple(_leaf_key(x) for x in leaves), b_args, b_kwargs)
         if given is not None and self.input_signature is None and any(
-                isinstance(s, TensorSpec) and None in tuple(s.shape) for s in given):
-            key = (key[0], tuple(("T", tuple(s.shape), s.dtype) if isinstance(s, TensorSpec)
-                                 else k for s, k in zip(given, key[1])))
+                isinstance(s, TensorSpec) and not s.shape.is_fully_defined() for s in given):
+            key = (key[0], tuple(("T", _dims_key(s.shape), s.dtype) if isinstance(
+                s, TensorSpec) else k for s, k in zip(given, key[1])))
         with self._lock:
             concrete = self._concrete.get(key)
             if concrete is None:
@@ -546,15 +570,46 @@ class Function:
                 self._trace_call(concrete, leaves, b_args, b_kwargs, counted=False, dry=True)
         return concrete
 
-    def pretty_printed_concrete_signatures(self) -> str:
-        return "\n\n".join(c.pretty_printed_signature() for c in self._concrete.values())
+    def pretty_printed_concrete_signatures(self, verbose: bool = True) -> str:
+        """Every concrete function's ``pretty_printed_signature(verbose)``: TF separates the
+        full listings by a blank line, the one-line forms by a newline."""
+        return ("\n\n" if verbose else "\n").join(
+            c.pretty_printed_signature(verbose) for c in self._concrete.values())
 
     def __repr__(self) -> str:
         return f"<minitf.Function {self._name}>"
 
 
+def _dims_key(shape):
+    """A shape in a signature key: a tuple (None for an unknown dimension), None for an
+    unknown rank."""
+    return None if shape.rank is None else tuple(shape)
+
+
+def _static_shapes(concrete, leaves):
+    """The static shape of each leaf of a call to ``concrete`` where its signature leaves
+    dimensions (or the rank) unknown, else None; None if every shape is known."""
+    a_spec, k_spec = concrete.structured_input_signature
+    flat = nest.flatten((tuple(a_spec), dict(k_spec)))
+    if len(flat) != len(leaves):
+        return None
+    shapes = [s.shape if isinstance(s, TensorSpec) and not s.shape.is_fully_defined() else None
+              for s in flat]
+    return shapes if any(s is not None for s in shapes) else None
+
+
+def _output_spec(o):
+    """An output's entry in the output type: its TensorSpec with the static shape."""
+    if not isinstance(o, Tensor):
+        return o
+    v = o._value
+    shape = v.static_shape() if type(v) is Traced else o.shape
+    return TensorSpec(shape, o.dtype)
+
+
 def _zeros_for(spec: TensorSpec) -> Tensor:
-    shape = tuple(1 if d is None else d for d in spec.shape)
+    # a stand-in of the spec: 1 for each unknown dimension, a scalar for an unknown rank
+    shape = () if spec.shape.rank is None else tuple(1 if d is None else d for d in spec.shape)
     arr = np.ones(shape, spec.dtype._np) if spec.dtype.is_floating else \
         np.zeros(shape, spec.dtype._np)
     return convert_to_tensor(arr)

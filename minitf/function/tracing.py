@@ -92,7 +92,9 @@ def _host_read(what: str):
 class Traced(NDArrayOperatorsMixin):
     """A backend array seen while tracing: its value ``v`` and its slot in the program."""
 
-    __slots__ = ("v", "slot", "trace")
+    # ``w``: the *shadow* value when the trace has unknown dimensions (``static_shape``), else
+    # None (the value's shape is the static shape).
+    __slots__ = ("v", "slot", "trace", "w")
     __array_priority__ = 1000
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
@@ -111,6 +113,26 @@ class Traced(NDArrayOperatorsMixin):
     nbytes = property(lambda self: self.v.nbytes)
     flags = property(lambda self: self.v.flags)
     T = property(lambda self: self.trace.call(_Method("transpose"), (self,), {}))
+
+    def static_shape(self):
+        """The shape TF's graph would know for this value: None for a dimension that depends
+        on an unknown input dimension, an unknown-rank shape where even the rank does.
+
+        How minitf finds it: a trace with unknown dimensions carries beside each value a
+        *shadow*, computed by the same calls from inputs whose unknown dimensions have another
+        size (and whose unknown ranks another rank); a dimension (rank) that differs between
+        the value and its shadow depends on them. A call that fails on the shadows (it bakes
+        in a concrete size) leaves every dimension of its result unknown."""
+        from ..tensor import TensorShape, UnknownRankShape
+        shape = self.v.shape
+        w = self.w
+        if w is None:
+            return tuple.__new__(TensorShape, shape)
+        if w is _UNKNOWN_DIMS:
+            return TensorShape([None] * len(shape))
+        if len(w.shape) != len(shape):
+            return UnknownRankShape()
+        return TensorShape([a if a == b else None for a, b in zip(shape, w.shape)])
 
     def _in_place(self, ufunc, other):
         # NumPy hands back a scalar (np.float32), not a 0-d array, from a ufunc on 0-d arrays;
@@ -251,6 +273,62 @@ def _is_array(x) -> bool:
     return isinstance(x, (np.ndarray, np.generic)) or B.is_device_array(x)
 
 
+# A shadow that could not be computed: every dimension of the value is unknown.
+_UNKNOWN_DIMS = object()
+
+
+class _NoShadow(Exception):
+    """An argument's shadow is unknown: the call's result has no shadow either."""
+
+
+def _shadowed(obj) -> bool:
+    t = type(obj)
+    if t is Traced:
+        return obj.w is not None
+    if t is tuple or t is list:
+        return any(_shadowed(o) for o in obj)
+    if t is dict:
+        return any(_shadowed(o) for o in obj.values())
+    return False
+
+
+def _shadow(obj):
+    """``obj`` with each traced value replaced by its shadow (its value if it has none)."""
+    t = type(obj)
+    if t is Traced:
+        w = obj.w
+        if w is _UNKNOWN_DIMS:
+            raise _NoShadow
+        return obj.v if w is None else w
+    if t is tuple or t is list:
+        return t(_shadow(o) for o in obj)
+    if t is dict:
+        return {k: _shadow(v) for k, v in obj.items()}
+    if t is slice and any(type(p) is Traced for p in (obj.start, obj.stop, obj.step)):
+        raise _host_read("slice bound")
+    return obj
+
+
+def shadow_of(value, shape):
+    """A shadow input for ``value`` traced with the static ``shape`` (None for an unknown
+    dimension, an unknown-rank shape): each unknown dimension one longer (its entries repeated
+    cyclically, so the shadow holds the same kind of values), an unknown rank one higher.
+    None if the shape is fully known."""
+    from ..tensor import UnknownRankShape
+    xp = B.xp_of(value) if not isinstance(value, np.generic) else np
+    if isinstance(shape, UnknownRankShape):
+        return xp.stack([xp.asarray(value)] * 2)
+    if all(d is not None for d in shape):
+        return None
+    w = xp.asarray(value)
+    for axis, d in enumerate(shape):
+        if d is None:
+            n = w.shape[axis]
+            w = xp.take(w, xp.arange(n + 1) % n, axis=axis) if n else \
+                xp.zeros(w.shape[:axis] + (1,) + w.shape[axis + 1:], w.dtype)
+    return w
+
+
 class Trace:
     """The nodes recorded while a function body runs, and the slots they read and write."""
 
@@ -282,13 +360,18 @@ class Trace:
         t.v = value
         t.slot = self.n
         t.trace = self
+        t.w = None
         self.n += 1
         self.all.append(t)
         return t
 
-    def input(self, value) -> Traced:
+    def input(self, value, shape=None) -> Traced:
+        """A new input of the program holding ``value``; ``shape``: its static shape when
+        some dimensions (or the rank) are unknown (see ``Traced.static_shape``)."""
         t = self._new(value)
         self.inputs.append(t.slot)
+        if shape is not None:
+            t.w = shadow_of(value, shape)
         return t
 
     @contextlib.contextmanager
@@ -387,6 +470,15 @@ class Trace:
                      if type(m) is not Traced and _is_array(m)}
             args = tuple(fresh.get(id(a), a) for a in args)
             mutates = tuple(fresh.get(id(m), m) for m in mutates)
+        shadow = None
+        if not mutates and not (kwargs and "out" in kwargs) and (
+                _shadowed(args) or _shadowed(kwargs)):
+            # Only where unknown dimensions flow. Writes in place keep shapes (and their
+            # target's shadow): they are not repeated on shadows.
+            try:
+                shadow = fn(*_shadow(args), **_shadow(kwargs))
+            except Exception:                      # noqa: BLE001 - a size baked into the call
+                shadow = _UNKNOWN_DIMS
         out = fn(*_concrete(args), **_concrete(kwargs))
         written = [m for m in mutates if type(m) is Traced]
         o = kwargs.get("out") if kwargs else None
@@ -402,9 +494,19 @@ class Trace:
                 return out               # static facts (np.shape and the like)
             # a named tuple (np.linalg.slogdet's result) comes back as a plain tuple
             res = (list if type(out) is list else tuple)(self._new(o) for o in out)
+            if shadow is not None:
+                ok = isinstance(shadow, (tuple, list)) and len(shadow) == len(res)
+                for i, r in enumerate(res):
+                    r.w = shadow[i] if ok and _is_array(shadow[i]) else _UNKNOWN_DIMS
             self.nodes.append(Node(fn, args, kwargs, tuple(r.slot for r in res), written))
             return res
         res = self._new(out)
+        if shadow is not None:
+            res.w = shadow if _is_array(shadow) else _UNKNOWN_DIMS
+        else:
+            for m in written:            # ``x += 1`` hands back x's buffer: x's static shape
+                if m.v is out:
+                    res.w = m.w
         self.nodes.append(Node(fn, args, kwargs, res.slot, written))
         return res
 
