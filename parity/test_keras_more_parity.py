@@ -318,6 +318,11 @@ METRICS = {
     "auc_multi_label_thresholds": (lambda fw: fw.keras.metrics.AUC(
         multi_label=True, thresholds=[0.2, 0.5, 0.7], summation_method="minoring"), "multi"),
     "auc_logits": (lambda fw: fw.keras.metrics.AUC(from_logits=True), "binary"),
+    # label_weights without multi_label: each column's predictions weighted in one count
+    "auc_label_weights_flat": (lambda fw: fw.keras.metrics.AUC(
+        label_weights=[1., 0., 2., .5, 3.]), "multi"),
+    "auc_label_weights_flat_pr_thresholds": (lambda fw: fw.keras.metrics.AUC(
+        label_weights=[.5, 2., 1., 0., 1.5], curve="PR", thresholds=[0.2, 0.5, 0.7]), "multi"),
     "precision": (lambda fw: fw.keras.metrics.Precision(), "binary"),
     "precision_list": (lambda fw: fw.keras.metrics.Precision(thresholds=[0.3, 0.5, 0.7]),
                        "binary"),

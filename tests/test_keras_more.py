@@ -644,6 +644,27 @@ def test_auc_multi_label_averages_the_labels_areas():
         keras.metrics.AUC(num_labels=3)
 
 
+def test_auc_label_weights_without_multi_label_weight_each_column_in_one_count():
+    # Without multi_label the (samples, labels) predictions are flattened into one ROC curve;
+    # label_weights scale each column's pairs. Column weights [1, 0] drop column 1, so the area
+    # is column 0's alone: its positive (0.9) ranks above its negatives (0.1, 0.2): area 1.
+    # Weights [0, 1] keep column 1, whose positive (0.3) ranks below both of its negatives
+    # (0.8, 0.4): 0 of 2 pairs right, area 0.
+    yt = [[0., 1.], [1., 0.], [0., 0.]]
+    yp = [[.1, .3], [.9, .8], [.2, .4]]
+    a = keras.metrics.AUC(num_thresholds=1001, label_weights=[1., 0.])
+    a.update_state(yt, yp)
+    np.testing.assert_allclose(float(a.result()), 1.0, rtol=1e-6)
+    b = keras.metrics.AUC(num_thresholds=1001, label_weights=[0., 1.])
+    b.update_state(yt, yp)
+    np.testing.assert_allclose(float(b.result()), 0.0, atol=1e-6)
+    # the weights multiply the sample weights: row 1 weighted 0 leaves column 0 no positive
+    c = keras.metrics.AUC(num_thresholds=1001, label_weights=[1., 0.])
+    c.update_state(yt, yp, sample_weight=[1., 0., 1.])
+    assert float(c.true_positives.numpy().max()) == 0.0
+    assert c.get_config()["label_weights"].tolist() == [1.0, 0.0]
+
+
 def test_precision_recall_top_k_keep_each_rows_k_largest():
     # ties keep the lower index: the top 2 of row 0 are columns 0 and 1 (labels 0, 0)
     yt = [[0., 0., 1., 1., 0.], [1., 0., 0., 0., 1.]]

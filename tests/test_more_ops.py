@@ -74,6 +74,26 @@ def test_polygamma_negative_x_by_recurrence():
     np.testing.assert_allclose(p1(x), p1(x + 1) + 1 / x ** 2, rtol=1e-12)
 
 
+def test_polygamma_far_left_of_zero_is_exact_and_does_not_hang():
+    # Far left of zero the shifting sum would need ~|x| terms (x = -1e12 + 0.5 hung); minitf
+    # reflects there. Expected values by the recurrence ψn(x) = ψn(x + K) + (-1)^(n+1) n! Σ
+    # 1/(x+k)^(n+1) down to x + K = 3/4, with ψ1(3/4) = π² - 8G and ψ2(3/4) = 2π³ - 56ζ(3)
+    # (G Catalan's constant); every summed term has one sign, so fsum is exact to rounding.
+    catalan, x, k = 0.915965594177219015, -10000.25, range(10001)
+    want1 = math.pi ** 2 - 8 * catalan + math.fsum(1 / (x + j) ** 2 for j in k)
+    want2 = 2 * math.pi ** 3 - 56 * ZETA3 - 2 * math.fsum(1 / (x + j) ** 3 for j in k)
+    got = tf.math.polygamma(c64([1., 2.]), c64([x, x])).numpy()
+    np.testing.assert_allclose(got, [want1, want2], rtol=1e-12)
+    # at -1e12 + 0.5, ψ1(x) = ψ1(1 - x) + π²/sin²(πx) = π² + 1/(1e12) + ...
+    far = tf.math.polygamma(c64([1.]), c64([-1e12 + 0.5])).numpy()[0]
+    np.testing.assert_allclose(far, math.pi ** 2 + 1e-12, rtol=1e-12)
+    # the gradient of digamma is polygamma(1, x): it reaches the same path
+    v = tf.Variable(c64(-1e12 + 0.5))
+    with tf.GradientTape() as t:
+        y = tf.math.digamma(v)
+    np.testing.assert_allclose(t.gradient(y, v).numpy(), far, rtol=1e-15)
+
+
 def test_polygamma_has_no_gradient_for_the_order():
     ga, gx = grad(tf.math.polygamma, [1., 2.], [0.5, 3.])
     assert ga is None

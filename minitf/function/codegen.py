@@ -40,7 +40,9 @@ class _Spec:
 
 class _Writer:
     def __init__(self):
-        self.globals: dict = {}
+        # __name__ makes the generated code a minitf module for the warnings machinery, so the
+        # package's RuntimeWarning filter (TF's kernels return inf/nan silently) applies to it
+        self.globals: dict = {"__name__": "minitf.function.traced"}
         self._ids: dict = {}
 
     def const(self, obj, prefix="c") -> str:

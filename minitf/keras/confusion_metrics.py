@@ -64,10 +64,12 @@ def _evenly_spaced(thresholds) -> bool:
 
 def update_confusion_matrix(variables: dict, y_true, y_pred, thresholds: list, evenly: bool,
                             sample_weight=None, class_id=None, top_k=None,
-                            multi_label: bool = False) -> None:
+                            multi_label: bool = False, label_weights=None) -> None:
     """Add this batch's counts to ``variables`` (kind -> Variable of shape (len(thresholds),))
     as Keras's ``update_confusion_matrix_variables`` does for one label; with ``multi_label``
-    each column of (samples, labels) inputs is counted apart, into (thresholds, labels)."""
+    each column of (samples, labels) inputs is counted apart, into (thresholds, labels).
+    ``label_weights`` (without ``multi_label``) weight every prediction by its label's weight
+    along the last axis, multiplied into the sample weights."""
     dtype = next(iter(variables.values())).dtype
     y_true = M.cast(convert_to_tensor(y_true), dtype)
     y_pred = M.cast(convert_to_tensor(y_pred), dtype)
@@ -85,6 +87,12 @@ def update_confusion_matrix(variables: dict, y_true, y_pred, thresholds: list, e
         y_true, y_pred = y_true[..., class_id], y_pred[..., class_id]
         if sample_weight is not None:
             sample_weight = sample_weight[..., class_id]
+    if label_weights is not None and not multi_label:
+        # Keras puts a batch axis in front and broadcasts over y_pred: weight j scales every
+        # prediction of label (column) j, on top of its sample weight
+        lw = A.broadcast_to(A.expand_dims(M.cast(convert_to_tensor(label_weights), dtype), 0),
+                            y_pred.shape)
+        sample_weight = lw if sample_weight is None else sample_weight * lw
     n = len(thresholds)
     shape = [1, -1] if not multi_label else [1] + list(y_pred.shape)
     pred = A.reshape(y_pred, shape)
@@ -215,7 +223,8 @@ class AUC(Metric):
     height of each step. ``from_logits=True`` applies a sigmoid first. ``multi_label=True``
     counts each column of (samples, labels) predictions apart and averages the labels' areas
     (weighted by ``label_weights`` when given); the variables get their label axis from
-    ``num_labels`` or the first batch.
+    ``num_labels`` or the first batch. Without ``multi_label``, ``label_weights`` weight each
+    column's predictions inside the one flattened count instead.
 
     >>> import minitf as tf
     >>> m = tf.keras.metrics.AUC(multi_label=True)
@@ -256,11 +265,9 @@ class AUC(Metric):
         self._thresholds = np.array([0.0 - eps] + thresholds + [1.0 + eps])
         self.curve, self.summation_method = curve_u, method
         self.multi_label, self.num_labels = multi_label, num_labels
-        self.label_weights = label_weights
-        if label_weights is not None and not multi_label:
-            raise NotImplementedError("AUC(label_weights=...) without multi_label=True (label "
-                                      "weights folded into the sample weights) is not "
-                                      "implemented in minitf.")
+        # Keras keeps the weights as an array of the metric's dtype (get_config returns it)
+        self.label_weights = (None if label_weights is None
+                              else np.asarray(label_weights, dtype=self.dtype))
         self._from_logits = from_logits
         self._built = False
         if not multi_label:
@@ -296,7 +303,8 @@ class AUC(Metric):
             y_pred = M.sigmoid(y_pred)
         update_confusion_matrix({k: getattr(self, k) for k in _KINDS}, y_true, y_pred,
                                 list(self._thresholds), self._evenly, sample_weight,
-                                multi_label=self.multi_label)
+                                multi_label=self.multi_label,
+                                label_weights=None if self.multi_label else self.label_weights)
 
     def _by_label(self, areas):
         """The area per label (summed over thresholds) averaged over the labels, weighted by

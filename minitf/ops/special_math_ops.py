@@ -137,8 +137,9 @@ def _einsum(subs: list, out: str, xs: list, fresh: list) -> Tensor:
     diagonals). Named size-1 axes may meet larger ones here: that only happens in gradients,
     where NumPy's broadcasting and the tape's sum back to the input's shape are what is meant."""
     eq = ",".join(subs) + "->" + out
-    z = _make(B.asarray(np.einsum(eq, *[x._value for x in xs], optimize=len(xs) > 2)),
-              xs[0]._dtype)
+    with np.errstate(all="ignore"):     # np.einsum warns from numpy's frames (inf * 0)
+        r = np.einsum(eq, *[x._value for x in xs], optimize=len(xs) > 2)
+    z = _make(B.asarray(r), xs[0]._dtype)
     if TAPES.recording:
         record("Einsum", tuple(xs), z,
                tuple((lambda g, i=i: _operand_grad(g, i, subs, out, xs, fresh))

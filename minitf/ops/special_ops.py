@@ -107,7 +107,8 @@ def _lgamma1(x: float) -> float:
 def _lgamma_host(v: np.ndarray) -> np.ndarray:
     pole = _pole(v) & np.isfinite(v)
     safe = np.where(pole, 1.0, v).astype(np.float64)
-    out = np.vectorize(_lgamma1, otypes=[np.float64])(safe) if safe.size else safe
+    with np.errstate(all="ignore"):     # np.vectorize reports overflow from numpy's frames
+        out = np.vectorize(_lgamma1, otypes=[np.float64])(safe) if safe.size else safe
     return np.where(pole, np.inf, out).astype(v.dtype)
 
 
@@ -137,7 +138,8 @@ def _zeta_host(s: np.ndarray, q: np.ndarray) -> np.ndarray:
     """Hurwitz ζ(s, q) = Σ_k (q + k)^-s for integer s > 1 (q may be negative, not a pole):
     the first terms summed while q + k <= 9 (at least 9 of them), the tail by Euler-Maclaurin."""
     with np.errstate(all="ignore"):
-        k_max = np.where(np.isfinite(q), np.maximum(9, np.floor(9 - q) + 1), 9)
+        # poles are answered at the end; summing up to them could take ~|q| terms
+        k_max = np.where(np.isfinite(q) & ~_pole(q), np.maximum(9, np.floor(9 - q) + 1), 9)
         total = np.zeros_like(q)
         a = q.copy()
         for k in range(int(k_max.max()) if k_max.size else 0):
@@ -158,14 +160,55 @@ def _factorial(k: float) -> float:
     return float(math.factorial(int(k))) if k < 171 else math.inf   # 171! overflows a double
 
 
+_FAR_LEFT = -1e4
+
+
+def _cot_derivative(n: int, c: np.ndarray) -> np.ndarray:
+    """P_n(c) with d^n/dx^n cot(πx) = π^n P_n(cot πx): P_0(c) = c and, since
+    d/dx cot(πx) = -π (1 + cot²(πx)), P_(k+1)(c) = -(1 + c²) P_k'(c)."""
+    coef = [0.0, 1.0]                                   # c, lowest power first
+    for _ in range(n):
+        d = [i * a for i, a in enumerate(coef)][1:]     # P_k'
+        nxt = [0.0] * (len(d) + 2)
+        for i, a in enumerate(d):                       # -(1 + c²) P_k'
+            nxt[i] -= a
+            nxt[i + 2] -= a
+        coef = nxt
+    out = np.zeros_like(c)
+    for a in reversed(coef):
+        out = out * c + a
+    return out
+
+
+def _polygamma_reflected(m: np.ndarray, x: np.ndarray, signed_fact: np.ndarray) -> np.ndarray:
+    """ψ^(n)(x) = (-1)^n ψ^(n)(1 - x) - π^(n+1) P_n(cot πx), the reflection formula, for x far
+    left of zero (``signed_fact`` is (-1)^(n+1) n!, so ψ^(n)(y) = signed_fact ζ(n+1, y)).
+    cot(πx) is taken at the exact fractional part x - round(x), because π·x itself would round
+    away the digits that matter."""
+    out = np.full_like(x, np.nan)
+    frac = x - np.round(x)
+    c = 1.0 / np.tan(np.pi * frac)
+    for n in np.unique(m[x < _FAR_LEFT]):
+        at = m == n
+        right = signed_fact * _zeta_host(m + 1, np.where(at, 1.0 - x, 1.0))
+        refl = (-1.0) ** n * right - np.pi ** (n + 1) * _cot_derivative(int(n), c)
+        out = np.where(at, refl, out)
+    return out
+
+
 def _polygamma_host(n: np.ndarray, v: np.ndarray) -> np.ndarray:
     n64, x = np.broadcast_arrays(n.astype(np.float64), v.astype(np.float64))
     order_ok = (n64 >= 0) & (n64 == np.floor(n64))
     m = np.where(order_ok & (n64 >= 1), n64, 1.0)
     sign = np.where(np.mod(m, 2) == 1, 1.0, -1.0)          # (-1)^(n+1)
     fact = np.vectorize(_factorial, otypes=[np.float64])(m) if m.size else m
+    # Far left of zero the direct sum would need about |x| terms (a hang at x = -1e12 + 0.5),
+    # so those points go through the reflection formula instead
+    far = np.isfinite(x) & (x < _FAR_LEFT) & ~_pole(x)
     with np.errstate(all="ignore"):
-        high = sign * fact * _zeta_host(m + 1, x)
+        high = sign * fact * _zeta_host(m + 1, np.where(far, 0.5, x))
+        if far.any():
+            high = np.where(far, _polygamma_reflected(m, x, sign * fact), high)
     # At a pole ζ(n+1, x) is +inf for even n+1 and nan for odd n+1 (TF's, from Cephes' zeta)
     high = np.where((_pole(x) | (x == -np.inf)) & (np.mod(m + 1, 2) == 1), np.nan, high)
     out = np.where(n64 == 0, _digamma_host(x), high)
