@@ -20,6 +20,7 @@ from .. import _kernels as K
 from .. import dtypes
 from ..errors import invalid_argument
 from . import math_ops as M
+from .complex_ops import conj_of
 from ._registry import (TAPES, Tensor, _make, axes_of, axis_index, floating, not_allowed,
                         numeric, record, tensor)
 
@@ -64,7 +65,7 @@ def reduce_sum(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     >>> import minitf as tf
     >>> tf.reduce_sum([[1, 2], [3, 4]], axis=0).numpy()
     array([4, 6], dtype=int32)"""
-    x = numeric("Sum", input_tensor)
+    x = numeric("Sum", input_tensor, complex_ok=True)
     axes = axes_of("Sum", axis, x._value.ndim)
     v = x._value
     dt = x._dtype
@@ -80,7 +81,7 @@ def reduce_sum(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
 
 def reduce_mean(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     """Mean; integer inputs give an integer mean, truncated toward zero as TF does."""
-    x = numeric("Mean", input_tensor)
+    x = numeric("Mean", input_tensor, complex_ok=True)
     axes = axes_of("Mean", axis, x._value.ndim)
     v = x._value
     dt = x._dtype
@@ -90,7 +91,7 @@ def reduce_mean(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
             r = r.reshape(_kept_shape(v.shape, axes))
     elif dt.is_floating and v.size == 0:    # 0 / 0 without NumPy's "Mean of empty slice"
         r = np.full_like(np.sum(v, axis=axes, keepdims=keepdims, dtype=dt._np), np.nan)
-    elif dt.is_floating:
+    elif dt.is_floating or dt.is_complex:
         r = _sum(v, axes, keepdims, dt._np)
         r = r / (v.size // max(r.size, 1))     # in the input's dtype, as np.mean rounds it
     else:
@@ -149,7 +150,7 @@ def reduce_min(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
 def reduce_prod(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     """Product over ``axis`` (all axes when None); the gradient is correct with zeros in
     the input (it does not divide by the product)."""
-    x = numeric("Prod", input_tensor)
+    x = numeric("Prod", input_tensor, complex_ok=True)
     nd = x._value.ndim
     axes = axes_of("Prod", axis, nd)
     z = _make(B.asarray(_host_or_device(np.multiply.reduce, np.prod, x._value)(
@@ -169,7 +170,7 @@ def reduce_prod(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
             right = cumprod(xt, axis=0, exclusive=True, reverse=True)
             others = reshape(left * right, [shape[i] for i in perm])
             inv = tuple(int(i) for i in np.argsort(perm))
-            return transpose(others, inv) * _back(g, x, axes)
+            return conj_of(transpose(others, inv)) * _back(g, x, axes)
         record("Prod", (x,), z, (vjp,))
     return z
 
@@ -298,7 +299,7 @@ def cumsum(x, axis=0, exclusive=False, reverse=False, name=None) -> Tensor:
 
     ``axis`` must lie in [-rank, rank), as in TF (InvalidArgumentError otherwise; a scalar has
     no axis to scan)."""
-    x = numeric("Cumsum", x)
+    x = numeric("Cumsum", x, complex_ok=True)
     axis = _scan_axis("Cumsum", axis, x)
     z = _make(_cum(np.cumsum, x._value, axis, exclusive, reverse, 0), x._dtype)
     if TAPES.recording:
@@ -309,7 +310,7 @@ def cumsum(x, axis=0, exclusive=False, reverse=False, name=None) -> Tensor:
 
 def cumprod(x, axis=0, exclusive=False, reverse=False, name=None) -> Tensor:
     """Cumulative product; ``axis`` as in ``cumsum``."""
-    x = numeric("Cumprod", x)
+    x = numeric("Cumprod", x, complex_ok=True)
     axis = _scan_axis("Cumprod", axis, x)
     z = _make(_cum(np.cumprod, x._value, axis, exclusive, reverse, 1), x._dtype)
     if TAPES.recording:
