@@ -101,6 +101,13 @@ def _camel_to_snake(name: str) -> str:
     return "".join(out)
 
 
+# TF's deferred restoration: while a checkpoint restore waits for Variables not created yet
+# (tf.train's checkpoint code puts its retry function here, and takes it out when nothing waits),
+# a Module given a new Variable, Module or container attribute asks it to place the saved
+# values that now find their object. Empty otherwise, so setting an attribute costs one test.
+DEFERRED_RESTORE: list = []
+
+
 def _is_variable(x) -> bool:
     return isinstance(x, Variable)
 
@@ -150,6 +157,11 @@ class Module:
         self._name = name
         with name_scope(name) as scope:   # remembered whole, so it can be re-entered exactly
             self._scope_name = scope
+
+    def __setattr__(self, name: str, value) -> None:
+        object.__setattr__(self, name, value)
+        if DEFERRED_RESTORE and isinstance(value, (Variable, Module, list, tuple, dict)):
+            DEFERRED_RESTORE[0]()
 
     @property
     def name(self) -> str:

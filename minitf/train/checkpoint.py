@@ -38,6 +38,7 @@ import weakref
 
 import numpy as np
 
+from .. import module as _module
 from ..module import Module
 from ..tensor import is_variable
 from . import tensor_bundle, wire
@@ -145,9 +146,20 @@ _PENDING: set = set()
 
 def retry_deferred() -> None:
     """Assign values that earlier ``restore`` calls could not place yet. Keras calls this
-    after it builds a layer or an optimizer, as TF's deferred restoration does."""
+    after it builds a layer or an optimizer, and a ``tf.Module`` after it is given a new
+    Variable or submodule attribute, as TF's deferred restoration does."""
     for restorer in list(_PENDING):
         restorer.retry()
+
+
+def _waiting(restorer, waits: bool) -> None:
+    """Add or remove ``restorer`` from the waiting set, and tell tf.Module whether any
+    restore still waits (module.DEFERRED_RESTORE)."""
+    if waits:
+        _PENDING.add(restorer)
+    else:
+        _PENDING.discard(restorer)
+    _module.DEFERRED_RESTORE[:] = [retry_deferred] if _PENDING else []
 
 
 def _is_container(obj) -> bool:
@@ -213,7 +225,7 @@ class _Restorer:
                 elif self.nodes[cid]["has_checkpoint_values"]:
                     self.pending.append((weakref.ref(anchor), names, name, cid))
         if self.pending:
-            _PENDING.add(self)
+            _waiting(self, True)
 
     def _tensors_under(self, key: str) -> dict:
         """``{suffix: value}`` of the tensors an attribute's ``key`` stands for."""
@@ -241,7 +253,7 @@ class _Restorer:
             else:
                 self.pending.append((ref, names, name, cid))
         if not self.pending:
-            _PENDING.discard(self)
+            _waiting(self, False)
 
 
 class CheckpointLoadStatus:

@@ -35,10 +35,6 @@ KNOWN_FAILURES: dict[str, tuple[str, str]] = {
         "(AttributeError); minitf still has it", "#17"),
     # tf_intro_to_modules
     "tf_intro_to_modules/008_waiting_to_create_variables": _RANDOM,
-    "tf_intro_to_modules/011_saving_weights": (
-        "tf.train.Checkpoint.restore before a tf.Module has created its Variables: TF restores "
-        "them when they are created (deferred restoration), minitf's lazily created Variables "
-        "keep their initial values", "#17"),
     "tf_intro_to_modules/014_saving_functions": (
         "tf.summary.trace_on / trace_export are missing (AttributeError)", "#17"),
     "tf_intro_to_modules/026_the_build_step": _RANDOM,
