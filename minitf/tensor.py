@@ -224,9 +224,9 @@ class Tensor(_HoldsArray):
         """A NumPy copy of the value (a NumPy scalar for rank 0), as TF's ``.numpy()``."""
         v = self._value
         if B.is_symbolic(v):
-            raise AttributeError("A symbolic tensor inside tf.function has no value yet, so it "
-                                 "has no .numpy(); return it from the function (or use "
-                                 "tf.print to see it on every call).")
+            # TF's graph tensors are SymbolicTensors, which simply lack the method: the same
+            # AttributeError text (docs/tf-function.md explains what to do instead).
+            raise AttributeError("'SymbolicTensor' object has no attribute 'numpy'")
         if B.is_device_array(v):
             v = B.to_host(v)          # a copy from the GPU: the only way values reach the host
             return v[()] if v.ndim == 0 else v

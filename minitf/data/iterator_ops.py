@@ -58,9 +58,43 @@ class OwnedIterator(Iterator):
         return self
 
     def __next__(self):
+        from .. import _backend as B
+        if B.TRACING:
+            return self._next_in_trace(B)
         element = next(self._elements)
         self._produced += 1
         return element
+
+    def _next_in_trace(self, B):
+        """``next(it)`` inside a ``tf.function``: in TF an ``IteratorGetNext`` op of the graph,
+        so every call of the traced function takes the next element (a Python iterator, by
+        contrast, is advanced once, while tracing). Each component is a stateful value of the
+        program (asked through the seam, as random draws are): the first takes a new element
+        on every replay, the others read the rest of that element."""
+        from .. import nest
+        from ..tensor import Tensor, _make
+        pulled: list = []        # the flat element taken last (by this trace or a replay)
+        taken: list = []         # its structure, as the trace saw it
+
+        def take_element():
+            try:
+                element = next(self._elements)
+            except StopIteration:
+                if not taken:
+                    raise                  # while tracing: the end, as in eager code
+                from ..errors import OutOfRangeError
+                raise OutOfRangeError(None, None, "End of sequence") from None
+            self._produced += 1
+            if not taken:
+                taken.append(element)
+            pulled[:] = [t._value if isinstance(t, Tensor) else t for t in nest.flatten(element)]
+            return pulled[0]
+
+        made = [B.TRACER.stateful(take_element)]
+        made += [B.TRACER.stateful(lambda i=i: pulled[i]) for i in range(1, len(pulled))]
+        flat = nest.flatten(taken[0])
+        return nest.pack_sequence_as(taken[0], [_make(v, t._dtype) if isinstance(t, Tensor) else v
+                                                for v, t in zip(made, flat)])
 
     @property
     def element_spec(self):
