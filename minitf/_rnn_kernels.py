@@ -88,6 +88,46 @@ def _grid(n: int):
     return ((n + 255) // 256,), (256,)
 
 
+_ONE = {np.dtype(np.float32): np.ones((), np.float32), np.dtype(np.float64): np.ones((), np.float64)}
+_ZERO = {k: np.zeros((), k) for k in _ONE}
+
+
+def _operand(x, rows: int, cols: int, cublas):
+    # row-major matrices read by column-major gemm: C order as is, a transposed view (Fortran
+    # order) through the transpose flag, anything else copied
+    if x.flags.c_contiguous:
+        return x, cublas.CUBLAS_OP_N, cols
+    if x.flags.f_contiguous:
+        return x, cublas.CUBLAS_OP_T, rows
+    return B.cupy().ascontiguousarray(x), cublas.CUBLAS_OP_N, cols
+
+
+def gemm(a, b):
+    """``a @ b`` for two 2-D float32/float64 arrays. On the GPU, eagerly, cuBLAS's gemm is
+    called directly: an LSTM sequence makes two small products per time step, and
+    ``cupy.matmul``'s checks and dispatch cost the host more than the product costs the GPU.
+    Row-major C = A·B is computed as column-major Cᵀ = Bᵀ·Aᵀ. Elsewhere (the CPU, a trace,
+    other shapes or dtypes) ``np.matmul``."""
+    if B.TRACING or not K.enabled(a) or a.ndim != 2 or b.ndim != 2 or \
+            a.dtype != b.dtype or a.dtype not in _ONE or not a.size or not b.size:
+        return np.matmul(a, b)
+    cp = B.cupy()
+    from cupy_backends.cuda.libs import cublas  # noqa: PLC0415 - part of cupy
+    m, k = a.shape
+    n = b.shape[1]
+    b, op_b, ldb = _operand(b, k, n, cublas)
+    a, op_a, lda = _operand(a, m, k, cublas)
+    c = cp.empty((m, n), a.dtype)
+    handle = cp.cuda.device.get_cublas_handle()
+    single = a.dtype == np.float32
+    # TF32 only where TF would allow it (tf.config.experimental.enable_tensor_float_32_execution)
+    cublas.setMathMode(handle, 3 if single and B.tensor_float_32() else 0)
+    (cublas.sgemm if single else cublas.dgemm)(
+        handle, op_b, op_a, n, m, k, _ONE[a.dtype].ctypes.data, b.data.ptr, ldb, a.data.ptr,
+        lda, _ZERO[a.dtype].ctypes.data, c.data.ptr, n)
+    return c
+
+
 def _sigmoid(z):
     # the Sigmoid op's formula and flush (math_ops.sigmoid), so the values are the same bits
     e = np.exp(-np.abs(z))

@@ -209,3 +209,23 @@ def test_traced_step_equals_eager():
     for a, b in zip([ey] + list(eg), [ty] + list(tg)):
         a, b = a.numpy(), b.numpy()
         assert np.abs(a - b).max() <= 2.5e-5 * np.abs(b).max()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_direct_gemm_with_plain_and_transposed_operands(backend, dtype):  # noqa: F811
+    """``_rnn_kernels.gemm`` (cuBLAS called directly on the GPU) against the float64 product:
+    a dot product of K = 19 terms rounds by at most K·u·Σ|a·b| in any order."""
+    from minitf import _backend as B
+    from minitf import _rnn_kernels as RK
+    rng = np.random.default_rng(11)
+    a, b = rng.standard_normal((37, 19)).astype(dtype), rng.standard_normal((19, 23)).astype(dtype)
+    exact = a.astype(np.float64) @ b.astype(np.float64)
+    bound = 19 * np.finfo(dtype).eps / 2 * (np.abs(a).astype(np.float64) @ np.abs(b))
+    dev = tf.constant(a)._value
+    to = (lambda x: B.cupy().asarray(x)) if backend == "cupy" else np.asarray
+    for x, y in ((to(a), to(b)), (to(a), to(np.ascontiguousarray(b.T)).T),
+                 (to(np.ascontiguousarray(a.T)).T, to(b))):
+        got = RK.gemm(x, y)
+        assert type(got) is type(dev)
+        got = got.get() if hasattr(got, "get") else got
+        assert got.dtype == dtype and np.all(np.abs(got - exact) <= bound)

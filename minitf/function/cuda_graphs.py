@@ -97,10 +97,9 @@ def capture_matmul(a, b):
     every call, which capture forbids); this calls gemm on a handle whose stream was set before
     the capture began. Row-major C = A·B is computed as column-major Cᵀ = Bᵀ·Aᵀ; a transposed
     (Fortran-ordered) input is read through the transpose flag instead of being copied.
-    A stack of matrices times one matrix (a Dense layer or an RNN's input projection on a
-    sequence) is one gemm over the stack's rows; two stacks of equal length (a kernel's
-    gradient there) are one gemm per pair: CuPy's batched gemm cannot be captured either.
-    Anything else goes to ``cupy.matmul``.
+    A C-contiguous stack of matrices times one matrix (a Dense layer on a sequence) is one gemm
+    over the stack's rows. Anything else goes to ``cupy.matmul`` (its batched gemm cannot be
+    captured: such a step replays without a graph, with the same results as eager code).
     """
     cp = B._cupy
     if a.dtype != b.dtype or a.dtype not in _GEMM_ONE or a.size == 0 or b.size == 0 or \
@@ -109,12 +108,6 @@ def capture_matmul(a, b):
     if a.ndim > 2 and b.ndim == 2 and a.flags.c_contiguous:
         out = capture_matmul(a.reshape(-1, a.shape[-1]), b)
         return out.reshape(a.shape[:-1] + (b.shape[1],))
-    if a.ndim == 3 and b.ndim == 3 and a.shape[0] == b.shape[0] and \
-            _CUBLAS_HANDLE[0] is not None:
-        c = cp.empty((a.shape[0], a.shape[1], b.shape[2]), a.dtype)
-        for i in range(a.shape[0]):
-            _gemm(a[i], b[i], c[i])
-        return c
     if a.ndim != 2 or b.ndim != 2 or _CUBLAS_HANDLE[0] is None:
         # outside a graph runner: CuPy's matmul is the same product
         return cp.matmul(a, b)
@@ -122,8 +115,8 @@ def capture_matmul(a, b):
 
 
 def _gemm(a, b, c):
-    """c = a @ b for 2-D arrays through cuBLAS's gemm on the graph runner's handle (c
-    C-contiguous: a fresh array or one matrix of a fresh stack)."""
+    """c = a @ b for 2-D arrays through cuBLAS's gemm on the graph runner's handle (c a fresh
+    C-contiguous array)."""
     from cupy_backends.cuda.libs import cublas  # noqa: PLC0415 - part of cupy
     m, k = a.shape
     n = b.shape[1]
@@ -179,6 +172,8 @@ class CudaGraphRunner:
         return None
 
     def __call__(self, arrays):
+        if self.failed:     # the caller then replays the program without a graph
+            return None
         graph = self.graph
         if graph is None:
             return self._capture(arrays)

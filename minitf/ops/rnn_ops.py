@@ -91,11 +91,11 @@ def lstm_sequence(xz, h0, c0, recurrent_kernel, bias=None, reverse: bool = False
 
 
 def _matmul(a):
-    """CuPy's matmul called directly for eager GPU arrays (a sequence makes two per step, and
-    NumPy's dispatch to CuPy costs the host microseconds each); ``np.matmul`` otherwise, which
-    a tf.function trace records."""
+    """cuBLAS called directly for eager GPU arrays (``_rnn_kernels.gemm``: a sequence makes two
+    small products per step, and CuPy's matmul costs the host more than the GPU); ``np.matmul``
+    otherwise, which a tf.function trace records."""
     if not B.TRACING and B.is_device_array(a):
-        return B.cupy().matmul
+        return RK.gemm
     return np.matmul
 
 

@@ -160,8 +160,13 @@ class RNN(Layer):
                 mask_in, mask_rec = cell._dropout_masks(sequences[:, 0], states[0], training)
             x = sequences if mask_in is None else sequences * A.expand_dims(mask_in, 1)
             if _whole_sequence_lstm(cell, sequences, mask, mask_rec):
+                # the projection as one 2-D matmul over batch·time rows: its kernel gradient is
+                # then one 2-D product too (a 3-D one is a batched gemm, which a CUDA graph
+                # cannot capture)
+                n, t, f = x._value.shape
+                xz = A.reshape(cell.project(A.reshape(x, (n * t, f))), (n, t, -1))
                 seq, h, c = rnn_ops.lstm_sequence(
-                    cell.project(x), states[0], states[1], cell.recurrent_kernel, cell.bias,
+                    xz, states[0], states[1], cell.recurrent_kernel, cell.bias,
                     reverse=self.go_backwards, return_sequences=self.return_sequences)
                 return h, seq, [h, c]
             steps = A.unstack(cell.project(x), axis=1)     # one matmul for every step's input
