@@ -537,13 +537,15 @@ def _fit_run(run_eagerly, calls=None, **fit_kwargs):
                 calls.append(data[0].shape[0])     # a Python side effect: runs when traced
             return super().train_step(data)
 
+    # before the model: as in Keras 3, Dropout's SeedGenerator takes its seed from `random`
+    # when the layer is made, so both runs then draw the same masks
+    tf.keras.utils.set_random_seed(3)
     model = Counting([tf.keras.Input((6,)), tf.keras.layers.Dense(16, activation="relu"),
                       tf.keras.layers.Dropout(DROP[0]), tf.keras.layers.Dense(3)])
     model.set_weights([rng.uniform(-0.4, 0.4, w.shape).astype("f4") for w in model.get_weights()])
     model.compile(tf.keras.optimizers.Adam(0.01),
                   tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
                   metrics=["accuracy"], run_eagerly=run_eagerly)
-    tf.keras.utils.set_random_seed(3)      # dropout draws the same masks in both runs
     hist = model.fit(x, y, sample_weight=sw, epochs=3, batch_size=32, shuffle=False,
                      validation_split=0.2, verbose=0, **fit_kwargs)
     return hist.history, model.get_weights(), model.evaluate(x, y, verbose=0)

@@ -600,8 +600,9 @@ def test_fit_and_evaluate_use_the_masked_sequence_loss():
     ids = np.array([[0, 3, 1, 2, 0], [2, 4, 0, 0, 0]])
     y = np.random.default_rng(0).integers(0, 3, ids.shape)
     # Seeded weights: with random ones the masked and plain means came within 1e-5 of each
-    # other once in CI, and the precondition below failed.
-    tf.keras.utils.set_random_seed(0)
+    # other once in CI, and the precondition below failed. (Seed 2: the initial weights are
+    # Keras's since issue 17, and under seed 0 the two means happen to be 3e-6 apart.)
+    tf.keras.utils.set_random_seed(2)
     model = tf.keras.Sequential([tf.keras.Input(shape=(5,), dtype="int32"),
                                  L.Embedding(5, 2, mask_zero=True),
                                  L.LSTM(4, return_sequences=True), L.TimeDistributed(L.Dense(3))])

@@ -9,6 +9,7 @@
 """
 from . import (activations, backend, callbacks, constraints, datasets,  # noqa: F401
                initializers, layers, losses, metrics, optimizers, regularizers)
+from . import random  # noqa: F401,E402  (keras.random)
 from . import model_visualization, models, saving  # noqa: F401,E402  (keras.models.load_model, keras.saving)
 from .file_utils import get_file as _get_file
 from .layers import Input, Layer  # noqa: F401
@@ -34,10 +35,27 @@ class utils:  # noqa: N801 - Keras's namespace name
 
     @staticmethod
     def set_random_seed(seed: int) -> None:
-        """Seed Python-side randomness for reproducible runs: NumPy's global generator and
-        minitf's global op seed (``tf.random.set_seed``), as Keras seeds its backends."""
+        """Seed every random source, as ``keras.utils.set_random_seed``: Python's ``random``
+        (the seeds of unseeded initializers and SeedGenerators come from it), NumPy's global
+        generator, the global op seed (``tf.random.set_seed``), and forget Keras's global
+        SeedGenerator (remade from ``random`` on next use). Only an int is accepted.
+
+        >>> import minitf as tf
+        >>> tf.keras.utils.set_random_seed(1); a = tf.keras.initializers.GlorotUniform()((2, 2))
+        >>> tf.keras.utils.set_random_seed(1); b = tf.keras.initializers.GlorotUniform()((2, 2))
+        >>> bool(tf.reduce_all(a == b))
+        True
+        """
+        import random as python_random
+
         import numpy as np
         from ..ops import random_ops
+        from . import random as keras_random
+        if not isinstance(seed, int):
+            raise ValueError("Expected `seed` argument to be an integer. "
+                             f"Received: seed={seed} (of type {type(seed)})")
+        keras_random.reset_global_seed_generator()
+        python_random.seed(seed)
         np.random.seed(seed)
         random_ops.set_seed(seed)
 

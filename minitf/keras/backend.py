@@ -83,8 +83,11 @@ def unique_name(base: str) -> str:
 
 
 def clear_session() -> None:
-    """Reset the layer-name counters."""
+    """Reset the layer-name counters and Keras's global SeedGenerator (Keras clears all its
+    global state; the generator is remade from Python's ``random`` on next use)."""
     _NAME_COUNTS.clear()
+    from . import random as keras_random
+    keras_random.reset_global_seed_generator()
 
 
 # Keras 3's tf.keras.backend functions (K.sum, K.mean, K.square, K.int_shape, ...), defined in

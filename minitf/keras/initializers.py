@@ -1,9 +1,11 @@
-"""Weight initializers with Keras's fan rules and distributions.
+"""Weight initializers with Keras's fan rules and distributions, drawing Keras's numbers.
 
 Variance scaling: n = fan_in, fan_out or their mean; s = scale / max(1, n); ``uniform`` draws
 from ±sqrt(3s); ``truncated_normal`` uses stddev sqrt(s) / 0.87962566103423978 cut at two
-standard deviations (so the effective variance is s). The numbers are NumPy's: Keras's come from
-TF's stateless kernels, which cannot be reproduced, so parity tests copy weights across.
+standard deviations (so the effective variance is s). As in Keras 3, every draw is a stateless
+one (``keras.random``) seeded by the initializer's ``seed``: an unseeded initializer takes an
+int from Python's ``random`` when it is made, so calling it twice gives the same values, and
+after ``keras.utils.set_random_seed`` a model's initial weights equal Keras's.
 
 >>> import minitf as tf
 >>> w = tf.keras.initializers.GlorotUniform(seed=1)((300, 500))
@@ -59,18 +61,30 @@ def _dtype(dtype):
 
 
 class _Seeded(Initializer):
-    """Draws once per instance from its own generator: calling it twice gives the same values
-    (Keras 3 seeds each instance once, even when no seed is given)."""
+    """An initializer drawing with ``keras.random`` under its ``seed``: an int (the same
+    values on every call), a ``keras.random.SeedGenerator`` (new values on every call) or None
+    (an int taken now from Python's ``random``, as Keras 3 does)."""
 
     def __init__(self, seed=None):
+        from . import random as krandom
+        self._init_seed = seed
+        if seed is None:
+            seed = krandom.make_default_seed()
+        elif isinstance(seed, dict):
+            from .serialization import deserialize_keras_object
+            seed = deserialize_keras_object(seed)
+        elif not isinstance(seed, (int, krandom.SeedGenerator)):
+            raise ValueError("`seed` argument should be an instance of "
+                             "`keras.random.SeedGenerator()` or an integer. "
+                             f"Received: seed={seed}")
         self.seed = seed
-        self._entropy = seed if seed is not None else int(np.random.SeedSequence().entropy % 2**63)
 
-    def _rng(self):
-        return np.random.default_rng(self._entropy)
+    def _seed_config(self):
+        from .serialization import serialize_keras_object
+        return serialize_keras_object(self._init_seed)
 
     def get_config(self):
-        return {"seed": self.seed}
+        return {"seed": self._seed_config()}
 
 
 class Zeros(Initializer):
@@ -109,12 +123,11 @@ class RandomNormal(_Seeded):
         self.mean, self.stddev = mean, stddev
 
     def __call__(self, shape, dtype=None):
-        dt = _dtype(dtype)
-        v = self._rng().normal(self.mean, self.stddev, tuple(shape))
-        return _make(v.astype(dt._np), dt)
+        from . import random as krandom
+        return krandom.normal(tuple(shape), self.mean, self.stddev, _dtype(dtype), self.seed)
 
     def get_config(self):
-        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self._seed_config()}
 
 
 class RandomUniform(_Seeded):
@@ -124,21 +137,11 @@ class RandomUniform(_Seeded):
         self.minval, self.maxval = minval, maxval
 
     def __call__(self, shape, dtype=None):
-        dt = _dtype(dtype)
-        v = self._rng().uniform(self.minval, self.maxval, tuple(shape))
-        return _make(v.astype(dt._np), dt)
+        from . import random as krandom
+        return krandom.uniform(tuple(shape), self.minval, self.maxval, _dtype(dtype), self.seed)
 
     def get_config(self):
-        return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed}
-
-
-def _truncated(rng, shape, stddev, mean=0.0):
-    v = rng.standard_normal(shape)
-    bad = np.abs(v) > 2
-    while bad.any():
-        v[bad] = rng.standard_normal(int(bad.sum()))
-        bad = np.abs(v) > 2
-    return v * stddev + mean
+        return {"minval": self.minval, "maxval": self.maxval, "seed": self._seed_config()}
 
 
 class TruncatedNormal(_Seeded):
@@ -148,12 +151,12 @@ class TruncatedNormal(_Seeded):
         self.mean, self.stddev = mean, stddev
 
     def __call__(self, shape, dtype=None):
-        dt = _dtype(dtype)
-        v = _truncated(self._rng(), tuple(shape), self.stddev, self.mean)
-        return _make(v.astype(dt._np), dt)
+        from . import random as krandom
+        return krandom.truncated_normal(tuple(shape), self.mean, self.stddev, _dtype(dtype),
+                                        self.seed)
 
     def get_config(self):
-        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self._seed_config()}
 
 
 class VarianceScaling(_Seeded):
@@ -175,20 +178,19 @@ class VarianceScaling(_Seeded):
         fan_in, fan_out = compute_fans(shape)
         n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
         s = self.scale / max(1.0, n)
-        rng = self._rng()
+        from . import random as krandom
         shape = tuple(shape)
         if self.distribution == "uniform":
-            lim = math.sqrt(3 * s)
-            v = rng.uniform(-lim, lim, shape)
-        elif self.distribution == "untruncated_normal":
-            v = rng.normal(0, math.sqrt(s), shape)
-        else:
-            v = _truncated(rng, shape, math.sqrt(s) / 0.87962566103423978)
-        return _make(v.astype(dt._np), dt)
+            lim = math.sqrt(3.0 * s)
+            return krandom.uniform(shape, -lim, lim, dt, self.seed)
+        if self.distribution == "untruncated_normal":
+            return krandom.normal(shape, 0.0, math.sqrt(s), dt, self.seed)
+        return krandom.truncated_normal(shape, 0.0, math.sqrt(s) / 0.87962566103423978, dt,
+                                        self.seed)
 
     def get_config(self):
         return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution,
-                "seed": self.seed}
+                "seed": self._seed_config()}
 
 
 def _vs(name, scale, mode, dist):
@@ -197,7 +199,7 @@ def _vs(name, scale, mode, dist):
             super().__init__(scale, mode, dist, seed)
 
         def get_config(self):
-            return {"seed": self.seed}
+            return {"seed": self._seed_config()}
     Named.__name__ = Named.__qualname__ = name
     Named.__doc__ = (f"VarianceScaling(scale={scale}, mode={mode!r}, distribution={dist!r}): "
                      f"Keras's {name} initializer.")
@@ -238,15 +240,20 @@ class Orthogonal(_Seeded):
             raise ValueError(f"The tensor to initialize must be at least two-dimensional. "
                              f"Received: shape={shape} of rank {len(shape)}.")
         rows, cols = math.prod(shape[:-1]), shape[-1]
-        a = self._rng().standard_normal((max(rows, cols), min(rows, cols)))
-        q, r = np.linalg.qr(a)
-        q = q * np.sign(np.diag(r))     # sign-fixed: otherwise Q is not uniformly distributed
+        from . import random as krandom
+        from .. import linalg
+        from ..ops import array_ops as A
+        from ..ops import math_ops as M
+        a = krandom.normal((max(rows, cols), min(rows, cols)), dtype=dt, seed=self.seed)
+        q, r = linalg.qr(a)
+        # sign-fixed: otherwise Q is not uniformly distributed
+        q = M.multiply(q, M.sign(linalg.diag_part(r)))
         if rows < cols:
-            q = q.T
-        return _make((self.gain * q.reshape(shape)).astype(dt._np), dt)
+            q = A.transpose(q)
+        return M.multiply(convert_to_tensor(self.gain, dtype=dt), A.reshape(q, shape))
 
     def get_config(self):
-        return {"gain": self.gain, "seed": self.seed}
+        return {"gain": self.gain, "seed": self._seed_config()}
 
 class Identity(Initializer):
     """``gain`` times the identity matrix (ones on the main diagonal of a 2-D shape, which

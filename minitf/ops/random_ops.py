@@ -264,12 +264,15 @@ def snapshot():
     st = _state
     op_rng = st["op_rng"].getstate() if st["op_rng"] is not None else None
     kernels = {key: k.gen.copy() for key, k in st["kernels"].items()}
-    return op_rng, dict(st["kernels"]), kernels, st["rng"].bit_generator.state
+    others = [(src, src.get_state()) for src in random_seed.sources()]
+    return op_rng, dict(st["kernels"]), kernels, st["rng"].bit_generator.state, others
 
 
 def restore(snap) -> None:
     """Put back the state ``snapshot`` returned."""
-    op_rng, cache, gens, rng_state = snap
+    op_rng, cache, gens, rng_state, others = snap
+    for src, state in others:
+        src.set_state(state)
     if op_rng is not None and _state["op_rng"] is not None:
         _state["op_rng"].setstate(op_rng)
     for key, k in cache.items():

@@ -28,6 +28,7 @@ cache (and restarts the invented op seeds).
 from __future__ import annotations
 
 import random as _pyrandom
+import weakref
 
 import numpy as np
 
@@ -97,6 +98,20 @@ def in_trace() -> bool:
 def kernel_cache() -> dict:
     """The eager kernels' streams, keyed by (op name, attributes); cleared by ``set_seed``."""
     return _state["kernels"]
+
+
+_sources: weakref.WeakSet = weakref.WeakSet()
+
+
+def register_source(obj) -> None:
+    """Track a higher layer's seed state (Keras's SeedGenerator: ``get_state()`` /
+    ``set_state(s)``), so that a thrown-away ``tf.function`` trace can put it back."""
+    _sources.add(obj)
+
+
+def sources() -> list:
+    """The live seed states registered with ``register_source``."""
+    return list(_sources)
 
 
 def host_rng() -> np.random.Generator:

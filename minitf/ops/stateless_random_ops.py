@@ -35,9 +35,22 @@ def key_counter(seed, op: str = "StatelessRandomGetKeyCounter") -> PhiloxRandom:
                                f"of allowed values: int32, int64", op)
     if tuple(s.shape) != (2,):
         raise invalid_argument(f"seed must have shape [2], not {list(s.shape)}", op)
-    s0, s1 = (int(v) & _U64 for v in B.to_host(s._value).tolist())
+    return key_counter_of_pair(*B.to_host(s._value).tolist())
+
+
+def key_counter_of_pair(s0: int, s1: int) -> PhiloxRandom:
+    """The Philox stream of the seed pair ``(s0, s1)`` (Python ints, taken modulo 2**64)."""
+    s0, s1 = int(s0) & _U64, int(s1) & _U64
     mix = PhiloxRandom.from_words(_SCRAMBLE_KEY, (s0, s0 >> 32, s1, s1 >> 32)).blocks(1)[0]
     return PhiloxRandom((int(mix[0]), int(mix[1])), (int(mix[2]) | (int(mix[3]) << 32)) << 64)
+
+
+def draw_array(dist: str, shape: tuple, pair: tuple, dt, lo=None, hi=None):
+    """The standard values of ``dist`` for the seed ``pair``, as an array of ``shape`` on the
+    current backend (what the stateless kernels compute before any scaling)."""
+    n = int(np.prod(shape, dtype=np.int64)) if shape else 1
+    return fill(key_counter_of_pair(*pair), dist, n, dt._np, B.current_xp(), lo,
+                hi).reshape(shape)
 
 
 def _shape(shape, op: str) -> tuple:

@@ -7,9 +7,6 @@ to pass fails the test until its row is removed. Cases with a ``SCOPE`` marker a
 here: the marker is their reason.
 """
 
-_RANDOM = ("prints values computed from random initial weights or tf.random draws: TensorFlow's "
-           "Philox streams are not reproduced, so the values differ even with the same seed",
-           "documented difference: docs/corpus.md")
 _AS_GRAPH_DEF = ("FuncGraph has no as_graph_def(): the guide counts the traced graph's nodes "
                  "(minitf's traced programs are not GraphDefs)", "#17")
 _LEAKED_TENSOR = ("the TypeError of a tensor leaked from a finished trace: minitf prints TF's "
@@ -29,7 +26,6 @@ KNOWN_FAILURES: dict[str, tuple[str, str]] = {
     # tf_tensor
     # tf_variable
     # tf_autodiff
-    "tf_autodiff/006_gradient_tapes": _RANDOM,
     # tf_basic_training_loops
     "tf_basic_training_loops/012_the_same_solution_but_with_keras": (
         "keras.losses.mean_squared_error: Keras 3.15 under TF has no such attribute "
@@ -38,12 +34,8 @@ KNOWN_FAILURES: dict[str, tuple[str, str]] = {
         "keras.losses.mean_squared_error: Keras 3.15 under TF has no such attribute "
         "(AttributeError); minitf still has it", "#17"),
     # tf_intro_to_modules
-    "tf_intro_to_modules/008_waiting_to_create_variables": _RANDOM,
     "tf_intro_to_modules/014_saving_functions": (
         "tf.summary.trace_on / trace_export are missing (AttributeError)", "#17"),
-    "tf_intro_to_modules/026_the_build_step": _RANDOM,
-    "tf_intro_to_modules/028_the_build_step": _RANDOM,
-    "tf_intro_to_modules/029_keras_models": _RANDOM,
     "tf_intro_to_modules/032_keras_models": _RAW_VARIABLE_PARAMS,
     "tf_intro_to_modules/033_keras_models": _RAW_VARIABLE_PARAMS,
     "tf_intro_to_modules/034_saving_keras_models": _RAW_VARIABLE_PARAMS,
@@ -59,8 +51,10 @@ KNOWN_FAILURES: dict[str, tuple[str, str]] = {
         "attempts, raised in TF's own files (function_type_utils.py, concrete_function.py), "
         "and traceback.print_exc shows those frames; minitf's TypeError (the same final "
         "message) is raised alone", "#17"),
-    "tf_function/024_autograph_transformations": _RANDOM,
-    "tf_function/025_autograph_transformations": _RANDOM,
+    "tf_function/025_autograph_transformations": (
+        "not the random draws (tf.random.uniform now gives TF's numbers): run by the corpus "
+        "runner, the first call of the AutoGraph while loop raises "
+        "OperatorNotAllowedInGraphError, so nothing is printed", "#17"),
     "tf_function/027_looping_over_python_data": _AS_GRAPH_DEF,
     "tf_function/028_accumulating_values_in_a_loop": (
         "a Python range over a Tensor's value inside tf.function (AutoGraph's tf.range loop "

@@ -10,9 +10,9 @@ from ... import dtypes
 from ...ops import array_ops as A
 from ...ops import linalg_ops as L
 from ...ops import math_ops as M
-from ...ops import random_ops
 from ...tensor import convert_to_tensor
 from .. import activations, backend, constraints, initializers, regularizers
+from .. import random as krandom
 from .layer import KerasTensor, Layer, batch_size
 
 
@@ -158,12 +158,14 @@ class Dropout(Layer):
             raise ValueError(f"Invalid value received for argument `rate`. Expected a float "
                              f"value between 0 and 1. Received: rate={rate}")
         self.rate, self.noise_shape, self.seed = float(rate), noise_shape, seed
+        if rate > 0:        # Keras 3: a SeedGenerator (its seed from `random` when None)
+            self.seed_generator = krandom.SeedGenerator(seed)
 
     def call(self, inputs, training=None):
         if not training or self.rate == 0:
             return inputs
-        from ...ops import nn_ops
-        return nn_ops.dropout(inputs, self.rate, noise_shape=self.noise_shape, seed=self.seed)
+        return krandom.dropout(inputs, self.rate, noise_shape=self.noise_shape,
+                               seed=self.seed_generator)
 
     def get_config(self):
         return {**super().get_config(), "rate": self.rate, "seed": self.seed}
@@ -175,13 +177,17 @@ class AlphaDropout(Layer):
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.rate, self.noise_shape, self.seed = float(rate), noise_shape, seed
+        if rate > 0:
+            self.seed_generator = krandom.SeedGenerator(seed)
 
     def call(self, inputs, training=None):
         if not training or self.rate <= 0:
             return inputs
         alpha, scale = 1.6732632423543772848, 1.0507009873554804934
         alpha_p = -alpha * scale
-        keep = M.greater_equal(random_ops.uniform(inputs.shape, seed=self.seed, dtype=inputs.dtype),
+        shape = tuple(inputs.shape) if self.noise_shape is None else tuple(
+            inputs.shape[i] if d is None else d for i, d in enumerate(self.noise_shape))
+        keep = M.greater_equal(krandom.uniform(shape, seed=self.seed_generator),
                                self.rate)
         keep_f = M.cast(keep, inputs.dtype)
         a = ((1 - self.rate) * (1 + self.rate * alpha_p ** 2)) ** -0.5
@@ -199,12 +205,14 @@ class GaussianNoise(Layer):
     def __init__(self, stddev, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.stddev, self.seed = float(stddev), seed
+        if stddev > 0:
+            self.seed_generator = krandom.SeedGenerator(seed)
 
     def call(self, inputs, training=None):
-        if not training:
+        if not training or self.stddev <= 0:
             return inputs
-        return inputs + random_ops.normal(inputs.shape, stddev=self.stddev, seed=self.seed,
-                                          dtype=inputs.dtype)
+        return inputs + krandom.normal(tuple(inputs.shape), stddev=self.stddev,
+                                       dtype=inputs.dtype, seed=self.seed_generator)
 
     def get_config(self):
         return {**super().get_config(), "stddev": self.stddev, "seed": self.seed}

@@ -167,6 +167,9 @@ class SpatialDropout2D(Layer):
             raise ValueError(f"Invalid value received for argument `rate`. Expected a float "
                              f"value between 0 and 1. Received: rate={rate}")
         self.rate, self.seed = float(rate), seed
+        if rate > 0:        # Keras 3's Dropout base: a SeedGenerator
+            from .. import random as krandom
+            self.seed_generator = krandom.SeedGenerator(seed)
         self.data_format = normalize_data_format(data_format)
 
     def call(self, inputs, training=None):
@@ -178,7 +181,8 @@ class SpatialDropout2D(Layer):
         n = batch_size(inputs)
         c = inputs._value.shape[1 if self.data_format == "channels_first" else 3]
         shape = (n, c, 1, 1) if self.data_format == "channels_first" else (n, 1, 1, c)
-        return nn_ops.dropout(inputs, self.rate, noise_shape=shape, seed=self.seed)
+        from .. import random as krandom
+        return krandom.dropout(inputs, self.rate, noise_shape=shape, seed=self.seed_generator)
 
     def get_config(self):
         return {"rate": self.rate, "seed": self.seed, "name": self.name, "dtype": self.dtype,

@@ -112,6 +112,10 @@ class _Cell(Layer, DropoutRNNCell):
         self.dropout = min(1.0, max(0.0, float(dropout)))      # Keras clips to [0, 1]
         self.recurrent_dropout = min(1.0, max(0.0, float(recurrent_dropout)))
         self.seed = seed
+        # Keras 3 cells own a SeedGenerator (made here, after the initializers: an unseeded
+        # one takes the next int from `random`, which later layers' initializers then skip)
+        from ... import random as krandom
+        self.seed_generator = krandom.SeedGenerator(seed)
         self.output_size = self.units
 
     def _add_kernels(self, input_dim):
