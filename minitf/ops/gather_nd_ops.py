@@ -47,27 +47,48 @@ def _check_in_range(op: str, iv, shape: tuple, what: str) -> None:
                                f"does not index into {what} [{dims}]", op)
 
 
-def _gather(x: Tensor, iv) -> Tensor:
+def _unchecked(iv, shape: tuple):
+    """Indices that could not be checked on the host (on the GPU, or traced): TF's GPU kernels
+    give 0 for an out-of-range coordinate in gather_nd and ignore it in scatter_nd. Returns the
+    indices with such rows replaced by zeros and the mask of in-range rows (None when the
+    indices were checked already, or when there are none)."""
+    if B.checkable(iv) or iv.size == 0 or not iv.shape[-1]:
+        return iv, None
+    ok = None
+    for j in range(iv.shape[-1]):        # Python bounds: no host array meets a device one
+        c = iv[..., j]
+        inside = (c >= 0) & (c < shape[j])
+        ok = inside if ok is None else ok & inside
+    return np.where(ok[..., None], iv, iv.dtype.type(0)), ok
+
+
+def _masked(v, ok, dt):
+    """``v`` (rows of shape ok.shape + slice) with the rows outside ``ok`` set to 0."""
+    return v if ok is None else \
+        np.where(ok.reshape(ok.shape + (1,) * (v.ndim - ok.ndim)), v, dt._np.type(0))
+
+
+def _gather(x: Tensor, iv, ok=None) -> Tensor:
     k = iv.shape[-1]
-    z = _make(B.asarray(x._value[tuple(np.moveaxis(iv, -1, 0))] if k else
-                        np.broadcast_to(x._value, iv.shape[:-1] + x._value.shape).copy()),
-              x._dtype)
+    v = x._value[tuple(np.moveaxis(iv, -1, 0))] if k else \
+        np.broadcast_to(x._value, iv.shape[:-1] + x._value.shape).copy()
+    z = _make(B.asarray(_masked(v, ok, x._dtype)), x._dtype)
     if TAPES.recording:
         shape = x._value.shape
-        record("GatherNd", (x,), z, (lambda g: _scatter(g, iv, shape),))
+        record("GatherNd", (x,), z, (lambda g: _scatter(g, iv, shape, ok),))
     return z
 
 
-def _scatter(u: Tensor, iv, shape: tuple) -> Tensor:
+def _scatter(u: Tensor, iv, shape: tuple, ok=None) -> Tensor:
     v = B.zeros(shape, u._dtype._np, like_array=u._value)
     k = iv.shape[-1]
     if k:
-        B.scatter_add(v, tuple(np.moveaxis(iv, -1, 0)), u._value)
+        B.scatter_add(v, tuple(np.moveaxis(iv, -1, 0)), _masked(u._value, ok, u._dtype))
     else:
         v = v + np.sum(u._value.reshape((-1,) + shape), axis=0)
     z = _make(v, u._dtype)
     if TAPES.recording:
-        record("ScatterNd", (u,), z, (lambda g: _gather(g, iv),))
+        record("ScatterNd", (u,), z, (lambda g: _gather(g, iv, ok),))
     return z
 
 
@@ -101,9 +122,10 @@ def gather_nd(params, indices, batch_dims=0, name=None) -> Tensor:
         raise invalid_argument(f"index innermost dimension length must be <= params rank; "
                                f"saw: {iv.shape[-1]} vs. {x._value.ndim}", "GatherNd")
     _check_in_range("GatherNd", iv, x._value.shape, "param shape")
+    iv, ok = _unchecked(iv, x._value.shape)
     if B.is_device_array(x._value) and not B.is_device_array(iv):
         iv = B.like(x._value, iv)
-    return _gather(x, iv)
+    return _gather(x, iv, ok)
 
 
 def scatter_nd(indices, updates, shape, name=None) -> Tensor:
@@ -138,6 +160,7 @@ def scatter_nd(indices, updates, shape, name=None) -> Tensor:
                                f"[0,{n}) of updates[shape=[{','.join(map(str, u._value.shape))}"
                                f"]] (updates must have shape {list(want)})", "ScatterNd")
     _check_in_range("ScatterNd", iv, tuple(dims), "shape")
+    iv, ok = _unchecked(iv, tuple(dims))
     if B.is_device_array(u._value) and not B.is_device_array(iv):
         iv = B.like(u._value, iv)
-    return _scatter(u, iv, tuple(dims))
+    return _scatter(u, iv, tuple(dims), ok)

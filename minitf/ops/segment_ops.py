@@ -57,7 +57,7 @@ def _rows(data: Tensor, ids: Tensor, op: str):
 def _segment_sum_rows(rows: Tensor, ids, num: int) -> Tensor:
     """Sum of ``rows`` into ``num`` segments by ``ids`` (negative ids dropped); the gradient
     gathers each segment's upstream row back to its input rows."""
-    keep = ids >= 0
+    keep = (ids >= 0) & (ids < num)     # ids >= num reach here only unchecked (GPU)
     safe = np.where(keep, ids, 0)
     out = B.zeros((num,) + rows._value.shape[1:], rows._dtype._np, like_array=rows._value)
     vals = np.where(keep.reshape((-1,) + (1,) * (rows._value.ndim - 1)), rows._value,
@@ -113,7 +113,7 @@ def _unsorted_ids(op: str, data, segment_ids, num_segments):
 
 
 def _counts(iv, num: int, dt) -> np.ndarray:
-    keep = iv >= 0
+    keep = (iv >= 0) & (iv < num)     # ids >= num reach here only unchecked (GPU)
     c = B.zeros((num,), dt._np, like_array=iv)
     _scatter_reduce("add", c, np.where(keep, iv, 0), keep.astype(dt._np))
     return c
@@ -198,7 +198,7 @@ def _extreme(kind: str, x: Tensor, rows: Tensor, iv, num: int, empty) -> Tensor:
     start = info.min if kind == "max" else info.max
     out = B.zeros((num,) + rows._value.shape[1:], dt._np, like_array=rows._value) + \
         dt._np.type(start)
-    keep = iv >= 0
+    keep = (iv >= 0) & (iv < num)     # ids >= num reach here only unchecked (GPU)
     _scatter_reduce(kind, out, np.where(keep, iv, 0),
                     np.where(keep.reshape((-1,) + (1,) * (rows._value.ndim - 1)),
                              rows._value, dt._np.type(start)))
@@ -267,7 +267,7 @@ def _prod(x: Tensor, rows: Tensor, iv, num: int, op: str) -> Tensor:
     the row; with one zero, only the zero row gets a derivative (the product of the others);
     with two or more zeros every derivative is 0."""
     dt = x._dtype
-    keep = iv >= 0
+    keep = (iv >= 0) & (iv < num)     # ids >= num reach here only unchecked (GPU)
     out = B.zeros((num,) + rows._value.shape[1:], dt._np, like_array=rows._value) + \
         dt._np.type(1)
     # a dropped row multiplies by 1 (even when it is inf or nan)
