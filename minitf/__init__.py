@@ -56,6 +56,7 @@ from .custom_gradient import custom_gradient  # noqa: F401
 from .init_ops import (constant_initializer, ones_initializer,  # noqa: F401
                        random_normal_initializer, random_uniform_initializer, zeros_initializer)
 from . import linalg, math, nn, random  # noqa: F401
+from . import signal  # noqa: F401  (tf.signal: fft, ifft of complex tensors)
 from . import autodiff  # noqa: F401  (tf.autodiff.ForwardAccumulator)
 from . import keras  # noqa: F401,E402
 from . import data, io, strings  # noqa: F401,E402

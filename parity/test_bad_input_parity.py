@@ -424,8 +424,7 @@ _COMPLEX_NOT_YET = ("bias_add", "l2_normalize", "linalg_cholesky_lower", "linalg
                     "linalg_svd_values", "linalg_triangular_solve",
                     "linalg_triangular_solve_upper_adjoint", "linspace", "moments_mean",
                     "moments_var", "reduce_std", "reduce_variance", "segment_prod",
-                    "segment_sum", "silu", "unsorted_segment_prod", "unsorted_segment_sum",
-                    "xdivy", "xlogy")
+                    "silu", "unsorted_segment_prod", "xdivy", "xlogy")
 for _name in _COMPLEX_NOT_YET:
     DELIBERATE[("complex64", _name)] = ("no complex kernel in minitf yet (TF has one): the "
                                         "op's InvalidArgumentError, never a wrong value",

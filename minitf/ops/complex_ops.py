@@ -80,7 +80,7 @@ def real_part(x, name=None) -> Tensor:
     x = _numeric_or_complex("Real", x)
     if not x._dtype.is_complex:
         return x
-    z = _make(np.ascontiguousarray(x._value.real), x._dtype.real_dtype)
+    z = _make(np.copy(np.real(x._value)), x._dtype.real_dtype)
     if TAPES.recording:
         record("Real", (x,), z, (lambda g: complex(g, _zeros(g)),))
     return z
@@ -97,7 +97,7 @@ def imag_part(x, name=None) -> Tensor:
     x = _numeric_or_complex("Imag", x)
     if not x._dtype.is_complex:
         return _make(np.zeros_like(x._value), x._dtype)
-    z = _make(np.ascontiguousarray(x._value.imag), x._dtype.real_dtype)
+    z = _make(np.copy(np.imag(x._value)), x._dtype.real_dtype)
     if TAPES.recording:
         record("Imag", (x,), z, (lambda g: complex(_zeros(g), g),))
     return z

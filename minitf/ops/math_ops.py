@@ -623,7 +623,10 @@ def cast(x, dtype, name=None) -> Tensor:
     if x._dtype.is_string or dt.is_string:     # TF has no kernel: tf.strings.to_number parses
         raise UnimplementedError(None, "Cast", f"Cast {x._dtype.kernel_name} to "
                                  f"{dt.kernel_name} is not supported [Op:Cast] name: ")
-    z = _make(x._value.astype(dt._np), dt)
+    v = x._value
+    if x._dtype.is_complex and dt.is_bool:
+        v = np.real(v)      # TF's complex-to-bool cast tests the real part only: 1j is False
+    z = _make(v.astype(dt._np), dt)
     if TAPES.recording:
         if (dt.is_floating or dt.is_complex) and (x._dtype.is_floating or x._dtype.is_complex):
             record("Cast", (x,), z, (lambda g: cast(g, x._dtype),))

@@ -232,7 +232,7 @@ def reduce_all(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
 
 def _arg(op, fn, input, axis, output_type):
     x = tensor(input)
-    if x._dtype.is_string:      # bools are ordered (False < True); text is not
+    if x._dtype.is_string or x._dtype.is_complex:   # bools are ordered; text, complex not
         raise not_allowed(op, x._dtype, _NUMBER_AND_BOOL)
     axis = axis_index(op, 0 if axis is None else axis, x._value.ndim,
                       "Expected dimension in the range [{lo}, {rank}), but got {axis}",

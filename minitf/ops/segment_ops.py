@@ -72,8 +72,8 @@ def _segment_sum_rows(rows: Tensor, ids, num: int) -> Tensor:
     return z
 
 
-def _sorted_ids(op: str, data, segment_ids):
-    x = numeric(op, data)
+def _sorted_ids(op: str, data, segment_ids, complex_ok: bool = False):
+    x = numeric(op, data, complex_ok=complex_ok)     # complex: the sums only
     ids = _ids_arg(op, segment_ids)
     iv = ids._value
     if iv.ndim != 1:
@@ -95,8 +95,8 @@ def _sorted_ids(op: str, data, segment_ids):
     return x, iv, num
 
 
-def _unsorted_ids(op: str, data, segment_ids, num_segments):
-    x = numeric(op, data)
+def _unsorted_ids(op: str, data, segment_ids, num_segments, complex_ok: bool = False):
+    x = numeric(op, data, complex_ok=complex_ok)
     ids = _ids_arg(op, segment_ids)
     num = int_args(op, num_segments, "Tnumsegments")
     if len(num) != 1:
@@ -132,7 +132,8 @@ def unsorted_segment_sum(data, segment_ids, num_segments, name=None) -> Tensor:
     >>> import minitf as tf
     >>> tf.math.unsorted_segment_sum([1., 2., 3.], [2, 0, 2], 4).numpy()
     array([2., 0., 4., 0.], dtype=float32)"""
-    x, rows, iv, num = _unsorted_ids("UnsortedSegmentSum", data, segment_ids, num_segments)
+    x, rows, iv, num = _unsorted_ids("UnsortedSegmentSum", data, segment_ids, num_segments,
+                                       True)
     return _segment_sum_rows(rows, iv, num)
 
 
@@ -142,7 +143,7 @@ def segment_sum(data, segment_ids, name=None) -> Tensor:
     >>> import minitf as tf
     >>> tf.math.segment_sum([1., 2., 3.], [0, 0, 1]).numpy()
     array([3., 3.], dtype=float32)"""
-    x, iv, num = _sorted_ids("SegmentSum", data, segment_ids)
+    x, iv, num = _sorted_ids("SegmentSum", data, segment_ids, True)
     return _segment_sum_rows(x, iv, num)
 
 
