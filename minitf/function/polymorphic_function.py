@@ -56,6 +56,7 @@ from .codegen import Program, strip_values
 from .cuda_graphs import CudaGraphRunner, graphs_enabled
 from .function_type import FunctionType, output_constraint
 from .gradients import call_recorded
+from ..types.trace import trace_type_of
 from .tracing import Trace, Traced
 
 _RUN_EAGERLY = [False]
@@ -85,6 +86,9 @@ def _leaf_key(x):
         return ("T", tuple(t._value.shape), t._dtype)
     if x is None or isinstance(x, (bool, int, float, str, bytes)):
         return (type(x).__name__, x)
+    own = trace_type_of(x)       # the tracing protocol: the object's own TraceType decides
+    if own is not None:
+        return ("P", own)
     return ("O", id(x))
 
 

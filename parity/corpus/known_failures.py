@@ -44,8 +44,6 @@ KNOWN_FAILURES: dict[str, tuple[str, str]] = {
         "it in the .keras file, so the reloaded model computes differently (False); minitf saves "
         "it (True)", "#17"),
     # tf_function
-    "tf_function/014_use_the_tracing_protocol": (
-        "tf.types.experimental (TraceType, the tracing protocol) is missing", "#17"),
     "tf_function/021_obtaining_concrete_functions": (
         "the printed traceback: TF's TypeError is chained to the errors of its two binding "
         "attempts, raised in TF's own files (function_type_utils.py, concrete_function.py), "
