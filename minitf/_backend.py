@@ -275,7 +275,7 @@ class Tracer:
         """``tf.cond`` on a symbolic predicate ``p`` (``pred`` as the user gave it)."""
         return NotImplemented
 
-    def while_loop(self, cond, body, loop_vars, maximum_iterations):
+    def while_loop(self, cond, body, loop_vars, maximum_iterations, shape_invariants=None):
         """``tf.while_loop`` whose loop variables are symbolic; NotImplemented otherwise."""
         return NotImplemented
 

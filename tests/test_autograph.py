@@ -609,25 +609,6 @@ def test_gradient_through_a_data_dependent_loop_matches_finite_differences():
     np.testing.assert_allclose(g, fd, rtol=0, atol=1e-8)
 
 
-def test_second_order_through_a_traced_loop_is_refused_not_wrong():
-    @tf.function
-    def f(x):
-        with tf.GradientTape() as outer:
-            outer.watch(x)
-            with tf.GradientTape() as inner:
-                inner.watch(x)
-                y = x
-                for _ in tf.range(2):
-                    y = y * x
-            g = inner.gradient(y, x)
-        return outer.gradient(g, x)
-
-    with pytest.raises(NotImplementedError):
-        f(tf.constant(2.0))
-
-
-
-
 def test_custom_train_step_branching_on_a_tensor_trains_under_fit():
     # Keras's fit traces the step; AutoGraph converts the user's train_step it calls, so the
     # `if` on the loss is a tf.cond. The traced run must give the eager run's losses.

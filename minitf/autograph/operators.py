@@ -391,6 +391,11 @@ def _tf_loop(test, body, get_state, set_state, names, extra_test, counter) -> No
             return [counter[3](i)] + out
         return out
 
+    # The names keep their values outside a call of the test or the body: the gradient of a
+    # traced loop under nested tapes calls them again after the loop (while_gradients.py),
+    # which must not change what the converted function reads afterwards.
+    cond_fn, body_fn = _keeping_state(cond_fn, get_state, set_state), \
+        _keeping_state(body_fn, get_state, set_state)
     loop_vars = [tensors[k] for k in carried]
     if counter is not None:
         loop_vars = [counter[0]] + loop_vars
@@ -407,6 +412,16 @@ def _tf_loop(test, body, get_state, set_state, names, extra_test, counter) -> No
     if counter is not None:
         result = result[1:]
     set_state(state_from(result))
+
+
+def _keeping_state(fn, get_state, set_state):
+    def call(*args):
+        saved = get_state()
+        try:
+            return fn(*args)
+        finally:
+            set_state(saved)
+    return call
 
 
 def _fill_undefined(init, undefined, names, body, set_state, get_state, counter):

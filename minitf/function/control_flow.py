@@ -12,9 +12,10 @@ import io
 from .. import nest
 from .. import tape as _tape
 from ..ops.control_flow_ops import _pack
-from ..tensor import Tensor, _make, convert_to_tensor, is_variable
+from ..tensor import (Tensor, TensorShape, UnknownRankShape, _make, convert_to_tensor,
+                      is_variable)
 from . import tracing
-from .tracing import Node, Traced
+from .tracing import Node, Traced, shadow_of
 from .tracing import record_block as _record_block
 
 
@@ -163,9 +164,68 @@ class WhileNode(Node):
         return refs
 
 
-def traced_while_loop(trace, cond, body, loop_vars, maximum_iterations):
+def _bounded(trace, cond, body, loop_vars, maximum_iterations, shape_invariants):
+    """``maximum_iterations``: a loop with one more loop variable, an iteration counter that
+    the condition also tests (TF's While adds the same counter)."""
+    from ..ops import math_ops
+    single = not isinstance(loop_vars, (list, tuple))
+    bound = convert_to_tensor(maximum_iterations)
+    if bound._dtype.name != "int32" or tuple(bound.shape) != ():
+        raise ValueError(f"maximum_iterations must be a scalar int32, got "
+                         f"{bound._dtype.name}{list(bound.shape)}")
+
+    def args(v):
+        return (v,) if single else tuple(v)
+
+    def cond2(i, v):
+        return math_ops.logical_and(i < bound, cond(*args(v)))
+
+    def body2(i, v):
+        out = body(*args(v))
+        return [i + 1, out if single else _pack(list(loop_vars), out)]
+
+    inv = None if shape_invariants is None else [TensorShape([]), shape_invariants]
+    out = traced_while_loop(trace, cond2, body2, [convert_to_tensor(0), loop_vars], None, inv)
+    if out is NotImplemented:
+        return out
+    res = out[1]
+    return res if single else type(loop_vars)(res)
+
+
+def _flat_invariants(lv, inv) -> list:
+    """The shape invariants beside the flat loop variables (a TensorShape is a leaf, though it
+    is a tuple)."""
+    out: list = []
+
+    def walk(v, s):
+        if isinstance(v, (list, tuple)) and not isinstance(v, TensorShape):
+            if not isinstance(s, (list, tuple)) or isinstance(s, TensorShape) or \
+                    len(s) != len(v):
+                raise ValueError("shape_invariants must have the same structure as "
+                                 f"loop_vars, got {shape_text(s)} for {v!r}")
+            for a, b in zip(v, s):
+                walk(a, b)
+        elif isinstance(v, dict):
+            for k in sorted(v):
+                walk(v[k], s[k])
+        else:
+            out.append(s if s is None or isinstance(s, (TensorShape, UnknownRankShape))
+                       else TensorShape(s))
+
+    walk(lv, inv)
+    return out
+
+
+def shape_text(s) -> str:
+    return "(" + ", ".join(str(d) for d in s) + ("," if len(s) == 1 else "") + ")" \
+        if isinstance(s, (list, tuple)) else str(s)
+
+
+def traced_while_loop(trace, cond, body, loop_vars, maximum_iterations, shape_invariants=None):
     """``tf.while_loop`` inside a trace: NotImplemented when no loop variable is traced (the
     loop then runs in Python, as eagerly)."""
+    if maximum_iterations is not None:
+        return _bounded(trace, cond, body, loop_vars, maximum_iterations, shape_invariants)
     single = not isinstance(loop_vars, (list, tuple))
     lv = [loop_vars] if single else list(loop_vars)
     flat = nest.flatten(lv)
@@ -173,12 +233,16 @@ def traced_while_loop(trace, cond, body, loop_vars, maximum_iterations):
                 if isinstance(x, Tensor) or is_variable(x)) or _tests_traced(cond, lv, flat)):
         return NotImplemented
     recording = bool(_tape.TAPES.recording)       # then the loop is recorded on the tapes
-    if maximum_iterations is not None:
-        raise NotImplementedError("maximum_iterations is not supported inside tf.function; "
-                                  "put the bound in the loop condition.")
     tensors = [convert_to_tensor(x) if not isinstance(x, Tensor) else x for x in flat]
+    invariants = [t._static_shape() for t in tensors] if shape_invariants is None else \
+        _flat_invariants(lv, [shape_invariants] if single else list(shape_invariants))
+    invariants = [t._static_shape() if s is None else s for s, t in zip(invariants, tensors)]
     init = [t._value for t in tensors]
     loop = [trace._new(v.v if type(v) is Traced else v) for v in init]
+    for s, shape in zip(loop, invariants):     # a relaxed dimension is unknown in the body
+        if not isinstance(shape, UnknownRankShape) and shape.is_fully_defined():
+            continue
+        s.w = shadow_of(s.v, shape)
     s_in = [_make(s, t._dtype) for s, t in zip(loop, tensors)]
     state = nest.pack_sequence_as(lv, s_in)
     vars_before = dict(trace.var_current)
@@ -193,10 +257,6 @@ def traced_while_loop(trace, cond, body, loop_vars, maximum_iterations):
     assigned = _assigned_in_block(trace, vars_before)
     var_loop, var_init, var_results = [], [], []
     if assigned:
-        if recording:
-            raise NotImplementedError("minitf cannot differentiate a tf.while_loop that assigns "
-                                      "variables inside tf.function; return the values as "
-                                      "loop variables.")
         # Variables the body assigns are carried by the loop too (as TF carries their state):
         # the condition and body are recorded again, each such variable's value a loop slot.
         # The first recording is dropped; its printed output is not repeated.
@@ -209,7 +269,12 @@ def traced_while_loop(trace, cond, body, loop_vars, maximum_iterations):
             with _tape.suspended_tapes():
                 c_out, c_nodes = _record_block(trace, lambda: cond(*state), dry=True)
             c_ref = _as_ref(c_out)
-            b_out, b_nodes = _record_block(trace, lambda: body(*state), dry=True)
+            if recording:
+                # As in TF, an assignment passes no gradient: each iteration's reads of the
+                # variable are gradient sources of their own (the loop's captures).
+                b_out, b_nodes, hidden = record_body(trace, lambda: body(*state), s_in)
+            else:
+                b_out, b_nodes = _record_block(trace, lambda: body(*state), dry=True)
         if set(_assigned_in_block(trace, vars_before)) - set(assigned):
             raise NotImplementedError("tf.while_loop: the body assigned different variables "
                                       "when traced twice")
@@ -219,13 +284,19 @@ def traced_while_loop(trace, cond, body, loop_vars, maximum_iterations):
     if len(b_flat) != len(tensors):
         raise ValueError("tf.while_loop: body must return the structure of loop_vars.")
     b_refs, s_out = [], []
-    for new, old in zip(b_flat, tensors):
+    for new, old, shape in zip(b_flat, tensors, invariants):
         nt = convert_to_tensor(new) if not isinstance(new, Tensor) else new
-        if nt._dtype is not old._dtype or tuple(nt.shape) != tuple(old.shape):
-            raise ValueError(f"tf.while_loop: the body changed a loop variable from "
-                             f"{old._dtype.name}{list(old.shape)} to "
-                             f"{nt._dtype.name}{list(nt.shape)}; shapes and dtypes must not "
-                             f"change.")
+        if nt._dtype is not old._dtype:
+            raise TypeError(f"tf.while_loop: the body changed the dtype of a loop variable "
+                            f"from {old._dtype.name} to {nt._dtype.name}; it must not "
+                            f"change.")
+        got = nt._static_shape()
+        if not _fits(got, shape):
+            raise ValueError(
+                f"Input tensor `{_name_of(old)}` enters the loop with shape "
+                f"{shape_text(shape)}, but has shape {shape_text(got)} after one iteration. "
+                "To allow the shape to vary across iterations, use the `shape_invariants` "
+                "argument of tf.while_loop to specify a less-specific shape.")
         b_refs.append(nt._value)
         s_out.append(nt)
     outs = [trace._new(None) for _ in loop]
@@ -239,6 +310,9 @@ def traced_while_loop(trace, cond, body, loop_vars, maximum_iterations):
         run_block_now(trace, node)
     for o, v in zip(outs + var_outs, final):
         o.v = v
+    for o, shape in zip(outs, invariants):
+        if isinstance(shape, UnknownRankShape) or not shape.is_fully_defined():
+            o.w = shadow_of(o.v, shape)
     trace.nodes.append(node)
     for k, o in zip(assigned, var_outs):      # the variables' values after the loop
         trace.var_current[k] = o
@@ -247,11 +321,35 @@ def traced_while_loop(trace, cond, body, loop_vars, maximum_iterations):
     res = [_make(o, t._dtype) for o, t in zip(outs, tensors)]
     if recording:        # one op on the tapes, `While`, whose gradient runs the loop backwards
         from .while_gradients import recorded_loop
-        recorded_loop(trace, node.loop, init, c_nodes, c_ref, b_nodes, b_refs, hidden, s_in,
-                      s_out, tensors, res)
+        def flat_test(flat_vals):
+            return cond(*nest.pack_sequence_as(lv, flat_vals))
+
+        def flat_body(flat_vals):
+            out = _pack(lv, body(*nest.pack_sequence_as(lv, flat_vals)))
+            return [convert_to_tensor(x) if not isinstance(x, Tensor) else x
+                    for x in nest.flatten(out)]
+
+        # A body that assigns variables would assign them again if the gradient re-ran it:
+        # its gradient is computed by the program only (first order).
+        recorded_loop(trace, node.loop, init + var_init, c_nodes, c_ref, b_nodes,
+                      b_refs + var_results, hidden, s_in, s_out, tensors, res,
+                      None if assigned else (flat_test, flat_body))
     packed = nest.pack_sequence_as(lv, res)
     return packed[0] if single else type(loop_vars)(packed) if isinstance(
         loop_vars, tuple) else packed
+
+
+def _fits(shape, invariant) -> bool:
+    """Whether a body result of static ``shape`` keeps the loop variable's ``invariant``."""
+    if isinstance(invariant, UnknownRankShape):
+        return True
+    if isinstance(shape, UnknownRankShape) or len(shape) != len(invariant):
+        return False
+    return all(a is None or a == b for a, b in zip(invariant, shape))
+
+
+def _name_of(t) -> str:
+    return t._symbolic_name() if type(t._value) is Traced else "Const:0"
 
 
 def _assigned_in_block(trace, vars_before) -> list:

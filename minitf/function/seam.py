@@ -86,11 +86,12 @@ class FunctionTracer(B.Tracer):
             return NotImplemented
         return control_flow.traced_cond(trace, p, pred, true_fn, false_fn)
 
-    def while_loop(self, cond, body, loop_vars, maximum_iterations):
+    def while_loop(self, cond, body, loop_vars, maximum_iterations, shape_invariants=None):
         trace = tracing.current()
         if trace is None:
             return NotImplemented
-        return control_flow.traced_while_loop(trace, cond, body, loop_vars, maximum_iterations)
+        return control_flow.traced_while_loop(trace, cond, body, loop_vars, maximum_iterations,
+                                              shape_invariants)
 
 
 def install() -> None:

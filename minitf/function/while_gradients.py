@@ -15,9 +15,30 @@ tapes, as TF records its While op, and derives its gradient from one symbolic it
    then, from the last iteration to the first, the body's forward (recomputed) and the
    iteration's backward block, carrying the loop variables' gradient and summing the captures'.
 
-The cost is a second forward pass; the results are those of the loop unrolled. The gradient
-node is itself not differentiable (its VJP raises): second derivatives through a traced loop
-are refused, where TF computes them.
+The cost is a second forward pass; the results are those of the loop unrolled.
+
+When a tape records the backward pass itself (nested tapes: a second or higher derivative),
+the gradient is written with minitf ops instead (``_Loop.op_gradients``): a traced loop over
+``k = n-1 ... 0`` that recomputes iteration k's loop variables with an inner loop and
+differentiates one run of the body there with a tape. Those loops are traced loops again, so
+every order works, at the cost of n(n+1)/2 body runs per order. The body's Python runs again
+while tracing (AutoGraph restores the names it assigns). A body that assigns variables is
+not run again: its loop has first derivatives only (TF also gives higher ones).
+
+>>> import minitf as tf
+>>> @tf.function
+... def second(x, n):
+...     with tf.GradientTape() as outer:
+...         outer.watch(x)
+...         with tf.GradientTape() as inner:
+...             inner.watch(x)
+...             y = x
+...             for _ in tf.range(n):       # y = x**(n+1)
+...                 y = y * x
+...         g = inner.gradient(y, x)
+...     return outer.gradient(g, x)        # (n+1) n x**(n-1)
+>>> float(second(tf.constant(2.0), tf.constant(3)))      # 4 * 3 * 2**2
+48.0
 
 >>> import minitf as tf
 >>> @tf.function
@@ -41,9 +62,10 @@ from .codegen import _emit_node, _Writer
 from .tracing import Traced
 from .tracing import record_block as _record_block
 
-_SECOND_ORDER = ("minitf cannot differentiate the gradient of a tf.while_loop traced inside "
-                 "tf.function (a second derivative through the loop); compute it with nested "
-                 "tapes outside tf.function, or unroll the loop in Python.")
+_SECOND_ORDER = ("minitf cannot differentiate the gradient of a tf.while_loop whose body "
+                 "assigns variables inside tf.function (a second derivative through the "
+                 "loop): it would have to run the assignments again; compute it eagerly, or "
+                 "carry the values as loop variables.")
 
 
 def _slots_used(nodes, results) -> list:
@@ -94,10 +116,12 @@ class _Loop:
     """What the gradient needs of one traced loop."""
 
     def __init__(self, trace, loop_slots, init_refs, c_nodes, c_ref, b_nodes, b_refs,
-                 hidden, s_in, s_out, captures):
+                 hidden, s_in, s_out, captures, step=None):
         self.trace, self.loop_slots, self.init_refs = trace, loop_slots, init_refs
         self.c_nodes, self.c_ref, self.b_nodes, self.b_refs = c_nodes, c_ref, b_nodes, b_refs
         self.hidden, self.s_in, self.s_out, self.captures = hidden, s_in, s_out, captures
+        self.step = step            # (test(flat), body(flat) -> flat) over the flat loop vars
+        self.init_tensors = None
         self.grad_fn = None
         self.grad_inputs = None
 
@@ -129,11 +153,14 @@ class _Loop:
         outer = list(dict.fromkeys(s for s in cond_params + body_params + step_params
                                    if s not in local))
         n_loop, n_fl, n_cap = len(loop), len(fl), len(self.captures)
-        cap_index = [outer.index(c._value.slot) if type(c._value) is Traced else None
-                     for c in self.captures]
+        # A capture made inside the body (the read of a variable the body assigns) is no
+        # input of the gradient; its trace-time value gives the shape of a zero gradient.
+        cap_index = [outer.index(c._value.slot) if type(c._value) is Traced and
+                     c._value.slot in outer else None for c in self.captures]
 
         def cap_values(rest):
-            return [rest[i] if i is not None else c._value
+            return [rest[i] if i is not None else
+                    c._value.v if type(c._value) is Traced else c._value
                     for i, c in zip(cap_index, self.captures)]
 
         def while_grad(*arrays):
@@ -163,6 +190,51 @@ class _Loop:
 
         self.grad_fn = while_grad
         self.grad_inputs = [trace.all[s] for s in outer]
+
+    def op_gradients(self, ups) -> list:
+        """The same gradients as ``gradients``, written as minitf ops (two traced while loops)
+        so that a tape recording now records them: a second derivative through the loop.
+
+        The backward loop runs ``k = n-1 ... 0``; step k recomputes the loop variables of
+        iteration k from the initial values (an inner loop of k body runs: no per-iteration
+        storage, at the price of n(n+1)/2 body runs), then differentiates one body run there
+        with a tape, given the carried gradient of the loop variables, and adds the captures'
+        gradients."""
+        from ..ops import array_ops as A
+        from ..ops.control_flow_ops import while_loop
+        from ..tensor import convert_to_tensor
+        test, body = self.step
+        init = list(self.init_tensors)
+        fl, caps = self.floating(), list(self.captures)
+        nfl = len(fl)
+        zero = convert_to_tensor(0)
+
+        def run_to(k):          # the loop variables after k iterations (k <= trip count)
+            out = while_loop(lambda j, *s: j < k, lambda j, *s: [j + 1] + body(list(s)),
+                             [zero] + init)
+            return list(out[1:])
+
+        n = while_loop(lambda j, *s: test(list(s)), lambda j, *s: [j + 1] + body(list(s)),
+                       [zero] + init)[0]
+
+        def back(k, *carry):
+            gs, acc = list(carry[:nfl]), list(carry[nfl:])
+            k = k - 1
+            st = run_to(k)
+            with _tape.GradientTape(persistent=True) as t:
+                for i in fl:
+                    t.watch(st[i])
+                for c in caps:
+                    t.watch(c)
+                out = body(st)
+            grads = t.gradient([out[i] for i in fl], [st[i] for i in fl] + caps,
+                               output_gradients=gs,
+                               unconnected_gradients=_tape.UnconnectedGradients.ZERO)
+            return [k] + list(grads[:nfl]) + [a + g for a, g in zip(acc, grads[nfl:])]
+
+        res = while_loop(lambda k, *c: k > 0, back,
+                         [n] + list(ups) + [A.zeros_like(c) for c in caps])
+        return list(res[1:])
 
     def gradients(self, ups) -> list:
         """The gradients of the initial loop variables (floating ones) and of the captures,
@@ -227,8 +299,13 @@ def record_loop(loop: _Loop, init_tensors, results) -> None:
     outputs = tuple(results[k] for k in fl)
     if not outputs or not inputs:
         return
+    loop.init_tensors = init_tensors
+
     def grads(up, needed):       # the loop's backward pass gives every gradient: a joint VJP
         ups = up if isinstance(up, tuple) else (up,)
+        if _tape.TAPES.recording and loop.step is not None:
+            # A tape records this backward pass (nested tapes): write it with ops.
+            return tuple(loop.op_gradients(ups))
         gs = loop.gradients(ups)
         _tape.record("WhileGrad", tuple(ups) + inputs, tuple(gs),
                      tuple(_refuse for _ in ups + inputs))
@@ -242,8 +319,9 @@ def _refuse(up):
 
 
 def recorded_loop(trace, loop_slots, init_refs, c_nodes, c_ref, b_nodes, b_refs, hidden,
-                  s_in, s_out, init_tensors, results) -> None:
-    """After a traced loop whose body ``record_body`` recorded: record it on the tapes."""
+                  s_in, s_out, init_tensors, results, step=None) -> None:
+    """After a traced loop whose body ``record_body`` recorded: record it on the tapes.
+    ``step`` is (test, body) over the flat list of loop variables, for ``op_gradients``."""
     loop = _Loop(trace, loop_slots, init_refs, c_nodes, c_ref, b_nodes, b_refs, hidden, s_in,
-                 s_out, captures_of(hidden, s_in))
+                 s_out, captures_of(hidden, s_in), step)
     record_loop(loop, init_tensors, results)

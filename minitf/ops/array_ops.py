@@ -236,7 +236,19 @@ def shape(input, out_type=dtypes.int32, name=None) -> Tensor:
     >>> tf.shape(tf.zeros([2, 3])).numpy()
     array([2, 3], dtype=int32)"""
     dt = dtypes.as_dtype(out_type)
-    return _make(np.array(tensor(input)._value.shape, dt._np), dt)
+    v = tensor(input)._value
+    if B.TRACING and type(v) is B.SYMBOLIC and v.w is not None:
+        # Inside tf.function a value whose static shape has unknown dimensions (a loop
+        # variable with a relaxed shape invariant, an input_signature's None) has its shape
+        # read when the program runs, not frozen at this trace's size.
+        return _make(B.record_call(_shape_of(dt._np), v), dt)
+    return _make(np.array(v.shape, dt._np), dt)
+
+
+def _shape_of(np_dtype):
+    def shape_of(a):
+        return np.array(a.shape, np_dtype)
+    return shape_of
 
 
 def size(input, out_type=dtypes.int32, name=None) -> Tensor:

@@ -55,7 +55,8 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     """Repeat ``loop_vars = body(*loop_vars)`` while ``cond(*loop_vars)``; returns the final
     ``loop_vars`` (same structure). Shapes and dtypes must not change between iterations."""
     if B.TRACING:      # inside tf.function, with traced loop variables: a traced loop
-        out = B.TRACER.while_loop(cond, body, loop_vars, maximum_iterations)
+        out = B.TRACER.while_loop(cond, body, loop_vars, maximum_iterations,
+                                  shape_invariants=shape_invariants)
         if out is not NotImplemented:
             return out
     single = not isinstance(loop_vars, (list, tuple))
