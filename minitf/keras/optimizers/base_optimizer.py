@@ -20,10 +20,11 @@ import numpy as np
 from ... import _backend as B
 from . import fused
 from ...tape import GradientTape
-from ...tensor import Tensor, convert_to_tensor
+from ...tensor import EagerTensor, Tensor, convert_to_tensor
 from ...variable import Variable
 from ..serialization import AutoConfig
 from .schedules import LearningRateSchedule
+from .sliced_gradient import SlicedGradient
 from ..checkpointing import optimizer_children
 from ...train.checkpoint import retry_deferred
 
@@ -175,12 +176,14 @@ class Optimizer(AutoConfig):
             warnings.warn(f"Gradients do not exist for variables {[v.name for v in missing]} "
                           "when minimizing the loss. If using `model.compile()`, did you forget "
                           "to provide a `loss` argument?", UserWarning, stacklevel=2)
-        pairs = [(g, v) for g, v in pairs if g is not None]
+            pairs = [(g, v) for g, v in pairs if g is not None]
+        known = {id(w) for w in self._vars}    # identity, not ==, which is elementwise
         for _, v in pairs:
-            if not any(v is w for w in self._vars):
+            if id(v) not in known:
+                known.add(id(v))
                 self._vars.append(v)
                 self.build_slots(v)
-        grads = [self._as_array(g, v) for g, v in pairs]
+        grads = [self._as_gradient(g, v) for g, v in pairs]
         variables = [v for _, v in pairs]
         grads = self._clip(grads)
         lr32 = self._current_lr()
@@ -223,8 +226,21 @@ class Optimizer(AutoConfig):
         name = getattr(v, "path", v.name)
         return not any(v is e or (isinstance(e, str) and e in name) for e in self._exclude)
 
+    def _as_gradient(self, g, v):
+        """The gradient the rule sees: an array, or for a ``tf.IndexedSlices`` gradient of a
+        host variable a ``SlicedGradient`` that keeps repeated rows apart as Keras 3 does
+        (sliced_gradient.py). Clipping, traced steps and GPU variables get it dense."""
+        if (getattr(g, "_is_indexed_slices", False) and type(v._value) is np.ndarray
+                and self.clipnorm is None and self.global_clipnorm is None
+                and self.clipvalue is None and g.dense_shape is not None):
+            values = self._as_array(g.values, v)
+            return SlicedGradient(values, np.asarray(g.indices._value), tuple(v.shape))
+        return self._as_array(g, v)
+
     @staticmethod
     def _as_array(g, v) -> np.ndarray:
+        if type(g) is EagerTensor and g._dtype is v._dtype:    # the usual gradient: as it is
+            return g._value
         if getattr(g, "_is_indexed_slices", False):     # tf.IndexedSlices: made dense
             g = convert_to_tensor(g)
         if isinstance(g, Tensor):
