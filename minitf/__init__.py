@@ -61,6 +61,7 @@ from . import autodiff  # noqa: F401  (tf.autodiff.ForwardAccumulator)
 from . import keras  # noqa: F401,E402
 from . import data, io, strings  # noqa: F401,E402
 from . import summary  # noqa: F401,E402  (tf.summary: TensorBoard event files)
+from . import profiler  # noqa: F401,E402  (tf.profiler: start/stop only, nothing recorded)
 from . import train  # noqa: F401,E402  (tf.train: checkpoints in TensorFlow's format)
 from . import image  # noqa: F401,E402
 from . import config  # noqa: F401,E402

@@ -39,6 +39,16 @@ class NotFoundError(OpError):
     error_code = 5
 
 
+class AlreadyExistsError(OpError):
+    """What was to be created exists already, such as a second profiler started."""
+    error_code = 6
+
+
+class UnavailableError(OpError):
+    """The service is not there, such as stopping a profiler that is not running."""
+    error_code = 14
+
+
 class OutOfRangeError(OpError):
     error_code = 11
 

@@ -23,13 +23,17 @@ minitf[tensorboard]``; it is imported only when a writer is made.
 >>> [f.startswith("events.out.tfevents.") and f.endswith(".v2") for f in os.listdir(logdir)]
 [True]
 
-What is not here: ``tf.summary.graph`` and ``trace_on``/``trace_export`` (minitf has no
-GraphDef to export), audio summaries and the profiler.
+``trace_on``/``trace_export`` write the graphs of the tf.function traces made in between, for
+TensorBoard's graph dashboard: each trace's operations as ``GraphDef`` nodes under TF's op types
+(``concrete_function.graph.get_operations()``), joined where one operation's output feeds
+another (not from the function's inputs). What is not here: ``tf.summary.graph``, audio
+summaries and the profiler.
 """
 from __future__ import annotations
 
 import contextlib
 import itertools
+import logging
 import os
 import socket
 import threading
@@ -43,6 +47,7 @@ from .tensor import Tensor, convert_to_tensor, is_tensor
 
 __all__ = ["create_file_writer", "create_noop_writer", "scalar", "histogram", "text", "image",
            "write", "flush", "record_if", "should_record_summaries", "experimental",
+           "trace_on", "trace_off", "trace_export",
            "SummaryWriter"]
 
 _FILE_COUNTER = itertools.count()      # the <n> of the file name: unique within the process
@@ -51,7 +56,7 @@ _FILE_COUNTER = itertools.count()      # the <n> of the file name: unique within
 def _tensorboard():
     """The tensorboard package's protobufs, summary builders and record framing."""
     try:
-        from tensorboard.compat.proto import event_pb2, summary_pb2
+        from tensorboard.compat.proto import config_pb2, event_pb2, graph_pb2, summary_pb2
         from tensorboard.plugins.histogram import summary_v2 as histogram_v2
         from tensorboard.plugins.scalar import summary_v2 as scalar_v2
         from tensorboard.plugins.text import summary_v2 as text_v2
@@ -61,6 +66,7 @@ def _tensorboard():
         raise ImportError("tf.summary writes TensorBoard event files with the `tensorboard` "
                           "package: pip install 'minitf[tensorboard]'") from e
     return dict(event_pb2=event_pb2, summary_pb2=summary_pb2, histogram_v2=histogram_v2,
+                config_pb2=config_pb2, graph_pb2=graph_pb2,
                 scalar_v2=scalar_v2, text_v2=text_v2, RecordWriter=RecordWriter,
                 tensor_util=tensor_util)
 
@@ -428,6 +434,99 @@ def flush(writer: SummaryWriter | None = None) -> None:
         writer = _STATE.writers[-1] if _STATE.writers else None
     if writer is not None:
         writer.flush()
+
+
+# ---- graph traces (trace_on / trace_export / trace_off) --------------------------------------
+# As in TF the trace is one for the whole process (every thread's tf.functions are collected).
+_TRACE_LOCK = threading.Lock()
+_TRACE: dict = {}          # while a trace is on: {"graph": bool, "graphs": [(name, FuncGraph)]}
+_log = logging.getLogger("minitf.summary")
+
+
+def _collect(name: str, graph) -> None:
+    with _TRACE_LOCK:
+        if _TRACE.get("graph"):
+            _TRACE["graphs"].append((name, graph))
+
+
+def _listeners() -> list:
+    from .function import polymorphic_function    # lazily: tf.function builds on the core
+    return polymorphic_function.TRACE_LISTENERS
+
+
+def trace_on(graph: bool = True, profiler: bool = False, profiler_outdir: str | None = None
+             ) -> None:
+    """Start collecting the graphs of the ``tf.function`` traces made from now on (TF's
+    graph collection), for ``trace_export`` to write. Only new traces are collected: call a
+    function that has not been traced yet for these arguments. minitf has no profiler, so
+    ``profiler=True`` collects the graphs only (a warning says so). A trace already on is
+    left as it is (TF's warning).
+
+    >>> import tempfile, minitf as tf
+    >>> f = tf.function(lambda x: x * 2.0 + 1.0)
+    >>> tf.summary.trace_on(graph=True)
+    >>> _ = f(tf.constant(1.0))
+    >>> with tf.summary.create_file_writer(tempfile.mkdtemp()).as_default():
+    ...     tf.summary.trace_export("f_trace", step=0)
+    """
+    with _TRACE_LOCK:
+        if _TRACE:
+            _log.warning("Trace already enabled")
+            return
+        if profiler:
+            _log.warning("minitf has no profiler: trace_on(profiler=True) collects the graphs "
+                         "only")
+        _TRACE.update(graph=bool(graph or profiler), graphs=[])
+        if _collect not in _listeners():
+            _listeners().append(_collect)
+
+
+def trace_off() -> None:
+    """Stop the trace and discard what it collected (nothing happens if none is on)."""
+    with _TRACE_LOCK:
+        _TRACE.clear()
+        if _collect in _listeners():
+            _listeners().remove(_collect)
+
+
+def _graph_def(tb, graph):
+    """A ``GraphDef`` of a trace's operations (``FuncGraph.get_operations``): one node per
+    operation under TF's op type, its inputs named after the operations that made them."""
+    ops = graph.get_operations()
+    made_by = {}
+    for op in ops:
+        for i, slot in enumerate(op.outputs):
+            made_by[slot] = op.name if i == 0 else f"{op.name}:{i}"
+    graph_def = tb["graph_pb2"].GraphDef()
+    for op in ops:
+        node = graph_def.node.add(name=op.name, op=op.type)
+        node.input.extend(made_by[s] for s in op.inputs if s in made_by)
+    return graph_def
+
+
+def trace_export(name: str, step: Any = None, profiler_outdir: str | None = None) -> None:
+    """Write the graphs collected since ``trace_on`` to the default writer, then stop the
+    trace (TF's ``trace_export``): one summary under ``name`` holding a serialized
+    ``RunMetadata`` with a ``FunctionGraphs`` entry per traced function, tagged for
+    TensorBoard's graph dashboard (plugin ``graph_run_metadata_graph``). ``profiler_outdir``
+    is ignored, as in TF 2.21. ValueError if no trace is on."""
+    with _TRACE_LOCK:
+        if not _TRACE:
+            raise ValueError("Must enable trace before export through tf.summary.trace_on.")
+        graphs = list(_TRACE["graphs"])
+    writer = _writer_or_none()
+    if writer is not None:
+        tb = writer._tb
+        run_metadata = tb["config_pb2"].RunMetadata()
+        for _, graph in graphs:
+            run_metadata.function_graphs.add().pre_optimization_graph.CopyFrom(
+                _graph_def(tb, graph))
+        meta = tb["summary_pb2"].SummaryMetadata()
+        meta.plugin_data.plugin_name = "graph_run_metadata_graph"
+        meta.plugin_data.content = b"1"
+        write(_tag(name), np.array(run_metadata.SerializeToString(), dtype=object),
+              step=step, metadata=meta)
+    trace_off()
 
 
 def _kind_name(arr: np.ndarray) -> str:

@@ -115,6 +115,11 @@ def _incompatible(spec_text: str, got, args, kwargs, signature) -> TypeError:
 
 # ---- concrete functions --------------------------------------------------------------------
 
+# Callables told of every new trace, as ``listener(function_name, FuncGraph)``:
+# tf.summary.trace_on adds one to collect the graphs it exports (TF's graph collection).
+TRACE_LISTENERS: list = []
+
+
 class FuncGraph:
     """What a trace recorded: its operations (after dropping unused ones) and the replayed
     program's source. minitf has no graph of symbolic tensors; this is the flat program."""
@@ -543,6 +548,10 @@ class Function:
             graph_program = Program(tr, inputs, values, writes, graph=True, strip=False)
         strip_values(tr)
         spec = _Specialisation(program, out, kinds)
+        if TRACE_LISTENERS and not dry:
+            graph = FuncGraph(program, sum(k is not None for k in kinds))
+            for listener in list(TRACE_LISTENERS):
+                listener(self._name, graph)
         if graph_program is not None:
             spec.graph_runner = CudaGraphRunner(graph_program, program)
         return result, spec, tr

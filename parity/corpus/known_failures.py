@@ -18,9 +18,6 @@ _KERAS_FRAMES = ("the printed ValueError of a second Keras optimizer creating it
                  "later trace: TF's message is 'in user code:' followed by the stack through "
                  "Keras's own files (base_optimizer.py, adam.py, ...), which minitf has not; "
                  "minitf prints the message itself (same type, same variable unchanged)", "#17")
-_RAW_VARIABLE_PARAMS = ("summary() of layers that create raw tf.Variables in build (not "
-                        "add_weight): Keras 3 does not count them as the layer's weights "
-                        "(Param # 0), minitf does (12)", "#17")
 
 KNOWN_FAILURES: dict[str, tuple[str, str]] = {
     # tf_tensor
@@ -34,15 +31,6 @@ KNOWN_FAILURES: dict[str, tuple[str, str]] = {
         "keras.losses.mean_squared_error: Keras 3.15 under TF has no such attribute "
         "(AttributeError); minitf still has it", "#17"),
     # tf_intro_to_modules
-    "tf_intro_to_modules/014_saving_functions": (
-        "tf.summary.trace_on / trace_export are missing (AttributeError)", "#17"),
-    "tf_intro_to_modules/032_keras_models": _RAW_VARIABLE_PARAMS,
-    "tf_intro_to_modules/033_keras_models": _RAW_VARIABLE_PARAMS,
-    "tf_intro_to_modules/034_saving_keras_models": _RAW_VARIABLE_PARAMS,
-    "tf_intro_to_modules/036_saving_keras_models": (
-        "a tf.Variable assigned in a Keras layer's build (not add_weight): Keras 3 does not save "
-        "it in the .keras file, so the reloaded model computes differently (False); minitf saves "
-        "it (True)", "#17"),
     # tf_function
     "tf_function/021_obtaining_concrete_functions": (
         "the printed traceback: TF's TypeError is chained to the errors of its two binding "

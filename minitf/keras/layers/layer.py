@@ -243,7 +243,7 @@ class Layer(AutoConfig):
             if isinstance(v, Layer) and v is not self and not any(
                     v is t for t in self._tracked_layers):
                 self._tracked_layers.append(v)
-            elif isinstance(v, Variable) and not any(v is w for w in self._own_weights):
+            elif isinstance(v, KerasVariable) and not any(v is w for w in self._own_weights):
                 self._own_weights.append(v)
 
     @property
