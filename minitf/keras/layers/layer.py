@@ -24,7 +24,6 @@ import numpy as np
 
 from ... import dtypes, nest
 from ...tensor import EagerTensor, Tensor, TensorShape, convert_to_tensor, is_variable
-from ...variable import Variable
 from ...ops import math_ops as M
 from .. import backend, constraints, initializers, regularizers
 from ..checkpointing import layer_children
