@@ -226,3 +226,33 @@ def test_keras_initializers_and_layers(tf_real):
         bound = 2 * np.sqrt(2) * np.linalg.cond(a) * m * n * 2.0 ** -24
         assert got[k].shape == want[k].shape and got[k].dtype == want[k].dtype
         assert np.max(np.abs(got[k] - want[k])) <= bound, (k, bound)
+
+
+def _generator_program(fw):
+    out = {}
+    for seed in (1, 2 ** 70 + 5, -1, 12345678901234):
+        g = fw.random.Generator.from_seed(seed)
+        k = f"{seed}/"
+        out[k + "state0"] = g.state.numpy()
+        out[k + "u"] = g.uniform([5]).numpy()
+        out[k + "state1"] = g.state.numpy()            # the counter moved on by 256 per value
+        out[k + "n"] = g.normal([3, 2]).numpy()
+        out[k + "n64"] = g.normal([3], 1.0, 2.0, dtype="float64").numpy()
+        out[k + "t"] = g.truncated_normal([7]).numpy()
+        out[k + "i64"] = g.uniform([2], 0, 10, dtype="int64").numpy()
+        out[k + "i32"] = g.uniform([4], -5, 7, dtype="int32").numpy()
+        out[k + "range"] = g.uniform([3], -2.0, 3.0).numpy()
+        out[k + "full"] = g.uniform_full_int([3], dtype="int64").numpy()
+        out[k + "seeds"] = g.make_seeds(2).numpy()
+        out[k + "skip"] = g.skip(10).numpy()
+        out[k + "state2"] = g.state.numpy()
+        for i, s in enumerate(g.split(2)):
+            out[k + f"split{i}"] = s.normal([2]).numpy()
+        g.reset_from_seed(7)
+        out[k + "reset"] = g.uniform([]).numpy()
+    out["create"] = fw.random.create_rng_state(99, "philox").numpy()
+    return out
+
+
+def test_generator(tf_real):
+    _assert_all_same(_generator_program(minitf), _generator_program(tf_real))
