@@ -8,9 +8,12 @@ shape is fixed by ``element_shape`` or by the first write. Gradients flow throug
 ``read`` / ``stack`` / ``unstack`` / ``gather`` / ``scatter`` / ``concat``, which are minitf
 ops on the stored tensors.
 
-Inside ``tf.function`` a TensorArray filled by a Python loop is traced like any list. A
-``tf.while_loop`` cannot carry one (its loop variables must be tensors of fixed shape): there
-collect values in a preallocated tensor (``tf.tensor_scatter_nd_update``) instead.
+Inside ``tf.function`` a TensorArray filled by a Python loop is traced like any list. A loop
+that AutoGraph stages (``for i in tf.range(n)``, ``for i in range(tensor)``) carries it as one
+tensor holding every slot, ``[size, *element_shape]`` (TF's graph TensorArray is such a buffer
+too): ``write`` at the loop's traced index selects the row with ``tf.where``, ``read`` and
+``stack`` index and return that tensor. Its size may be a traced value; a ``dynamic_size``
+array cannot grow inside such a loop (NotImplementedError).
 
 >>> import minitf as tf
 >>> ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
@@ -21,9 +24,12 @@ array([0., 1., 4.], dtype=float32)
 """
 from __future__ import annotations
 
+import numpy as np
+
+from . import _backend as B
 from . import dtypes
 from .errors import InvalidArgumentError, OutOfRangeError
-from .tensor import Tensor, TensorShape, convert_to_tensor
+from .tensor import Tensor, TensorShape, _make, convert_to_tensor
 
 
 class _Storage:
@@ -35,10 +41,24 @@ class _Storage:
         self.element_shape = element_shape
 
 
+def _traced(i) -> bool:
+    """Whether ``i`` is a tensor whose value is known only when a traced program runs."""
+    return B.TRACING and isinstance(i, Tensor) and type(i._value) is B.SYMBOLIC
+
+
+def _row_mask(buffer, i):
+    """True on row ``i`` of ``buffer``, shaped to broadcast against it."""
+    mask = np.arange(buffer.shape[0]) == i
+    return mask.reshape((-1,) + (1,) * (buffer.ndim - 1))
+
+
+def _zeros_rows(n, element_shape: tuple, np_dtype):
+    return np.zeros((int(n),) + element_shape, np_dtype)
+
+
 def _index(i, what: str) -> int:
     if isinstance(i, Tensor) or hasattr(i, "_read_for_op"):
         i = convert_to_tensor(i)
-        from . import _backend as B
         if B.TRACING and type(i._value) is B.SYMBOLIC:
             raise NotImplementedError(
                 f"minitf's TensorArray cannot {what} at an index that is only known when the "
@@ -72,12 +92,20 @@ class TensorArray:
         self._dynamic_size = bool(dynamic_size)
         self._clear_after_read = True if clear_after_read is None else bool(clear_after_read)
         self._infer_shape = infer_shape
+        self._buffer = None          # in a staged loop: every slot as one tensor (see above)
+        self._n = None               # ... and the number of slots (int or traced tensor)
         if _storage is not None:
             self._storage = _storage
             return
         if size is None:
             raise ValueError("Size must be declared for TensorArrays when eager execution is "
                              "enabled.")
+        if _traced(size):
+            # a size known when the program runs: held as one buffer from the start
+            shape = None if element_shape is None else TensorShape(element_shape)
+            self._storage = _Storage(0, shape)
+            self._n = convert_to_tensor(size)
+            return
         n = _index(size, "size")
         shape = None if element_shape is None else TensorShape(element_shape)
         self._storage = _Storage(n, shape)
@@ -86,6 +114,74 @@ class TensorArray:
         return TensorArray(self._dtype, dynamic_size=self._dynamic_size,
                            clear_after_read=self._clear_after_read,
                            infer_shape=self._infer_shape, _storage=self._storage)
+
+    # ---- as one tensor (in a loop AutoGraph stages) --------------------------------------
+    @property
+    def _buffered(self) -> bool:
+        return self._n is not None
+
+    def _from_buffer(self, buffer) -> "TensorArray":
+        """A TensorArray like this one holding ``buffer`` (a loop's value of it)."""
+        ta = TensorArray(self._dtype, dynamic_size=self._dynamic_size,
+                         clear_after_read=self._clear_after_read,
+                         infer_shape=self._infer_shape, _storage=self._storage)
+        ta._n, ta._buffer = self._n, buffer
+        return ta
+
+    def _in_loop(self) -> "TensorArray":
+        """This array as a staged loop carries it: its slots stacked into one tensor (made
+        at the first write if the element shape is not known yet)."""
+        if self._buffered:
+            return self
+        if self._dynamic_size:
+            raise NotImplementedError(
+                "minitf cannot carry a dynamic_size TensorArray through a loop that AutoGraph "
+                "stages (a tf.while_loop: its loop values keep their shape); give it a fixed "
+                "size")
+        items = self._storage.items
+        ta = self._from_buffer(None)
+        ta._storage = _Storage(0, self._storage.element_shape)
+        ta._n = len(items)
+        shape = self._storage.element_shape
+        if shape is not None and shape.is_fully_defined():
+            ta._buffer = self.stack()
+        return ta
+
+    def _loop_tensor(self) -> "Tensor | None":
+        """The tensor a staged loop carries for this array (None while its element shape is
+        unknown)."""
+        return self._in_loop()._zero_buffer()
+
+    def _zero_buffer(self):
+        if self._buffer is None:
+            shape = self._storage.element_shape
+            if shape is None or not shape.is_fully_defined():
+                return None
+            n = self._n
+            if isinstance(n, Tensor):
+                self._buffer = _make(B.record_call(_zeros_rows, n._value, tuple(shape),
+                                                   self._dtype._np), self._dtype)
+            else:
+                from .ops.array_ops import zeros
+                self._buffer = zeros([n] + list(shape), self._dtype)
+        return self._buffer
+
+    def _buffer_write(self, index, value) -> "TensorArray":
+        from .ops.array_ops import expand_dims
+        from .ops.math_ops import where
+        v = self._check_value(value)
+        buffer = self._zero_buffer()
+        i = convert_to_tensor(index)._value if isinstance(index, Tensor) else _index(index,
+                                                                                      "write")
+        mask = _make(B.record_call(_row_mask, buffer._value, i), dtypes.bool)
+        return self._from_buffer(where(mask, expand_dims(v, 0), buffer))
+
+    def _buffer_value(self) -> Tensor:
+        buffer = self._zero_buffer()
+        if buffer is None:
+            raise ValueError("Cannot convert a partially known TensorShape <unknown> to a "
+                             "Tensor.")
+        return buffer
 
     # ---- properties ---------------------------------------------------------------------------
     @property
@@ -105,6 +201,8 @@ class TensorArray:
 
     def size(self, name=None) -> Tensor:
         """The number of slots, as an int32 scalar tensor."""
+        if self._buffered:
+            return convert_to_tensor(self._n, dtypes.int32)
         return convert_to_tensor(len(self._storage.items), dtypes.int32)
 
     # ---- writing ------------------------------------------------------------------------------
@@ -132,6 +230,8 @@ class TensorArray:
         >>> import minitf as tf
         >>> tf.TensorArray(tf.int32, size=2).write(1, 7).stack().numpy()
         array([0, 7], dtype=int32)"""
+        if self._buffered or _traced(index):
+            return self._in_loop()._buffer_write(index, value)
         i = _index(index, "write")
         items = self._storage.items
         if i < 0:
@@ -153,6 +253,9 @@ class TensorArray:
         >>> import minitf as tf
         >>> tf.TensorArray(tf.float32, size=0, dynamic_size=True).unstack([1., 2.]).size()
         <tf.Tensor: shape=(), dtype=int32, numpy=2>"""
+        if self._buffered:
+            raise NotImplementedError("minitf's TensorArray.unstack inside a loop AutoGraph "
+                                      "stages is not supported; write the elements instead")
         from .ops.array_ops import unstack as unstack_
         v = self._check_rows(value)
         n = v.shape[0] if v.shape else 0
@@ -180,6 +283,9 @@ class TensorArray:
         >>> import minitf as tf
         >>> tf.TensorArray(tf.float32, size=3).scatter([2, 0], [1., 2.]).stack().numpy()
         array([2., 0., 1.], dtype=float32)"""
+        if self._buffered:
+            raise NotImplementedError("minitf's TensorArray.scatter inside a loop AutoGraph "
+                                      "stages is not supported; write the elements instead")
         from .ops.array_ops import unstack as unstack_
         v = self._check_rows(value)
         idx = [int(i) for i in convert_to_tensor(indices).numpy().reshape(-1)]
@@ -195,6 +301,9 @@ class TensorArray:
         >>> import minitf as tf
         >>> tf.TensorArray(tf.float32, size=2).split([1., 2., 3.], [1, 2]).read(1).numpy()
         array([2., 3.], dtype=float32)"""
+        if self._buffered:
+            raise NotImplementedError("minitf's TensorArray.split inside a loop AutoGraph "
+                                      "stages is not supported; write the elements instead")
         from .ops.array_ops import split as split_
         v = self._check_rows(value)
         sizes = [int(n) for n in convert_to_tensor(lengths).numpy().reshape(-1)]
@@ -226,6 +335,8 @@ class TensorArray:
         >>> tf.TensorArray(tf.float32, size=2, element_shape=[2]).read(0).numpy()
         array([0., 0.], dtype=float32)"""
         from .ops.math_ops import identity
+        if self._buffered:
+            return self._buffer_value()[index]
         i = _index(index, "read")
         n = len(self._storage.items)
         if not 0 <= i < n:
@@ -246,6 +357,9 @@ class TensorArray:
         >>> tf.TensorArray(tf.float32, size=0, element_shape=[2]).stack().shape
         TensorShape([0, 2])"""
         from .ops.array_ops import stack as stack_, zeros
+        if self._buffered:
+            from .ops.math_ops import identity
+            return identity(self._buffer_value())
         items = self._storage.items
         if not items:
             shape = self._storage.element_shape
@@ -260,6 +374,9 @@ class TensorArray:
         >>> ta.gather([1, 0]).numpy()
         array([2., 1.], dtype=float32)"""
         from .ops.array_ops import stack as stack_
+        if self._buffered:
+            from .ops.array_ops import gather as gather_
+            return gather_(self._buffer_value(), indices)
         idx = [int(i) for i in convert_to_tensor(indices).numpy().reshape(-1)]
         n = len(self._storage.items)
         for i in idx:
@@ -276,6 +393,10 @@ class TensorArray:
         >>> ta.concat().numpy()
         array([1., 2., 3., 4.], dtype=float32)"""
         from .ops.array_ops import concat as concat_
+        if self._buffered:
+            from .ops.array_ops import reshape
+            b = self._buffer_value()
+            return reshape(b, [-1] + list(b.shape[2:]))
         return concat_([self._get(i) for i in range(len(self._storage.items))], 0)
 
     # ---- the rest of TF's interface -----------------------------------------------------------
@@ -290,5 +411,8 @@ class TensorArray:
         """Accepted for TF compatibility (TF's unused-TensorArray warning)."""
 
     def __repr__(self) -> str:
+        if self._buffered:
+            return (f"<minitf.TensorArray dtype={self._dtype.name} size={self._n} "
+                    f"dynamic_size={self._dynamic_size}>")
         return (f"<minitf.TensorArray dtype={self._dtype.name} size="
                 f"{len(self._storage.items)} dynamic_size={self._dynamic_size}>")

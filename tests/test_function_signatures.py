@@ -249,3 +249,96 @@ def test_unknown_rank_spec_accepts_any_shape():
     f = tf.function(lambda x: x * 2.0).get_concrete_function(spec)
     assert f(tf.ones([2, 2])).numpy().tolist() == [[2.0, 2.0], [2.0, 2.0]]
     assert float(f(tf.constant(3.0))) == 6.0
+
+
+# ---- TensorArrays in loops AutoGraph stages (corpus tf_function/028) --------------------------
+
+def test_tensor_array_written_in_a_tf_range_loop_equals_the_python_loop():
+    def rnn(x):
+        states = tf.TensorArray(tf.float64, size=x.shape[0])
+        s = tf.zeros([2], tf.float64)
+        for i in tf.range(x.shape[0]):
+            s = tf.tanh(x[i] + s)
+            states = states.write(i, s)
+        return states.stack()
+
+    def by_hand(x):              # the same recurrence in NumPy
+        out, s = [], np.zeros(2)
+        for row in x:
+            s = np.tanh(row + s)
+            out.append(s)
+        return np.array(out)
+
+    f = tf.function(rnn)
+    for n in (3, 1, 4):
+        x = np.cos(np.arange(2.0 * n)).reshape(n, 2)
+        np.testing.assert_array_equal(f(tf.constant(x)).numpy(), by_hand(x))
+        np.testing.assert_array_equal(rnn(tf.constant(x)).numpy(), by_hand(x))
+
+
+def test_python_range_over_a_tensor_with_a_tensor_array_of_traced_size():
+    @tf.function
+    def cumulative(n):
+        ta = tf.TensorArray(tf.float32, size=n)
+        s = tf.constant(0.0)
+        for i in range(n):
+            s = s + tf.cast(i, tf.float32)
+            ta = ta.write(i, s)
+        return ta.stack(), ta.size()
+
+    for n in (4, 6, 1):
+        values, size = cumulative(tf.constant(n))
+        assert values.numpy().tolist() == [i * (i + 1) / 2 for i in range(n)]
+        assert int(size) == n
+    assert cumulative.experimental_get_tracing_count() == 1      # one trace for every n
+
+
+def test_gradients_through_a_tensor_array_loop_equal_eager():
+    w = tf.Variable(np.array([0.5, -0.3]))
+
+    def loss(x, n):
+        ta = tf.TensorArray(tf.float64, size=n)
+        s = tf.zeros([2], tf.float64)
+        for i in tf.range(n):
+            s = tf.tanh(x[i] * w + s)
+            ta = ta.write(i, s)
+        return tf.reduce_sum(ta.stack() ** 2) + tf.reduce_sum(ta.read(n - 1))
+
+    traced = tf.function(loss)
+    for n in (3, 5):
+        x = tf.constant(np.cos(np.arange(2.0 * n)).reshape(n, 2))
+        results = []
+        for fn in (loss, traced):
+            with tf.GradientTape() as tape:
+                tape.watch(x)
+                y = fn(x, tf.constant(n))
+            results.append([y.numpy()] + [g.numpy() for g in tape.gradient(y, [x, w])])
+        for a, b in zip(*results):
+            # float64; the eager loop and the traced while loop's backward pass add the same
+            # terms in another order: a few roundings of values of size ~1
+            np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-14)
+
+
+def test_dynamic_size_tensor_array_in_a_staged_loop_is_refused():
+    @tf.function
+    def f(n):
+        ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
+        for i in tf.range(n):
+            ta = ta.write(i, 1.0)
+        return ta.stack()
+
+    with pytest.raises(NotImplementedError, match="dynamic_size"):
+        f(tf.constant(3))
+
+
+def test_indexing_by_a_traced_counter():
+    @tf.function
+    def pick(x, k):
+        total = tf.constant(0.0)
+        for i in tf.range(k):
+            total += x[i, 1] + x[i][0]
+        return total
+
+    x = np.arange(12.0, dtype=np.float32).reshape(6, 2)
+    for k in (2, 5):
+        assert float(pick(tf.constant(x), tf.constant(k))) == float(x[:k].sum())

@@ -313,11 +313,47 @@ def _any_traced(values) -> bool:
 
 def _loop_value(name, v):
     from ..tensor import convert_to_tensor
+    from ..tensor_array import TensorArray
     if _is_tensor(v) and not _is_variable(v):
         return v
     if isinstance(v, _NUMBERS):
         return convert_to_tensor(v)
+    if isinstance(v, TensorArray):  # carried as one tensor of all its slots (tensor_array.py)
+        return v._loop_tensor()
     return None                     # not a loop variable: must stay the same object
+
+
+def _from_loop_value(before, t):
+    """A loop variable's Python value from the loop's tensor ``t`` for it."""
+    from ..tensor_array import TensorArray
+    return before._in_loop()._from_buffer(t) if isinstance(before, TensorArray) else t
+
+
+def _tensor_arrays_shaped(init, names, body, set_state, get_state, counter):
+    """TensorArrays a staged loop carries whose element shape the loop's first write sets:
+    as TF learns shapes, run the body once, thrown away, and take the shape it wrote."""
+    from ..tensor_array import TensorArray
+    unshaped = [k for k, v in enumerate(init)
+                if isinstance(v, TensorArray) and v._loop_tensor() is None]
+    if not unshaped:
+        return init
+    init = [v._in_loop() if isinstance(v, TensorArray) else v for v in init]
+    # the probe's arrays are copies: a buffer it makes is of the thrown-away trace
+    trial = [v._from_buffer(v._buffer) if isinstance(v, TensorArray) else v for v in init]
+
+    def probe():
+        set_state(tuple(trial))
+        body(counter[2](counter[0]) if counter is not None else None)
+        return get_state()
+
+    after = _tracer.run_discarded(probe)
+    for k in unshaped:
+        shape = after[k].element_shape if isinstance(after[k], TensorArray) else None
+        if shape is None:
+            raise ValueError(f"'{names[k]}': the TensorArray's element shape is not known "
+                             "before the loop and the loop does not write it")
+        init[k]._storage.element_shape = shape
+    return init
 
 
 def _tf_loop(test, body, get_state, set_state, names, extra_test, counter) -> None:
@@ -338,13 +374,14 @@ def _tf_loop(test, body, get_state, set_state, names, extra_test, counter) -> No
             # the iterations in the loop as a counter from 0 that is only read afterwards.
             counter = (tf.constant(0), lambda i: test(), lambda i: None, lambda i: i + 1)
             test_is_counter = True
+    init = _tensor_arrays_shaped(init, names, body, set_state, get_state, counter)
     tensors = [_loop_value(n, v) for n, v in zip(names, init)]
     carried = [k for k, t in enumerate(tensors) if t is not None]
 
     def state_from(loop_vals):
         state = list(init)
         for k, t in zip(carried, loop_vals):
-            state[k] = t
+            state[k] = _from_loop_value(init[k], t)
         return tuple(state)
 
     def cond_fn(*lv):

@@ -65,17 +65,19 @@ def _parameter_names(python_function, args, kwargs) -> list:
 
 
 def traced_arguments(tr: Trace, leaves, args, kwargs, python_function=None, shapes=None):
-    """The call's tensor arguments as program inputs of ``tr`` (stand-in values when the trace
-    is dry), named after ``python_function``'s parameters; ``shapes``: per leaf, the static
-    shape where the signature leaves dimensions unknown (else None). Returns (input Traced
-    arrays, args, kwargs, the traced input tensors)."""
+    """The call's tensor arguments as program inputs of ``tr``, named after
+    ``python_function``'s parameters; ``shapes``: per leaf, the static shape where the
+    signature leaves dimensions unknown (else None). Returns (input Traced arrays, args,
+    kwargs, the traced input tensors)."""
     inputs, new_leaves, tensors = [], [], []
     names = _parameter_names(python_function, args, kwargs) if python_function else []
     for i, x in enumerate(leaves):
         if _is_tensor_like(x) and not _is_variable(x):
             t = x if isinstance(x, Tensor) else convert_to_tensor(x)
-            traced = tr.input(_dummy(t._value) if tr.dry else t._value,
-                              shapes[i] if shapes else None)
+            # A dry trace (of a call under a tape) sees the call's values too: a size or an
+            # index read from an input (a TensorArray's, a loop's) must be the real one.
+            # get_concrete_function's inputs are stand-ins already (_zeros_for).
+            traced = tr.input(t._value, shapes[i] if shapes else None)
             if i < len(names):
                 tr.names[traced.slot] = names[i]
             inputs.append(traced)
@@ -86,11 +88,3 @@ def traced_arguments(tr: Trace, leaves, args, kwargs, python_function=None, shap
             new_leaves.append(x)
     t_args, t_kwargs = nest.pack_sequence_as((tuple(args), dict(kwargs)), new_leaves)
     return inputs, t_args, t_kwargs, tensors
-
-
-def _dummy(v):
-    """A stand-in value for a dry trace: ones (zeros for integers and booleans)."""
-    if isinstance(v, np.generic) or np.ndim(v) == 0:
-        return np.ones((), v.dtype)[()] if v.dtype.kind in "fc" else np.zeros((), v.dtype)[()]
-    xp = B.xp_of(v)
-    return xp.ones(v.shape, v.dtype) if v.dtype.kind in "fc" else xp.zeros(v.shape, v.dtype)

@@ -539,7 +539,8 @@ def _norm_key(key) -> tuple:
             k = tensor(k)
             if not k._dtype.is_integer or k._value.ndim != 0:
                 raise TypeError(f"{_INDEX_HELP}, got {k!r}")
-            k = int(k._value)
+            # a traced index (a tf.while_loop counter) stays symbolic: strided_slice records it
+            k = k._value if B.is_symbolic(k._value) else int(k._value)
         elif isinstance(k, slice):
             k = slice(*(None if p is None else int(tensor(p)._value) if isinstance(p, Tensor)
                         else int(p) for p in (k.start, k.stop, k.step)))
@@ -585,10 +586,49 @@ def _out_of_bounds(shape: tuple, key) -> str | None:
     return None
 
 
+def _split_symbolic(key: tuple) -> tuple:
+    """(key with 0 for each traced index, their positions, the traced indices)."""
+    positions = tuple(j for j, k in enumerate(key) if B.is_symbolic(k))
+    plain = tuple(0 if j in positions else k for j, k in enumerate(key))
+    return plain, positions, [key[j] for j in positions]
+
+
+def _with_indices(key: tuple, positions: tuple, indices) -> tuple:
+    key = list(key)
+    for j, i in zip(positions, indices):
+        key[j] = int(i)
+    return tuple(key)
+
+
+def _getitem_at(arr, key, positions, *indices):
+    """``arr[key]`` with the integers ``indices`` at ``positions`` of key: how a traced
+    program indexes by a value known only when it runs (a loop counter)."""
+    return arr[_with_indices(key, positions, indices)]
+
+
+def _placed_at(g, shape, key, positions, *indices):
+    """``g`` placed at such a key in zeros of ``shape`` (the slice's gradient)."""
+    v = B.zeros(shape, g.dtype, like_array=g)
+    v[_with_indices(key, positions, indices)] = g
+    return v
+
+
 def strided_slice(x, key) -> Tensor:
     """``x[key]`` for ints, slices (with steps), ``...`` and ``tf.newaxis``."""
     x = tensor(x)
     key = _norm_key(key)
+    plain, positions, indices = _split_symbolic(key)
+    if positions:               # recorded as one call taking the traced indices
+        try:
+            v = B.record_call(_getitem_at, x._value, plain, positions, *indices)
+        except IndexError as e:
+            raise invalid_argument(f"slice index out of bounds: {e}", "StridedSlice") from None
+        z = _make(B.asarray(v), x._dtype)
+        if TAPES.recording:
+            shape = x._value.shape
+            record("StridedSlice", (x,), z, (lambda g: _make(B.record_call(
+                _placed_at, g._value, shape, plain, positions, *indices), g._dtype),))
+        return z
     try:
         v = x._value[key]
     except IndexError as e:

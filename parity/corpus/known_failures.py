@@ -42,9 +42,6 @@ KNOWN_FAILURES: dict[str, tuple[str, str]] = {
         "runner, the first call of the AutoGraph while loop raises "
         "OperatorNotAllowedInGraphError, so nothing is printed", "#17"),
     "tf_function/027_looping_over_python_data": _AS_GRAPH_DEF,
-    "tf_function/028_accumulating_values_in_a_loop": (
-        "a Python range over a Tensor's value inside tf.function (AutoGraph's tf.range loop "
-        "writing a TensorArray): minitf raises OperatorNotAllowedInGraphError", "#17"),
     "tf_function/029_executing_python_side_effects": _AS_GRAPH_DEF,
     "tf_function/030_executing_python_side_effects": _AS_GRAPH_DEF,
     "tf_function/031_executing_python_side_effects": _AS_GRAPH_DEF,
