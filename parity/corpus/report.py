@@ -104,11 +104,10 @@ def page(rows: list[dict]) -> str:
         "digits (Keras's logs round to 4 decimals). The derivation is in "
         "`parity/corpus/normalise.py`.",
         "- Every case starts with Keras's session cleared and the seeds of `random`, NumPy and "
-        "the framework set to 0. Random streams still differ between TensorFlow and minitf, so "
-        "cases print seed-independent facts (shapes, dtypes, results on fixed data) where "
-        "the adaptation says so. minitf does not reproduce TensorFlow's Philox random streams "
-        "(a documented difference): a case that still prints values drawn from them, or "
-        "computed from randomly initialised weights, is listed with that reason.",
+        "the framework set to 0. minitf draws TensorFlow's own random numbers (the Philox "
+        "streams and Keras's seeding, `docs/random.md`), so cases keep the guides' random "
+        "draws and randomly initialised weights; a few, adapted earlier, print "
+        "seed-independent facts (shapes, dtypes) where the adaptation says so.",
         "- Goldens are recorded with `TF_ENABLE_ONEDNN_OPTS=0` (TensorFlow's Eigen CPU kernels, "
         "which do not change with the processor's instruction set).",
         "",

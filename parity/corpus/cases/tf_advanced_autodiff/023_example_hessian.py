@@ -1,10 +1,10 @@
 """Source: https://www.tensorflow.org/guide/advanced_autodiff, cell/section "Example: Hessian"
-Adapted: tf.random.normal draws replaced by fixed NumPy draws (RandomState(0)), since TF's and minitf's random streams differ; the 2 earlier cell(s) defining names this cell uses are repeated first as setup; plotting removed.
+Adapted: the 2 earlier cell(s) defining names this cell uses are repeated first as setup; plotting removed.
 """
 import numpy as np
 import tensorflow as tf
 
-x = tf.constant(np.random.RandomState(0).standard_normal([7, 5]), dtype=tf.float32)
+x = tf.random.normal([7, 5])
 layer1 = tf.keras.layers.Dense(8, activation=tf.nn.relu)
 layer2 = tf.keras.layers.Dense(6, activation=tf.nn.relu)
 

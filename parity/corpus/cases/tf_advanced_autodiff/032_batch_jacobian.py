@@ -1,11 +1,11 @@
 """Source: https://www.tensorflow.org/guide/advanced_autodiff, cell/section "Batch Jacobian"
-Adapted: tf.random.normal draws replaced by fixed NumPy draws (RandomState(0)), since TF's and minitf's random streams differ; the 5 earlier cell(s) defining names this cell uses are repeated first as setup; plotting removed; the setup cells' prints are left out; the cell computing `j`
+Adapted: the 5 earlier cell(s) defining names this cell uses are repeated first as setup; plotting removed; the setup cells' prints are left out; the cell computing `j`
 (mixed with plotting in the guide) is repeated as setup.
 """
 import numpy as np
 import tensorflow as tf
 
-x = tf.constant(np.random.RandomState(0).standard_normal([7, 5]), dtype=tf.float32)
+x = tf.random.normal([7, 5])
 
 layer1 = tf.keras.layers.Dense(8, activation=tf.nn.elu)
 layer2 = tf.keras.layers.Dense(6, activation=tf.nn.elu)

@@ -1,10 +1,10 @@
 """Source: https://www.tensorflow.org/guide/advanced_autodiff, cell/section "Batch Jacobian"
-Adapted: tf.random.normal draws replaced by fixed NumPy draws (RandomState(0)), since TF's and minitf's random streams differ; the 2 earlier cell(s) defining names this cell uses are repeated first as setup; plotting removed; the setup cells' prints are left out.
+Adapted: the 2 earlier cell(s) defining names this cell uses are repeated first as setup; plotting removed; the setup cells' prints are left out.
 """
 import numpy as np
 import tensorflow as tf
 
-x = tf.constant(np.random.RandomState(0).standard_normal([7, 5]), dtype=tf.float32)
+x = tf.random.normal([7, 5])
 
 layer1 = tf.keras.layers.Dense(8, activation=tf.nn.elu)
 bn = tf.keras.layers.BatchNormalization()

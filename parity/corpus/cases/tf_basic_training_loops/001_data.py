@@ -1,5 +1,5 @@
 """Source: https://www.tensorflow.org/guide/basic_training_loops, cell/section "Data"
-Adapted: tf.random.normal draws replaced by fixed NumPy draws (RandomState(0)), since TF's and minitf's random streams differ; the 1 earlier cell(s) defining names this cell uses are repeated first as setup; plotting removed.
+Adapted: the 1 earlier cell(s) defining names this cell uses are repeated first as setup; plotting removed.
 """
 import numpy as np
 import tensorflow as tf
@@ -18,7 +18,7 @@ def f(x):
   return x * TRUE_W + TRUE_B
 
 # Generate some noise
-noise = tf.constant(np.random.RandomState(0).standard_normal([NUM_EXAMPLES]), dtype=tf.float32)
+noise = tf.random.normal(shape=[NUM_EXAMPLES])
 
 # Calculate y
 y = f(x) + noise

@@ -1,5 +1,5 @@
 """Source: https://www.tensorflow.org/guide/basic_training_loops, cell/section "The same solution, but with Keras"
-Adapted: tf.random.normal draws replaced by fixed NumPy draws (RandomState(0)), since TF's and minitf's random streams differ; the 7 earlier cell(s) defining names this cell uses are repeated first as setup; plotting removed; the displayed value of a cell's last expression is printed; the setup cells' prints are left out, and so
+Adapted: the 7 earlier cell(s) defining names this cell uses are repeated first as setup; plotting removed; the displayed value of a cell's last expression is printed; the setup cells' prints are left out, and so
 is the setup's `save_weights("my_checkpoint")`, which raises ValueError under Keras 3 (a name not
 ending in .weights.h5; case 011 shows it).
 """
@@ -20,7 +20,7 @@ def f(x):
   return x * TRUE_W + TRUE_B
 
 # Generate some noise
-noise = tf.constant(np.random.RandomState(0).standard_normal([NUM_EXAMPLES]), dtype=tf.float32)
+noise = tf.random.normal(shape=[NUM_EXAMPLES])
 
 # Calculate y
 y = f(x) + noise

@@ -1,5 +1,5 @@
 """Source: https://www.tensorflow.org/guide/intro_to_modules, cell/section "Creating a `SavedModel`"
-Adapted: tf.random.normal draws replaced by fixed NumPy draws (RandomState(0)), since TF's and minitf's random streams differ; the 3 earlier cell(s) defining names this cell uses are repeated first as setup.
+Adapted: the 3 earlier cell(s) defining names this cell uses are repeated first as setup.
 """
 import numpy as np
 import tensorflow as tf
@@ -10,7 +10,7 @@ class Dense(tf.Module):
   def __init__(self, in_features, out_features, name=None):
     super().__init__(name=name)
     self.w = tf.Variable(
-      tf.constant(np.random.RandomState(0).standard_normal([in_features, out_features]), dtype=tf.float32), name='w')
+      tf.random.normal([in_features, out_features]), name='w')
     self.b = tf.Variable(tf.zeros([out_features]), name='b')
   def __call__(self, x):
     y = tf.matmul(x, self.w) + self.b
