@@ -236,3 +236,38 @@ def test_shuffle_is_fisher_yates_on_words():
         assert got == perm
     finally:
         tf.random.set_seed(None)
+
+
+def _draws():
+    r, out = tf.random, {}
+    for dt in ("float16", "float32", "float64"):
+        for d in ("stateless_uniform", "stateless_normal", "stateless_truncated_normal"):
+            out[d + dt] = getattr(r, d)([1003], seed=[3, 4], dtype=dt).numpy()
+    out["int32"] = r.stateless_uniform([101], [5, 6], -7, 1000, dtype="int32").numpy()
+    out["int64"] = r.stateless_uniform([101], [5, 6], -2 ** 40, 7, dtype="int64").numpy()
+    tf.random.set_seed(5)
+    out["stateful"] = r.normal([77], seed=2).numpy()
+    out["stateful2"] = r.truncated_normal([77], seed=2).numpy()
+    out["shuffle"] = r.shuffle(tf.range(50), seed=1).numpy()
+    out["generator"] = r.Generator.from_seed(9).normal([33]).numpy()
+    out["glorot"] = tf.keras.initializers.GlorotNormal(seed=1)((20, 30)).numpy()
+    tf.random.set_seed(None)
+    return out
+
+
+def test_cupy_backend_draws_the_numpy_backend_numbers():
+    """The same integer algorithm and the same float64 emulation run on the GPU: every draw
+    equals the NumPy backend's bit for bit (which parity/test_random_parity.py ties to TF)."""
+    from minitf import _backend
+    if not _backend.cupy_available():
+        pytest.skip("cupy or a CUDA device is not available: this test compares CuPy draws "
+                    "with the NumPy backend's (on NumPy alone it would compare NumPy with itself)")
+    want = _draws()
+    before = _backend._current[-1]
+    tf.set_backend("cupy")
+    try:
+        got = _draws()
+    finally:
+        _backend._current[-1] = before
+    for k in want:
+        assert got[k].dtype == want[k].dtype and got[k].tobytes() == want[k].tobytes(), k
