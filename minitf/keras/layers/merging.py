@@ -4,12 +4,60 @@ from __future__ import annotations
 
 from ...ops import array_ops as A
 from ...ops import math_ops as M
+from ...ops import reduction_ops as R
 from ...tensor import convert_to_tensor
 from .layer import Layer
 
 
+class _Merge(Layer):
+    """What Keras 3's merge layers share about masks: the output's (batch, time) mask is the
+    OR of the inputs' masks when every input has one, else there is none."""
+
+    def compute_mask(self, inputs, mask=None):
+        if mask is None:
+            return None
+        if not isinstance(mask, (list, tuple)):
+            raise ValueError(f"`mask` should be a list. Received: mask={mask}")
+        if any(m is None for m in mask):
+            return None
+        out = mask[0]
+        for m in mask[1:]:
+            out = M.logical_or(out, m)
+        return out
+
+
+def _feature_mask(x):
+    """``x``'s Keras mask broadcast over its feature axis (None when it has none)."""
+    m = getattr(x, "_keras_mask", None)
+    return None if m is None else A.broadcast_to(A.expand_dims(m, -1), A.shape(x))
+
+
+def _merge_with_masks(op, inputs):
+    """Keras 3's Maximum/Minimum with masks: a masked entry never wins. Each input's masked
+    entries take the running result's value (and the result's masked entries the input's)
+    before ``op``; the output's mask is the OR of the masks when every input has one."""
+    out = out_mask = None
+    for x in inputs:
+        mask = _feature_mask(x)
+        if out is None:
+            out, out_mask = x, mask
+            continue
+        if mask is not None:
+            x = M.where(mask, x, out)
+        if out_mask is not None:
+            out = M.where(out_mask, out, x)
+        out_mask = M.logical_or(out_mask, mask) if mask is not None and out_mask is not None \
+            else None
+        out = op(out, x)
+    if out_mask is not None:
+        out._keras_mask = R.reduce_any(out_mask, axis=-1)
+    return out
+
+
 class Concatenate(Layer):
-    """Concatenates a list of inputs along ``axis`` (the last by default)."""
+    """Concatenates a list of inputs along ``axis`` (the last by default). With masked inputs
+    the output's mask is the concatenation of the masks (an unmasked input counts as all
+    True), reduced over the feature axis, as Keras 3 does."""
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)
         self.axis = axis
@@ -19,11 +67,24 @@ class Concatenate(Layer):
             raise ValueError("A `Concatenate` layer should be called on a list of inputs.")
         return A.concat(list(inputs), axis=self.axis)
 
+    def compute_mask(self, inputs, mask=None):
+        if mask is None or all(m is None for m in mask):
+            return None
+        masks = []
+        for x, m in zip(inputs, mask):
+            if m is None:
+                masks.append(A.ones_like(x, dtype="bool"))
+            elif len(m.shape) < len(x.shape):
+                masks.append(M.logical_or(A.expand_dims(m, -1), A.zeros_like(x, dtype="bool")))
+            else:
+                masks.append(m)
+        return R.reduce_any(A.concat(masks, axis=self.axis), axis=-1)
+
     def get_config(self):
         return {**super().get_config(), "axis": self.axis}
 
 
-class Add(Layer):
+class Add(_Merge):
     """Sums a list of inputs of the same shape elementwise."""
     def call(self, inputs):
         if not isinstance(inputs, (list, tuple)) or len(inputs) < 2:
@@ -62,7 +123,7 @@ def _merge_inputs(layer, inputs, exactly=None) -> list:
     return list(inputs)
 
 
-class Multiply(Layer):
+class Multiply(_Merge):
     """Elementwise product of a list of inputs (broadcasting like ``tf.multiply``).
 
     >>> import minitf as tf
@@ -71,13 +132,29 @@ class Multiply(Layer):
     """
     def call(self, inputs):
         xs = _merge_inputs(self, inputs)
-        out = xs[0]
-        for x in xs[1:]:
-            out = M.multiply(out, x)
+        masks = [_feature_mask(x) for x in xs]
+        if all(m is None for m in masks):
+            out = xs[0]
+            for x in xs[1:]:
+                out = M.multiply(out, x)
+            return out
+        # Keras 3: masked entries count as 1 in the product; when every input is masked the
+        # entries masked everywhere become 0 and the output carries the OR of the masks
+        every = all(m is not None for m in masks)
+        out = out_mask = None
+        for x, m in zip(xs, masks):
+            if m is not None:
+                x = M.where(m, x, M.cast(1, x.dtype))
+                if every:
+                    out_mask = m if out_mask is None else M.logical_or(out_mask, m)
+            out = x if out is None else M.multiply(out, x)
+        if every:
+            out = M.where(out_mask, out, M.cast(0, out.dtype))
+            out._keras_mask = R.reduce_any(out_mask, axis=-1)
         return out
 
 
-class Subtract(Layer):
+class Subtract(_Merge):
     """``inputs[0] - inputs[1]``; exactly two inputs (ValueError otherwise, as Keras).
 
     >>> import minitf as tf
@@ -89,7 +166,7 @@ class Subtract(Layer):
         return M.subtract(a, b)
 
 
-class Average(Layer):
+class Average(_Merge):
     """Elementwise mean of a list of inputs: their sum, in order, divided by their number.
 
     >>> import minitf as tf
@@ -104,7 +181,7 @@ class Average(Layer):
         return out / M.cast(len(xs), out.dtype)
 
 
-class Maximum(Layer):
+class Maximum(_Merge):
     """Elementwise maximum of a list of inputs.
 
     >>> import minitf as tf
@@ -112,14 +189,10 @@ class Maximum(Layer):
     array([[4., 5.]], dtype=float32)
     """
     def call(self, inputs):
-        xs = _merge_inputs(self, inputs)
-        out = xs[0]
-        for x in xs[1:]:
-            out = M.maximum(out, x)
-        return out
+        return _merge_with_masks(M.maximum, _merge_inputs(self, inputs))
 
 
-class Minimum(Layer):
+class Minimum(_Merge):
     """Elementwise minimum of a list of inputs.
 
     >>> import minitf as tf
@@ -127,11 +200,7 @@ class Minimum(Layer):
     array([[1., 2.]], dtype=float32)
     """
     def call(self, inputs):
-        xs = _merge_inputs(self, inputs)
-        out = xs[0]
-        for x in xs[1:]:
-            out = M.minimum(out, x)
-        return out
+        return _merge_with_masks(M.minimum, _merge_inputs(self, inputs))
 
 
 def _l2_normalize(x, axis):

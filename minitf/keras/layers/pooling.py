@@ -8,6 +8,8 @@ TensorShape([1, 3, 3, 2])
 """
 from __future__ import annotations
 
+from ...ops import array_ops as A
+from ...ops import math_ops as M
 from ...ops import pooling_ops
 from ...ops import reduction_ops as R
 from .convolutional import (_tf_format, conv_output_length, normalize_data_format,
@@ -133,13 +135,31 @@ class _GlobalPooling(Layer):
 
 
 class GlobalAveragePooling1D(_GlobalPooling):
-    """The mean over the steps axis: (batch, steps, channels) -> (batch, channels).
+    """The mean over the steps axis: (batch, steps, channels) -> (batch, channels). With a
+    (batch, steps) mask (from ``Embedding(mask_zero=True)``), the mean of the unmasked steps
+    only, masked steps read as 0 (so a nan there does not spread), as Keras 3; the output has
+    no mask.
 
     >>> import minitf as tf
     >>> tf.keras.layers.GlobalAveragePooling1D()(tf.ones((2, 5, 3))).shape
     TensorShape([2, 3])
+    >>> x = tf.constant([[[1.], [3.], [100.]]])
+    >>> tf.keras.layers.GlobalAveragePooling1D()(x, mask=tf.constant([[True, True, False]]))
+    <tf.Tensor: shape=(1, 1), dtype=float32, numpy=array([[2.]], dtype=float32)>
     """
     rank, kind = 1, "AVG"
+
+    def call(self, inputs, mask=None):
+        if mask is None:
+            return super().call(inputs)
+        steps = 1 if self.data_format == "channels_last" else 2
+        m = A.expand_dims(M.cast(mask, "bool"), 2 if steps == 1 else 1)
+        kept = M.where(m, inputs, M.cast(0, inputs.dtype))
+        return (R.reduce_sum(kept, steps, keepdims=self.keepdims)
+                / R.reduce_sum(M.cast(m, inputs.dtype), steps, keepdims=self.keepdims))
+
+    def compute_mask(self, inputs, mask=None):
+        return None
 
 
 class GlobalAveragePooling2D(_GlobalPooling):
