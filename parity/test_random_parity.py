@@ -256,3 +256,30 @@ def _generator_program(fw):
 
 def test_generator(tf_real):
     _assert_all_same(_generator_program(minitf), _generator_program(tf_real))
+
+
+def _categorical_program(fw):
+    rng = np.random.default_rng(0)
+    one = rng.standard_normal((1, 65)).astype(np.float32)        # a text model's one row
+    few = (rng.standard_normal((7, 10)) * 3).astype(np.float32)
+    wide = rng.standard_normal((3, 5))                           # float64 logits
+    odd = np.array([[0.0, -np.inf, 1.0, np.inf], [np.nan, 0.0, 0.0, 0.0]], np.float32)
+    out = {}
+    fw.random.set_seed(0)
+    for rep in range(2):                                         # the kernel's stream continues
+        out[f"one{rep}"] = fw.random.categorical(one, 1, seed=3).numpy()
+        out[f"few{rep}"] = fw.random.categorical(few, 9, seed=3).numpy()
+        out[f"i32{rep}"] = fw.random.categorical(few, 2, dtype="int32").numpy()
+        out[f"wide{rep}"] = fw.random.categorical(wide, 6, seed=4).numpy()
+    out["odd"] = fw.random.categorical(odd, 5, seed=2).numpy()
+    out["sl"] = fw.random.stateless_categorical(few, 13, seed=[5, 6]).numpy()
+    out["sl32"] = fw.random.stateless_categorical(one, 3, seed=[5, 6], dtype="int32").numpy()
+    return out
+
+
+def test_categorical(tf_real):
+    # small batches: TF's kernel then runs them in one shard (see docs/random.md)
+    try:
+        _assert_all_same(_categorical_program(minitf), _categorical_program(tf_real))
+    finally:
+        minitf.random.set_seed(None)

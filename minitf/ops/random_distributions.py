@@ -184,3 +184,25 @@ def _xp(a):
         return np
     from .. import _backend as B
     return B.xp_of(a)
+
+
+def categorical(gen: PhiloxRandom, logits: np.ndarray, num_samples: int) -> np.ndarray:
+    """TF's CPU multinomial sampler on host ``logits`` (batch, classes): for each row the
+    running sum of ``exp(logit - max)`` over finite logits (in double) is the unnormalised CDF,
+    and each sample is the number of CDF entries not above ``u * total``, ``u`` a 52-bit
+    uniform from two words. Rows read one word stream in order (TF's layout when its kernel
+    runs the batch in one shard), ``2 * num_samples`` words per row."""
+    batch, classes = logits.shape
+    need = 2 * num_samples * batch
+    words = gen.blocks(-(-need // 4)).reshape(-1)[:need].reshape(batch, num_samples, 2)
+    u = uint64_to_double(words[..., 0], words[..., 1])
+    out = np.empty((batch, num_samples), np.int64)
+    lg = logits.astype(np.float64)
+    for b in range(batch):
+        row = lg[b]
+        finite = np.isfinite(row)
+        top = row[finite].max() if finite.any() else float(np.finfo(logits.dtype).min)
+        e = np.fromiter(map(math.exp, (row - top).tolist()), np.float64, classes)
+        cdf = np.cumsum(np.where(finite, e, 0.0))
+        out[b] = np.searchsorted(cdf, u[b] * cdf[-1], side="right")
+    return out

@@ -35,6 +35,7 @@ from ..errors import invalid_argument
 from . import random_seed
 from ._registry import Tensor, _make, convert_to_tensor
 from .philox_random import PhiloxRandom
+from .random_distributions import categorical as _categorical
 from .random_distributions import fill
 from .random_seed import _state, get_seed  # noqa: F401  (``_state`` read by tf.data)
 
@@ -285,3 +286,53 @@ def restore(snap) -> None:
 def _rng(seed=None) -> np.random.Generator:
     """The NumPy generator re-seeded by ``set_seed`` (minitf's own host-side shuffles)."""
     return random_seed.host_rng()
+
+
+def _multinomial(op: str, logits, num_samples, dtype, stream) -> Tensor:
+    """The Multinomial kernels' checks and draw; ``stream(reserve)`` gives the Philox stream
+    (moved on by ``reserve`` blocks when it is stateful)."""
+    from ._registry import tensor
+    dt = dtypes.as_dtype(dtype) if dtype else dtypes.int64
+    if dt not in (dtypes.int32, dtypes.int64):
+        raise ValueError(f"Argument `dtype` got invalid value {dt}. Accepted dtypes are "
+                         f"(tf.int32, tf.int64).")
+    x = tensor(logits)
+    if x.shape.rank != 2:
+        raise invalid_argument(f"logits should be a matrix, got shape {list(x.shape)}", op)
+    n = int(num_samples)
+    if n < 0:
+        raise invalid_argument(f"num_samples should be non-negative, got {n}", op)
+    batch, classes = x._value.shape
+    if classes <= 0:
+        raise invalid_argument(f"num_classes should be positive, got {classes}", op)
+    if batch * n == 0:
+        return _make(B.current_xp().zeros((batch, n), dt._np), dt)
+    # TF reserves 256 blocks per value of batch * ceil4(num_samples) * 2 (two words a double)
+    reserve = batch * ((n + 3) // 4 * 4) * 2 * RESERVED_PER_OUTPUT
+
+    def draw():
+        out = _categorical(stream(reserve), B.to_host(x._value), n)
+        return B.to_current(out.astype(dt._np))
+    return _make(B.stateful(draw), dt)
+
+
+def categorical(logits, num_samples, dtype=None, seed=None, name=None) -> Tensor:
+    """Draws class indices from the categorical distributions whose unnormalised log
+    probabilities are the rows of ``logits`` ([batch, classes]); [batch, num_samples] int64.
+
+    TF's CPU kernel builds each row's cumulative sums of ``exp(logit - max)`` in double and
+    finds each uniform ``u * total`` in them. minitf follows it draw for draw when TF runs the
+    batch in one shard (small batches: TF splits larger ones across threads, and the rows'
+    streams then depend on its thread pool).
+
+    >>> import minitf as tf
+    >>> tf.random.set_seed(0)
+    >>> tf.random.categorical([[0.0, 1.0, 2.0]], 5, seed=1).numpy()
+    array([[1, 2, 2, 2, 2]])
+    """
+    seed1, seed2 = get_seed(seed)
+    from ._registry import tensor
+    x = tensor(logits)
+    k = _kernel("Multinomial", (x.dtype.name, (dtypes.as_dtype(dtype) if dtype else
+                                                 dtypes.int64).name), seed1, seed2)
+    return _multinomial("Multinomial", x, num_samples, dtype, k.reserve)

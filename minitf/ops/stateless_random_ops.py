@@ -159,3 +159,16 @@ def stateless_truncated_normal(shape, seed, mean=0.0, stddev=1.0, dtype=dtypes.f
     mean_t, stddev_t = convert_to_tensor(mean, dtype=dt), convert_to_tensor(stddev, dtype=dt)
     rnd = _draw("truncated_normal", shape, seed, dt, "StatelessTruncatedNormalV2")
     return M.add(M.multiply(rnd, stddev_t), mean_t)
+
+
+def stateless_categorical(logits, num_samples, seed, dtype=dtypes.int64, name=None) -> Tensor:
+    """Class indices drawn from the rows of ``logits``, determined by ``seed`` (TF's
+    ``StatelessMultinomial``: the stateful kernel's sampler on the stream of ``seed``).
+
+    >>> import minitf as tf
+    >>> tf.random.stateless_categorical([[0.0, 1.0, 2.0]], 4, seed=[1, 2]).numpy()
+    array([[2, 2, 1, 2]])
+    """
+    from .random_ops import _multinomial
+    gen = key_counter(seed, "StatelessMultinomial")
+    return _multinomial("StatelessMultinomial", logits, num_samples, dtype, lambda _: gen)
