@@ -322,7 +322,7 @@ def categorical(logits, num_samples, dtype=None, seed=None, name=None) -> Tensor
 
     TF's CPU kernel builds each row's cumulative sums of ``exp(logit - max)`` in double and
     finds each uniform ``u * total`` in them. minitf follows it draw for draw when TF runs the
-    batch in one shard (small batches: TF splits larger ones across threads, and the rows'
+    batch in one shard (small batches: TF may split larger ones across threads, and the rows'
     streams then depend on its thread pool).
 
     >>> import minitf as tf
