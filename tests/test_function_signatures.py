@@ -241,6 +241,20 @@ def test_optimizer_steps_in_a_relaxed_trace_equal_eager():
     np.testing.assert_array_equal(w_t.numpy(), w_e.numpy())
 
 
+def test_shadows_never_write_into_real_arrays():
+    # np.add.at writes into its first argument: repeated on the shadow of a traced index array
+    # of unknown length, it would add the shadow's entries to the real buffer too
+    from minitf.function import tracing
+    tr = tracing.Trace()
+    with tr.active():
+        ids = tr.input(np.array([0, 1]), shape=(None,))
+        buf = np.zeros(3)
+        np.add.at(buf, ids, 1.0)
+        np.copyto(buf, buf + ids[0])
+    assert buf.tolist() == [1.0, 1.0, 0.0]
+    assert tuple(ids.static_shape()) == (None,)
+
+
 def test_unknown_rank_spec_accepts_any_shape():
     spec = tf.TensorSpec(None, tf.float32)
     assert str(spec.shape) == "<unknown>" and spec.shape.rank is None

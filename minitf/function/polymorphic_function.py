@@ -18,7 +18,9 @@ What TensorFlow does, and minitf with it:
 A trace in minitf executes for real (the first call is an ordinary call that also records), so
 the program has concrete shapes. A signature with ``None`` dimensions is one *logical* trace,
 as in TF (one count, one set of Python side effects); minitf specialises its program to each new
-concrete shape by tracing again with the Python body's printed output silenced.
+concrete shape by tracing again with the Python body's printed output silenced. The body still
+sees TF's static shapes (``x.shape[0]`` is None for a ``None`` dimension): the trace computes
+them from shadow values (``tracing.Traced.static_shape``).
 
 >>> import minitf as tf
 >>> @tf.function
@@ -164,8 +166,9 @@ class ConcreteFunction:
     """One trace of a ``Function``: a fixed input signature and its replayable programs.
 
     ``structured_input_signature`` is ``(args, kwargs)`` with TensorSpecs for tensors and the
-    Python values the trace was made for; ``graph.get_operations()`` lists the recorded array
-    operations; ``graph.source`` is the program minitf replays.
+    Python values the trace was made for; ``function_type`` says how calls bind to it and how it
+    prints (function_type.py); ``graph.get_operations()`` lists the recorded array operations;
+    ``graph.source`` is the program minitf replays.
     """
 
     def __init__(self, function: "Function", args_spec, kwargs_spec, structured_outputs=None):

@@ -276,6 +276,11 @@ def _is_array(x) -> bool:
 # A shadow that could not be computed: every dimension of the value is unknown.
 _UNKNOWN_DIMS = object()
 
+# NumPy functions that write into an argument (``np.add.at`` is the ufunc method ``at``): never
+# called on shadows, which would write shadow values into a real array.
+_WRITES_AN_ARGUMENT = {"at", "copyto", "put", "place", "putmask", "fill_diagonal",
+                       "put_along_axis"}
+
 
 class _NoShadow(Exception):
     """An argument's shadow is unknown: the call's result has no shadow either."""
@@ -353,6 +358,7 @@ class Trace:
         # later traces), else None: raised at the creation, before the rest of the body runs
         # and commits its effects (an optimizer's update after it builds its slots).
         self.forbid_variables: str | None = None
+        self.shadows = False            # whether an input has unknown dimensions (shadows)
 
     # ---- making slots -------------------------------------------------------------------
     def _new(self, value) -> Traced:
@@ -372,6 +378,7 @@ class Trace:
         self.inputs.append(t.slot)
         if shape is not None:
             t.w = shadow_of(value, shape)
+            self.shadows = self.shadows or t.w is not None
         return t
 
     @contextlib.contextmanager
@@ -471,7 +478,8 @@ class Trace:
             args = tuple(fresh.get(id(a), a) for a in args)
             mutates = tuple(fresh.get(id(m), m) for m in mutates)
         shadow = None
-        if not mutates and not (kwargs and "out" in kwargs) and (
+        if self.shadows and not mutates and not (kwargs and "out" in kwargs) and \
+                getattr(fn, "__name__", None) not in _WRITES_AN_ARGUMENT and (
                 _shadowed(args) or _shadowed(kwargs)):
             # Only where unknown dimensions flow. Writes in place keep shapes (and their
             # target's shadow): they are not repeated on shadows.
