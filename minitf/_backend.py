@@ -279,6 +279,15 @@ class Tracer:
         """``tf.while_loop`` whose loop variables are symbolic; NotImplemented otherwise."""
         return NotImplemented
 
+    def tracing(self) -> bool:
+        """Whether the running thread is recording a trace."""
+        return False
+
+    def folded(self, value, op_function: str) -> None:
+        """An op (the Python function ``op_function``) made a tensor with a known ``value``
+        while tracing: the trace lists it as a node of the graph, the program keeps the
+        value only."""
+
 
 TRACER = Tracer()
 

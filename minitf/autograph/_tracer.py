@@ -41,6 +41,16 @@ def run_discarded(fn: Callable):
         trace.nodes, trace.dry, trace.var_current, trace.host_nodes, trace.mutated = saved
 
 
+def graph_loop(dataset):
+    """A context for a ``for`` over ``dataset`` while tracing: TF stages it as dataset ops,
+    so the trace lists the loop as those (see ``tracing.Trace.graph_loop``)."""
+    import contextlib
+    trace = _tracing_module().current()
+    if trace is None:
+        return contextlib.nullcontext()
+    return trace.graph_loop(id(dataset) in trace.argument_ids)
+
+
 def lift(t):
     """A tensor whose value is known (made outside the trace, or from constants) as a value of
     the trace, so that ops on it with traced operands are recorded as such."""

@@ -291,15 +291,16 @@ def for_stmt(iter_, extra_test: Callable | None, body: Callable, get_state: Call
         # A dataset is iterated while tracing (its elements are known); a break that depends
         # on a traced value guards each later element's body with a tf.cond, so the values are
         # those of TF's dataset loop.
-        for item in iter_:
-            go = True if extra_test is None else extra_test()
-            if _is_graph_value(go):
-                _tf_if_stmt(go, functools.partial(body, item), lambda: None, get_state,
-                            set_state, symbol_names)
-                continue
-            if not go:
-                break
-            body(item)
+        with _tracer.graph_loop(iter_):
+            for item in iter_:
+                go = True if extra_test is None else extra_test()
+                if _is_graph_value(go):
+                    _tf_if_stmt(go, functools.partial(body, item), lambda: None, get_state,
+                                set_state, symbol_names)
+                    continue
+                if not go:
+                    break
+                body(item)
         return
     for item in iter_:
         if extra_test is not None and not _python_bool(extra_test(), "for"):

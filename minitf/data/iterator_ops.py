@@ -53,13 +53,17 @@ class OwnedIterator(Iterator):
         self._dataset = dataset
         self._elements = iter(dataset._elements())
         self._produced = 0
+        # Made inside a trace (``for x in dataset`` there): TF makes a fresh iterator on every
+        # call, so its elements are the same each time and the trace reads them as constants.
+        from .. import _backend as B
+        self._made_in_trace = bool(B.TRACING) and B.TRACER.tracing()
 
     def __iter__(self) -> "OwnedIterator":
         return self
 
     def __next__(self):
         from .. import _backend as B
-        if B.TRACING:
+        if B.TRACING and not self._made_in_trace and B.TRACER.tracing():
             return self._next_in_trace(B)
         element = next(self._elements)
         self._produced += 1

@@ -165,6 +165,8 @@ def run_block_now(trace, node) -> tuple:
 def strip_values(trace) -> None:
     """Drop the traced values (keeping shape and dtype): a compiled trace holds no arrays."""
     trace.finished = True          # a value of it used later is out of scope (tracing.py)
+    # the graph listing needs only which arrays the folded values were (program operands)
+    trace.folded[:] = [(i, name, id(v)) for i, name, v in trace.folded]
     for t in trace.all:
         if type(t.v) is not _Spec:
             t.v = _Spec(t.v)
@@ -217,8 +219,13 @@ class Program:
         w = _Writer()
         self.n_inputs = len(inputs)
         inputs = [t.slot for t in inputs]
+        self.input_slots = inputs
         needed = {t.slot for t in outputs if type(t) is Traced}
         needed.update(v.slot for _, v in var_writes if type(v) is Traced)
+        # what the graph listing adds to the nodes (graph_ops.py): the trace's folded values
+        # and dataset loops, placed by the nodes' order in the whole trace
+        self.graph_notes = (trace.folded, trace.graph_loops,
+                            {id(n): i for i, n in enumerate(trace.nodes)})
         nodes = _live_nodes(trace.nodes if nodes is None else nodes, needed)
         self.nodes = nodes
         reads = [(var, t) for var, t in trace.var_reads.values() if t.slot in needed] \

@@ -64,18 +64,87 @@ def _tf_type(name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
 
 
+# A ufunc's reduction (``np.add.reduce``) is TF's reduction op of that ufunc.
+_REDUCE_TYPES = {"add": "Sum", "multiply": "Prod", "maximum": "Max", "minimum": "Min",
+                 "logical_and": "All", "logical_or": "Any"}
+
+
+def _node_type(node) -> str:
+    fn = node.fn
+    ufunc = getattr(fn, "__self__", None)
+    if isinstance(ufunc, np.ufunc) and getattr(fn, "__name__", "") == "reduce":
+        return _REDUCE_TYPES.get(ufunc.__name__, _tf_type(ufunc.__name__))
+    return _tf_type(node.name)
+
+
 def _is_constant_operand(a) -> bool:
     return type(a) is not Traced and isinstance(a, (bool, int, float, np.generic, np.ndarray))
 
 
+# The nodes TF makes for an op that minitf computed from constants while tracing, by the
+# Python function that made the value (``_backend.Tracer.folded``). Reductions take their axes
+# as a Const; tf.ones / tf.zeros / tf.shape of a known shape are Consts in TF's graph too.
+FOLDED_TYPES = {
+    "convert_to_tensor": ("Const",), "constant": ("Const",), "ones": ("Const",),
+    "zeros": ("Const",), "ones_like": ("OnesLike",), "zeros_like": ("ZerosLike",),
+    "shape": ("Const",), "fill": ("Fill",), "add": ("AddV2",), "subtract": ("Sub",),
+    "multiply": ("Mul",), "realdiv": ("RealDiv",), "divide": ("RealDiv",),
+    "truediv": ("RealDiv",), "floordiv": ("FloorDiv",), "floormod": ("FloorMod",),
+    "pow": ("Pow",), "negative": ("Neg",), "abs": ("Abs",), "matmul": ("MatMul",),
+    "cast": ("Cast",), "reshape": ("Reshape",), "transpose": ("Transpose",),
+    "reduce_sum": ("Const", "Sum"), "reduce_mean": ("Const", "Mean"),
+    "reduce_max": ("Const", "Max"), "reduce_min": ("Const", "Min"),
+    "reduce_prod": ("Const", "Prod"), "range": ("Range",), "greater": ("Greater",),
+    "less": ("Less",), "equal": ("Equal",), "not_equal": ("NotEqual",),
+    "greater_equal": ("GreaterEqual",), "less_equal": ("LessEqual",),
+}
+
+# What TF stages for AutoGraph's ``for`` over a tf.data Dataset: the loop is a reduction over
+# the dataset (its body is a function of the graph's library, not nodes of the graph).
+DATASET_LOOP = ("ScanDataset", "ReduceDataset")
+
+
+def _folded_types(op_function: str) -> tuple:
+    return FOLDED_TYPES.get(op_function) or (_tf_type(op_function.lstrip("_")),)
+
+
 def operations(program, n_outputs: int) -> list:
-    """The operations of ``program`` in TF's order and spelling (see the module docstring)."""
+    """The operations of ``program`` in TF's order and spelling (see the module docstring),
+    with a node for each value an op computed from constants while tracing (minitf's program
+    keeps the value only; TF's graph has the op) and TF's nodes for a dataset loop."""
+    folded, loops, order = getattr(program, "graph_notes", ((), (), {}))
+    folded_ids = {vid for _, _, vid in folded}
     types: list = []
     slots: list = []
-    types += ["Placeholder"] * (program.n_inputs + len(program.variables_pinned))
-    slots += [((), ())] * len(types)
+    n_dataset_args = sum(1 for _, _, is_argument in loops if is_argument)
+    inputs = getattr(program, "input_slots", [None] * program.n_inputs)
+    types += ["Placeholder"] * (program.n_inputs + n_dataset_args
+                                + len(program.variables_pinned))
+    slots += [((), () if s is None else (s,)) for s in inputs]
+    slots += [((), ())] * (len(types) - len(slots))
+    # what is placed between the program's nodes, by position in the whole trace
+    extra = [(i, k, _folded_types(name), ("folded", vid))
+             for k, (i, name, vid) in enumerate(folded)]
+    extra += [(start, len(folded) + k, DATASET_LOOP, None)
+              for k, (start, _, _) in enumerate(loops)]
+    extra.sort()
+    pending = 0
+
+    def place_extra(upto):
+        nonlocal pending
+        while pending < len(extra) and extra[pending][0] <= upto:
+            _, _, kinds, key = extra[pending]
+            for n, t in enumerate(kinds):      # the last node makes the value
+                types.append(t)
+                slots.append(((), (key,) if key and n == len(kinds) - 1 else ()))
+            pending += 1
+
     unread = {slot: var for var, slot in program.variables_pinned}
     for node in program.nodes:
+        at = order.get(id(node), -1)
+        if any(start <= at < end for start, end, _ in loops):
+            continue                       # inside a dataset loop: part of its nodes
+        place_extra(at)
         ins = tuple(node.inputs())
         for s in ins:
             if s in unread:
@@ -83,12 +152,17 @@ def operations(program, n_outputs: int) -> list:
                 types.append("ReadVariableOp")
                 slots.append(((), (s,)))
         for a in node.args:
-            if _is_constant_operand(a):
+            if _is_constant_operand(a) and id(a) not in folded_ids:
+                key = ("const", len(types))     # a constant operand: a Const this op reads
                 types.append("Const")
-                slots.append(((), ()))
+                slots.append(((), (key,)))
+                ins += (key,)
+            elif id(a) in folded_ids:
+                ins += (("folded", id(a)),)
         outs = node.outs
-        types.append(_tf_type(node.name))
+        types.append(_node_type(node))
         slots.append((ins, () if outs is None else (outs if type(outs) is tuple else (outs,))))
+    place_extra(float("inf"))
     for var, slot in program.variables_pinned:      # read but used by no operation
         if slot in unread:
             types.append("ReadVariableOp")
@@ -97,7 +171,7 @@ def operations(program, n_outputs: int) -> list:
     slots += [((), ())] * len(program.variables_written)
     types += ["Identity"] * n_outputs
     slots += [((), ())] * n_outputs
-    if program.variables_pinned or program.variables_written or any(
+    if program.variables_pinned or program.variables_written or loops or any(
             n.outs is None for n in program.nodes):
         types.append("NoOp")             # TF orders the function's stateful ops with a NoOp
         slots.append(((), ()))

@@ -136,6 +136,12 @@ class FuncGraph:
         from .graph_ops import operations
         return operations(self._program, self._n_outputs)
 
+    def as_graph_def(self):
+        """The graph as TF's ``GraphDef``: a ``node`` list of ``NodeDef``s (name, op type,
+        inputs), one per operation of ``get_operations()`` (graph_def.py)."""
+        from .graph_def import graph_def
+        return graph_def(self.get_operations())
+
     @property
     def source(self) -> str:
         return self._program.source
@@ -504,6 +510,7 @@ class Function:
         tr = Trace()
         tr.dry = dry
         tr.name = self.__name__
+        tr.argument_ids = frozenset(id(x) for x in leaves)
         if self._traced_once:
             tr.forbid_variables = _CREATED_ON_LATER_TRACE
         inputs, t_args, t_kwargs, _ = traced_arguments(tr, leaves, args, kwargs,

@@ -80,6 +80,14 @@ class FunctionTracer(B.Tracer):
     def name(self, symbolic) -> str:
         return symbolic.trace.tensor_name(symbolic.slot)
 
+    def tracing(self) -> bool:
+        return tracing.current() is not None
+
+    def folded(self, value, op_function: str) -> None:
+        trace = tracing.current()
+        if trace is not None:
+            trace.log_folded(value, op_function)
+
     def cond(self, pred, p, true_fn, false_fn):
         trace = tracing.current()
         if trace is None:

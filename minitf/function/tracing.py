@@ -353,6 +353,14 @@ class Trace:
         self.names: dict = {}           # slot -> name given when made (inputs, variable reads)
         self.n_var_reads = 0
         self.name = "function"          # the traced function's name (TF's FuncGraph name)
+        # For the graph listing (graph_ops.py): values ops computed from constants, as
+        # (index of the next node, op function, value); dataset loops as (first node, end
+        # node, whether the dataset is an argument); the ids of the call's arguments.
+        self.folded: list = []
+        self.graph_loops: list = []
+        self.argument_ids: frozenset = frozenset()
+        self.in_graph_loop = False
+        self._main_nodes = self.nodes
         self.finished = False           # set when compiled: its values are gone (codegen.py)
         # The ValueError's message when this trace must not create Variables (a function's
         # later traces), else None: raised at the creation, before the rest of the body runs
@@ -555,6 +563,26 @@ class Trace:
             fn(*_concrete(args))
         self.nodes.append(Node(fn, args, {}, None, []))
         self.host_nodes += 1
+
+    def log_folded(self, value, op_function: str) -> None:
+        """An op computed ``value`` from constants while tracing (see ``_backend.Tracer``).
+        Inside a block (a branch, a loop body, a discarded run) it belongs to that block's
+        function in TF, not to this graph."""
+        if self.nodes is self._main_nodes and not self.in_graph_loop:
+            self.folded.append((len(self.nodes), op_function, value))
+
+    @contextlib.contextmanager
+    def graph_loop(self, is_argument: bool):
+        """A loop TF stages as dataset ops (AutoGraph's ``for`` over a tf.data Dataset): its
+        body's operations are listed as the loop's nodes, not one by one."""
+        start, outer = len(self.nodes), self.in_graph_loop
+        self.in_graph_loop = True
+        try:
+            yield
+        finally:
+            self.in_graph_loop = outer
+            if not outer and self.nodes is self._main_nodes:
+                self.graph_loops.append((start, len(self.nodes), is_argument))
 
     def has_host_nodes(self) -> bool:
         return self.host_nodes > 0

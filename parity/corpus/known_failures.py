@@ -7,8 +7,7 @@ to pass fails the test until its row is removed. Cases with a ``SCOPE`` marker a
 here: the marker is their reason.
 """
 
-_AS_GRAPH_DEF = ("FuncGraph has no as_graph_def(): the guide counts the traced graph's nodes "
-                 "(minitf's traced programs are not GraphDefs)", "#17")
+_PY_FUNCTION = ("tf.py_function is missing (AttributeError)", "#17")
 _LEAKED_TENSOR = ("the TypeError of a tensor leaked from a finished trace: minitf prints TF's "
                   "message without its '... was defined here:' listing (the frames where the "
                   "tensor was made, TensorFlow's own internal frames included; minitf does not "
@@ -41,12 +40,9 @@ KNOWN_FAILURES: dict[str, tuple[str, str]] = {
         "not the random draws (tf.random.uniform now gives TF's numbers): run by the corpus "
         "runner, the first call of the AutoGraph while loop raises "
         "OperatorNotAllowedInGraphError, so nothing is printed", "#17"),
-    "tf_function/027_looping_over_python_data": _AS_GRAPH_DEF,
-    "tf_function/029_executing_python_side_effects": _AS_GRAPH_DEF,
-    "tf_function/030_executing_python_side_effects": _AS_GRAPH_DEF,
-    "tf_function/031_executing_python_side_effects": _AS_GRAPH_DEF,
-    "tf_function/032_executing_python_side_effects": _AS_GRAPH_DEF,
-    "tf_function/033_changing_python_global_and_free_variable": _AS_GRAPH_DEF,
+    "tf_function/030_executing_python_side_effects": _PY_FUNCTION,
+    "tf_function/031_executing_python_side_effects": _PY_FUNCTION,
+    "tf_function/032_executing_python_side_effects": _PY_FUNCTION,
     "tf_function/039_all_outputs_of_a_tf_function_must_be_ret": _LEAKED_TENSOR,
     "tf_function/041_recursive_tf_functions_are_not_supported": (
         "a tf.function recursing without end: TF wraps the RecursionError in AutoGraph's "
@@ -54,7 +50,7 @@ KNOWN_FAILURES: dict[str, tuple[str, str]] = {
         "file /tmp/__autograph_generated_file*.py); minitf raises the RecursionError itself",
         "#17"),
     "tf_function/047_depending_on_python_objects": _LEAKED_TENSOR,
-    "tf_function/055_using_with_multiple_keras_optimizers": _AS_GRAPH_DEF,
+    "tf_function/055_using_with_multiple_keras_optimizers": _KERAS_FRAMES,
     "tf_function/056_using_with_multiple_keras_optimizers": _KERAS_FRAMES,
     "tf_function/057_using_with_multiple_keras_optimizers": _KERAS_FRAMES,
     # keras guides and seed notes (E2)
