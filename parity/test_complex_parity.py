@@ -272,6 +272,21 @@ def _second_order(tf):
     return [g, outer.gradient(s, z)]
 
 
+def _through_function(tf):
+    z = tf.Variable(Z, dtype=tf.complex128)
+
+    def square_twice(z):
+        return tf.while_loop(lambda i, z: i < 2, lambda i, z: (i + 1, z * z), (0, z))[1]
+    with tf.GradientTape(persistent=True) as tape:
+        a = tf.function(lambda z: tf.abs(z * tf.exp(z)))(z)
+        b = tf.abs(tf.function(square_twice)(z))
+    return [tape.gradient(a, z), tape.gradient(b, z)]
+
+
+def test_gradients_through_tf_function_match_tensorflow(tf_real):
+    _compare(_through_function(minitf), _through_function(tf_real))
+
+
 def test_second_order_matches_tensorflow(tf_real):
     _compare(_second_order(minitf), _second_order(tf_real))
 

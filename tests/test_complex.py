@@ -377,6 +377,21 @@ def test_second_order():
     np.testing.assert_allclose(outer.gradient(s, z).numpy(), 8 * np.abs(W) ** 2 * Z, rtol=1e-13)
 
 
+def _square_twice(z):
+    return tf.while_loop(lambda i, z: i < 2, lambda i, z: (i + 1, z * z), (0, z))[1]
+
+
+def test_gradient_through_tf_function_and_traced_while_loop():
+    # |z·z| = |z|² has gradient 2z; |z⁴| = |z|⁴ has gradient 4|z|²·z
+    z = tf.Variable([1 + 2j])
+    with tf.GradientTape() as tape:
+        y = tf.function(lambda z: tf.abs(z * z))(z)
+    np.testing.assert_allclose(tape.gradient(y, z).numpy(), [2 + 4j], rtol=1e-15)
+    with tf.GradientTape() as tape:
+        y = tf.abs(tf.function(_square_twice)(z))
+    np.testing.assert_allclose(tape.gradient(y, z).numpy(), [20 + 40j], rtol=1e-14)
+
+
 def test_unconnected_complex_is_none():
     z = tf.Variable(Z)
     with tf.GradientTape() as tape:

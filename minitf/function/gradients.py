@@ -43,14 +43,14 @@ def _build(function, leaves, args, kwargs):
         with tr.active(), contextlib.redirect_stdout(io.StringIO()):
             with hidden:
                 for t in in_tensors:
-                    if t._dtype.is_floating:
+                    if t._dtype._grad:
                         hidden.watch(t)
                 out = function._body()(*t_args, **t_kwargs)
             flat = [_output_tensor(o._read_for_op() if _is_variable(o) else o,
                                    function.python_function) for o in nest.flatten(out)]
             outs = [o for o in flat if isinstance(o, Tensor)]
             variables = [v for v in hidden.watched_variables()]
-            sources = [t for t in in_tensors if t._dtype.is_floating]
+            sources = [t for t in in_tensors if t._dtype._grad]
             boundary = tr.n
             gs = [_make(tr.input(o._value.v * 0 + 1 if type(o._value) is Traced else
                                  o._value * 0 + 1), o._dtype) for o in outs]
@@ -101,7 +101,7 @@ def call_recorded(function, concrete, skey, leaves, args, kwargs):
         flat_out = [_make(v, k) if k is not None else v for v, k in zip(flat_vals, d.out_kinds)]
         result = nest.pack_sequence_as(d.out_structure, flat_out)
     var_reads = [v._read_for_op() for v in d.variables]     # tapes watch variables read
-    sources = [t for t in in_tensors if t._dtype.is_floating]
+    sources = [t for t in in_tensors if t._dtype._grad]
     outs = tuple(o for o, k in zip(flat_out, d.out_kinds) if k is not None)
     inputs = tuple(sources + var_reads)
 

@@ -126,7 +126,7 @@ class _Loop:
         self.grad_inputs = None
 
     def floating(self) -> list:
-        return [k for k, t in enumerate(self.s_in) if t._dtype.is_floating]
+        return [k for k, t in enumerate(self.s_in) if t._dtype._grad]
 
     def build(self):
         """Trace the backward pass of one iteration (once) and make the gradient function."""
@@ -264,7 +264,7 @@ def record_body(trace, body_fn, state_tensors):
             for t in outer:
                 hidden._watched |= t._watched
             for t in state_tensors:
-                if t._dtype.is_floating:
+                if t._dtype._grad:
                     hidden.watch(t)
             out, nodes = _record_block(trace, body_fn, dry=True)
     # Variables first read inside the body are watched by the outer tapes, as if read there.
@@ -286,7 +286,7 @@ def captures_of(hidden, s_in) -> list:
     out: dict = {}
     for r in hidden._records:
         for x in r.inputs:
-            if x._id not in made and x._id not in inside and x._dtype.is_floating and \
+            if x._id not in made and x._id not in inside and x._dtype._grad and \
                     x._id in watched:
                 out.setdefault(x._id, x)
     return list(out.values())
