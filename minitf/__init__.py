@@ -59,6 +59,11 @@ from . import linalg, math, nn, random  # noqa: F401
 from . import signal  # noqa: F401  (tf.signal: fft, ifft of complex tensors)
 from . import autodiff  # noqa: F401  (tf.autodiff.ForwardAccumulator)
 from . import keras  # noqa: F401,E402
+# tf.keras is Keras's TF-compatible namespace: the package, with the loss and metric functions
+# under TF's names (keras/api_namespaces.py); importable as minitf._tf_keras too.
+import sys as _sys  # noqa: E402
+keras = _tf_keras = keras._TF_KERAS
+_sys.modules[__name__ + "._tf_keras"] = _tf_keras
 from . import data, io, strings  # noqa: F401,E402
 from . import summary  # noqa: F401,E402  (tf.summary: TensorBoard event files)
 from . import profiler  # noqa: F401,E402  (tf.profiler: start/stop only, nothing recorded)

@@ -7,12 +7,15 @@ and rounding error ~ eps * |f| / h ~ 1e-10 for O(1) values, so rtol 1e-6 / atol 
 3-decade margin over both while still catching any wrong derivative (errors O(1))."""
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 
 import minitf as tf
 
 keras = tf.keras
+keras_own = sys.modules["minitf.keras"]     # what `import keras` stands for
 
 
 def _x(shape, seed=0):
@@ -559,7 +562,7 @@ def test_loss_functions_by_hand_and_gradients_by_fd(name):
     else:
         t = rng.uniform(0.05, 1, (5, 3))
     p = rng.uniform(0.05, 1, (5, 3))
-    fn = getattr(keras.losses, name)
+    fn = getattr(keras_own.losses, name)      # Keras's own spelling (not tf.keras's)
     got = fn(tf.constant(t), tf.constant(p)).numpy()
     # log-cosh's log(2) is a float32 constant in Keras: 3e-8 absolute; the rest exact formulas
     np.testing.assert_allclose(got, _loss_ref(name, t, p), rtol=1e-12,
@@ -587,11 +590,13 @@ def test_loss_classes_reduce_and_name_like_keras():
     np.testing.assert_allclose(float(loss(t, p)), per.mean(), rtol=1e-12)
     np.testing.assert_allclose(float(keras.losses.KLDivergence(reduction="sum", dtype="float64")(
         t, p, sample_weight=[2.0, 1.0])), 2 * per[0] + per[1], rtol=1e-12)
-    assert keras.losses.get("kld") is keras.losses.kl_divergence
-    assert keras.losses.get("mse") is keras.losses.mean_squared_error
+    # tf.keras spells the functions KLD/kld, MSE/mse (Keras's own namespace: kl_divergence,
+    # mean_squared_error; keras/api_namespaces.py)
+    assert keras.losses.get("kld") is keras.losses.kld
+    assert keras.losses.get("mse") is keras.losses.MSE
     assert type(keras.losses.get("LogCosh")).__name__ == "LogCosh"
-    assert keras.losses.MSE is keras.losses.mean_squared_error
-    assert keras.metrics.KLD is keras.losses.kl_divergence
+    assert keras.losses.MSE is keras.losses.mse
+    assert keras.metrics.KLD is keras.losses.KLD
     with pytest.raises(ValueError):
         keras.losses.get("huber_loss")
     with pytest.raises(ValueError):

@@ -113,3 +113,11 @@ class utils:  # noqa: N801 - Keras's namespace name
         norm = np.atleast_1d(np.linalg.norm(x, order, axis))
         norm[norm == 0] = 1
         return x / np.expand_dims(norm, axis or -1)
+
+
+# Keras's own loss and metric namespaces (long function names only); tf.keras, with the TF
+# spellings, is the view minitf/__init__.py installs (api_namespaces.py).
+import sys as _sys  # noqa: E402
+from . import api_namespaces as _api_namespaces  # noqa: E402
+losses, metrics, _TF_KERAS = _api_namespaces.views(  # noqa: F811
+    _sys.modules[__name__], losses, metrics)

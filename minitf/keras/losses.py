@@ -188,8 +188,8 @@ def _pred_true(y_true, y_pred):
 def mean_squared_error(y_true, y_pred):
     """Per-sample ``mean((y_true - y_pred)**2, axis=-1)``.
 
-    >>> import minitf as tf
-    >>> tf.keras.losses.mean_squared_error([[0.0, 2.0]], [[1.0, 0.0]]).numpy()
+    >>> from minitf.keras import losses       # Keras's name; tf.keras spells it MSE
+    >>> losses.mean_squared_error([[0.0, 2.0]], [[1.0, 0.0]]).numpy()
     array([2.5], dtype=float32)"""
     y_true, y_pred = squeeze_or_expand_to_same_rank(*_pred_true(y_true, y_pred))
     return R.reduce_mean(M.square(y_true - y_pred), axis=-1)
@@ -410,7 +410,7 @@ def log_cosh(y_true, y_pred):
     log(2)`` (no overflow for large errors); log(2) is a float32 constant, as in Keras.
 
     >>> import minitf as tf
-    >>> tf.keras.losses.log_cosh([[0.0]], [[0.0]]).numpy()
+    >>> tf.keras.losses.logcosh([[0.0]], [[0.0]]).numpy()       # Keras's own: log_cosh
     array([0.], dtype=float32)"""
     y_true, y_pred = _same_dtype(y_true, y_pred)
     log2 = M.cast(M.log(_tensor(2.0)), y_pred.dtype)

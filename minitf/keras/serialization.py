@@ -271,9 +271,12 @@ _BY_API: dict = {}        # "keras.layers.Dense" -> class or function
 
 
 def _namespaces():
-    from .. import keras
-    from . import activations, constraints, initializers, layers, losses, metrics, models
+    import sys
+    from . import activations, constraints, initializers, layers, models
     from . import optimizers, regularizers
+    # The modules themselves, not tf.keras's views of them (api_namespaces.py): every name.
+    keras = sys.modules["minitf.keras"]
+    losses, metrics = sys.modules["minitf.keras.losses"], sys.modules["minitf.keras.metrics"]
     from .optimizers import schedules
     # "keras" first: Keras's canonical names are keras.Sequential, keras.Model, keras.Layer.
     return [("keras", keras), ("keras.layers", layers), ("keras.losses", losses),

@@ -23,12 +23,6 @@ KNOWN_FAILURES: dict[str, tuple[str, str]] = {
     # tf_variable
     # tf_autodiff
     # tf_basic_training_loops
-    "tf_basic_training_loops/012_the_same_solution_but_with_keras": (
-        "keras.losses.mean_squared_error: Keras 3.15 under TF has no such attribute "
-        "(AttributeError); minitf still has it", "#17"),
-    "tf_basic_training_loops/013_the_same_solution_but_with_keras": (
-        "keras.losses.mean_squared_error: Keras 3.15 under TF has no such attribute "
-        "(AttributeError); minitf still has it", "#17"),
     # tf_intro_to_modules
     # tf_function
     "tf_function/021_obtaining_concrete_functions": (

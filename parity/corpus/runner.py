@@ -41,7 +41,9 @@ from typing import Iterator
 FRAMEWORKS = ("tensorflow", "minitf")
 
 # Imported name prefix -> minitf's module for it; the longest prefix is tried first.
-_ALIASES = (("tensorflow.keras", "minitf.keras"), ("tensorflow", "minitf"),
+# tf.keras is minitf's view minitf._tf_keras (TF's spellings of the loss and metric functions);
+# `import keras` is the package minitf.keras itself (Keras's own spellings).
+_ALIASES = (("tensorflow.keras", "minitf._tf_keras"), ("tensorflow", "minitf"),
             ("keras", "minitf.keras"))
 
 
@@ -93,11 +95,12 @@ class _AliasFinder(importlib.abc.MetaPathFinder):
         real = _alias_target(fullname)
         if real is None:
             return None
-        module = None
+        module = sys.modules.get(real) if fullname == "keras" else None
         parent, _, child = real.rpartition(".")
         # TF's module tree is what minitf exposes as attributes (tf.nn, tf.keras.layers): prefer
         # the attribute, so importing the alias never rebinds an attribute of minitf.
-        if parent and parent in sys.modules and hasattr(sys.modules[parent], child):
+        if module is None and parent and parent in sys.modules and \
+                hasattr(sys.modules[parent], child):
             module = getattr(sys.modules[parent], child)
         if not isinstance(module, types.ModuleType):
             try:
