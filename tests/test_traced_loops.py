@@ -257,22 +257,38 @@ def test_a_body_result_outside_the_invariant_is_value_error():
 
 # ---- loops over datasets -----------------------------------------------------------------
 
-def test_gradient_through_a_loop_over_a_dataset():
-    # sum over the elements e of w * e**2: d/dw = sum e**2
+def test_a_dataset_loop_inside_the_function_passes_no_gradient():
+    # TF stages `for e in ds` inside tf.function as a dataset reduction (no gradient): the
+    # loop's result is disconnected (None); the variable read in it is still watched, and
+    # total * x still depends on x through its second factor: d/dx = total.
     w = tf.Variable(0.5, dtype=tf.float64)
     ds = tf.data.Dataset.from_tensor_slices(np.array([1.0, 2.0, 3.0]))
 
     @tf.function
-    def f():
-        with tf.GradientTape() as tape:
-            total = tf.constant(0.0, tf.float64)
+    def f(x):
+        with tf.GradientTape(persistent=True) as tape:
+            tape.watch(x)
+            total = x * 1.0
             for e in ds:
-                total += w * e * e
-        return total, tape.gradient(total, w)
+                total += w * e * x
+            out = total * x
+        gw, gx = tape.gradient(out, [w, x])
+        return total, gw, gx, tape.gradient(total, x), len(tape.watched_variables())
 
-    total, g = f()
-    _close(total, 0.5 * 14.0)
-    _close(g, 14.0)
+    total, gw, gx, gtotal, watched = f(tf.constant(X, tf.float64))
+    _close(total, X + 0.5 * 6 * X)
+    assert gw is None and gtotal is None
+    _close(gx, X + 0.5 * 6 * X)
+    assert int(watched) == 1
+
+
+def test_an_eager_dataset_loop_is_differentiable():
+    w = tf.Variable(0.5, dtype=tf.float64)
+    with tf.GradientTape() as tape:
+        total = tf.constant(0.0, tf.float64)
+        for e in tf.data.Dataset.from_tensor_slices(np.array([1.0, 2.0, 3.0])):
+            total += w * e * e
+    _close(tape.gradient(total, w), 14.0)
 
 
 # ---- loops that assign variables, under a tape --------------------------------------------

@@ -301,6 +301,12 @@ def for_stmt(iter_, extra_test: Callable | None, body: Callable, get_state: Call
                 if not go:
                     break
                 body(item)
+        if _tracer.tracing():
+            # TF stages a dataset loop inside tf.function as a dataset reduction, which has no
+            # gradient: what the loop computed is disconnected from the tapes (variables read
+            # in it are still watched).
+            set_state(tuple(tf.stop_gradient(v) if _is_tensor(v) and not _is_variable(v)
+                            else v for v in get_state()))
         return
     for item in iter_:
         if extra_test is not None and not _python_bool(extra_test(), "for"):

@@ -243,6 +243,7 @@ def traced_while_loop(trace, cond, body, loop_vars, maximum_iterations, shape_in
         if not isinstance(shape, UnknownRankShape) and shape.is_fully_defined():
             continue
         s.w = shadow_of(s.v, shape)
+        trace.shadows = True       # unknown dimensions flow from here: calls compute shadows
     s_in = [_make(s, t._dtype) for s, t in zip(loop, tensors)]
     state = nest.pack_sequence_as(lv, s_in)
     vars_before = dict(trace.var_current)
