@@ -14,9 +14,10 @@ _LEAKED_TENSOR = ("the TypeError of a tensor leaked from a finished trace: minit
                   "keep a traceback per traced value), and FuncGraph(..., id=N) shows another id",
                   "#17")
 _KERAS_FRAMES = ("the printed ValueError of a second Keras optimizer creating its slots in a "
-                 "later trace: TF's message is 'in user code:' followed by the stack through "
-                 "Keras's own files (base_optimizer.py, adam.py, ...), which minitf has not; "
-                 "minitf prints the message itself (same type, same variable unchanged)", "#17")
+                 "later trace: after the user's frame, TF's 'in user code:' listing goes on "
+                 "through Keras's own files (base_optimizer.py, adam.py, ..., marked **), "
+                 "which minitf's optimizer does not have; the user's frame, the message and "
+                 "the unchanged variable are TF's", "#17")
 
 KNOWN_FAILURES: dict[str, tuple[str, str]] = {
     # tf_tensor
