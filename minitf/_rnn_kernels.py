@@ -128,6 +128,102 @@ def gemm(a, b):
     return c
 
 
+def _gemm_ptr(handle, cublas, dtype, m: int, n: int, k: int, a: int, lda: int, op_a, b: int,
+              ldb: int, op_b, c: int) -> None:
+    """Row-major C (m×n) = A (m×k) · B (k×n) on raw device pointers (column-major Cᵀ = Bᵀ·Aᵀ);
+    ``op_a``/``op_b`` transpose a Fortran-ordered operand."""
+    (cublas.sgemm if dtype == np.float32 else cublas.dgemm)(
+        handle, op_b, op_a, n, m, k, _ONE[dtype].ctypes.data, b, ldb, a, lda,
+        _ZERO[dtype].ctypes.data, c, n)
+
+
+def device_sequence_supported(xt, r) -> bool:
+    """Whether ``lstm_forward_device``/``lstm_backward_device`` take this sequence: eager
+    (not traced) contiguous float32/float64 GPU arrays, with fused kernels on."""
+    return not B.TRACING and K.enabled(xt) and xt.dtype in _ONE and r.dtype == xt.dtype and \
+        xt.flags.c_contiguous and xt.size > 0
+
+
+def lstm_forward_device(xt, h0, c0, r, bias, reverse: bool):
+    """The whole forward sequence on the GPU in one Python loop of raw calls: per step one
+    cuBLAS gemm ``h @ r`` into a reused buffer and one ``minitf_lstm_cell`` launch writing
+    straight into the stacked outputs (no per-step arrays, no final stacking). ``xt`` is
+    time-major (time, batch, 4·units). Returns ``(hs, cs, acts)`` stacked in walking order:
+    the same values as calling ``lstm_cell`` step by step."""
+    cp = B.cupy()
+    from cupy_backends.cuda.libs import cublas  # noqa: PLC0415 - part of cupy
+    T, n, g = xt.shape
+    units = g // 4
+    dt = xt.dtype
+    hs = cp.empty((T, n, units), dt)
+    cs = cp.empty((T, n, units), dt)
+    acts = cp.empty((T, n, g), dt)
+    hr = cp.empty((n, g), dt)
+    h0, c0, r = cp.ascontiguousarray(h0), cp.ascontiguousarray(c0), cp.ascontiguousarray(r)
+    b = xt if bias is None else cp.ascontiguousarray(bias)
+    handle = cp.cuda.device.get_cublas_handle()
+    cublas.setStream(handle, cp.cuda.get_current_stream().ptr)
+    cublas.setMathMode(handle, 3 if dt == np.float32 and B.tensor_float_32() else 0)
+    kern = _kernel(dt, "minitf_lstm_cell")
+    grid = _grid(n * units)
+    size = dt.itemsize
+    step_h, step_g = n * units * size, n * g * size
+    h_ptr, c_ptr = h0.data.ptr, c0.data.ptr
+    OP_N = cublas.CUBLAS_OP_N
+    cnt, u64 = np.int64(n * units), np.uint64
+    for k in range(T):
+        t = T - 1 - k if reverse else k
+        _gemm_ptr(handle, cublas, dt, n, g, units, h_ptr, units, OP_N, r.data.ptr, g, OP_N,
+                  hr.data.ptr)
+        h_new, c_new = hs.data.ptr + k * step_h, cs.data.ptr + k * step_h
+        kern(*grid, (u64(xt.data.ptr + t * step_g), hr, b, u64(c_ptr), u64(h_new), u64(c_new),
+                     u64(acts.data.ptr + k * step_g), cnt, np.int64(units),
+                     np.int32(bias is not None)))
+        h_ptr, c_ptr = h_new, c_new
+    return hs, cs, acts
+
+
+def lstm_backward_device(hs, cs, acts, c0, g_seq, g_h, g_c, r):
+    """The backward sequence on the GPU, walking ``hs``/``cs``/``acts`` (walking order) back:
+    per step one ``minitf_lstm_cell_grad`` launch writing the step's ``dz`` into a stacked
+    array and one gemm ``dz @ rᵀ`` for the previous output's gradient. ``g_seq`` is the
+    sequence output's gradient in walking order (time-major) or None. Returns
+    ``(dz_all, g_h0, g_c0)``: the same values as ``lstm_cell_grad`` step by step."""
+    cp = B.cupy()
+    from cupy_backends.cuda.libs import cublas  # noqa: PLC0415 - part of cupy
+    T, n, units = hs.shape
+    g = 4 * units
+    dt = hs.dtype
+    dz_all = cp.empty((T, n, g), dt)
+    nexts = [cp.ascontiguousarray(g_h).copy(), cp.empty((n, units), dt)]
+    gcs = [cp.ascontiguousarray(g_c).copy(), cp.empty((n, units), dt)]
+    c0, r = cp.ascontiguousarray(c0), cp.ascontiguousarray(r)
+    handle = cp.cuda.device.get_cublas_handle()
+    cublas.setStream(handle, cp.cuda.get_current_stream().ptr)
+    cublas.setMathMode(handle, 3 if dt == np.float32 and B.tensor_float_32() else 0)
+    kern = _kernel(dt, "minitf_lstm_cell_grad")
+    grid = _grid(n * units)
+    size = dt.itemsize
+    step_h, step_g = n * units * size, n * g * size
+    cnt, u64 = np.int64(n * units), np.uint64
+    has_seq = np.int32(g_seq is not None)
+    seq_ptr = g_seq.data.ptr if g_seq is not None else 0
+    OP_T = cublas.CUBLAS_OP_T
+    cur = 0
+    for k in range(T - 1, -1, -1):
+        c_prev = cs.data.ptr + (k - 1) * step_h if k else c0.data.ptr
+        dz = dz_all.data.ptr + k * step_g
+        g_out = u64(seq_ptr + k * step_h) if g_seq is not None else nexts[cur]
+        kern(*grid, (u64(acts.data.ptr + k * step_g), u64(cs.data.ptr + k * step_h),
+                     u64(c_prev), g_out, nexts[cur], gcs[cur], u64(dz), gcs[1 - cur], cnt,
+                     np.int64(units), has_seq))
+        # dz (n×g) · rᵀ (g×units): r is (units×g) row-major, read transposed
+        _gemm_ptr(handle, cublas, dt, n, units, g, dz, g, cublas.CUBLAS_OP_N, r.data.ptr, g,
+                  OP_T, nexts[1 - cur].data.ptr)
+        cur = 1 - cur
+    return dz_all, nexts[cur], gcs[cur]
+
+
 def _sigmoid(z):
     # the Sigmoid op's formula and flush (math_ops.sigmoid), so the values are the same bits
     e = np.exp(-np.abs(z))

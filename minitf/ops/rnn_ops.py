@@ -65,16 +65,22 @@ def lstm_sequence(xz, h0, c0, recurrent_kernel, bias=None, reverse: bool = False
     xt = np.swapaxes(xv, 0, 1).copy()
     bv = None if b is None else b._value
     h, c = h0._value, c0._value
-    hs, cs, acts = [], [], []
-    mm = _matmul(xv)
-    for k in range(T):
-        t = T - 1 - k if reverse else k
-        h, c, act = RK.lstm_cell(xt[t], mm(h, rv), bv, c)
-        hs.append(h)
-        cs.append(c)
-        acts.append(act)
-    seq = _make(np.swapaxes(np.stack(hs), 0, 1).copy(), dtype) \
-        if return_sequences else None
+    if RK.device_sequence_supported(xt, rv):
+        # eager on the GPU: the loop of raw cuBLAS and kernel calls, outputs stacked in place
+        hs, cs, acts = RK.lstm_forward_device(xt, h, c, rv, bv, reverse)
+        h, c = hs[-1], cs[-1]
+        stacked = hs
+    else:
+        hs, cs, acts = [], [], []
+        mm = _matmul(xv)
+        for k in range(T):
+            t = T - 1 - k if reverse else k
+            h, c, act = RK.lstm_cell(xt[t], mm(h, rv), bv, c)
+            hs.append(h)
+            cs.append(c)
+            acts.append(act)
+        stacked = np.stack(hs) if return_sequences else None
+    seq = _make(np.swapaxes(stacked, 0, 1).copy(), dtype) if return_sequences else None
     h_t, c_t = _make(h, dtype), _make(c, dtype)
     if TAPES.recording:
         inputs = (xz, h0, c0, rk) + (() if b is None else (b,))
@@ -110,15 +116,19 @@ def _vjp_arrays(inputs, saved, up, needed, reverse, return_sequences):
     g_seq_t = None if g_seq is None else np.swapaxes(g_seq, 0, 1).copy()
     rv = rk._value
     T = len(hs)
-    g_next, dzs = g_h, [None] * T
-    mm, rv_t = _matmul(rv), rv.T
-    for k in range(T - 1, -1, -1):
-        c_prev = cs[k - 1] if k else c0._value
-        g_out = g_seq_t[k] if g_seq_t is not None else 0
-        dz, g_c = RK.lstm_cell_grad(acts[k], cs[k], c_prev, g_out, g_next, g_c)
-        dzs[k] = dz
-        g_next = mm(dz, rv_t)
-    dz_all = np.stack(dzs)                           # (time, batch, 4·units), walking order
+    if not isinstance(hs, list):        # stacked by lstm_forward_device: its backward twin
+        dz_all, g_next, g_c = RK.lstm_backward_device(hs, cs, acts, c0._value, g_seq_t, g_h,
+                                                      g_c, rv)
+    else:
+        g_next, dzs = g_h, [None] * T
+        mm, rv_t = _matmul(rv), rv.T
+        for k in range(T - 1, -1, -1):
+            c_prev = cs[k - 1] if k else c0._value
+            g_out = g_seq_t[k] if g_seq_t is not None else 0
+            dz, g_c = RK.lstm_cell_grad(acts[k], cs[k], c_prev, g_out, g_next, g_c)
+            dzs[k] = dz
+            g_next = mm(dz, rv_t)
+        dz_all = np.stack(dzs)                       # (time, batch, 4·units), walking order
     out = [None, _make(g_next, dtype) if needed[1] else None,
            _make(g_c, dtype) if needed[2] else None, None]
     if needed[0]:
@@ -126,7 +136,8 @@ def _vjp_arrays(inputs, saved, up, needed, reverse, return_sequences):
         out[0] = _make(np.swapaxes(d, 0, 1).copy(), dtype)
     flat = dz_all.reshape(-1, dz_all.shape[-1])
     if needed[3]:
-        h_prev = np.stack([h0._value] + hs[:-1])     # each step's incoming output
+        h_prev = np.stack([h0._value] + hs[:-1]) if isinstance(hs, list) else \
+            np.concatenate([h0._value[None].astype(hs.dtype), hs[:-1]])  # incoming outputs
         out[3] = _make(np.matmul(h_prev.reshape(-1, h_prev.shape[-1]).T, flat), dtype)
     if len(inputs) > 4:
         db = None
