@@ -305,13 +305,20 @@ def for_stmt(iter_, extra_test: Callable | None, body: Callable, get_state: Call
             # TF stages a dataset loop inside tf.function as a dataset reduction, which has no
             # gradient: what the loop computed is disconnected from the tapes (variables read
             # in it are still watched).
-            set_state(tuple(tf.stop_gradient(v) if _is_tensor(v) and not _is_variable(v)
+            set_state(tuple(_disconnected(v) if _is_tensor(v) and not _is_variable(v)
                             else v for v in get_state()))
         return
     for item in iter_:
         if extra_test is not None and not _python_bool(extra_test(), "for"):
             break
         body(item)
+
+
+def _disconnected(t):
+    """``t``'s value as a tensor no tape connects to anything (no op in the program either:
+    TF's dataset reduction has no gradient to stop)."""
+    from ..tensor import _make
+    return _make(t._value, t.dtype)
 
 
 def _any_traced(values) -> bool:
