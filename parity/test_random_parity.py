@@ -283,3 +283,47 @@ def test_categorical(tf_real):
         _assert_all_same(_categorical_program(minitf), _categorical_program(tf_real))
     finally:
         minitf.random.set_seed(None)
+
+
+def _keras_categorical_shuffle(fw, keras):
+    out = {}
+    keras.utils.set_random_seed(3)
+    out["cat"] = keras.random.categorical([[0.0, 1.0, 2.0]], 4, seed=1).numpy()
+    out["shuffle"] = keras.random.shuffle(fw.range(6), seed=1).numpy()
+    out["shuffle/axis1"] = keras.random.shuffle(fw.reshape(fw.range(20), [4, 5]), axis=1,
+                                                seed=2).numpy()
+    g = keras.random.SeedGenerator(5)
+    probs = np.log(np.array([[0.2, 0.3, 0.5], [0.9, 0.05, 0.05]]))
+    out["cat/gen"] = keras.random.categorical(probs, 7, seed=g, dtype="int64").numpy()
+    out["shuffle/gen"] = keras.random.shuffle(fw.range(100), seed=g).numpy()
+    out["cat/global"] = keras.random.categorical([[1.0, 1.0]], 5).numpy()
+    return out
+
+
+def test_keras_categorical_and_shuffle(tf_real):
+    import keras
+    state = random.getstate()
+    try:
+        want = _keras_categorical_shuffle(tf_real, keras)
+        got = _keras_categorical_shuffle(minitf, minitf.keras)
+    finally:
+        random.setstate(state)
+        minitf.random.set_seed(None)
+    _assert_all_same(got, want)
+
+
+def _categorical_in_function(fw):
+    fw.random.set_seed(1)
+
+    @fw.function
+    def f(x):
+        return fw.random.categorical(x, 3, seed=1), fw.random.categorical(x * 2.0, 2)
+    x = fw.constant([[0.0, 1.0, 2.0], [2.0, 0.0, -1.0]])
+    return {f"{i}/{j}": v.numpy() for i in range(3) for j, v in enumerate(f(x))}
+
+
+def test_categorical_in_tf_function(tf_real):
+    try:
+        _assert_all_same(_categorical_in_function(minitf), _categorical_in_function(tf_real))
+    finally:
+        minitf.random.set_seed(None)

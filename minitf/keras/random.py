@@ -231,3 +231,46 @@ def dropout(inputs, rate, noise_shape=None, seed=None):
     keep = M.greater_equal(_raw("uniform", shape, seed, x.dtype),
                            convert_to_tensor(rate, dtype=x.dtype))
     return M.where(keep, scaled, A.zeros_like(scaled))
+
+
+def categorical(logits, num_samples, dtype="int32", seed=None):
+    """Class indices drawn from each row of the 2-D ``logits``: the TF backend's
+    ``tf.random.stateless_categorical`` under the seed pair of ``seed``, cast to ``dtype``.
+
+    >>> import minitf as tf
+    >>> tf.keras.random.categorical([[0.0, 1.0, 2.0]], 4, seed=1).numpy()
+    array([[0, 2, 0, 2]], dtype=int32)
+    """
+    from ..ops import random_distributions as rd
+    x = convert_to_tensor(logits)
+    if len(x.shape) != 2:
+        raise ValueError("`logits` should be a 2-D tensor with shape [batch_size, num_classes]. "
+                         f"Received: logits={logits}")
+    n = int(num_samples)
+
+    from ..ops.random_ops import multinomial_select
+    batch = int(x.shape[0])
+
+    def draw():
+        gen = S.key_counter_of_pair(*_pair(seed))
+        return B.to_current(rd.categorical_uniforms(gen, batch, n))
+    u = draw() if isinstance(seed, int) and not isinstance(seed, bool) else B.stateful(draw)
+    out = _make(multinomial_select(x._value, u, np.int64), dtypes.int64)
+    return M.cast(out, dtypes.as_dtype(dtype))
+
+
+def shuffle(x, axis=0, seed=None):
+    """``x`` permuted along ``axis`` by the order of stateless uniforms drawn under ``seed``
+    (the TF backend's argsort of ``stateless_uniform([x.shape[axis]])``; ties keep index
+    order, as TF's top-k does).
+
+    >>> import minitf as tf
+    >>> tf.keras.random.shuffle(tf.range(6), seed=1).numpy()
+    array([4, 3, 5, 1, 2, 0], dtype=int32)
+    """
+    from ..ops import array_ops as A
+    from ..ops._registry import tensor
+    from ..ops.sort_ops import argsort
+    t = tensor(x)
+    u = _raw("uniform", (int(t.shape[axis]),), seed, dtypes.float32)
+    return A.gather(t, argsort(u, stable=True), axis=axis)

@@ -186,17 +186,21 @@ def _xp(a):
     return B.xp_of(a)
 
 
-def categorical(gen: PhiloxRandom, logits: np.ndarray, num_samples: int) -> np.ndarray:
-    """TF's CPU multinomial sampler on host ``logits`` (batch, classes): for each row the
-    running sum of ``exp(logit - max)`` over finite logits (in double) is the unnormalised CDF,
-    and each sample is the number of CDF entries not above ``u * total``, ``u`` a 52-bit
-    uniform from two words. Rows read one word stream in order (TF's layout when its kernel
-    runs the batch in one shard), ``2 * num_samples`` words per row."""
-    batch, classes = logits.shape
+def categorical_uniforms(gen: PhiloxRandom, batch: int, num_samples: int) -> np.ndarray:
+    """The (batch, num_samples) float64 uniforms TF's CPU multinomial sampler uses: two words
+    each (52 bits), rows reading one word stream in turn (TF's layout when its kernel runs the
+    batch in one shard)."""
     need = 2 * num_samples * batch
     words = gen.blocks(-(-need // 4)).reshape(-1)[:need].reshape(batch, num_samples, 2)
-    u = uint64_to_double(words[..., 0], words[..., 1])
-    out = np.empty((batch, num_samples), np.int64)
+    return uint64_to_double(words[..., 0], words[..., 1])
+
+
+def categorical_select(logits: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """TF's multinomial choice for host ``logits`` (batch, classes) and uniforms ``u``: each
+    row's running sum of ``exp(logit - max)`` over finite logits (in double) is its
+    unnormalised CDF, and a sample is the number of CDF entries not above ``u * total``."""
+    batch, classes = logits.shape
+    out = np.empty(u.shape, np.int64)
     lg = logits.astype(np.float64)
     for b in range(batch):
         row = lg[b]

@@ -35,8 +35,7 @@ from ..errors import invalid_argument
 from . import random_seed
 from ._registry import Tensor, _make, convert_to_tensor
 from .philox_random import PhiloxRandom
-from .random_distributions import categorical as _categorical
-from .random_distributions import fill
+from .random_distributions import categorical_select, categorical_uniforms, fill
 from .random_seed import _state, get_seed  # noqa: F401  (``_state`` read by tf.data)
 
 RESERVED_PER_OUTPUT = 256       # blocks a stateful op reserves per output value
@@ -310,10 +309,16 @@ def _multinomial(op: str, logits, num_samples, dtype, stream) -> Tensor:
     # TF reserves 256 blocks per value of batch * ceil4(num_samples) * 2 (two words a double)
     reserve = batch * ((n + 3) // 4 * 4) * 2 * RESERVED_PER_OUTPUT
 
-    def draw():
-        out = _categorical(stream(reserve), B.to_host(x._value), n)
-        return B.to_current(out.astype(dt._np))
-    return _make(B.stateful(draw), dt)
+    return _make(multinomial_select(x._value, B.stateful(lambda: B.to_current(
+        categorical_uniforms(stream(reserve), batch, n))), dt._np), dt)
+
+
+def multinomial_select(logits, u, np_dtype):
+    """The samples for logits and uniforms ``u`` (arrays; symbolic ones in a trace, where the
+    choice is recorded as one operation that reruns on the replay's values)."""
+    def select(lg, uu):
+        return B.to_current(categorical_select(B.to_host(lg), B.to_host(uu)).astype(np_dtype))
+    return B.record_call(select, logits, u)
 
 
 def categorical(logits, num_samples, dtype=None, seed=None, name=None) -> Tensor:
