@@ -36,10 +36,21 @@ def _scalar(x, dtype) -> str:
     return text
 
 
+def _complex_text(a: np.ndarray, summarize: int) -> str:
+    """TF's printer has no format for complex numbers: every element is ``?``, and the tensor
+    is shown flat whatever its shape, the first ``summarize`` elements then ``...``."""
+    if a.ndim == 0:
+        return "?"
+    shown = a.size if summarize < 0 else min(a.size, summarize)
+    return "[" + " ".join(["?"] * shown) + ("..." if a.size > shown else "") + "]"
+
+
 def format_tensor(a: np.ndarray, summarize: int = 3) -> str:
     """A value as tf.print shows it: ``[1.5 2]``, rows on their own lines, and long axes
     shortened to their first and last ``summarize`` entries with ``...``."""
     a = np.asarray(a)
+    if a.dtype.kind == "c":
+        return _complex_text(a, summarize)
     if a.ndim == 0:
         return _scalar(a[()], a.dtype)
 

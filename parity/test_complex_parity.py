@@ -170,6 +170,24 @@ def test_printed_text_matches_tensorflow(tf_real, case):
     assert fn(minitf) == fn(tf_real)
 
 
+def _printed(tf):
+    import sys
+    for t in (tf.constant(1j), tf.constant([1j, 2j]), tf.constant([[1j, 2j], [3j, 4j]]),
+              tf.zeros([2, 1, 3], tf.complex64), tf.zeros([0], tf.complex128)):
+        tf.print("t", t, 2, output_stream=sys.stdout)
+    tf.print(tf.zeros([5], tf.complex64), summarize=4, output_stream=sys.stdout)
+    tf.print(tf.zeros([5], tf.complex64), summarize=-1, output_stream=sys.stdout)
+
+
+def test_tf_print_matches_tensorflow(tf_real, capfd):
+    # TF's printer writes from C++, so the file descriptor is captured, not sys.stdout
+    outs = []
+    for fw in (minitf, tf_real):
+        _printed(fw)
+        outs.append(capfd.readouterr().out)
+    assert outs[0] == outs[1]
+
+
 def _grad(tf, f, dtype="complex128", real_sources=False):
     if real_sources:
         srcs = [tf.Variable([1.0, -2.0, 0.5], dtype=tf.float64),

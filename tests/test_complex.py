@@ -97,6 +97,16 @@ def test_printing_matches_tf():
     assert f"{tf.constant(1.5 + 2j):.2f}" == "1.50+2.00j"
 
 
+def test_tf_print_shows_question_marks(capsys):
+    # TF's printer has no complex format: "?" per element, flat, the first `summarize` ones
+    import sys
+    for t in (tf.constant(1j), tf.constant([1j, 2j]), tf.constant([[1j, 2j], [3j, 4j]]),
+              tf.zeros([0], tf.complex64)):
+        tf.print(t, output_stream=sys.stdout)
+    tf.print(tf.zeros([5], tf.complex64), summarize=-1, output_stream=sys.stdout)
+    assert capsys.readouterr().out == "?\n[? ?]\n[? ? ?...]\n[]\n[? ? ? ? ?]\n"
+
+
 def test_variables():
     v = tf.Variable([5 + 4j, 6 + 1j])
     assert v.dtype == tf.complex128
