@@ -24,9 +24,8 @@ minitf[tensorboard]``; it is imported only when a writer is made.
 [True]
 
 ``trace_on``/``trace_export`` write the graphs of the tf.function traces made in between, for
-TensorBoard's graph dashboard: each trace's operations as ``GraphDef`` nodes under TF's op types
-(``concrete_function.graph.get_operations()``), joined where one operation's output feeds
-another (not from the function's inputs). What is not here: ``tf.summary.graph``, audio
+TensorBoard's graph dashboard: each trace's ``FuncGraph.as_graph_def()`` (its operations under
+TF's op types, with the tensors each reads). What is not here: ``tf.summary.graph``, audio
 summaries and the profiler.
 """
 from __future__ import annotations
@@ -490,17 +489,11 @@ def trace_off() -> None:
 
 
 def _graph_def(tb, graph):
-    """A ``GraphDef`` of a trace's operations (``FuncGraph.get_operations``): one node per
-    operation under TF's op type, its inputs named after the operations that made them."""
-    ops = graph.get_operations()
-    made_by = {}
-    for op in ops:
-        for i, slot in enumerate(op.outputs):
-            made_by[slot] = op.name if i == 0 else f"{op.name}:{i}"
+    """TensorBoard's ``GraphDef`` protobuf of a trace (``FuncGraph.as_graph_def()``: one node
+    per operation under TF's op type, with the names of the tensors it reads)."""
     graph_def = tb["graph_pb2"].GraphDef()
-    for op in ops:
-        node = graph_def.node.add(name=op.name, op=op.type)
-        node.input.extend(made_by[s] for s in op.inputs if s in made_by)
+    for n in graph.as_graph_def().node:
+        graph_def.node.add(name=n.name, op=n.op, input=n.input, device=n.device)
     return graph_def
 
 
