@@ -20,6 +20,12 @@ def flatten(structure: Any) -> list:
     """The leaves of ``structure`` in order (``None`` is a leaf)."""
     if not _is_nested(structure):
         return [structure]
+    if type(structure) is list or type(structure) is tuple:
+        for x in structure:
+            if isinstance(x, (list, tuple, dict)):
+                break
+        else:       # a flat list or tuple (a model's variables): its items are the leaves
+            return list(structure)
     out: list = []
     stack = [structure]
     while stack:  # iterative, so deep nests cannot overflow the recursion limit
@@ -37,6 +43,10 @@ def flatten(structure: Any) -> list:
 
 def pack_sequence_as(structure: Any, flat: list) -> Any:
     """Rebuild ``structure``'s shape with the leaves taken in order from ``flat``."""
+    t = type(structure)
+    if (t is list or t is tuple) and len(flat) == len(structure) and not any(
+            isinstance(x, (list, tuple, dict)) for x in structure):
+        return t(flat)      # a flat list or tuple: the leaves are its items
     it = iter(flat)
 
     def build(s):

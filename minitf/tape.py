@@ -39,7 +39,7 @@ from .errors import invalid_argument
 # re-exported here, where code has always found them.
 from .record import (TAPES, Record, _set_recording, _user_line,  # noqa: F401
                      numpy_read, record, record_cut, suspended_tapes, variable_accessed)
-from .tensor import Tensor, _make, convert_to_tensor, is_tensor, is_variable
+from .tensor import EagerTensor, Tensor, _make, convert_to_tensor, is_tensor, is_variable
 
 
 _log = logging.getLogger("minitf")
@@ -221,7 +221,8 @@ class GradientTape:
             raise TypeError("Argument `target` should be a list or nested structure of Tensors, "
                             "Variables or CompositeTensors to be differentiated, but received "
                             "None.")
-        unconnected = UnconnectedGradients(unconnected_gradients)
+        unconnected = unconnected_gradients if type(unconnected_gradients) is \
+            UnconnectedGradients else UnconnectedGradients(unconnected_gradients)
         flat_targets = nest.flatten(target)
         flat_sources = nest.flatten(sources)
         _check_tensors(flat_targets, "target")
@@ -404,9 +405,7 @@ def imperative_grad(records: list, targets: list, seeds: list, sources: list,
 
     ``trace``, if given, is called as ``trace(record, upstream, [(input, gradient), ...])`` after
     each step (minitf.explain uses it to show the backward pass step by step)."""
-    from .ops import array_ops as A
-    from .ops import math_ops as M
-
+    A, M = _ops()
     source_ids = {s._id for s in sources}
     # 1. Forward sweep: tensors that lie downstream of a source are the only ones needing adjoints.
     reach = set(source_ids)
@@ -423,7 +422,11 @@ def imperative_grad(records: list, targets: list, seeds: list, sources: list,
         if not t._dtype._grad or t._id not in reach:
             continue
         if seed is None:
-            seed = A.ones_like(t)
+            v = t._value
+            # A scalar target (a loss) on the host holds a NumPy scalar: its seed is the
+            # scalar one of its type, what ones_like would make, without an array.
+            seed = _make(v.dtype.type(1), t._dtype) if isinstance(v, np.generic) else \
+                A.ones_like(t)
         elif seed._dtype is not t._dtype or seed._value.shape != t._value.shape:
             _check_seed_shape(i, seed._value.shape, t._value.shape)
             seed = M.multiply(seed, A.ones_like(t))  # broadcast; TF's Mul error for a dtype
@@ -487,9 +490,24 @@ def imperative_grad(records: list, targets: list, seeds: list, sources: list,
     return out
 
 
+_OPS: list = []
+
+
+def _ops():
+    """The op modules the backward pass builds seeds and sums with (array_ops, math_ops),
+    imported on first use like this module's other op imports, but looked up once rather
+    than on every backward pass."""
+    if not _OPS:
+        from .ops import array_ops, math_ops
+        _OPS[:] = [array_ops, math_ops]
+    return _OPS
+
+
 def _sum_adjoints(gl: list):
     """A source's gradients summed: IndexedSlices stay sparse (rows concatenated) when all are,
     as in TF; otherwise everything is made dense and added."""
+    if len(gl) == 1 and type(gl[0]) is EagerTensor:    # the usual case: nothing to add
+        return gl[0]
     from .ops import math_ops as M
     if any(getattr(g, "_is_indexed_slices", False) for g in gl):
         if all(getattr(g, "_is_indexed_slices", False) for g in gl):

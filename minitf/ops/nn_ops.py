@@ -21,8 +21,8 @@ from ..errors import invalid_argument
 from . import array_ops as A
 from . import math_ops as M
 from . import reduction_ops as R
-from ._registry import (TAPES, Tensor, _make, axis_index, floating, match2, not_allowed, numeric,
-                        record, tensor)
+from ._registry import (TAPES, Tensor, _make, axis_index, floating, is_variable, match2,
+                        not_allowed, numeric, record, tensor)
 from .math_ops import sigmoid, softplus, tanh  # noqa: F401  (tf.nn.sigmoid etc.)
 
 _SELU_SCALE = 1.0507009873554804934193349852946
@@ -42,18 +42,42 @@ def dense(x, kernel, bias=None, relu: bool = False) -> Tensor:
     """``relu(x @ kernel + bias)`` (or without relu) as one recorded op: the same arithmetic as
     the three ops, but the tape keeps one array instead of three, and on a GPU the bias and relu
     are one kernel. Its VJPs are matmuls and the relu mask, written with ops as usual."""
-    from .linalg_ops import matmul
+    # A layer's weights are Variables: read them here (kernel first, then bias, the order in
+    # which tapes see the reads) rather than through match2's general conversion.
+    if is_variable(kernel):
+        kernel = kernel._read_for_op()
     x, w = match2("MatMul", x, kernel)
     v = np.matmul(x._value, w._value)
-    b = None if bias is None else tensor(bias)
-    if b is not None or relu:
+    b = None if bias is None else tensor(bias._read_for_op() if is_variable(bias) else bias)
+    if type(v) is np.ndarray and not B.TRACING:     # host arrays only: bias_act_'s NumPy
+        if b is not None:
+            np.add(v, b._value, out=v)
+        if relu:
+            np.maximum(v, 0, out=v)
+    elif b is not None or relu:
         K.bias_act_(v, None if b is None else b._value, relu)
-    z = _make(v, x._dtype)
+    dt = x._dtype
+    z = _make(v, dt)
     if TAPES.recording:
         inputs = (x, w) if b is None else (x, w, b)
 
         def vjp(g, needed):      # one joint VJP: the pre-activation gradient is shared
             gz = _relu_grad(g, z) if relu else g
+            xv, gv = x._value, gz._value
+            if not TAPES.recording and xv.ndim == 2 and gv.ndim == 2 and dt.is_floating:
+                # Fast path: no tape records this backward pass (the usual tape.gradient
+                # outside its `with`), so the gradients need no records and the operands no
+                # checks (the forward pass made them): the same NumPy products and bias sum
+                # that matmul, reduce_sum and the tape's broadcast undoing would compute.
+                gb = None
+                if b is not None and needed[2]:
+                    gb = _make(K.sum_(gv, (0,)) if K.sum_supported(gv, (0,)) else
+                               np.sum(gv, axis=(0,), dtype=dt._np), dt)
+                return (_make(np.matmul(gv, np.swapaxes(w._value, -1, -2)), dt)
+                        if needed[0] else None,
+                        _make(np.matmul(np.swapaxes(xv, -1, -2), gv), dt)
+                        if needed[1] else None, gb)
+            from .linalg_ops import matmul
             return (matmul(gz, w, transpose_b=True) if needed[0] else None,
                     matmul(x, gz, transpose_a=True) if needed[1] else None, gz)
         # The steps this record stands for, so explain can show them one by one.
@@ -148,7 +172,7 @@ def gelu(features, approximate=False, name=None) -> Tensor:
 
 def silu(features, beta=1.0, name=None) -> Tensor:
     """SiLU (swish): ``x * sigmoid(beta * x)``; ``tf.nn.swish`` is the same function."""
-    x = floating("Silu", features)
+    x = floating("Silu", features, True)
     return x * sigmoid(beta * x if beta != 1.0 else x)
 
 
@@ -348,7 +372,7 @@ def bias_add(value, bias, data_format=None, name=None) -> Tensor:
     """``value + bias`` where ``bias`` is 1-D and matches the channel axis (the last one, or
     axis 1 for ``data_format='NC...'``); any other shape is an error, unlike plain ``+``."""
     x, b = match2("BiasAdd", value, bias)
-    if not x._dtype.is_numeric:
+    if not x._dtype.is_numeric and not x._dtype.is_complex:
         raise not_allowed("BiasAdd", x._dtype)
     if x._value.ndim < 2:
         raise invalid_argument(f"Input tensor must be at least 2D: {list(x._value.shape)}",

@@ -6,11 +6,13 @@ import operator
 
 import numpy as np
 
+from ... import _backend as B
 from ... import dtypes
 from ...ops import array_ops as A
 from ...ops import linalg_ops as L
 from ...ops import math_ops as M
-from ...tensor import convert_to_tensor
+from ...ops.nn_ops import dense
+from ...tensor import EagerTensor, convert_to_tensor
 from .. import activations, backend, constraints, initializers, regularizers
 from .. import random as krandom
 from .layer import KerasTensor, Layer, batch_size
@@ -70,6 +72,16 @@ class Dense(Layer):
         self.built = True
 
     def call(self, inputs):
+        act = self.activation
+        if type(inputs) is EagerTensor and not B.TRACING and (
+                act is activations.relu or act is activations.linear):
+            # Fast path: an eager tensor (its array's shape is the real one) of the kernel's
+            # floating dtype, at least a matrix with the right last axis, and an activation
+            # the fused op has: the checks below would all pass, so go straight to it.
+            v = inputs._value
+            if v.ndim >= 2 and v.shape[-1] == self.input_dim and \
+                    inputs._dtype is self.kernel._dtype and inputs._dtype.is_floating:
+                return dense(inputs, self.kernel, self.bias, relu=act is activations.relu)
         _check_min_ndim(self, inputs, 2)
         if inputs.shape[-1] != self.input_dim:
             raise ValueError(f"Input 0 of layer '{self.name}' is incompatible with the layer: "
@@ -78,7 +90,6 @@ class Dense(Layer):
         if not inputs.dtype.is_floating:
             inputs = M.cast(inputs, self._dtype)
         if self.activation is activations.relu or self.activation is activations.linear:
-            from ...ops.nn_ops import dense
             if inputs.dtype is not self.kernel.dtype:
                 L.matmul(inputs, self.kernel)          # TF's dtype error, from the usual op
             return dense(inputs, self.kernel, self.bias,

@@ -495,6 +495,25 @@ class Layer(AutoConfig):
         training = kwargs.pop("training", None)
         if training is None and _TRAINING:
             training = _TRAINING[-1]
+        if type(inputs) is EagerTensor and not args and not kwargs and self._first_call_done \
+                and self._plain_calls and inputs._dtype is self._dtype and self.built \
+                and self.activity_regularizer is None and self._output_shape is not None \
+                and getattr(inputs, "_keras_mask", None) is None:
+            # Fast path, the usual eager call `layer(x)` or `layer(x, training=...)`: one
+            # maskless eager tensor already of the layer's dtype (nothing to convert or cast),
+            # a layer built and called before (nothing to build or record) whose class neither
+            # takes a mask nor makes one from no mask (see _plain_calls) and that has no
+            # activity regularizer. The general path below would then only run `call` with
+            # the training flag in scope, as this does.
+            if self._call_has_training:
+                kwargs["training"] = training
+            if self._added_losses:
+                self._added_losses = []
+            _TRAINING.append(training)
+            try:
+                return self.call(inputs, **kwargs)
+            finally:
+                _TRAINING.pop()
         masking = self._call_has_mask or self.supports_masking
         previous_mask = _keras_mask_of(inputs) if masking else None
         inputs = self._convert_inputs(inputs)
@@ -535,6 +554,13 @@ class Layer(AutoConfig):
             batch = M.cast(convert_to_tensor(flat[0].shape[0]), flat[0].dtype)
             self._activity_losses = [self.activity_regularizer(o) / batch for o in flat]
         return outputs
+
+    @property
+    def _plain_calls(self) -> bool:
+        """Whether a call on a maskless tensor is just ``call``: the layer takes no ``mask``
+        argument (the general path fills it) and its ``compute_mask`` is Layer's, which gives
+        no mask for no mask (Embedding's makes one from the ids)."""
+        return not self._call_has_mask and type(self).compute_mask is Layer.compute_mask
 
     def _symbolic_call(self, inputs, args, kwargs):
         """Called on KerasTensors: build, run once on a small concrete batch to learn the output
