@@ -70,6 +70,10 @@ RULES = {
     "SparseSoftmaxCrossEntropyWithLogits": "∂logits = g·(softmax - onehot)",
     "BroadcastTo": "∂x = g summed over broadcast axes",
     "SquaredDifference": "∂a = 2g(a-b), ∂b = -2g(a-b)",
+    # the fused LSTM (ops/rnn_ops.py): one record for the whole sequence
+    "LSTMSequence": "backpropagation through time: per step, back through the gates "
+                    "(σ' = y(1-y), tanh' = 1-y²) to ∂z, then ∂h_prev = ∂z·Rᵀ; "
+                    "∂R = Σ_t h_(t-1)ᵀ·∂z_t, ∂b = Σ ∂z, ∂xz = ∂z",
     # a tf.function call is one record; its inputs' gradients come from its traced backward graph
     "StatefulPartitionedCall": "∂inputs = the function's traced gradient graph applied to g",
 }

@@ -229,3 +229,17 @@ def test_direct_gemm_with_plain_and_transposed_operands(backend, dtype):  # noqa
         assert type(got) is type(dev)
         got = got.get() if hasattr(got, "get") else got
         assert got.dtype == dtype and np.all(np.abs(got - exact) <= bound)
+
+
+def test_explain_shows_the_fused_sequence_as_one_record(tmp_path):
+    from minitf import explain
+    x = tf.ones((2, 4, 3))
+    layer = tf.keras.layers.LSTM(2)
+    layer(x)
+    with tf.GradientTape(persistent=True) as tape:
+        y = tf.reduce_sum(layer(x))
+    text = explain.describe(tape, y)
+    assert "3. LSTMSequence(" in text and "4. Sum(" in text     # projection, reshape, LSTM
+    explain.html(tape, y, layer.trainable_weights, path=str(tmp_path / "lstm.html"))
+    page = (tmp_path / "lstm.html").read_text()
+    assert "LSTMSequence" in page and "backpropagation through time" in page

@@ -90,7 +90,6 @@ def lstm_sequence(xz, h0, c0, recurrent_kernel, bias=None, reverse: bool = False
             if TAPES.recording:      # the backward pass is itself recorded: use plain ops
                 return _vjp_with_ops(inputs, up, reverse, return_sequences)
             return _vjp_arrays(inputs, saved, up, needed, reverse, return_sequences)
-        vjp.fused = ("LSTM",)
         outs = ((seq,) if return_sequences else ()) + (h_t, c_t)
         record("LSTMSequence", inputs, outs, joint=vjp)
     return seq, h_t, c_t
