@@ -85,6 +85,7 @@ def executing_eagerly() -> _builtins.bool:
 from .logging_ops import print  # noqa: F401,E402,A001
 from .function.polymorphic_function import function  # noqa: F401,E402
 from .function.init_scope import init_scope  # noqa: F401,E402
+from .ops.script_ops import py_function  # noqa: F401,E402
 from . import types  # noqa: F401,E402  (tf.types.experimental: the tracing protocol)
 from .ops.control_flow_ops import cond, while_loop  # noqa: F401,E402
 from . import autograph  # noqa: F401,E402  (tf.autograph: to_code, to_graph, do_not_convert)

@@ -283,6 +283,10 @@ class Tracer:
         """Whether the running thread is recording a trace."""
         return False
 
+    def eager(self, fn):
+        """``fn()`` with the running thread's trace set aside (a Python callback of an op)."""
+        return fn()
+
     def folded(self, value, op_function: str) -> None:
         """An op (the Python function ``op_function``) made a tensor with a known ``value``
         while tracing: the trace lists it as a node of the graph, the program keeps the

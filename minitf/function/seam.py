@@ -83,6 +83,11 @@ class FunctionTracer(B.Tracer):
     def tracing(self) -> bool:
         return tracing.current() is not None
 
+    def eager(self, fn):
+        from .init_scope import init_scope
+        with init_scope():
+            return fn()
+
     def folded(self, value, op_function: str) -> None:
         trace = tracing.current()
         if trace is not None:

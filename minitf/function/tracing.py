@@ -360,6 +360,7 @@ class Trace:
         self.graph_loops: list = []
         self.argument_ids: frozenset = frozenset()
         self.in_graph_loop = False
+        self._loop_values: set = set()  # ids of values made in the last dataset loop
         self._main_nodes = self.nodes
         self.finished = False           # set when compiled: its values are gone (codegen.py)
         # The ValueError's message when this trace must not create Variables (a function's
@@ -568,8 +569,13 @@ class Trace:
         """An op computed ``value`` from constants while tracing (see ``_backend.Tracer``).
         Inside a block (a branch, a loop body, a discarded run) it belongs to that block's
         function in TF, not to this graph."""
-        if self.nodes is self._main_nodes and not self.in_graph_loop:
+        if self.nodes is not self._main_nodes:
+            return
+        if self.in_graph_loop:
+            self._loop_values.add(id(value))
+        elif id(value) not in self._loop_values:   # not a loop result passed on as it is
             self.folded.append((len(self.nodes), op_function, value))
+            self._loop_values = set()   # only right after the loop (ids are reused later)
 
     @contextlib.contextmanager
     def graph_loop(self, is_argument: bool):
@@ -577,6 +583,8 @@ class Trace:
         body's operations are listed as the loop's nodes, not one by one."""
         start, outer = len(self.nodes), self.in_graph_loop
         self.in_graph_loop = True
+        if not outer:
+            self._loop_values = set()
         try:
             yield
         finally:

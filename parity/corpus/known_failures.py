@@ -7,7 +7,6 @@ to pass fails the test until its row is removed. Cases with a ``SCOPE`` marker a
 here: the marker is their reason.
 """
 
-_PY_FUNCTION = ("tf.py_function is missing (AttributeError)", "#17")
 _LEAKED_TENSOR = ("the TypeError of a tensor leaked from a finished trace: minitf prints TF's "
                   "message without its '... was defined here:' listing (the frames where the "
                   "tensor was made, TensorFlow's own internal frames included; minitf does not "
@@ -35,9 +34,6 @@ KNOWN_FAILURES: dict[str, tuple[str, str]] = {
         "not the random draws (tf.random.uniform now gives TF's numbers): run by the corpus "
         "runner, the first call of the AutoGraph while loop raises "
         "OperatorNotAllowedInGraphError, so nothing is printed", "#17"),
-    "tf_function/030_executing_python_side_effects": _PY_FUNCTION,
-    "tf_function/031_executing_python_side_effects": _PY_FUNCTION,
-    "tf_function/032_executing_python_side_effects": _PY_FUNCTION,
     "tf_function/039_all_outputs_of_a_tf_function_must_be_ret": _LEAKED_TENSOR,
     "tf_function/041_recursive_tf_functions_are_not_supported": (
         "a tf.function recursing without end: TF wraps the RecursionError in AutoGraph's "
