@@ -142,7 +142,29 @@ def dataset_loop_gradient(tf):
     return f
 
 
+def second_order_around_the_call(tf):
+    w = tf.Variable(0.5, dtype=tf.float64)
+
+    @tf.function
+    def f(x, n):
+        y = x
+        for _ in tf.range(n):
+            y = tf.sin(y) * x * w
+        return y
+
+    def outside(x, n):           # the tapes are outside the function
+        with tf.GradientTape(persistent=True) as outer:
+            outer.watch(x)
+            with tf.GradientTape() as inner:
+                inner.watch(x)
+                y = f(x, n)
+            g = inner.gradient(y, x)
+        return y, g, outer.gradient(g, x), outer.gradient(g, w)
+    return outside
+
+
 CASES = [
+    (second_order_around_the_call, (X, 3)),
     (second_order_while, (X, 3)),
     (third_order_range, (X, 3)),
     (hessian_of_loop, (np.array([0.5, -1.25, 2.0]), 2)),

@@ -375,3 +375,70 @@ def test_second_derivative_through_a_loop_assigning_variables_is_refused():
 
     with pytest.raises(NotImplementedError, match="second derivative"):
         f(tf.constant(X, tf.float64), tf.constant(2))
+
+
+# ---- nested tapes around a call ------------------------------------------------------------
+
+def test_second_derivative_through_a_call_with_a_loop_from_outside():
+    @tf.function
+    def f(x, n):
+        return _sin_loop(x, n)
+
+    x, n = tf.constant(X, tf.float64), tf.constant(3)
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            y = f(x, n)
+        g = inner.gradient(y, x)
+    h = outer.gradient(g, x)
+    first = tf.function(lambda x, n: _first(x, n))
+    eps = 1e-5
+    fd = (float(first(tf.constant(X + eps, tf.float64), n)) -
+          float(first(tf.constant(X - eps, tf.float64), n))) / (2 * eps)
+    # the same bound as the finite-difference test above (same function)
+    assert abs(float(h) - fd) <= 1e-8
+    _close(g, first(x, n))
+
+
+def _first(x, n):
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = _sin_loop(x, n)
+    return tape.gradient(y, x)
+
+
+def test_second_derivative_through_a_call_of_straight_line_code():
+    # d2/dx2 (x sin x) = 2 cos x - x sin x; w: d2/dw dx (w x**2) = 2x
+    w = tf.Variable(0.5, dtype=tf.float64)
+    f = tf.function(lambda x: x * tf.sin(x) + w * x * x)
+    x = tf.constant(X, tf.float64)
+    with tf.GradientTape(persistent=True) as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            y = f(x)
+        g = inner.gradient(y, x)
+    _close(outer.gradient(g, x), 2 * np.cos(X) - X * np.sin(X) + 2 * 0.5)
+    _close(outer.gradient(g, w), 2 * X)
+
+
+def test_a_call_assigning_variables_has_first_derivatives_under_a_recording_tape():
+    v = tf.Variable(0.0, dtype=tf.float64)
+
+    @tf.function
+    def f(x):
+        v.assign_add(1.0)
+        return x * x
+
+    x = tf.constant(X, tf.float64)
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            y = f(x)
+        g = inner.gradient(y, x)            # recorded by `outer`: the program's gradient
+    _close(g, 2 * X)
+    assert float(v.numpy()) == 1.0          # the body's assignment ran once
+    with pytest.raises(NotImplementedError, match="assigns variables"):
+        outer.gradient(g, x)

@@ -12,8 +12,10 @@ trace then splits in two programs:
 The call is recorded on the outer tapes as a single op (``StatefulPartitionedCall``, TF's
 name) whose VJPs run the backward program. That trace runs the Python body again (its printed
 output silenced); it is made once per input signature. The backward program computes arrays
-without a tape, so a second derivative through the call is not available: nest the tapes
-inside the function for higher orders.
+without a tape; when a tape records the backward pass itself (nested tapes around the call: a
+second derivative), the gradient is instead computed by running the function's Python body
+again eagerly under a tape, whose ops the recording tape sees, so every order is available. A
+body that assigns variables would assign them again: its call has first derivatives only.
 """
 from __future__ import annotations
 
@@ -30,7 +32,8 @@ from .tracing import Trace, Traced
 
 
 class _Differentiable:
-    __slots__ = ("forward", "backward", "n_out", "out_structure", "out_kinds", "variables")
+    __slots__ = ("forward", "backward", "n_out", "out_structure", "out_kinds", "variables",
+                 "writes_variables")
 
 
 def _build(function, leaves, args, kwargs):
@@ -76,6 +79,7 @@ def _build(function, leaves, args, kwargs):
     strip_values(tr)
     d.n_out, d.out_structure, d.out_kinds = len(flat), out, kinds
     d.variables = variables
+    d.writes_variables = bool(writes)
     return nest.pack_sequence_as(out, real), d, saved_now
 
 
@@ -108,9 +112,38 @@ def call_recorded(function, concrete, skey, leaves, args, kwargs):
     def grads(up, needed):
         # One run of the backward program gives every input's gradient: a joint VJP.
         ups = up if isinstance(up, tuple) else (up,)
+        if _tape.TAPES.recording and not d.writes_variables:
+            return _recorded_gradients(function, d, args, kwargs, sources, inputs, ups)
         values = d.backward.run(list(saved) + [u._value for u in ups])
-        return tuple(_make(g, x._dtype) for g, x in zip(values, inputs))
+        gs = tuple(_make(g, x._dtype) for g, x in zip(values, inputs))
+        if _tape.TAPES.recording:      # a body assigning variables: first derivatives only
+            _tape.record("StatefulPartitionedCallGrad", tuple(ups) + inputs, gs,
+                         tuple(_refuse for _ in ups + inputs))
+        return gs
 
     _tape.record("StatefulPartitionedCall", inputs, outs if len(outs) != 1 else outs[0],
                  joint=grads)
     return result
+
+
+def _recorded_gradients(function, d, args, kwargs, sources, inputs, ups) -> tuple:
+    """The call's input gradients as ops a recording tape sees (a higher derivative): the
+    Python body run again eagerly under a tape, its printed output silenced."""
+    with _tape.GradientTape(persistent=True) as tape:
+        for t in sources:
+            tape.watch(t)
+        with contextlib.redirect_stdout(io.StringIO()):
+            out = function._body()(*args, **kwargs)
+    flat = [o._read_for_op() if _is_variable(o) else o if isinstance(o, Tensor) or o is None
+            else convert_to_tensor(o) for o in nest.flatten(out)]
+    outs = [o for o, k in zip(flat, d.out_kinds) if k is not None]
+    gs = tape.gradient(outs, list(inputs), output_gradients=list(ups),
+                       unconnected_gradients=_tape.UnconnectedGradients.ZERO)
+    return tuple(gs)
+
+
+def _refuse(up):
+    raise NotImplementedError(
+        "minitf cannot differentiate the gradient of a tf.function call whose body assigns "
+        "variables (a second derivative through the call): it would run the assignments again; "
+        "nest the tapes inside the function, or call the Python function eagerly.")
