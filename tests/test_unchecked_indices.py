@@ -49,3 +49,15 @@ def test_variable_scatter_add_ignores_the_row(unchecked):
     v = tf.Variable([[1., 2.], [3., 4.]])
     v.scatter_add(tf.IndexedSlices(tf.constant([[1., 1.], [5., 5.]]), tf.constant([3, 1])))
     assert v.numpy().tolist() == [[1., 2.], [8., 9.]]
+
+
+def test_traced_indices_gather_and_scatter_inside_tf_function():
+    """Indices traced by tf.function cannot be checked either (their values do not exist while
+    tracing): the replay follows the same rule, and in-range indices give the eager values."""
+    p = tf.constant([[1., 2.], [3., 4.]])
+    f = tf.function(lambda i: tf.gather_nd(p, i))
+    assert f(tf.constant([[1, 0], [0, 1]])).numpy().tolist() == [3., 2.]
+    assert f(tf.constant([[2, 0], [1, 1]])).numpy().tolist() == [0., 4.]
+    g = tf.function(lambda i, u: tf.scatter_nd(i, u, [3]))
+    assert g(tf.constant([[5], [1]]), tf.constant([9., 7.])).numpy().tolist() == [0., 7., 0.]
+    assert f.experimental_get_tracing_count() == 1

@@ -68,9 +68,17 @@ def _masked(v, ok, dt):
         np.where(ok.reshape(ok.shape + (1,) * (v.ndim - ok.ndim)), v, dt._np.type(0))
 
 
+@B._recorded()
+def _at(a, iv):
+    """``a`` at the coordinates in ``iv``'s last axis. A helper, so that a tf.function trace
+    records it when only one side is traced (indexing a host array with traced indices
+    would ask the trace for a value it does not have yet)."""
+    return a[tuple(np.moveaxis(iv, -1, 0))]
+
+
 def _gather(x: Tensor, iv, ok=None) -> Tensor:
     k = iv.shape[-1]
-    v = x._value[tuple(np.moveaxis(iv, -1, 0))] if k else \
+    v = _at(x._value, iv) if k else \
         np.broadcast_to(x._value, iv.shape[:-1] + x._value.shape).copy()
     z = _make(B.asarray(_masked(v, ok, x._dtype)), x._dtype)
     if TAPES.recording:
