@@ -80,6 +80,8 @@ def _print_signatures(tf):
 
     print(k.get_concrete_function(tf.TensorSpec([])))
     print(k.get_concrete_function(tf.constant([1.0, 2.0])))
+    print(tf.function(lambda x: x).get_concrete_function(
+        tf.TensorSpec([None], tf.int32, name="q")))
 
 
 def test_printed_concrete_functions_match_tf(tf_real):

@@ -158,6 +158,21 @@ def test_printed_concrete_function_lists_parameters_output_and_captures():
         f.get_concrete_function(tf.TensorSpec([None, 2])))
 
 
+def test_function_type_and_named_specs_print_as_tf():
+    c = tf.function(lambda a: a + a).get_concrete_function(tf.constant("a"))
+    # TF 2.21's print(double_strings.function_type) (corpus tf_function/018's golden)
+    assert str(c.function_type) == (
+        "(a: TensorSpec(shape=(), dtype=tf.string, name=None)) -> "
+        "TensorSpec(shape=(), dtype=tf.string, name=None)")
+    assert repr(c.function_type) == c.pretty_printed_signature()
+    named = tf.function(lambda x: x).get_concrete_function(
+        tf.TensorSpec([None], tf.int32, name="q"))
+    # a name the caller gave is printed; outputs have none (as TF prints them)
+    assert named.pretty_printed_signature(verbose=False) == (
+        "(x: TensorSpec(shape=(None,), dtype=tf.int32, name='q')) -> "
+        "TensorSpec(shape=(None,), dtype=tf.int32, name=None)")
+
+
 # ---- unknown dimensions (corpus tf_function/009, 010, 011) -----------------------------------
 
 def test_input_signature_with_none_traces_once_with_static_none(capsys):

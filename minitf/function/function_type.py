@@ -270,6 +270,12 @@ class FunctionType:
             parts.append(f"{n}: {constraint_text(c)}")
         return f"({', '.join(parts)}) -> {self.output_text()}"
 
+    def __str__(self) -> str:
+        return self.signature_text()
+
+    def __repr__(self) -> str:
+        return self.pretty()
+
     def pretty(self, verbose: bool = True) -> str:
         """TF's listing: input parameters (name, kind, constraint), output type, captures."""
         if not verbose:

@@ -187,6 +187,12 @@ class ConcreteFunction:
         self.function_type = FunctionType.of(function.python_function, function._name,
                                              tuple(args_spec), dict(kwargs_spec))
 
+    def _set_signature(self, args_spec, kwargs_spec) -> None:
+        self.structured_input_signature = (args_spec, kwargs_spec)
+        self.function_type = FunctionType.of(self._function.python_function,
+                                             self._function._name, tuple(args_spec),
+                                             dict(kwargs_spec))
+
     @property
     def name(self) -> str:
         return self._function.__name__
@@ -588,6 +594,10 @@ class Function:
             concrete = self._concrete.get(key)
             if concrete is None:
                 concrete = self._new_concrete(key, leaves, b_args, b_kwargs)
+                if given is not None and self.input_signature is None:
+                    # the caller's specs, names included (TF prints a given name)
+                    concrete._set_signature(*nest.pack_sequence_as(
+                        (tuple(b_args), dict(b_kwargs)), given))
                 self._trace_call(concrete, leaves, b_args, b_kwargs, counted=True, dry=True)
             elif not concrete._specialisations:
                 self._trace_call(concrete, leaves, b_args, b_kwargs, counted=False, dry=True)
@@ -626,7 +636,7 @@ def _output_spec(o):
     if not isinstance(o, Tensor):
         return o
     v = o._value
-    shape = v.static_shape() if type(v) is Traced else o.shape
+    shape = v.static_shape() if type(v) is Traced else np.shape(v)    # np.shape: a bytes scalar
     return TensorSpec(shape, o.dtype)
 
 

@@ -1,8 +1,6 @@
 """Source: https://www.tensorflow.org/guide/function, cell/section "Obtaining concrete functions"
 Adapted: the 3 earlier cell(s) defining names this cell uses are repeated first as setup; the setup cells' prints are left out.
 """
-SCOPE = "later: string tensors (tf.string)"
-
 import tensorflow as tf
 
 @tf.function
