@@ -418,13 +418,13 @@ DELIBERATE = {
 # Complex kernels minitf does not have yet (TF computes these): each refuses complex64 with
 # the op's InvalidArgumentError (einsum: NotFoundError), never a wrong value. Every other op
 # of the table matches TF under the complex64 family (values, or TF's own error).
-_COMPLEX_NOT_YET = ("bias_add", "l2_normalize", "linalg_cholesky_lower", "linalg_cholesky_spd",
+_COMPLEX_NOT_YET = ("l2_normalize", "linalg_cholesky_lower", "linalg_cholesky_spd",
                     "linalg_det", "linalg_eigh", "linalg_eigh_lower", "linalg_inv", "linalg_qr",
                     "linalg_qr_wide", "linalg_slogdet", "linalg_solve", "linalg_solve_batched",
                     "linalg_svd_values", "linalg_triangular_solve",
                     "linalg_triangular_solve_upper_adjoint", "linspace", "moments_mean",
                     "moments_var", "reduce_std", "reduce_variance", "segment_prod",
-                    "silu", "unsorted_segment_prod", "xdivy", "xlogy")
+                    "unsorted_segment_prod")
 for _name in _COMPLEX_NOT_YET:
     DELIBERATE[("complex64", _name)] = ("no complex kernel in minitf yet (TF has one): the "
                                         "op's InvalidArgumentError, never a wrong value",

@@ -104,6 +104,10 @@ VALUES = {
     "segment_sum": lambda tf: tf.math.segment_sum(_z(tf), [0, 0, 1]),
     "unsorted_segment_sum": lambda tf: tf.math.unsorted_segment_sum(_z(tf), [1, 0, 1], 3),
     "slice": lambda tf: _z(tf)[1:],
+    "xlogy": lambda tf: tf.math.xlogy(_z(tf), _w(tf)),
+    "xdivy": lambda tf: tf.math.xdivy(tf.constant([0j, 1, 2j]), _w(tf)),
+    "silu": lambda tf: tf.nn.silu(_z(tf, "complex64")),
+    "bias_add": lambda tf: tf.nn.bias_add(tf.reshape(_z(tf), [1, 3]), _w(tf)),
     "fft": lambda tf: tf.signal.fft(_z(tf)),
     "fft c64 2-d": lambda tf: tf.signal.fft(tf.reshape(tf.concat([_z(tf, "complex64"),
                                                                   _w(tf, "complex64")], 0),
@@ -237,6 +241,10 @@ GRADIENTS = {
     "gather": lambda tf, z, w: tf.gather(z, [2, 2]) * w[0],
     "where": lambda tf, z, w: tf.where([True, False, True], z, w),
     "segment_sum": lambda tf, z, w: tf.math.unsorted_segment_sum(z * w, [1, 0, 1], 2),
+    "xlogy": lambda tf, z, w: tf.math.xlogy(z, w),
+    "xdivy": lambda tf, z, w: tf.math.xdivy(z, w),
+    "silu": lambda tf, z, w: tf.nn.silu(z * w),
+    "bias_add": lambda tf, z, w: tf.abs(tf.nn.bias_add(tf.reshape(z, [1, 3]), w)),
     "unconnected": lambda tf, z, w: tf.math.real(tf.constant(W)),
 }
 

@@ -301,6 +301,11 @@ CLOSED_FORM = {   # real loss -> dL/dx + i dL/dy, worked out by hand
     "mean": (lambda z: tf.reduce_mean(z * W), lambda z: np.conj(W) / 2),
     "prod": (lambda z: tf.reduce_prod(z), lambda z: np.conj(np.prod(z) / z)),
     "fft": (lambda z: tf.signal.fft(z), lambda z: np.array([2, 0])),   # 2·ifft(ones)
+    # TF's own gradient formulas for these take no conjugate: g·f'(z), kept for TF's numbers
+    "xlogy": (lambda z: tf.math.xlogy(z, W), lambda z: np.log(W)),
+    "xdivy": (lambda z: tf.math.xdivy(W, z), lambda z: -W / z ** 2),
+    "silu": (lambda z: tf.nn.silu(z),
+             lambda z: (1 / (1 + np.exp(-z))) * (1 + z * (1 - 1 / (1 + np.exp(-z))))),
 }
 
 

@@ -173,7 +173,24 @@ def gelu(features, approximate=False, name=None) -> Tensor:
 def silu(features, beta=1.0, name=None) -> Tensor:
     """SiLU (swish): ``x * sigmoid(beta * x)``; ``tf.nn.swish`` is the same function."""
     x = floating("Silu", features, True)
+    if x._dtype.is_complex:
+        return _complex_silu(x, beta)
     return x * sigmoid(beta * x if beta != 1.0 else x)
+
+
+def _complex_silu(x: Tensor, beta) -> Tensor:
+    """TF differentiates silu with its own formula g·s·(1 + βx·(1 - s)), s = sigmoid(βx),
+    without the conjugate its other complex gradients take; minitf records the same formula
+    so that complex silu gradients are TF's numbers."""
+    v = x._value
+    z = _make((v / (1 + np.exp(-beta * v))).astype(x._dtype._np, copy=False), x._dtype)
+    if TAPES.recording:
+        def vjp(g):
+            bx = x * beta
+            s = sigmoid(bx)
+            return g * (s * (1 + bx * (1 - s)))
+        record("Silu", (x,), z, (vjp,))
+    return z
 
 
 swish = silu

@@ -41,9 +41,10 @@ def log_sigmoid(x, name=None) -> Tensor:
 
 def _binary(op: str, x, y):
     x, y = match2(op, x, y)
-    if not x._dtype.is_floating:
+    if not x._dtype.is_floating and not x._dtype.is_complex:
         raise not_allowed(op, x._dtype, _XLOGY_TYPES)
     return x, y
+
 
 
 def _zero_where_x_is_zero(xv, v):
@@ -61,6 +62,8 @@ def xlogy(x, y, name=None) -> Tensor:
     v = call2("Xlogy", lambda a, b: _zero_where_x_is_zero(a, a * np.log(b)), x, y)
     z = _make(v, x._dtype)
     if TAPES.recording:
+        # complex too: TF's gradient multiplies by the derivative without conjugating it
+        # (unlike its other complex gradients), and so does minitf, to give TF's numbers
         record("Xlogy", (x, y), z, (lambda g: g * xlogy(_nonzero(x), y),
                                     lambda g: g * xdivy(x, y)))
     return z
@@ -77,7 +80,7 @@ def xdivy(x, y, name=None) -> Tensor:
     v = call2("Xdivy", lambda a, b: _zero_where_x_is_zero(a, a / b), x, y)
     z = _make(v, x._dtype)
     if TAPES.recording:
-        record("Xdivy", (x, y), z, (lambda g: g * xdivy(_nonzero(x), y),
+        record("Xdivy", (x, y), z, (lambda g: g * xdivy(_nonzero(x), y),    # as Xlogy
                                     lambda g: g * xdivy(M.negative(x), M.square(y))))
     return z
 
