@@ -64,7 +64,12 @@ def main() -> None:
         opt.apply_gradients(zip(tape.gradient(loss, params), params))
         return loss
     run = tf.function(step) if a.compiled else step
-    for _ in range(10):
+    run()
+    runner = None
+    if a.compiled:       # kept here: a runner whose capture failed is dropped from its program
+        spec = next(iter(next(iter(run._concrete.values()))._specialisations.values()))
+        runner = spec.graph_runner
+    for _ in range(9):
         run()
     _backend.synchronize()
     t0 = time.perf_counter()
@@ -88,8 +93,12 @@ def main() -> None:
     if a.compiled:                 # whether the step replays as one CUDA graph, and if not why
         spec = next(iter(next(iter(run._concrete.values()))._specialisations.values()))
         gr = spec.graph_runner
-        print(f"  {spec.program}; CUDA graph: " + ("none" if gr is None else "captured" if
-                                                     gr.graph is not None else f"{gr.reason}"))
+        print(f"  {spec.program}; CUDA graph: " + ("captured" if gr is not None and gr.graph
+                                                     is not None else "none"))
+        if runner is not None and runner.reason:
+            print(f"  first runner gave up: {runner.reason}")
+        elif runner is None:
+            print("  no runner was made (host work in the trace, or graphs off)")
     rows = sorted(groups.items(), key=lambda kv: -kv[1][1])[:a.rows]
     for name, (count, us) in rows:
         print(f"  {us / a.steps / 1e3:8.3f} ms  {count / a.steps:6.1f}x  {name[:110]}")
