@@ -89,6 +89,38 @@ class Dataset:
         return _Range(range(*bounds), dtypes.as_dtype(output_type))
 
     @staticmethod
+    def list_files(file_pattern, shuffle=None, seed=None, name=None) -> "Dataset":
+        """The paths matching one glob pattern or a list of them (``*``, ``?``, ``[...]``), as
+        scalar string tensors: all matches sorted together, then shuffled unless
+        ``shuffle=False`` (a buffer as large as the list, so any order can come out; a new
+        order each pass). No match at all is TF's InvalidArgumentError.
+
+        >>> import minitf as tf, os, tempfile
+        >>> d = tempfile.mkdtemp()
+        >>> for n in ("b.csv", "a.csv", "c.txt"):
+        ...     open(os.path.join(d, n), "w").close()
+        >>> files = tf.data.Dataset.list_files(os.path.join(d, "*.csv"), shuffle=False)
+        >>> [os.path.basename(f.numpy().decode()) for f in files]
+        ['a.csv', 'b.csv']"""
+        import glob
+        patterns = file_pattern
+        if isinstance(patterns, Tensor):
+            patterns = patterns.numpy()
+        if isinstance(patterns, (str, bytes)) or np.ndim(patterns) == 0:
+            patterns = [patterns]
+        patterns = [p.decode() if isinstance(p, bytes) else str(p)
+                    for p in np.asarray(patterns, dtype=object).reshape(-1)]
+        matches = sorted(m for p in patterns for m in glob.glob(p))
+        if not matches:
+            raise InvalidArgumentError(
+                None, None, "Expected 'tf.Tensor(False, shape=(), dtype=bool)' to be true. "
+                f"Summarized data: b'No files matched pattern: {', '.join(patterns)}'")
+        files = _Slices(convert_to_tensor(np.array(matches, dtype=object), dtypes.string))
+        if shuffle is None or shuffle:
+            files = files.shuffle(len(matches), seed=seed)
+        return files
+
+    @staticmethod
     def zip(*datasets, name=None) -> "Dataset":
         """Pair up datasets element by element (a tuple, or a dict of datasets); it stops at the
         shortest one.
