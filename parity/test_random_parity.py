@@ -327,3 +327,32 @@ def test_categorical_in_tf_function(tf_real):
         _assert_all_same(_categorical_in_function(minitf), _categorical_in_function(tf_real))
     finally:
         minitf.random.set_seed(None)
+
+
+def _errors(fw):
+    r = fw.random
+    cases = {
+        "int8": lambda: r.uniform([2], 0, 5, dtype=fw.int8),
+        "no_maxval": lambda: r.uniform([2], dtype=fw.int32),
+        "int_normal": lambda: r.normal([2], dtype=fw.int32),
+        "empty_range": lambda: r.uniform([2], 5, 5, dtype=fw.int32),
+        "seed_shape": lambda: r.stateless_uniform([2], seed=[1, 2, 3]),
+        "seed_dtype": lambda: r.stateless_normal([2], seed=[1.0, 2.0]),
+        "stateless_int8": lambda: r.stateless_uniform([2], seed=[1, 2], dtype=fw.int8),
+        "logits_rank": lambda: r.categorical([1.0, 2.0], 2),
+        "negative_samples": lambda: r.categorical([[1.0, 2.0]], -1),
+        "half_bounds": lambda: r.stateless_uniform([2], seed=[1, 2], minval=1, dtype=fw.int32),
+    }
+    out = {}
+    for k, fn in cases.items():
+        try:
+            fn()
+            out[k] = ("no error", "")
+        except Exception as e:  # noqa: BLE001 - the type and text are what is compared
+            # the first line: TF's attribute errors add the op's NodeDef on the next ones
+            out[k] = (type(e).__name__, str(e).split("\n")[0])
+    return out
+
+
+def test_error_types_and_messages(tf_real):
+    assert _errors(minitf) == _errors(tf_real)

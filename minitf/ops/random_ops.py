@@ -31,7 +31,7 @@ import numpy as np
 
 from .. import _backend as B
 from .. import dtypes
-from ..errors import invalid_argument
+from ..errors import invalid_argument, kernel_invalid_argument
 from . import random_seed
 from ._registry import Tensor, _make, convert_to_tensor
 from .philox_random import PhiloxRandom
@@ -102,8 +102,14 @@ def _draw(kernel: _Kernel, dist: str, shape: tuple, dt, lo=None, hi=None) -> Ten
 def _real_only(dt, op: str, attr: str = "dtype") -> None:
     """TF's samplers draw real numbers only: a complex (or other) dtype is its attribute error."""
     if not dt.is_floating:
-        raise invalid_argument(f"Value for attr '{attr}' of {dt.name} is not in the list of "
-                               f"allowed values: half, bfloat16, float, double", op)
+        raise invalid_argument(f"Value for attr '{attr}' of {dt.kernel_name} is not in the list "
+                               f"of allowed values: half, bfloat16, float, double", op)
+
+
+def kernel_error(text: str, op: str, name: str | None = "") -> Exception:
+    """A random kernel's InvalidArgumentError, worded as TF's eager kernels word it."""
+    dev = B.CPU_DEVICE if B.current_xp() is np else B.GPU_DEVICE
+    return kernel_invalid_argument(text, op, dev, name)
 
 
 def _shape(shape, op: str) -> tuple:
@@ -139,11 +145,11 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=No
     array([-1.4095545, -0.5366828], dtype=float32)
     """
     dt = dtypes.as_dtype(dtype)
-    _real_only(dt, "RandomStandardNormal")
     s = _shape(shape, "RandomStandardNormal")
-    mean_t = convert_to_tensor(mean, dtype=dt)
-    stddev_t = convert_to_tensor(stddev, dtype=dt)
+    mean_t = convert_to_tensor(mean, dtype=dt)        # TF converts these before the op checks
+    stddev_t = convert_to_tensor(stddev, dtype=dt)    # its dtype: a TypeError comes first
     seed1, seed2 = get_seed(seed)
+    _real_only(dt, "RandomStandardNormal")
     k = _kernel("RandomStandardNormal", (_shape_type(shape), dt.name), seed1, seed2)
     return _scaled(_draw(k, "normal", s, dt), stddev_t, mean_t)
 
@@ -162,16 +168,15 @@ def uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=
     array([1, 9, 6, 4], dtype=int32)
     """
     dt = dtypes.as_dtype(dtype)
+    if dt not in (dtypes.float16, dtypes.float32, dtypes.float64, dtypes.int32, dtypes.int64):
+        raise ValueError(f"Argument `dtype` got invalid value {dt}. Accepted dtypes are "
+                         f"(tf.float16, tf.bfloat16, tf.float32, tf.float64, tf.int32, "
+                         f"tf.int64).")
     if dt.is_integer:
-        if dt not in (dtypes.int32, dtypes.int64):
-            raise invalid_argument(f"Value for attr 'Tout' of {dt.name} is not in the list of "
-                                   f"allowed values: int32, int64", "RandomUniformInt")
         if maxval is None:
             raise ValueError(f"Must specify maxval for integer dtype {dt!r}")
-    else:
-        _real_only(dt, "RandomUniform")
-        if maxval is None:
-            maxval = 1
+    elif maxval is None:
+        maxval = 1
     s = _shape(shape, "RandomUniformInt" if dt.is_integer else "RandomUniform")
     minval_is_zero = isinstance(minval, int) and minval == 0
     maxval_is_one = isinstance(maxval, int) and maxval == 1
@@ -182,12 +187,12 @@ def uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=
     if dt.is_integer:
         for nm, t in (("minval", minval), ("maxval", maxval)):
             if t.shape.rank != 0:
-                raise invalid_argument(f"{nm} must be 0-D, got shape {list(t.shape)}",
-                                       "RandomUniformInt")
+                raise kernel_error(f"{nm} must be 0-D, got shape {list(t.shape)}",
+                                   "RandomUniformInt")
         lo, hi = int(minval.numpy()), int(maxval.numpy())
         n = int(np.prod(s, dtype=np.int64)) if s else 1
         if n > 0 and lo >= hi:
-            raise invalid_argument(f"Need minval < maxval: {lo} >= {hi}", "RandomUniformInt")
+            raise kernel_error(f"Need minval < maxval, got {lo} >= {hi}", "RandomUniformInt")
         k = _kernel("RandomUniformInt", (_shape_type(shape), dt.name), seed1, seed2)
         return _draw(k, "uniform_int", s, dt, lo, hi)
     k = _kernel("RandomUniform", (_shape_type(shape), dt.name), seed1, seed2)
@@ -214,11 +219,11 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=Non
     True
     """
     dt = dtypes.as_dtype(dtype)
-    _real_only(dt, "TruncatedNormal")
     s = _shape(shape, "TruncatedNormal")
     mean_t = convert_to_tensor(mean, dtype=dt)
     stddev_t = convert_to_tensor(stddev, dtype=dt)
     seed1, seed2 = get_seed(seed)
+    _real_only(dt, "TruncatedNormal")
     k = _kernel("TruncatedNormal", (_shape_type(shape), dt.name), seed1, seed2)
     return _scaled(_draw(k, "truncated_normal", s, dt), stddev_t, mean_t)
 
@@ -297,13 +302,13 @@ def _multinomial(op: str, logits, num_samples, dtype, stream) -> Tensor:
                          f"(tf.int32, tf.int64).")
     x = tensor(logits)
     if x.shape.rank != 2:
-        raise invalid_argument(f"logits should be a matrix, got shape {list(x.shape)}", op)
+        raise kernel_error(f"logits should be a matrix, got shape {list(x.shape)}", op)
     n = int(num_samples)
     if n < 0:
-        raise invalid_argument(f"num_samples should be non-negative, got {n}", op)
+        raise kernel_error(f"num_samples should be non-negative, got {n}", op)
     batch, classes = x._value.shape
     if classes <= 0:
-        raise invalid_argument(f"num_classes should be positive, got {classes}", op)
+        raise kernel_error(f"num_classes should be positive, got {classes}", op)
     if batch * n == 0:
         return _make(B.current_xp().zeros((batch, n), dt._np), dt)
     # TF reserves 256 blocks per value of batch * ceil4(num_samples) * 2 (two words a double)

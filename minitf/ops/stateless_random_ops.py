@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import _backend as B
 from .. import dtypes
-from ..errors import invalid_argument
+from ..errors import InvalidArgumentError, invalid_argument
 from ._registry import Tensor, _make, convert_to_tensor
 from .philox_random import PhiloxRandom
 from .random_distributions import fill
@@ -31,10 +31,13 @@ def key_counter(seed, op: str = "StatelessRandomGetKeyCounter") -> PhiloxRandom:
     """The Philox stream of a stateless op seeded with the shape-[2] integer ``seed``."""
     s = seed if isinstance(seed, Tensor) else convert_to_tensor(seed)
     if s.dtype not in (dtypes.int32, dtypes.int64):
-        raise invalid_argument(f"Value for attr 'Tseed' of {s.dtype.name} is not in the list "
-                               f"of allowed values: int32, int64", op)
+        raise InvalidArgumentError(None, op, f"Value for attr 'Tseed' of "
+                                   f"{s.dtype.kernel_name} is not in the list of allowed "
+                                   f"values: int32, int64")
     if tuple(s.shape) != (2,):
-        raise invalid_argument(f"seed must have shape [2], not {list(s.shape)}", op)
+        from .random_ops import kernel_error
+        raise kernel_error(f"seed must have shape [2], not {list(s.shape)}",
+                           "StatelessRandomGetKeyCounter", name=None)
     return key_counter_of_pair(*B.to_host(s._value).tolist())
 
 
@@ -91,13 +94,13 @@ def stateless_random_uniform(shape, seed, minval=0, maxval=None, dtype=dtypes.fl
     accepted = (dtypes.float16, dtypes.float32, dtypes.float64, dtypes.int32, dtypes.int64,
                 getattr(dtypes, "uint32", None), getattr(dtypes, "uint64", None))
     if dt not in accepted:
-        raise ValueError(f"Argument `dtype` got invalid value {dt!r}. Accepted dtypes are "
+        raise ValueError(f"Argument `dtype` got invalid value {dt}. Accepted dtypes are "
                          f"(tf.float16, tf.bfloat16, tf.float32, tf.float64, tf.int32, "
                          f"tf.int64, tf.uint32, tf.uint64).")
     _alg(alg)
     if dt.is_integer:
         if (minval is None) != (maxval is None):
-            raise ValueError(f"For integer `dtype` argument {dt!r}, argument `minval` and "
+            raise ValueError(f"For integer `dtype` argument {dt}, argument `minval` and "
                              f"`maxval` must be both None or not None. Got `minval`={minval} "
                              f"and `maxval`={maxval}.")
         if minval is None:
@@ -107,11 +110,13 @@ def stateless_random_uniform(shape, seed, minval=0, maxval=None, dtype=dtypes.fl
         op = "StatelessRandomUniformIntV2"
         for nm, t in (("minval", lo_t), ("maxval", hi_t)):
             if t.shape.rank != 0:
-                raise invalid_argument(f"{nm} must be 0-D, got shape {list(t.shape)}", op)
+                from .random_ops import kernel_error
+                raise kernel_error(f"{nm} must be 0-D, got shape {list(t.shape)}", op)
         lo, hi = int(lo_t.numpy()), int(hi_t.numpy())
         s = _shape(shape, op)
         if (int(np.prod(s, dtype=np.int64)) if s else 1) > 0 and lo >= hi:
-            raise invalid_argument(f"Need minval < maxval: {lo} >= {hi}", op)
+            from .random_ops import kernel_error
+            raise kernel_error(f"Need minval < maxval, got {lo} >= {hi}", op)
         return _draw("uniform_int", s, seed, dt, op, lo, hi)
     if maxval is None:
         maxval = 1
@@ -131,11 +136,11 @@ def stateless_random_normal(shape, seed, mean=0.0, stddev=1.0, dtype=dtypes.floa
     from . import math_ops as M
     dt = dtypes.as_dtype(dtype)
     _alg(alg)
-    if not dt.is_floating:
-        raise invalid_argument(f"Value for attr 'dtype' of {dt.name} is not in the list of "
-                               f"allowed values: half, bfloat16, float, double",
-                               "StatelessRandomNormalV2")
     mean_t, stddev_t = convert_to_tensor(mean, dtype=dt), convert_to_tensor(stddev, dtype=dt)
+    if not dt.is_floating:
+        raise invalid_argument(f"Value for attr 'dtype' of {dt.kernel_name} is not in the "
+                               f"list of allowed values: half, bfloat16, float, double",
+                               "StatelessRandomNormalV2")
     rnd = _draw("normal", shape, seed, dt, "StatelessRandomNormalV2")
     return M.add(M.multiply(rnd, stddev_t), mean_t)
 
@@ -152,11 +157,11 @@ def stateless_truncated_normal(shape, seed, mean=0.0, stddev=1.0, dtype=dtypes.f
     from . import math_ops as M
     dt = dtypes.as_dtype(dtype)
     _alg(alg)
-    if not dt.is_floating:
-        raise invalid_argument(f"Value for attr 'dtype' of {dt.name} is not in the list of "
-                               f"allowed values: half, bfloat16, float, double",
-                               "StatelessTruncatedNormalV2")
     mean_t, stddev_t = convert_to_tensor(mean, dtype=dt), convert_to_tensor(stddev, dtype=dt)
+    if not dt.is_floating:
+        raise invalid_argument(f"Value for attr 'dtype' of {dt.kernel_name} is not in the "
+                               f"list of allowed values: half, bfloat16, float, double",
+                               "StatelessTruncatedNormalV2")
     rnd = _draw("truncated_normal", shape, seed, dt, "StatelessTruncatedNormalV2")
     return M.add(M.multiply(rnd, stddev_t), mean_t)
 
