@@ -429,9 +429,6 @@ for _name in _COMPLEX_NOT_YET:
     DELIBERATE[("complex64", _name)] = ("no complex kernel in minitf yet (TF has one): the "
                                         "op's InvalidArgumentError, never a wrong value",
                                         "InvalidArgumentError")
-for _name in ("einsum_diag_trace", "einsum_ellipsis", "einsum_matmul", "einsum_three_implicit"):
-    DELIBERATE[("complex64", _name)] = ("no complex einsum in minitf yet (TF has one): "
-                                        "NotFoundError, never a wrong value", "NotFoundError")
 
 
 def _case_args(fw, args):

@@ -108,6 +108,7 @@ VALUES = {
     "xdivy": lambda tf: tf.math.xdivy(tf.constant([0j, 1, 2j]), _w(tf)),
     "silu": lambda tf: tf.nn.silu(_z(tf, "complex64")),
     "bias_add": lambda tf: tf.nn.bias_add(tf.reshape(_z(tf), [1, 3]), _w(tf)),
+    "einsum": lambda tf: tf.einsum("i,j->ij", _z(tf, "complex64"), _w(tf, "complex64")),
     "fft": lambda tf: tf.signal.fft(_z(tf)),
     "fft c64 2-d": lambda tf: tf.signal.fft(tf.reshape(tf.concat([_z(tf, "complex64"),
                                                                   _w(tf, "complex64")], 0),
@@ -241,6 +242,10 @@ GRADIENTS = {
     "gather": lambda tf, z, w: tf.gather(z, [2, 2]) * w[0],
     "where": lambda tf, z, w: tf.where([True, False, True], z, w),
     "segment_sum": lambda tf, z, w: tf.math.unsorted_segment_sum(z * w, [1, 0, 1], 2),
+    "einsum outer": lambda tf, z, w: tf.abs(tf.einsum("i,j->ij", z, w)),
+    "einsum contraction": lambda tf, z, w: tf.einsum("i,i->", z, w),
+    "einsum diagonal": lambda tf, z, w: tf.einsum("ii->i", tf.reshape(tf.concat(
+        [z, w, z], 0)[:9], [3, 3])) * w,
     "xlogy": lambda tf, z, w: tf.math.xlogy(z, w),
     "xdivy": lambda tf, z, w: tf.math.xdivy(z, w),
     "silu": lambda tf, z, w: tf.nn.silu(z * w),

@@ -301,6 +301,7 @@ CLOSED_FORM = {   # real loss -> dL/dx + i dL/dy, worked out by hand
     "mean": (lambda z: tf.reduce_mean(z * W), lambda z: np.conj(W) / 2),
     "prod": (lambda z: tf.reduce_prod(z), lambda z: np.conj(np.prod(z) / z)),
     "fft": (lambda z: tf.signal.fft(z), lambda z: np.array([2, 0])),   # 2·ifft(ones)
+    "einsum": (lambda z: tf.einsum("i,i->", z, W), lambda z: np.conj(W)),
     # TF's own gradient formulas for these take no conjugate: g·f'(z), kept for TF's numbers
     "xlogy": (lambda z: tf.math.xlogy(z, W), lambda z: np.log(W)),
     "xdivy": (lambda z: tf.math.xdivy(W, z), lambda z: -W / z ** 2),

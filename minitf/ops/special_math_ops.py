@@ -29,6 +29,7 @@ import numpy as np
 from .. import _backend as B
 from ..errors import NotFoundError, invalid_argument
 from ._registry import TAPES, Tensor, _make, match, record
+from .complex_ops import conj
 
 _TERM = re.compile(r"^[a-zA-Z]*(\.\.\.)?[a-zA-Z]*$")
 _LETTERS = string.ascii_letters
@@ -76,7 +77,7 @@ def einsum(equation: str, *inputs, **kwargs) -> Tensor:
     terms, out = _parse(equation, len(inputs))
     xs = match("Einsum", *inputs)
     dt = xs[0]._dtype
-    if not (dt.is_floating or dt.kernel_name in ("int32", "int64")):
+    if not (dt.is_floating or dt.is_complex or dt.kernel_name in ("int32", "int64")):
         raise NotFoundError(None, "Einsum", f"Could not find device for node: Einsum[T="
                             f"{dt.name}]: no kernel for {dt.name} tensors")
     sizes: dict = {}
@@ -141,9 +142,15 @@ def _einsum(subs: list, out: str, xs: list, fresh: list) -> Tensor:
         r = np.einsum(eq, *[x._value for x in xs], optimize=len(xs) > 2)
     z = _make(B.asarray(r), xs[0]._dtype)
     if TAPES.recording:
-        record("Einsum", tuple(xs), z,
-               tuple((lambda g, i=i: _operand_grad(g, i, subs, out, xs, fresh))
-                     for i in range(len(xs))))
+        if xs[0]._dtype.is_complex:
+            # TF's convention, g times the conjugate of the other operands: the contraction
+            # is multilinear, so that is conj(the real rule applied to conj(g))
+            vjps = tuple((lambda g, i=i: conj(_operand_grad(conj(g), i, subs, out, xs, fresh)))
+                         for i in range(len(xs)))
+        else:
+            vjps = tuple((lambda g, i=i: _operand_grad(g, i, subs, out, xs, fresh))
+                         for i in range(len(xs)))
+        record("Einsum", tuple(xs), z, vjps)
     return z
 
 
