@@ -442,3 +442,42 @@ def test_a_call_assigning_variables_has_first_derivatives_under_a_recording_tape
     assert float(v.numpy()) == 1.0          # the body's assignment ran once
     with pytest.raises(NotImplementedError, match="assigns variables"):
         outer.gradient(g, x)
+
+
+def test_the_second_derivative_does_not_repeat_the_loop_body_prints(capsys):
+    # tf.print in the body runs with the forward loop only (TF: once per iteration per call)
+    import sys
+
+    @tf.function
+    def f(x, n):
+        with tf.GradientTape() as outer:
+            outer.watch(x)
+            with tf.GradientTape() as inner:
+                inner.watch(x)
+                y = x
+                for i in tf.range(n):
+                    tf.print("step", i, output_stream=sys.stdout)
+                    y = y * x
+            g = inner.gradient(y, x)
+        return outer.gradient(g, x)
+
+    for _ in range(2):                       # traced, then replayed
+        _close(f(tf.constant(2.0, tf.float64), tf.constant(2)), 6 * 2.0)
+        assert capsys.readouterr().out == "step 0\nstep 1\n"
+
+
+def test_a_second_derivative_around_a_call_does_not_print_again(capsys):
+    @tf.function
+    def f(x):
+        tf.print("called")
+        return x * x * x
+
+    x = tf.constant(X, tf.float64)
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            y = f(x)
+        g = inner.gradient(y, x)
+    _close(outer.gradient(g, x), 6 * X)
+    assert capsys.readouterr().err == "called\n"

@@ -132,7 +132,8 @@ def _recorded_gradients(function, d, args, kwargs, sources, inputs, ups) -> tupl
     with _tape.GradientTape(persistent=True) as tape:
         for t in sources:
             tape.watch(t)
-        with contextlib.redirect_stdout(io.StringIO()):
+        with contextlib.redirect_stdout(io.StringIO()), \
+                contextlib.redirect_stderr(io.StringIO()):      # tf.print's default stream
             out = function._body()(*args, **kwargs)
     flat = [o._read_for_op() if _is_variable(o) else o if isinstance(o, Tensor) or o is None
             else convert_to_tensor(o) for o in nest.flatten(out)]

@@ -54,6 +54,8 @@ not run again: its loop has first derivatives only (TF also gives higher ones).
 """
 from __future__ import annotations
 
+import contextlib
+
 from .. import _backend as B
 from .. import tape as _tape
 from ..tensor import _make
@@ -200,6 +202,10 @@ class _Loop:
         storage, at the price of n(n+1)/2 body runs), then differentiates one body run there
         with a tape, given the carried gradient of the loop variables, and adds the captures'
         gradients."""
+        with _without_effects(self.trace):
+            return self._op_gradients(ups)
+
+    def _op_gradients(self, ups) -> list:
         from ..ops import array_ops as A
         from ..ops.control_flow_ops import while_loop
         from ..tensor import convert_to_tensor
@@ -252,6 +258,23 @@ class _Loop:
         dts = [self.s_in[k]._dtype for k in self.floating()] + \
             [c._dtype for c in self.captures]
         return [_make(o, d) for o, d in zip(outs, dts)]
+
+
+def _no_effect(fn, args) -> None:
+    """``Trace.call_effect`` while the gradient re-runs a loop body: its tf.print (and other
+    effects) ran with the forward loop, as in TF, not again in the gradient."""
+
+
+@contextlib.contextmanager
+def _without_effects(trace):
+    if "call_effect" in vars(trace):         # already silenced by an enclosing gradient
+        yield
+        return
+    trace.call_effect = _no_effect
+    try:
+        yield
+    finally:
+        del trace.call_effect
 
 
 def record_body(trace, body_fn, state_tensors):
