@@ -371,3 +371,9 @@ def test_indexing_by_a_traced_counter():
     x = np.arange(12.0, dtype=np.float32).reshape(6, 2)
     for k in (2, 5):
         assert float(pick(tf.constant(x), tf.constant(k))) == float(x[:k].sum())
+
+
+def test_unknown_rank_specs_of_datasets_and_of_users_are_one_kind():
+    ds = tf.data.Dataset.from_generator(lambda: iter([1]), output_types=tf.int32)
+    assert ds.element_spec == tf.TensorSpec(None, tf.int32)
+    assert type(ds.element_spec.shape) is type(tf.TensorSpec(None).shape)

@@ -21,7 +21,8 @@ import numpy as np
 from .. import dtypes, nest
 from ..errors import InternalError, InvalidArgumentError, OpError, UnknownError
 from ..ops.random_ops import _state as _rng_state
-from ..tensor import Tensor, TensorShape, TensorSpec, _make, _place, convert_to_tensor, is_variable
+from ..tensor import (Tensor, TensorSpec, UnknownRankShape, _make, _place, convert_to_tensor,
+                      is_variable)
 
 INFINITE = -1
 UNKNOWN = -2
@@ -801,53 +802,9 @@ class _Concatenate(Dataset):
 # tf.data's structures are tuples (namedtuples included) and dicts; a list is a value, which
 # becomes one tensor. minitf.nest treats lists as structure, so from_generator walks its own.
 
-class _UnknownRank(TensorShape):
-    """TF's ``TensorShape(None)``: a shape whose rank is not known, as ``from_generator``
-    declares a component given no shape. Any shape is compatible with it."""
-
-    def __new__(cls):
-        return tuple.__new__(cls, ())
-
-    rank = ndims = dims = property(lambda self: None)
-
-    def __len__(self):
-        raise ValueError("Cannot take the length of shape with unknown rank.")
-
-    def __bool__(self):
-        return False
-
-    def __iter__(self):
-        raise ValueError("Cannot iterate over a shape with unknown rank.")
-
-    def __getitem__(self, key):
-        return _UnknownRank() if isinstance(key, slice) else None
-
-    def __add__(self, other):
-        return _UnknownRank()
-
-    def __eq__(self, other):
-        return isinstance(other, _UnknownRank)
-
-    def __hash__(self):
-        return hash(_UnknownRank)
-
-    def as_list(self):
-        raise ValueError("as_list() is not defined on an unknown TensorShape.")
-
-    def num_elements(self):
-        return None
-
-    def is_fully_defined(self) -> bool:
-        return False
-
-    def is_compatible_with(self, other) -> bool:
-        return True
-
-    def __repr__(self) -> str:
-        return "TensorShape(None)"
-
-    def __str__(self) -> str:
-        return "<unknown>"
+# TF's ``TensorShape(None)``, as ``from_generator`` declares a component given no shape: the
+# core's unknown-rank shape, the one ``tf.TensorSpec(None)`` has too (so their specs compare).
+_UnknownRank = UnknownRankShape
 
 
 def _rank(shape):
@@ -856,12 +813,8 @@ def _rank(shape):
 
 
 def _tensor_spec(dtype, shape) -> TensorSpec:
-    """A TensorSpec; ``shape=None`` means unknown rank (minitf's TensorSpec has no such shape)."""
-    if shape is not None:
-        return TensorSpec(shape, dtype)
-    spec = TensorSpec((), dtype)
-    spec.shape = _UnknownRank()
-    return spec
+    """A TensorSpec; ``shape=None`` means unknown rank."""
+    return TensorSpec(shape, dtype)
 
 
 def _data_flatten(structure) -> list:
