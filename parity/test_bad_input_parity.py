@@ -419,8 +419,8 @@ DELIBERATE = {
 # the op's InvalidArgumentError (einsum: NotFoundError), never a wrong value. Every other op
 # of the table matches TF under the complex64 family (values, or TF's own error).
 _COMPLEX_NOT_YET = ("l2_normalize", "linalg_cholesky_lower", "linalg_cholesky_spd",
-                    "linalg_det", "linalg_eigh", "linalg_eigh_lower", "linalg_inv", "linalg_qr",
-                    "linalg_qr_wide", "linalg_slogdet", "linalg_solve", "linalg_solve_batched",
+                    "linalg_det", "linalg_eigh", "linalg_eigh_lower", "linalg_qr",
+                    "linalg_qr_wide", "linalg_slogdet",
                     "linalg_svd_values", "linalg_triangular_solve",
                     "linalg_triangular_solve_upper_adjoint", "linspace", "moments_mean",
                     "moments_var", "reduce_std", "reduce_variance", "segment_prod",

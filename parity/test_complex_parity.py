@@ -109,6 +109,12 @@ VALUES = {
     "silu": lambda tf: tf.nn.silu(_z(tf, "complex64")),
     "bias_add": lambda tf: tf.nn.bias_add(tf.reshape(_z(tf), [1, 3]), _w(tf)),
     "einsum": lambda tf: tf.einsum("i,j->ij", _z(tf, "complex64"), _w(tf, "complex64")),
+    "solve": lambda tf: tf.linalg.solve(tf.reshape(tf.concat([_z(tf), _w(tf), _z(tf)], 0), [3, 3])
+                                        + tf.eye(3, dtype=tf.complex128) * 4,
+                                        tf.reshape(_w(tf), [3, 1])),
+    "inv c64": lambda tf: tf.linalg.inv(tf.reshape(tf.concat(
+        [_z(tf, "complex64"), _w(tf, "complex64"), _z(tf, "complex64")], 0), [3, 3])
+        + tf.eye(3, dtype=tf.complex64) * 4),
     "fft": lambda tf: tf.signal.fft(_z(tf)),
     "fft c64 2-d": lambda tf: tf.signal.fft(tf.reshape(tf.concat([_z(tf, "complex64"),
                                                                   _w(tf, "complex64")], 0),
@@ -193,6 +199,11 @@ def test_tf_print_matches_tensorflow(tf_real, capfd):
     assert outs[0] == outs[1]
 
 
+def _mat(tf, z, w):
+    """An invertible 3x3 complex matrix built from both sources."""
+    return tf.reshape(tf.concat([z, w, z * w], 0), [3, 3]) + tf.eye(3, dtype=z.dtype) * 4
+
+
 def _grad(tf, f, dtype="complex128", real_sources=False):
     if real_sources:
         srcs = [tf.Variable([1.0, -2.0, 0.5], dtype=tf.float64),
@@ -242,6 +253,11 @@ GRADIENTS = {
     "gather": lambda tf, z, w: tf.gather(z, [2, 2]) * w[0],
     "where": lambda tf, z, w: tf.where([True, False, True], z, w),
     "segment_sum": lambda tf, z, w: tf.math.unsorted_segment_sum(z * w, [1, 0, 1], 2),
+    "solve": lambda tf, z, w: tf.linalg.solve(_mat(tf, z, w), tf.reshape(w, [3, 1])),
+    "solve adjoint": lambda tf, z, w: tf.abs(tf.linalg.solve(_mat(tf, z, w),
+                                                             tf.reshape(z, [3, 1]),
+                                                             adjoint=True)),
+    "inv": lambda tf, z, w: tf.linalg.inv(_mat(tf, z, w)),
     "einsum outer": lambda tf, z, w: tf.abs(tf.einsum("i,j->ij", z, w)),
     "einsum contraction": lambda tf, z, w: tf.einsum("i,i->", z, w),
     "einsum diagonal": lambda tf, z, w: tf.einsum("ii->i", tf.reshape(tf.concat(

@@ -194,6 +194,22 @@ def test_matmul_and_adjoint():
     np.testing.assert_array_equal(tf.transpose(a).numpy(), [[1 + 1j], [2j]])
 
 
+def test_solve_and_inv():
+    a = _c128([[1 + 1j, 2], [0.5j, -1 + 0.2j]])
+    b = _c128([[1j], [2]])
+    np.testing.assert_allclose(tf.linalg.solve(a, b).numpy(),
+                               np.linalg.solve(a.numpy(), b.numpy()), rtol=1e-14)
+    np.testing.assert_allclose(tf.linalg.solve(a, b, adjoint=True).numpy(),
+                               np.linalg.solve(a.numpy().conj().T, b.numpy()), rtol=1e-14)
+    np.testing.assert_allclose((tf.linalg.inv(a) @ a).numpy(), np.eye(2), atol=1e-15)
+    # L = real(sum(X)), X = A⁻¹b: dL/db = A⁻ᴴ·1, dL/dA = -(A⁻ᴴ·1)·Xᴴ
+    (ga, gb) = _grad(lambda a, b: tf.linalg.solve(a, b), a.numpy(), b.numpy())
+    u = np.linalg.solve(a.numpy().conj().T, np.ones((2, 1)))
+    x = np.linalg.solve(a.numpy(), b.numpy())
+    np.testing.assert_allclose(gb, u, rtol=1e-14)
+    np.testing.assert_allclose(ga, -u @ x.conj().T, rtol=1e-14)
+
+
 def test_cast():
     z = _c128(Z)
     # TF's complex-to-bool cast reads the real part only: 1j is False

@@ -90,17 +90,20 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
 
 
 def solve(matrix, rhs, adjoint=False, name=None) -> Tensor:
-    """X with matrix @ X = rhs (batched). Gradient: ∂rhs = solve(matrixᵀ, g),
-    ∂matrix = -∂rhs @ Xᵀ."""
+    """X with matrix @ X = rhs (batched); ``adjoint`` solves with the conjugate transpose.
+    Gradient: ∂rhs = solve(matrixᴴ, g), ∂matrix = -∂rhs @ Xᴴ (ᴴ: the transpose, conjugated
+    for complex dtypes)."""
     a, b = match2("MatrixSolve", matrix, rhs)
     if a._dtype is dtypes.float16:
         raise NotFoundError(None, "MatrixSolve", "Could not find device for node: MatrixSolve["
                             "T=half]: no CPU kernel for float16 (tf.linalg.inv has one)")
-    if not a._dtype.is_floating:
+    if not a._dtype.is_floating and not a._dtype.is_complex:
         raise invalid_argument(f"Value for attr 'T' of {a._dtype.name} is not in the list of "
                                f"allowed values: double, float, half, complex64, complex128",
                                "MatrixSolve")
     av = np.swapaxes(a._value, -1, -2) if adjoint else a._value
+    if adjoint and a._dtype.is_complex:
+        av = np.conjugate(av)
     if av.ndim < 2 or av.shape[-1] != av.shape[-2]:
         raise invalid_argument(f"Input matrix must be square, got {list(av.shape)}",
                                "MatrixSolve")
@@ -122,8 +125,8 @@ def solve(matrix, rhs, adjoint=False, name=None) -> Tensor:
 
         def grad_matrix(g):
             gb = grad_rhs(g)
-            ga = -matmul(gb, x, transpose_b=True)
-            return matrix_transpose(ga) if adjoint else ga
+            ga = -matmul(gb, x, adjoint_b=True)
+            return matrix_transpose(ga, conjugate=True) if adjoint else ga
         record("MatrixSolve", (a, b), x, (grad_matrix, grad_rhs))
     return x
 
