@@ -481,3 +481,29 @@ def test_a_second_derivative_around_a_call_does_not_print_again(capsys):
         g = inner.gradient(y, x)
     _close(outer.gradient(g, x), 6 * X)
     assert capsys.readouterr().err == "called\n"
+
+
+# ---- TensorArray in a differentiated loop ------------------------------------------------
+
+def test_tensor_array_accumulated_in_a_differentiated_loop():
+    # st_i = x i**2 (i < n), y = sum(st**2) = x**2 sum(i**4): dy/dx = 2 x sum(i**4),
+    # d2y/dx2 = 2 sum(i**4); with n = 4, sum(i**4) = 98
+    @tf.function
+    def f(x, n):
+        with tf.GradientTape() as outer:
+            outer.watch(x)
+            with tf.GradientTape() as inner:
+                inner.watch(x)
+                ta = tf.TensorArray(tf.float64, size=n)
+                for i in tf.range(n):
+                    ta = ta.write(i, x * tf.cast(i, tf.float64) ** 2)
+                st = ta.stack()
+                y = tf.reduce_sum(st ** 2)
+            g = inner.gradient(y, x)
+        return st, g, outer.gradient(g, x)
+
+    for _ in range(2):                            # traced, then replayed
+        st, g, h = f(tf.constant(X, tf.float64), tf.constant(4))
+        np.testing.assert_array_equal(st.numpy(), X * np.arange(4.0) ** 2)
+        _close(g, 2 * X * 98)
+        _close(h, 2 * 98)

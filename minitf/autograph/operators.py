@@ -481,8 +481,13 @@ def _fill_undefined(init, undefined, names, body, set_state, get_state, counter)
     shape."""
     tf = _tf()
 
+    from ..tensor_array import TensorArray
+
     def probe():
-        set_state(tuple(init))
+        # TensorArrays as copies: a buffer the thrown-away run makes must not stay cached in
+        # the arrays the loop starts from (its op is not in the program)
+        set_state(tuple(v._from_buffer(v._buffer) if isinstance(v, TensorArray) and
+                        v._buffered else v for v in init))
         body(counter[2](counter[0]) if counter is not None else None)
         return get_state()
 
