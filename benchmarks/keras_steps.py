@@ -1,7 +1,7 @@
 """Keras training steps: minitf (eager and tf.function) vs TensorFlow eager and tf.function vs
 JAX jit, in one run.
 
-    python benchmarks/keras_steps.py [--repeat 5]
+    python benchmarks/keras_steps.py [--repeat 7]
 
 * tutorial MLP: 8 → 30 (relu) → 1, batch 32, MSE, SGD(0.01);
 * large MLP: 784 → 512 (relu) → 512 (relu) → 10, batch 256, sparse CE from logits, Adam;
@@ -11,13 +11,18 @@ JAX jit, in one run.
   JAX is installed.
 
 One step = forward, loss, gradient, optimizer update (a custom loop with GradientTape, the same
-code for both frameworks), float32, identical data and initial weights.
+code for both frameworks), float32, identical data and initial weights. minitf (eager and
+traced), TF ``tf.function`` and the NumPy step are timed in turns, so that a shared machine's
+load falls on all alike; the spread of the per-turn ratio minitf ÷ tf.function says how noisy
+the run was.
 """
 from __future__ import annotations
 
 import argparse
 import os
 import platform
+import statistics
+import time
 
 import numpy as np
 
@@ -68,9 +73,26 @@ def numpy_large_step(batch=256):
     return step
 
 
+def interleaved(steps: dict, number: int, repeat: int) -> dict:
+    """Per-step seconds of each step, timed in turns: every repeat runs each step's loop of
+    ``number`` calls once, so load that comes and goes on a shared machine falls on all of
+    them alike. Returns {name: [seconds per step in each repeat]}."""
+    for step in steps.values():      # warm-up (a tf.function traces here)
+        step()
+        step()
+    runs: dict = {name: [] for name in steps}
+    for _ in range(repeat):
+        for name, step in steps.items():
+            t0 = time.perf_counter()
+            for _ in range(number):
+                step()
+            runs[name].append((time.perf_counter() - t0) / number)
+    return runs
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--repeat", type=int, default=7)
     args = ap.parse_args()
     try:
         import tensorflow as tf
@@ -88,24 +110,40 @@ def main():
         have_jax = False
     print(f"\n{'case':<34}{'minitf':>11}{'minitf fn':>11}{'TF eager':>11}{'tf.function':>13}"
           f"{'JAX jit':>10}{'NumPy':>10}{'fn÷tf.fn':>10}{'fn÷eager':>10}{'÷tf.fn':>9}"
-          f"{'÷NumPy':>9}")
+          f"{'÷NumPy':>9}{'fn÷NumPy':>10}")
+    spreads = []
     for label, sizes, batch, kind, n, scale, unit in cases:
-        m = timeit(keras_step(minitf, sizes, batch, kind), n, args.repeat) * scale
-        mf = timeit(keras_step(minitf, sizes, batch, kind, compiled=True), n, args.repeat) * scale
-        e = f = j = None
+        # minitf, minitf traced, TF tf.function and the NumPy step are timed in turns (see
+        # interleaved); TF eager, ten times slower, and JAX separately.
+        steps = {"m": keras_step(minitf, sizes, batch, kind),
+                 "mf": keras_step(minitf, sizes, batch, kind, compiled=True)}
+        if tf is not None:
+            steps["f"] = keras_step(tf, sizes, batch, kind, compiled=True)
+        if kind == "ce":
+            steps["h"] = numpy_large_step()
+        runs = interleaved(steps, n, args.repeat)
+        med = {k: statistics.median(v) * scale for k, v in runs.items()}
+        m, mf, f, h = med["m"], med["mf"], med.get("f"), med.get("h")
+        e = j = None
         if tf is not None:
             e = timeit(keras_step(tf, sizes, batch, kind), max(2, n // 10), args.repeat) * scale
-            f = timeit(keras_step(tf, sizes, batch, kind, compiled=True), n, args.repeat) * scale
+            ratios = sorted(a / b for a, b in zip(runs["m"], runs["f"]))
+            spreads.append(f"{label}: minitf ÷ tf.function per repeat "
+                           f"{ratios[0]:.2f}×–{ratios[-1]:.2f}× (median "
+                           f"{statistics.median(ratios):.2f}×)")
         if have_jax:
             step, sync, _, _ = jax_case(sizes, batch, kind)   # the GPU script's JAX step
             j = timeit(step, n, args.repeat, sync) * scale
-        h = timeit(numpy_large_step(), n, args.repeat) * scale if kind == "ce" else None
         fmt = lambda v: "—" if v is None else f"{v:.1f} {unit}"  # noqa: E731
         rat = lambda a, v: "—" if v is None else f"{a / v:.2f}×"  # noqa: E731
         print(f"{label:<34}{fmt(m):>11}{fmt(mf):>11}{fmt(e):>11}{fmt(f):>13}{fmt(j):>10}"
-              f"{fmt(h):>10}{rat(mf, f):>10}{rat(mf, m):>10}{rat(m, f):>9}{rat(m, h):>9}")
-    print("(times per step; fn÷tf.fn = minitf tf.function's time over TF tf.function's: below 1 "
-          "is faster)")
+              f"{fmt(h):>10}{rat(mf, f):>10}{rat(mf, m):>10}{rat(m, f):>9}{rat(m, h):>9}"
+              f"{rat(mf, h):>10}")
+    print("(medians of per-step times; ÷tf.fn = minitf eager's time over TF tf.function's, "
+          "fn÷tf.fn the same for minitf's tf.function: below 1 is faster; ÷NumPy and fn÷NumPy: "
+          "minitf eager and traced over the hand-written NumPy step)")
+    for line in spreads:
+        print(line)
 
 
 if __name__ == "__main__":

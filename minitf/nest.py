@@ -44,9 +44,12 @@ def flatten(structure: Any) -> list:
 def pack_sequence_as(structure: Any, flat: list) -> Any:
     """Rebuild ``structure``'s shape with the leaves taken in order from ``flat``."""
     t = type(structure)
-    if (t is list or t is tuple) and len(flat) == len(structure) and not any(
-            isinstance(x, (list, tuple, dict)) for x in structure):
-        return t(flat)      # a flat list or tuple: the leaves are its items
+    if (t is list or t is tuple) and len(flat) == len(structure):
+        for x in structure:
+            if isinstance(x, (list, tuple, dict)):
+                break
+        else:
+            return t(flat)      # a flat list or tuple: the leaves are its items
     it = iter(flat)
 
     def build(s):

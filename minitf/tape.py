@@ -361,6 +361,11 @@ def _check_tensors(flat: list, what: str) -> None:
     """Refuse targets or sources that are not Tensors or Variables, with TF's exception types
     in TF's order: first a TypeError for any element TF cannot read a dtype from, then an
     AttributeError for one it can but that is still no tensor (it has no tensor id)."""
+    for x in flat:      # the usual case first: all are tensors or Variables
+        if type(x) is not EagerTensor and not _is_tensor(x):
+            break
+    else:
+        return
     others = [x for x in flat if not _is_tensor(x)]
     for x in others:
         if not _names_a_dtype(x):
@@ -464,7 +469,7 @@ def imperative_grad(records: list, targets: list, seeds: list, sources: list,
                 if step is not None:
                     step.append((x, gx))
         else:           # one call gives every input's gradient (record.py)
-            needed = tuple(x._id in reach and x._dtype._grad for x in rec.inputs)
+            needed = tuple([x._id in reach and x._dtype._grad for x in rec.inputs])
             if any(needed):
                 for x, need, gx in zip(rec.inputs, needed, joint(up, needed)):
                     if not need or gx is None:
@@ -483,7 +488,7 @@ def imperative_grad(records: list, targets: list, seeds: list, sources: list,
         if gl is None:
             out.append(A.zeros_like(s) if unconnected is UnconnectedGradients.ZERO else None)
         else:
-            g = _sum_adjoints(gl)
+            g = gl[0] if len(gl) == 1 and type(gl[0]) is EagerTensor else _sum_adjoints(gl)
             if B.TRACING and getattr(g, "_is_indexed_slices", False):
                 g = convert_to_tensor(g)    # inside tf.function minitf hands back dense values
             out.append(g)
@@ -534,7 +539,8 @@ def _take(adj: dict, tid: int, keep: set):
     gl = adj.get(tid) if tid in keep else adj.pop(tid, None)
     if gl is None:
         return None
-    if len(gl) > 1 or getattr(gl[0], "_is_indexed_slices", False):
+    if len(gl) > 1 or (type(gl[0]) is not EagerTensor and
+                       getattr(gl[0], "_is_indexed_slices", False)):
         gl[:] = [convert_to_tensor(_sum_adjoints(gl))]   # an op's upstream gradient is dense
     return gl[0]
 

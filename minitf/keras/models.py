@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import nest
+from ..tensor import EagerTensor
 from . import backend, saving
 from .layers.core import InputLayer
 from .layers.layer import KerasTensor, Layer, Node, training_scope
@@ -409,9 +410,14 @@ class Sequential(Model):
 
     def call(self, inputs, training=None):
         x = inputs
-        if self._input_kt is not None:
-            x = _match_input_rank(self._input_kt._input_layer._convert_inputs(x),
-                                  self._input_kt, self.name)
+        kt = self._input_kt
+        if kt is not None:
+            il = kt._input_layer
+            # An eager tensor of the input's dtype and rank is what conversion and rank
+            # matching would return unchanged: only other inputs go through them.
+            if not (type(x) is EagerTensor and x._dtype is il._dtype and
+                    x._value.ndim == len(il._shape) + 1):
+                x = _match_input_rank(il._convert_inputs(x), kt, self.name)
         for layer in self._seq:
             x = layer(x, training=training)
         return x

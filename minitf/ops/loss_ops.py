@@ -43,9 +43,17 @@ def mean_squared_error_over_batch(y_true: Tensor, y_pred: Tensor) -> Tensor:
     d = np.subtract(tv, pv)
     sq = np.square(d)
     axis = (d.ndim - 1,)
-    per_sample = np.mean(sq, axis=axis, dtype=npdt)        # reduce_mean's NumPy call
+    if type(sq) is np.ndarray:
+        # Host arrays: what np.mean and np.sum run for an ndarray, without their Python
+        # dispatch layers (np.mean adds with the reduction, then divides in place by the
+        # count as an intp, casting back to the dtype; np.sum is the reduction).
+        per_sample = np.add.reduce(sq, axis=axis, dtype=npdt)
+        np.true_divide(per_sample, np.intp(d.shape[-1]), out=per_sample, casting="unsafe")
+        total = np.add.reduce(per_sample, axis=None, dtype=npdt)
+    else:
+        per_sample = np.mean(sq, axis=axis, dtype=npdt)        # reduce_mean's NumPy call
+        total = np.sum(per_sample, axis=None, dtype=npdt)      # reduce_sum's
     samples = per_sample.size
-    total = np.sum(per_sample, axis=None, dtype=npdt)      # reduce_sum's
     loss = _make(np.true_divide(total, npdt.type(samples)), dt)     # RealDiv's
     if TAPES.recording:
         k = d.shape[-1]      # the values each sample's mean averages

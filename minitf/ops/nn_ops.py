@@ -68,15 +68,16 @@ def dense(x, kernel, bias=None, relu: bool = False) -> Tensor:
                 # Fast path: no tape records this backward pass (the usual tape.gradient
                 # outside its `with`), so the gradients need no records and the operands no
                 # checks (the forward pass made them): the same NumPy products and bias sum
-                # that matmul, reduce_sum and the tape's broadcast undoing would compute.
+                # that matmul, reduce_sum and the tape's broadcast undoing would compute
+                # (a matrix's .T is the same view as matmul's np.swapaxes).
                 gb = None
-                if b is not None and needed[2]:
-                    gb = _make(K.sum_(gv, (0,)) if K.sum_supported(gv, (0,)) else
+                if b is not None and needed[2]:     # (np.sum of an ndarray is this reduce)
+                    gb = _make(np.add.reduce(gv, axis=(0,), dtype=dt._np)
+                               if type(gv) is np.ndarray else
+                               K.sum_(gv, (0,)) if K.sum_supported(gv, (0,)) else
                                np.sum(gv, axis=(0,), dtype=dt._np), dt)
-                return (_make(np.matmul(gv, np.swapaxes(w._value, -1, -2)), dt)
-                        if needed[0] else None,
-                        _make(np.matmul(np.swapaxes(xv, -1, -2), gv), dt)
-                        if needed[1] else None, gb)
+                return (_make(np.matmul(gv, w._value.T), dt) if needed[0] else None,
+                        _make(np.matmul(xv.T, gv), dt) if needed[1] else None, gb)
             from .linalg_ops import matmul
             return (matmul(gz, w, transpose_b=True) if needed[0] else None,
                     matmul(x, gz, transpose_a=True) if needed[1] else None, gz)
@@ -409,8 +410,9 @@ def bias_add(value, bias, data_format=None, name=None) -> Tensor:
 def moments(x, axes, shift=None, keepdims=False, name=None):
     """(mean, variance) over ``axes``; the variance uses the gradient-stopped mean, as TF does
     (the two gradients agree mathematically). As in TF, float16 is computed in float32 and
-    rounded once at the end, and integers give integer (truncated) means."""
-    x = numeric("Mean", x)
+    rounded once at the end, and integers give integer (truncated) means. Complex tensors give
+    a complex variance (x - mean)·conj(x - mean), real-valued, as TF's."""
+    x = numeric("Mean", x, complex_ok=True)
     y = M.cast(x, dtypes.float32) if x._dtype is dtypes.float16 else x
     mean = R.reduce_mean(y, axes, keepdims=True)
     var = R.reduce_mean(M.squared_difference(y, M.stop_gradient(mean)), axes, keepdims=True)

@@ -230,6 +230,8 @@ class Optimizer(AutoConfig):
         """The gradient the rule sees: an array, or for a ``tf.IndexedSlices`` gradient of a
         host variable a ``SlicedGradient`` that keeps repeated rows apart as Keras 3 does
         (sliced_gradient.py). Clipping, traced steps and GPU variables get it dense."""
+        if type(g) is EagerTensor and g._dtype is v._dtype:    # the usual gradient: as it is
+            return g._value
         if (getattr(g, "_is_indexed_slices", False) and type(v._value) is np.ndarray
                 and self.clipnorm is None and self.global_clipnorm is None
                 and self.clipvalue is None and g.dense_shape is not None):
