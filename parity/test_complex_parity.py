@@ -115,6 +115,10 @@ VALUES = {
     "inv c64": lambda tf: tf.linalg.inv(tf.reshape(tf.concat(
         [_z(tf, "complex64"), _w(tf, "complex64"), _z(tf, "complex64")], 0), [3, 3])
         + tf.eye(3, dtype=tf.complex64) * 4),
+    "reduce_variance c64": lambda tf: tf.math.reduce_variance(_z(tf, "complex64")),
+    "reduce_std": lambda tf: tf.math.reduce_std(tf.reshape(tf.concat([_z(tf), _w(tf)], 0),
+                                                           [2, 3]), axis=1),
+    "moments": lambda tf: tf.nn.moments(_z(tf), [0]),
     "fft": lambda tf: tf.signal.fft(_z(tf)),
     "fft c64 2-d": lambda tf: tf.signal.fft(tf.reshape(tf.concat([_z(tf, "complex64"),
                                                                   _w(tf, "complex64")], 0),
@@ -258,6 +262,9 @@ GRADIENTS = {
                                                              tf.reshape(z, [3, 1]),
                                                              adjoint=True)),
     "inv": lambda tf, z, w: tf.linalg.inv(_mat(tf, z, w)),
+    "reduce_variance": lambda tf, z, w: tf.math.reduce_variance(z * w),
+    "reduce_std": lambda tf, z, w: tf.math.reduce_std(z + w),
+    "moments": lambda tf, z, w: tf.nn.moments(z * w, [0]),
     "einsum outer": lambda tf, z, w: tf.abs(tf.einsum("i,j->ij", z, w)),
     "einsum contraction": lambda tf, z, w: tf.einsum("i,i->", z, w),
     "einsum diagonal": lambda tf, z, w: tf.einsum("ii->i", tf.reshape(tf.concat(

@@ -222,6 +222,16 @@ def test_cast():
     np.testing.assert_array_equal(tf.cast(tf.constant([1, 2]), tf.complex64).numpy(), [1, 2])
 
 
+def test_variance():
+    # mean -1-1j; deviations ±(2+3j), |·|² = 13
+    z = _c128(Z)
+    assert tf.math.reduce_variance(z).dtype == tf.float64
+    np.testing.assert_allclose(tf.math.reduce_variance(z).numpy(), 13, rtol=1e-15)
+    np.testing.assert_allclose(tf.math.reduce_std(z).numpy(), np.sqrt(13), rtol=1e-15)
+    mean, var = tf.nn.moments(z, [0])
+    np.testing.assert_allclose([mean.numpy(), var.numpy()], [-1 - 1j, 13], rtol=1e-15)
+
+
 def test_segment_sums():
     z = _c128(Z)
     np.testing.assert_array_equal(tf.math.segment_sum(z, [0, 0]).numpy(), [-2 - 2j])

@@ -189,15 +189,18 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None) -> Tens
 
 
 def reduce_variance(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
-    """The mean squared deviation. Integers are a TypeError (TF's Python wrapper refuses them
-    before any kernel runs); bool and string fail in the kernel."""
+    """The mean squared deviation (for complex tensors, of the modulus: a real result). Integers
+    are a TypeError (TF's Python wrapper refuses them before any kernel runs); bool and string
+    fail in the kernel."""
     x = tensor(input_tensor)
     if x._dtype.is_integer:     # after the mean, which checks the axes first (as TF's order)
         reduce_mean(x, axis)
         raise TypeError(f"Input must be either real or complex. Received integer type "
                         f"{x._dtype} (reduce_variance)")
-    x = floating("Variance", x)
+    x = floating("Variance", x, True)
     means = reduce_mean(x, axis, keepdims=True)
+    if x._dtype.is_complex:     # |x - mean|², in the real dtype, as TF
+        return reduce_mean(M.square(M.abs(x - means)), axis, keepdims=keepdims)
     return reduce_mean(M.squared_difference(x, means), axis, keepdims=keepdims)
 
 
