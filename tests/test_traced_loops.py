@@ -507,3 +507,19 @@ def test_tensor_array_accumulated_in_a_differentiated_loop():
         np.testing.assert_array_equal(st.numpy(), X * np.arange(4.0) ** 2)
         _close(g, 2 * X * 98)
         _close(h, 2 * 98)
+
+
+def test_differentiating_a_loop_whose_shapes_change_is_refused_not_wrong():
+    @tf.function
+    def f(x, n):
+        with tf.GradientTape() as t:
+            t.watch(x)
+            _, y = tf.while_loop(lambda i, y: i < n,
+                                 lambda i, y: (i + 1, tf.concat([y, y * x], 0)),
+                                 [0, tf.reshape(x, [1])],
+                                 shape_invariants=[tf.TensorShape([]), tf.TensorShape([None])])
+            s = tf.reduce_sum(y)
+        return s, t.gradient(s, x)
+
+    with pytest.raises(NotImplementedError, match="change shape"):
+        f(tf.constant(X, tf.float64), tf.constant(2))

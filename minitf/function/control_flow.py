@@ -332,9 +332,11 @@ def traced_while_loop(trace, cond, body, loop_vars, maximum_iterations, shape_in
 
         # A body that assigns variables would assign them again if the gradient re-ran it:
         # its gradient is computed by the program only (first order).
+        relaxed = any(isinstance(sh, UnknownRankShape) or not sh.is_fully_defined()
+                      for sh in invariants)
         recorded_loop(trace, node.loop, init + var_init, c_nodes, c_ref, b_nodes,
                       b_refs + var_results, hidden, s_in, s_out, tensors, res,
-                      None if assigned else (flat_test, flat_body))
+                      None if assigned else (flat_test, flat_body), relaxed)
     packed = nest.pack_sequence_as(lv, res)
     return packed[0] if single else type(loop_vars)(packed) if isinstance(
         loop_vars, tuple) else packed

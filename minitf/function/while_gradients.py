@@ -126,6 +126,7 @@ class _Loop:
         self.init_tensors = None
         self.grad_fn = None
         self.grad_inputs = None
+        self.relaxed = False
 
     def floating(self) -> list:
         return [k for k, t in enumerate(self.s_in) if t._dtype._grad]
@@ -326,6 +327,12 @@ def record_loop(loop: _Loop, init_tensors, results) -> None:
 
     def grads(up, needed):       # the loop's backward pass gives every gradient: a joint VJP
         ups = up if isinstance(up, tuple) else (up,)
+        if loop.relaxed:
+            raise NotImplementedError(
+                "minitf cannot differentiate a tf.while_loop inside tf.function whose loop "
+                "variables change shape (shape_invariants with None dimensions): its gradient "
+                "is traced for one iteration's shapes. Differentiate it eagerly, or keep the "
+                "shapes fixed (preallocate and write with tf.tensor_scatter_nd_update).")
         if _tape.TAPES.recording and loop.step is not None:
             # A tape records this backward pass (nested tapes): write it with ops.
             return tuple(loop.op_gradients(ups))
@@ -342,9 +349,12 @@ def _refuse(up):
 
 
 def recorded_loop(trace, loop_slots, init_refs, c_nodes, c_ref, b_nodes, b_refs, hidden,
-                  s_in, s_out, init_tensors, results, step=None) -> None:
+                  s_in, s_out, init_tensors, results, step=None, relaxed=False) -> None:
     """After a traced loop whose body ``record_body`` recorded: record it on the tapes.
-    ``step`` is (test, body) over the flat list of loop variables, for ``op_gradients``."""
+    ``step`` is (test, body) over the flat list of loop variables, for ``op_gradients``;
+    ``relaxed``: a loop variable's shape may change (shape_invariants), which the gradient's
+    one traced iteration cannot follow: asking for it is refused."""
     loop = _Loop(trace, loop_slots, init_refs, c_nodes, c_ref, b_nodes, b_refs, hidden, s_in,
                  s_out, captures_of(hidden, s_in), step)
+    loop.relaxed = relaxed
     record_loop(loop, init_tensors, results)
