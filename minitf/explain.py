@@ -180,7 +180,7 @@ def describe(tape: GradientTape, target=None) -> str:
     for tid, why in tape._watch_reasons.items():
         var = tape._watched_vars.get(tid)
         label = names.names.get(tid) or (var.name.split(":")[0] if var is not None else f"#{tid}")
-        extra = "" if var is None else f" {var.dtype.name}{list(var.shape)} = {_short(var)}"
+        extra = "" if var is None else f" {var._dtype.name}{list(var.shape)} = {_short(var)}"
         lines.append(f"  {label}{extra}: {why}")
     lines.append("operations (each output is watched as the output of a recorded op):")
     for i, rec in enumerate(records, 1):
@@ -475,8 +475,8 @@ def why_none(tape: GradientTape, target, source) -> str:
                 f"before computing with it (or use a tf.Variable).")
     is_var = is_variable(source)
     label = source.name.split(":")[0] if is_var else "the source tensor"
-    if not source.dtype.is_floating:
-        return (f"{label} has dtype {source.dtype.name}: integer and boolean tensors are never "
+    if not source._dtype.is_floating:
+        return (f"{label} has dtype {source._dtype.name}: integer and boolean tensors are never "
                 f"differentiable, so their gradient is always None. Use a floating dtype "
                 f"(tf.cast(x, tf.float32)).")
     if not tape._marks:

@@ -87,7 +87,7 @@ def tensor_html(t: "Tensor") -> str:
     ranks as their last two axes for each leading index, up to ``MAX_ROWS`` of them)."""
     from .tensor import is_variable
     kind = f"tf.Variable '{t.name}'" if is_variable(t) else "tf.Tensor"
-    caption = f"{kind} shape={tuple(t.shape)} dtype={t.dtype.name}"
+    caption = f"{kind} shape={tuple(t.shape)} dtype={t._dtype.name}"
     v = np.asarray(t.numpy())
     if v.ndim == 2 and v.dtype.kind == "f":     # a Jacobian, a weight matrix: also a heat map
         return _table(caption, _matrix_rows(v)) + "\n" + matrix_svg(t)
@@ -322,7 +322,7 @@ def matrix_svg(t: "Tensor") -> str:
     cw = _CHAR_W * max([len(s) for row in texts for s in row] + [3]) + 2 * _PAD
     ch = _LINE_H + 2 * _PAD
     top = _LINE_H + _PAD
-    caption = f"shape={tuple(v.shape)} dtype={t.dtype.name}"
+    caption = f"shape={tuple(v.shape)} dtype={t._dtype.name}"
     width = max(cw * shown.shape[1], _CHAR_W * len(caption)) + 2 * _PAD
     height = top + ch * shown.shape[0] + 2 * _PAD
     body = [f'<text x="{_PAD}" y="{_LINE_H}">{_x(caption)}</text>']

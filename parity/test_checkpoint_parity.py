@@ -280,7 +280,7 @@ def test_many_variables_span_several_table_blocks_both_ways(tf_real, tmp_path):
             np.testing.assert_array_equal(ours.get_tensor(key), theirs.get_tensor(key))
     back = tree(minitf)
     for v in vars(back).values():
-        if hasattr(v, "dtype") and v.dtype.name == "float32":
+        if hasattr(v, "dtype") and v.dtype == "float32":     # a DType or a name
             v.assign(np.zeros(v.shape, "float32"))
     minitf.train.Checkpoint(m=back).read(pt).assert_consumed()
     for k, v in vals.items():

@@ -70,7 +70,7 @@ def update_confusion_matrix(variables: dict, y_true, y_pred, thresholds: list, e
     each column of (samples, labels) inputs is counted apart, into (thresholds, labels).
     ``label_weights`` (without ``multi_label``) weight every prediction by its label's weight
     along the last axis, multiplied into the sample weights."""
-    dtype = next(iter(variables.values())).dtype
+    dtype = next(iter(variables.values()))._dtype
     y_true = M.cast(convert_to_tensor(y_true), dtype)
     y_pred = M.cast(convert_to_tensor(y_pred), dtype)
     y_pred, y_true = squeeze_or_expand_to_same_rank(y_pred, y_true)

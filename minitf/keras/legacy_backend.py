@@ -629,7 +629,7 @@ def set_value(x, value) -> None:
     >>> from minitf.keras import backend as K
     >>> v = K.variable([1., 2.]); K.set_value(v, [3., 4.]); v.numpy().tolist()
     [3.0, 4.0]"""
-    x.assign(np.asarray(value, dtype=x.dtype.as_numpy_dtype))
+    x.assign(np.asarray(value, dtype=x._dtype.as_numpy_dtype))
 
 
 def batch_set_value(tuples) -> None:

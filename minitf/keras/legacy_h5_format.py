@@ -101,4 +101,4 @@ def load_weights(model, filepath, skip_mismatch: bool = False) -> None:
                                      f"{a.shape}")
                 plan.append((v, a))
     for v, a in plan:
-        v.assign(a.astype(v.dtype.as_numpy_dtype, copy=False))
+        v.assign(a.astype(v._dtype.as_numpy_dtype, copy=False))

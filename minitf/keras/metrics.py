@@ -43,7 +43,7 @@ class Metric(Layer):
 
     def reset_state(self) -> None:
         for v in self.weights:
-            v.assign(np.zeros(tuple(v.shape), v.dtype.as_numpy_dtype))
+            v.assign(np.zeros(tuple(v.shape), v._dtype.as_numpy_dtype))
 
     def __call__(self, *args, **kwargs):
         self.update_state(*args, **kwargs)

@@ -22,8 +22,10 @@ def cosine_similarity(y_true, y_pred, axis=-1):
     """Per-sample cosine similarity ``sum(l2n(y_true) * l2n(y_pred), axis)`` (positive; the
     loss of the same name is its negative).
 
-    >>> import minitf as tf
-    >>> tf.keras.metrics.cosine_similarity([[3.0, 0.0]], [[2.0, 0.0]]).numpy()
+    Keras 3 does not export it (``keras.metrics.CosineSimilarity`` uses it).
+
+    >>> from minitf.keras.regression_metrics import cosine_similarity
+    >>> cosine_similarity([[3.0, 0.0]], [[2.0, 0.0]]).numpy()
     array([1.], dtype=float32)"""
     return -L.cosine_similarity(y_true, y_pred, axis=axis)
 

@@ -128,7 +128,7 @@ def load_weights(model, filepath, skip_mismatch: bool = False) -> None:
                                        "match and skip the others.")
         warnings.warn(f"Skipped part of {filepath}. " + summary, UserWarning, stacklevel=3)
     for w, a in pairs:
-        w.assign(a.astype(w.dtype.as_numpy_dtype))
+        w.assign(a.astype(w._dtype.as_numpy_dtype))
 
 
 def _groups(items, owners):

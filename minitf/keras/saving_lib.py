@@ -367,7 +367,7 @@ def _load_from_h5(model, f, skip_mismatch: bool) -> None:
     for target, values in assignments:
         if isinstance(target, list):
             for v, a in zip(target, values):
-                v.assign(np.asarray(a).astype(v.dtype.as_numpy_dtype, copy=False))
+                v.assign(np.asarray(a).astype(v._dtype.as_numpy_dtype, copy=False))
         else:
             target.load_own_variables(values)
     if errors:

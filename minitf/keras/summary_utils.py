@@ -37,7 +37,7 @@ def count_params(weights) -> int:
 def weight_memory_size(weights) -> float:
     """Bytes held by ``weights`` (each counted once), from their dtypes."""
     unique = {id(w): w for w in weights}.values()
-    return float(sum(math.prod(tuple(w.shape)) * np.dtype(w.dtype.as_numpy_dtype).itemsize
+    return float(sum(math.prod(tuple(w.shape)) * np.dtype(w._dtype.as_numpy_dtype).itemsize
                      for w in unique))
 
 

@@ -168,7 +168,7 @@ def _is_container(obj) -> bool:
 
 def _assign(var, value: np.ndarray, key: str) -> None:
     from ..errors import InvalidArgumentError
-    want = var.dtype.name
+    want = var._dtype.name
     got = value.dtype.name if value.dtype != object else "string"
     if got != want:
         raise InvalidArgumentError(None, None, f"tensor_name = {key}; expected dtype {want} "
@@ -182,7 +182,7 @@ def _assign(var, value: np.ndarray, key: str) -> None:
         # Keras may build a layer or an optimizer inside fit's traced step; its variables are
         # created eagerly even then, and so are their restored values (TF's init_scope), or
         # the trace would replay the restore at every step.
-        var._own(B.like(var._value, np.array(value, dtype=var.dtype.as_numpy_dtype)))
+        var._own(B.like(var._value, np.array(value, dtype=var._dtype.as_numpy_dtype)))
     else:
         var.assign(value)
 

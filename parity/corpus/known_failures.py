@@ -45,8 +45,4 @@ KNOWN_FAILURES: dict[str, tuple[str, str]] = {
     "tf_function/056_using_with_multiple_keras_optimizers": _KERAS_FRAMES,
     "tf_function/057_using_with_multiple_keras_optimizers": _KERAS_FRAMES,
     # keras guides and seed notes (E2)
-    "seeds/011_s004_layer_configuration": (
-        "the dtype of a Keras layer weight: Keras 3's KerasVariable.dtype is the string "
-        "'float32', minitf's layer weights are tf.Variables whose dtype prints "
-        "<dtype: 'float32'>", "#17"),
 }

@@ -90,7 +90,7 @@ class Dense(Layer):
         if not inputs.dtype.is_floating:
             inputs = M.cast(inputs, self._dtype)
         if self.activation is activations.relu or self.activation is activations.linear:
-            if inputs.dtype is not self.kernel.dtype:
+            if inputs.dtype is not self.kernel._dtype:
                 L.matmul(inputs, self.kernel)          # TF's dtype error, from the usual op
             return dense(inputs, self.kernel, self.bias,
                          relu=self.activation is activations.relu)

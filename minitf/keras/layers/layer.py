@@ -345,7 +345,7 @@ class Layer(AutoConfig):
                 raise ValueError(f"Layer {self.name} weight shape {tuple(p.shape)} is not "
                                  f"compatible with provided weight shape {w.shape}.")
         for p, w in zip(params, weights):
-            p.assign(np.asarray(w, dtype=p.dtype.as_numpy_dtype))
+            p.assign(np.asarray(w, dtype=p._dtype.as_numpy_dtype))
 
     # ---- losses -----------------------------------------------------------------------------
     @property

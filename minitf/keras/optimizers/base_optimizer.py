@@ -144,7 +144,7 @@ class Optimizer(AutoConfig):
 
     def add_slot(self, var, name: str, init=0.0):
         path = getattr(var, "path", var.name)
-        arr = np.full(tuple(var.shape), init, dtype=var.dtype.as_numpy_dtype)
+        arr = np.full(tuple(var.shape), init, dtype=var._dtype.as_numpy_dtype)
         slot = Variable(arr, name=f"{path}_{name}", trainable=False)
         slot._own(B.like(var._value, arr))      # slots live where their variable lives
         self._slots[(id(var), name)] = slot
@@ -190,7 +190,7 @@ class Optimizer(AutoConfig):
         if self.weight_decay is not None:
             for v in variables:
                 if self._decays(v):
-                    dt = v.dtype.as_numpy_dtype
+                    dt = v._dtype.as_numpy_dtype
                     val = v._value
                     v._own(val - val * cast(self.weight_decay, dt) * lr32.astype(dt))
         self.before_updates(variables)
@@ -199,7 +199,7 @@ class Optimizer(AutoConfig):
         lrs: dict = {}
         try:
             for g, v in zip(grads, variables):
-                dt = v.dtype.as_numpy_dtype
+                dt = v._dtype.as_numpy_dtype
                 lr = lrs.get(dt)
                 if lr is None:
                     lr = lrs[dt] = lr32.astype(dt, copy=False)
@@ -251,7 +251,7 @@ class Optimizer(AutoConfig):
             a = g._value
         else:
             a = np.asarray(g)
-        dt = v.dtype.as_numpy_dtype
+        dt = v._dtype.as_numpy_dtype
         return a if a.dtype == dt else a.astype(dt)
 
     def _clip(self, grads: list) -> list:

@@ -134,7 +134,7 @@ class LossScaleOptimizer(Optimizer):
             if g is not None:
                 a = self._as_array(g, v)
                 # as a tensor again: the inner optimizer reads tensors (also traced ones)
-                g = _make(a / scale.astype(a.dtype), v.dtype)
+                g = _make(a / scale.astype(a.dtype), v._dtype)
             unscaled.append((g, v))
         watched = self._state() + [v for _, v in pairs]
         saved = [v._value.copy() for v in watched]

@@ -138,7 +138,7 @@ class Ftrl(Optimizer):
         self.beta = beta
 
     def build_slots(self, var):
-        dt = var.dtype.as_numpy_dtype
+        dt = var._dtype.as_numpy_dtype
         self.add_slot(var, "accumulator", init=cast(self.initial_accumulator_value, dt))
         self.add_slot(var, "linear")
 

@@ -225,7 +225,7 @@ class Adagrad(Optimizer):
         self.initial_accumulator_value, self.epsilon = initial_accumulator_value, epsilon
 
     def build_slots(self, var):
-        dt = var.dtype.as_numpy_dtype
+        dt = var._dtype.as_numpy_dtype
         self.add_slot(var, "accumulator", init=cast(self.initial_accumulator_value, dt))
 
     def update_step(self, g, var, lr):
@@ -254,7 +254,7 @@ class Nadam(Optimizer):
 
     def build(self, var_list):
         super().build(var_list)
-        dt = var_list[0].dtype.as_numpy_dtype
+        dt = var_list[0]._dtype.as_numpy_dtype
         from ...variable import Variable
         # On the variables' device (a 0-d GPU array with CuPy): updated there, never read back.
         self._u_product = Variable(dt(1.0), name="u_product", trainable=False)
