@@ -199,3 +199,44 @@ def test_the_core_and_keras_do_not_name_the_tracer():
             for p in files for i, line in enumerate(p.read_text().splitlines(), 1)
             if word.search(line)]
     assert not hits, "\n".join(hits)
+
+
+def _module_level_imports(name: str) -> list:
+    """(imported module, line) for the imports at the top level of module ``name`` (run when
+    it is imported; a function-level import runs only when the function is called)."""
+    path = MODULES[name]
+    tree = ast.parse(path.read_text(), str(path))
+    lines = {n.lineno for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))}
+    return [(m, line) for m, line, _ in _imports(name) if line in lines]
+
+
+def test_the_op_families_import_each_other_in_one_order():
+    # Within the op library the families may use each other's ops lazily (inside functions:
+    # math_ops' gradients need array_ops, which is built on math_ops), but the imports that
+    # run when a module loads must form an order: math_ops below array_ops below reduction_ops,
+    # linalg_ops, nn_ops, ... A cycle there would make the import order decide which module
+    # sees the other half-initialised.
+    graph: dict = {}
+    for name in MODULES:
+        if name.startswith("minitf.ops."):
+            for target, line in _module_level_imports(name):
+                if target.startswith("minitf.ops.") and target != name:
+                    graph.setdefault(name, {}).setdefault(target, (name, line))
+    cycle = _cycle(graph)
+    assert cycle is None, ("module-level import cycle among the op families: " +
+                           " -> ".join(cycle))
+    # the order the families are built in (a few edges that must hold)
+    for low, high in (("minitf.ops.math_ops", "minitf.ops.array_ops"),
+                      ("minitf.ops.math_ops", "minitf.ops.reduction_ops"),
+                      ("minitf.ops.array_ops", "minitf.ops.linalg_ops")):
+        assert low in graph.get(high, {}), f"{high} no longer builds on {low}"
+        assert _cycle({**graph, low: {**graph.get(low, {}), high: None}}) is not None
+
+
+def test_the_module_level_finder_skips_function_level_imports():
+    # math_ops imports reduction_ops only inside a function: a dependency, not a load-time one
+    assert any(t == "minitf.ops.reduction_ops" for t, _, _ in _imports("minitf.ops.math_ops"))
+    assert all(t != "minitf.ops.reduction_ops"
+               for t, _ in _module_level_imports("minitf.ops.math_ops"))
+    assert any(t == "minitf.ops.complex_ops"
+               for t, _ in _module_level_imports("minitf.ops.math_ops"))
