@@ -356,3 +356,22 @@ def _errors(fw):
 
 def test_error_types_and_messages(tf_real):
     assert _errors(minitf) == _errors(tf_real)
+
+
+def _augmented_conv_weights(keras):
+    keras.utils.set_random_seed(4)
+    m = keras.Sequential([keras.Input((8, 8, 3)), keras.layers.RandomFlip(),
+                          keras.layers.RandomCrop(6, 6), keras.layers.Conv2D(2, 3)])
+    return {f"w{i}": w.numpy() for i, w in enumerate(m.weights)}
+
+
+def test_random_image_layers_take_keras_seeds(tf_real):
+    # RandomFlip takes one int from `random` when made, RandomCrop two: the Conv2D after them
+    # then gets Keras's initial weights
+    import keras
+    state = random.getstate()
+    try:
+        _assert_all_same(_augmented_conv_weights(minitf.keras), _augmented_conv_weights(keras))
+    finally:
+        random.setstate(state)
+        minitf.random.set_seed(None)

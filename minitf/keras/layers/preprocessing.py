@@ -154,6 +154,11 @@ class RandomFlip(Layer):
             raise ValueError(f"RandomFlip layer {self.name} received an unknown mode "
                              f"argument {mode}")
         self.mode, self.seed = mode, seed
+        # Keras 3 makes a SeedGenerator here (an unseeded one takes an int from `random`,
+        # which later layers' initializers then skip). minitf's flips still draw from the
+        # stateful ops, so they are not Keras's (docs/random.md).
+        from .. import random as krandom
+        self.generator = krandom.SeedGenerator(seed)
         self.data_format = normalize_data_format(data_format)
 
     def call(self, inputs, training=True):
@@ -188,6 +193,13 @@ class RandomCrop(Layer):
     def __init__(self, height, width, seed=None, data_format=None, name=None, **kwargs):
         super().__init__(name=name, **kwargs)
         self.height, self.width, self.seed = int(height), int(width), seed
+        # Keras 3 draws two ints from `random` when unseeded: a default seed, then the
+        # SeedGenerator's; later layers' initializers skip both. (The crops themselves still
+        # come from the stateful ops, not Keras's generator.)
+        from .. import random as krandom
+        if seed is None:
+            krandom.make_default_seed()
+        self.generator = krandom.SeedGenerator(seed)
         self.data_format = normalize_data_format(data_format)
 
     def call(self, inputs, training=True):
