@@ -164,7 +164,36 @@ def second_order_around_the_call(tf):
     return outside
 
 
+def tensor_array_gradient(tf):
+    @tf.function
+    def f(x, n):
+        with tf.GradientTape() as t:
+            t.watch(x)
+            ta = tf.TensorArray(tf.float64, size=n)
+            for i in tf.range(n):
+                ta = ta.write(i, x * tf.cast(i, tf.float64) ** 2)
+            st = ta.stack()
+            y = tf.reduce_sum(tf.sin(st))
+        return st, t.gradient(y, x)
+    return f
+
+
+def back_prop_false(tf):
+    @tf.function
+    def f(x, n):
+        with tf.GradientTape() as t:
+            t.watch(x)
+            y = tf.while_loop(lambda i, y: i < n, lambda i, y: (i + 1, y * x), [0, x],
+                              back_prop=False, maximum_iterations=-1)[1]
+            z = tf.while_loop(lambda i, y: i < n, lambda i, y: (i + 1, y * x), [0, x],
+                              back_prop=False)[1]
+        return y, z, t.gradient(z, x)
+    return f
+
+
 CASES = [
+    (tensor_array_gradient, (X, 4)),
+    (back_prop_false, (X, 3)),
     (second_order_around_the_call, (X, 3)),
     (second_order_while, (X, 3)),
     (third_order_range, (X, 3)),

@@ -523,3 +523,40 @@ def test_differentiating_a_loop_whose_shapes_change_is_refused_not_wrong():
 
     with pytest.raises(NotImplementedError, match="change shape"):
         f(tf.constant(X, tf.float64), tf.constant(2))
+
+
+# ---- the other arguments -----------------------------------------------------------------
+
+def test_back_prop_false_stops_the_gradient_inside_the_function_only():
+    # TF: eagerly back_prop is ignored; a graph loop with back_prop=False has no gradient
+    def f(x):
+        with tf.GradientTape() as t:
+            t.watch(x)
+            y = tf.while_loop(lambda i, y: i < 3, lambda i, y: (i + 1, y * x), [0, x],
+                              back_prop=False)[1]
+        return y, t.gradient(y, x)
+
+    x = tf.constant(X, tf.float64)
+    y, g = f(x)
+    _close(y, X ** 4)
+    _close(g, 4 * X ** 3)
+    y, g = tf.function(f)(x)
+    _close(y, X ** 4)
+    assert g is None
+
+
+@pytest.mark.parametrize("staged", [False, True])
+def test_parallel_iterations_must_be_positive(staged):
+    def f(x):
+        return tf.while_loop(lambda y: y < 5.0, lambda y: y + 1.0, [x], parallel_iterations=0)
+
+    with pytest.raises(TypeError, match="'parallel_iterations' must be a positive integer."):
+        (tf.function(f) if staged else f)(tf.constant(1.0))
+
+
+@pytest.mark.parametrize("staged", [False, True])
+def test_a_negative_maximum_iterations_runs_no_iteration(staged):
+    def f(x):
+        return tf.while_loop(lambda y: y < 5.0, lambda y: y + 1.0, [x], maximum_iterations=-1)
+
+    assert float((tf.function(f) if staged else f)(tf.constant(1.0))[0]) == 1.0

@@ -54,10 +54,17 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
                back_prop=True, swap_memory=False, maximum_iterations=None, name=None):
     """Repeat ``loop_vars = body(*loop_vars)`` while ``cond(*loop_vars)``; returns the final
     ``loop_vars`` (same structure). Shapes and dtypes must not change between iterations."""
+    if isinstance(parallel_iterations, (int, float)) and parallel_iterations < 1:
+        raise TypeError("'parallel_iterations' must be a positive integer.")
     if B.TRACING:      # inside tf.function, with traced loop variables: a traced loop
         out = B.TRACER.while_loop(cond, body, loop_vars, maximum_iterations,
                                   shape_invariants=shape_invariants)
         if out is not NotImplemented:
+            if not back_prop:
+                # TF's graph loop then has no gradient (eagerly back_prop is ignored)
+                from .math_ops import stop_gradient
+                out = nest.map_structure(
+                    lambda t: stop_gradient(t) if isinstance(t, Tensor) else t, out)
             return out
     single = not isinstance(loop_vars, (list, tuple))
     lv = [loop_vars] if single else list(loop_vars)
