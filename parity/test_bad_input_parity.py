@@ -418,7 +418,7 @@ DELIBERATE = {
 # Complex kernels minitf does not have yet (TF computes these): each refuses complex64 with
 # the op's InvalidArgumentError (einsum: NotFoundError), never a wrong value. Every other op
 # of the table matches TF under the complex64 family (values, or TF's own error).
-_COMPLEX_NOT_YET = ("l2_normalize", "linalg_cholesky_lower", "linalg_cholesky_spd",
+_COMPLEX_NOT_YET = ("linalg_cholesky_lower", "linalg_cholesky_spd",
                     "linalg_det", "linalg_eigh", "linalg_eigh_lower", "linalg_qr",
                     "linalg_qr_wide", "linalg_slogdet",
                     "linalg_svd_values", "linalg_triangular_solve",

@@ -119,6 +119,9 @@ VALUES = {
     "reduce_std": lambda tf: tf.math.reduce_std(tf.reshape(tf.concat([_z(tf), _w(tf)], 0),
                                                            [2, 3]), axis=1),
     "moments": lambda tf: tf.nn.moments(_z(tf), [0]),
+    "l2_normalize": lambda tf: tf.math.l2_normalize(_z(tf, "complex64")),
+    "matvec adjoint": lambda tf: tf.linalg.matvec(tf.reshape(tf.concat([_z(tf), _w(tf)], 0),
+                                                             [2, 3]), _z(tf)[:2], adjoint_a=True),
     "fft": lambda tf: tf.signal.fft(_z(tf)),
     "fft c64 2-d": lambda tf: tf.signal.fft(tf.reshape(tf.concat([_z(tf, "complex64"),
                                                                   _w(tf, "complex64")], 0),
@@ -265,6 +268,8 @@ GRADIENTS = {
     "reduce_variance": lambda tf, z, w: tf.math.reduce_variance(z * w),
     "reduce_std": lambda tf, z, w: tf.math.reduce_std(z + w),
     "moments": lambda tf, z, w: tf.nn.moments(z * w, [0]),
+    "l2_normalize": lambda tf, z, w: tf.math.l2_normalize(z) * w,
+    "matvec adjoint": lambda tf, z, w: tf.linalg.matvec(_mat(tf, z, w), w, adjoint_a=True),
     "einsum outer": lambda tf, z, w: tf.abs(tf.einsum("i,j->ij", z, w)),
     "einsum contraction": lambda tf, z, w: tf.einsum("i,i->", z, w),
     "einsum diagonal": lambda tf, z, w: tf.einsum("ii->i", tf.reshape(tf.concat(

@@ -194,6 +194,14 @@ def test_matmul_and_adjoint():
     np.testing.assert_array_equal(tf.transpose(a).numpy(), [[1 + 1j], [2j]])
 
 
+def test_l2_normalize_and_matvec():
+    z = _c128(Z)        # |z|² summed: 5 + 25
+    np.testing.assert_allclose(tf.math.l2_normalize(z).numpy(), Z / np.sqrt(30), rtol=1e-15)
+    a = _c128([[1 + 1j, 2j]])
+    np.testing.assert_array_equal(tf.linalg.matvec(a, _c128([1j]), adjoint_a=True).numpy(),
+                                  [1 + 1j, 2])    # conj(a)ᵀ·i: (1-1j)·i, (-2j)·i
+
+
 def test_solve_and_inv():
     a = _c128([[1 + 1j, 2], [0.5j, -1 + 0.2j]])
     b = _c128([[1j], [2]])

@@ -21,7 +21,7 @@ from . import array_ops as A
 from . import math_ops as M
 from . import reduction_ops as R
 from ._registry import TAPES, Tensor, _make, match2, numeric, numeric2, record, tensor
-from .complex_ops import conj, conj_of
+from .complex_ops import complex as _complex, conj, conj_of, imag_part, real_part
 
 
 def _t(v, flag):
@@ -245,8 +245,14 @@ def norm(tensor_, ord="euclidean", axis=None, keepdims=None, name=None) -> Tenso
 
 def l2_normalize(x, axis=None, epsilon=1e-12, name=None) -> Tensor:
     """``x / sqrt(max(sum(x**2, axis), epsilon))``: unit L2 norm along ``axis`` (all axes
-    when None), never dividing by zero."""
-    x = numeric("Square", x)
+    when None), never dividing by zero. Complex tensors are scaled by their modulus: each
+    part is divided by the norm of the whole, as TF builds it."""
+    x = numeric("Square", x, complex_ok=True)
+    if x._dtype.is_complex:
+        re, im = real_part(x), imag_part(x)
+        sq = R.reduce_sum(M.square(re) + M.square(im), axis, keepdims=True)
+        inv = M.rsqrt(M.maximum(sq, tensor(epsilon, sq.dtype)))
+        return _complex(re * inv, im * inv)
     sq = R.reduce_sum(M.square(x), axis, keepdims=True)
     return x * M.rsqrt(M.maximum(sq, tensor(epsilon, x.dtype)))
 
@@ -254,7 +260,8 @@ def l2_normalize(x, axis=None, epsilon=1e-12, name=None) -> Tensor:
 def matvec(a, b, transpose_a=False, adjoint_a=False, name=None) -> Tensor:
     """Matrix times vector: ``a`` [..., M, N] times ``b`` [..., N] gives [..., M]
     (``transpose_a``/``adjoint_a`` use ``a``'s transpose)."""
-    return A.squeeze(matmul(a, A.expand_dims(b, -1), transpose_a=transpose_a or adjoint_a), -1)
+    return A.squeeze(matmul(a, A.expand_dims(b, -1), transpose_a=transpose_a,
+                            adjoint_a=adjoint_a), -1)
 
 
 def trace(x, name=None) -> Tensor:
