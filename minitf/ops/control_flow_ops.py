@@ -53,7 +53,16 @@ def cond(pred, true_fn=None, false_fn=None, name=None):
 def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations=10,
                back_prop=True, swap_memory=False, maximum_iterations=None, name=None):
     """Repeat ``loop_vars = body(*loop_vars)`` while ``cond(*loop_vars)``; returns the final
-    ``loop_vars`` (same structure). Shapes and dtypes must not change between iterations."""
+    ``loop_vars`` (same structure). Dtypes must not change between iterations, nor shapes
+    unless ``shape_invariants`` relaxes them (inside tf.function; TF's ValueError otherwise).
+    ``maximum_iterations`` stops the loop after that many iterations even if ``cond`` still
+    holds; ``back_prop=False`` stops the gradient inside tf.function (eagerly TF ignores it).
+
+    >>> import minitf as tf
+    >>> tf.while_loop(lambda i, x: True, lambda i, x: (i + 1, x * 2.0), [0, 1.0],
+    ...               maximum_iterations=3)
+    [<tf.Tensor: shape=(), dtype=int32, numpy=3>, <tf.Tensor: shape=(), dtype=float32, numpy=8.0>]
+    """
     if isinstance(parallel_iterations, (int, float)) and parallel_iterations < 1:
         raise TypeError("'parallel_iterations' must be a positive integer.")
     if B.TRACING:      # inside tf.function, with traced loop variables: a traced loop
