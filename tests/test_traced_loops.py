@@ -560,3 +560,37 @@ def test_a_negative_maximum_iterations_runs_no_iteration(staged):
         return tf.while_loop(lambda y: y < 5.0, lambda y: y + 1.0, [x], maximum_iterations=-1)
 
     assert float((tf.function(f) if staged else f)(tf.constant(1.0))[0]) == 1.0
+
+
+def test_second_derivative_with_nested_loop_variables_matches_the_unrolled_loop():
+    # a tuple inside the loop variables, an int counter and a captured constant; expected:
+    # the same loop unrolled eagerly (exact algebra, different op order: 1e-12 relative)
+    c = tf.constant(0.5, tf.float64)
+
+    def derivatives(x, run):
+        with tf.GradientTape() as outer:
+            outer.watch(x)
+            with tf.GradientTape() as inner:
+                inner.watch(x)
+                a, b = run(x)
+                y = a + b
+            g = inner.gradient(y, x)
+        return y, g, outer.gradient(g, x)
+
+    def staged(x):
+        _, (a, b) = tf.while_loop(
+            lambda i, ab: i < 3, lambda i, ab: (i + 1, (ab[0] * x + c, ab[1] + ab[0] * ab[0])),
+            (0, (x, tf.zeros_like(x))))
+        return a, b
+
+    def unrolled(x):
+        a, b = x, tf.zeros_like(x)
+        for _ in range(3):
+            a, b = a * x + c, b + a * a
+        return a, b
+
+    x = tf.constant(1.3, tf.float64)
+    got = tf.function(lambda x: derivatives(x, staged))(x)
+    want = derivatives(x, unrolled)
+    for g, w in zip(got, want):
+        _close(g, float(w))
