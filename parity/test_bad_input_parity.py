@@ -422,7 +422,7 @@ _COMPLEX_NOT_YET = ("linalg_cholesky_lower", "linalg_cholesky_spd",
                     "linalg_det", "linalg_eigh", "linalg_eigh_lower", "linalg_qr",
                     "linalg_qr_wide", "linalg_slogdet",
                     "linalg_svd_values", "linalg_triangular_solve",
-                    "linalg_triangular_solve_upper_adjoint", "linspace", "segment_prod",
+                    "linalg_triangular_solve_upper_adjoint", "segment_prod",
                     "unsorted_segment_prod")
 for _name in _COMPLEX_NOT_YET:
     DELIBERATE[("complex64", _name)] = ("no complex kernel in minitf yet (TF has one): the "

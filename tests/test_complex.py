@@ -194,6 +194,11 @@ def test_matmul_and_adjoint():
     np.testing.assert_array_equal(tf.transpose(a).numpy(), [[1 + 1j], [2j]])
 
 
+def test_linspace():
+    np.testing.assert_allclose(tf.linspace(_c128(0j), _c128(2 + 4j), 3).numpy(),
+                               [0, 1 + 2j, 2 + 4j], rtol=1e-15)
+
+
 def test_l2_normalize_and_matvec():
     z = _c128(Z)        # |z|² summed: 5 + 25
     np.testing.assert_allclose(tf.math.l2_normalize(z).numpy(), Z / np.sqrt(30), rtol=1e-15)

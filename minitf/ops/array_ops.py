@@ -177,7 +177,7 @@ def linspace(start, stop, num, name=None, axis=0) -> Tensor:
     if s._dtype.is_integer:
         ft = dtypes.float64 if s._dtype in (dtypes.int32, dtypes.int64) else dtypes.float32
         s, e = M.cast(s, ft), M.cast(e, ft)
-    elif not s._dtype.is_floating:
+    elif not s._dtype.is_floating and not s._dtype.is_complex:
         raise invalid_argument(f"Value for attr 'T' of {s._dtype.name} is not in the list of "
                                "allowed values: bfloat16, half, float, double", "Sub")
     if isinstance(num, (float, np.floating)) or (isinstance(num, Tensor) and
