@@ -271,3 +271,17 @@ def test_cupy_backend_draws_the_numpy_backend_numbers():
         _backend._current[-1] = before
     for k in want:
         assert got[k].dtype == want[k].dtype and got[k].tobytes() == want[k].tobytes(), k
+
+
+def test_draw_with_a_traced_shape_runs_and_changes_per_call():
+    # tf.random.normal(tf.shape(x)) in a function traced for any batch size: the shape is
+    # read when the function runs, and each call draws new values
+    tf.random.set_seed(2)
+    try:
+        f = tf.function(lambda x: tf.random.normal(tf.shape(x), seed=4),
+                        input_signature=[tf.TensorSpec([None, 3])])
+        a, b, c = (f(tf.zeros([n, 3])).numpy() for n in (2, 2, 5))
+        assert a.shape == b.shape == (2, 3) and c.shape == (5, 3)
+        assert not np.array_equal(a, b)
+    finally:
+        tf.random.set_seed(None)

@@ -89,14 +89,29 @@ def _kernel(op: str, attrs: tuple, seed, seed2) -> _Kernel:
     return k
 
 
-def _draw(kernel: _Kernel, dist: str, shape: tuple, dt, lo=None, hi=None) -> Tensor:
-    """A tensor of ``shape`` drawn from ``kernel`` now, and anew on each replay of a trace."""
-    n = int(np.prod(shape, dtype=np.int64)) if shape else 1
+def _draw(kernel: _Kernel, dist: str, shape, dt, lo=None, hi=None) -> Tensor:
+    """A tensor of ``shape`` drawn from ``kernel`` now, and anew on each replay of a trace.
+    ``shape`` is a tuple, or a traced shape tensor (``tf.shape(x)`` inside a function): then
+    the draw is one recorded operation of that shape's value at each replay."""
+    if isinstance(shape, _Symbolic):
+        def draw_of(shape_value):
+            dims = tuple(int(d) for d in np.asarray(B.to_host(shape_value)).reshape(-1))
+            return _fill(kernel, dist, dims, dt, lo, hi)
+        return _make(B.record_call(draw_of, shape.value), dt)
+    return _make(B.stateful(lambda: _fill(kernel, dist, shape, dt, lo, hi)), dt)
 
-    def draw():
-        gen = kernel.reserve(n * RESERVED_PER_OUTPUT)
-        return fill(gen, dist, n, dt._np, B.current_xp(), lo, hi).reshape(shape)
-    return _make(B.stateful(draw), dt)
+
+def _fill(kernel: _Kernel, dist: str, shape: tuple, dt, lo, hi):
+    n = int(np.prod(shape, dtype=np.int64)) if shape else 1
+    gen = kernel.reserve(n * RESERVED_PER_OUTPUT)
+    return fill(gen, dist, n, dt._np, B.current_xp(), lo, hi).reshape(shape)
+
+
+class _Symbolic:
+    """A shape given as a tensor whose value is only known when a traced function runs."""
+
+    def __init__(self, value):
+        self.value = value
 
 
 def _real_only(dt, op: str, attr: str = "dtype") -> None:
@@ -112,9 +127,12 @@ def kernel_error(text: str, op: str, name: str | None = "") -> Exception:
     return kernel_invalid_argument(text, op, dev, name)
 
 
-def _shape(shape, op: str) -> tuple:
+def _shape(shape, op: str):
     """The shape of a draw: integers, none negative (InvalidArgumentError, as TF: it converts
-    the shape without a dtype, so ``[2.0]`` reaches the kernel as floats)."""
+    the shape without a dtype, so ``[2.0]`` reaches the kernel as floats). A traced shape
+    tensor stays symbolic (``_Symbolic``): its value is read when the function runs."""
+    if isinstance(shape, Tensor) and B.is_symbolic(shape._value):
+        return _Symbolic(shape._value)
     from .array_ops import _dims
     return tuple(_dims(op, shape, "T", float_type_error=isinstance(shape, float),
                        numpy_floats=False))
@@ -190,7 +208,7 @@ def uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=
                 raise kernel_error(f"{nm} must be 0-D, got shape {list(t.shape)}",
                                    "RandomUniformInt")
         lo, hi = int(minval.numpy()), int(maxval.numpy())
-        n = int(np.prod(s, dtype=np.int64)) if s else 1
+        n = 1 if isinstance(s, _Symbolic) else (int(np.prod(s, dtype=np.int64)) if s else 1)
         if n > 0 and lo >= hi:
             raise kernel_error(f"Need minval < maxval, got {lo} >= {hi}", "RandomUniformInt")
         k = _kernel("RandomUniformInt", (_shape_type(shape), dt.name), seed1, seed2)
