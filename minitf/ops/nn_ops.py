@@ -82,10 +82,13 @@ def dense(x, kernel, bias=None, relu: bool = False) -> Tensor:
             return (matmul(gz, w, transpose_b=True) if needed[0] else None,
                     matmul(x, gz, transpose_a=True) if needed[1] else None, gz)
         # The steps this record stands for, so explain can show them one by one.
-        vjp.fused = ("MatMul",) + (("BiasAdd",) if b is not None else ()) + \
-            (("Relu",) if relu else ())
+        vjp.fused = _DENSE_STEPS[b is not None, relu]
         record("Dense", inputs, z, joint=vjp)
     return z
+
+
+_DENSE_STEPS = {(bias, relu): ("MatMul",) + (("BiasAdd",) if bias else ()) +
+                (("Relu",) if relu else ()) for bias in (False, True) for relu in (False, True)}
 
 
 def _relu_grad(g: Tensor, y: Tensor) -> Tensor:

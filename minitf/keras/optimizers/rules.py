@@ -73,7 +73,8 @@ class SGD(Optimizer):
 
     def update_step(self, g, var, lr):
         dt = g.dtype.type
-        if fused.supported(var._value):
+        v = var._value
+        if type(v) is not np.ndarray and fused.supported(v):     # (host arrays never are)
             if self.momentum != 0:
                 kind = "sgd_nesterov" if self.nesterov else "sgd_momentum"
                 _fused(self, kind, (lr, cast(self.momentum, dt)), _writable(var), g,
@@ -81,7 +82,6 @@ class SGD(Optimizer):
             else:
                 _fused(self, "sgd", (lr,), _writable(var), g)
             return
-        v = var._value
         if self.momentum != 0:
             slot = self.slot(var, "momentum")
             mu = cast(self.momentum, dt)
