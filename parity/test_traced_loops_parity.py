@@ -191,7 +191,26 @@ def back_prop_false(tf):
     return f
 
 
+def assigned_variable_second_order(tf):
+    v = tf.Variable(1.0, dtype=tf.float64)
+
+    @tf.function
+    def f(x, n):
+        with tf.GradientTape(persistent=True) as outer:
+            outer.watch(x)
+            with tf.GradientTape() as inner:
+                inner.watch(x)
+                y = x
+                for _ in tf.range(n):
+                    v.assign_add(1.0)
+                    y = tf.sin(y * v) * x
+            gx, gv = inner.gradient(y, [x, v])
+        return y, gx, gv, outer.gradient(gx, x), outer.gradient(gv, x), v.read_value()
+    return f
+
+
 CASES = [
+    (assigned_variable_second_order, (0.7, 3)),
     (tensor_array_gradient, (X, 4)),
     (back_prop_false, (X, 3)),
     (second_order_around_the_call, (X, 3)),

@@ -336,7 +336,8 @@ def traced_while_loop(trace, cond, body, loop_vars, maximum_iterations, shape_in
                       for sh in invariants)
         recorded_loop(trace, node.loop, init + var_init, c_nodes, c_ref, b_nodes,
                       b_refs + var_results, hidden, s_in, s_out, tensors, res,
-                      None if assigned else (flat_test, flat_body), relaxed)
+                      (flat_test, flat_body), relaxed,
+                      dict(zip(assigned, var_init)) if assigned else None)
     packed = nest.pack_sequence_as(lv, res)
     return packed[0] if single else type(loop_vars)(packed) if isinstance(
         loop_vars, tuple) else packed

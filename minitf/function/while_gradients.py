@@ -22,8 +22,9 @@ the gradient is written with minitf ops instead (``_Loop.op_gradients``): a trac
 ``k = n-1 ... 0`` that recomputes iteration k's loop variables with an inner loop and
 differentiates one run of the body there with a tape. Those loops are traced loops again, so
 every order works, at the cost of n(n+1)/2 body runs per order. The body's Python runs again
-while tracing (AutoGraph restores the names it assigns). A body that assigns variables is
-not run again: its loop has first derivatives only (TF also gives higher ones).
+while tracing (AutoGraph restores the names it assigns; its tf.print is not recorded again). A
+body that assigns variables runs again from the variables' values before the loop, and what
+those runs assign is thrown away.
 
 >>> import minitf as tf
 >>> @tf.function
@@ -127,6 +128,7 @@ class _Loop:
         self.grad_fn = None
         self.grad_inputs = None
         self.relaxed = False
+        self.var_start = None
 
     def floating(self) -> list:
         return [k for k, t in enumerate(self.s_in) if t._dtype._grad]
@@ -203,8 +205,17 @@ class _Loop:
         storage, at the price of n(n+1)/2 body runs), then differentiates one body run there
         with a tape, given the carried gradient of the loop variables, and adds the captures'
         gradients."""
-        with _without_effects(self.trace):
-            return self._op_gradients(ups)
+        trace = self.trace
+        saved = dict(trace.var_current)
+        if self.var_start:
+            # A body that assigns variables is run again from the variables' values before
+            # the loop; what the gradient's loops assign is thrown away afterwards.
+            trace.var_current.update(self.var_start)
+        try:
+            with _without_effects(trace):
+                return self._op_gradients(ups)
+        finally:
+            trace.var_current = saved
 
     def _op_gradients(self, ups) -> list:
         from ..ops import array_ops as A
@@ -217,6 +228,8 @@ class _Loop:
         zero = convert_to_tensor(0)
 
         def run_to(k):          # the loop variables after k iterations (k <= trip count)
+            if self.var_start:  # and the variables the body assigns, from before the loop
+                self.trace.var_current.update(self.var_start)
             out = while_loop(lambda j, *s: j < k, lambda j, *s: [j + 1] + body(list(s)),
                              [zero] + init)
             return list(out[1:])
@@ -349,7 +362,8 @@ def _refuse(up):
 
 
 def recorded_loop(trace, loop_slots, init_refs, c_nodes, c_ref, b_nodes, b_refs, hidden,
-                  s_in, s_out, init_tensors, results, step=None, relaxed=False) -> None:
+                  s_in, s_out, init_tensors, results, step=None, relaxed=False,
+                  var_start=None) -> None:
     """After a traced loop whose body ``record_body`` recorded: record it on the tapes.
     ``step`` is (test, body) over the flat list of loop variables, for ``op_gradients``;
     ``relaxed``: a loop variable's shape may change (shape_invariants), which the gradient's
@@ -357,4 +371,5 @@ def recorded_loop(trace, loop_slots, init_refs, c_nodes, c_ref, b_nodes, b_refs,
     loop = _Loop(trace, loop_slots, init_refs, c_nodes, c_ref, b_nodes, b_refs, hidden, s_in,
                  s_out, captures_of(hidden, s_in), step)
     loop.relaxed = relaxed
+    loop.var_start = var_start      # variables the body assigns -> their values before the loop
     record_loop(loop, init_tensors, results)
