@@ -65,10 +65,9 @@ from .codegen import _emit_node, _Writer
 from .tracing import Traced
 from .tracing import record_block as _record_block
 
-_SECOND_ORDER = ("minitf cannot differentiate the gradient of a tf.while_loop whose body "
-                 "assigns variables inside tf.function (a second derivative through the "
-                 "loop): it would have to run the assignments again; compute it eagerly, or "
-                 "carry the values as loop variables.")
+_SECOND_ORDER = ("minitf cannot differentiate the gradient of this tf.while_loop traced "
+                 "inside tf.function (its body could not be run again as ops); compute it "
+                 "eagerly, or unroll the loop in Python.")
 
 
 def _slots_used(nodes, results) -> list:
