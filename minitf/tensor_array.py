@@ -324,8 +324,13 @@ class TensorArray:
         return zeros(list(shape), self._dtype)
 
     def _get(self, i: int) -> Tensor:
+        """Slot ``i``, zeros if empty. As TF's eager TensorArray, the zeros are stored: a slot
+        cleared by a read and then stacked holds zeros afterwards (readable again)."""
         item = self._storage.items[i]
-        return self._zeros() if item is None else item
+        if item is None:
+            item = self._storage.items[i] = self._zeros()
+            self._storage.cleared.discard(i)
+        return item
 
     def read(self, index, name=None) -> Tensor:
         """The tensor at ``index`` (zeros if never written). With ``clear_after_read`` (the
@@ -346,9 +351,11 @@ class TensorArray:
             raise InvalidArgumentError(
                 None, "TensorArrayRead", f"Could not read index {i} twice because it was "
                 "cleared after a previous read (perhaps try setting clear_after_read = false?)")
-        if self._clear_after_read:
+        value = self._get(i)
+        if self._clear_after_read:      # the slot empties: stack() then sees zeros there
+            self._storage.items[i] = None
             self._storage.cleared.add(i)
-        return identity(self._get(i))
+        return identity(value)
 
     def stack(self, name=None) -> Tensor:
         """All elements stacked along a new first axis (zeros for unwritten slots).

@@ -606,6 +606,14 @@ def test_tensor_array_errors():
         ta.read(0)
     keep = tf.TensorArray(tf.float32, size=1, clear_after_read=False).write(0, 1.)
     assert keep.read(0).numpy() == keep.read(0).numpy() == 1.0
+    # TF 2.21 eager: a read empties its slot, so stack() shows zeros there, and the zeros it
+    # stored can be read again (the seed note's TensorArray cell prints exactly this)
+    ta = tf.TensorArray(tf.float32, size=3)
+    for i, row in enumerate([[1., 2.], [3., 10.], [5., 7.]]):
+        ta = ta.write(i, row)
+    assert ta.read(1).numpy().tolist() == [3., 10.]
+    assert ta.stack().numpy().tolist() == [[1., 2.], [0., 0.], [5., 7.]]
+    assert ta.read(1).numpy().tolist() == [0., 0.]
 
 
 def test_tensor_array_gradients_flow_through_writes_and_reads():

@@ -32,7 +32,7 @@ def sequential_config(model) -> dict:
     cfg = {"name": model.name, "trainable": model.trainable, "dtype": model.dtype,
            "layers": layers}
     if model._input_kt is not None:
-        cfg["build_input_shape"] = list(model._input_kt.shape.as_list())
+        cfg["build_input_shape"] = list(model._input_kt.shape)
     return cfg
 
 
@@ -73,7 +73,7 @@ def _arg_config(value, node_index):
     from .layers.layer import KerasTensor
     if isinstance(value, KerasTensor):
         return {"class_name": "__keras_tensor__",
-                "config": {"shape": value.shape.as_list(), "dtype": value.dtype.name,
+                "config": {"shape": list(value.shape), "dtype": value.dtype.name,
                            "keras_history": _history(value, node_index)}}
     if isinstance(value, (list, tuple)):
         return [_arg_config(v, node_index) for v in value]

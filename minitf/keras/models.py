@@ -442,7 +442,7 @@ class Sequential(Model):
         """``{"input_shape": [None, ...]}`` when the input shape is known."""
         if self._input_kt is None:
             return None
-        return {"input_shape": self._input_kt.shape.as_list()}
+        return {"input_shape": list(self._input_kt.shape)}
 
 
 

@@ -410,7 +410,7 @@ def _function_config(fn) -> Any:
 def keras_tensor_config(kt) -> dict:
     history = getattr(kt, "_keras_history", None)
     return {"class_name": "__keras_tensor__",
-            "config": {"shape": list(kt.shape.as_list()), "dtype": kt.dtype.name,
+            "config": {"shape": list(kt.shape), "dtype": kt.dtype.name,
                        "keras_history": list(history) if history else None}}
 
 

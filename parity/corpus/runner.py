@@ -72,20 +72,29 @@ def _is_alias(name: str) -> bool:
 class _AliasLoader(importlib.abc.Loader):
     """Hands back an existing minitf module (or namespace object) for an aliased name."""
 
+    # What the import system may stamp on a module it is handed (``__package__`` too, when the
+    # module's own is None, as for a namespace object made at run time)
+    _STAMPED = ("__spec__", "__loader__", "__name__", "__package__", "__path__", "__file__",
+                "__cached__")
+
     def __init__(self, module: object) -> None:
         self.module = module
-        self.saved = {k: getattr(module, k) for k in ("__spec__", "__loader__", "__name__")
-                      if hasattr(module, k)}
+        own = getattr(module, "__dict__", {})
+        self.saved = {k: own[k] for k in self._STAMPED if k in own}
 
     def create_module(self, spec):  # noqa: D401 - importlib protocol
         return self.module
 
     def exec_module(self, module) -> None:
-        # The import system stamped the alias's spec on the module: put minitf's own back, so
-        # minitf's modules are unchanged after the case.
-        for k, v in self.saved.items():
+        # The import system stamped the alias's spec on the module: put minitf's own back (and
+        # take away what it added), so minitf's modules are unchanged after the case; a
+        # __package__ left at "tensorflow" broke minitf's relative imports in later cases.
+        for k in self._STAMPED:
             with contextlib.suppress(AttributeError, TypeError):
-                setattr(module, k, v)
+                if k in self.saved:
+                    setattr(module, k, self.saved[k])
+                elif k in getattr(module, "__dict__", {}):
+                    delattr(module, k)
 
 
 class _AliasFinder(importlib.abc.MetaPathFinder):
@@ -125,6 +134,12 @@ def _framework(framework: str) -> Iterator[types.ModuleType]:
     saved = {k: m for k, m in sys.modules.items() if _is_alias(k)}
     for k in saved:
         del sys.modules[k]
+    # minitf's own modules' import attributes, put back after the case whatever the import
+    # system stamped on them while they answered an alias
+    stamped = _AliasLoader._STAMPED
+    own = {k: (m, {a: m.__dict__[a] for a in stamped if a in m.__dict__})
+           for k, m in list(sys.modules.items())
+           if k.split(".")[0] == "minitf" and isinstance(m, types.ModuleType)}
     finder = _AliasFinder()
     sys.meta_path.insert(0, finder)
     try:
@@ -134,6 +149,12 @@ def _framework(framework: str) -> Iterator[types.ModuleType]:
         for k in [k for k in sys.modules if _is_alias(k)]:
             del sys.modules[k]
         sys.modules.update(saved)
+        for module, attrs in own.values():
+            for a in stamped:
+                if a in attrs:
+                    module.__dict__[a] = attrs[a]
+                else:
+                    module.__dict__.pop(a, None)
 
 
 class _FdWriter:

@@ -89,7 +89,8 @@ class KerasTensor:
     the layer call that produces it."""
 
     def __init__(self, shape, dtype="float32", name=None, node=None):
-        self.shape = TensorShape(shape)
+        # a tuple, as Keras 3's KerasTensor.shape: (None, 2) prints as such
+        self.shape = tuple(None if d is None else int(d) for d in TensorShape(shape))
         self.dtype = dtypes.as_dtype(dtype)
         self.name = name
         self._node = node          # (layer, args, kwargs) or None for an Input
