@@ -377,3 +377,17 @@ def test_unknown_rank_specs_of_datasets_and_of_users_are_one_kind():
     ds = tf.data.Dataset.from_generator(lambda: iter([1]), output_types=tf.int32)
     assert ds.element_spec == tf.TensorSpec(None, tf.int32)
     assert type(ds.element_spec.shape) is type(tf.TensorSpec(None).shape)
+
+
+def test_tf_shape_of_an_input_signature_none_dimension_feeds_shape_arguments():
+    # Each concrete input shape gets its own program, so tf.shape of an input with a None
+    # dimension is a constant there: ops that take a shape argument accept it (this raised
+    # OperatorNotAllowedInGraphError once tf.shape became a run-time read for loop variables).
+    @tf.function(input_signature=[tf.TensorSpec([None, 3])])
+    def f(x):
+        flat = tf.reshape(x, [tf.shape(x)[0], -1])
+        return flat + tf.zeros(tf.shape(x)) + tf.fill(tf.shape(x), 1.0)
+
+    for n in (2, 5):
+        x = tf.reshape(tf.range(3 * n, dtype=tf.float32), (n, 3))
+        np.testing.assert_array_equal(f(x).numpy(), x.numpy() + 1.0)

@@ -244,6 +244,7 @@ def traced_while_loop(trace, cond, body, loop_vars, maximum_iterations, shape_in
             continue
         s.w = shadow_of(s.v, shape)
         trace.shadows = True       # unknown dimensions flow from here: calls compute shadows
+        trace.runtime_shapes = True     # and the loop changes them while it runs
     s_in = [_make(s, t._dtype) for s, t in zip(loop, tensors)]
     state = nest.pack_sequence_as(lv, s_in)
     vars_before = dict(trace.var_current)

@@ -368,6 +368,10 @@ class Trace:
         # and commits its effects (an optimizer's update after it builds its slots).
         self.forbid_variables: str | None = None
         self.shadows = False            # whether an input has unknown dimensions (shadows)
+        # whether a value's shape can change while one replay runs (a loop variable with a
+        # relaxed shape invariant): only then is tf.shape read at run time. An input_signature's
+        # None dimension cannot: each concrete input shape gets its own program.
+        self.runtime_shapes = False
 
     # ---- making slots -------------------------------------------------------------------
     def _new(self, value) -> Traced:

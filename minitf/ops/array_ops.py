@@ -237,10 +237,12 @@ def shape(input, out_type=dtypes.int32, name=None) -> Tensor:
     array([2, 3], dtype=int32)"""
     dt = dtypes.as_dtype(out_type)
     v = tensor(input)._value
-    if B.TRACING and type(v) is B.SYMBOLIC and v.w is not None:
-        # Inside tf.function a value whose static shape has unknown dimensions (a loop
-        # variable with a relaxed shape invariant, an input_signature's None) has its shape
-        # read when the program runs, not frozen at this trace's size.
+    if B.TRACING and type(v) is B.SYMBOLIC and v.w is not None and v.trace.runtime_shapes:
+        # Inside tf.function a value whose shape changes while the program runs (a loop
+        # variable with a relaxed shape invariant, and what is computed from it) has its
+        # shape read at run time. An input_signature's None dimension does not need it: each
+        # concrete shape gets its own program, so the shape is a constant there and ops that
+        # take a shape (tf.reshape(x, [tf.shape(x)[0], -1]), tf.random.normal) can use it.
         return _make(B.record_call(_shape_of(dt._np), v), dt)
     return _make(np.array(v.shape, dt._np), dt)
 
