@@ -1,7 +1,7 @@
 """Keras training steps: minitf (eager and tf.function) vs TensorFlow eager and tf.function vs
 JAX jit, in one run.
 
-    python benchmarks/keras_steps.py [--repeat 7]
+    python benchmarks/keras_steps.py [--repeat 7] [--turns 60]
 
 * tutorial MLP: 8 → 30 (relu) → 1, batch 32, MSE, SGD(0.01);
 * large MLP: 784 → 512 (relu) → 512 (relu) → 10, batch 256, sparse CE from logits, Adam;
@@ -90,9 +90,45 @@ def interleaved(steps: dict, number: int, repeat: int) -> dict:
     return runs
 
 
+def short_turns(tf, turns: int) -> None:
+    """The tutorial step's aim (#13: minitf eager at most half of TF's tf.function) measured in
+    many short turns: each turn times 3 × 20 steps of minitf eager, minitf traced and TF
+    tf.function one after the other and keeps each one's fastest 20. Adjacent short turns see
+    about the same load, so the per-turn ratio is steadier than the ratio of long medians on a
+    shared machine; the fastest turn of each is the least disturbed estimate."""
+    ws, x, y = mlp_init((8, 30, 1), 32, "mse")
+    steps = {"minitf eager": keras_training_step(minitf, (8, 30, 1), ws, x, y, "mse"),
+             "minitf fn": keras_training_step(minitf, (8, 30, 1), ws, x, y, "mse", True),
+             "TF tf.function": keras_training_step(tf, (8, 30, 1), ws, x, y, "mse", True)}
+    for step in steps.values():
+        for _ in range(30):
+            step()
+    runs: dict = {name: [] for name in steps}
+    for _ in range(turns):
+        for name, step in steps.items():
+            best = float("inf")
+            for _ in range(3):
+                t0 = time.perf_counter()
+                for _ in range(20):
+                    step()
+                best = min(best, (time.perf_counter() - t0) / 20)
+            runs[name].append(best)
+    print(f"\ntutorial step in {turns} short turns (µs per step: fastest turn, median turn)")
+    for name, v in runs.items():
+        print(f"  {name:<16}{min(v) * 1e6:9.1f}{statistics.median(v) * 1e6:9.1f}")
+    for name in ("minitf eager", "minitf fn"):
+        tf_fn = runs["TF tf.function"]
+        r = sorted(a / b for a, b in zip(runs[name], tf_fn))
+        print(f"  {name} ÷ TF tf.function: fastest turns {min(runs[name]) / min(tf_fn):.2f}×, "
+              f"per turn median {statistics.median(r):.2f}× (quartiles {r[len(r) // 4]:.2f}×–"
+              f"{r[3 * len(r) // 4]:.2f}×)")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--turns", type=int, default=0,
+                    help="also time the tutorial step in this many short turns (see short_turns)")
     args = ap.parse_args()
     try:
         import tensorflow as tf
@@ -144,6 +180,8 @@ def main():
           "minitf eager and traced over the hand-written NumPy step)")
     for line in spreads:
         print(line)
+    if args.turns and tf is not None:
+        short_turns(tf, args.turns)
 
 
 if __name__ == "__main__":
