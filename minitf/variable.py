@@ -197,21 +197,21 @@ class Variable(_HoldsArray):
     def assign(self, value, use_locking=None, name=None, read_value=True) -> "Variable":
         """Replace the value (same dtype and shape). Not differentiable, as in TF."""
         self._value = self._converted(value, "assign value to")
-        return self
+        return self._unread(read_value)
 
     def assign_add(self, delta, use_locking=None, name=None, read_value=True) -> "Variable":
         self._own(self._value + self._converted(delta, "add value to"))    # a new array
-        return self
+        return self._unread(read_value)
 
     def assign_sub(self, delta, use_locking=None, name=None, read_value=True) -> "Variable":
         self._own(self._value - self._converted(delta, "subtract value from"))
-        return self
+        return self._unread(read_value)
 
     def scatter_nd_update(self, indices, updates, name=None) -> "Variable":
         """Write ``updates`` at the positions ``indices`` names (rows of index tuples)."""
         self._value = array_ops.tensor_scatter_nd_update(self._snapshot(), indices,
                                                          updates)._value
-        return self
+        return self._unread()
 
     def _scatter(self, op: str, sparse_delta, combine) -> "Variable":
         if not getattr(sparse_delta, "_is_indexed_slices", False):
@@ -235,7 +235,7 @@ class Variable(_HoldsArray):
             delta = scatter_nd(rows, values, list(self._value.shape))
             new = combine(current, delta)
         self._own(new._value)
-        return self
+        return self._unread()
 
     def scatter_update(self, sparse_delta, use_locking=False, name=None) -> "Variable":
         """Write the rows of ``sparse_delta`` (a ``tf.IndexedSlices``) at its indices.
@@ -271,7 +271,7 @@ class Variable(_HoldsArray):
         [[1.0, 2.0], [2.0, 3.0]]"""
         return self._scatter("ResourceScatterSub", sparse_delta, lambda a, d: a - d)
 
-    def _assign_slice(self, key, value) -> "Variable":
+    def _assign_slice(self, key, value, read_value: bool = True) -> "Variable | None":
         new = B.asarray(self._value).copy()
         part = convert_to_tensor(value, self._dtype)._value
         if B.is_device_array(new) and not B.is_device_array(part):
@@ -282,7 +282,17 @@ class Variable(_HoldsArray):
             raise ValueError(f"Cannot assign a value of shape {part.shape} to the slice of shape "
                              f"{np.shape(new[key])} of variable '{self._name}'") from None
         self._own(new)
-        return self
+        return self._unread(read_value)
+
+    def _unread(self, read_value: bool = True) -> "Variable | None":
+        """What an update returns (``None`` for ``read_value=False`` outside a trace, TF's
+        eager result). TF's resource variables return an ``_UnreadVariable``: the
+        same variable under the name 'UnreadVariable', read only when used (so it shows later
+        assignments too). Other kinds (Keras's) and updates inside a trace return the variable
+        itself, as before: a traced program reads the updated value either way."""
+        if B.TRACING or not isinstance(self, ResourceVariable):
+            return self
+        return _UnreadVariable(self) if read_value else None
 
     def __getitem__(self, key) -> "Tensor":
         sliced = array_ops.strided_slice(self._read_for_op(), key)
@@ -354,13 +364,94 @@ class ResourceVariable(Variable):
     __slots__ = ()
 
 
+def _forward(attr: str) -> property:
+    """A property that reads and writes ``attr`` on the variable an _UnreadVariable stands for."""
+    def get(self):
+        return getattr(self._parent, attr)
+
+    def set(self, value) -> None:
+        setattr(self._parent, attr, value)
+    return property(get, set)
+
+
+class _UnreadVariable(ResourceVariable):
+    """What ``assign``, ``assign_add``, ``assign_sub`` and the ``scatter_*`` methods of a
+    ``tf.Variable`` return outside ``tf.function``, as in TF: the variable itself seen again,
+    not a copy of its value. It prints as ``<tf.Variable 'UnreadVariable' ...>``, its ``name``
+    is ``'UnreadVariable'``, and every read (ops, ``numpy()``, tapes) reads the variable's
+    current value, so a gradient taken through it reaches the variable. Updating it updates
+    the variable.
+
+    All state is the variable's: the fields the methods use are properties that forward to it
+    (they shadow Variable's slots), so no value is copied or can fall out of step.
+
+    >>> import minitf as tf
+    >>> v = tf.Variable([1., 2.])
+    >>> u = v.assign([3., 4.])
+    >>> u
+    <tf.Variable 'UnreadVariable' shape=(2,) dtype=float32, numpy=array([3., 4.], dtype=float32)>
+    >>> _ = v.assign_add([1., 1.])
+    >>> u.numpy().tolist(), isinstance(u, tf.Variable)
+    ([4.0, 5.0], True)
+    """
+
+    __slots__ = ("_parent",)
+
+    def __new__(cls, *args, **kwargs):
+        return object.__new__(cls)
+
+    def __init__(self, parent: Variable):   # noqa: D107 - built by Variable._unread only
+        self._parent = parent
+
+    _array = _forward("_array")
+    _lent = _forward("_lent")
+    _dtype = _forward("_dtype")
+    _id = _forward("_id")
+    _trainable = _forward("_trainable")
+    _constraint = _forward("_constraint")
+
+    @property
+    def _name(self) -> str:
+        return "UnreadVariable"
+
+    @property
+    def _value(self):
+        return self._parent._value
+
+    @_value.setter
+    def _value(self, value) -> None:
+        self._parent._value = value
+
+    def _own(self, value) -> None:
+        self._parent._own(value)
+
+    # Reads are the variable's own, so tapes and trackers see the variable, not this view.
+    def _read_for_op(self) -> Tensor:
+        return self._parent._read_for_op()
+
+    def _snapshot(self) -> Tensor:
+        return self._parent._snapshot()
+
+    def numpy(self):
+        """The variable's current value as NumPy (a read, as ``Variable.numpy``)."""
+        return self._parent.numpy()
+
+    def _unread(self, read_value: bool = True) -> Variable | None:
+        return self._parent._unread(read_value)
+
+    def ref(self):
+        """A hashable reference to this view (TF: distinct from the variable's own ref)."""
+        from .tensor import _Ref
+        return _Ref(self)
+
+
 class _VariableSlice(Tensor):
     """``v[key]``: a Tensor that can also be assigned back into its Variable."""
 
     __slots__ = ("_var", "_key")
 
-    def assign(self, value, use_locking=None, name=None, read_value=True) -> Variable:
-        return self._var._assign_slice(self._key, value)
+    def assign(self, value, use_locking=None, name=None, read_value=True) -> Variable | None:
+        return self._var._assign_slice(self._key, value, read_value)
 
 
 def _delegate(name: str):
