@@ -13,6 +13,7 @@ A Dataset describes how to produce elements; iterating it runs the pipeline. Tra
 """
 from __future__ import annotations
 
+import collections
 import itertools
 import math
 
@@ -20,9 +21,9 @@ import numpy as np
 
 from .. import dtypes, nest
 from ..errors import InternalError, InvalidArgumentError, OpError, UnknownError
-from ..ops.random_ops import _state as _rng_state
 from ..tensor import (Tensor, TensorSpec, UnknownRankShape, _make, _place, convert_to_tensor,
                       is_variable)
+from .random_seed_generator import SeedGenerator, WordStream, dataset_seeds
 
 INFINITE = -1
 UNKNOWN = -2
@@ -94,7 +95,7 @@ class Dataset:
         """The paths matching one glob pattern or a list of them (``*``, ``?``, ``[...]``), as
         scalar string tensors: all matches sorted together, then shuffled unless
         ``shuffle=False`` (a buffer as large as the list, so any order can come out; a new
-        order each pass). No match at all is TF's InvalidArgumentError.
+        order each pass; with a seed, TF's order). No match at all is TF's InvalidArgumentError.
 
         >>> import minitf as tf, os, tempfile
         >>> d = tempfile.mkdtemp()
@@ -228,7 +229,14 @@ class Dataset:
     def shuffle(self, buffer_size, seed=None, reshuffle_each_iteration=True, name=None):
         """Shuffle with a buffer of ``buffer_size`` elements: each output is drawn at random from
         the buffer, so the mix is complete only when the buffer holds the whole dataset. A new order
-        each pass unless ``reshuffle_each_iteration=False``."""
+        each pass unless ``reshuffle_each_iteration=False``. The draws are TF's own (a Philox stream
+        seeded by the global and op seeds, see ``random_seed_generator``), so a seeded pipeline
+        gives TF's order; with no seed anywhere the order is random, as in TF.
+
+        >>> import minitf as tf
+        >>> d = tf.data.Dataset.range(6).shuffle(3, seed=42)
+        >>> [int(x) for x in d], [int(x) for x in d]          # TF prints the same two orders
+        ([0, 3, 4, 2, 5, 1], [0, 1, 4, 2, 3, 5])"""
         size = _int_arg(buffer_size, "buffer_size")
         if size <= 0:
             raise InvalidArgumentError(None, None, "buffer_size must be greater than zero.")
@@ -594,35 +602,36 @@ class _Unbatch(Dataset):
 
 
 class _Shuffle(Dataset):
-    """TF's buffer algorithm: fill a buffer of ``buffer_size`` elements, then repeatedly emit a
-    uniformly chosen one and put the next input element in its place."""
+    """TF's buffer algorithm, drawn from TF's stream (see ``random_seed_generator``): keep up
+    to ``buffer_size`` elements in arrival order; for each output pick ``word % count`` as an
+    offset into them, emit that element, move the oldest element into its place, and append the
+    next input element at the back."""
     _tf_class = "_ShuffleDataset"
 
     def __init__(self, parent, size, seed, reshuffle):
-        self._parent, self._size, self._reshuffle = parent, size, reshuffle
-        gseed = _rng_state["seed"]
-        if seed is None and gseed is None:
-            self._seed = int(np.random.SeedSequence().entropy % 2 ** 63)
-        else:
-            self._seed = hash((gseed, seed)) % 2 ** 63
-        self._epoch = 0
+        self._parent, self._size = parent, size
+        # Seeds are fixed when the dataset is built (consuming a global-seed op seed then),
+        # not when it is iterated, as in TF.
+        self._seeds = SeedGenerator(dataset_seeds(seed), bool(reshuffle))
 
     def _elements(self):
-        rng = np.random.default_rng([self._seed, self._epoch if self._reshuffle else 0])
-        self._epoch += 1
-        buf = []
-        for e in self._parent._elements():
-            if len(buf) < self._size:
-                buf.append(e)
-                continue
-            i = int(rng.integers(len(buf)))
-            yield buf[i]
-            buf[i] = e
-        while buf:
-            i = int(rng.integers(len(buf)))
-            yield buf[i]
-            buf[i] = buf[-1]
-            buf.pop()
+        words = WordStream(*self._seeds.generate())
+        buf = collections.deque()
+        source = iter(self._parent._elements())
+        exhausted = False
+        while True:
+            while not exhausted and len(buf) < self._size:
+                try:
+                    buf.append(next(source))
+                except StopIteration:
+                    exhausted = True
+            if not buf:
+                return
+            k = words.next() % len(buf)
+            out = buf[k]
+            buf[k] = buf[0]
+            buf.popleft()
+            yield out
 
     def _spec(self):
         return self._parent.element_spec
