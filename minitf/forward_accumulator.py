@@ -35,7 +35,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from . import nest
+from . import dtypes, nest
 from .tape import TAPES, GradientTape, Record, UnconnectedGradients, _sum_to_shape
 from .tensor import Tensor, convert_to_tensor, is_variable
 
@@ -103,6 +103,7 @@ class ForwardAccumulator:
             raise AttributeError(f"ForwardAccumulator: a primal must be a tf.Tensor or "
                                  f"tf.Variable, got {primal!r} of type "
                                  f"'{type(primal).__name__}', which has no attribute 'dtype'.")
+        dtype = dtypes.as_dtype(dtype)      # a Keras weight's dtype is a string ('float32')
         if not dtype.is_floating and _int_primal_warnings < 5:
             _int_primal_warnings += 1
             _log.warning("The dtype of the watched primal must be floating (e.g. tf.float32), "
