@@ -136,12 +136,12 @@ class ForwardAccumulator:
         tangents = self._tangents
         vjps = rec.vjps         # None for a joint VJP (record.py): one call for all inputs
         pairs = [(i, x, tangents.get(x._id)) for i, x in enumerate(rec.inputs)
-                 if (vjps is None or vjps[i] is not None) and x._dtype.is_floating]
+                 if (vjps is None or vjps[i] is not None) and x._dtype._grad]
         pairs = [p for p in pairs if p[2] is not None]
         outs = rec.outputs
         # An output that already has a tangent keeps it (TF: a custom_gradient's outputs keep
         # the tangents of its forward computation; the custom rule fills in only where none).
-        todo = [y for y in outs if y._dtype.is_floating and y._id not in tangents]
+        todo = [y for y in outs if y._dtype._grad and y._id not in tangents]
         if not pairs or not todo:
             return
         if rec.op == "StatefulPartitionedCall":
@@ -164,7 +164,7 @@ class ForwardAccumulator:
         if rule is not None:
             try:
                 tangents[outs[0]._id] = rule(rec.inputs, outs[0], [
-                    tangents.get(x._id) if x._dtype.is_floating else None for x in rec.inputs])
+                    tangents.get(x._id) if x._dtype._grad else None for x in rec.inputs])
             finally:
                 TAPES.recording = stack
             return
@@ -186,6 +186,10 @@ class ForwardAccumulator:
                         continue
                     if g._value.shape != x._value.shape:
                         g = _sum_to_shape(g, x._value.shape)
+                    # <g, t> in the real inner product Re(sum g·conj(t)): its gradient in the
+                    # aids, under TF's complex convention, is J·t (for real dtypes, g·t)
+                    if x._dtype.is_complex:     # (t may be IndexedSlices for real dtypes)
+                        t = M.conj(t)
                     terms.append(R.reduce_sum(M.multiply(g, t)))
                 if not terms:
                     return

@@ -348,6 +348,32 @@ def test_gradients_through_tf_function_match_tensorflow(tf_real):
     _compare(_through_function(minitf), _through_function(tf_real))
 
 
+FORWARD = {
+    "exp z": lambda tf, z, w: tf.exp(z) * z,
+    "abs": lambda tf, z, w: tf.abs(z * w),
+    "real": lambda tf, z, w: tf.math.real(z * w),
+    "conj": lambda tf, z, w: tf.math.conj(z) * w,
+    "sqrt and log": lambda tf, z, w: tf.sqrt(z) + tf.math.log(z),
+    "matmul adjoint": lambda tf, z, w: tf.matmul(tf.reshape(z, [3, 1]), tf.reshape(w, [3, 1]),
+                                                 adjoint_a=True),
+    "angle": lambda tf, z, w: tf.math.angle(z),
+    "div": lambda tf, z, w: w / z,
+    "fft": lambda tf, z, w: tf.signal.fft(z * w),
+}
+
+
+def _jvp(tf, f):
+    z, w = _z(tf), _w(tf)
+    with tf.autodiff.ForwardAccumulator(z, tf.constant([1 + 0.5j, 1j, -2], tf.complex128)) as acc:
+        y = f(tf, z, w)
+    return acc.jvp(y)
+
+
+@pytest.mark.parametrize("case", sorted(FORWARD))
+def test_forward_mode_matches_tensorflow(tf_real, case):
+    _compare(_jvp(minitf, FORWARD[case]), _jvp(tf_real, FORWARD[case]))
+
+
 def test_second_order_matches_tensorflow(tf_real):
     _compare(_second_order(minitf), _second_order(tf_real))
 

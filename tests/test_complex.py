@@ -447,6 +447,18 @@ def test_gradient_through_tf_function_and_traced_while_loop():
     np.testing.assert_allclose(tape.gradient(y, z).numpy(), [20 + 40j], rtol=1e-14)
 
 
+def test_forward_mode():
+    # JVPs J·t: holomorphic f gives f'(z)·t; |z| gives Re(conj(z)·t)/|z|; real(z) gives Re(t)
+    z, t = _c128(Z), _c128([1 + 0.5j, 1j])
+    with tf.autodiff.ForwardAccumulator(z, t) as acc:
+        y1, y2, y3 = tf.exp(z) * z, tf.abs(z), tf.math.real(z)
+    T = t.numpy()
+    np.testing.assert_allclose(acc.jvp(y1).numpy(), np.exp(Z) * (1 + Z) * T, rtol=1e-14)
+    np.testing.assert_allclose(acc.jvp(y2).numpy(), (np.conj(Z) * T).real / np.abs(Z),
+                               rtol=1e-14)
+    np.testing.assert_array_equal(acc.jvp(y3).numpy(), T.real)
+
+
 def test_unconnected_complex_is_none():
     z = tf.Variable(Z)
     with tf.GradientTape() as tape:

@@ -51,12 +51,6 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
     array([[6.+0.j]])"""
     a, b = numeric2("MatMul", a, b, True)
     ta, tb = transpose_a or adjoint_a, transpose_b or adjoint_b
-    if (ta or tb) and a._dtype.is_complex:
-        # Complex: the flags become explicit (differentiable) transposes and conjugations,
-        # so that one gradient rule, the flagless one, serves all of them.
-        a = matrix_transpose(a, conjugate=adjoint_a) if ta else a
-        b = matrix_transpose(b, conjugate=adjoint_b) if tb else b
-        return matmul(a, b)
     av, bv = a._value, b._value
     if min(av.ndim, bv.ndim) < 2:
         raise invalid_argument(*_matmul_rank_message(av.shape, bv.shape))
@@ -65,6 +59,12 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
         raise invalid_argument(
             f"Matrix size-incompatible: In[0]: [{','.join(map(str, av.shape))}], "
             f"In[1]: [{','.join(map(str, bv.shape))}]", "MatMul")
+    if (ta or tb) and a._dtype.is_complex:
+        # Complex: the flags become explicit (differentiable) transposes and conjugations,
+        # so that one gradient rule, the flagless one, serves all of them.
+        a = matrix_transpose(a, conjugate=adjoint_a) if ta else a
+        b = matrix_transpose(b, conjugate=adjoint_b) if tb else b
+        return matmul(a, b)
     try:
         try:
             z = _make(np.matmul(x, y), a._dtype)
