@@ -16,6 +16,7 @@ from __future__ import annotations
 import collections
 import itertools
 import math
+import os
 
 import numpy as np
 
@@ -234,6 +235,7 @@ class Dataset:
         gives TF's order; with no seed anywhere the order is random, as in TF.
 
         >>> import minitf as tf
+        >>> tf.random.set_seed(None)        # no global seed: the op seed alone decides
         >>> d = tf.data.Dataset.range(6).shuffle(3, seed=42)
         >>> [int(x) for x in d], [int(x) for x in d]          # TF prints the same two orders
         ([0, 3, 4, 2, 5, 1], [0, 1, 4, 2, 3, 5])"""
@@ -282,6 +284,33 @@ class Dataset:
         if specs is not None:
             _check_concatenable(*specs)
         return _Concatenate(self, dataset)
+
+    def interleave(self, map_func, cycle_length=None, block_length=None,
+                   num_parallel_calls=None, deterministic=None, name=None):
+        """Map each element to a Dataset and mix their elements: ``cycle_length`` of them are
+        open at once and read in turn, ``block_length`` elements at a time (default 1); an
+        exhausted one is replaced, in its turn, by the dataset of the next input element. The
+        default ``cycle_length`` is TF's: the number of CPU cores this process may run on.
+        ``num_parallel_calls`` is accepted and the order stays the deterministic one.
+
+        >>> import minitf as tf
+        >>> d = tf.data.Dataset.range(1, 4).interleave(
+        ...     lambda x: tf.data.Dataset.range(10 * x, 10 * x + x), cycle_length=2)
+        >>> [int(v) for v in d]
+        [10, 20, 21, 30, 31, 32]"""
+        cycle = _default_cycle_length() if cycle_length is None else _int_arg(
+            cycle_length, "cycle_length")
+        if cycle == -1:                 # tf.data.AUTOTUNE
+            cycle = _default_cycle_length()
+        block = 1 if block_length is None else _int_arg(block_length, "block_length")
+        if cycle <= 0:
+            raise InvalidArgumentError(None, None, "cycle_length must be greater than zero.")
+        if block <= 0:
+            raise InvalidArgumentError(None, None, "block_length must be greater than zero.")
+        out = _Interleave(self, map_func, cycle, block)
+        if num_parallel_calls is not None:
+            out._tf_class = "_ParallelInterleaveDataset"
+        return out
 
     def apply(self, transformation_func):
         """``transformation_func(self)``: lets a function that builds a pipeline be chained like a
@@ -805,6 +834,71 @@ class _Concatenate(Dataset):
         if a == INFINITE or b == INFINITE:
             return INFINITE
         return a + b if a >= 0 and b >= 0 else UNKNOWN
+
+
+def _default_cycle_length() -> int:
+    """TF's AUTOTUNE cycle length for a sequential interleave: the schedulable CPU count."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:          # platforms without affinity masks
+        return os.cpu_count() or 1
+
+
+def _mapped_dataset(fn, element) -> "Dataset":
+    out = _call(fn, element)
+    if not isinstance(out, Dataset):
+        # TF fails on the returned value's missing Dataset attributes with an AttributeError
+        raise AttributeError(f"`map_func` must return a `tf.data.Dataset`, but it returned "
+                             f"{type(out).__name__}.")
+    return out
+
+
+class _Interleave(Dataset):
+    """TF's sequential InterleaveDataset: a ring of ``cycle`` slots, visited in order; a slot
+    yields up to ``block`` elements per visit; an empty slot is filled from the input when
+    visited (without moving on), an exhausted one is emptied and the visit moves on."""
+    _tf_class = "_InterleaveDataset"
+
+    def __init__(self, parent, fn, cycle, block):
+        self._parent, self._fn, self._cycle, self._block = parent, fn, cycle, block
+
+    def _elements(self):
+        source = iter(self._parent._elements())
+        slots: list = [None] * self._cycle
+        open_count, i, taken, input_done = 0, 0, 0, False
+        while not input_done or open_count:
+            if slots[i] is not None:
+                try:
+                    e = next(slots[i])
+                except StopIteration:
+                    slots[i], taken = None, 0
+                    open_count -= 1
+                    i = (i + 1) % self._cycle
+                    continue
+                taken += 1
+                if taken == self._block:
+                    taken, i = 0, (i + 1) % self._cycle
+                yield e
+            elif not input_done:
+                try:
+                    e = next(source)
+                except StopIteration:
+                    input_done = True
+                    continue
+                slots[i] = iter(_mapped_dataset(self._fn, e)._elements())
+                open_count += 1
+            else:
+                taken, i = 0, (i + 1) % self._cycle
+
+    def _spec(self):
+        first = next(iter(self._parent._elements()), None)
+        if first is None:
+            raise ValueError("Cannot infer the element_spec of an interleave over an empty "
+                             "dataset.")
+        return _mapped_dataset(self._fn, first).element_spec
+
+    def _cardinality(self):
+        return UNKNOWN
 
 
 # ---- from_generator ---------------------------------------------------------------------------

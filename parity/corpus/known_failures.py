@@ -30,9 +30,6 @@ KNOWN_FAILURES: dict[str, tuple[str, str]] = {
         "model.save raises NotImplementedError (the model's __init__ argument must be "
         "serialised by a get_config it does not define); minitf prints the shapes and saves",
         "#17"),
-    "seeds/035_s001_csv_pipeline_and_keras": (
-        "Dataset.interleave (reading the listed CSV files in turn) is not implemented; "
-        "list_files and shuffle now give TF's order", "#17"),
     # tf_tensor
     # tf_variable
     # tf_autodiff
