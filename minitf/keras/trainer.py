@@ -280,9 +280,11 @@ class Trainer:
             validation_batch_size=None, validation_freq=1):
         """Train for ``epochs`` epochs; returns the ``History`` (also ``model.history``).
 
-        With ``shuffle=True`` (the default) array data is reshuffled every epoch, in an order
-        drawn from the global random sequence: after ``keras.utils.set_random_seed(s)`` two
-        identical programs train identically. ``validation_split`` holds out the last fraction
+        With ``shuffle=True`` (the default) array data is fed in Keras-on-TensorFlow's order:
+        after ``keras.utils.set_random_seed(s)`` (a global seed) one permutation, TF's
+        ``tf.random.shuffle`` of the indices with op seed 0, used for every epoch, so two
+        identical programs train identically and as Keras does; without a global seed a new
+        random order each epoch. ``validation_split`` holds out the last fraction
         of the samples (before shuffling); it must lie strictly between 0 and 1 and leave
         samples on both sides, or fit raises ValueError before training.
         """
@@ -468,13 +470,44 @@ def _class_weights(y, class_weight: dict, sample_weight):
     return w
 
 
-def _shuffle_generator() -> np.random.Generator:
-    """The generator of fit's shuffling order, seeded by one draw from minitf's global random
-    sequence: after ``keras.utils.set_random_seed(s)`` (or ``tf.random.set_seed(s)``) the same
-    program shuffles, and so trains, the same way every run, as Keras on TensorFlow does; without
-    a seed the order differs from run to run."""
-    from ..ops import random_ops
-    return np.random.default_rng(random_ops._rng(None).integers(2 ** 63))
+class _KerasEpochOrder:
+    """fit's sample order for ``shuffle=True``, as Keras 3 on TensorFlow draws it.
+
+    Keras builds a tf.data pipeline whose map function runs ``tf.random.shuffle(tf.range(n))``
+    with no op seed. Traced in a fresh graph, that op gets op seed 0 under the global seed, and
+    each epoch's iterator instantiates the function anew, so its RandomShuffle kernel restarts:
+    with a global seed set (``keras.utils.set_random_seed`` sets it) every epoch uses the SAME
+    permutation, the Fisher-Yates pass of a Philox stream seeded ``(global_seed, 0)``. Without
+    a global seed the kernel picks fresh seeds: a new random order each epoch."""
+
+    def __init__(self):
+        from ..ops import random_seed
+        self._seeds = random_seed.get_seed(0) if random_seed.global_seed() is not None else None
+        self._host = random_seed.host_rng()
+
+    def permutation(self, n: int) -> np.ndarray:
+        if self._seeds is None:
+            return self._host.permutation(n)
+        return _fisher_yates(n, self._seeds)
+
+
+def _fisher_yates(n: int, seeds: tuple) -> np.ndarray:
+    """TF's RandomShuffle of ``range(n)`` from a fresh stream seeded ``seeds``: step ``i`` swaps
+    positions ``i`` and ``i + word_i % (n - i)``, one Philox word per step."""
+    from ..ops.philox_random import PhiloxRandom
+    perm = np.arange(n)
+    if n <= 1:
+        return perm
+    words = PhiloxRandom.from_seeds(*seeds).blocks(-(-(n - 1) // 4)).reshape(-1)[:n - 1]
+    targets = (words.astype(np.uint64) % np.arange(n, 1, -1, dtype=np.uint64)).astype(np.int64)
+    for i, j in enumerate((targets + np.arange(n - 1)).tolist()):
+        perm[i], perm[j] = perm[j], perm[i]
+    return perm
+
+
+def _shuffle_generator() -> "_KerasEpochOrder":
+    """The source of fit's shuffling order (see ``_KerasEpochOrder``)."""
+    return _KerasEpochOrder()
 
 
 def _floats(logs: dict, sort: bool = True) -> dict:
