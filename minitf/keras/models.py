@@ -101,6 +101,13 @@ class Model(Trainer, Layer):
     symbolic tensors: ``Model(inputs=keras.Input(...), outputs=...)``.
     """
 
+    def __new__(cls, *args, **kwargs):
+        # Keras 3's Model.__new__ hands none of the constructor's arguments on to the auto
+        # config (serialization.AutoConfig): a subclassed model without get_config gets its
+        # __init__'s defaults, or, with a required argument, no auto config (saving it raises
+        # Keras's NotImplementedError).
+        return super().__new__(cls)
+
     def __init__(self, *args, **kwargs):
         inputs = kwargs.pop("inputs", args[0] if len(args) > 0 else None)
         outputs = kwargs.pop("outputs", args[1] if len(args) > 1 else None)

@@ -141,6 +141,34 @@ def bound_arguments(init, args: tuple, kwargs: dict) -> dict | None:
     return out
 
 
+def _auto_arguments(init, args: tuple, kwargs: dict) -> tuple[dict | None, bool]:
+    """Keras's rule for the auto config of a class without ``get_config``: the arguments
+    ``init`` binds (defaults filled in), or None when they do not bind. The flag says that
+    ``init`` has positional-only parameters or received extra positional arguments (``*args``),
+    which Keras reports with its own message."""
+    try:
+        sig = _signature(init)
+        bound = sig.bind(None, *args, **kwargs)
+    except (TypeError, ValueError):
+        return None, False
+    params = list(sig.parameters.values())[1:]
+    if any(p.kind is p.POSITIONAL_ONLY for p in params):
+        return None, True
+    bound.apply_defaults()
+    out = {}
+    for p in params:
+        value = bound.arguments.get(p.name)
+        if p.kind is p.VAR_POSITIONAL:
+            if value:
+                return None, True
+        elif p.kind is p.VAR_KEYWORD:
+            out.update(value or {})
+        else:
+            out[p.name] = value
+    out.pop("name", None)        # get_config puts the object's own name there
+    return out, False
+
+
 def _is_builtin(cls) -> bool:
     return cls.__module__.startswith("minitf.")
 
@@ -157,7 +185,9 @@ class AutoConfig:
 
     def __new__(cls, *args, **kwargs):
         self = super().__new__(cls)
-        object.__setattr__(self, "_auto_config", bound_arguments(cls.__init__, args, kwargs))
+        config, bad_kind = _auto_arguments(cls.__init__, args, kwargs)
+        object.__setattr__(self, "_auto_config", config)
+        object.__setattr__(self, "_auto_config_error_args", bad_kind)
         return self
 
     def __init_subclass__(cls, **kwargs):
@@ -202,13 +232,41 @@ def auto_config(obj, base_method) -> dict | None:
            if c is not object):
         return None        # the init is a built-in's: its recorded arguments cover it
     args = obj.__dict__.get("_auto_config")
+    if obj.__dict__.get("_auto_config_error_args"):
+        raise NotImplementedError(
+            f"\nObject {cls.__name__} was created by passing\npositional only or variadic "
+            f"positional arguments (e.g.,\n`*args`) to `__init__()`, which is not supported "
+            f"by the\nautomatic config generation. Please remove all positional\nonly and "
+            f"variadic arguments from `__init__()`\nor override `get_config()` and "
+            f"`from_config()` to make\nthe object serializatble.\n\nExample:\n\n"
+            f"{_CONFIG_EXAMPLE}")
     if args is None or not all(isinstance(v, PLAIN_TYPES) or v is None
                                for v in _flatten(args)):
         raise NotImplementedError(
-            f"Object {cls.__name__} was created by passing non-serializable argument values "
-            f"in `__init__()`, and therefore the object must override `get_config()` in "
-            f"order to be serializable. Please implement `get_config()`.")
+            f"\nObject {cls.__name__} was created by passing\nnon-serializable argument "
+            f"values in `__init__()`,\nand therefore the object must override "
+            f"`get_config()` in\norder to be serializable. Please implement "
+            f"`get_config()`.\n\nExample:\n\n{_CONFIG_EXAMPLE}")
     return dict(args)
+
+
+# The example class Keras's NotImplementedError messages above end with (line breaks and
+# the misspelt "serializatble" are Keras's: the messages are compared with Keras's).
+_CONFIG_EXAMPLE = """
+class CustomLayer(keras.layers.Layer):
+    def __init__(self, arg1, arg2, **kwargs):
+        super().__init__(**kwargs)
+        self.arg1 = arg1
+        self.arg2 = arg2
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({
+            "arg1": self.arg1,
+            "arg2": self.arg2,
+        })
+        return config
+"""
 
 
 def _flatten(value):
@@ -571,9 +629,11 @@ def layer_config(layer, base_method) -> dict:
     if auto is not None:
         auto.pop("name", None)
         params = _signature(type(layer).__init__).parameters
-        if "name" not in params and not any(p.kind is p.VAR_KEYWORD
-                                            for p in params.values()):
-            cfg.pop("name")       # cls(**config) could not take it back
+        # Keras keeps the name only for an __init__ with a ``name`` parameter or a ``**kwargs``
+        # spelt exactly so (``**kw`` loses it), since cls(**config) must take it back.
+        spread = params.get("kwargs")
+        if "name" not in params and (spread is None or spread.kind is not spread.VAR_KEYWORD):
+            cfg.pop("name")
         cfg.update(auto)
     return cfg
 

@@ -108,6 +108,10 @@ def _rows_and_layout(model, line_length, positions):
                 parts.append(f"{name}[0][0]")
         return ", ".join(parts) or "-"
 
+    # Layers of a Sequential or functional model have symbolic calls (nodes) that give their
+    # output shapes; a subclassed model's layers were only called eagerly.
+    from .models import Sequential
+    graph = functional or isinstance(model, Sequential)
     rows = []
     for layer in layers:
         if not hasattr(layer, "built"):
@@ -117,6 +121,8 @@ def _rows_and_layout(model, line_length, positions):
         else:
             params = f"{layer.count_params():,}"
         shape = getattr(layer, "_output_shape", None)
+        if not graph and not layer.__dict__.get("_inbound_nodes") and _no_shape_rule(layer):
+            shape = None     # Keras shows '?': no symbolic call and no compute_output_shape
         if isinstance(layer, InputLayer):
             shape = getattr(layer, "_output_shape", None) or \
                 tuple(layer.output.shape) if hasattr(layer, "output") else None
@@ -125,6 +131,24 @@ def _rows_and_layout(model, line_length, positions):
             row.append(connections(layer))
         rows.append(row)
     return header, justify, widths, line_length, rows
+
+
+def _no_shape_rule(layer) -> bool:
+    """Whether Keras's summary has no output shape for a layer it never called symbolically:
+    a user class whose ``compute_output_shape`` is the base Layer's (which raises
+    NotImplementedError in Keras; minitf's returns the input shape). Built-in layers have
+    their own rule, in Keras if not always in minitf, so the first minitf class decides."""
+    from .layers.layer import Layer
+    from .models import Model, Sequential
+    for cls in type(layer).__mro__:
+        if cls.__module__.startswith("minitf."):
+            # A subclassed Model is a Layer here (Keras: only Sequential and functional
+            # models have a shape rule; a functional subclass has nodes, so it is not asked).
+            return cls is Layer or (cls is Model and not isinstance(layer, Sequential)
+                                    and not getattr(layer, "_functional", False))
+        if "compute_output_shape" in cls.__dict__:
+            return False
+    return False
 
 
 def _flatten(x):

@@ -24,12 +24,6 @@ KNOWN_FAILURES: dict[str, tuple[str, str]] = {
         "the value an assign method returns: TF's Variable.scatter_nd_update (like assign, "
         "assign_add, ...) returns an _UnreadVariable whose repr names it 'UnreadVariable'; "
         "minitf returns the Variable itself ('Variable:0')", "#17"),
-    "seeds/025_s001_residual_models": (
-        "a subclassed model whose nested layers were only called eagerly: Keras 3's summary "
-        "shows their output shape as '?' and counts one more optimizer variable, and "
-        "model.save raises NotImplementedError (the model's __init__ argument must be "
-        "serialised by a get_config it does not define); minitf prints the shapes and saves",
-        "#17"),
     # tf_tensor
     # tf_variable
     # tf_autodiff

@@ -50,6 +50,9 @@ def step_number(optimizer):
 class Optimizer(AutoConfig):
     """Base class. Subclasses define ``build_slots(var)`` and ``update_step(g, var, lr)``."""
 
+    # Names of attributes holding a rule's own state variables besides its slots (Nadam's).
+    _extra_variables: tuple = ()
+
     def __init__(self, learning_rate=0.001, weight_decay=None, clipnorm=None, clipvalue=None,
                  global_clipnorm=None, use_ema=False, name=None, **kwargs):
         if sum(c is not None for c in (clipnorm, clipvalue, global_clipnorm)) > 1:
@@ -156,7 +159,11 @@ class Optimizer(AutoConfig):
     @property
     def variables(self) -> list:
         lr = [] if self._lr is None else [self._lr]
-        return [self.iterations] + lr + list(self._slots.values())
+        # Extra state a rule keeps (Nadam's running momentum product) comes last, as Keras
+        # creates it after the slots; Keras counts it, e.g. in summary()'s optimizer params.
+        extra = [v for v in (getattr(self, n, None) for n in self._extra_variables)
+                 if v is not None]
+        return [self.iterations] + lr + list(self._slots.values()) + extra
 
     def exclude_from_weight_decay(self, var_list=None, var_names=None) -> None:
         self._exclude = list(var_list or []) + list(var_names or [])
