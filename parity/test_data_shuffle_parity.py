@@ -31,6 +31,10 @@ def _orders(fw, tmp_dir: str) -> dict:
             out[f"after_repeat/b{b}/{resh}"] = [int(x) for x in d]
     d = fw.data.Dataset.range(20).batch(3).shuffle(4, seed=1)
     out["batches"] = [x.numpy().tolist() for x in d]
+    # typing map's function (element_spec) is no pass over the data: the epochs' seeds stay
+    d = fw.data.Dataset.range(10).shuffle(4, seed=1).map(lambda x: x * 2).batch(3)
+    out["map_spec"] = repr(d.element_spec)
+    out["map_batch"] = [[b.numpy().tolist() for b in d] for _ in range(2)]
     fw.random.set_seed(42)
     d = fw.data.Dataset.range(10).shuffle(4)                  # op seed from the global counter
     out["global/noseed"] = [[int(x) for x in d] for _ in range(2)]

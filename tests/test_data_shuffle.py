@@ -106,6 +106,18 @@ def test_seed_rules(fake, global_seed, op_seed, want):
     assert fake.seeds == [want]
 
 
+def test_inferring_a_spec_uses_no_epoch_seeds(fake):
+    # map types its function on a first element; that is not an epoch, so the shuffle below
+    # it must hand its first real pass the stream's first two words
+    fake.words = [0] * 100
+    d = tf.data.Dataset.range(3).shuffle(2, seed=7).map(lambda x: x + 1)
+    d.element_spec
+    list(d)
+    w = WordStream(DEFAULT_GRAPH_SEED, 7)
+    first = (w.next(), w.next())
+    assert fake.seeds == [first, first]          # the probe's, then the real pass's
+
+
 def test_unseeded_shuffles_differ():
     # Fresh OS seeds each time, as TF's kernel draws them: two unseeded 30-element shuffles
     # agree with probability 1/30! (about 4e-33), so equality would mean a fixed seed.

@@ -494,7 +494,7 @@ class _Map(Dataset):
             yield _to_tensors(_call(self._fn, e))
 
     def _spec(self):
-        first = next(iter(self._parent._elements()), None)
+        first = _first_element(self._parent)
         if first is None:
             raise ValueError("Cannot infer the element_spec of a map over an empty dataset.")
         out = _to_tensors(_call(self._fn, first))
@@ -630,6 +630,20 @@ class _Unbatch(Dataset):
             self._parent.element_spec)
 
 
+# Above zero while a spec is inferred from a first element: that peek is not an iteration in
+# TF (it types the function at build time), so it must not use up a shuffle's epoch seeds.
+_probing = [0]
+
+
+def _first_element(ds: "Dataset"):
+    """``ds``'s first element (None if empty), read without moving any shuffle's seeds on."""
+    _probing[0] += 1
+    try:
+        return next(iter(ds._elements()), None)
+    finally:
+        _probing[0] -= 1
+
+
 class _Shuffle(Dataset):
     """TF's buffer algorithm, drawn from TF's stream (see ``random_seed_generator``): keep up
     to ``buffer_size`` elements in arrival order; for each output pick ``word % count`` as an
@@ -644,7 +658,7 @@ class _Shuffle(Dataset):
         self._seeds = SeedGenerator(dataset_seeds(seed), bool(reshuffle))
 
     def _elements(self):
-        words = WordStream(*self._seeds.generate())
+        words = WordStream(*(self._seeds.peek() if _probing[0] else self._seeds.generate()))
         buf = collections.deque()
         source = iter(self._parent._elements())
         exhausted = False
@@ -891,7 +905,7 @@ class _Interleave(Dataset):
                 taken, i = 0, (i + 1) % self._cycle
 
     def _spec(self):
-        first = next(iter(self._parent._elements()), None)
+        first = _first_element(self._parent)
         if first is None:
             raise ValueError("Cannot infer the element_spec of an interleave over an empty "
                              "dataset.")

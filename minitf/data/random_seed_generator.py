@@ -39,6 +39,12 @@ class WordStream:
         self._words: list = []
         self._pos = 0
 
+    def copy(self) -> "WordStream":
+        """An independent stream at the same position."""
+        out = WordStream.__new__(WordStream)
+        out._philox, out._words, out._pos = self._philox.copy(), self._words, self._pos
+        return out
+
     def next(self) -> int:
         """The next word, as a Python int in ``[0, 2**32)``."""
         if self._pos == len(self._words):
@@ -77,3 +83,13 @@ class SeedGenerator:
         if self._stream is None:
             return self._seeds
         return self._stream.next(), self._stream.next()
+
+    def peek(self) -> tuple:
+        """What ``generate`` would return now, leaving the stream where it is."""
+        if self._stream is None:
+            return self._seeds
+        saved = self._stream.copy()
+        try:
+            return self._stream.next(), self._stream.next()
+        finally:
+            self._stream = saved

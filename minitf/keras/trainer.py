@@ -474,7 +474,7 @@ class _KerasEpochOrder:
     """fit's sample order for ``shuffle=True``, as Keras 3 on TensorFlow draws it.
 
     Keras builds a tf.data pipeline whose map function runs ``tf.random.shuffle(tf.range(n))``
-    with no op seed. Traced in a fresh graph, that op gets op seed 0 under the global seed, and
+    with no op seed. Built in a fresh graph, that op gets op seed 0 under the global seed, and
     each epoch's iterator instantiates the function anew, so its RandomShuffle kernel restarts:
     with a global seed set (``keras.utils.set_random_seed`` sets it) every epoch uses the SAME
     permutation, the Fisher-Yates pass of a Philox stream seeded ``(global_seed, 0)``. Without
