@@ -20,10 +20,6 @@ _KERAS_FRAMES = ("the printed ValueError of a second Keras optimizer creating it
 
 KNOWN_FAILURES: dict[str, tuple[str, str]] = {
     # seeds
-    "seeds/016_s001_variables": (
-        "the value an assign method returns: TF's Variable.scatter_nd_update (like assign, "
-        "assign_add, ...) returns an _UnreadVariable whose repr names it 'UnreadVariable'; "
-        "minitf returns the Variable itself ('Variable:0')", "#17"),
     # tf_tensor
     # tf_variable
     # tf_autodiff
