@@ -562,10 +562,19 @@ def make_csv_dataset(file_pattern, batch_size, column_names=None, column_default
     else:
         columns = _inferred_columns(files, indices, len(names), fmt, na,
                                     num_rows_for_inference)
-    ds = _CsvRows(files, names, indices, columns, fmt, label_name, ignore_errors)
-    ds = ds.repeat(num_epochs)      # None repeats forever, as TF's default does
     if shuffle:
+        # TF's pipeline: the file list shuffled (a new order each epoch), the files read one
+        # after another, the rows shuffled, then the epochs repeated; each shuffle takes its
+        # seeds as any tf.data shuffle does, so a seeded pipeline gives TF's rows and batches.
+        def rows_of(path):
+            return _CsvRows([path.numpy().decode()], names, indices, columns, fmt, label_name,
+                            ignore_errors)
+        ds = Dataset.from_tensor_slices(list(files)).shuffle(len(files), seed=shuffle_seed)
+        ds = ds.interleave(rows_of, cycle_length=1)
         ds = ds.shuffle(shuffle_buffer_size, seed=shuffle_seed)
+    else:
+        ds = _CsvRows(files, names, indices, columns, fmt, label_name, ignore_errors)
+    ds = ds.repeat(num_epochs)      # None repeats forever, as TF's default does
     out = ds.batch(batch_size)
     out._tf_class = "_PrefetchDataset"      # TF's make_csv_dataset pipeline ends in a prefetch
     return out
