@@ -488,7 +488,6 @@ def _no_mixed_complex(value) -> None:
         raise ValueError("Can't convert Python sequence with mixed types to Tensor.")
 
 
-
 def _leaves(value):
     """The scalars of a nested list or tuple."""
     if isinstance(value, (list, tuple)):
