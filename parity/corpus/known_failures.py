@@ -11,12 +11,12 @@ _LEAKED_TENSOR = ("the TypeError of a tensor leaked from a finished trace: minit
                   "message without its '... was defined here:' listing (the frames where the "
                   "tensor was made, TensorFlow's own internal frames included; minitf does not "
                   "keep a traceback per traced value), and FuncGraph(..., id=N) shows another id",
-                  "#17")
+                  "documented difference: docs/tf-function.md")
 _KERAS_FRAMES = ("the printed ValueError of a second Keras optimizer creating its slots in a "
                  "later trace: after the user's frame, TF's 'in user code:' listing goes on "
                  "through Keras's own files (base_optimizer.py, adam.py, ..., marked **), "
                  "which minitf's optimizer does not have; the user's frame, the message and "
-                 "the unchanged variable are TF's", "#17")
+                 "the unchanged variable are TF's", "documented difference: docs/tf-function.md")
 
 KNOWN_FAILURES: dict[str, tuple[str, str]] = {
     # seeds
@@ -30,17 +30,18 @@ KNOWN_FAILURES: dict[str, tuple[str, str]] = {
         "the printed traceback: TF's TypeError is chained to the errors of its two binding "
         "attempts, raised in TF's own files (function_type_utils.py, concrete_function.py), "
         "and traceback.print_exc shows those frames; minitf's TypeError (the same final "
-        "message) is raised alone", "#17"),
+        "message) is raised alone", "documented difference: docs/tf-function.md"),
     "tf_function/025_autograph_transformations": (
-        "not the random draws (tf.random.uniform now gives TF's numbers): run by the corpus "
-        "runner, the first call of the AutoGraph while loop raises "
-        "OperatorNotAllowedInGraphError, so nothing is printed", "#17"),
+        "tf.autograph.to_code's text: the loop prints TF's values, but TF's converted "
+        "source is its own generated code (def tf__f(x): with ag__.ld(...), do_return, "
+        "fscope), and minitf's conversion reads differently",
+        "documented difference: docs/tf-function.md"),
     "tf_function/039_all_outputs_of_a_tf_function_must_be_ret": _LEAKED_TENSOR,
     "tf_function/041_recursive_tf_functions_are_not_supported": (
         "a tf.function recursing without end: TF wraps the RecursionError in AutoGraph's "
         "StagingError ('in user code:' with one frame per level and the frame of its generated "
         "file /tmp/__autograph_generated_file*.py); minitf raises the RecursionError itself",
-        "#17"),
+        "documented difference: docs/tf-function.md"),
     "tf_function/047_depending_on_python_objects": _LEAKED_TENSOR,
     "tf_function/055_using_with_multiple_keras_optimizers": _KERAS_FRAMES,
     "tf_function/056_using_with_multiple_keras_optimizers": _KERAS_FRAMES,
