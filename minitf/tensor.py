@@ -583,6 +583,18 @@ def html_display(kind: str, obj) -> str | None:
     return None if draw is None else draw(kind, obj)
 
 
+def _first_tensor(value):
+    """The first tensor in a nested list or tuple, depth first (None if it holds none)."""
+    for v in value:
+        if is_tensor(v):
+            return v
+        if isinstance(v, (list, tuple)):
+            t = _first_tensor(v)
+            if t is not None:
+                return t
+    return None
+
+
 def register_autopacking(pack) -> None:
     """Set how ``convert_to_tensor`` packs a list holding tensors (``pack(list_of_tensors)``);
     ops/array_ops.py registers ``stack`` on import. The hook keeps this module below the ops."""
@@ -634,11 +646,14 @@ def convert_to_tensor(value: Any, dtype=None, dtype_hint=None, name=None) -> Ten
             return _make(_place(np.array(value, dtype=dtype._np)), dtype)
         arr = np.array(value)  # a copy: the caller's array stays theirs
         return _make(_place(arr), dtypes.from_numpy(arr.dtype))
-    if isinstance(value, (list, tuple)) and value and any(
-            is_tensor(v) for v in value):
-        # TF packs lists of tensors, differentiably: the op (tf.stack) registers itself here
-        # (``register_autopacking``), as TF's array_ops registers its autopacking conversion.
-        return _AUTOPACK[0]([convert_to_tensor(v, dtype) for v in value])
+    if isinstance(value, (list, tuple)) and value:
+        first = _first_tensor(value)
+        if first is not None:
+            # TF packs (nested) lists holding tensors, differentiably: the op (tf.stack)
+            # registers itself here (``register_autopacking``), as TF's array_ops registers its
+            # autopacking conversion; the other entries take the first tensor's dtype.
+            dtype = dtype or dtypes.as_dtype(first.dtype)
+            return _AUTOPACK[0]([convert_to_tensor(v, dtype) for v in value])
     if dtype is not None:
         if dtype.is_string:
             return _make(_as_bytes_array(_text_only(value)), dtype)

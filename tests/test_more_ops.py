@@ -714,3 +714,28 @@ def test_indexed_slices_consumers():
     opt = tf.keras.optimizers.SGD(0.5)
     opt.apply_gradients([(g, v)])
     assert v.numpy().tolist() == [[2., 3.], [9., 9.], [2., 3.]]
+
+
+def test_nested_lists_of_tensors_are_packed_with_the_first_tensors_dtype():
+    # TF 2.21: convert_to_tensor packs nested lists holding tensors (autopacking); Python
+    # numbers beside them take the first tensor's dtype: int64 here (not the int32 default)
+    x = tf.constant(3, tf.int64)
+    for value, want in (([[x, x]], [[3, 3]]), ([[x, 1], [2, 3]], [[3, 1], [2, 3]]),
+                        ([[1, 2], [x, 4]], [[1, 2], [3, 4]])):
+        t = tf.convert_to_tensor(value)
+        assert t.dtype == tf.int64 and t.numpy().tolist() == want
+    v = tf.Variable(2.)
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(tf.convert_to_tensor([[v, 1.], [2., v]]))
+    assert float(tape.gradient(y, v)) == 2.0
+
+
+def test_gather_of_constant_params_by_traced_indices():
+    # a shuffle inside tf.function gathers a constant range by a traced permutation
+    @tf.function
+    def f(i):
+        return tf.gather(tf.range(10, dtype=tf.int64), i * 2)
+
+    assert f(tf.constant([1, 3])).numpy().tolist() == [2, 6]
+    g = tf.function(lambda: tf.random.shuffle(tf.range(10, dtype=tf.int64), seed=1))
+    assert sorted(g().numpy().tolist()) == list(range(10))

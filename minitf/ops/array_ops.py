@@ -11,6 +11,7 @@ tf.Tensor(
 from __future__ import annotations
 
 import builtins
+import functools
 import math
 
 import numpy as np
@@ -684,7 +685,9 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0,
         pos = tuple(int(i) for i in np.argwhere(bad)[0])
         raise invalid_argument(f"indices{list(pos)} = {int(iv[pos])} is not in [0, {n})",
                                "GatherV2")
-    z = _make(np.take(x._value, iv, axis=ax), x._dtype)
+    # np.take dispatches on the params only: traced indices into constant params (a shuffle's
+    # permutation inside tf.function) would be read as a NumPy array, so the call is recorded
+    z = _make(B.record_call(functools.partial(np.take, axis=ax), x._value, iv), x._dtype)
     if TAPES.recording:
         def vjp(g):
             return _scatter_add(g, iv, x._value.shape, ax)
