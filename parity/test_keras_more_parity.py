@@ -200,7 +200,10 @@ def _keras3(fw):
     """The Keras 3 namespace: tf.keras lacks the long function names (kl_divergence, ...),
     which keras 3 has; minitf.keras has both."""
     if fw is minitf:
-        return fw.keras
+        # what `import keras` means on minitf: the package itself (minitf.keras, the attribute,
+        # is tf.keras's view with TF's short names, as in TF)
+        import sys
+        return sys.modules["minitf.keras"]
     import keras
     return keras
 

@@ -24,6 +24,7 @@ from .tracing import Traced
 
 # The TF op type of each array operation minitf records (NumPy's name, or the method's).
 TF_TYPES = {
+    "add_accumulate": "Cumsum", "multiply_accumulate": "Cumprod",
     "add": "AddV2", "subtract": "Sub", "multiply": "Mul", "divide": "RealDiv",
     "true_divide": "RealDiv", "floor_divide": "FloorDiv", "remainder": "FloorMod",
     "power": "Pow", "matmul": "MatMul", "negative": "Neg", "absolute": "Abs", "exp": "Exp",

@@ -229,6 +229,9 @@ class Node:
             return "getitem"
         if fn is operator.setitem:
             return "setitem"
+        ufunc = getattr(fn, "__self__", None)
+        if isinstance(ufunc, np.ufunc):      # np.add.reduce: "add_reduce" (TF's Sum)
+            return f"{ufunc.__name__}_{fn.__name__}"
         return getattr(fn, "__name__", None) or getattr(fn, "name", None) or type(fn).__name__
 
     def inputs(self) -> list:
@@ -611,6 +614,9 @@ _TF_NAMES = {
     "zeros_like": "zeros_like", "greater_equal": "GreaterEqual", "less_equal": "LessEqual",
     "not_equal": "NotEqual", "logical_and": "LogicalAnd", "logical_or": "LogicalOr",
     "logical_not": "LogicalNot", "copy": "Identity", "_constant": "Const",
+    # ufunc methods, which minitf's reductions call (reduction_ops.py)
+    "add_reduce": "Sum", "multiply_reduce": "Prod", "maximum_reduce": "Max",
+    "minimum_reduce": "Min", "add_accumulate": "Cumsum", "multiply_accumulate": "Cumprod",
 }
 
 
