@@ -12,8 +12,9 @@ Inside ``tf.function`` a TensorArray filled by a Python loop is traced like any 
 that AutoGraph stages (``for i in tf.range(n)``, ``for i in range(tensor)``) carries it as one
 tensor holding every slot, ``[size, *element_shape]`` (TF's graph TensorArray is such a buffer
 too): ``write`` at the loop's traced index selects the row with ``tf.where``, ``read`` and
-``stack`` index and return that tensor. Its size may be a traced value; a ``dynamic_size``
-array cannot grow inside such a loop (NotImplementedError).
+``stack`` index and return that tensor. Its size may be a traced value. A ``dynamic_size``
+array grows there as TF's does: a write past its end adds rows (the loop carries the tensor
+with a first dimension that may change), ``size()`` and ``stack()`` give what was written.
 
 >>> import minitf as tf
 >>> ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
@@ -29,6 +30,7 @@ import numpy as np
 from . import _backend as B
 from . import dtypes
 from .errors import InvalidArgumentError, OutOfRangeError
+from .record import TAPES, record
 from .tensor import Tensor, TensorShape, _make, convert_to_tensor
 
 
@@ -46,14 +48,134 @@ def _traced(i) -> bool:
     return B.TRACING and isinstance(i, Tensor) and type(i._value) is B.SYMBOLIC
 
 
+def _on_device_of(a, x):
+    """``x`` (an index: a Python int, a host or GPU array) on the device of the array ``a``."""
+    return B.to_host(x) if B.xp_of(a) is np else B.unify(a, x)[1]
+
+
 def _row_mask(buffer, i):
-    """True on row ``i`` of ``buffer``, shaped to broadcast against it."""
-    mask = np.arange(buffer.shape[0]) == i
+    """True on row ``i`` of ``buffer``, shaped to broadcast against it, on ``buffer``'s device
+    (``np.where`` with a host mask and GPU rows would be CuPy's TypeError)."""
+    mask = B.xp_of(buffer).arange(buffer.shape[0]) == _on_device_of(buffer, i)
     return mask.reshape((-1,) + (1,) * (buffer.ndim - 1))
 
 
-def _zeros_rows(n, element_shape: tuple, np_dtype):
-    return np.zeros((int(n),) + element_shape, np_dtype)
+def _zeros_rows(n, element_shape: tuple, np_dtype, on_gpu: bool = False):
+    """Zeros of ``n`` rows (``n`` known when the program runs), on the GPU or the host as the
+    backend was when the loop was traced."""
+    return (B.cupy() if on_gpu else np).zeros((int(n),) + element_shape, np_dtype)
+
+
+# ---- a buffer's rows at an index known when the program runs -----------------------------
+# Recorded calls whose sizes come from their arrays when they run, never from the trace: a
+# dynamic_size array's buffer grows in a staged loop (one more row per write past its end),
+# so its gradient may bake in no trace-time shape. Each is linear in its first argument and
+# records its adjoint as its gradient (so a tape on the backward pass works too).
+
+class _GrowingRows(TensorShape):
+    """The shape invariant of a dynamic_size TensorArray's buffer in a staged loop: rows that
+    grow (None), changed only by the row operations below, whose gradients read the rows when
+    the program runs (function/control_flow.py lets such a loop be differentiated)."""
+
+
+def _row_number(buffer, i) -> int:
+    return int(B.to_host(i)) if not isinstance(i, int) else i
+
+
+def _take_row(a, i):
+    """``a[i]``; a negative index is TF's error, not wrapped. A row past the end reads as
+    zeros (TF's error): a trace that does not run its loops (a tape's first, dry trace) sees
+    the buffer as it was before the loop."""
+    k = _row_number(a, i)
+    if k < 0:
+        raise InvalidArgumentError(None, "TensorListGetItem",
+                                   f"Trying to access element {k} in a list with "
+                                   f"{a.shape[0]} elements.")
+    if k >= a.shape[0]:
+        return B.xp_of(a).zeros(a.shape[1:], a.dtype)
+    return a[k].copy()
+
+
+def _put_row(g, like, i):
+    """Zeros shaped as ``like`` with ``g`` in row ``i`` (``_take_row``'s adjoint)."""
+    out = B.xp_of(g).zeros(like.shape, g.dtype)
+    k = _row_number(g, i)
+    if k < out.shape[0]:
+        out[k] = g
+    return out
+
+
+def _grow_write(buffer, i, value):
+    """``buffer`` with ``value`` in row ``i``, grown with zero rows to hold it (a copy)."""
+    k = _row_number(buffer, i)
+    if k < 0:
+        raise InvalidArgumentError(None, "TensorListSetItem",
+                                   f"Writing to negative indices (index {k}) is not allowed.")
+    n = buffer.shape[0]
+    out = B.xp_of(buffer).zeros((max(n, k + 1),) + buffer.shape[1:], buffer.dtype)
+    out[:n] = buffer
+    out[k] = _on_device_of(out, value)
+    return out
+
+
+def _rows_except(g, like, i):
+    """``g``'s first ``len(like)`` rows with row ``i`` zeroed (``_grow_write``'s gradient for
+    its buffer: the row written over passes none)."""
+    out = g[:like.shape[0]].copy()
+    k = _row_number(g, i)
+    if k < out.shape[0]:
+        out[k] = 0
+    return out
+
+
+def _pad_rows_except(h, like, i):
+    """Zeros shaped as ``like`` holding ``h`` in its first rows, row ``i`` zeroed
+    (``_rows_except``'s adjoint)."""
+    out = B.xp_of(h).zeros(like.shape, h.dtype)
+    out[:h.shape[0]] = h
+    out[_row_number(h, i)] = 0
+    return out
+
+
+def _rows_of(buffer):
+    return B.xp_of(buffer).asarray(buffer.shape[0], np.int32)
+
+
+def _linear(fn, name, adjoint, x: Tensor, like: Tensor, i) -> Tensor:
+    z = _make(B.record_call(fn, x._value, like._value, i), x._dtype)
+    if TAPES.recording:
+        record(name, (x,), z, (lambda g: adjoint(g, x, i),))
+    return z
+
+
+def _take_row_t(a: Tensor, i) -> Tensor:
+    z = _make(B.record_call(_take_row, a._value, i), a._dtype)
+    if TAPES.recording:
+        record("TensorListGetItem", (a,), z, (lambda g: _put_row_t(g, a, i),))
+    return z
+
+
+def _put_row_t(g: Tensor, like: Tensor, i) -> Tensor:
+    return _linear(_put_row, "TensorListSetItem", lambda h, _g, k: _take_row_t(h, k),
+                   g, like, i)
+
+
+def _rows_except_t(g: Tensor, like: Tensor, i) -> Tensor:
+    return _linear(_rows_except, "TensorListSetItemGrad",
+                   lambda h, gg, k: _pad_rows_except_t(h, gg, k), g, like, i)
+
+
+def _pad_rows_except_t(h: Tensor, like: Tensor, i) -> Tensor:
+    return _linear(_pad_rows_except, "TensorListSetItemGradGrad",
+                   lambda k_, hh, k: _rows_except_t(k_, hh, k), h, like, i)
+
+
+def _grow_write_t(buffer: Tensor, i, value: Tensor) -> Tensor:
+    z = _make(B.record_call(_grow_write, buffer._value, i, value._value), buffer._dtype)
+    if TAPES.recording:
+        record("TensorListSetItem", (buffer, value), z,
+               (lambda g: _rows_except_t(g, buffer, i), lambda g: _take_row_t(g, i)))
+    return z
 
 
 def _index(i, what: str) -> int:
@@ -133,11 +255,6 @@ class TensorArray:
         at the first write if the element shape is not known yet)."""
         if self._buffered:
             return self
-        if self._dynamic_size:
-            raise NotImplementedError(
-                "minitf cannot carry a dynamic_size TensorArray through a loop that AutoGraph "
-                "stages (a tf.while_loop: its loop values keep their shape); give it a fixed "
-                "size")
         items = self._storage.items
         ta = self._from_buffer(None)
         ta._storage = _Storage(0, self._storage.element_shape)
@@ -160,7 +277,8 @@ class TensorArray:
             n = self._n
             if isinstance(n, Tensor):
                 self._buffer = _make(B.record_call(_zeros_rows, n._value, tuple(shape),
-                                                   self._dtype._np), self._dtype)
+                                                   self._dtype._np,
+                                                   B.get_backend() == "cupy"), self._dtype)
             else:
                 from .ops.array_ops import zeros
                 self._buffer = zeros([n] + list(shape), self._dtype)
@@ -173,8 +291,20 @@ class TensorArray:
         buffer = self._zero_buffer()
         i = convert_to_tensor(index)._value if isinstance(index, Tensor) else _index(index,
                                                                                       "write")
+        if self._dynamic_size:
+            # as TF's list: a write past the end grows the array (the loop carries the buffer
+            # with rows that may grow, function/control_flow.py)
+            return self._from_buffer(_grow_write_t(buffer, i, v))
         mask = _make(B.record_call(_row_mask, buffer._value, i), dtypes.bool)
         return self._from_buffer(where(mask, expand_dims(v, 0), buffer))
+
+    def _index_value(self, index, what: str):
+        """An index in a staged loop: a traced value as it is, else a Python int."""
+        if isinstance(index, Tensor) or hasattr(index, "_read_for_op"):
+            t = convert_to_tensor(index)
+            if B.TRACING and type(t._value) is B.SYMBOLIC:
+                return t._value
+        return _index(index, what)
 
     def _buffer_value(self) -> Tensor:
         buffer = self._zero_buffer()
@@ -202,6 +332,8 @@ class TensorArray:
     def size(self, name=None) -> Tensor:
         """The number of slots, as an int32 scalar tensor."""
         if self._buffered:
+            if self._dynamic_size and self._buffer is not None:     # its rows as it runs
+                return _make(B.record_call(_rows_of, self._buffer._value), dtypes.int32)
             return convert_to_tensor(self._n, dtypes.int32)
         return convert_to_tensor(len(self._storage.items), dtypes.int32)
 
@@ -341,7 +473,8 @@ class TensorArray:
         array([0., 0.], dtype=float32)"""
         from .ops.math_ops import identity
         if self._buffered:
-            return self._buffer_value()[index]
+            # a recorded row read whose gradient takes the buffer's rows when it runs
+            return _take_row_t(self._buffer_value(), self._index_value(index, "read"))
         i = _index(index, "read")
         n = len(self._storage.items)
         if not 0 <= i < n:

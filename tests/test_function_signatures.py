@@ -348,16 +348,78 @@ def test_gradients_through_a_tensor_array_loop_equal_eager():
             np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-14)
 
 
-def test_dynamic_size_tensor_array_in_a_staged_loop_is_refused():
+def test_dynamic_size_tensor_array_grows_in_a_staged_loop():
+    # TF 2.x: a dynamic_size TensorArray written at the loop's index grows to n elements
     @tf.function
-    def f(n):
+    def squares(n):
         ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
         for i in tf.range(n):
-            ta = ta.write(i, 1.0)
+            ta = ta.write(i, tf.cast(i, tf.float32) ** 2)
+        return ta.stack(), ta.size()
+
+    for n in (4, 0, 6):                  # one trace: the size is only known as it runs
+        stacked, size = squares(tf.constant(n))
+        np.testing.assert_array_equal(stacked.numpy(), np.arange(n, dtype=np.float32) ** 2)
+        assert int(size) == n
+    assert squares.experimental_get_tracing_count() == 1
+
+
+def test_dynamic_size_tensor_array_appends_at_its_size_in_a_staged_loop():
+    @tf.function
+    def collect(n):
+        ta = tf.TensorArray(tf.int32, size=1, dynamic_size=True, element_shape=[])
+        ta = ta.write(0, 100)
+        for i in tf.range(n):
+            ta = ta.write(ta.size(), i * i)
         return ta.stack()
 
-    with pytest.raises(NotImplementedError, match="dynamic_size"):
-        f(tf.constant(3))
+    for n in (5, 1, 0):
+        expected = [100] + [i * i for i in range(n)]
+        np.testing.assert_array_equal(collect(tf.constant(n)).numpy(), expected)
+
+
+def test_gradients_through_a_dynamic_size_tensor_array_loop_equal_eager():
+    w = tf.Variable(np.array([0.5, -0.3]))
+
+    def loss(x, n):
+        ta = tf.TensorArray(tf.float64, size=0, dynamic_size=True)
+        s = tf.zeros([2], tf.float64)
+        for i in tf.range(n):
+            s = tf.tanh(x[i] * w + s)
+            ta = ta.write(i, s)
+        stacked = ta.stack()
+        return tf.reduce_sum(stacked ** 2) + tf.reduce_sum(stacked) + \
+            tf.reduce_sum(ta.read(n - 1))
+
+    def by_hand(x, n):           # the same recurrence and its gradient in NumPy (reverse mode)
+        w_ = w.numpy()
+        ss, s = [], np.zeros(2)
+        for i in range(n):
+            s = np.tanh(x[i] * w_ + s)
+            ss.append(s)
+        y = sum((t ** 2).sum() + t.sum() for t in ss) + ss[-1].sum()
+        gx, gw, gs = np.zeros_like(x), np.zeros(2), np.zeros(2)
+        for i in reversed(range(n)):
+            gs = gs + 2 * ss[i] + 1 + (1 if i == n - 1 else 0)
+            pre = gs * (1 - ss[i] ** 2)
+            gx[i] += pre * w_
+            gw += pre * x[i]
+            gs = pre
+        return y, gx, gw
+
+    traced = tf.function(loss)
+    x_np = np.cos(np.arange(12.0)).reshape(6, 2)
+    x = tf.constant(x_np)
+    for n in (3, 5, 1, 3):       # x's shape stays: the same trace, other sizes as it runs
+        for fn in (loss, traced):
+            with tf.GradientTape() as tape:
+                tape.watch(x)
+                y = fn(x, tf.constant(n))
+            gx, gw = tape.gradient(y, [x, w])
+            want = by_hand(x_np, n)
+            np.testing.assert_allclose(y.numpy(), want[0], rtol=1e-13)
+            np.testing.assert_allclose(gx.numpy(), want[1], rtol=1e-12, atol=1e-14)
+            np.testing.assert_allclose(gw.numpy(), want[2], rtol=1e-12, atol=1e-14)
 
 
 def test_indexing_by_a_traced_counter():

@@ -343,6 +343,12 @@ def _from_loop_value(before, t):
     return before._in_loop()._from_buffer(t) if isinstance(before, TensorArray) else t
 
 
+def _growing_arrays(init, carried) -> set:
+    """Which loop values are dynamic_size TensorArrays (their buffers' rows may grow)."""
+    from ..tensor_array import TensorArray
+    return {k for k in carried if isinstance(init[k], TensorArray) and init[k].dynamic_size}
+
+
 def _tensor_arrays_shaped(init, names, body, set_state, get_state, counter):
     """TensorArrays a staged loop carries whose element shape the loop's first write sets:
     as TF learns shapes, run the body once, thrown away, and take the shape it wrote."""
@@ -391,6 +397,7 @@ def _tf_loop(test, body, get_state, set_state, names, extra_test, counter) -> No
     init = _tensor_arrays_shaped(init, names, body, set_state, get_state, counter)
     tensors = [_loop_value(n, v) for n, v in zip(names, init)]
     carried = [k for k, t in enumerate(tensors) if t is not None]
+    growing = _growing_arrays(init, carried)
 
     def state_from(loop_vals):
         state = list(init)
@@ -429,7 +436,7 @@ def _tf_loop(test, body, get_state, set_state, names, extra_test, counter) -> No
                 if after.dtype != before.dtype:
                     raise TypeError(f"'{names[k]}' has dtype {before.dtype.name} before the "
                                     f"loop, but dtype {after.dtype.name} after one iteration")
-                if tuple(after.shape) != tuple(before.shape):
+                if tuple(after.shape)[k in growing:] != tuple(before.shape)[k in growing:]:
                     raise ValueError(
                         f"'{names[k]}' has shape {tuple(before.shape)} before the loop, but "
                         f"shape {tuple(after.shape)} after one iteration. Use "
@@ -454,7 +461,14 @@ def _tf_loop(test, body, get_state, set_state, names, extra_test, counter) -> No
         # A while loop with no state (its test cannot change): staged all the same, as TF does.
         tf.while_loop(lambda d: cond_fn(), lambda d: (body_fn(), d)[1], [tf.constant(0)])
         return
-    result = tf.while_loop(cond_fn, body_fn, loop_vars)
+    invariants = None
+    if growing:
+        # a dynamic_size TensorArray's rows may grow (TF carries its list as a handle)
+        from ..tensor_array import _GrowingRows
+        invariants = [None] * (counter is not None) + [
+            _GrowingRows([None] + list(tensors[k].shape[1:])) if k in growing else None
+            for k in carried]
+    result = tf.while_loop(cond_fn, body_fn, loop_vars, shape_invariants=invariants)
     result = list(result) if isinstance(result, (list, tuple)) else [result]
     if undefined:
         first = ", ".join(names[k] for k in undefined)

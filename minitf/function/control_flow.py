@@ -333,8 +333,11 @@ def traced_while_loop(trace, cond, body, loop_vars, maximum_iterations, shape_in
 
         # A body that assigns variables would assign them again if the gradient re-ran it:
         # its gradient is computed by the program only (first order).
+        # (a dynamic_size TensorArray's growing rows are no obstacle: the row operations that
+        # change them read their sizes when the program runs, tensor_array.py)
+        from ..tensor_array import _GrowingRows
         relaxed = any(isinstance(sh, UnknownRankShape) or not sh.is_fully_defined()
-                      for sh in invariants)
+                      for sh in invariants if not isinstance(sh, _GrowingRows))
         recorded_loop(trace, node.loop, init + var_init, c_nodes, c_ref, b_nodes,
                       b_refs + var_results, hidden, s_in, s_out, tensors, res,
                       (flat_test, flat_body), relaxed,

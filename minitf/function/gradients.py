@@ -32,8 +32,8 @@ from .tracing import Trace, Traced
 
 
 class _Differentiable:
-    __slots__ = ("forward", "backward", "n_out", "out_structure", "out_kinds", "variables",
-                 "writes_variables")
+    __slots__ = ("forward", "backward", "n_out", "n_saved", "out_structure", "out_kinds",
+                 "variables", "writes_variables", "shapes", "others")
 
 
 def _build(function, leaves, args, kwargs):
@@ -72,7 +72,13 @@ def _build(function, leaves, args, kwargs):
     real = [_make(v.v, k) if type(v) is Traced else (_make(v, k) if k is not None else v)
             for v, k in zip(values, kinds)]
     d = _Differentiable()
-    d.forward = Program(tr, inputs, values + saved, writes, nodes=fwd_nodes, strip=False)
+    # A value whose shape the program learns only as it runs (a loop that grows a tensor, a
+    # dynamic_size TensorArray): the backward program, whose ops take the traced shapes, is
+    # traced again for the shapes of a later call (call_recorded). The forward program also
+    # returns such loops' results, to compare their shapes.
+    probes = _runtime_shaped(tr, fwd_nodes) if tr.runtime_shapes and not writes else []
+    d.forward = Program(tr, inputs, values + saved + probes, writes, nodes=fwd_nodes,
+                        strip=False)
     d.backward = Program(tr, saved + [g._value for g in gs], grad_refs, [], nodes=bwd_nodes,
                          read_variables=False, strip=False)
     saved_now = [t.v for t in saved]
@@ -80,6 +86,9 @@ def _build(function, leaves, args, kwargs):
     d.n_out, d.out_structure, d.out_kinds = len(flat), out, kinds
     d.variables = variables
     d.writes_variables = bool(writes)
+    d.n_saved = len(saved)
+    d.shapes = _shapes([p.v for p in probes]) if probes else None
+    d.others = {}
     return nest.pack_sequence_as(out, real), d, saved_now
 
 
@@ -101,7 +110,9 @@ def call_recorded(function, concrete, skey, leaves, args, kwargs):
         flat_out = nest.flatten(result)
     else:
         vals = d.forward.run([t._value for t in in_tensors])
-        flat_vals, saved = vals[:d.n_out], vals[d.n_out:]
+        flat_vals, saved = vals[:d.n_out], vals[d.n_out:d.n_out + d.n_saved]
+        if d.shapes is not None and _shapes(vals[d.n_out + d.n_saved:]) != d.shapes:
+            d, flat_vals, saved = _for_shapes(function, d, leaves, args, kwargs)
         flat_out = [_make(v, k) if k is not None else v for v, k in zip(flat_vals, d.out_kinds)]
         result = nest.pack_sequence_as(d.out_structure, flat_out)
     var_reads = [v._read_for_op() for v in d.variables]     # tapes watch variables read
@@ -124,6 +135,29 @@ def call_recorded(function, concrete, skey, leaves, args, kwargs):
     _tape.record("StatefulPartitionedCall", inputs, outs if len(outs) != 1 else outs[0],
                  joint=grads)
     return result
+
+
+def _shapes(values) -> tuple:
+    return tuple(getattr(v, "shape", None) for v in values)
+
+
+def _runtime_shaped(tr, nodes) -> list:
+    """The results of the traced loops among ``nodes`` whose shapes change as they run."""
+    from .control_flow import WhileNode
+    return [tr.all[s] for n in nodes if isinstance(n, WhileNode) for s in n.outs
+            if tr.all[s].w is not None]
+
+
+def _for_shapes(function, d, leaves, args, kwargs):
+    """A call whose loops' results came out with other shapes than ``d`` was traced for:
+    the body traced again for them (its printed output silenced; it assigns no variables),
+    giving this call's result and the backward program for it. Returns (that program, the
+    flat result values, the values its backward program reads)."""
+    with function._lock, contextlib.redirect_stdout(io.StringIO()), \
+            contextlib.redirect_stderr(io.StringIO()):
+        result, alt, saved = _build(function, leaves, args, kwargs)
+    flat = [o._value if isinstance(o, Tensor) else o for o in nest.flatten(result)]
+    return alt, flat, saved
 
 
 def _recorded_gradients(function, d, args, kwargs, sources, inputs, ups) -> tuple:
