@@ -3,6 +3,11 @@ PyTorch's profiler (CUPTI sees every kernel of the process, CuPy's and cuDNN's i
 grouped by name, with launches per step and the host's wall time per step beside it.
 
     python benchmarks/gpu_profile.py --case {cnn,resnet,lstm} [--compiled] [--steps 5]
+    python benchmarks/gpu_profile.py --case resnet --host     # where the host's Python goes
+
+``--host`` profiles the step's Python with cProfile instead (eager steps are host-bound: the
+kernels take a fraction of the wall time) and prints the functions by own time and by
+cumulative time.
 
 Needs CuPy and PyTorch on a CUDA machine. The models are those of gpu_cnn.py, gpu_resnet.py
 and gpu_rnn.py (batch 128, 128 and 64; float32, no TF32).
@@ -45,6 +50,7 @@ def main() -> None:
     ap.add_argument("--compiled", action="store_true")
     ap.add_argument("--steps", type=int, default=5)
     ap.add_argument("--rows", type=int, default=25)
+    ap.add_argument("--host", action="store_true")
     a = ap.parse_args()
     import torch
     from torch.profiler import ProfilerActivity, profile
@@ -77,6 +83,21 @@ def main() -> None:
         run()
     _backend.synchronize()
     wall = (time.perf_counter() - t0) / a.steps
+    if a.host:
+        import cProfile
+        import pstats
+        prof = cProfile.Profile()
+        prof.enable()
+        for _ in range(a.steps):
+            run()
+        _backend.synchronize()
+        prof.disable()
+        print(f"{a.case} {'tf.function' if a.compiled else 'eager'}: wall {wall * 1e3:.3f} "
+              f"ms/step (the profile below covers {a.steps} steps)")
+        st = pstats.Stats(prof)
+        st.sort_stats("tottime").print_stats(a.rows)
+        st.sort_stats("cumulative").print_stats(a.rows)
+        return
     with profile(activities=[ProfilerActivity.CUDA]) as prof:
         for _ in range(a.steps):
             run()

@@ -367,6 +367,10 @@ def current_xp():
 
 
 def device_name(a) -> str:
+    """TF's device string for an array. A scalar is kept as a host NumPy number on either
+    backend (kernels take it as an argument), so it reports the placement in effect."""
+    if isinstance(a, np.generic):
+        return GPU_DEVICE if _current[-1] == "cupy" else CPU_DEVICE
     return GPU_DEVICE if is_device_array(a) else CPU_DEVICE
 
 
@@ -437,8 +441,10 @@ def zeros(shape, dtype, like_array=None):
 def scatter_add(target, indices, values) -> None:
     """target[indices] += values, accumulating repeated indices (np.add.at)."""
     if is_device_array(target):
-        import cupyx  # noqa: PLC0415 - part of cupy
-        cupyx.scatter_add(target, indices, values)
+        if target.dtype.kind == "c":
+            _complex_add_at(_cupy, target, indices, _cupy.asarray(values))
+            return
+        _cupy.add.at(target, indices, values)
     else:
         np.add.at(target, indices, values)
 
@@ -465,8 +471,22 @@ def scatter_reduce(target, indices, values, kind: str) -> None:
                            tuple(i.get() for i in indices), values.get())
             target[...] = xp.asarray(host)
             return
+        if kind == "add" and target.dtype.kind == "c":
+            _complex_add_at(xp, target, indices, values)
+            return
     {"add": xp.add, "max": xp.maximum, "min": xp.minimum,
      "multiply": xp.multiply}[kind].at(target, indices, values)
+
+
+def _complex_add_at(xp, target, indices, values) -> None:
+    """``add.at`` for complex GPU arrays (CuPy's takes real types only): the real and the
+    imaginary parts are accumulated apart, each in the order CuPy's atomics give."""
+    parts = []
+    for part in (values.real, values.imag):
+        acc = xp.zeros(target.shape, part.dtype)
+        xp.add.at(acc, indices, part)
+        parts.append(acc)
+    target += parts[0] + 1j * parts[1]
 
 
 def _device_extreme_at(xp, target, indices, values, kind: str) -> None:

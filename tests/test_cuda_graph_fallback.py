@@ -29,4 +29,7 @@ def test_failed_capture_is_tried_once(backend):  # noqa: F811
     if backend == "cupy":
         first = runners[0]
         assert first is not None and first.failed and first.captures == 1, first.reason
-        assert runners[1:] == [None, None, None]
+        # the failed runner may still be seen on the next call, before it is dropped; it is
+        # never captured again, and no new runner replaces it
+        assert all(r is None or r is first for r in runners[1:]) and runners[-1] is None
+        assert first.captures == 1

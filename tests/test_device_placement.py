@@ -6,6 +6,7 @@ import minitf as tf
 from minitf import _backend
 
 GPU = "cupy" if _backend.cupy_available() else "numpy"   # where a GPU request lands here
+DEFAULT = tf.get_backend()   # the session's own placement (MINITF_BACKEND=cupy: the GPU)
 
 
 @pytest.mark.parametrize("spec,parsed", [
@@ -30,14 +31,14 @@ def test_bad_specs_are_value_errors(spec, message):
 
 @pytest.mark.parametrize("spec,backend", [
     ("/CPU:0", "numpy"), ("CPU:1", "numpy"), ("TPU:0", "numpy"), ("/GPU:0", GPU),
-    ("GPU:3", GPU), ("", "numpy")])
+    ("GPU:3", GPU), ("", DEFAULT)])
 def test_soft_placement_falls_back_to_the_cpu(spec, backend):
     with tf.device(spec):
         assert tf.get_backend() == backend
         a = tf.Variable([[1.0, 2.0, 3.0]])
         k = a * tf.constant([[2.0, 2.0, 2.0]])
     assert k.numpy().tolist() == [[2.0, 4.0, 6.0]]
-    assert tf.get_backend() == "numpy"
+    assert tf.get_backend() == DEFAULT
 
 
 def test_hard_placement_raises_for_a_missing_device():

@@ -4,7 +4,11 @@ import pytest
 
 import minitf as tf
 
-_CPU = "{{function_node __wrapped__Reshape_device_/job:localhost/replica:0/task:0/device:CPU:0}} "
+# TF names the device the kernel ran on: the GPU's when the session places tensors there
+# (MINITF_BACKEND=cupy), as TF on a GPU machine does
+_DEVICE = "GPU" if tf.get_backend() == "cupy" else "CPU"
+_CPU = ("{{function_node __wrapped__Reshape_device_/job:localhost/replica:0/task:0/device:"
+        f"{_DEVICE}:0}}}} ")
 
 
 @pytest.mark.parametrize("shape,new,text", [

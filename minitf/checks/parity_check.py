@@ -397,8 +397,15 @@ def report(out=print, png: str | None = "parity-trajectories.png") -> int:
         return 2
     t0 = time.perf_counter()
     rows, curves = [], {}
-    for case in cases():
-        got = case.compute(minitf)
+    # The recorded results are strict float32; on a GPU, TF32 (on by default, as in TF) would
+    # round matmul operands to 10-bit mantissas, so the check runs with it off, as TF's were
+    tf32 = minitf.config.experimental.tensor_float_32_execution_enabled()
+    minitf.config.experimental.enable_tensor_float_32_execution(False)
+    try:
+        computed = [(case, case.compute(minitf)) for case in cases()]
+    finally:
+        minitf.config.experimental.enable_tensor_float_32_execution(tf32)
+    for case, got in computed:
         da, dr, ok, (rtol, atol) = check(case, got, ref)
         want = ref(case)
         rows.append((case.name, case.dtype, da, dr, f"{rtol:g}/{atol:g}", ok))

@@ -244,6 +244,10 @@ def _digamma(v):
 def _polygamma(n, v):
     if B.is_device_array(v) or B.is_device_array(n):
         n, v = B.unify(n, v)
+        if bool((v < _FAR_LEFT).any()):
+            # CuPy's kernel sums about |x| terms there, inside one GPU thread (x = -1e12 + 0.5
+            # never returns): such inputs are computed on the host, with the reflection
+            return B.xp_of(v).asarray(_polygamma_host(B.to_host(n), B.to_host(v)))
         out = _special("polygamma")(n, v).astype(v.dtype)
         even_at_pole = (_pole(v) | (v == -np.inf)) & (np.mod(n, 2) == 0)
         return np.where(even_at_pole, v.dtype.type(np.nan), out)

@@ -235,20 +235,30 @@ class Optimizer(AutoConfig):
 
     def _as_gradient(self, g, v):
         """The gradient the rule sees: an array, or for a ``tf.IndexedSlices`` gradient of a
-        host variable a ``SlicedGradient`` that keeps repeated rows apart as Keras 3 does
-        (sliced_gradient.py). Clipping, traced steps and GPU variables get it dense."""
-        if type(g) is EagerTensor and g._dtype is v._dtype:    # the usual gradient: as it is
+        eager variable (host or GPU) a ``SlicedGradient`` that keeps repeated rows apart as
+        Keras 3 does (sliced_gradient.py). Clipping and traced steps get it dense."""
+        if type(g) is EagerTensor and g._dtype is v._dtype and \
+                B.is_device_array(g._value) is B.is_device_array(v._value):  # the usual case
             return g._value
-        if (getattr(g, "_is_indexed_slices", False) and type(v._value) is np.ndarray
+        if (getattr(g, "_is_indexed_slices", False)
+                and (type(v._value) is np.ndarray
+                     or (B.is_device_array(v._value) and not B.is_symbolic(v._value)))
                 and self.clipnorm is None and self.global_clipnorm is None
                 and self.clipvalue is None and g.dense_shape is not None):
             values = self._as_array(g.values, v)
-            return SlicedGradient(values, np.asarray(g.indices._value), tuple(v.shape))
+            indices = g.indices._value
+            if B.is_device_array(values) != B.is_device_array(indices):
+                indices = B.xp_of(values).asarray(B.to_host(indices))
+            return SlicedGradient(values, indices, tuple(v.shape))
         return self._as_array(g, v)
 
     @staticmethod
     def _as_array(g, v) -> np.ndarray:
-        if type(g) is EagerTensor and g._dtype is v._dtype:    # the usual gradient: as it is
+        """The gradient as an array of the variable's dtype on the variable's device (a
+        gradient given as a Python or NumPy number, or a tensor placed elsewhere, is moved:
+        the GPU's update kernels read device memory only)."""
+        if type(g) is EagerTensor and g._dtype is v._dtype and \
+                B.is_device_array(g._value) is B.is_device_array(v._value):  # the usual case
             return g._value
         if getattr(g, "_is_indexed_slices", False):     # tf.IndexedSlices: made dense
             g = convert_to_tensor(g)
@@ -259,7 +269,11 @@ class Optimizer(AutoConfig):
         else:
             a = np.asarray(g)
         dt = v._dtype.as_numpy_dtype
-        return a if a.dtype == dt else a.astype(dt)
+        a = a if a.dtype == dt else a.astype(dt)
+        on_device = B.is_device_array(v._value)
+        if on_device is not B.is_device_array(a) and not B.is_symbolic(a):
+            a = B.xp_of(v._value).asarray(a) if on_device else B.to_host(a)
+        return a
 
     def _clip(self, grads: list) -> list:
         if self.clipnorm is not None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import _backend as B
+from .sliced_gradient import SlicedGradient
 
 _MAX_TENSORS = 32       # per launch (kernel parameters are limited to a few kilobytes)
 _THREADS = 256
@@ -103,8 +104,12 @@ def _run(kind, count, n_scalars, *args):
     _kernel(kind, count, rest[0].dtype)((blocks, count), (_THREADS,), tuple(params))
 
 
-def supported(var_arr) -> bool:
-    return B.is_device_array(var_arr) and var_arr.dtype in _C_TYPES
+def supported(var_arr, g=None) -> bool:
+    """Whether the variable's update can join the step's launch: a GPU array of a kernel dtype
+    with a dense gradient (a ``SlicedGradient`` takes the rule's array expressions, which keep
+    repeated rows apart as Keras does)."""
+    return B.is_device_array(var_arr) and var_arr.dtype in _C_TYPES and \
+        not isinstance(g, SlicedGradient)
 
 
 def queue(pending: dict, kind: str, scalars: tuple, *arrays) -> None:

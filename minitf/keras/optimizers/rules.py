@@ -74,7 +74,7 @@ class SGD(Optimizer):
     def update_step(self, g, var, lr):
         dt = g.dtype.type
         v = var._value
-        if type(v) is not np.ndarray and fused.supported(v):     # (host arrays never are)
+        if type(v) is not np.ndarray and fused.supported(v, g):  # (host arrays never are)
             if self.momentum != 0:
                 kind = "sgd_nesterov" if self.nesterov else "sgd_momentum"
                 _fused(self, kind, (lr, cast(self.momentum, dt)), _writable(var), g,
@@ -114,7 +114,7 @@ class Adam(Optimizer):
 
     def update_step(self, g, var, lr):
         dt = g.dtype.type
-        if fused.supported(var._value) and not self.amsgrad:
+        if fused.supported(var._value, g) and not self.amsgrad:
             _fused(self, "adam", (self.iterations._value, lr, np.float64(cast(self.beta_1, dt)),
                                   np.float64(cast(self.beta_2, dt)), dt(1 - self.beta_1),
                                   dt(1 - self.beta_2), dt(self.epsilon)),
@@ -184,7 +184,7 @@ class RMSprop(Optimizer):
 
     def update_step(self, g, var, lr):
         dt = g.dtype.type
-        if fused.supported(var._value) and not self.centered and self.momentum <= 0:
+        if fused.supported(var._value, g) and not self.centered and self.momentum <= 0:
             _fused(self, "rmsprop", (lr, dt(self.rho), dt(1 - self.rho), dt(self.epsilon)),
                    _writable(var), g, _writable(self.slot(var, "velocity")))
             return

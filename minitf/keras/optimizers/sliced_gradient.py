@@ -20,6 +20,8 @@ Adagrad, Adadelta, Nadam and Ftrl then update a repeated row as Keras does; for 
 linear in the gradient (SGD) nothing changes but the summation order.
 
 >>> import numpy as np
+
+from ... import _backend as B
 >>> g = SlicedGradient(np.array([[1.], [5.]], np.float32), np.array([0, 0]), (2, 1))
 >>> (np.square(g) + np.zeros((2, 1), np.float32)).ravel().tolist()   # 1² + 5², per row
 [26.0, 0.0]
@@ -30,6 +32,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ... import _backend as B
+
 # Unary ufuncs that map 0 to 0: Keras applies them to the rows and keeps the slices
 _ROWWISE_UNARY = {np.square, np.sqrt, np.absolute, np.negative, np.sign, np.positive}
 # Binary ufuncs whose result is zero wherever one operand is: Keras keeps the slices
@@ -38,8 +42,9 @@ _DIVIDING = {np.divide, np.true_divide}
 
 
 class SlicedGradient(np.lib.mixins.NDArrayOperatorsMixin):
-    """Rows ``values`` at row ``indices`` of an array of shape ``shape`` (NumPy host arrays),
-    combined with other arrays as Keras 3 combines ``tf.IndexedSlices`` (see the module)."""
+    """Rows ``values`` at row ``indices`` of an array of shape ``shape`` (host or GPU arrays,
+    both on one device), combined with other arrays as Keras 3 combines ``tf.IndexedSlices``
+    (see the module)."""
 
     __array_priority__ = 100
 
@@ -51,8 +56,8 @@ class SlicedGradient(np.lib.mixins.NDArrayOperatorsMixin):
 
     def dense(self) -> np.ndarray:
         """The dense array, repeats summed in order (TF's unsorted segment sum)."""
-        out = np.zeros(self.shape, self.values.dtype)
-        np.add.at(out, self.indices, self.values)
+        out = B.zeros(self.shape, self.values.dtype, like_array=self.values)
+        B.scatter_add(out, self.indices, self.values)
         return out
 
     def _rows(self, values) -> "SlicedGradient":
@@ -71,7 +76,7 @@ class SlicedGradient(np.lib.mixins.NDArrayOperatorsMixin):
             return getattr(ufunc, method)(*args, **({"out": outs} if outs else {}), **kwargs)
         if out is not None:               # an in-place update of a dense array
             target = out[0]
-            np.copyto(target, result.dense() if isinstance(result, SlicedGradient) else result)
+            target[...] = result.dense() if isinstance(result, SlicedGradient) else result
             return target
         return result
 
@@ -88,7 +93,7 @@ class SlicedGradient(np.lib.mixins.NDArrayOperatorsMixin):
             elif np.ndim(other) == 0:
                 rows = other
             else:
-                other = np.asarray(other)
+                other = other if hasattr(other, "shape") else np.asarray(other)
                 if ufunc in _DIVIDING and (np.any(other == 0) or np.any(np.isnan(other))):
                     # Keras then also keeps the divisor's zero/nan rows; densified here
                     return NotImplemented
