@@ -419,10 +419,14 @@ def like(a, host: np.ndarray):
 def unify(*arrays):
     """The arrays on one device: host arrays are moved to the GPU if any input is on it (TF
     copies an op's inputs to the op's device); a no-op (the same tuple) when none is on it."""
-    if not any(is_device_array(a) for a in arrays):
+    ref = next((a for a in arrays if is_device_array(a)), None)
+    if ref is None:
         return arrays
-    return tuple(a if is_device_array(a) or not isinstance(a, (np.ndarray, np.generic)) else
-                 _cupy.asarray(a) for a in arrays)
+    # a traced host array (not a scalar, which GPU kernels take as an argument) is moved by a
+    # recorded copy, so the replayed program meets the GPU arrays on the GPU too
+    return tuple(a if is_device_array(a) else
+                 _cupy.asarray(a) if isinstance(a, (np.ndarray, np.generic)) else
+                 like(ref, a) if type(a) is SYMBOLIC and a.ndim > 0 else a for a in arrays)
 
 
 def asarray(a):

@@ -301,8 +301,13 @@ def test_tensor_array_written_in_a_tf_range_loop_equals_the_python_loop():
     f = tf.function(rnn)
     for n in (3, 1, 4):
         x = np.cos(np.arange(2.0 * n)).reshape(n, 2)
-        np.testing.assert_array_equal(f(tf.constant(x)).numpy(), by_hand(x))
-        np.testing.assert_array_equal(rnn(tf.constant(x)).numpy(), by_hand(x))
+        eager = rnn(tf.constant(x)).numpy()
+        np.testing.assert_array_equal(f(tf.constant(x)).numpy(), eager)   # the same kernels
+        # NumPy's tanh is correctly rounded here; CUDA's double tanh is within 2 ulp (CUDA
+        # math guide), and tanh' <= 1 keeps an earlier step's error from growing: after n = 4
+        # steps at most 4 · 2 = 8 ulp, and one ulp is at most 2^-52 of the value: 1.8e-15
+        rtol = 0 if tf.get_backend() == "numpy" else 2e-15
+        np.testing.assert_allclose(eager, by_hand(x), rtol=rtol, atol=0)
 
 
 def test_python_range_over_a_tensor_with_a_tensor_array_of_traced_size():

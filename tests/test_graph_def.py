@@ -62,3 +62,14 @@ def test_ops_in_a_branch_are_not_nodes_of_the_outer_graph():
 
     ops = _ops(f, tf.TensorSpec([], tf.float32))
     assert ops == ["Placeholder", "Const", "Greater", "StatelessIf", "Identity"]
+
+
+def test_a_traced_reduction_reads_its_axes_from_a_const():
+    @tf.function
+    def f(x):
+        return tf.reduce_sum(x * 2.0)
+
+    # TF 2.21 lists ['Placeholder', 'Const', 'Mul', 'Const', 'Sum', 'Identity']: the second
+    # Const holds the reduction's axes, also when the reduced value is traced
+    assert _ops(f, tf.TensorSpec([2], tf.float32)) == ["Placeholder", "Const", "Mul", "Const",
+                                                         "Sum", "Identity"]

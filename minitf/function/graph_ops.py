@@ -65,6 +65,9 @@ def _tf_type(name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
 
 
+# Reductions whose axes TF passes as a Const input (its own node, listed before the reduction)
+_REDUCE_AXES = {"Sum", "Prod", "Max", "Min", "Mean", "All", "Any", "ArgMax", "ArgMin"}
+
 # A ufunc's reduction (``np.add.reduce``) is TF's reduction op of that ufunc.
 _REDUCE_TYPES = {"add": "Sum", "multiply": "Prod", "maximum": "Max", "minimum": "Min",
                  "logical_and": "All", "logical_or": "Any"}
@@ -141,12 +144,20 @@ def operations(program, n_outputs: int) -> list:
             pending += 1
 
     unread = {slot: var for var, slot in program.variables_pinned}
+    alias: dict = {}
     for node in program.nodes:
         at = order.get(id(node), -1)
         if any(start <= at < end for start, end, _ in loops):
             continue                       # inside a dataset loop: part of its nodes
         place_extra(at)
-        ins = tuple(node.inputs())
+        if (getattr(node.fn, "__name__", "") == "_constant" and len(node.args) == 1
+                and id(node.args[0]) in folded_ids and node.outs is not None
+                and type(node.outs) is not tuple):
+            # on the GPU a constant made while tracing is copied to the device by a node of
+            # its own; TF's graph has the one Const, listed where the constant was made
+            alias[node.outs] = ("folded", id(node.args[0]))
+            continue
+        ins = tuple(alias.get(s, s) for s in node.inputs())
         for s in ins:
             if s in unread:
                 del unread[s]
@@ -161,7 +172,11 @@ def operations(program, n_outputs: int) -> list:
             elif id(a) in folded_ids:
                 ins += (("folded", id(a)),)
         outs = node.outs
-        types.append(_node_type(node))
+        kind = _node_type(node)
+        if kind in _REDUCE_AXES:           # TF's reduction reads its axes from a Const
+            types.append("Const")
+            slots.append(((), ()))
+        types.append(kind)
         slots.append((ins, () if outs is None else (outs if type(outs) is tuple else (outs,))))
     place_extra(float("inf"))
     for var, slot in program.variables_pinned:      # read but used by no operation
