@@ -422,11 +422,19 @@ def unify(*arrays):
     ref = next((a for a in arrays if is_device_array(a)), None)
     if ref is None:
         return arrays
-    # a traced host array (not a scalar, which GPU kernels take as an argument) is moved by a
-    # recorded copy, so the replayed program meets the GPU arrays on the GPU too
+    # a traced host array is moved by a recorded copy, so the replayed program meets the GPU
+    # arrays on the GPU too; a traced host 0-d array becomes a NumPy number instead, which GPU
+    # kernels take as an argument (no copy, nothing for a CUDA graph to capture)
     return tuple(a if is_device_array(a) else
                  _cupy.asarray(a) if isinstance(a, (np.ndarray, np.generic)) else
-                 like(ref, a) if type(a) is SYMBOLIC and a.ndim > 0 else a for a in arrays)
+                 a if type(a) is not SYMBOLIC else
+                 like(ref, a) if a.ndim > 0 else TRACER.record(_host_scalar, (a,))
+                 for a in arrays)
+
+
+def _host_scalar(a):
+    """A host 0-d array as a NumPy number (``a`` itself when it is one already)."""
+    return a[()] if type(a) is np.ndarray else a
 
 
 def asarray(a):
