@@ -283,6 +283,18 @@ class Tracer:
         """Whether the running thread is recording a trace."""
         return False
 
+    def discarding(self) -> bool:
+        """Whether the running thread's trace computes values it throws away now (a branch not
+        taken, a loop body traced on the loop's first values): a check of a value's range
+        then waits for the program to run."""
+        return False
+
+    def both_branches(self) -> bool:
+        """Whether ops recorded now run even when their ``tf.cond`` branch is not taken (the
+        trace computes both branches and selects): they must not raise for the other's
+        values."""
+        return False
+
     def eager(self, fn):
         """``fn()`` with the running thread's trace set aside (a Python callback of an op)."""
         return fn()

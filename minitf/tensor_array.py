@@ -48,6 +48,12 @@ def _traced(i) -> bool:
     return B.TRACING and isinstance(i, Tensor) and type(i._value) is B.SYMBOLIC
 
 
+def _traced_list(x) -> bool:
+    """Whether ``x`` is a Python list or tuple holding a traced tensor (``[i, i + 1]``)."""
+    return B.TRACING and isinstance(x, (list, tuple)) and any(
+        _traced(e) or _traced_list(e) for e in x)
+
+
 def _on_device_of(a, x):
     """``x`` (an index: a Python int, a host or GPU array) on the device of the array ``a``."""
     return B.to_host(x) if B.xp_of(a) is np else B.unify(a, x)[1]
@@ -66,11 +72,13 @@ def _zeros_rows(n, element_shape: tuple, np_dtype, on_gpu: bool = False):
     return (B.cupy() if on_gpu else np).zeros((int(n),) + element_shape, np_dtype)
 
 
-# ---- a buffer's rows at an index known when the program runs -----------------------------
+# ---- a buffer's rows at indices known when the program runs ------------------------------
 # Recorded calls whose sizes come from their arrays when they run, never from the trace: a
-# dynamic_size array's buffer grows in a staged loop (one more row per write past its end),
-# so its gradient may bake in no trace-time shape. Each is linear in its first argument and
-# records its adjoint as its gradient (so a tape on the backward pass works too).
+# dynamic_size array's buffer grows in a staged loop (one more row per write past its end), and
+# an unstacked value or a traced size may have other rows on a later call of the same trace, so
+# their gradients may bake in no trace-time shape. Each is linear in its first argument and
+# records its adjoint as its gradient (so a tape on the backward pass works too). An index is
+# a Python int or a 0-d or 1-d integer array (traced: known when the program runs).
 
 class _GrowingRows(TensorShape):
     """The shape invariant of a dynamic_size TensorArray's buffer in a staged loop: rows that
@@ -78,63 +86,150 @@ class _GrowingRows(TensorShape):
     the program runs (function/control_flow.py lets such a loop be differentiated)."""
 
 
-def _row_number(buffer, i) -> int:
-    return int(B.to_host(i)) if not isinstance(i, int) else i
+def _rows_at(i):
+    """The row numbers ``i`` on the host: an int, or a 1-d int64 array."""
+    if isinstance(i, int):
+        return i
+    k = np.asarray(B.to_host(i)).astype(np.int64)
+    return int(k) if k.ndim == 0 else k
 
 
-def _take_row(a, i):
-    """``a[i]``; a negative index is TF's error, not wrapped. A row past the end reads as
-    zeros (TF's error): a trace that does not run its loops (a tape's first, dry trace) sees
-    the buffer as it was before the loop."""
-    k = _row_number(a, i)
-    if k < 0:
-        raise InvalidArgumentError(None, "TensorListGetItem",
-                                   f"Trying to access element {k} in a list with "
-                                   f"{a.shape[0]} elements.")
-    if k >= a.shape[0]:
-        return B.xp_of(a).zeros(a.shape[1:], a.dtype)
-    return a[k].copy()
+def _on(a, k):
+    """Row numbers (or a row mask) ``k`` as an index into ``a``, on ``a``'s device."""
+    return k if isinstance(k, int) or B.xp_of(a) is np else B.xp_of(a).asarray(k)
 
 
-def _put_row(g, like, i):
-    """Zeros shaped as ``like`` with ``g`` in row ``i`` (``_take_row``'s adjoint)."""
+def _checks() -> bool:
+    """Whether a row op recorded now checks its indices when it runs: not in a branch of a
+    ``tf.cond`` that the program computes whether taken or not (under a tape in the function;
+    TF checks only the branch it takes)."""
+    return not (B.TRACING and B.TRACER.both_branches())
+
+
+def _checking() -> bool:
+    """Whether an index out of range is TF's error now: when a program runs, and while a trace
+    computes the call's values; not while it computes values it throws away (a dry block: a
+    branch not taken, a loop body traced on the loop's first values, a tape's first trace),
+    whose arrays need not have the rows they will have (such a read reads zeros)."""
+    return not (B.TRACING and B.TRACER.discarding())
+
+
+def _out_of_range(k, n):
+    """The row numbers of ``k`` outside ``[0, n)``: a bool (an int ``k``) or a bool array."""
+    return (k < 0) | (k >= n) if not isinstance(k, int) else not 0 <= k < n
+
+
+def _take_rows(a, i, check=True, op="TensorListGetItem"):
+    """``a[i]``. An index out of range (a negative one too: none wraps) is TF's
+    InvalidArgumentError, as its kernels raise; unchecked (``check`` False, or while a trace
+    computes values it throws away) such a row reads as zeros."""
+    k, n = _rows_at(i), a.shape[0]
+    bad = _out_of_range(k, n)
+    if np.any(bad):
+        if check and _checking():
+            first = k if isinstance(k, int) else int(k[np.argmax(bad)])
+            text = (f"Trying to access element {first} in a list with {n} elements."
+                    if op == "TensorListGetItem" else
+                    f"Index {first} out o range; list only has {n} elements.")  # TF's words
+            raise InvalidArgumentError(None, op, text)
+        if isinstance(k, int) or n == 0:
+            return B.xp_of(a).zeros(np.shape(k) + a.shape[1:], a.dtype)
+        out = a[_on(a, np.where(bad, 0, k))]
+        out[_on(out, bad)] = 0
+        return out
+    return a[_on(a, k)].copy()
+
+
+def _put_rows(g, like, i):
+    """Zeros shaped as ``like`` with ``g``'s rows added at rows ``i`` (``_take_rows``'s
+    adjoint; a repeated index sums, rows out of range pass nothing)."""
     out = B.xp_of(g).zeros(like.shape, g.dtype)
-    k = _row_number(g, i)
-    if k < out.shape[0]:
-        out[k] = g
+    k = _rows_at(i)
+    bad = _out_of_range(k, out.shape[0])
+    if isinstance(k, int):
+        if not bad:
+            out[k] = g
+    elif k.size:
+        ok = ~bad
+        B.scatter_add(out, _on(out, k[ok]), g[_on(g, ok)])
     return out
 
 
-def _grow_write(buffer, i, value):
-    """``buffer`` with ``value`` in row ``i``, grown with zero rows to hold it (a copy)."""
-    k = _row_number(buffer, i)
-    if k < 0:
-        raise InvalidArgumentError(None, "TensorListSetItem",
-                                   f"Writing to negative indices (index {k}) is not allowed.")
-    n = buffer.shape[0]
-    out = B.xp_of(buffer).zeros((max(n, k + 1),) + buffer.shape[1:], buffer.dtype)
+def _scatter_rows(buffer, i, values, grow=True, check=True):
+    """``buffer`` with ``values`` in rows ``i`` (a write: an int ``i`` and one value), grown
+    with zero rows to hold them when ``grow`` (a copy). A repeated index keeps its last value,
+    as TF's TensorListScatter. A negative index is TF's error; so is one past the end of an
+    array that does not grow (TF's graph list would grow: minitf carries such an array with
+    its size fixed)."""
+    k, n = _rows_at(i), buffer.shape[0]
+    kk = np.atleast_1d(np.asarray(k, np.int64))
+    vals = values[None] if isinstance(k, int) else values
+    bad = (kk < 0) if grow else (kk < 0) | (kk >= n)
+    if bad.any():
+        if check and _checking():
+            first = int(kk[np.argmax(bad)])
+            if first < 0:
+                raise InvalidArgumentError(None, "TensorListSetItem", f"Writing to negative "
+                                           f"indices (index {first}) is not allowed.")
+            raise OutOfRangeError(None, "TensorArrayScatter",
+                                  f"Tried to write to index {first} but array is not "
+                                  f"resizeable and size is: {n}")
+        kk, vals = kk[~bad], vals[_on(vals, ~bad)]
+    if kk.size > 1:                  # the last of repeated indices wins
+        _, last = np.unique(kk[::-1], return_index=True)
+        pos = kk.size - 1 - last
+        kk, vals = kk[pos], vals[_on(vals, pos)]
+    top = int(kk.max()) + 1 if kk.size else 0
+    out = B.xp_of(buffer).zeros((max(n, top),) + buffer.shape[1:], buffer.dtype)
     out[:n] = buffer
-    out[k] = _on_device_of(out, value)
+    if kk.size:
+        out[_on(out, kk)] = _on_device_of(out, vals)
     return out
 
 
 def _rows_except(g, like, i):
-    """``g``'s first ``len(like)`` rows with row ``i`` zeroed (``_grow_write``'s gradient for
-    its buffer: the row written over passes none)."""
+    """``g``'s first ``len(like)`` rows with rows ``i`` zeroed (``_scatter_rows``'s gradient
+    for its buffer: a row written over passes none)."""
     out = g[:like.shape[0]].copy()
-    k = _row_number(g, i)
-    if k < out.shape[0]:
-        out[k] = 0
+    k = _rows_at(i)
+    bad = _out_of_range(k, out.shape[0])
+    if isinstance(k, int):
+        if not bad:
+            out[k] = 0
+    elif k.size:
+        out[_on(out, k[~bad])] = 0
     return out
 
 
 def _pad_rows_except(h, like, i):
-    """Zeros shaped as ``like`` holding ``h`` in its first rows, row ``i`` zeroed
+    """Zeros shaped as ``like`` holding ``h`` in its first rows, rows ``i`` zeroed
     (``_rows_except``'s adjoint)."""
     out = B.xp_of(h).zeros(like.shape, h.dtype)
     out[:h.shape[0]] = h
-    out[_row_number(h, i)] = 0
-    return out
+    return _rows_except(out, out, i)
+
+
+def _pieces(v, k: int, length: int, check=True):
+    """``v``'s rows as ``k`` pieces of ``length`` rows: ``[k, length, ...]``."""
+    if v.shape[0] != k * length:
+        if check and _checking():
+            text = (f"Unused values in tensor. Length of tensor: {v.shape[0]} Values used: "
+                    f"{k * length}" if v.shape[0] > k * length else
+                    f"Attempting to slice [{(k - 1) * length}, {k * length}) from tensor "
+                    f"with length {v.shape[0]}.")
+            raise InvalidArgumentError(None, "TensorListSplit", text)
+        return B.xp_of(v).zeros((k, length) + v.shape[1:], v.dtype)
+    return v.reshape((k, length) + v.shape[1:]).copy()
+
+
+def _joined(x, like=None, i=None):
+    """``x``'s first two dimensions as one (a TensorArray's concat of equal pieces)."""
+    return x.reshape((-1,) + x.shape[2:]).copy()
+
+
+def _reshaped_as(g, like, i=None):
+    """``g`` in the shape of ``like`` (``_joined``'s adjoint)."""
+    return g.reshape(like.shape).copy()
 
 
 def _rows_of(buffer):
@@ -148,16 +243,16 @@ def _linear(fn, name, adjoint, x: Tensor, like: Tensor, i) -> Tensor:
     return z
 
 
-def _take_row_t(a: Tensor, i) -> Tensor:
-    z = _make(B.record_call(_take_row, a._value, i), a._dtype)
+def _take_rows_t(a: Tensor, i, op="TensorListGetItem") -> Tensor:
+    z = _make(B.record_call(_take_rows, a._value, i, _checks(), op), a._dtype)
     if TAPES.recording:
-        record("TensorListGetItem", (a,), z, (lambda g: _put_row_t(g, a, i),))
+        record(op, (a,), z, (lambda g: _put_rows_t(g, a, i),))
     return z
 
 
-def _put_row_t(g: Tensor, like: Tensor, i) -> Tensor:
-    return _linear(_put_row, "TensorListSetItem", lambda h, _g, k: _take_row_t(h, k),
-                   g, like, i)
+def _put_rows_t(g: Tensor, like: Tensor, i) -> Tensor:
+    return _linear(_put_rows, "TensorListSetItem",
+                   lambda h, _g, k: _take_rows_t(h, k, "TensorListGather"), g, like, i)
 
 
 def _rows_except_t(g: Tensor, like: Tensor, i) -> Tensor:
@@ -170,11 +265,32 @@ def _pad_rows_except_t(h: Tensor, like: Tensor, i) -> Tensor:
                    lambda k_, hh, k: _rows_except_t(k_, hh, k), h, like, i)
 
 
-def _grow_write_t(buffer: Tensor, i, value: Tensor) -> Tensor:
-    z = _make(B.record_call(_grow_write, buffer._value, i, value._value), buffer._dtype)
+def _scatter_t(buffer: Tensor, i, values: Tensor, grow: bool) -> Tensor:
+    """``_scatter_rows`` recorded, differentiable in the buffer and the values."""
+    z = _make(B.record_call(_scatter_rows, buffer._value, i, values._value, grow, _checks()),
+              buffer._dtype)
     if TAPES.recording:
-        record("TensorListSetItem", (buffer, value), z,
-               (lambda g: _rows_except_t(g, buffer, i), lambda g: _take_row_t(g, i)))
+        # a value's gradient: its row of the upstream gradient (out of range: none)
+        record("TensorListScatter", (buffer, values), z,
+               (lambda g: _rows_except_t(g, buffer, i),
+                lambda g: _take_rows_t(g, i, "TensorListGather")))
+    return z
+
+
+def _joined_t(x: Tensor) -> Tensor:
+    return _linear(_joined, "TensorListConcat", lambda h, xx, _: _reshaped_as_t(h, xx),
+                   x, x, None)
+
+
+def _reshaped_as_t(g: Tensor, like: Tensor) -> Tensor:
+    return _linear(_reshaped_as, "TensorListSplit", lambda h, _g, _: _joined_t(h),
+                   g, like, None)
+
+
+def _pieces_t(v: Tensor, k: int, length: int) -> Tensor:
+    z = _make(B.record_call(_pieces, v._value, k, length, _checks()), v._dtype)
+    if TAPES.recording:
+        record("TensorListSplit", (v,), z, (lambda g: _joined_t(g),))
     return z
 
 
@@ -294,9 +410,65 @@ class TensorArray:
         if self._dynamic_size:
             # as TF's list: a write past the end grows the array (the loop carries the buffer
             # with rows that may grow, function/control_flow.py)
-            return self._from_buffer(_grow_write_t(buffer, i, v))
+            return self._from_buffer(_scatter_t(buffer, i, v, grow=True))
         mask = _make(B.record_call(_row_mask, buffer._value, i), dtypes.bool)
         return self._from_buffer(where(mask, expand_dims(v, 0), buffer))
+
+    def _element_shape_from(self, shape) -> None:
+        """Check (or, unknown, set) the element shape against a value's rows' ``shape``."""
+        want = self._storage.element_shape
+        if want is not None and not TensorShape(shape).is_compatible_with(want):
+            raise ValueError(f"Incompatible shape for value ({tuple(shape)}), expected "
+                             f"({tuple(want)})")
+        if want is None or not want.is_fully_defined():
+            self._storage.element_shape = TensorShape(shape)
+
+    def _buffer_unstack(self, v: Tensor) -> "TensorArray":
+        """unstack in a staged loop, or into an array of traced size: as TF's graph list, the
+        array becomes ``v``'s rows, whatever its size was (its size is ``v``'s rows)."""
+        from .ops.math_ops import identity
+        if v.shape.rank == 0:
+            raise ValueError("Shape must be at least rank 1 but is rank 0")
+        self._element_shape_from(v.shape[1:])
+        ta = self._in_loop()._from_buffer(identity(v))
+        ta._n = _make(B.record_call(_rows_of, v._value), dtypes.int32) if _traced(v) else \
+            int(v.shape[0])
+        return ta
+
+    def _buffer_scatter(self, indices, v: Tensor) -> "TensorArray":
+        """scatter in a staged loop (at indices a trace knows only as it runs): the rows
+        ``indices`` of the buffer set to ``v``'s rows; a dynamic_size array grows to hold
+        them."""
+        i = convert_to_tensor(indices, dtypes.int32)
+        if not i.dtype.is_integer or i.shape.rank != 1:
+            raise InvalidArgumentError(None, "TensorListScatter",
+                                       f"indices must be a vector, got {i!r}")
+        if v.shape.rank == 0:
+            raise ValueError("Shape must be at least rank 1 but is rank 0")
+        self._element_shape_from(v.shape[1:])
+        buffer = self._zero_buffer()
+        return self._from_buffer(_scatter_t(buffer, i._value, v, grow=self._dynamic_size))
+
+    def _buffer_split(self, v: Tensor, lengths) -> "TensorArray":
+        """split in a staged loop: the buffer holds one row per piece, so the pieces must have
+        one length, known when tracing (TF's list also holds pieces of several lengths)."""
+        if _traced(lengths) or _traced_list(lengths):
+            raise NotImplementedError(
+                "minitf's TensorArray.split inside a loop AutoGraph stages needs lengths known "
+                "when tracing (a Python list or a constant), all equal")
+        sizes = [int(n) for n in convert_to_tensor(lengths).numpy().reshape(-1)]
+        if len(set(sizes)) > 1:
+            raise NotImplementedError(
+                "minitf's TensorArray.split inside a loop AutoGraph stages carries the array "
+                "as one tensor, one row per piece: the pieces must have one length, got "
+                f"lengths {sizes}")
+        if v.shape.rank == 0:
+            raise ValueError("Shape must be at least rank 1 but is rank 0")
+        length = sizes[0] if sizes else 0
+        self._element_shape_from([length] + list(v.shape[1:]))
+        ta = self._in_loop()._from_buffer(_pieces_t(v, len(sizes), length))
+        ta._n = len(sizes)
+        return ta
 
     def _index_value(self, index, what: str):
         """An index in a staged loop: a traced value as it is, else a Python int."""
@@ -385,11 +557,10 @@ class TensorArray:
         >>> import minitf as tf
         >>> tf.TensorArray(tf.float32, size=0, dynamic_size=True).unstack([1., 2.]).size()
         <tf.Tensor: shape=(), dtype=int32, numpy=2>"""
-        if self._buffered:
-            raise NotImplementedError("minitf's TensorArray.unstack inside a loop AutoGraph "
-                                      "stages is not supported; write the elements instead")
         from .ops.array_ops import unstack as unstack_
         v = self._check_rows(value)
+        if self._buffered:
+            return self._buffer_unstack(v)
         n = v.shape[0] if v.shape else 0
         if n > len(self._storage.items) and not self._dynamic_size:
             raise ValueError(f"Cannot unstack {n} tensors into a TensorArray of static size "
@@ -415,11 +586,10 @@ class TensorArray:
         >>> import minitf as tf
         >>> tf.TensorArray(tf.float32, size=3).scatter([2, 0], [1., 2.]).stack().numpy()
         array([2., 0., 1.], dtype=float32)"""
-        if self._buffered:
-            raise NotImplementedError("minitf's TensorArray.scatter inside a loop AutoGraph "
-                                      "stages is not supported; write the elements instead")
         from .ops.array_ops import unstack as unstack_
         v = self._check_rows(value)
+        if self._buffered or _traced(indices) or _traced_list(indices):
+            return self._in_loop()._buffer_scatter(indices, v)
         idx = [int(i) for i in convert_to_tensor(indices).numpy().reshape(-1)]
         ta = self
         for i, row in zip(idx, unstack_(v) if idx else []):
@@ -433,11 +603,10 @@ class TensorArray:
         >>> import minitf as tf
         >>> tf.TensorArray(tf.float32, size=2).split([1., 2., 3.], [1, 2]).read(1).numpy()
         array([2., 3.], dtype=float32)"""
-        if self._buffered:
-            raise NotImplementedError("minitf's TensorArray.split inside a loop AutoGraph "
-                                      "stages is not supported; write the elements instead")
         from .ops.array_ops import split as split_
         v = self._check_rows(value)
+        if self._buffered:
+            return self._buffer_split(v, lengths)
         sizes = [int(n) for n in convert_to_tensor(lengths).numpy().reshape(-1)]
         if self._storage.element_shape is None:     # pieces differ in their first dimension
             self._storage.element_shape = TensorShape([None] + list(v.shape[1:]))
@@ -474,7 +643,7 @@ class TensorArray:
         from .ops.math_ops import identity
         if self._buffered:
             # a recorded row read whose gradient takes the buffer's rows when it runs
-            return _take_row_t(self._buffer_value(), self._index_value(index, "read"))
+            return _take_rows_t(self._buffer_value(), self._index_value(index, "read"))
         i = _index(index, "read")
         n = len(self._storage.items)
         if not 0 <= i < n:
@@ -515,8 +684,11 @@ class TensorArray:
         array([2., 1.], dtype=float32)"""
         from .ops.array_ops import stack as stack_
         if self._buffered:
-            from .ops.array_ops import gather as gather_
-            return gather_(self._buffer_value(), indices)
+            i = convert_to_tensor(indices, dtypes.int32)
+            if not i.dtype.is_integer or i.shape.rank != 1:
+                raise InvalidArgumentError(None, "TensorListGather",
+                                           f"indices must be a vector, got {i!r}")
+            return _take_rows_t(self._buffer_value(), i._value, "TensorListGather")
         idx = [int(i) for i in convert_to_tensor(indices).numpy().reshape(-1)]
         n = len(self._storage.items)
         for i in idx:
@@ -534,9 +706,11 @@ class TensorArray:
         array([1., 2., 3., 4.], dtype=float32)"""
         from .ops.array_ops import concat as concat_
         if self._buffered:
-            from .ops.array_ops import reshape
             b = self._buffer_value()
-            return reshape(b, [-1] + list(b.shape[2:]))
+            if b.shape.rank is not None and b.shape.rank < 2:
+                raise ValueError("Concat saw a scalar shape at index 0 but requires at least "
+                                 "vectors.")
+            return _joined_t(b)
         return concat_([self._get(i) for i in range(len(self._storage.items))], 0)
 
     # ---- the rest of TF's interface -----------------------------------------------------------

@@ -427,6 +427,259 @@ def test_gradients_through_a_dynamic_size_tensor_array_loop_equal_eager():
             np.testing.assert_allclose(gw.numpy(), want[2], rtol=1e-12, atol=1e-14)
 
 
+def test_unstack_before_a_staged_loop_and_read_in_it():
+    # TF 2.21 (checked live): s = s/2 + x[i]**2 over the rows; gradients by hand
+    def f(x, n):
+        ta = tf.TensorArray(tf.float64, size=n).unstack(x)
+        s = tf.zeros([3], tf.float64)
+        for i in tf.range(n):
+            s = s * 0.5 + ta.read(i) ** 2
+        return s
+
+    def by_hand(x):
+        n = len(x)
+        y = sum(0.5 ** (n - 1 - i) * x[i] ** 2 for i in range(n))
+        g = np.array([0.5 ** (n - 1 - i) * 2 * x[i] for i in range(n)])
+        return y, g
+
+    traced = tf.function(f)
+    for n in (4, 2):
+        x_np = np.arange(3.0 * n).reshape(n, 3)
+        x = tf.constant(x_np)
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = traced(x, tf.constant(n))
+        want_y, want_g = by_hand(x_np)
+        np.testing.assert_array_equal(y.numpy(), want_y)         # exact: halvings, squares
+        np.testing.assert_array_equal(tape.gradient(y, x).numpy(), want_g)
+
+    @tf.function
+    def inner(x, n):             # the tape inside the function
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.reduce_sum(f(x, n))
+        return tape.gradient(y, x)
+
+    x_np = np.arange(12.0).reshape(4, 3)
+    np.testing.assert_array_equal(inner(tf.constant(x_np), tf.constant(4)).numpy(),
+                                  by_hand(x_np)[1])
+
+
+def test_scatter_in_a_staged_loop_fixed_and_dynamic_size():
+    # TF 2.21: rows 2i and 2i+1 get x[i] and -2 x[i]; d/dx sum(y**2) = 2x + 8x = 10x
+    for dynamic in (False, True):
+        @tf.function
+        def f(x, n):
+            ta = tf.TensorArray(tf.float64, size=0 if dynamic else 2 * n,
+                                dynamic_size=dynamic)
+            for i in tf.range(n):
+                ta = ta.scatter([2 * i, 2 * i + 1], tf.stack([x[i], -x[i] * 2.0]))
+            return ta.stack()
+
+        x_np = np.arange(12.0).reshape(4, 3)
+        x = tf.constant(x_np)
+        for n in (4, 2):
+            with tf.GradientTape() as tape:
+                tape.watch(x)
+                y = f(x, tf.constant(n))
+                loss = tf.reduce_sum(y * y)
+            want = np.stack([x_np[:n], -2 * x_np[:n]], axis=1).reshape(2 * n, 3)
+            np.testing.assert_array_equal(y.numpy(), want)
+            want_g = np.zeros_like(x_np)
+            want_g[:n] = 10 * x_np[:n]
+            np.testing.assert_array_equal(tape.gradient(loss, x).numpy(), want_g)
+
+
+def test_scatter_keeps_the_last_of_repeated_indices_in_a_staged_loop():
+    @tf.function
+    def f(n):                    # TF 2.21: [2., 2., 2.]
+        ta = tf.TensorArray(tf.float32, size=n, element_shape=[])
+        for i in tf.range(n):
+            ta = ta.scatter([i, i], [1.0, 2.0])
+        return ta.stack()
+
+    assert f(tf.constant(3)).numpy().tolist() == [2.0, 2.0, 2.0]
+
+
+def test_split_and_concat_in_a_staged_loop():
+    @tf.function
+    def f(x, n):
+        ta = tf.TensorArray(tf.float64, size=2)
+        for i in tf.range(n):
+            ta = ta.split(x[i] * tf.cast(i + 1, tf.float64), [2, 2])
+        return ta.concat(), ta.read(1), ta.size()
+
+    x_np = np.arange(12.0).reshape(3, 4)
+    x = tf.constant(x_np)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        joined, second, size = f(x, tf.constant(3))
+        loss = tf.reduce_sum(joined ** 2) + tf.reduce_sum(second)
+    np.testing.assert_array_equal(joined.numpy(), 3 * x_np[2])      # the last split wins
+    np.testing.assert_array_equal(second.numpy(), 3 * x_np[2, 2:])
+    assert int(size) == 2
+    want = np.zeros_like(x_np)   # d/dx of sum((3x)^2) + sum(3 x[2:]) on the last row
+    want[2] = 18 * x_np[2] + np.array([0, 0, 3, 3])
+    np.testing.assert_array_equal(tape.gradient(loss, x).numpy(), want)
+
+    @tf.function
+    def ragged(x, n):            # TF's list holds pieces of several lengths; minitf's buffer not
+        ta = tf.TensorArray(tf.float64, size=2)
+        for i in tf.range(n):
+            ta = ta.split(x[i], [1, 3])
+        return ta.concat()
+
+    with pytest.raises(NotImplementedError, match="one length"):
+        ragged(x, tf.constant(3))
+
+
+def test_gather_in_a_staged_loop_with_gradients():
+    @tf.function
+    def f(x, n):
+        ta = tf.TensorArray(tf.float64, size=n).unstack(x)
+        s = tf.zeros([], tf.float64)
+        for i in tf.range(n):
+            s += tf.reduce_sum(ta.gather([0, i]) ** 2)
+        return s
+
+    x_np = np.arange(12.0).reshape(6, 2)
+    x = tf.constant(x_np)
+    for n in (3, 5):             # one trace; y = sum_{i<n} |x0|^2 + |x_i|^2
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = f(x, tf.constant(n))
+        want_y = sum((x_np[0] ** 2).sum() + (x_np[i] ** 2).sum() for i in range(n))
+        want_g = np.zeros_like(x_np)
+        for i in range(n):
+            want_g[0] += 2 * x_np[0]
+            want_g[i] += 2 * x_np[i]
+        assert float(y) == want_y
+        np.testing.assert_array_equal(tape.gradient(y, x).numpy(), want_g)
+
+
+def test_tensor_array_written_in_one_branch_of_an_if_in_a_staged_loop():
+    # TF 2.21 accepts it (AutoGraph carries the TensorArray through the tf.cond)
+    x_np = np.array([1., 2., 3., 4., 5.], np.float32)
+    x = tf.constant(x_np)
+
+    @tf.function
+    def even_rows(x, n):
+        ta = tf.TensorArray(tf.float32, size=n)
+        for i in tf.range(n):
+            if i % 2 == 0:
+                ta = ta.write(i, x[i] * 3.0)
+        return ta.stack()
+
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = even_rows(x, tf.constant(5))
+        loss = tf.reduce_sum(y * y)
+    assert y.numpy().tolist() == [3., 0., 9., 0., 15.]
+    assert tape.gradient(loss, x).numpy().tolist() == [18., 0., 54., 0., 90.]   # 18 x, even
+
+    @tf.function
+    def large(x, n):             # a dynamic_size array that grows in one branch only
+        ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
+        for i in tf.range(n):
+            if x[i] > 2.0:
+                ta = ta.write(ta.size(), x[i] ** 2)
+        return ta.stack(), ta.size()
+
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y, size = large(x, tf.constant(5))
+        loss = tf.reduce_sum(y)
+    assert y.numpy().tolist() == [9., 16., 25.] and int(size) == 3
+    assert tape.gradient(loss, x).numpy().tolist() == [0., 0., 6., 8., 10.]      # 2 x, x > 2
+
+    @tf.function
+    def inner(x, n):             # the tape inside: both branches computed and selected
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            ta = tf.TensorArray(tf.float32, size=n)
+            for i in tf.range(n):
+                if i % 2 == 0:
+                    ta = ta.write(i, x[i] * 3.0)
+            loss = tf.reduce_sum(ta.stack() ** 2)
+        return tape.gradient(loss, x)
+
+    assert inner(x, tf.constant(5)).numpy().tolist() == [18., 0., 54., 0., 90.]
+
+    @tf.function
+    def outside_a_loop(x, flag):
+        ta = tf.TensorArray(tf.float32, size=2).write(0, x[0])
+        if flag:
+            ta = ta.write(1, x[1])
+        return ta.stack()
+
+    assert outside_a_loop(x, tf.constant(True)).numpy().tolist() == [1., 2.]
+    assert outside_a_loop(x, tf.constant(False)).numpy().tolist() == [1., 0.]
+
+
+def test_reads_past_the_end_in_a_staged_loop_raise_as_in_tf():
+    # TF 2.21: InvalidArgumentError "Trying to access element 3 in a list with 3 elements."
+    @tf.function
+    def past(n):
+        ta = tf.TensorArray(tf.float32, size=n, element_shape=[])
+        s = tf.constant(0.)
+        for i in tf.range(n + 1):
+            s += ta.read(i)
+        return s
+
+    with pytest.raises(tf.errors.InvalidArgumentError,
+                       match=r"Trying to access element 3 in a list with 3 elements\."):
+        past(tf.constant(3))
+
+    @tf.function
+    def past_grown(n):
+        ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
+        for i in tf.range(n):
+            ta = ta.write(i, 1.0)
+        return ta.read(n)
+
+    with pytest.raises(tf.errors.InvalidArgumentError, match="element 2 in a list with 2"):
+        past_grown(tf.constant(2))
+
+    @tf.function
+    def gather_past(n):
+        ta = tf.TensorArray(tf.float32, size=n, element_shape=[])
+        for i in tf.range(n):
+            ta = ta.write(i, tf.cast(i, tf.float32))
+        return ta.gather([0, n])
+
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Index 3 out o range"):
+        gather_past(tf.constant(3))
+
+
+def test_guarded_reads_past_the_ends_do_not_raise():
+    # the branch not taken is not checked, with or without a tape (one inside computes both)
+    def f(x, n):
+        ta = tf.TensorArray(tf.float32, size=n).unstack(x)
+        s = tf.constant(0.)
+        for i in tf.range(n):
+            if i + 1 < n:
+                s += ta.read(i + 1) * 2.0
+            if i > 0:
+                s += ta.read(i - 1)
+        return s
+
+    @tf.function
+    def inner(x, n):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            s = f(x, n)
+        return tape.gradient(s, x)
+
+    x = tf.constant([1., 2., 3., 4.])
+    traced = tf.function(f)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = traced(x, tf.constant(4))
+    assert float(y) == 2 * (2 + 3 + 4) + (1 + 2 + 3)
+    assert tape.gradient(y, x).numpy().tolist() == [1., 3., 3., 2.]
+    assert inner(x, tf.constant(4)).numpy().tolist() == [1., 3., 3., 2.]
+
+
 def test_indexing_by_a_traced_counter():
     @tf.function
     def pick(x, k):

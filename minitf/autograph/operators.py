@@ -182,12 +182,19 @@ def _check_branches(names, main, other) -> None:
 def _tf_if_stmt(cond, body, orelse, get_state, set_state, names) -> None:
     init = get_state()
     ran: dict = {}
+    arrays = _arrays_through_cond(init)
+    # the arrays as one buffer each, made before the branches (a write to an array's shared
+    # slots, or a buffer made in one branch, must not reach the other)
+    init = tuple(v._in_loop() if k in arrays else v for k, v in enumerate(init))
 
     def branch(fn, which):
         def run():
-            set_state(init)
+            set_state(tuple(v._from_buffer(v._buffer) if k in arrays else v
+                            for k, v in enumerate(init)))
             fn()
             state = get_state()
+            for k in arrays:
+                state = _array_as_buffer(state, k, names[k])
             ran[which] = state
             if len(ran) == 2:
                 _check_branches(names, ran["main"], ran["else"])
@@ -198,7 +205,31 @@ def _tf_if_stmt(cond, body, orelse, get_state, set_state, names) -> None:
     outs = _tf().cond(cond, branch(body, "main"), branch(orelse, "else"))
     taken = ran.get("main", ran.get("else"))
     it = iter(outs if isinstance(outs, (tuple, list)) else (outs,))
-    set_state(tuple(next(it) if _passes_through_cond(v) else v for v in taken))
+    state = [next(it) if _passes_through_cond(v) else v for v in taken]
+    for k in arrays:            # as TF's AutoGraph: the TensorArray comes out of the tf.cond
+        state[k] = init[k]._in_loop()._from_buffer(state[k])
+    set_state(tuple(state))
+
+
+def _arrays_through_cond(init) -> list:
+    """The names a converted ``if`` on a traced value may assign that hold TensorArrays: they go
+    through the ``tf.cond`` as their buffers (so a write in only one branch works)."""
+    from ..tensor_array import TensorArray
+    return [k for k, v in enumerate(init) if isinstance(v, TensorArray)]
+
+
+def _array_as_buffer(state, k, name):
+    from ..tensor_array import TensorArray
+    v = state[k]
+    if not isinstance(v, TensorArray):
+        raise TypeError(f"'{name}' must be a tensor or the same Python object in both "
+                        f"branches of a tf.cond, got TensorArray before the if and "
+                        f"{type(v).__name__} after a branch")
+    buffer = v._loop_tensor()
+    if buffer is None:
+        raise ValueError(f"'{name}': the TensorArray's element shape is not known before the "
+                         "if, and this branch does not write it")
+    return tuple(state[:k]) + (buffer,) + tuple(state[k + 1:])
 
 
 # ---- loops ---------------------------------------------------------------------------

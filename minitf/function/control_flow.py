@@ -46,8 +46,12 @@ def _cond_select(trace, p, pred, true_fn, false_fn):
     effects = trace.host_nodes
     mutated = len(trace.mutated)
     vars_before = dict(trace.var_current)
-    t_out = true_fn()
-    f_out = false_fn()
+    trace.selecting += 1          # both branches run on every call (a row read must not raise)
+    try:
+        t_out = true_fn()
+        f_out = false_fn()
+    finally:
+        trace.selecting -= 1
     if trace.host_nodes != effects or len(trace.mutated) != mutated or \
             trace.var_current != vars_before:
         raise NotImplementedError(
@@ -55,8 +59,38 @@ def _cond_select(trace, p, pred, true_fn, false_fn):
             "GradientTape records, so the branches must not assign variables or print.")
     ft, ff = _check_same(t_out, f_out, "tf.cond")
     pt = pred if isinstance(pred, Tensor) else convert_to_tensor(pred)
-    out = [math_ops.where(pt, a, b) for a, b in zip(ft, ff)]
+    out = [math_ops.where(pt, a, b) if _same_shape(a, b) else _chosen(pt, a, b)
+           for a, b in zip(ft, ff)]
     return nest.pack_sequence_as(t_out, out)
+
+
+def _same_shape(a, b) -> bool:
+    sa, sb = (getattr(getattr(x, "_value", None), "shape", None) for x in (a, b))
+    return sa is None or sb is None or sa == sb
+
+
+# Branch results of other shapes (a TensorArray's buffer that grew in one branch): the one
+# chosen is taken whole, and its gradient reads the shapes when the program runs.
+def _choose(p, a, b):
+    return (a if p else b).copy()
+
+
+def _zeros_as(a):
+    from .. import _backend as B
+    return B.xp_of(a).zeros(a.shape, a.dtype)
+
+
+def _chosen(p: Tensor, a, b) -> Tensor:
+    from .. import _backend as B
+    from ..record import TAPES, record
+    a, b = convert_to_tensor(a), convert_to_tensor(b)
+    z = _make(B.record_call(_choose, p._value, a._value, b._value), a._dtype)
+    if TAPES.recording:
+        def zeros(x):
+            return _make(B.record_call(_zeros_as, x._value), x._dtype)
+        record("Select", (a, b), z, (lambda g: _chosen(p, g, zeros(a)),
+                                     lambda g: _chosen(p, zeros(b), g)))
+    return z
 
 
 class Block:

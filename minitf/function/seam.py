@@ -83,6 +83,14 @@ class FunctionTracer(B.Tracer):
     def tracing(self) -> bool:
         return tracing.current() is not None
 
+    def discarding(self) -> bool:
+        trace = tracing.current()
+        return trace is not None and trace.dry
+
+    def both_branches(self) -> bool:
+        trace = tracing.current()
+        return trace is not None and trace.selecting > 0
+
     def eager(self, fn):
         from .init_scope import init_scope
         with init_scope():

@@ -348,6 +348,7 @@ class Trace:
         self.var_current: dict = {}     # id(var) -> current value (Traced or constant array)
         self.mutated: set = set()       # slots written in place
         self.dry = False                # True: do not commit variable writes or print
+        self.selecting = 0              # > 0: in a tf.cond whose branches both run (a tape)
         self.all: list = []             # every Traced made (compile strips their values)
         self.created: list = []         # Variables created while tracing
         self.host_nodes = 0             # nodes that run Python on the host (print, draws)
