@@ -4,6 +4,16 @@ import os
 import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+# TensorFlow's CPU kernels follow the processor: on CPUs with AVX512_VNNI, AVX512_BF16 or AMX
+# (Intel Ice Lake and later) TF turns its oneDNN kernels on by default, elsewhere it runs its
+# reference (Eigen) kernels. The two disagree on bad input: oneDNN's softmax of a scalar is an
+# AbortedError, its einsum and matmul word their errors otherwise, its dilated and grouped
+# convolutions differentiate where the reference kernels refuse, and tf.nn.conv1d of a rank-2
+# input aborts the whole process (a failed CHECK) instead of raising. So that the suite means
+# the same on every CPU, it compares against the reference kernels unless the caller chose
+# (the goldens in minitf/goldens and parity/corpus are recorded the same way);
+# `make parity-isa` also runs the numeric files with oneDNN on, at several instruction sets.
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 
 @pytest.fixture(scope="session")
@@ -12,3 +22,42 @@ def tf_real():
                              "pip install 'minitf[parity]'")
     tf.get_logger().setLevel("ERROR")
     return tf
+
+
+# Where TF's oneDNN kernels behave otherwise than its reference kernels on bad or degenerate
+# input (seen with TF 2.21 on an Intel Xeon with AVX-512 and AMX): with TF_ENABLE_ONEDNN_OPTS=1
+# these are skipped before they run (two of them would end the process), each with its reason.
+# minitf follows the reference kernels, which TF runs on every CPU without those features.
+ONEDNN_DIFFERS = {
+    "test_conv_parity.py::test_bad_input_raises_tf_type":
+        "oneDNN's conv1d of a rank-2 input aborts the process (failed CHECK in tensor_format.h); "
+        "its avg_pool2d accepts NCHW on the CPU",
+    "test_conv_parity.py::test_shapes_and_integer_values_match_tf[conv2d_filter_larger]":
+        "oneDNN's convolution with a filter larger than the input raises no error",
+    "test_conv_parity.py::test_shapes_and_integer_values_match_tf[max_pool_window_larger]":
+        "oneDNN's max pooling with a window larger than the input: floating point exception",
+    "test_errors_parity.py::test_same_exception_type[matmul dtype]":
+        "oneDNN's MatMul words its dtype error otherwise",
+    "test_errors_parity.py::test_same_exception_type[matmul rank]":
+        "oneDNN's MatMul words its rank error otherwise",
+    "test_bad_input_parity.py::test_family_matches_tensorflow[call]":
+        "oneDNN's Softmax of a scalar is an AbortedError",
+    "test_bad_input_parity.py::test_family_matches_tensorflow[rank0]":
+        "oneDNN's Softmax of a scalar is an AbortedError",
+    "test_bad_input_parity.py::test_family_matches_tensorflow[nan_inf_f32]":
+        "oneDNN's Softmax of a row holding NaN or Inf gives 0 in some entries where the "
+        "reference kernel (and minitf) gives NaN",
+    "test_bad_input_parity.py::test_not_yet_matched_still_differ":
+        "oneDNN's Einsum (_MklEinsum) words its errors as minitf does",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("TF_ENABLE_ONEDNN_OPTS") != "1" or os.environ.get("MINITF_NO_ONEDNN_SKIPS"):
+        # (MINITF_NO_ONEDNN_SKIPS=1 runs them anyway, to see whether they still differ)
+        return
+    for item in items:
+        name = item.nodeid.split("/")[-1]
+        reason = ONEDNN_DIFFERS.get(name) or ONEDNN_DIFFERS.get(name.split("[")[0])
+        if reason:
+            item.add_marker(pytest.mark.skip(reason="TF's oneDNN kernels differ: " + reason))

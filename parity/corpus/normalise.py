@@ -41,6 +41,10 @@ _TIME = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:s|ms|us|µs)(?:/(?:step|epoch|sam
 _ETA = re.compile(r"ETA: ?[\d:]+(?:\.\d+)?\w*")
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
 _BLANKS = re.compile(r"[ \t]+")
+# NumPy pads every column of a printed array to its widest element, so a last digit more or
+# less in one element (a float32 one ulp away on another CPU) moves the blank just inside a
+# bracket; those blanks are dropped
+_BRACKET_BLANK = re.compile(r"(?<=\[) | (?=\])")
 # A number not glued to a word (``float32``, ``dense_1`` and ``conv2d`` stay text); a minus sign
 # belongs to it unless it follows a word, a closing bracket or a point (``x-1`` is text ``x-``).
 _NUMBER = re.compile(r"(?<![\w.)\]])-?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?(?![\w.])")
@@ -67,12 +71,14 @@ def mask_volatile(text: str) -> str:
 
 
 def normalise(text: str) -> str:
-    """``mask_volatile``, then one space for each run of blanks and no trailing blank lines.
+    """``mask_volatile``, then one space for each run of blanks, none just inside a square
+    bracket, and no trailing blank lines.
 
-    >>> normalise("[1.        2.5      ]  \\n\\n")
-    '[1. 2.5 ]'
+    >>> normalise("[[ 1.        2.5      ]]  \\n\\n")
+    '[[1. 2.5]]'
     """
-    lines = [_BLANKS.sub(" ", line).rstrip() for line in mask_volatile(text).split("\n")]
+    lines = [_BRACKET_BLANK.sub("", _BLANKS.sub(" ", line)).rstrip()
+             for line in mask_volatile(text).split("\n")]
     return "\n".join(lines).rstrip("\n")
 
 
