@@ -51,13 +51,6 @@ ONEDNN_DIFFERS = {
         "oneDNN's Einsum (_MklEinsum) words its errors as minitf does",
     "test_op_arguments_parity.py::test_tensorflow_raises_what_the_table_says[softmax scalar]":
         "oneDNN's Softmax of a scalar is an AbortedError",
-    # not bad input: the float32 bound here is twice TF's own float32 drift from its float64
-    # run, measured in the same process. With oneDNN's kernels TF's float32 run drifted
-    # 5.0e-6 (bound 9.9e-6) and minitf's ended 1.6e-5 from it in 3 of 72 entries; with the
-    # reference kernels the check passes. The bound assumes minitf drifts no more than TF,
-    # which oneDNN's more accurate LSTM step breaks. Open: docs/parity.md.
-    "test_lstm_trajectory_parity.py::test_lstm_trajectory_float32":
-        "the float32 bound is derived from TF's own drift, which oneDNN's kernels make smaller",
 }
 
 
