@@ -278,6 +278,29 @@ def test_fit_resumes_from_a_checkpoint_bit_exactly(tmp_path):
         np.testing.assert_array_equal(a.numpy(), b.numpy())
 
 
+def test_slots_restored_inside_a_traced_step_stay_variables(tmp_path):
+    """fit's first traced step builds Adam's slots and the pending restore fills them. That
+    assignment must stay outside the trace: were it recorded, the restored arrays would be
+    constants of the replayed program, so each replay would restart from them (on the GPU)
+    or update them in place (on the CPU), changing a tensor read from the slot earlier."""
+    rng = np.random.RandomState(3)
+    x, y = rng.randn(16, 3).astype("float32"), rng.randn(16, 2).astype("float32")
+    m = _model("sequential")
+    m.compile(tf.keras.optimizers.Adam(0.01), "mse")
+    m.fit(x, y, epochs=1, batch_size=8, shuffle=False, verbose=0)
+    path = tf.train.Checkpoint(model=m).save(str(tmp_path / "ck"))
+    m2 = _model("sequential")
+    m2.compile(tf.keras.optimizers.Adam(0.01), "mse")
+    tf.train.Checkpoint(model=m2).restore(path)
+    m2.fit(x[:8], y[:8], epochs=1, batch_size=8, shuffle=False, verbose=0)
+    slot = m2.optimizer.variables[2]                 # the first kernel's momentum
+    read = tf.identity(slot)
+    kept = read.numpy().copy()
+    m2.fit(x[8:], y[8:], epochs=1, batch_size=8, shuffle=False, verbose=0)
+    np.testing.assert_array_equal(read.numpy(), kept)
+    assert not np.array_equal(slot.numpy(), kept)    # the replay did update the slot
+
+
 # ---- dataset iterators (the "Training checkpoints" guide's flow) ----------------------------
 
 def _toy_dataset():

@@ -166,7 +166,17 @@ def _is_container(obj) -> bool:
     return isinstance(obj, (list, tuple, dict)) or type(obj).__name__ == "_Group"
 
 
-def _assign(var, value: np.ndarray, key: str) -> None:
+def _assign(var, value: np.ndarray, key: str, lifted: bool = False) -> None:
+    from .. import _backend as B
+    if B.TRACING and not lifted:
+        # Keras may build a layer or an optimizer inside fit's traced step; its variables are
+        # created eagerly even then, and so are their restored values (TF's init_scope). The
+        # whole assignment, its checks included, leaves the trace: a variable read or written
+        # through it would enter the program, its restored array as a constant that every
+        # replay restarts from (or, updated in place, shares with tensors read earlier), or
+        # its first read taken before the value arrives.
+        B.TRACER.eager(lambda: _assign(var, value, key, lifted=True))
+        return
     from ..errors import InvalidArgumentError
     want = var._dtype.name
     got = value.dtype.name if value.dtype != object else "string"
@@ -177,14 +187,7 @@ def _assign(var, value: np.ndarray, key: str) -> None:
         raise ValueError(f"Received incompatible tensor with shape {tuple(value.shape)} when "
                          f"attempting to restore variable with shape {tuple(var.shape)} and "
                          f"name {var.name}.")
-    from .. import _backend as B
-    if B.TRACING:
-        # Keras may build a layer or an optimizer inside fit's traced step; its variables are
-        # created eagerly even then, and so are their restored values (TF's init_scope), or
-        # the trace would replay the restore at every step.
-        var._own(B.like(var._value, np.array(value, dtype=var._dtype.as_numpy_dtype)))
-    else:
-        var.assign(value)
+    var.assign(value)
 
 
 class _Restorer:
