@@ -298,6 +298,28 @@ def test_fused_optimizer_step_matches_numpy(gpu_backend, name, dtype):
             np.testing.assert_allclose(a, b, rtol=rtol, atol=atol)
 
 
+@pytest.mark.parametrize("name", list(_FUSED_OPTIMIZERS))
+def test_fused_optimizer_step_reads_a_strided_gradient_in_order(gpu_backend, name):
+    """The one-launch kernel indexes its arrays as flat memory; a gradient that is a strided
+    view (a transpose, as im2col's depthwise-kernel gradient is) must still be read in its
+    logical order. Expected: rules.py's NumPy expressions on the CPU."""
+    rng = np.random.default_rng(5)
+    w0 = rng.standard_normal((6, 4)).astype("float32")
+    g = rng.standard_normal((4, 6)).astype("float32")
+    results = []
+    for device in ("/GPU:0", "/CPU:0"):
+        with tf.device(device):
+            opt = _FUSED_OPTIMIZERS[name]()
+            v = tf.Variable(w0)
+            for _ in range(2):
+                grad = tf.transpose(tf.constant(g))
+                assert not grad._value.flags.c_contiguous
+                opt.apply_gradients([(grad, v)])
+            results.append([v.numpy()] + [s.numpy() for s in opt.variables])
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
 # ---- fused GPU kernels -----------------------------------------------------------------------
 
 def _xent_cases():

@@ -95,13 +95,22 @@ def _run(kind, count, n_scalars, *args):
         if "*" in decl and type(s) is not cp.ndarray:    # a host scalar (a scheduled rate)
             s = cp.asarray(s, np.int64 if "long long" in decl else rest[0].dtype)
         params.append(s)
+    names, written = _KINDS[kind][0], _KINDS[kind][1]
+    strided = []        # (array, its C-ordered stand-in): the kernel indexes memory flatly
     for k in range(count):
-        group = rest[k * per:(k + 1) * per]
+        group = list(rest[k * per:(k + 1) * per])
+        for j, a in enumerate(group):
+            if not a.flags.c_contiguous:        # e.g. a gradient computed as a transposed view
+                group[j] = cp.ascontiguousarray(a)
+                if names[j] in written:
+                    strided.append((a, group[j]))
         params += group
         params.append(np.int64(group[0].size))
         longest = max(longest, group[0].size)
     blocks = min((longest + _THREADS - 1) // _THREADS, 1024)
     _kernel(kind, count, rest[0].dtype)((blocks, count), (_THREADS,), tuple(params))
+    for a, c in strided:
+        a[...] = c
 
 
 def supported(var_arr, g=None) -> bool:
