@@ -14,7 +14,9 @@ tensor holding every slot, ``[size, *element_shape]`` (TF's graph TensorArray is
 too): ``write`` at the loop's traced index selects the row with ``tf.where``, ``read`` and
 ``stack`` index and return that tensor. Its size may be a traced value. A ``dynamic_size``
 array grows there as TF's does: a write past its end adds rows (the loop carries the tensor
-with a first dimension that may change), ``size()`` and ``stack()`` give what was written.
+with a first dimension that may change), ``size()`` and ``stack()`` give what was written. A
+``split`` into pieces of several lengths (known when tracing) holds each piece padded with zero
+rows to the longest, and the lengths beside it; ``read`` gives a piece of its own length.
 
 >>> import minitf as tf
 >>> ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
@@ -41,6 +43,9 @@ class _Storage:
         self.items: list = [None] * size
         self.cleared: set = set()
         self.element_shape = element_shape
+        # in a staged loop, after a split into pieces of several lengths: the pieces' lengths
+        # (known when tracing); the buffer holds each piece padded with zero rows to the longest
+        self.lengths: tuple | None = None
 
 
 def _traced(i) -> bool:
@@ -294,6 +299,99 @@ def _pieces_t(v: Tensor, k: int, length: int) -> Tensor:
     return z
 
 
+# ---- pieces of several lengths (a split in a staged loop) ---------------------------------
+# The buffer is [pieces, longest, ...]: piece j in the first lengths[j] rows of row j, zeros
+# after. The lengths are known when tracing; a piece read at a loop's index has a length known
+# only when the program runs (the seam's unknown_rows), as TF's list element of shape (None, ...).
+
+def _split_error(n: int, lengths) -> InvalidArgumentError:
+    total = sum(lengths)
+    if n > total:
+        text = f"Unused values in tensor. Length of tensor: {n} Values used: {total}"
+    else:
+        start = 0
+        for m in lengths:
+            if start + m > n:
+                break
+            start += m
+        text = f"Attempting to slice [{start}, {start + m}) from tensor with length {n}."
+    return InvalidArgumentError(None, "TensorListSplit", text)
+
+
+def _pad_pieces(v, lengths: tuple, check=True):
+    """``v``'s rows as the pieces ``lengths``, each padded with zero rows to the longest."""
+    xp = B.xp_of(v)
+    out = xp.zeros((len(lengths), max(lengths, default=0)) + v.shape[1:], v.dtype)
+    if v.shape[0] != sum(lengths):
+        if check and _checking():
+            raise _split_error(v.shape[0], lengths)
+        return out
+    start = 0
+    for j, m in enumerate(lengths):
+        out[j, :m] = v[start:start + m]
+        start += m
+    return out
+
+
+def _unpad_pieces(b, lengths: tuple, like=None):
+    """The pieces of ``b`` joined along their first axis (``_pad_pieces``'s adjoint, and a
+    TensorArray's concat)."""
+    xp = B.xp_of(b)
+    if not lengths:
+        return xp.zeros((0,) + b.shape[2:], b.dtype)
+    return xp.concatenate([b[j, :m] for j, m in enumerate(lengths)])
+
+
+def _take_piece(b, i, lengths: tuple, check=True):
+    """Piece ``i`` of ``b`` (an index out of range: TF's error, or unchecked, zero rows)."""
+    k, n = _rows_at(i), b.shape[0]
+    if not 0 <= k < n:
+        if check and _checking():
+            raise InvalidArgumentError(None, "TensorListGetItem", f"Trying to access element "
+                                       f"{k} in a list with {n} elements.")
+        return B.xp_of(b).zeros((0,) + b.shape[2:], b.dtype)
+    return b[k, :lengths[k]].copy()
+
+
+def _put_piece(g, like, i, lengths: tuple):
+    """Zeros shaped as ``like`` with ``g`` as piece ``i`` (``_take_piece``'s adjoint)."""
+    out = B.xp_of(g).zeros(like.shape, g.dtype)
+    k = _rows_at(i)
+    if 0 <= k < out.shape[0]:
+        out[k, :g.shape[0]] = g
+    return out
+
+
+def _pad_pieces_t(v: Tensor, lengths: tuple) -> Tensor:
+    z = _make(B.record_call(_pad_pieces, v._value, lengths, _checks()), v._dtype)
+    if TAPES.recording:
+        record("TensorListSplit", (v,), z, (lambda g: _unpad_pieces_t(g, lengths),))
+    return z
+
+
+def _unpad_pieces_t(b: Tensor, lengths: tuple) -> Tensor:
+    z = _make(B.record_call(_unpad_pieces, b._value, lengths), b._dtype)
+    if TAPES.recording:
+        record("TensorListConcat", (b,), z, (lambda g: _pad_pieces_t(g, lengths),))
+    return z
+
+
+def _take_piece_t(b: Tensor, i, lengths: tuple) -> Tensor:
+    z = _make(B.record_call(_take_piece, b._value, i, lengths, _checks()), b._dtype)
+    if type(z._value) is B.SYMBOLIC and not isinstance(i, int):
+        B.TRACER.unknown_rows(z._value)    # its length is lengths[i] at the loop's i
+    if TAPES.recording:
+        record("TensorListGetItem", (b,), z, (lambda g: _put_piece_t(g, b, i, lengths),))
+    return z
+
+
+def _put_piece_t(g: Tensor, like: Tensor, i, lengths: tuple) -> Tensor:
+    z = _make(B.record_call(_put_piece, g._value, like._value, i, lengths), g._dtype)
+    if TAPES.recording:
+        record("TensorListSetItem", (g,), z, (lambda h: _take_piece_t(h, i, lengths),))
+    return z
+
+
 def _index(i, what: str) -> int:
     if isinstance(i, Tensor) or hasattr(i, "_read_for_op"):
         i = convert_to_tensor(i)
@@ -378,6 +476,15 @@ class TensorArray:
         shape = self._storage.element_shape
         if shape is not None and shape.is_fully_defined():
             ta._buffer = self.stack()
+        elif items and all(x is not None for x in items) and shape is not None and \
+                shape.rank and len({tuple(x.shape[1:]) for x in items}) == 1 and \
+                len({x.shape[0] for x in items}) > 1:
+            # pieces of several lengths (split before the loop): padded to the longest
+            from .ops.array_ops import concat
+            lengths = tuple(int(x.shape[0]) for x in items)
+            ta._storage.element_shape = TensorShape([max(lengths)] + list(items[0].shape[1:]))
+            ta._storage.lengths = lengths
+            ta._buffer = _pad_pieces_t(concat(list(items), 0), lengths)
         return ta
 
     def _loop_tensor(self) -> "Tensor | None":
@@ -403,6 +510,7 @@ class TensorArray:
     def _buffer_write(self, index, value) -> "TensorArray":
         from .ops.array_ops import expand_dims
         from .ops.math_ops import where
+        self._refuse_pieces("write")
         v = self._check_value(value)
         buffer = self._zero_buffer()
         i = convert_to_tensor(index)._value if isinstance(index, Tensor) else _index(index,
@@ -427,6 +535,7 @@ class TensorArray:
         """unstack in a staged loop, or into an array of traced size: as TF's graph list, the
         array becomes ``v``'s rows, whatever its size was (its size is ``v``'s rows)."""
         from .ops.math_ops import identity
+        self._refuse_pieces("unstack")
         if v.shape.rank == 0:
             raise ValueError("Shape must be at least rank 1 but is rank 0")
         self._element_shape_from(v.shape[1:])
@@ -439,6 +548,7 @@ class TensorArray:
         """scatter in a staged loop (at indices a trace knows only as it runs): the rows
         ``indices`` of the buffer set to ``v``'s rows; a dynamic_size array grows to hold
         them."""
+        self._refuse_pieces("scatter")
         i = convert_to_tensor(indices, dtypes.int32)
         if not i.dtype.is_integer or i.shape.rank != 1:
             raise InvalidArgumentError(None, "TensorListScatter",
@@ -457,18 +567,35 @@ class TensorArray:
                 "minitf's TensorArray.split inside a loop AutoGraph stages needs lengths known "
                 "when tracing (a Python list or a constant), all equal")
         sizes = [int(n) for n in convert_to_tensor(lengths).numpy().reshape(-1)]
-        if len(set(sizes)) > 1:
-            raise NotImplementedError(
-                "minitf's TensorArray.split inside a loop AutoGraph stages carries the array "
-                "as one tensor, one row per piece: the pieces must have one length, got "
-                f"lengths {sizes}")
         if v.shape.rank == 0:
             raise ValueError("Shape must be at least rank 1 but is rank 0")
+        if len(set(sizes)) > 1 or self._storage.lengths is not None:
+            # pieces of several lengths: each padded to the longest, the lengths kept
+            sizes = tuple(sizes)
+            if self._storage.lengths not in (None, sizes):
+                raise NotImplementedError(
+                    "minitf's TensorArray.split inside a loop AutoGraph stages keeps the "
+                    f"pieces' lengths as the trace knows them: {self._storage.lengths}, then "
+                    f"{sizes}")
+            self._element_shape_from([max(sizes)] + list(v.shape[1:]))
+            self._storage.lengths = sizes
+            ta = self._in_loop()._from_buffer(_pad_pieces_t(v, sizes))
+            ta._n = len(sizes)
+            return ta
         length = sizes[0] if sizes else 0
         self._element_shape_from([length] + list(v.shape[1:]))
         ta = self._in_loop()._from_buffer(_pieces_t(v, len(sizes), length))
         ta._n = len(sizes)
         return ta
+
+    def _refuse_pieces(self, what: str) -> None:
+        """Only split, read, concat and size take an array of pieces of several lengths in a
+        staged loop (minitf keeps their lengths as the trace knows them)."""
+        if self._buffered and self._storage.lengths is not None:
+            raise NotImplementedError(
+                f"minitf's TensorArray cannot {what} inside a loop AutoGraph stages after a "
+                f"split into pieces of several lengths {self._storage.lengths}: read or concat "
+                "them, or split into pieces of one length")
 
     def _index_value(self, index, what: str):
         """An index in a staged loop: a traced value as it is, else a Python int."""
@@ -499,7 +626,10 @@ class TensorArray:
     @property
     def element_shape(self):
         """The elements' shape (a TensorShape), or None while no write has fixed it."""
-        return self._storage.element_shape
+        shape = self._storage.element_shape
+        if self._storage.lengths is not None:       # pieces of several lengths
+            return TensorShape([None] + list(shape[1:]))
+        return shape
 
     def size(self, name=None) -> Tensor:
         """The number of slots, as an int32 scalar tensor."""
@@ -641,7 +771,13 @@ class TensorArray:
         >>> tf.TensorArray(tf.float32, size=2, element_shape=[2]).read(0).numpy()
         array([0., 0.], dtype=float32)"""
         from .ops.math_ops import identity
+        if not self._buffered and _traced(index):
+            # an array from before a staged loop, read at its index: as one tensor
+            return self._in_loop().read(index)
         if self._buffered:
+            if self._storage.lengths is not None:       # a piece of its own length
+                return _take_piece_t(self._buffer_value(), self._index_value(index, "read"),
+                                     self._storage.lengths)
             # a recorded row read whose gradient takes the buffer's rows when it runs
             return _take_rows_t(self._buffer_value(), self._index_value(index, "read"))
         i = _index(index, "read")
@@ -668,6 +804,7 @@ class TensorArray:
         from .ops.array_ops import stack as stack_, zeros
         if self._buffered:
             from .ops.math_ops import identity
+            self._refuse_pieces("stack")
             return identity(self._buffer_value())
         items = self._storage.items
         if not items:
@@ -684,6 +821,7 @@ class TensorArray:
         array([2., 1.], dtype=float32)"""
         from .ops.array_ops import stack as stack_
         if self._buffered:
+            self._refuse_pieces("gather")
             i = convert_to_tensor(indices, dtypes.int32)
             if not i.dtype.is_integer or i.shape.rank != 1:
                 raise InvalidArgumentError(None, "TensorListGather",
@@ -707,6 +845,8 @@ class TensorArray:
         from .ops.array_ops import concat as concat_
         if self._buffered:
             b = self._buffer_value()
+            if self._storage.lengths is not None:       # pieces of several lengths
+                return _unpad_pieces_t(b, self._storage.lengths)
             if b.shape.rank is not None and b.shape.rank < 2:
                 raise ValueError("Concat saw a scalar shape at index 0 but requires at least "
                                  "vectors.")

@@ -362,3 +362,81 @@ def test_tensor_array_staged_ops_match_tf(tf_real):
         np.testing.assert_allclose(g, tg, rtol=1e-13, atol=1e-14)
     assert ours[-1][0] == theirs[-1][0] == "InvalidArgumentError"
     assert ours[-1][1].startswith("Trying to access element 3 in a list with 3 elements.")
+
+
+# ---- TensorArrays in staged loops: issue #13's cases (tests/test_tensor_array_staged.py) -----
+
+def _tensor_array_issue_cases(tf):
+    @tf.function
+    def split_before(x, n):          # pieces of several lengths, read at the loop's index
+        ta = tf.TensorArray(tf.float64, size=3, element_shape=[None, 2]).split(x, [2, 1, 3])
+        s = tf.zeros([2], tf.float64)
+        for i in tf.range(n):
+            p = ta.read(i % 3)
+            s = s * 0.5 + tf.reduce_sum(tf.tanh(p) * p, axis=0) + tf.reduce_mean(p * p)
+        return s
+
+    @tf.function
+    def split_inside(x, n):
+        ta = tf.TensorArray(tf.float64, size=3, element_shape=[None, 2])
+        s = tf.zeros([2], tf.float64)
+        for i in tf.range(n):
+            ta = ta.split(x * tf.cast(i + 1, tf.float64) + s, [3, 1, 2])
+            s = tf.reduce_max(ta.read(i % 3), axis=0) + tf.reduce_sum(ta.concat()[1:3], axis=0)
+        return s + tf.reduce_sum(ta.concat())
+
+    @tf.function
+    def same_slot(x, n):             # written and read in one iteration
+        ta = tf.TensorArray(tf.float64, size=n, clear_after_read=False)
+        s = tf.zeros([2], tf.float64)
+        for i in tf.range(n):
+            ta = ta.write(i, tf.tanh(x[i] + s))
+            s = ta.read(i) * 2.0 + s
+        return tf.reduce_sum(ta.stack() ** 2) + s
+
+    @tf.function
+    def running_mean(x, n):          # stack() in a dynamic_size loop body
+        ta = tf.TensorArray(tf.float64, size=0, dynamic_size=True)
+        s = tf.zeros([2], tf.float64)
+        for i in tf.range(n):
+            ta = ta.write(i, tf.tanh(x[i] + s))
+            s = tf.reduce_mean(ta.stack(), axis=0)
+        return tf.reduce_sum(ta.stack()) + s * s
+
+    @tf.function
+    def prefix_sums(x, n):           # a fixed size that is the loop's length
+        ta = tf.TensorArray(tf.float64, size=n)
+        s = tf.zeros([2], tf.float64)
+        for i in tf.range(n):
+            ta = ta.write(i, tf.tanh(x[i] + s))
+            s = tf.reduce_sum(ta.stack(), axis=0)
+        return tf.reduce_sum(ta.stack()) + s * s
+
+    @tf.function
+    def inside(x, n):                # the tape inside the function
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.reduce_sum(split_before(x, n) ** 2) + tf.reduce_sum(running_mean(x, n) ** 2)
+        return tape.gradient(y, x)
+
+    x = tf.constant(np.cos(np.arange(12.0)).reshape(6, 2))
+    out = []
+    for fn in (split_before, split_inside, same_slot, running_mean, prefix_sums):
+        for n in (3, 6, 2):          # the tape outside; one trace, other loop lengths later
+            with tf.GradientTape() as tape:
+                tape.watch(x)
+                y = fn(x, tf.constant(n))
+                loss = tf.reduce_sum(y * y)
+            out.append((y.numpy(), tape.gradient(loss, x).numpy()))
+    for n in (3, 5):
+        out.append((inside(x, tf.constant(n)).numpy(),))
+    return out
+
+
+def test_tensor_array_issue_cases_match_tf(tf_real):
+    ours, theirs = _tensor_array_issue_cases(mtf), _tensor_array_issue_cases(tf_real)
+    for a, b in zip(ours, theirs):
+        for x, y in zip(a, b):
+            # float64 through at most 6 steps of tanh, sums and products of values below ~1e3:
+            # a few dozen roundings each, within 1e-12 relative
+            np.testing.assert_allclose(x, y, rtol=1e-12, atol=1e-12)

@@ -68,3 +68,34 @@ def test_guide_node_counts(tf_real):
                            .as_graph_def().node)
                        for k in ("train_small_list", "train_big_list", "train_dataset")])
     assert counts[1] == counts[0] == [11, 32, 6]
+
+
+def _reductions(tf):
+    return {
+        "mean": lambda x: tf.reduce_mean(x),
+        "mean_axis": lambda x: tf.reduce_mean(x, axis=1),
+        "mean_keepdims": lambda x: tf.reduce_mean(x, axis=[0], keepdims=True),
+        "mean_negative_axis": lambda x: tf.reduce_mean(x, -1),
+        "sum": lambda x: tf.reduce_sum(x),
+        "sum_axis": lambda x: tf.reduce_sum(x, 0, keepdims=True),
+        "max": lambda x: tf.reduce_max(x, 1),
+        "min": lambda x: tf.reduce_min(x),
+        "prod": lambda x: tf.reduce_prod(x, axis=0),
+    }
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int32"])
+@pytest.mark.parametrize("name", list(_reductions(minitf)))
+def test_reduction_nodes_match_tf(tf_real, name, dtype):
+    """Names, op types and inputs of every node; TF names the argument's Placeholder after
+    the parameter (``x``), minitf ``Placeholder`` (docs/tf-function.md), so that name is left
+    out."""
+    got = []
+    for tf in (tf_real, minitf):
+        fn = tf.function(_reductions(tf)[name])
+        graph_def = fn.get_concrete_function(tf.TensorSpec([2, 3], getattr(tf, dtype))) \
+            .graph.as_graph_def()
+        arg = graph_def.node[0].name
+        got.append([(n.op, "<arg>" if n.name == arg else n.name,
+                     ["<arg>" if i == arg else i for i in n.input]) for n in graph_def.node])
+    assert got[1] == got[0]

@@ -399,11 +399,12 @@ def _tensor_arrays_shaped(init, names, body, set_state, get_state, counter):
 
     after = _tracer.run_discarded(probe)
     for k in unshaped:
-        shape = after[k].element_shape if isinstance(after[k], TensorArray) else None
+        shape = after[k]._storage.element_shape if isinstance(after[k], TensorArray) else None
         if shape is None:
             raise ValueError(f"'{names[k]}': the TensorArray's element shape is not known "
                              "before the loop and the loop does not write it")
         init[k]._storage.element_shape = shape
+        init[k]._storage.lengths = after[k]._storage.lengths    # split into several lengths
     return init
 
 
@@ -530,9 +531,10 @@ def _fill_undefined(init, undefined, names, body, set_state, get_state, counter)
 
     def probe():
         # TensorArrays as copies: a buffer the thrown-away run makes must not stay cached in
-        # the arrays the loop starts from (its op is not in the program)
-        set_state(tuple(v._from_buffer(v._buffer) if isinstance(v, TensorArray) and
-                        v._buffered else v for v in init))
+        # the arrays the loop starts from (its op is not in the program), and a write at the
+        # loop's first index (a Python int here) must not reach an array's eager slots
+        set_state(tuple((v._from_buffer(v._buffer) if v._buffered else v._in_loop())
+                        if isinstance(v, TensorArray) else v for v in init))
         body(counter[2](counter[0]) if counter is not None else None)
         return get_state()
 

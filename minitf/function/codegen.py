@@ -220,6 +220,7 @@ class Program:
         self.n_inputs = len(inputs)
         inputs = [t.slot for t in inputs]
         self.input_slots = inputs
+        self.output_slots = [t.slot if type(t) is Traced else None for t in outputs]
         needed = {t.slot for t in outputs if type(t) is Traced}
         needed.update(v.slot for _, v in var_writes if type(v) is Traced)
         # what the graph listing adds to the nodes (graph_ops.py): the trace's folded values

@@ -54,13 +54,11 @@ def _build(function, leaves, args, kwargs):
             outs = [o for o in flat if isinstance(o, Tensor)]
             variables = [v for v in hidden.watched_variables()]
             sources = [t for t in in_tensors if t._dtype._grad]
-            boundary = tr.n
+            boundary, n_fwd = tr.n, len(tr.nodes)     # what follows is the backward pass
             gs = [_make(tr.input(o._value.v * 0 + 1 if type(o._value) is Traced else
                                  o._value * 0 + 1), o._dtype) for o in outs]
             grads = hidden.gradient(outs, sources + variables, output_gradients=gs,
                                     unconnected_gradients=_tape.UnconnectedGradients.ZERO)
-    n_fwd = next((i for i, n in enumerate(tr.nodes)
-                  if any(s >= boundary for s in n.inputs())), len(tr.nodes))
     fwd_nodes, bwd_nodes = tr.nodes[:n_fwd], tr.nodes[n_fwd:]
     grad_refs = [g._value for g in grads]
     needed = {r.slot for r in grad_refs if type(r) is Traced}
@@ -73,9 +71,10 @@ def _build(function, leaves, args, kwargs):
             for v, k in zip(values, kinds)]
     d = _Differentiable()
     # A value whose shape the program learns only as it runs (a loop that grows a tensor, a
-    # dynamic_size TensorArray): the backward program, whose ops take the traced shapes, is
-    # traced again for the shapes of a later call (call_recorded). The forward program also
-    # returns such loops' results, to compare their shapes.
+    # dynamic_size TensorArray, a TensorArray or tf.zeros of a traced size): the backward
+    # program, whose ops take the traced shapes, is traced again for the shapes of a later
+    # call (call_recorded), found from the shapes of the saved values and of such loops'
+    # results (the forward program returns those too).
     probes = _runtime_shaped(tr, fwd_nodes) if tr.runtime_shapes and not writes else []
     d.forward = Program(tr, inputs, values + saved + probes, writes, nodes=fwd_nodes,
                         strip=False)
@@ -87,7 +86,7 @@ def _build(function, leaves, args, kwargs):
     d.variables = variables
     d.writes_variables = bool(writes)
     d.n_saved = len(saved)
-    d.shapes = _shapes([p.v for p in probes]) if probes else None
+    d.shapes = None if writes else _shapes([p.v for p in probes] + saved_now)
     d.others = {}
     return nest.pack_sequence_as(out, real), d, saved_now
 
@@ -111,8 +110,11 @@ def call_recorded(function, concrete, skey, leaves, args, kwargs):
     else:
         vals = d.forward.run([t._value for t in in_tensors])
         flat_vals, saved = vals[:d.n_out], vals[d.n_out:d.n_out + d.n_saved]
-        if d.shapes is not None and _shapes(vals[d.n_out + d.n_saved:]) != d.shapes:
-            d, flat_vals, saved = _for_shapes(function, d, leaves, args, kwargs)
+        if d.shapes is not None:
+            shapes = _shapes(list(vals[d.n_out + d.n_saved:]) + list(saved))
+            if shapes != d.shapes:
+                d, flat_vals, saved = _for_shapes(function, d, shapes, in_tensors, leaves,
+                                                  args, kwargs)
         flat_out = [_make(v, k) if k is not None else v for v, k in zip(flat_vals, d.out_kinds)]
         result = nest.pack_sequence_as(d.out_structure, flat_out)
     var_reads = [v._read_for_op() for v in d.variables]     # tapes watch variables read
@@ -148,16 +150,30 @@ def _runtime_shaped(tr, nodes) -> list:
             if tr.all[s].w is not None]
 
 
-def _for_shapes(function, d, leaves, args, kwargs):
-    """A call whose loops' results came out with other shapes than ``d`` was traced for:
-    the body traced again for them (its printed output silenced; it assigns no variables),
-    giving this call's result and the backward program for it. Returns (that program, the
-    flat result values, the values its backward program reads)."""
+def _for_shapes(function, d, shapes, in_tensors, leaves, args, kwargs):
+    """A call whose saved values or loop results came out with other ``shapes`` than ``d``
+    was traced for: the body traced again for them (its printed output silenced; it assigns
+    no variables), giving this call's result and the backward program for it, kept for later
+    calls of these shapes (whose forward then runs once more, in that trace's program).
+    Returns (that program, the flat result values, the values its backward program reads)."""
+    alt = d.others.get(shapes)
+    if alt is not None:
+        vals = alt.forward.run([t._value for t in in_tensors])
+        saved = vals[alt.n_out:alt.n_out + alt.n_saved]
+        if _shapes(list(vals[alt.n_out + alt.n_saved:]) + list(saved)) == alt.shapes:
+            return alt, vals[:alt.n_out], saved
     with function._lock, contextlib.redirect_stdout(io.StringIO()), \
             contextlib.redirect_stderr(io.StringIO()):
         result, alt, saved = _build(function, leaves, args, kwargs)
+    if len(d.others) >= _MAX_SHAPES:
+        d.others.pop(next(iter(d.others)))
+    d.others[shapes] = alt
     flat = [o._value if isinstance(o, Tensor) else o for o in nest.flatten(result)]
     return alt, flat, saved
+
+
+# How many backward programs for other shapes a call keeps (the oldest is dropped).
+_MAX_SHAPES = 16
 
 
 def _recorded_gradients(function, d, args, kwargs, sources, inputs, ups) -> tuple:

@@ -30,7 +30,8 @@ TF_TYPES = {
     "power": "Pow", "matmul": "MatMul", "negative": "Neg", "absolute": "Abs", "exp": "Exp",
     "log": "Log", "log1p": "Log1p", "expm1": "Expm1", "tanh": "Tanh", "sqrt": "Sqrt",
     "square": "Square", "sin": "Sin", "cos": "Cos", "tan": "Tan", "sign": "Sign",
-    "maximum": "Maximum", "minimum": "Minimum", "sum": "Sum", "mean": "Mean", "max": "Max",
+    "maximum": "Maximum", "minimum": "Minimum", "sum": "Sum", "mean": "Mean", "_mean": "Mean",
+    "max": "Max",
     "amax": "Max", "min": "Min", "amin": "Min", "prod": "Prod", "greater": "Greater",
     "less": "Less", "greater_equal": "GreaterEqual", "less_equal": "LessEqual",
     "equal": "Equal", "not_equal": "NotEqual", "logical_and": "LogicalAnd",
@@ -143,6 +144,7 @@ def operations(program, n_outputs: int) -> list:
                 slots.append(((), (key,) if key and n == len(kinds) - 1 else ()))
             pending += 1
 
+    names: dict = {}        # a reduction's axes Const: its index -> the reduction's index
     unread = {slot: var for var, slot in program.variables_pinned}
     alias: dict = {}
     for node in program.nodes:
@@ -163,7 +165,11 @@ def operations(program, n_outputs: int) -> list:
                 del unread[s]
                 types.append("ReadVariableOp")
                 slots.append(((), (s,)))
+        kind = _node_type(node)
+        reduction = kind in _REDUCE_AXES
         for a in node.args:
+            if reduction:                  # its only constant operand: the axes (below)
+                break
             if _is_constant_operand(a) and id(a) not in folded_ids:
                 key = ("const", len(types))     # a constant operand: a Const this op reads
                 types.append("Const")
@@ -172,10 +178,13 @@ def operations(program, n_outputs: int) -> list:
             elif id(a) in folded_ids:
                 ins += (("folded", id(a)),)
         outs = node.outs
-        kind = _node_type(node)
-        if kind in _REDUCE_AXES:           # TF's reduction reads its axes from a Const
+        if reduction:       # TF's reduction reads its axes from a Const, named after it
+            key = ("const", len(types))     # when an axis is given
             types.append("Const")
-            slots.append(((), ()))
+            slots.append(((), (key,)))
+            ins = ins[:1] + (key,)
+            if _axis_given(node):
+                names[len(types) - 1] = len(types)
         types.append(kind)
         slots.append((ins, () if outs is None else (outs if type(outs) is tuple else (outs,))))
     place_extra(float("inf"))
@@ -186,15 +195,31 @@ def operations(program, n_outputs: int) -> list:
     types += ["AssignVariableOp"] * len(program.variables_written)
     slots += [((), ())] * len(program.variables_written)
     types += ["Identity"] * n_outputs
-    slots += [((), ())] * n_outputs
+    returned = getattr(program, "output_slots", [])
+    slots += [(() if k >= len(returned) or returned[k] is None else (alias.get(returned[k],
+                                                                          returned[k]),), ())
+              for k in range(n_outputs)]
     if program.variables_pinned or program.variables_written or loops or any(
             n.outs is None for n in program.nodes):
         types.append("NoOp")             # TF orders the function's stateful ops with a NoOp
         slots.append(((), ()))
     seen: dict = {}
     out = []
-    for t, (ins, outs) in zip(types, slots):
+    for n, (t, (ins, outs)) in enumerate(zip(types, slots)):
+        if n in names:      # named after the operation that reads it: named below
+            out.append(Operation(t, "", ins, outs))
+            continue
         k = seen.get(t, 0)
         seen[t] = k + 1
         out.append(Operation(t, t if k == 0 else f"{t}_{k}", ins, outs))
+    for n, reader in names.items():
+        out[n].name = f"{out[reader].name}/reduction_indices"
     return out
+
+
+def _axis_given(node) -> bool:
+    """Whether a reduction node was given axes (TF then names its Const
+    ``<reduction>/reduction_indices``; with none, ``Const``)."""
+    if node.kwargs and "axis" in node.kwargs:
+        return node.kwargs["axis"] is not None
+    return len(node.args) > 1 and node.args[1] is not None   # _mean(v, axes, ...)

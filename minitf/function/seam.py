@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from .. import _backend as B
 from . import control_flow, tracing
-from .tracing import Traced
+from .tracing import Traced, shadow_of
 
 
 class FunctionTracer(B.Tracer):
@@ -90,6 +90,13 @@ class FunctionTracer(B.Tracer):
     def both_branches(self) -> bool:
         trace = tracing.current()
         return trace is not None and trace.selecting > 0
+
+    def unknown_rows(self, symbolic) -> None:
+        from ..tensor import TensorShape
+        trace = symbolic.trace
+        symbolic.w = shadow_of(symbolic.v, TensorShape([None] + list(symbolic.v.shape[1:])))
+        trace.shadows = True          # unknown dimensions flow from here: calls compute shadows
+        trace.runtime_shapes = True   # and shapes are read when the program runs
 
     def eager(self, fn):
         from .init_scope import init_scope

@@ -93,7 +93,9 @@ def _needed_nodes(nodes, results) -> list:
     for n in reversed(nodes):
         o = n.outs
         outs = () if o is None else (o if type(o) is tuple else (o,))
-        if any(s in needed for s in outs) or (n.mutates and outs):
+        # a write in place into a needed value (a slice's gradient: zeros, then setitem)
+        if any(s in needed for s in outs) or (n.mutates and (outs or any(
+                type(m) is Traced and m.slot in needed for m in n.mutates))):
             keep.append(n)
             needed.update(n.inputs())
     keep.reverse()

@@ -31,10 +31,56 @@ def _kept_shape(shape: tuple, axes) -> tuple:
     return tuple(1 if i in axes else d for i, d in enumerate(shape))
 
 
-def _back(g: Tensor, x: Tensor, axes) -> Tensor:
-    """Upstream gradient of a reduction, broadcast back to the input's shape."""
+def _back(g: Tensor, x: Tensor, axes, mean: bool = False) -> Tensor:
+    """Upstream gradient of a reduction, broadcast back to the input's shape (divided by the
+    count of elements reduced, for a mean)."""
     from .array_ops import broadcast_to, reshape
-    return broadcast_to(reshape(g, _kept_shape(x._value.shape, axes)), x._value.shape)
+    if B.TRACING and _shape_at_run_time(x._value):
+        return _spread_t(g, x, axes, mean)
+    out = broadcast_to(reshape(g, _kept_shape(x._value.shape, axes)), x._value.shape)
+    if mean:
+        n = x._value.size // max(g._value.size, 1) if x._value.size else 0
+        return out / n
+    return out
+
+
+# Inside tf.function, a value whose shape changes while the program runs (a loop variable with
+# a relaxed shape invariant: a dynamic_size TensorArray's rows, and what is computed from it)
+# takes the gradient of a reduction as one recorded operation that reads the shapes when it
+# runs, never from the trace. Linear in the upstream gradient, its adjoint is the reduction.
+
+def _shape_at_run_time(v) -> bool:
+    return type(v) is B.SYMBOLIC and v.w is not None and v.trace.runtime_shapes
+
+
+def _count(x, g) -> int:
+    return x.size // max(g.size, 1) if x.size else 0
+
+
+def _spread(g, x, axes, mean):
+    """``g`` broadcast back over ``x``'s reduced ``axes`` (divided by the count: a mean)."""
+    out = B.xp_of(g).broadcast_to(g.reshape(_kept_shape(x.shape, axes)), x.shape)
+    return out / _count(x, g) if mean else out.copy()
+
+
+def _gather_back(h, x, axes, mean, g):
+    """``_spread``'s adjoint: ``h`` summed over ``axes`` into ``g``'s shape."""
+    out = _sum(h, axes, True, h.dtype).reshape(g.shape)
+    return out / _count(x, g) if mean else out
+
+
+def _spread_t(g: Tensor, x: Tensor, axes, mean: bool) -> Tensor:
+    z = _make(B.record_call(_spread, g._value, x._value, axes, mean), g._dtype)
+    if TAPES.recording:
+        record("BroadcastTo", (g,), z, (lambda h: _gather_back_t(h, x, axes, mean, g),))
+    return z
+
+
+def _gather_back_t(h: Tensor, x: Tensor, axes, mean: bool, g: Tensor) -> Tensor:
+    z = _make(B.record_call(_gather_back, h._value, x._value, axes, mean, g._value), h._dtype)
+    if TAPES.recording:
+        record("Sum", (h,), z, (lambda k: _spread_t(k, x, axes, mean),))
+    return z
 
 
 def _np_axis(axes):
@@ -79,6 +125,20 @@ def reduce_sum(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     return z
 
 
+def _mean(v, axes, keepdims: bool, np_dtype):
+    """The mean of ``v`` over ``axes``, its element count read from ``v``: floats sum and
+    divide in their own dtype (as np.mean rounds), integers truncate toward zero."""
+    if v.size == 0 and np.issubdtype(np_dtype, np.floating):
+        # 0 / 0 without NumPy's "Mean of empty slice"
+        return np.full_like(np.sum(v, axis=axes, keepdims=keepdims, dtype=np_dtype), np.nan)
+    if np.issubdtype(np_dtype, np.inexact):
+        r = _sum(v, axes, keepdims, np_dtype)
+        return r / (v.size // max(r.size, 1))
+    n = v.size if axes is None else int(np.prod([v.shape[a] for a in axes]))
+    s = np.sum(v, axis=axes, keepdims=keepdims, dtype=np.int64)
+    return np.trunc(s / max(n, 1)).astype(np_dtype)
+
+
 def reduce_mean(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     """Mean; integer inputs give an integer mean, truncated toward zero as TF does."""
     x = numeric("Mean", input_tensor, complex_ok=True)
@@ -89,19 +149,11 @@ def reduce_mean(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
         r = K.sum_(v, axes, True)
         if keepdims:
             r = r.reshape(_kept_shape(v.shape, axes))
-    elif dt.is_floating and v.size == 0:    # 0 / 0 without NumPy's "Mean of empty slice"
-        r = np.full_like(np.sum(v, axis=axes, keepdims=keepdims, dtype=dt._np), np.nan)
-    elif dt.is_floating or dt.is_complex:
-        r = _sum(v, axes, keepdims, dt._np)
-        r = r / (v.size // max(r.size, 1))     # in the input's dtype, as np.mean rounds it
-    else:
-        n = v.size if axes is None else int(np.prod([v.shape[a] for a in axes]))
-        s = np.sum(v, axis=axes, keepdims=keepdims, dtype=np.int64)
-        r = np.trunc(s / max(n, 1)).astype(dt._np)
+    else:       # one recorded operation (TF's Mean): the count is read when a program runs
+        r = B.record_call(_mean, v, axes, keepdims, dt._np)
     z = _make(B.asarray(r), dt)
     if TAPES.recording:
-        n = v.size // max(z._value.size, 1) if v.size else 0
-        record("Mean", (x,), z, (lambda g: _back(g, x, axes) / n,))
+        record("Mean", (x,), z, (lambda g: _back(g, x, axes, mean=True),))
     return z
 
 

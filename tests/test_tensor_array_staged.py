@@ -1,0 +1,272 @@
+"""TensorArrays in loops AutoGraph stages (issue #13): a split into pieces of several lengths,
+a slot written and read in one iteration, stack() in a dynamic_size loop body, another loop
+length on a later call, with the tape outside the function and inside it; and the graph
+listing of traced reductions. Expected values come from NumPy (forward values computed
+directly, gradients by central differences) or, for the graph listing, from TF 2.21."""
+import numpy as np
+import pytest
+
+import minitf as tf
+
+X6 = np.cos(np.arange(6.0))
+X62 = np.cos(np.arange(12.0)).reshape(6, 2)
+
+
+def _numeric_grad(fn, x, eps=1e-6):
+    """d fn / d x by central differences (fn: a NumPy array -> a float)."""
+    g = np.zeros_like(x)
+    for k in np.ndindex(x.shape):
+        up, down = x.copy(), x.copy()
+        up[k] += eps
+        down[k] -= eps
+        g[k] = (fn(up) - fn(down)) / (2 * eps)
+    return g
+
+
+def _outside(fn, x, *args):
+    """fn(x, *args) under a tape outside the function: (value, d sum(value**2) / dx)."""
+    xt = tf.constant(x)
+    with tf.GradientTape() as tape:
+        tape.watch(xt)
+        y = fn(xt, *args)
+        loss = tf.reduce_sum(y * y)
+    return y.numpy(), tape.gradient(loss, xt).numpy()
+
+
+# ---- 1. split into pieces of several lengths ------------------------------------------------
+
+@tf.function
+def _split_before(x, n):
+    ta = tf.TensorArray(tf.float64, size=3).split(x, [1, 2, 3])
+    s = tf.constant(0.0, tf.float64)
+    for i in tf.range(n):
+        s += tf.reduce_sum(ta.read(i) ** 2) * tf.cast(i + 1, tf.float64)
+    return s
+
+
+def _split_before_np(x, n):
+    pieces = [x[:1], x[1:3], x[3:]]
+    return sum((k + 1) * np.sum(pieces[k] ** 2) for k in range(n))
+
+
+def test_unequal_split_before_a_staged_loop_values_and_gradients():
+    for n in (3, 2, 1):              # one trace
+        y, g = _outside(_split_before, X6, tf.constant(n))
+        want = _split_before_np(X6, n)
+        np.testing.assert_allclose(y, want, rtol=1e-14)
+        np.testing.assert_allclose(
+            g, _numeric_grad(lambda x: _split_before_np(x, n) ** 2, X6), rtol=1e-6, atol=1e-8)
+    assert _split_before.experimental_get_tracing_count() == 1
+
+
+@tf.function
+def _split_inside(x, n):
+    ta = tf.TensorArray(tf.float64, size=3, element_shape=[None, 2])
+    s = tf.zeros([2], tf.float64)
+    for i in tf.range(n):
+        ta = ta.split(x * tf.cast(i + 1, tf.float64) + s, [3, 1, 2])
+        p = ta.read(i % 3)
+        s = tf.reduce_max(p, axis=0) + tf.reduce_mean(p * p) + tf.reduce_sum(
+            ta.concat()[1:3], axis=0)
+    return s
+
+
+def _split_inside_np(x, n):
+    s = np.zeros(2)
+    for i in range(n):
+        v = x * (i + 1) + s
+        p = [v[:3], v[3:4], v[4:]][i % 3]
+        s = p.max(axis=0) + np.mean(p * p) + v[1:3].sum(axis=0)
+    return s
+
+
+def test_unequal_split_inside_a_staged_loop_values_and_gradients():
+    for n in (3, 5, 1):
+        y, g = _outside(_split_inside, X62, tf.constant(n))
+        np.testing.assert_allclose(y, _split_inside_np(X62, n), rtol=1e-13)
+        np.testing.assert_allclose(g, _numeric_grad(
+            lambda x: np.sum(_split_inside_np(x, n) ** 2), X62), rtol=1e-5, atol=1e-5)
+
+    @tf.function
+    def inside(x, n):                # the tape inside the function
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.reduce_sum(_split_inside(x, n) ** 2)
+        return tape.gradient(y, x)
+
+    for n in (3, 5):
+        np.testing.assert_allclose(inside(tf.constant(X62), tf.constant(n)).numpy(),
+                                   _numeric_grad(lambda x: np.sum(_split_inside_np(x, n) ** 2),
+                                                 X62), rtol=1e-5, atol=1e-5)
+
+
+def test_unequal_split_concat_and_what_it_refuses():
+    @tf.function
+    def ragged(x, n):
+        ta = tf.TensorArray(tf.float64, size=2)
+        for i in tf.range(n):
+            ta = ta.split(x[i], [1, 3])
+        return ta.concat(), ta.size()
+
+    x = np.arange(12.0).reshape(3, 4)
+    joined, size = ragged(tf.constant(x), tf.constant(3))
+    np.testing.assert_array_equal(joined.numpy(), x[2])     # the last split
+    assert int(size) == 2
+
+    @tf.function
+    def stacked(x, n):               # pieces of several lengths do not stack (TF: an error)
+        ta = tf.TensorArray(tf.float64, size=2)
+        for i in tf.range(n):
+            ta = ta.split(x[i], [1, 3])
+        return ta.stack()
+
+    with pytest.raises(NotImplementedError, match="several lengths"):
+        stacked(tf.constant(x), tf.constant(3))
+
+
+# ---- 2. a slot written and read in one iteration, the tape outside -------------------------
+
+@tf.function
+def _same_slot(x, n):
+    ta = tf.TensorArray(tf.float64, size=n)
+    s = tf.zeros([2], tf.float64)
+    for i in tf.range(n):
+        ta = ta.write(i, tf.tanh(x[i] + s))
+        s = ta.read(i) * 2.0
+    return s
+
+
+def _same_slot_np(x, n):
+    s = np.zeros(2)
+    for i in range(n):
+        s = 2.0 * np.tanh(x[i] + s)
+    return s
+
+
+def test_write_and_read_one_slot_in_an_iteration_with_the_tape_outside():
+    for n in (3, 5, 2):              # one trace; later calls with other loop lengths
+        y, g = _outside(_same_slot, X62, tf.constant(n))
+        np.testing.assert_allclose(y, _same_slot_np(X62, n), rtol=1e-14)
+        np.testing.assert_allclose(g, _numeric_grad(
+            lambda x: np.sum(_same_slot_np(x, n) ** 2), X62), rtol=1e-6, atol=1e-8)
+    assert _same_slot.experimental_get_tracing_count() == 1
+
+
+# ---- 3. stack() in a dynamic_size loop body ---------------------------------------------
+
+@tf.function
+def _running_mean(x, n):
+    ta = tf.TensorArray(tf.float64, size=0, dynamic_size=True)
+    s = tf.zeros([2], tf.float64)
+    for i in tf.range(n):
+        ta = ta.write(i, tf.tanh(x[i] + s))
+        s = tf.reduce_mean(ta.stack(), axis=0)      # the mean of the rows written so far
+    return tf.reduce_sum(ta.stack(), axis=0) + s * s
+
+
+def _running_mean_np(x, n):
+    rows, s = [], np.zeros(2)
+    for i in range(n):
+        rows.append(np.tanh(x[i] + s))
+        s = np.mean(rows, axis=0)
+    return np.sum(rows, axis=0) + s * s
+
+
+def test_stack_in_a_dynamic_size_loop_body_values_and_gradients():
+    for n in (3, 5, 2):
+        y, g = _outside(_running_mean, X62, tf.constant(n))
+        np.testing.assert_allclose(y, _running_mean_np(X62, n), rtol=1e-14)
+        np.testing.assert_allclose(g, _numeric_grad(
+            lambda x: np.sum(_running_mean_np(x, n) ** 2), X62), rtol=1e-6, atol=1e-8)
+
+    @tf.function
+    def inside(x, n):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.reduce_sum(_running_mean(x, n) ** 2)
+        return tape.gradient(y, x)
+
+    for n in (3, 5):
+        np.testing.assert_allclose(inside(tf.constant(X62), tf.constant(n)).numpy(),
+                                   _numeric_grad(lambda x: np.sum(_running_mean_np(x, n) ** 2),
+                                                 X62), rtol=1e-6, atol=1e-8)
+
+
+# ---- 4. another loop length on a later call, fixed-size arrays, the tape outside ----------
+
+@tf.function
+def _prefix_sums(x, n):
+    ta = tf.TensorArray(tf.float64, size=n)
+    s = tf.zeros([2], tf.float64)
+    for i in tf.range(n):
+        ta = ta.write(i, tf.tanh(x[i] + s))
+        s = tf.reduce_sum(ta.stack(), axis=0)
+    return tf.reduce_sum(ta.stack()) + tf.reduce_sum(s * s)
+
+
+def _prefix_sums_np(x, n):
+    rows, s = [], np.zeros(2)
+    for i in range(n):
+        rows.append(np.tanh(x[i] + s))
+        s = np.sum(rows, axis=0)
+    return np.sum(rows) + np.sum(s * s)
+
+
+def test_a_later_call_with_another_loop_length_has_its_own_gradients():
+    for n in (3, 5, 2, 5):           # one trace; the gradient program is kept per shape
+        y, g = _outside(_prefix_sums, X62, tf.constant(n))
+        np.testing.assert_allclose(y, _prefix_sums_np(X62, n), rtol=1e-14)
+        np.testing.assert_allclose(g, _numeric_grad(
+            lambda x: _prefix_sums_np(x, n) ** 2, X62), rtol=1e-6, atol=1e-6)
+    assert _prefix_sums.experimental_get_tracing_count() == 1
+
+
+# ---- 5. the graph listing of traced reductions (TF 2.21's) -------------------------------
+
+def _listing(fn, dtype=tf.float32):
+    graph = tf.function(fn).get_concrete_function(tf.TensorSpec([2, 3], dtype)).graph
+    return [(n.name, n.op, list(n.input)) for n in graph.as_graph_def().node][1:]
+
+
+@pytest.mark.parametrize("dtype", [tf.float32, tf.int32])
+def test_reduce_mean_is_one_mean_op_reading_its_axes(dtype):
+    # TF 2.21 (its Placeholder, here left out, is named after the argument)
+    assert _listing(lambda x: tf.reduce_mean(x), dtype) == [
+        ("Const", "Const", []), ("Mean", "Mean", ["Placeholder", "Const"]),
+        ("Identity", "Identity", ["Mean"])]
+    for axis, keepdims in ((1, False), ([0], True), (-1, False)):
+        assert _listing(lambda x: tf.reduce_mean(x, axis, keepdims=keepdims), dtype) == [
+            ("Mean/reduction_indices", "Const", []),
+            ("Mean", "Mean", ["Placeholder", "Mean/reduction_indices"]),
+            ("Identity", "Identity", ["Mean"])]
+
+
+def test_other_reductions_list_as_tf():
+    assert _listing(lambda x: tf.reduce_sum(x)) == [
+        ("Const", "Const", []), ("Sum", "Sum", ["Placeholder", "Const"]),
+        ("Identity", "Identity", ["Sum"])]
+    for op, fn in (("Sum", tf.reduce_sum), ("Max", tf.reduce_max), ("Prod", tf.reduce_prod)):
+        assert _listing(lambda x: fn(x, 0)) == [
+            (f"{op}/reduction_indices", "Const", []),
+            (op, op, ["Placeholder", f"{op}/reduction_indices"]), ("Identity", "Identity", [op])]
+    assert _listing(lambda x: tf.reduce_min(x))[1] == ("Min", "Min", ["Placeholder", "Const"])
+    any_ = _listing(lambda x: tf.reduce_any(x > 0.0, axis=1))
+    assert [(n, op) for n, op, _ in any_] == [
+        ("Const", "Const"), ("Greater", "Greater"), ("Any/reduction_indices", "Const"),
+        ("Any", "Any"), ("Identity", "Identity")]           # TF names the first `Greater/y`
+    assert any_[3][2] == ["Greater", "Any/reduction_indices"]
+    all_ = _listing(lambda x: tf.reduce_all(x > 0.0))
+    assert [op for _, op, _ in all_] == ["Const", "Greater", "Const", "All", "Identity"]
+
+
+def test_a_mean_in_a_growing_loop_divides_by_the_rows_it_has_when_it_runs():
+    @tf.function
+    def means(n):
+        ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
+        out = tf.TensorArray(tf.float32, size=n)
+        for i in tf.range(n):
+            ta = ta.write(i, tf.cast(i, tf.float32))
+            out = out.write(i, tf.reduce_mean(ta.stack()))
+        return out.stack()
+
+    np.testing.assert_array_equal(means(tf.constant(4)).numpy(), [0.0, 0.5, 1.0, 1.5])
