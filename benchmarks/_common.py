@@ -41,6 +41,45 @@ def blocks(step, sync, n_blocks=7, per_block=20, warm=10):
     return times[len(times) // 2], times[0], times[-1]
 
 
+def live_peak_bytes(step, sync, steps: int = 3, graph_pools=()) -> int:
+    """The most bytes live on the GPU at once over ``steps`` more calls of ``step`` (after the
+    timing, so nothing is compiled or captured here): what PyTorch's
+    ``torch.cuda.max_memory_allocated`` reports, as opposed to a caching pool's reserved total.
+    Peaks happen at allocations, so CuPy's default pool's ``used_bytes`` is read after each one
+    (an allocator wrapper). ``graph_pools`` are the private pools of captured CUDA graphs:
+    every buffer a graph holds is live for as long as the graph lives, so their whole held
+    bytes count, on top of the default pool's."""
+    import cupy as cp
+    pool = cp.get_default_memory_pool()
+    held = sum(p.total_bytes() for p in graph_pools)
+    sync()
+    peak = [pool.used_bytes()]
+
+    def malloc(size):
+        mem = pool.malloc(size)
+        used = pool.used_bytes()
+        if used > peak[0]:
+            peak[0] = used
+        return mem
+    with cp.cuda.using_allocator(malloc):
+        for _ in range(steps):
+            step()
+        sync()
+    return peak[0] + held
+
+
+def graph_pools(run) -> list:
+    """The private memory pools of the CUDA graphs a ``tf.function`` ``run`` replays (none for
+    an eager step, or where a capture was given up)."""
+    pools = []
+    for concrete in getattr(run, "_concrete", {}).values():
+        for spec in concrete._specialisations.values():
+            runner = getattr(spec, "graph_runner", None)
+            if runner is not None and getattr(runner, "graph", None) is not None:
+                pools.append(runner.pool)
+    return pools
+
+
 def mlp_init(sizes, batch, kind, seed=0):
     """Glorot-uniform weights, zero biases, a standard-normal batch, and targets (regression
     targets for ``kind == "mse"``, class labels otherwise)."""
