@@ -31,6 +31,7 @@ TF_TYPES = {
     "log": "Log", "log1p": "Log1p", "expm1": "Expm1", "tanh": "Tanh", "sqrt": "Sqrt",
     "square": "Square", "sin": "Sin", "cos": "Cos", "tan": "Tan", "sign": "Sign",
     "maximum": "Maximum", "minimum": "Minimum", "sum": "Sum", "mean": "Mean", "_mean": "Mean",
+    "_column_mean": "Mean", "_column_sum": "Sum",
     "max": "Max",
     "amax": "Max", "min": "Min", "amin": "Min", "prod": "Prod", "greater": "Greater",
     "less": "Less", "greater_equal": "GreaterEqual", "less_equal": "LessEqual",

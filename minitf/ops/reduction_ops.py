@@ -116,8 +116,7 @@ def reduce_sum(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     v = x._value
     dt = x._dtype
     if K.sum_supported(v, axes):     # small GPU sums: one launch, not CuPy's reduction machinery
-        r = K.sum_(v, axes)
-        z = _make(r.reshape(_kept_shape(v.shape, axes)) if keepdims else r, dt)
+        z = _make(B.record_call(_column_sum, v, axes, keepdims), dt)
     else:
         z = _make(B.asarray(_sum(v, axes, keepdims, dt._np)), dt)
     if TAPES.recording:
@@ -139,17 +138,28 @@ def _mean(v, axes, keepdims: bool, np_dtype):
     return np.trunc(s / max(n, 1)).astype(np_dtype)
 
 
+def _column_sum(v, axes, keepdims: bool, mean: bool = False):
+    """The GPU's sum (or mean) over leading axes (``K.sum_``'s column kernel, NumPy's
+    rounding), kept dimensions restored: one recorded operation, TF's Sum (or Mean)."""
+    r = K.sum_(v, axes, mean)
+    return r.reshape(_kept_shape(v.shape, axes)) if keepdims else r
+
+
+def _column_mean(v, axes, keepdims: bool):
+    """``_column_sum``'s mean (listed as TF's Mean)."""
+    return _column_sum(v, axes, keepdims, True)
+
+
 def reduce_mean(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     """Mean; integer inputs give an integer mean, truncated toward zero as TF does."""
     x = numeric("Mean", input_tensor, complex_ok=True)
     axes = axes_of("Mean", axis, x._value.ndim)
     v = x._value
     dt = x._dtype
+    # one recorded operation either way (TF's Mean): the count is read when a program runs
     if K.sum_supported(v, axes):
-        r = K.sum_(v, axes, True)
-        if keepdims:
-            r = r.reshape(_kept_shape(v.shape, axes))
-    else:       # one recorded operation (TF's Mean): the count is read when a program runs
+        r = B.record_call(_column_mean, v, axes, keepdims)
+    else:
         r = B.record_call(_mean, v, axes, keepdims, dt._np)
     z = _make(B.asarray(r), dt)
     if TAPES.recording:
