@@ -87,15 +87,61 @@ def _reductions(tf):
 @pytest.mark.parametrize("dtype", ["float32", "int32"])
 @pytest.mark.parametrize("name", list(_reductions(minitf)))
 def test_reduction_nodes_match_tf(tf_real, name, dtype):
-    """Names, op types and inputs of every node; TF names the argument's Placeholder after
-    the parameter (``x``), minitf ``Placeholder`` (docs/tf-function.md), so that name is left
-    out."""
+    """Names, op types and inputs of every node (the argument's Placeholder is named after
+    the parameter, ``x``, in both)."""
     got = []
     for tf in (tf_real, minitf):
         fn = tf.function(_reductions(tf)[name])
         graph_def = fn.get_concrete_function(tf.TensorSpec([2, 3], getattr(tf, dtype))) \
             .graph.as_graph_def()
-        arg = graph_def.node[0].name
-        got.append([(n.op, "<arg>" if n.name == arg else n.name,
-                     ["<arg>" if i == arg else i for i in n.input]) for n in graph_def.node])
+        got.append([(n.op, n.name, list(n.input)) for n in graph_def.node])
+    assert got[1] == got[0]
+
+
+def _named(tf):
+    """Programs whose nodes minitf names as TF does: Placeholders after the parameters (a
+    nested argument's leaves numbered, ``*args`` as ``args_0``), Python operators in lower
+    case, a constant operand after its op and position (``mul/y``, ``sub/x``), a variable's
+    resource Placeholder and read after the op that reads it."""
+    v = tf.Variable(2.0)
+    w = tf.Variable(3.0)
+    s = tf.TensorSpec([], tf.float32)
+    m = tf.TensorSpec([2, 2], tf.float32)
+
+    def nested(a, b):
+        return a[0] + a[1] * b["k"]
+
+    def keyword(x, *, scale):
+        return x * scale
+
+    def star(*xs):
+        return xs[0] - xs[1]
+
+    def same_names(x_1, x):
+        return x_1 / x
+
+    return {
+        "arithmetic": (lambda x, y: x * y + 1.0, (s, s), {}),
+        "compare_cast": (lambda x: tf.cast(x > 0.0, tf.float32) * x - 3.0 / x, (s,), {}),
+        "reversed_operand": (lambda x: 1.0 - x, (s,), {}),
+        "nested": (nested, ((s, s), {"k": s}), {}),
+        "keyword": (keyword, (s,), {"scale": s}),
+        "star_args": (star, (s, s), {}),
+        "same_names": (same_names, (s, s), {}),
+        "variables": (lambda x: x * v + w, (s,), {}),
+        "matmul_chain": (lambda x, y: tf.matmul(tf.matmul(x, y), y) * 2.0, (m, m), {}),
+        "square_pow": (lambda x: tf.square(x) + x / 4.0 - x ** 2, (s,), {}),
+    }
+
+
+@pytest.mark.parametrize("name", list(_named(minitf)))
+def test_node_names_and_inputs_match_tf(tf_real, name):
+    """Every node's name, op type and data inputs (TF's control inputs, ``^NoOp``, which
+    minitf does not list, are left out)."""
+    got = []
+    for tf in (tf_real, minitf):
+        fn, args, kwargs = _named(tf)[name]
+        graph_def = tf.function(fn).get_concrete_function(*args, **kwargs).graph.as_graph_def()
+        got.append([(n.name, n.op, [i for i in n.input if not i.startswith("^")])
+                    for n in graph_def.node])
     assert got[1] == got[0]

@@ -36,9 +36,11 @@ def test_graph_def_lists_get_operations_with_inputs():
     graph = f.get_concrete_function(s, s).graph
     nodes = graph.as_graph_def().node
     assert [(n.name, n.op) for n in nodes] == [(o.name, o.type) for o in graph.get_operations()]
-    by_name = {n.name: n for n in nodes}
-    assert by_name["Mul"].input == ["Placeholder", "Placeholder_1"]
-    assert by_name["AddV2"].input == ["Mul", "Const"]
+    # TF 2.21: [('x', []), ('y', []), ('mul', ['x', 'y']), ('add/y', []),
+    #           ('add', ['mul', 'add/y']), ('Identity', ['add'])]
+    assert [(n.name, n.input) for n in nodes] == [
+        ("x", []), ("y", []), ("mul", ["x", "y"]), ("add/y", []), ("add", ["mul", "add/y"]),
+        ("Identity", ["add"])]
 
 
 def test_values_computed_from_constants_are_nodes():
@@ -73,3 +75,35 @@ def test_a_traced_reduction_reads_its_axes_from_a_const():
     # Const holds the reduction's axes, also when the reduced value is traced
     assert _ops(f, tf.TensorSpec([2], tf.float32)) == ["Placeholder", "Const", "Mul", "Const",
                                                          "Sum", "Identity"]
+
+
+def test_nodes_are_named_as_tf_names_them():
+    v = tf.Variable(2.0)
+    s = tf.TensorSpec([], tf.float32)
+
+    def nested(a, b, *rest, scale):
+        return (a[0] + a[1] * b["k"] - rest[0]) * scale + v
+
+    graph_def = tf.function(nested).get_concrete_function(
+        (s, s), {"k": s}, s, scale=s).graph.as_graph_def()
+    # TF 2.21 (its control inputs, ^NoOp, left out)
+    assert [(n.name, n.op, [i for i in n.input if not i.startswith("^")])
+            for n in graph_def.node] == [
+        ("a", "Placeholder", []), ("a_1", "Placeholder", []), ("b", "Placeholder", []),
+        ("rest_0", "Placeholder", []), ("scale", "Placeholder", []),
+        ("mul", "Mul", ["a_1", "b"]), ("add", "AddV2", ["a", "mul"]),
+        ("sub", "Sub", ["add", "rest_0"]), ("mul_1", "Mul", ["sub", "scale"]),
+        ("add_1/ReadVariableOp/resource", "Placeholder", []),
+        ("add_1/ReadVariableOp", "ReadVariableOp", ["add_1/ReadVariableOp/resource"]),
+        ("add_1", "AddV2", ["mul_1", "add_1/ReadVariableOp"]), ("Identity", "Identity", ["add_1"]),
+        ("NoOp", "NoOp", [])]
+
+
+def test_constant_operands_are_named_after_their_op():
+    f = tf.function(lambda x: tf.cast(x > 0.0, tf.float32) * x - 3.0 / x)
+    nodes = f.get_concrete_function(tf.TensorSpec([], tf.float32)).graph.as_graph_def().node
+    # TF 2.21
+    assert [(n.name, n.input) for n in nodes] == [
+        ("x", []), ("Greater/y", []), ("Greater", ["x", "Greater/y"]), ("Cast", ["Greater"]),
+        ("mul", ["Cast", "x"]), ("truediv/x", []), ("truediv", ["truediv/x", "x"]),
+        ("sub", ["mul", "truediv"]), ("Identity", ["sub"])]

@@ -227,6 +227,8 @@ class Program:
         # and dataset loops, placed by the nodes' order in the whole trace
         self.graph_notes = (trace.folded, trace.graph_loops,
                             {id(n): i for i, n in enumerate(trace.nodes)})
+        # the Python parameters' names of the inputs (TF names their Placeholders so)
+        self.input_names = [trace.names.get(s) for s in inputs]
         nodes = _live_nodes(trace.nodes if nodes is None else nodes, needed)
         self.nodes = nodes
         reads = [(var, t) for var, t in trace.var_reads.values() if t.slot in needed] \

@@ -9,17 +9,19 @@ Python data is unrolled into the graph while a loop over a dataset stays one op.
 minitf's nodes are ``graph.get_operations()`` (graph_ops.py): the same list, so the two agree.
 Inputs are listed between the program's operations; a node for a value computed from constants
 while tracing, and the dataset loop's nodes, list none. ``attr`` holds the output dtype where
-minitf knows it (not TF's full attribute set), and the names follow get_operations (the op type
-numbered: ``Mul``, ``Mul_1``; TF names Python operators in lower case, ``mul``, and constant
-operands after their op, ``mul/y``).
+minitf knows it (not TF's full attribute set), and the names follow get_operations (TF's: an
+argument's Placeholder after its parameter, ``x``; Python operators in lower case, ``mul``,
+``mul_1``; a constant operand after its op, ``mul/y``).
 
 >>> import minitf as tf
 >>> f = tf.function(lambda x: x * 2.0 + 1.0)
 >>> g = f.get_concrete_function(tf.TensorSpec([], tf.float32)).graph.as_graph_def()
 >>> [n.op for n in g.node], len(g.node)
 (['Placeholder', 'Const', 'Mul', 'Const', 'AddV2', 'Identity'], 6)
+>>> [n.name for n in g.node]
+['x', 'mul/y', 'mul', 'add/y', 'add', 'Identity']
 >>> g.node[2].input
-['Placeholder', 'Const']
+['x', 'mul/y']
 """
 from __future__ import annotations
 

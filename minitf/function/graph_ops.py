@@ -4,6 +4,11 @@ TF's FuncGraph holds one ``Placeholder`` per argument (and one per captured vari
 a ``ReadVariableOp`` where a variable is first read, ``Const`` for each constant operand, the
 ops themselves under their op types (``Mul``, ``AddV2``, ``MatMul``), an ``Identity`` per
 returned tensor, and a ``NoOp`` that orders the stateful ops of a function that has some.
+Nodes are named as TF names them: a Placeholder after its parameter (``x``; ``a``, ``a_1`` for
+a nested argument's leaves; ``args_0`` for ``*args``), an op by TF's name for it (``mul`` for
+``*``, ``MatMul``) numbered (``mul_1``; TF's numbering ignores case), a constant operand after
+the op and its operand (``mul/y``), a variable's resource Placeholder and ReadVariableOp after
+the op that first reads it (``mul/ReadVariableOp/resource``, ``mul/ReadVariableOp``).
 minitf's program is a list of array operations: each is given the type of the TF op it stands
 for. Where minitf builds an op from several array operations (``tf.nn.relu`` is a ``maximum``
 with 0, ``tf.sigmoid`` a ``where``), the list shows those (``Const``, ``Maximum``; TF:
@@ -15,12 +20,14 @@ the bookkeeping ops TF adds around a loop.
 >>> cf = f.get_concrete_function(tf.TensorSpec([], tf.float32), tf.TensorSpec([], tf.float32))
 >>> [op.type for op in cf.graph.get_operations()]
 ['Placeholder', 'Placeholder', 'Mul', 'Const', 'AddV2', 'Identity']
+>>> [op.name for op in cf.graph.get_operations()]
+['x', 'y', 'mul', 'add/y', 'add', 'Identity']
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .tracing import Traced
+from .tracing import Traced, tf_op_name
 
 # The TF op type of each array operation minitf records (NumPy's name, or the method's).
 TF_TYPES = {
@@ -48,8 +55,8 @@ TF_TYPES = {
 
 
 class Operation:
-    """One operation of a traced function's graph: ``type`` is TF's op type, ``name`` the
-    type numbered within the graph (``Mul``, ``Mul_1``) as TF names nodes."""
+    """One operation of a traced function's graph: ``type`` is TF's op type, ``name`` its
+    node name as TF gives it (``x`` for the argument ``x``, ``mul``, ``mul_1``, ``mul/y``)."""
 
     __slots__ = ("type", "name", "inputs", "outputs")
 
@@ -124,10 +131,12 @@ def operations(program, n_outputs: int) -> list:
     slots: list = []
     n_dataset_args = sum(1 for _, _, is_argument in loops if is_argument)
     inputs = getattr(program, "input_slots", [None] * program.n_inputs)
-    types += ["Placeholder"] * (program.n_inputs + n_dataset_args
-                                + len(program.variables_pinned))
+    read_vars = {slot for _, slot in program.variables_pinned}
+    n_unread = sum(1 for _, slot in program.variables_pinned if slot is None)
+    types += ["Placeholder"] * (program.n_inputs + n_dataset_args + n_unread)
     slots += [((), () if s is None else (s,)) for s in inputs]
     slots += [((), ())] * (len(types) - len(slots))
+    given: dict = {k: n for k, n in enumerate(getattr(program, "input_names", ())) if n}
     # what is placed between the program's nodes, by position in the whole trace
     extra = [(i, k, _folded_types(name), ("folded", vid))
              for k, (i, name, vid) in enumerate(folded)]
@@ -136,6 +145,9 @@ def operations(program, n_outputs: int) -> list:
     extra.sort()
     pending = 0
 
+    converted = {vid for _, name, vid in folded if name == "convert_to_tensor"}
+    operand_consts: dict = {}   # a Python number an op converted: its Const's index
+
     def place_extra(upto):
         nonlocal pending
         while pending < len(extra) and extra[pending][0] <= upto:
@@ -143,9 +155,13 @@ def operations(program, n_outputs: int) -> list:
             for n, t in enumerate(kinds):      # the last node makes the value
                 types.append(t)
                 slots.append(((), (key,) if key and n == len(kinds) - 1 else ()))
+            if key and key[1] in converted:
+                operand_consts[key[1]] = len(types) - 1
             pending += 1
 
-    names: dict = {}        # a reduction's axes Const: its index -> the reduction's index
+    # a node named after the operation that reads it: its index -> (the reader's, suffix)
+    names: dict = {}
+    op_names: dict = {}     # an operation's index -> its name before numbering (TF's spelling)
     unread = {slot: var for var, slot in program.variables_pinned}
     alias: dict = {}
     for node in program.nodes:
@@ -161,23 +177,46 @@ def operations(program, n_outputs: int) -> list:
             alias[node.outs] = ("folded", id(node.args[0]))
             continue
         ins = tuple(alias.get(s, s) for s in node.inputs())
+        reads = []          # (the resource Placeholder's index, the ReadVariableOp's)
         for s in ins:
             if s in unread:
                 del unread[s]
-                types.append("ReadVariableOp")
-                slots.append(((), (s,)))
+                types += ["Placeholder", "ReadVariableOp"]
+                key = ("resource", len(types))
+                slots += [((), (key,)), ((key,), (s,))]
+                reads.append(len(types) - 2)
         kind = _node_type(node)
         reduction = kind in _REDUCE_AXES
-        for a in node.args:
+        consts = []         # (a constant operand's Const index, its operand position)
+        flat = all(type(a) is Traced or _is_constant_operand(a) or id(a) in folded_ids
+                   for a in node.args) and not node.kwargs
+        ordered = []
+        for pos, a in enumerate(node.args):
             if reduction:                  # its only constant operand: the axes (below)
                 break
-            if _is_constant_operand(a) and id(a) not in folded_ids:
+            if type(a) is Traced:
+                ordered.append(alias.get(a.slot, a.slot))
+            elif _is_constant_operand(a) and id(a) not in folded_ids:
                 key = ("const", len(types))     # a constant operand: a Const this op reads
                 types.append("Const")
                 slots.append(((), (key,)))
-                ins += (key,)
+                consts.append((len(types) - 1, pos))
+                ordered.append(key)
             elif id(a) in folded_ids:
-                ins += (("folded", id(a)),)
+                ordered.append(("folded", id(a)))
+                k = operand_consts.pop(id(a), None)
+                if k is not None and k not in names:     # named after its first reader
+                    consts.append((k, pos))
+        if flat and not reduction:          # the operands in their order (TF's inputs)
+            ins = tuple(ordered)
+        else:
+            ins += tuple(k for k in ordered if k not in ins)
+        reader = len(types) + (1 if reduction else 0)
+        for k, pos in consts:               # TF's ``mul/y``: the operand's parameter name
+            names[k] = (reader, "/y" if pos == 1 else "/x" if pos == 0 else f"/{pos}")
+        for k in reads:
+            names[k] = (reader, "/ReadVariableOp/resource")
+            names[k + 1] = (reader, "/ReadVariableOp")
         outs = node.outs
         if reduction:       # TF's reduction reads its axes from a Const, named after it
             key = ("const", len(types))     # when an axis is given
@@ -185,14 +224,16 @@ def operations(program, n_outputs: int) -> list:
             slots.append(((), (key,)))
             ins = ins[:1] + (key,)
             if _axis_given(node):
-                names[len(types) - 1] = len(types)
+                names[len(types) - 1] = (len(types), "/reduction_indices")
+        op_names[len(types)] = kind if reduction else tf_op_name(_array_name(node))
         types.append(kind)
         slots.append((ins, () if outs is None else (outs if type(outs) is tuple else (outs,))))
     place_extra(float("inf"))
     for var, slot in program.variables_pinned:      # read but used by no operation
         if slot in unread:
-            types.append("ReadVariableOp")
-            slots.append(((), (slot,)))
+            types += ["Placeholder", "ReadVariableOp"]
+            key = ("resource", len(types))
+            slots += [((), (key,)), ((key,), (slot,))]
     types += ["AssignVariableOp"] * len(program.variables_written)
     slots += [((), ())] * len(program.variables_written)
     types += ["Identity"] * n_outputs
@@ -210,12 +251,22 @@ def operations(program, n_outputs: int) -> list:
         if n in names:      # named after the operation that reads it: named below
             out.append(Operation(t, "", ins, outs))
             continue
-        k = seen.get(t, 0)
-        seen[t] = k + 1
-        out.append(Operation(t, t if k == 0 else f"{t}_{k}", ins, outs))
-    for n, reader in names.items():
-        out[n].name = f"{out[reader].name}/reduction_indices"
+        base = given.get(n) or op_names.get(n, t)
+        k = seen.get(base.lower(), 0)   # TF's unique names ignore case (Add, then add_1)
+        seen[base.lower()] = k + 1
+        out.append(Operation(t, base if k == 0 else f"{base}_{k}", ins, outs))
+    for n, (reader, suffix) in names.items():
+        out[n].name = out[reader].name + suffix
     return out
+
+
+def _array_name(node) -> str:
+    """The name of the array operation ``node`` records (a ufunc's method as
+    ``add_reduce``)."""
+    ufunc = getattr(node.fn, "__self__", None)
+    if isinstance(ufunc, np.ufunc):
+        return f"{ufunc.__name__}_{getattr(node.fn, '__name__', '')}"
+    return node.name
 
 
 def _axis_given(node) -> bool:
