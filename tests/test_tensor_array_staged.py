@@ -230,30 +230,30 @@ def _listing(fn, dtype=tf.float32):
 
 @pytest.mark.parametrize("dtype", [tf.float32, tf.int32])
 def test_reduce_mean_is_one_mean_op_reading_its_axes(dtype):
-    # TF 2.21 (its Placeholder, here left out, is named after the argument)
+    # TF 2.21 (its Placeholder, here left out, is named after the argument, x)
     assert _listing(lambda x: tf.reduce_mean(x), dtype) == [
-        ("Const", "Const", []), ("Mean", "Mean", ["Placeholder", "Const"]),
+        ("Const", "Const", []), ("Mean", "Mean", ["x", "Const"]),
         ("Identity", "Identity", ["Mean"])]
     for axis, keepdims in ((1, False), ([0], True), (-1, False)):
         assert _listing(lambda x: tf.reduce_mean(x, axis, keepdims=keepdims), dtype) == [
             ("Mean/reduction_indices", "Const", []),
-            ("Mean", "Mean", ["Placeholder", "Mean/reduction_indices"]),
+            ("Mean", "Mean", ["x", "Mean/reduction_indices"]),
             ("Identity", "Identity", ["Mean"])]
 
 
 def test_other_reductions_list_as_tf():
     assert _listing(lambda x: tf.reduce_sum(x)) == [
-        ("Const", "Const", []), ("Sum", "Sum", ["Placeholder", "Const"]),
+        ("Const", "Const", []), ("Sum", "Sum", ["x", "Const"]),
         ("Identity", "Identity", ["Sum"])]
     for op, fn in (("Sum", tf.reduce_sum), ("Max", tf.reduce_max), ("Prod", tf.reduce_prod)):
         assert _listing(lambda x: fn(x, 0)) == [
             (f"{op}/reduction_indices", "Const", []),
-            (op, op, ["Placeholder", f"{op}/reduction_indices"]), ("Identity", "Identity", [op])]
-    assert _listing(lambda x: tf.reduce_min(x))[1] == ("Min", "Min", ["Placeholder", "Const"])
+            (op, op, ["x", f"{op}/reduction_indices"]), ("Identity", "Identity", [op])]
+    assert _listing(lambda x: tf.reduce_min(x))[1] == ("Min", "Min", ["x", "Const"])
     any_ = _listing(lambda x: tf.reduce_any(x > 0.0, axis=1))
     assert [(n, op) for n, op, _ in any_] == [
-        ("Const", "Const"), ("Greater", "Greater"), ("Any/reduction_indices", "Const"),
-        ("Any", "Any"), ("Identity", "Identity")]           # TF names the first `Greater/y`
+        ("Greater/y", "Const"), ("Greater", "Greater"), ("Any/reduction_indices", "Const"),
+        ("Any", "Any"), ("Identity", "Identity")]
     assert any_[3][2] == ["Greater", "Any/reduction_indices"]
     all_ = _listing(lambda x: tf.reduce_all(x > 0.0))
     assert [op for _, op, _ in all_] == ["Const", "Greater", "Const", "All", "Identity"]
@@ -270,3 +270,99 @@ def test_a_mean_in_a_growing_loop_divides_by_the_rows_it_has_when_it_runs():
         return out.stack()
 
     np.testing.assert_array_equal(means(tf.constant(4)).numpy(), [0.0, 0.5, 1.0, 1.5])
+
+
+# ---- #13, remaining items: expected values printed by TF 2.21 (float32) -------------------
+
+# (reduction, axis) -> (sum over iterations of the reduction's sum, its gradient) for
+# ta.write(i, x * (i + 1)) over 3 iterations, x = [1.5, -0.5]
+_GROWING_REDUCTIONS_TF = {
+    ("reduce_prod", 0): (25.5, [47.5, 3.5]), ("reduce_prod", 1): (-15.0, [-10.0, 30.0]),
+    ("reduce_prod", None): (-13.6875, [-27.875, 83.625]),
+    ("reduce_max", 0): (7.5, [6.0, 3.0]), ("reduce_max", 1): (15.0, [10.0, 0.0]),
+    ("reduce_max", None): (9.0, [6.0, 0.0]),
+    ("reduce_min", 0): (1.5, [3.0, 6.0]), ("reduce_min", 1): (-5.0, [0.0, 10.0]),
+    ("reduce_min", None): (-3.0, [0.0, 6.0]),
+}
+
+
+@pytest.mark.parametrize("red, axis", list(_GROWING_REDUCTIONS_TF))
+def test_min_max_prod_over_a_growing_buffer_under_a_tape(red, axis):
+    @tf.function
+    def f(x, n):
+        with tf.GradientTape() as t:
+            t.watch(x)
+            ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
+            acc = tf.zeros([])
+            for i in tf.range(n):
+                ta = ta.write(i, x * tf.cast(i + 1, tf.float32))
+                acc = acc + tf.reduce_sum(getattr(tf, red)(ta.stack(), axis=axis))
+        return acc, t.gradient(acc, x)
+
+    y, g = f(tf.constant([1.5, -0.5]), tf.constant(3))
+    want_y, want_g = _GROWING_REDUCTIONS_TF[(red, axis)]
+    np.testing.assert_allclose(y.numpy(), want_y, rtol=1e-6)
+    np.testing.assert_allclose(g.numpy(), want_g, rtol=1e-6)
+
+
+def test_tape_outside_a_function_returning_an_inner_gradient_through_a_growing_loop():
+    @tf.function
+    def inner_grad(x, n):
+        with tf.GradientTape() as t:
+            t.watch(x)
+            ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
+            for i in tf.range(n):
+                ta = ta.write(i, x * x * tf.cast(i + 1, tf.float32))
+                p = tf.reduce_prod(ta.stack(), axis=0)
+            y = tf.reduce_sum(ta.stack()) + tf.reduce_sum(p)
+        return t.gradient(y, x)
+
+    # TF 2.21: n -> (inner gradient, d sum(inner**2) / dx)
+    want = {3: ([291.375, -7.125], [538023.9375, -331.3125]),
+            5: ([46177.03125, -17.34375], [25565652992.0, -2504.00390625]),
+            2: ([36.0, -4.0], [4320.0, -96.0])}
+    for n, (want_g, want_gg) in want.items():
+        x = tf.constant([1.5, -0.5])
+        with tf.GradientTape() as outer:
+            outer.watch(x)
+            g = inner_grad(x, tf.constant(n))
+            s = tf.reduce_sum(g * g)
+        np.testing.assert_allclose(g.numpy(), want_g, rtol=1e-6)
+        np.testing.assert_allclose(outer.gradient(s, x).numpy(), want_gg, rtol=1e-6)
+
+
+_ASSIGNING_BODIES = {
+    # name -> (what is returned from the stacked buffer s, TF 2.21's (value, gradient) for
+    # n = 3, 5, 2)
+    "reshape": (lambda s: tf.reduce_sum(tf.reshape(s, [-1]) ** 2),
+                [(71.75, [189.0, -7.0]), (281.875, [742.5, -27.5]), (25.625, [67.5, -2.5])]),
+    "slices": (lambda s: tf.reduce_sum(s[1:] * s[:-1]),
+               [(41.0, [108.0, -4.0]), (205.0, [540.0, -20.0]), (10.25, [27.0, -1.0])]),
+    "column": (lambda s: tf.reduce_sum(s[:, 0] * 3.0),
+               [(40.5, [54.0, 0.0]), (101.25, [135.0, 0.0]), (20.25, [27.0, 0.0])]),
+}
+
+
+@pytest.mark.parametrize("name", list(_ASSIGNING_BODIES))
+def test_other_loop_lengths_retrace_a_body_that_assigns_a_variable(name):
+    expr, want = _ASSIGNING_BODIES[name]
+    v = tf.Variable(0.0)
+
+    @tf.function
+    def f(x, n):
+        ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
+        for i in tf.range(n):
+            v.assign_add(1.0)
+            ta = ta.write(i, x * x * tf.cast(i + 1, tf.float32))
+        return expr(ta.stack())
+
+    count = 0
+    for n, (want_y, want_g) in zip((3, 5, 2, 5), want + want[1:2]):
+        x = tf.constant([1.5, -0.5])
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = f(x, tf.constant(n))
+        count += n
+        np.testing.assert_allclose(y.numpy(), want_y, rtol=1e-6)
+        np.testing.assert_allclose(tape.gradient(y, x).numpy(), want_g, rtol=1e-6)
+        assert float(v.numpy()) == count         # each call assigns once per iteration

@@ -375,7 +375,10 @@ def traced_while_loop(trace, cond, body, loop_vars, maximum_iterations, shape_in
         recorded_loop(trace, node.loop, init + var_init, c_nodes, c_ref, b_nodes,
                       b_refs + var_results, hidden, s_in, s_out, tensors, res,
                       (flat_test, flat_body), relaxed,
-                      dict(zip(assigned, var_init)) if assigned else None)
+                      dict(zip(assigned, var_init)) if assigned else None,
+                      list(invariants) + [TensorShape(list(getattr(
+                          r.v if type(r) is Traced else r, "shape", ()))) for r in var_init]
+                      if any(isinstance(sh, _GrowingRows) for sh in invariants) else None)
     packed = nest.pack_sequence_as(lv, res)
     return packed[0] if single else type(loop_vars)(packed) if isinstance(
         loop_vars, tuple) else packed

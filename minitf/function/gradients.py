@@ -75,7 +75,7 @@ def _build(function, leaves, args, kwargs):
     # program, whose ops take the traced shapes, is traced again for the shapes of a later
     # call (call_recorded), found from the shapes of the saved values and of such loops'
     # results (the forward program returns those too).
-    probes = _runtime_shaped(tr, fwd_nodes) if tr.runtime_shapes and not writes else []
+    probes = _runtime_shaped(tr, fwd_nodes) if tr.runtime_shapes else []
     d.forward = Program(tr, inputs, values + saved + probes, writes, nodes=fwd_nodes,
                         strip=False)
     d.backward = Program(tr, saved + [g._value for g in gs], grad_refs, [], nodes=bwd_nodes,
@@ -86,7 +86,7 @@ def _build(function, leaves, args, kwargs):
     d.variables = variables
     d.writes_variables = bool(writes)
     d.n_saved = len(saved)
-    d.shapes = None if writes else _shapes([p.v for p in probes] + saved_now)
+    d.shapes = _shapes([p.v for p in probes] + saved_now)
     d.others = {}
     return nest.pack_sequence_as(out, real), d, saved_now
 
@@ -108,13 +108,16 @@ def call_recorded(function, concrete, skey, leaves, args, kwargs):
         result, _, saved = built
         flat_out = nest.flatten(result)
     else:
+        # the variables the program assigns, kept as they were in case it must be traced
+        # again for other shapes (whose trace assigns them once more)
+        held = _hold(d.forward) if d.writes_variables else ()
         vals = d.forward.run([t._value for t in in_tensors])
         flat_vals, saved = vals[:d.n_out], vals[d.n_out:d.n_out + d.n_saved]
         if d.shapes is not None:
             shapes = _shapes(list(vals[d.n_out + d.n_saved:]) + list(saved))
             if shapes != d.shapes:
                 d, flat_vals, saved = _for_shapes(function, d, shapes, in_tensors, leaves,
-                                                  args, kwargs)
+                                                  args, kwargs, held)
         flat_out = [_make(v, k) if k is not None else v for v, k in zip(flat_vals, d.out_kinds)]
         result = nest.pack_sequence_as(d.out_structure, flat_out)
     var_reads = [v._read_for_op() for v in d.variables]     # tapes watch variables read
@@ -150,18 +153,38 @@ def _runtime_shaped(tr, nodes) -> list:
             if tr.all[s].w is not None]
 
 
-def _for_shapes(function, d, shapes, in_tensors, leaves, args, kwargs):
+def _hold(program) -> list:
+    """The arrays of the variables ``program`` assigns, kept: each is marked lent, so the
+    program installs new arrays rather than writing into these (``_undo`` puts them back)."""
+    held = [(v, v._array) for v in program.variables_written]
+    for v, _ in held:
+        v._lent = True
+    return held
+
+
+def _undo(held) -> None:
+    """The variables ``_hold`` kept, as they were before the program ran."""
+    for v, arr in held:
+        v._array, v._lent = arr, True
+
+
+def _for_shapes(function, d, shapes, in_tensors, leaves, args, kwargs, held=()):
     """A call whose saved values or loop results came out with other ``shapes`` than ``d``
-    was traced for: the body traced again for them (its printed output silenced; it assigns
-    no variables), giving this call's result and the backward program for it, kept for later
-    calls of these shapes (whose forward then runs once more, in that trace's program).
-    Returns (that program, the flat result values, the values its backward program reads)."""
+    was traced for: the body traced again for them (its printed output silenced), giving this
+    call's result and the backward program for it, kept for later calls of these shapes (whose
+    forward then runs once more, in that trace's program). ``held``: the variables the first
+    run assigned, as they were before it (``_hold``): put back before the body runs again, so
+    that a call assigns them once. Returns (that program, the flat result values, the values
+    its backward program reads)."""
     alt = d.others.get(shapes)
     if alt is not None:
+        _undo(held)
+        held = _hold(alt.forward)
         vals = alt.forward.run([t._value for t in in_tensors])
         saved = vals[alt.n_out:alt.n_out + alt.n_saved]
         if _shapes(list(vals[alt.n_out + alt.n_saved:]) + list(saved)) == alt.shapes:
             return alt, vals[:alt.n_out], saved
+    _undo(held)
     with function._lock, contextlib.redirect_stdout(io.StringIO()), \
             contextlib.redirect_stderr(io.StringIO()):
         result, alt, saved = _build(function, leaves, args, kwargs)

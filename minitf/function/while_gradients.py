@@ -130,6 +130,8 @@ class _Loop:
         self.grad_inputs = None
         self.relaxed = False
         self.var_start = None
+        self.invariants = None      # the loop variables' shape invariants, when some grow
+        self.placeholder_values = False     # while a dry trace records the gradient
 
     def floating(self) -> list:
         return [k for k, t in enumerate(self.s_in) if t._dtype._grad]
@@ -171,6 +173,11 @@ class _Loop:
 
         def while_grad(*arrays):
             init, rest = arrays[:n_loop], arrays[n_loop:]
+            if self.placeholder_values:
+                # a trace that runs no loop (dry): its loops' results are their initial
+                # values, which this gradient's loop would not match; zeros of the right shapes
+                return tuple(B.xp_of(init[k]).zeros_like(init[k]) for k in fl) + tuple(
+                    B.xp_of(c).zeros_like(c) for c in cap_values(rest))
             env = dict(zip(outer, rest[:len(outer)]))
             ups = rest[len(outer):]
             state = list(init)
@@ -221,22 +228,27 @@ class _Loop:
     def _op_gradients(self, ups) -> list:
         from ..ops import array_ops as A
         from ..ops.control_flow_ops import while_loop
-        from ..tensor import convert_to_tensor
+        from ..tensor import TensorShape, convert_to_tensor
         test, body = self.step
         init = list(self.init_tensors)
         fl, caps = self.floating(), list(self.captures)
         nfl = len(fl)
         zero = convert_to_tensor(0)
 
+        inv = self.invariants
+        # a dynamic_size TensorArray's buffer grows: these loops carry it (and its gradient)
+        # with the forward loop's invariants
+        fwd_inv = None if inv is None else [TensorShape([])] + list(inv)
+
         def run_to(k):          # the loop variables after k iterations (k <= trip count)
             if self.var_start:  # and the variables the body assigns, from before the loop
                 self.trace.var_current.update(self.var_start)
             out = while_loop(lambda j, *s: j < k, lambda j, *s: [j + 1] + body(list(s)),
-                             [zero] + init)
+                             [zero] + init, shape_invariants=fwd_inv)
             return list(out[1:])
 
         n = while_loop(lambda j, *s: test(list(s)), lambda j, *s: [j + 1] + body(list(s)),
-                       [zero] + init)[0]
+                       [zero] + init, shape_invariants=fwd_inv)[0]
 
         def back(k, *carry):
             gs, acc = list(carry[:nfl]), list(carry[nfl:])
@@ -248,13 +260,18 @@ class _Loop:
                 for c in caps:
                     t.watch(c)
                 out = body(st)
+            if inv is not None:     # growing rows: the trace's values may disagree
+                gs = [_rows_like(g, out[i]) for g, i in zip(gs, fl)]
             grads = t.gradient([out[i] for i in fl], [st[i] for i in fl] + caps,
                                output_gradients=gs,
                                unconnected_gradients=_tape.UnconnectedGradients.ZERO)
             return [k] + list(grads[:nfl]) + [a + g for a, g in zip(acc, grads[nfl:])]
 
+        back_inv = None if inv is None else [TensorShape([])] + [inv[i] for i in fl] + [
+            c._static_shape() for c in caps]
         res = while_loop(lambda k, *c: k > 0, back,
-                         [n] + list(ups) + [A.zeros_like(c) for c in caps])
+                         [n] + list(ups) + [A.zeros_like(c) for c in caps],
+                         shape_invariants=back_inv)
         return list(res[1:])
 
     def gradients(self, ups) -> list:
@@ -267,12 +284,35 @@ class _Loop:
             raise RuntimeError("the gradient of a traced tf.while_loop was asked for outside "
                                "its tf.function trace")
         args = tuple(self.init_refs) + tuple(self.grad_inputs) + tuple(u._value for u in ups)
-        outs = trace.call(self.grad_fn, args, {})
+        self.placeholder_values = trace.dry
+        try:
+            outs = trace.call(self.grad_fn, args, {})
+        finally:
+            self.placeholder_values = False
         trace.host_nodes += 1                   # a host loop: no CUDA graph
         outs = outs if type(outs) is tuple else (outs,)
         dts = [self.s_in[k]._dtype for k in self.floating()] + \
             [c._dtype for c in self.captures]
         return [_make(o, d) for o, d in zip(outs, dts)]
+
+
+def _same_rows(g, target):
+    """``g`` when it has ``target``'s shape, else zeros of that shape. Only a trace's values
+    can differ: a loop traced in a block is not run while tracing (its results there are its
+    initial values), so a gradient carried for a growing buffer and the buffer recomputed by
+    such a loop can disagree in rows. When the program runs they agree, and this is ``g``."""
+    if g.shape == target.shape:
+        return g
+    return B.xp_of(g).zeros(target.shape, g.dtype)
+
+
+def _rows_like(g, target):
+    """The carried gradient ``g`` as the seed of ``target`` (``_same_rows``), recorded; its
+    gradient passes through the same way (for a tape recording the backward loop)."""
+    z = _make(B.record_call(_same_rows, g._value, target._value), g._dtype)
+    if _tape.TAPES.recording:
+        _tape.record("Identity", (g,), z, (lambda h: _rows_like(h, g),))
+    return z
 
 
 def _no_effect(fn, args) -> None:
@@ -364,7 +404,7 @@ def _refuse(up):
 
 def recorded_loop(trace, loop_slots, init_refs, c_nodes, c_ref, b_nodes, b_refs, hidden,
                   s_in, s_out, init_tensors, results, step=None, relaxed=False,
-                  var_start=None) -> None:
+                  var_start=None, invariants=None) -> None:
     """After a traced loop whose body ``record_body`` recorded: record it on the tapes.
     ``step`` is (test, body) over the flat list of loop variables, for ``op_gradients``;
     ``relaxed``: a loop variable's shape may change (shape_invariants), which the gradient's
@@ -373,4 +413,5 @@ def recorded_loop(trace, loop_slots, init_refs, c_nodes, c_ref, b_nodes, b_refs,
                  s_out, captures_of(hidden, s_in), step)
     loop.relaxed = relaxed
     loop.var_start = var_start      # variables the body assigns -> their values before the loop
+    loop.invariants = invariants    # shape invariants of init_tensors, where some rows grow
     record_loop(loop, init_tensors, results)

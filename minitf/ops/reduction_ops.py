@@ -177,8 +177,11 @@ def _min_or_max(op: str, fn, input_tensor, axis, keepdims) -> Tensor:
     if TAPES.recording:
         def vjp(g):
             from .array_ops import reshape
-            kept = _kept_shape(x._value.shape, axes)
-            ind = M.cast(M.equal(reshape(z, kept), x), g._dtype)
+            if B.TRACING and _shape_at_run_time(x._value):
+                spread = _back(z, x, axes)      # the shapes read when the program runs
+            else:
+                spread = reshape(z, _kept_shape(x._value.shape, axes))
+            ind = M.cast(M.equal(spread, x), g._dtype)
             count = reduce_sum(ind, axes, keepdims=True)
             return (ind / count) * _back(g, x, axes)
         record(op, (x,), z, (vjp,))
@@ -222,6 +225,8 @@ def reduce_prod(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
         def vjp(g):
             from .array_ops import reshape, transpose
             red = tuple(range(nd)) if axes is None else axes
+            if B.TRACING and _shape_at_run_time(x._value):
+                return conj_of(_others_product(x, red)) * _back(g, x, axes)
             rest = tuple(i for i in range(nd) if i not in red)
             perm = red + rest
             shape = x._value.shape
@@ -235,6 +240,21 @@ def reduce_prod(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
             return conj_of(transpose(others, inv)) * _back(g, x, axes)
         record("Prod", (x,), z, (vjp,))
     return z
+
+
+def _others_product(x: Tensor, red: tuple) -> Tensor:
+    """For each element of ``x``, the product of the other elements of its slice over the
+    axes ``red``, without division and without reshaping to sizes the trace saw (a value
+    whose shape is known only when the program runs). Axis by axis: with ``p`` the product
+    over the axes done so far (kept as size 1), the others over one more axis ``b`` are the
+    others so far times ``p``'s exclusive products along ``b`` from both ends."""
+    others = None
+    p = x
+    for b in red:
+        e = cumprod(p, b, exclusive=True) * cumprod(p, b, exclusive=True, reverse=True)
+        others = e if others is None else others * e
+        p = reduce_prod(p, b, keepdims=True)
+    return others
 
 
 def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
