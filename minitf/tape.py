@@ -159,11 +159,15 @@ class GradientTape:
             self._watch_reasons[t._id] = "watched explicitly"
 
     def _watch_variable(self, var, reason: str = "watched explicitly") -> None:
-        if var._id not in self._watched_vars:
-            self._watched_vars[var._id] = var
-            self._watch_reasons.setdefault(var._id, reason)
+        vid = var._id
+        if vid in self._watched_vars:      # every read after the first (a layer's weights)
+            if vid in self._watched or not var._dtype._grad:
+                return
+        else:
+            self._watched_vars[vid] = var
+            self._watch_reasons.setdefault(vid, reason)
         if var._dtype._grad:
-            self._watched.add(var._id)
+            self._watched.add(vid)
 
     def watched_variables(self) -> tuple:
         """The Variables this tape watches, in order of first access."""
@@ -231,10 +235,10 @@ class GradientTape:
         watched = self._watched
         records = self._begin_backward("gradient")
         try:
-            targets = [_as_tensor(t) for t in flat_targets]
-            srcs = _on_tape([_as_tensor(s) for s in flat_sources], targets, watched)
+            targets = list(map(_as_tensor, flat_targets))
+            srcs = _on_tape(list(map(_as_tensor, flat_sources)), targets, watched)
             grads = imperative_grad(records, targets, seeds, srcs, unconnected)
-            if not self._persistent and any(g is None for g in grads):
+            if not self._persistent and _has_none(grads):
                 # Only when a None comes back (the case why_none is asked about): the graph as
                 # ids, so it can still be followed once the records are freed.
                 self._spent_links = [(tuple(x._id for x in r.inputs),
@@ -320,6 +324,13 @@ class GradientTape:
             self._end_backward()
 
 
+def _has_none(items: list) -> bool:
+    for g in items:
+        if g is None:
+            return True
+    return False
+
+
 def _on_tape(srcs: list, targets: list, watched) -> list:
     """The sources as the backward pass should see them. As in TF, only a tensor the tape
     knows (watched, a Variable it read, or an op's output it recorded) receives a gradient: a
@@ -327,9 +338,13 @@ def _on_tape(srcs: list, targets: list, watched) -> list:
     "zero"``), even though the op's VJP could compute one. A source that is itself a target
     keeps its identity (TF seeds it with ones, watched or not). The others are replaced by a
     stand-in with a fresh id, which nothing on the tape references."""
-    target_ids = {t._id for t in targets}
-    return [s if s._id in watched or s._id in target_ids else _make(s._value, s._dtype)
-            for s in srcs]
+    target_ids = set()
+    for t in targets:
+        target_ids.add(t._id)
+    out = []
+    for s in srcs:
+        out.append(s if s._id in watched or s._id in target_ids else _make(s._value, s._dtype))
+    return out
 
 
 _is_tensor = is_tensor
@@ -403,6 +418,9 @@ def _as_tensor(x) -> Tensor:
     return convert_to_tensor(x)
 
 
+_SCALAR_ONES: dict = {}
+
+
 def imperative_grad(records: list, targets: list, seeds: list, sources: list,
                     unconnected: UnconnectedGradients = UnconnectedGradients.NONE,
                     trace=None) -> list:
@@ -411,7 +429,11 @@ def imperative_grad(records: list, targets: list, seeds: list, sources: list,
     ``trace``, if given, is called as ``trace(record, upstream, [(input, gradient), ...])`` after
     each step (minitf.explain uses it to show the backward pass step by step)."""
     A, M = _ops()
-    source_ids = {s._id for s in sources}
+    # (explicit loops rather than comprehensions on this path: in CPython 3.11 each
+    # comprehension is a call of its own, and a training step runs this once per step)
+    source_ids = set()
+    for s in sources:
+        source_ids.add(s._id)
     # 1. Forward sweep: tensors that lie downstream of a source are the only ones needing adjoints.
     reach = set(source_ids)
     for rec in records:
@@ -429,9 +451,15 @@ def imperative_grad(records: list, targets: list, seeds: list, sources: list,
         if seed is None:
             v = t._value
             # A scalar target (a loss) on the host holds a NumPy scalar: its seed is the
-            # scalar one of its type, what ones_like would make, without an array.
-            seed = _make(v.dtype.type(1), t._dtype) if isinstance(v, np.generic) else \
-                A.ones_like(t)
+            # scalar one of its type, what ones_like would make, without an array (NumPy
+            # scalars are immutable: one per type serves every backward pass).
+            if isinstance(v, np.generic):
+                one = _SCALAR_ONES.get(type(v))
+                if one is None:
+                    one = _SCALAR_ONES[type(v)] = v.dtype.type(1)
+                seed = _make(one, t._dtype)
+            else:
+                seed = A.ones_like(t)
         elif seed._dtype is not t._dtype or seed._value.shape != t._value.shape:
             _check_seed_shape(i, seed._value.shape, t._value.shape)
             seed = M.multiply(seed, A.ones_like(t))  # broadcast; TF's Mul error for a dtype
@@ -469,7 +497,10 @@ def imperative_grad(records: list, targets: list, seeds: list, sources: list,
                 if step is not None:
                     step.append((x, gx))
         else:           # one call gives every input's gradient (record.py)
-            needed = tuple([x._id in reach and x._dtype._grad for x in rec.inputs])
+            needed = []
+            for x in rec.inputs:
+                needed.append(x._id in reach and x._dtype._grad)
+            needed = tuple(needed)
             if any(needed):
                 for x, need, gx in zip(rec.inputs, needed, joint(up, needed)):
                     if not need or gx is None:

@@ -90,6 +90,7 @@ class Optimizer(AutoConfig):
                              f"value). Received instead: learning_rate={learning_rate!r}")
         self._slots: dict = {}
         self._vars: list = []
+        self._known_ids: dict = {}
         self._exclude: list = []
         self.built = False
 
@@ -176,7 +177,10 @@ class Optimizer(AutoConfig):
             return self.iterations
         if not self.built:
             self.build([v for _, v in pairs])
-        missing = [v for g, v in pairs if g is None]
+        missing = []
+        for g, v in pairs:
+            if g is None:
+                missing.append(v)
         if len(missing) == len(pairs):
             raise ValueError("No gradients provided for any variable.")
         if missing:
@@ -184,14 +188,19 @@ class Optimizer(AutoConfig):
                           "when minimizing the loss. If using `model.compile()`, did you forget "
                           "to provide a `loss` argument?", UserWarning, stacklevel=2)
             pairs = [(g, v) for g, v in pairs if g is not None]
-        known = {id(w) for w in self._vars}    # identity, not ==, which is elementwise
-        for _, v in pairs:
+        # The variables seen before, by identity (not ==, which is elementwise); kept from step
+        # to step, and checked against _vars before a variable is taken as new (a wrapper
+        # such as LossScaleOptimizer may have appended it there itself).
+        known = self._known_ids
+        grads, variables = [], []
+        for g, v in pairs:
             if id(v) not in known:
-                known.add(id(v))
-                self._vars.append(v)
-                self.build_slots(v)
-        grads = [self._as_gradient(g, v) for g, v in pairs]
-        variables = [v for _, v in pairs]
+                if not any(v is w for w in self._vars):
+                    self._vars.append(v)
+                    self.build_slots(v)
+                known[id(v)] = v     # (holding v keeps its id from being reused)
+            grads.append(self._as_gradient(g, v))
+            variables.append(v)
         grads = self._clip(grads)
         lr32 = self._current_lr()
         if self.weight_decay is not None:
