@@ -62,14 +62,16 @@ def dense(x, kernel, bias=None, relu: bool = False) -> Tensor:
         inputs = (x, w) if b is None else (x, w, b)
 
         def vjp(g, needed):      # one joint VJP: the pre-activation gradient is shared
-            gz = _relu_grad(g, z) if relu else g
-            xv, gv = x._value, gz._value
+            xv, gv = x._value, g._value
             if not TAPES.recording and xv.ndim == 2 and gv.ndim == 2 and dt.is_floating:
                 # Fast path: no tape records this backward pass (the usual tape.gradient
                 # outside its `with`), so the gradients need no records and the operands no
                 # checks (the forward pass made them): the same NumPy products and bias sum
                 # that matmul, reduce_sum and the tape's broadcast undoing would compute
-                # (a matrix's .T is the same view as matmul's np.swapaxes).
+                # (a matrix's .T is the same view as matmul's np.swapaxes). The relu mask is
+                # _relu_grad's arithmetic, without its tensor.
+                if relu:
+                    gv = K.relu_grad(gv, z._value) if K.enabled(gv) else gv * (z._value > 0)
                 gb = None
                 if b is not None and needed[2]:     # (np.sum of an ndarray is this reduce)
                     gb = _make(np.add.reduce(gv, axis=(0,), dtype=dt._np)
@@ -79,6 +81,7 @@ def dense(x, kernel, bias=None, relu: bool = False) -> Tensor:
                 return (_make(np.matmul(gv, w._value.T), dt) if needed[0] else None,
                         _make(np.matmul(xv.T, gv), dt) if needed[1] else None, gb)
             from .linalg_ops import matmul
+            gz = _relu_grad(g, z) if relu else g
             return (matmul(gz, w, transpose_b=True) if needed[0] else None,
                     matmul(x, gz, transpose_a=True) if needed[1] else None, gz)
         # The steps this record stands for, so explain can show them one by one.
