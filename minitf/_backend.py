@@ -295,10 +295,11 @@ class Tracer:
         values."""
         return False
 
-    def unknown_rows(self, symbolic) -> None:
-        """The first dimension of a symbolic array is known only when the program runs (a
-        TensorArray's piece of several lengths, read at a loop's index): its static shape
-        shows None there, and ops whose gradients bake in shapes read them when it runs."""
+    def unknown_rows(self, symbolic, dims: int = 1) -> None:
+        """The first ``dims`` dimensions of a symbolic array are known only when the program
+        runs (a TensorArray's piece of several lengths, its pieces joined or stacked): its
+        static shape shows None there, and ops whose gradients bake in shapes read them when
+        it runs."""
 
     def eager(self, fn):
         """``fn()`` with the running thread's trace set aside (a Python callback of an op)."""

@@ -15,8 +15,9 @@ too): ``write`` at the loop's traced index selects the row with ``tf.where``, ``
 ``stack`` index and return that tensor. Its size may be a traced value. A ``dynamic_size``
 array grows there as TF's does: a write past its end adds rows (the loop carries the tensor
 with a first dimension that may change), ``size()`` and ``stack()`` give what was written. A
-``split`` into pieces of several lengths (known when tracing) holds each piece padded with zero
-rows to the longest, and the lengths beside it; ``read`` gives a piece of its own length.
+``split`` into pieces of several lengths holds the pieces joined and their lengths beside them,
+both values of the running program: ``read`` gives a piece of its own length, ``write`` changes
+it, ``stack`` and ``gather`` raise TF's merge error unless the pieces have one length.
 
 >>> import minitf as tf
 >>> ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
@@ -43,9 +44,21 @@ class _Storage:
         self.items: list = [None] * size
         self.cleared: set = set()
         self.element_shape = element_shape
-        # in a staged loop, after a split into pieces of several lengths: the pieces' lengths
-        # (known when tracing); the buffer holds each piece padded with zero rows to the longest
-        self.lengths: tuple | None = None
+        # in a staged loop, after a split into pieces of several lengths: the buffer holds the
+        # pieces joined, the array its lengths beside it (both known when the program runs)
+        self.pieces = False
+        # a fixed size given as a number: what a traced size() gives and stack() expects
+        # (TF's graph array keeps it; its eager one goes by the elements it holds)
+        self.static_size: int | None = None
+        # pieces of several lengths: the length a write (unstack, scatter) of a value of known
+        # shape fixed, which stack and gather then expect of every piece (TF's graph array
+        # merges its element shape with each value written)
+        self.piece_length: int | None = None
+
+
+def _tracing() -> bool:
+    """Whether the running thread traces a tf.function (TF's graph TensorArray rules)."""
+    return bool(B.TRACING) and B.TRACER.tracing()
 
 
 def _traced(i) -> bool:
@@ -300,9 +313,11 @@ def _pieces_t(v: Tensor, k: int, length: int) -> Tensor:
 
 
 # ---- pieces of several lengths (a split in a staged loop) ---------------------------------
-# The buffer is [pieces, longest, ...]: piece j in the first lengths[j] rows of row j, zeros
-# after. The lengths are known when tracing; a piece read at a loop's index has a length known
-# only when the program runs (the seam's unknown_rows), as TF's list element of shape (None, ...).
+# The buffer is the pieces joined along their first axis, [sum(lengths), ...], and beside it
+# the pieces' lengths, an int32 vector [size]. Both are values known only when the program
+# runs (as TF's list of (None, ...) elements): a write at a loop's index changes a piece's
+# length, unstack their number. Every call below reads the lengths as it runs; a buffer the
+# lengths may change has rows known only when the program runs (the seam's unknown_rows).
 
 def _split_error(n: int, lengths) -> InvalidArgumentError:
     total = sum(lengths)
@@ -318,77 +333,245 @@ def _split_error(n: int, lengths) -> InvalidArgumentError:
     return InvalidArgumentError(None, "TensorListSplit", text)
 
 
-def _pad_pieces(v, lengths: tuple, check=True):
-    """``v``'s rows as the pieces ``lengths``, each padded with zero rows to the longest."""
-    xp = B.xp_of(v)
-    out = xp.zeros((len(lengths), max(lengths, default=0)) + v.shape[1:], v.dtype)
-    if v.shape[0] != sum(lengths):
+def _lens(L, at_least: int = 0):
+    """The lengths ``L`` on the host as int64, padded with zeros to ``at_least`` pieces, and
+    each piece's first row: (lengths, offsets) with ``len(offsets) == len(lengths) + 1``."""
+    ln = np.asarray(B.to_host(L)).astype(np.int64).reshape(-1)
+    if ln.size < at_least:
+        ln = np.concatenate([ln, np.zeros(at_least - ln.size, np.int64)])
+    return ln, np.concatenate([[0], np.cumsum(ln)]).astype(np.int64)
+
+
+def _lengths_like(L, values):
+    """``values`` (host ints) as int32 on the device of ``L``."""
+    return B.xp_of(L).asarray(np.asarray(values, np.int32))
+
+
+def _shape_text(shape) -> str:
+    return "[" + ",".join(str(int(d)) for d in shape) + "]"
+
+
+def _checked_split(v, L, check=True):
+    """``v`` split into pieces of lengths ``L``: the joined buffer is ``v`` itself (checked)."""
+    ln, _ = _lens(L)
+    if v.shape[0] != int(ln.sum()) or (ln < 0).any():
         if check and _checking():
-            raise _split_error(v.shape[0], lengths)
-        return out
-    start = 0
-    for j, m in enumerate(lengths):
-        out[j, :m] = v[start:start + m]
-        start += m
-    return out
+            raise _split_error(v.shape[0], [int(m) for m in ln])
+    return v.copy()
 
 
-def _unpad_pieces(b, lengths: tuple, like=None):
-    """The pieces of ``b`` joined along their first axis (``_pad_pieces``'s adjoint, and a
-    TensorArray's concat)."""
-    xp = B.xp_of(b)
-    if not lengths:
-        return xp.zeros((0,) + b.shape[2:], b.dtype)
-    return xp.concatenate([b[j, :m] for j, m in enumerate(lengths)])
+def _same_rows(g, like=None, i=None):
+    return g.copy()
 
 
-def _take_piece(b, i, lengths: tuple, check=True):
-    """Piece ``i`` of ``b`` (an index out of range: TF's error, or unchecked, zero rows)."""
-    k, n = _rows_at(i), b.shape[0]
-    if not 0 <= k < n:
-        if check and _checking():
+def _take_piece(F, L, i, check=True):
+    """Piece ``i`` of the joined buffer ``F`` (out of range: TF's error, or unchecked, zero
+    rows)."""
+    ln, off = _lens(L)
+    k, n = _rows_at(i), ln.size
+    if not 0 <= k < n or off[-1] > F.shape[0]:
+        if check and _checking() and not 0 <= k < n:
             raise InvalidArgumentError(None, "TensorListGetItem", f"Trying to access element "
                                        f"{k} in a list with {n} elements.")
-        return B.xp_of(b).zeros((0,) + b.shape[2:], b.dtype)
-    return b[k, :lengths[k]].copy()
+        return B.xp_of(F).zeros((0,) + F.shape[1:], F.dtype)
+    return F[off[k]:off[k + 1]].copy()
 
 
-def _put_piece(g, like, i, lengths: tuple):
-    """Zeros shaped as ``like`` with ``g`` as piece ``i`` (``_take_piece``'s adjoint)."""
-    out = B.xp_of(g).zeros(like.shape, g.dtype)
+def _put_piece(g, F, L, i):
+    """Zeros shaped as ``F`` with ``g`` as piece ``i`` (``_take_piece``'s adjoint)."""
+    out = B.xp_of(g).zeros(F.shape, g.dtype)
+    ln, off = _lens(L)
     k = _rows_at(i)
-    if 0 <= k < out.shape[0]:
-        out[k, :g.shape[0]] = g
+    if 0 <= k < ln.size and off[k + 1] <= out.shape[0] and g.shape[0] == ln[k]:
+        out[off[k]:off[k + 1]] = g
     return out
 
 
-def _pad_pieces_t(v: Tensor, lengths: tuple) -> Tensor:
-    z = _make(B.record_call(_pad_pieces, v._value, lengths, _checks()), v._dtype)
-    if TAPES.recording:
-        record("TensorListSplit", (v,), z, (lambda g: _unpad_pieces_t(g, lengths),))
+def _write_checks(k: int, n: int, grow: bool, check: bool) -> bool:
+    """Whether a write at piece ``k`` of ``n`` is done (else TF's error, or unchecked, none)."""
+    if k < 0 or (k >= n and not grow):
+        if check and _checking():
+            if k < 0:
+                raise InvalidArgumentError(None, "TensorListSetItem", f"Writing to negative "
+                                           f"indices (index {k}) is not allowed.")
+            raise InvalidArgumentError(None, "TensorListSetItem", f"Trying to modify element "
+                                       f"{k} in a list with {n} elements.")
+        return False
+    return True
+
+
+def _splice(F, L, i, v, grow=False, check=True):
+    """``F`` with piece ``i`` replaced by ``v`` (a write; a dynamic_size array grows with empty
+    pieces to hold it)."""
+    k = _rows_at(i)
+    ln, off = _lens(L, k + 1 if grow and k >= 0 else 0)
+    if not _write_checks(k, _lens(L)[0].size, grow, check) or off[-1] != F.shape[0]:
+        return F.copy()
+    xp = B.xp_of(F)
+    return xp.concatenate([F[:off[k]], _on_device_of(F, v).astype(F.dtype), F[off[k + 1]:]])
+
+
+def _set_length(L, i, rows, grow=False):
+    """The lengths ``L`` after a write of ``rows`` rows at piece ``i``."""
+    k = _rows_at(i)
+    ln, _ = _lens(L, k + 1 if grow and k >= 0 else 0)
+    if 0 <= k < ln.size:
+        ln[k] = rows
+    return _lengths_like(L, ln)
+
+
+def _unsplice(g, L_new, i, L_old):
+    """``g`` (laid out as ``L_new``) with piece ``i`` replaced by zeros of its length in
+    ``L_old``: a write's gradient for the buffer it wrote into (a piece written over passes
+    none). Its own adjoint is ``_unsplice(h, L_old, i, L_new)``."""
+    k = _rows_at(i)
+    ln_new, off_new = _lens(L_new, k + 1)
+    ln_old, off_old = _lens(L_old, k + 1)
+    xp = B.xp_of(g)
+    if k < 0 or off_new[-1] != g.shape[0]:
+        return xp.zeros((int(off_old[-1]),) + g.shape[1:], g.dtype)
+    zeros = xp.zeros((int(ln_old[k]),) + g.shape[1:], g.dtype)
+    return xp.concatenate([g[:off_new[k]], zeros, g[off_new[k + 1]:]])
+
+
+def _piece_indices(L, idx):
+    """The pieces ``idx`` selects (None: all) as a host int64 vector."""
+    if idx is None:
+        return np.arange(_lens(L)[0].size, dtype=np.int64)
+    return np.atleast_1d(np.asarray(B.to_host(idx)).astype(np.int64)).reshape(-1)
+
+
+def _count_text(want: int, got: int) -> str:
+    return f"Operation expected a list with {want} elements but got a list with {got} elements."
+
+
+def _stack_pieces(F, L, idx=None, check=True, count=None, expect=None):
+    """Pieces ``idx`` (None: all) stacked, ``[len(idx), length, ...]``: TF's error unless all
+    have one length (its shapes merge), or an index is out of range, or (stack of an array of
+    fixed ``count``) their number is another; ``expect``: the length every piece must have."""
+    ln, off = _lens(L)
+    ks = _piece_indices(L, idx)
+    n, xp = ln.size, B.xp_of(F)
+    bad = (ks < 0) | (ks >= n)
+    ok = check and _checking()
+    if count is not None and count != n and ok:
+        raise InvalidArgumentError(None, "TensorListStack", _count_text(count, n))
+    if bad.any():
+        if ok:
+            raise InvalidArgumentError(None, "TensorListGather", f"Trying to gather element "
+                                       f"{int(ks[bad][0])} in a list with {n} elements.")
+        return xp.zeros((ks.size, 0) + F.shape[1:], F.dtype)
+    lens = ln[ks]
+    first = expect if expect is not None else int(lens[0]) if lens.size else 0
+    if lens.size and (lens != first).any():
+        if ok:
+            other = int(lens[np.argmax(lens != first)])
+            tail = tuple(F.shape[1:])
+            raise InvalidArgumentError(
+                None, "TensorListStack" if idx is None else "TensorListGather",
+                f"PartialTensorShape: Incompatible shapes during merge: "
+                f"{_shape_text((first,) + tail)} vs. {_shape_text((other,) + tail)}")
+        return xp.zeros((ks.size, int(lens[0])) + F.shape[1:], F.dtype)
+    m = int(lens[0]) if lens.size else 0
+    if off[-1] != F.shape[0]:
+        return xp.zeros((ks.size, m) + F.shape[1:], F.dtype)
+    if not ks.size:
+        return xp.zeros((0, m) + F.shape[1:], F.dtype)
+    return xp.stack([F[off[k]:off[k + 1]] for k in ks])
+
+
+def _unstack_pieces(g, F, L, idx=None):
+    """Zeros shaped as ``F`` with ``g[j]`` added to piece ``idx[j]`` (``_stack_pieces``'s
+    adjoint: a repeated index sums)."""
+    ln, off = _lens(L)
+    ks = _piece_indices(L, idx)
+    out = B.xp_of(g).zeros(F.shape, g.dtype)
+    if off[-1] != out.shape[0]:
+        return out
+    for j, k in enumerate(ks):
+        if 0 <= k < ln.size and g.shape[1] == ln[k]:
+            out[off[k]:off[k + 1]] += g[j]
+    return out
+
+
+def _equal_lengths(V):
+    """The lengths of ``V``'s rows as pieces: ``V.shape[0]`` pieces of ``V.shape[1]`` rows."""
+    return B.xp_of(V).full((V.shape[0],), V.shape[1], np.int32)
+
+
+def _runtime_rows(z: Tensor, dims: int = 1) -> Tensor:
+    """Mark ``z``'s first ``dims`` dimensions as known only when the program runs."""
+    if type(z._value) is B.SYMBOLIC:
+        B.TRACER.unknown_rows(z._value, dims)
     return z
 
 
-def _unpad_pieces_t(b: Tensor, lengths: tuple) -> Tensor:
-    z = _make(B.record_call(_unpad_pieces, b._value, lengths), b._dtype)
+def _split_t(v: Tensor, L: Tensor) -> Tensor:
+    z = _runtime_rows(_make(B.record_call(_checked_split, v._value, L._value, _checks()),
+                            v._dtype))
     if TAPES.recording:
-        record("TensorListConcat", (b,), z, (lambda g: _pad_pieces_t(g, lengths),))
+        record("TensorListSplit", (v,), z, (lambda g: _same_rows_t(g),))
     return z
 
 
-def _take_piece_t(b: Tensor, i, lengths: tuple) -> Tensor:
-    z = _make(B.record_call(_take_piece, b._value, i, lengths, _checks()), b._dtype)
-    if type(z._value) is B.SYMBOLIC and not isinstance(i, int):
-        B.TRACER.unknown_rows(z._value)    # its length is lengths[i] at the loop's i
+def _same_rows_t(g: Tensor) -> Tensor:
+    z = _make(B.record_call(_same_rows, g._value), g._dtype)
     if TAPES.recording:
-        record("TensorListGetItem", (b,), z, (lambda g: _put_piece_t(g, b, i, lengths),))
+        record("TensorListConcat", (g,), z, (lambda h: _same_rows_t(h),))
     return z
 
 
-def _put_piece_t(g: Tensor, like: Tensor, i, lengths: tuple) -> Tensor:
-    z = _make(B.record_call(_put_piece, g._value, like._value, i, lengths), g._dtype)
+def _take_piece_t(F: Tensor, L: Tensor, i) -> Tensor:
+    z = _runtime_rows(_make(B.record_call(_take_piece, F._value, L._value, i, _checks()),
+                            F._dtype))
     if TAPES.recording:
-        record("TensorListSetItem", (g,), z, (lambda h: _take_piece_t(h, i, lengths),))
+        record("TensorListGetItem", (F,), z, (lambda g: _put_piece_t(g, F, L, i),))
+    return z
+
+
+def _put_piece_t(g: Tensor, F: Tensor, L: Tensor, i) -> Tensor:
+    z = _make(B.record_call(_put_piece, g._value, F._value, L._value, i), g._dtype)
+    if TAPES.recording:
+        record("TensorListSetItem", (g,), z, (lambda h: _take_piece_t(h, L, i),))
+    return z
+
+
+def _splice_t(F: Tensor, L: Tensor, i, v: Tensor, grow: bool):
+    """A write of ``v`` at piece ``i``: the new buffer and lengths, differentiable in the
+    buffer and ``v``."""
+    L_new = _make(B.record_call(_set_length, L._value, i, int(v.shape[0]), grow), dtypes.int32)
+    if grow:
+        _runtime_rows(L_new)
+    z = _runtime_rows(_make(B.record_call(_splice, F._value, L._value, i, v._value, grow,
+                                          _checks()), F._dtype))
+    if TAPES.recording:
+        record("TensorListSetItem", (F, v), z,
+               (lambda g: _unsplice_t(g, L_new, i, L), lambda g: _take_piece_t(g, L_new, i)))
+    return z, L_new
+
+
+def _unsplice_t(g: Tensor, L_new: Tensor, i, L_old: Tensor) -> Tensor:
+    z = _runtime_rows(_make(B.record_call(_unsplice, g._value, L_new._value, i, L_old._value),
+                            g._dtype))
+    if TAPES.recording:
+        record("TensorListSetItemGrad", (g,), z, (lambda h: _unsplice_t(h, L_old, i, L_new),))
+    return z
+
+
+def _stack_pieces_t(F: Tensor, L: Tensor, idx=None, count=None, expect=None) -> Tensor:
+    z = _runtime_rows(_make(B.record_call(_stack_pieces, F._value, L._value, idx, _checks(),
+                                          count, expect), F._dtype), 2)
+    if TAPES.recording:
+        record("TensorListStack" if idx is None else "TensorListGather", (F,), z,
+               (lambda g: _unstack_pieces_t(g, F, L, idx),))
+    return z
+
+
+def _unstack_pieces_t(g: Tensor, F: Tensor, L: Tensor, idx=None) -> Tensor:
+    z = _make(B.record_call(_unstack_pieces, g._value, F._value, L._value, idx), g._dtype)
+    if TAPES.recording:
+        record("TensorListFromTensor", (g,), z,
+               (lambda h: _stack_pieces_t(h, L, idx),))
     return z
 
 
@@ -430,6 +613,7 @@ class TensorArray:
         self._infer_shape = infer_shape
         self._buffer = None          # in a staged loop: every slot as one tensor (see above)
         self._n = None               # ... and the number of slots (int or traced tensor)
+        self._lengths = None         # ... pieces of several lengths: their lengths (a tensor)
         if _storage is not None:
             self._storage = _storage
             return
@@ -445,6 +629,7 @@ class TensorArray:
         n = _index(size, "size")
         shape = None if element_shape is None else TensorShape(element_shape)
         self._storage = _Storage(n, shape)
+        self._storage.static_size = None if self._dynamic_size else n
 
     def _with_storage(self) -> "TensorArray":
         return TensorArray(self._dtype, dynamic_size=self._dynamic_size,
@@ -456,12 +641,16 @@ class TensorArray:
     def _buffered(self) -> bool:
         return self._n is not None
 
-    def _from_buffer(self, buffer) -> "TensorArray":
-        """A TensorArray like this one holding ``buffer`` (a loop's value of it)."""
+    def _from_buffer(self, buffer, lengths=None) -> "TensorArray":
+        """A TensorArray like this one holding ``buffer`` (a loop's value of it: for pieces of
+        several lengths, ``(buffer, lengths)`` or the two given apart)."""
         ta = TensorArray(self._dtype, dynamic_size=self._dynamic_size,
                          clear_after_read=self._clear_after_read,
                          infer_shape=self._infer_shape, _storage=self._storage)
+        if isinstance(buffer, tuple):
+            buffer, lengths = buffer
         ta._n, ta._buffer = self._n, buffer
+        ta._lengths = self._lengths if lengths is None else lengths
         return ta
 
     def _in_loop(self) -> "TensorArray":
@@ -472,6 +661,7 @@ class TensorArray:
         items = self._storage.items
         ta = self._from_buffer(None)
         ta._storage = _Storage(0, self._storage.element_shape)
+        ta._storage.static_size = self._storage.static_size
         ta._n = len(items)
         shape = self._storage.element_shape
         if shape is not None and shape.is_fully_defined():
@@ -479,20 +669,36 @@ class TensorArray:
         elif items and all(x is not None for x in items) and shape is not None and \
                 shape.rank and len({tuple(x.shape[1:]) for x in items}) == 1 and \
                 len({x.shape[0] for x in items}) > 1:
-            # pieces of several lengths (split before the loop): padded to the longest
+            # pieces of several lengths (split before the loop): joined, their lengths beside
             from .ops.array_ops import concat
-            lengths = tuple(int(x.shape[0]) for x in items)
-            ta._storage.element_shape = TensorShape([max(lengths)] + list(items[0].shape[1:]))
-            ta._storage.lengths = lengths
-            ta._buffer = _pad_pieces_t(concat(list(items), 0), lengths)
+            lengths = [int(x.shape[0]) for x in items]
+            ta._storage.element_shape = TensorShape([None] + list(items[0].shape[1:]))
+            ta._storage.pieces = True
+            ta._lengths = convert_to_tensor(lengths, dtypes.int32)
+            ta._buffer = _split_t(concat(list(items), 0), ta._lengths)
         return ta
 
     def _loop_tensor(self) -> "Tensor | None":
         """The tensor a staged loop carries for this array (None while its element shape is
-        unknown)."""
-        return self._in_loop()._zero_buffer()
+        unknown); for pieces of several lengths, the pair (joined pieces, lengths)."""
+        ta = self._in_loop()
+        buffer = ta._zero_buffer()
+        if buffer is None or not ta._storage.pieces:
+            return buffer
+        return buffer, ta._lengths
 
     def _zero_buffer(self):
+        if self._buffer is None and self._storage.pieces:
+            # pieces of several lengths, none written: no rows, every length 0
+            from .ops.array_ops import zeros
+            shape = self._storage.element_shape
+            if shape is None or not TensorShape(list(shape)[1:]).is_fully_defined():
+                return None
+            self._buffer = zeros([0] + list(shape)[1:], self._dtype)
+            n = self._n
+            self._lengths = _make(B.record_call(_zeros_rows, n._value, (), np.int32),
+                                  dtypes.int32) if isinstance(n, Tensor) else \
+                zeros([n], dtypes.int32)
         if self._buffer is None:
             shape = self._storage.element_shape
             if shape is None or not shape.is_fully_defined():
@@ -510,11 +716,17 @@ class TensorArray:
     def _buffer_write(self, index, value) -> "TensorArray":
         from .ops.array_ops import expand_dims
         from .ops.math_ops import where
-        self._refuse_pieces("write")
         v = self._check_value(value)
         buffer = self._zero_buffer()
         i = convert_to_tensor(index)._value if isinstance(index, Tensor) else _index(index,
                                                                                       "write")
+        if self._storage.pieces:        # the piece's length becomes v's
+            if v.shape.rank == 0:
+                raise ValueError("Shape must be at least rank 1 but is rank 0")
+            if self._storage.piece_length is None:
+                self._storage.piece_length = v.shape[0]
+            return self._from_buffer(*_splice_t(buffer, self._lengths, i, v,
+                                                self._dynamic_size))
         if self._dynamic_size:
             # as TF's list: a write past the end grows the array (the loop carries the buffer
             # with rows that may grow, function/control_flow.py)
@@ -535,9 +747,15 @@ class TensorArray:
         """unstack in a staged loop, or into an array of traced size: as TF's graph list, the
         array becomes ``v``'s rows, whatever its size was (its size is ``v``'s rows)."""
         from .ops.math_ops import identity
-        self._refuse_pieces("unstack")
         if v.shape.rank == 0:
             raise ValueError("Shape must be at least rank 1 but is rank 0")
+        if self._storage.pieces:        # v's rows, all of one length, become the pieces
+            self._element_shape_from([None] + list(v.shape[2:]) if v.shape.rank >= 2 else [])
+            lengths = _make(B.record_call(_equal_lengths, v._value), dtypes.int32)
+            if self._storage.piece_length is None and v.shape.rank >= 2:
+                self._storage.piece_length = v.shape[1]
+            return self._in_loop()._from_buffer(_runtime_rows(_joined_t(v)),
+                                                _runtime_rows(lengths))
         self._element_shape_from(v.shape[1:])
         ta = self._in_loop()._from_buffer(identity(v))
         ta._n = _make(B.record_call(_rows_of, v._value), dtypes.int32) if _traced(v) else \
@@ -548,54 +766,63 @@ class TensorArray:
         """scatter in a staged loop (at indices a trace knows only as it runs): the rows
         ``indices`` of the buffer set to ``v``'s rows; a dynamic_size array grows to hold
         them."""
-        self._refuse_pieces("scatter")
         i = convert_to_tensor(indices, dtypes.int32)
         if not i.dtype.is_integer or i.shape.rank != 1:
             raise InvalidArgumentError(None, "TensorListScatter",
                                        f"indices must be a vector, got {i!r}")
         if v.shape.rank == 0:
             raise ValueError("Shape must be at least rank 1 but is rank 0")
+        if self._storage.pieces:        # one write per index, in order (the last one wins)
+            k = i.shape[0]
+            if k is None or v.shape[0] is None:
+                raise NotImplementedError(
+                    "minitf's TensorArray.scatter into pieces of several lengths needs as "
+                    "many indices as the trace knows")
+            ta = self._in_loop()
+            for j in range(k):
+                ta = ta._buffer_write(i[j], v[j])
+            return ta
         self._element_shape_from(v.shape[1:])
         buffer = self._zero_buffer()
         return self._from_buffer(_scatter_t(buffer, i._value, v, grow=self._dynamic_size))
 
     def _buffer_split(self, v: Tensor, lengths) -> "TensorArray":
-        """split in a staged loop: the buffer holds one row per piece, so the pieces must have
-        one length, known when tracing (TF's list also holds pieces of several lengths)."""
-        if _traced(lengths) or _traced_list(lengths):
-            raise NotImplementedError(
-                "minitf's TensorArray.split inside a loop AutoGraph stages needs lengths known "
-                "when tracing (a Python list or a constant), all equal")
-        sizes = [int(n) for n in convert_to_tensor(lengths).numpy().reshape(-1)]
+        """split in a staged loop. Pieces of one length, known when tracing, are one row each
+        of the buffer; pieces of several lengths (or lengths known only when the program runs)
+        are held joined, their lengths beside them (as TF's list holds such pieces)."""
         if v.shape.rank == 0:
             raise ValueError("Shape must be at least rank 1 but is rank 0")
-        if len(set(sizes)) > 1 or self._storage.lengths is not None:
-            # pieces of several lengths: each padded to the longest, the lengths kept
-            sizes = tuple(sizes)
-            if self._storage.lengths not in (None, sizes):
+        traced = _traced(lengths) or _traced_list(lengths)
+        sizes = None if traced else \
+            [int(n) for n in convert_to_tensor(lengths).numpy().reshape(-1)]
+        if traced or len(set(sizes)) > 1 or self._storage.pieces:
+            want = self._storage.element_shape
+            if traced and not self._storage.pieces and want is not None and \
+                    want.is_fully_defined():
                 raise NotImplementedError(
-                    "minitf's TensorArray.split inside a loop AutoGraph stages keeps the "
-                    f"pieces' lengths as the trace knows them: {self._storage.lengths}, then "
-                    f"{sizes}")
-            self._element_shape_from([max(sizes)] + list(v.shape[1:]))
-            self._storage.lengths = sizes
-            ta = self._in_loop()._from_buffer(_pad_pieces_t(v, sizes))
-            ta._n = len(sizes)
+                    "minitf's TensorArray.split inside a loop AutoGraph stages takes lengths "
+                    "known only when the program runs into an array whose element shape is "
+                    "not fully known (element_shape=[None, ...])")
+            for m in ([None] if traced else sizes):
+                if want is not None and not TensorShape(
+                        [m] + list(v.shape[1:])).is_compatible_with(want):
+                    raise ValueError(f"Incompatible shape for value "
+                                     f"({tuple([m] + list(v.shape[1:]))}), expected "
+                                     f"({tuple(want)})")
+            self._storage.element_shape = TensorShape([None] + list(v.shape[1:]))
+            self._storage.pieces = True
+            L = convert_to_tensor(lengths, dtypes.int32)
+            if L.shape.rank != 1:
+                L = _make(B.record_call(np.reshape, L._value, (-1,)), dtypes.int32)
+            ta = self._in_loop()._from_buffer(_split_t(v, L), L)
+            ta._n = len(sizes) if sizes is not None and L.shape[0] is not None else \
+                _make(B.record_call(_rows_of, L._value), dtypes.int32)
             return ta
         length = sizes[0] if sizes else 0
         self._element_shape_from([length] + list(v.shape[1:]))
         ta = self._in_loop()._from_buffer(_pieces_t(v, len(sizes), length))
         ta._n = len(sizes)
         return ta
-
-    def _refuse_pieces(self, what: str) -> None:
-        """Only split, read, concat and size take an array of pieces of several lengths in a
-        staged loop (minitf keeps their lengths as the trace knows them)."""
-        if self._buffered and self._storage.lengths is not None:
-            raise NotImplementedError(
-                f"minitf's TensorArray cannot {what} inside a loop AutoGraph stages after a "
-                f"split into pieces of several lengths {self._storage.lengths}: read or concat "
-                "them, or split into pieces of one length")
 
     def _index_value(self, index, what: str):
         """An index in a staged loop: a traced value as it is, else a Python int."""
@@ -626,17 +853,24 @@ class TensorArray:
     @property
     def element_shape(self):
         """The elements' shape (a TensorShape), or None while no write has fixed it."""
-        shape = self._storage.element_shape
-        if self._storage.lengths is not None:       # pieces of several lengths
-            return TensorShape([None] + list(shape[1:]))
-        return shape
+        return self._storage.element_shape
 
     def size(self, name=None) -> Tensor:
         """The number of slots, as an int32 scalar tensor."""
+        static = self._storage.static_size
         if self._buffered:
+            if self._storage.pieces and static is not None:     # as TF's graph array
+                return convert_to_tensor(static, dtypes.int32)
+            if self._storage.pieces and self._zero_buffer() is not None:
+                L = self._lengths               # as many as it has lengths
+                return _make(B.record_call(_rows_of, L._value), dtypes.int32) if \
+                    type(L._value) is B.SYMBOLIC else convert_to_tensor(int(L.shape[0]),
+                                                                        dtypes.int32)
             if self._dynamic_size and self._buffer is not None:     # its rows as it runs
                 return _make(B.record_call(_rows_of, self._buffer._value), dtypes.int32)
             return convert_to_tensor(self._n, dtypes.int32)
+        if static is not None and _tracing():   # TF's graph array: the size it was given
+            return convert_to_tensor(static, dtypes.int32)
         return convert_to_tensor(len(self._storage.items), dtypes.int32)
 
     # ---- writing ------------------------------------------------------------------------------
@@ -695,6 +929,9 @@ class TensorArray:
         if n > len(self._storage.items) and not self._dynamic_size:
             raise ValueError(f"Cannot unstack {n} tensors into a TensorArray of static size "
                              f"{len(self._storage.items)}")
+        # as TF's: the array becomes v's rows (a larger array keeps no slots beyond them)
+        self._storage.items = [None] * n
+        self._storage.cleared = set()
         ta = self
         for i, row in enumerate(unstack_(v) if n else []):
             ta = ta.write(i, row)
@@ -775,9 +1012,9 @@ class TensorArray:
             # an array from before a staged loop, read at its index: as one tensor
             return self._in_loop().read(index)
         if self._buffered:
-            if self._storage.lengths is not None:       # a piece of its own length
-                return _take_piece_t(self._buffer_value(), self._index_value(index, "read"),
-                                     self._storage.lengths)
+            if self._storage.pieces:        # a piece of its own length
+                return _take_piece_t(self._buffer_value(), self._lengths,
+                                     self._index_value(index, "read"))
             # a recorded row read whose gradient takes the buffer's rows when it runs
             return _take_rows_t(self._buffer_value(), self._index_value(index, "read"))
         i = _index(index, "read")
@@ -804,9 +1041,20 @@ class TensorArray:
         from .ops.array_ops import stack as stack_, zeros
         if self._buffered:
             from .ops.math_ops import identity
-            self._refuse_pieces("stack")
+            if self._storage.pieces:        # TF's error unless the pieces have one length
+                return _stack_pieces_t(self._buffer_value(), self._lengths,
+                                       count=self._storage.static_size,
+                                       expect=self._storage.piece_length)
             return identity(self._buffer_value())
         items = self._storage.items
+        if _tracing() and items:
+            static = self._storage.static_size
+            if static is not None and static != len(items) and _checking():
+                raise InvalidArgumentError(None, "TensorListStack", _count_text(static,
+                                                                                len(items)))
+            if all(x is not None for x in items) and \
+                    len({tuple(x.shape) for x in items}) > 1:
+                return self._in_loop().stack()      # TF's graph error: shapes that differ
         if not items:
             shape = self._storage.element_shape
             return zeros([0] + (list(shape) if shape is not None else []), self._dtype)
@@ -821,18 +1069,26 @@ class TensorArray:
         array([2., 1.], dtype=float32)"""
         from .ops.array_ops import stack as stack_
         if self._buffered:
-            self._refuse_pieces("gather")
             i = convert_to_tensor(indices, dtypes.int32)
             if not i.dtype.is_integer or i.shape.rank != 1:
                 raise InvalidArgumentError(None, "TensorListGather",
                                            f"indices must be a vector, got {i!r}")
+            if self._storage.pieces:        # TF's error unless the pieces have one length
+                return _stack_pieces_t(self._buffer_value(), self._lengths, i._value,
+                                       expect=self._storage.piece_length)
             return _take_rows_t(self._buffer_value(), i._value, "TensorListGather")
+        if _traced(indices) or _traced_list(indices):     # indices known when it runs
+            return self._in_loop().gather(indices)
         idx = [int(i) for i in convert_to_tensor(indices).numpy().reshape(-1)]
-        n = len(self._storage.items)
+        items = self._storage.items
+        n = len(items)
         for i in idx:
             if not 0 <= i < n:
                 raise OutOfRangeError(None, "TensorArrayGather",
                                       f"Tried to read from index {i} but array size is: {n}")
+        if _tracing() and all(x is not None for x in items) and \
+                len({tuple(items[i].shape) for i in idx}) > 1:
+            return self._in_loop().gather(indices)     # TF's graph error: shapes that differ
         return stack_([self._get(i) for i in idx])
 
     def concat(self, name=None) -> Tensor:
@@ -845,8 +1101,8 @@ class TensorArray:
         from .ops.array_ops import concat as concat_
         if self._buffered:
             b = self._buffer_value()
-            if self._storage.lengths is not None:       # pieces of several lengths
-                return _unpad_pieces_t(b, self._storage.lengths)
+            if self._storage.pieces:        # the pieces, joined already
+                return _same_rows_t(b)
             if b.shape.rank is not None and b.shape.rank < 2:
                 raise ValueError("Concat saw a scalar shape at index 0 but requires at least "
                                  "vectors.")

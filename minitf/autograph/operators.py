@@ -363,8 +363,8 @@ def _loop_value(name, v):
         return v
     if isinstance(v, _NUMBERS):
         return convert_to_tensor(v)
-    if isinstance(v, TensorArray):  # carried as one tensor of all its slots (tensor_array.py)
-        return v._loop_tensor()
+    if isinstance(v, TensorArray):  # carried as one tensor of all its slots (tensor_array.py);
+        return v._loop_tensor()     # pieces of several lengths: (joined pieces, lengths)
     return None                     # not a loop variable: must stay the same object
 
 
@@ -375,9 +375,31 @@ def _from_loop_value(before, t):
 
 
 def _growing_arrays(init, carried) -> set:
-    """Which loop values are dynamic_size TensorArrays (their buffers' rows may grow)."""
+    """Which loop values are dynamic_size TensorArrays, or arrays of pieces of several lengths
+    (their buffers' rows may change)."""
     from ..tensor_array import TensorArray
-    return {k for k in carried if isinstance(init[k], TensorArray) and init[k].dynamic_size}
+    return {k for k in carried if isinstance(init[k], TensorArray) and
+            (init[k].dynamic_size or init[k]._in_loop()._storage.pieces)}
+
+
+def _check_loop_value(name, before, after, growing: bool) -> None:
+    """A loop value after one iteration keeps its dtype and (but for rows that may change)
+    shape; a TensorArray of pieces is a pair (joined pieces, lengths)."""
+    if isinstance(before, tuple) != isinstance(after, tuple):
+        raise TypeError(f"'{name}': the TensorArray was split into pieces of several lengths "
+                        "in the loop only: split it so before the loop")
+    if isinstance(before, tuple):
+        for b, a in zip(before, after):
+            _check_loop_value(name, b, a, True)
+        return
+    if after.dtype != before.dtype:
+        raise TypeError(f"'{name}' has dtype {before.dtype.name} before the "
+                        f"loop, but dtype {after.dtype.name} after one iteration")
+    if tuple(after.shape)[growing:] != tuple(before.shape)[growing:]:
+        raise ValueError(
+            f"'{name}' has shape {tuple(before.shape)} before the loop, but "
+            f"shape {tuple(after.shape)} after one iteration. Use "
+            "tf.autograph.experimental.set_loop_options to set shape invariants.")
 
 
 def _tensor_arrays_shaped(init, names, body, set_state, get_state, counter):
@@ -404,7 +426,7 @@ def _tensor_arrays_shaped(init, names, body, set_state, get_state, counter):
             raise ValueError(f"'{names[k]}': the TensorArray's element shape is not known "
                              "before the loop and the loop does not write it")
         init[k]._storage.element_shape = shape
-        init[k]._storage.lengths = after[k]._storage.lengths    # split into several lengths
+        init[k]._storage.pieces = after[k]._storage.pieces      # split into several lengths
     return init
 
 
@@ -465,14 +487,7 @@ def _tf_loop(test, body, get_state, set_state, names, extra_test, counter) -> No
                 if after is None:
                     raise TypeError(f"'{names[k]}' is a tensor before the loop, but a "
                                     f"{type(new[k]).__name__} after one iteration")
-                if after.dtype != before.dtype:
-                    raise TypeError(f"'{names[k]}' has dtype {before.dtype.name} before the "
-                                    f"loop, but dtype {after.dtype.name} after one iteration")
-                if tuple(after.shape)[k in growing:] != tuple(before.shape)[k in growing:]:
-                    raise ValueError(
-                        f"'{names[k]}' has shape {tuple(before.shape)} before the loop, but "
-                        f"shape {tuple(after.shape)} after one iteration. Use "
-                        "tf.autograph.experimental.set_loop_options to set shape invariants.")
+                _check_loop_value(names[k], before, after, k in growing)
                 out.append(after)
             elif new[k] is not init[k]:
                 raise TypeError(f"'{names[k]}' is a {type(init[k]).__name__} before the loop: "
@@ -497,9 +512,12 @@ def _tf_loop(test, body, get_state, set_state, names, extra_test, counter) -> No
     if growing:
         # a dynamic_size TensorArray's rows may grow (TF carries its list as a handle)
         from ..tensor_array import _GrowingRows
+        def rows(t):
+            if isinstance(t, tuple):        # pieces of several lengths and their lengths
+                return tuple(rows(x) for x in t)
+            return _GrowingRows([None] + list(t.shape[1:]))
         invariants = [None] * (counter is not None) + [
-            _GrowingRows([None] + list(tensors[k].shape[1:])) if k in growing else None
-            for k in carried]
+            rows(tensors[k]) if k in growing else None for k in carried]
     result = tf.while_loop(cond_fn, body_fn, loop_vars, shape_invariants=invariants)
     result = list(result) if isinstance(result, (list, tuple)) else [result]
     if undefined:

@@ -91,10 +91,12 @@ class FunctionTracer(B.Tracer):
         trace = tracing.current()
         return trace is not None and trace.selecting > 0
 
-    def unknown_rows(self, symbolic) -> None:
+    def unknown_rows(self, symbolic, dims: int = 1) -> None:
         from ..tensor import TensorShape
         trace = symbolic.trace
-        symbolic.w = shadow_of(symbolic.v, TensorShape([None] + list(symbolic.v.shape[1:])))
+        shape = symbolic.v.shape
+        symbolic.w = shadow_of(symbolic.v, TensorShape([None] * min(dims, len(shape)) +
+                                                       list(shape[dims:])))
         trace.shadows = True          # unknown dimensions flow from here: calls compute shadows
         trace.runtime_shapes = True   # and shapes are read when the program runs
 
