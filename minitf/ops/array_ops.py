@@ -422,7 +422,8 @@ def concat(values, axis, name="concat") -> Tensor:
     ax = axis_index("ConcatV2", axis, nd, "ConcatOp : Expected concatenating dimensions in the "
                     "range [{lo}, {rank}), but got {axis}")
     try:
-        z = _make(np.concatenate([t._value for t in ts], axis=ax), ts[0]._dtype)
+        # (on one device first, as stack does: TF copies an op's inputs to its device)
+        z = _make(np.concatenate(B.unify(*[t._value for t in ts]), axis=ax), ts[0]._dtype)
     except (ValueError, np.exceptions.AxisError) as e:
         raise invalid_argument(f"ConcatOp : Dimension mismatch or bad axis: {e}", "ConcatV2") \
             from None
