@@ -301,6 +301,12 @@ class Tracer:
         static shape shows None there, and ops whose gradients bake in shapes read them when
         it runs."""
 
+    def shape_at_run_time(self, symbolic) -> bool:
+        """Whether a symbolic array's shape may change while the program runs (a loop variable
+        with a relaxed shape invariant, a ``TensorArray``'s rows, and what is computed from
+        them): ops that need its shape then read it when the program runs."""
+        return False
+
     def eager(self, fn):
         """``fn()`` with the running thread's trace set aside (a Python callback of an op)."""
         return fn()

@@ -100,6 +100,10 @@ class FunctionTracer(B.Tracer):
         trace.shadows = True          # unknown dimensions flow from here: calls compute shadows
         trace.runtime_shapes = True   # and shapes are read when the program runs
 
+    def shape_at_run_time(self, symbolic) -> bool:
+        return type(symbolic) is Traced and symbolic.w is not None and \
+            symbolic.trace.runtime_shapes
+
     def eager(self, fn):
         from .init_scope import init_scope
         with init_scope():

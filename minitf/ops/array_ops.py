@@ -238,7 +238,7 @@ def shape(input, out_type=dtypes.int32, name=None) -> Tensor:
     array([2, 3], dtype=int32)"""
     dt = dtypes.as_dtype(out_type)
     v = tensor(input)._value
-    if B.TRACING and type(v) is B.SYMBOLIC and v.w is not None and v.trace.runtime_shapes:
+    if B.TRACING and type(v) is B.SYMBOLIC and B.TRACER.shape_at_run_time(v):
         # Inside tf.function a value whose shape changes while the program runs (a loop
         # variable with a relaxed shape invariant, and what is computed from it) has its
         # shape read at run time. An input_signature's None dimension does not need it: each

@@ -50,7 +50,7 @@ def _back(g: Tensor, x: Tensor, axes, mean: bool = False) -> Tensor:
 # runs, never from the trace. Linear in the upstream gradient, its adjoint is the reduction.
 
 def _shape_at_run_time(v) -> bool:
-    return type(v) is B.SYMBOLIC and v.w is not None and v.trace.runtime_shapes
+    return type(v) is B.SYMBOLIC and B.TRACER.shape_at_run_time(v)
 
 
 def _count(x, g) -> int:
