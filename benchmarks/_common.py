@@ -80,6 +80,26 @@ def graph_pools(run) -> list:
     return pools
 
 
+def memory_columns(run, sync, pool) -> dict:
+    """A GPU case's memory columns: ``peak_MB``, the most bytes in use at once (live_peak_bytes,
+    what PyTorch's max_memory_allocated reports), and ``pool_MB``, what CuPy's default pool and
+    the captured graphs' pools hold; NaN for both without a pool (the NumPy backend)."""
+    if pool is None:
+        return {"peak_MB": float("nan"), "pool_MB": float("nan")}
+    graphs = graph_pools(run)
+    return {"peak_MB": live_peak_bytes(run, sync, graph_pools=graphs) / 2 ** 20,
+            "pool_MB": (pool.total_bytes() + sum(p.total_bytes() for p in graphs)) / 2 ** 20}
+
+
+def memory_text(r: dict, peer) -> str:
+    """The pools' held total beside a minitf row's peak, and that peak over the peer's (PyTorch's
+    max_memory_allocated): live compared with live."""
+    pool = f" (pools hold {r['pool_MB']:.1f})" if "pool_MB" in r else ""
+    ratio = f" = {r['peak_MB'] / peer['peak_MB']:.2f}x PyTorch's" \
+        if peer and "pool_MB" in r and peer.get("peak_MB") else ""
+    return pool + ratio
+
+
 def mlp_init(sizes, batch, kind, seed=0):
     """Glorot-uniform weights, zero biases, a standard-normal batch, and targets (regression
     targets for ``kind == "mse"``, class labels otherwise)."""

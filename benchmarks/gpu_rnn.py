@@ -24,7 +24,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
 sys.path.insert(0, HERE)
-from _common import blocks, graph_pools, live_peak_bytes  # noqa: E402
+from _common import blocks, memory_columns, memory_text  # noqa: E402
 
 
 def minitf_case(compiled: bool, backend: str, n_blocks: int, per_block: int) -> dict:
@@ -51,10 +51,7 @@ def minitf_case(compiled: bool, backend: str, n_blocks: int, per_block: int) -> 
     med, lo, hi = blocks(run, sync, n_blocks, per_block, warm=min(10, n_blocks * per_block))
     return {"impl": "minitf-function" if compiled else "minitf-eager", "ms": med * 1e3,
             "min": lo * 1e3, "max": hi * 1e3,
-            "peak_MB": live_peak_bytes(run, sync, graph_pools=graph_pools(run)) / 2 ** 20
-            if pool is not None else float("nan"),
-            "pool_MB": (pool.total_bytes() + sum(p.total_bytes() for p in graph_pools(run)))
-            / 2 ** 20 if pool is not None else float("nan")}
+            **memory_columns(run, sync, pool)}
 
 
 def peer_case(path: str, tf32: bool) -> dict:
@@ -62,14 +59,6 @@ def peer_case(path: str, tf32: bool) -> dict:
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
-
-def _mem(r: dict, peer) -> str:
-    """Peak live bytes (PyTorch's max_memory_allocated for the peer) and, for minitf, the
-    caching pools' held total beside it; the ratio compares live with live."""
-    pool = f" (pools hold {r['pool_MB']:.1f})" if "pool_MB" in r else ""
-    ratio = f" = {r['peak_MB'] / peer['peak_MB']:.2f}x PyTorch's" \
-        if peer and "pool_MB" in r and peer.get("peak_MB") else ""
-    return pool + ratio
 
 
 def main() -> None:
@@ -97,7 +86,7 @@ def main() -> None:
     for r in rows + ([peer] if peer else []):
         ratio = f"  {peer['ms'] / r['ms']:.2f}x PyTorch's steps/s" if peer else ""
         print(f"  {r['impl']:16s} {r['ms']:8.3f} ms/step  (min {r['min']:.3f}, max "
-              f"{r['max']:.3f})  peak {r['peak_MB']:8.1f} MB{_mem(r, peer)}{ratio}")
+              f"{r['max']:.3f})  peak {r['peak_MB']:8.1f} MB{memory_text(r, peer)}{ratio}")
     if peer is None:
         print(f"  (no PyTorch peer: backend {a.backend}, peer script {a.peers})")
 
