@@ -23,6 +23,17 @@ def _numeric_grad(fn, x, eps=1e-6):
     return g
 
 
+def _inside(fn):
+    """A tf.function giving d sum(fn(x, *args)**2) / dx from a tape inside it."""
+    @tf.function
+    def grad(x, *args):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.reduce_sum(fn(x, *args) ** 2)
+        return tape.gradient(y, x)
+    return grad
+
+
 def _outside(fn, x, *args):
     """fn(x, *args) under a tape outside the function: (value, d sum(value**2) / dx)."""
     xt = tf.constant(x)
@@ -87,12 +98,7 @@ def test_unequal_split_inside_a_staged_loop_values_and_gradients():
         np.testing.assert_allclose(g, _numeric_grad(
             lambda x: np.sum(_split_inside_np(x, n) ** 2), X62), rtol=1e-5, atol=1e-5)
 
-    @tf.function
-    def inside(x, n):                # the tape inside the function
-        with tf.GradientTape() as tape:
-            tape.watch(x)
-            y = tf.reduce_sum(_split_inside(x, n) ** 2)
-        return tape.gradient(y, x)
+    inside = _inside(_split_inside)      # the tape inside the function
 
     for n in (3, 5):
         np.testing.assert_allclose(inside(tf.constant(X62), tf.constant(n)).numpy(),
@@ -180,12 +186,7 @@ def test_stack_in_a_dynamic_size_loop_body_values_and_gradients():
         np.testing.assert_allclose(g, _numeric_grad(
             lambda x: np.sum(_running_mean_np(x, n) ** 2), X62), rtol=1e-6, atol=1e-8)
 
-    @tf.function
-    def inside(x, n):
-        with tf.GradientTape() as tape:
-            tape.watch(x)
-            y = tf.reduce_sum(_running_mean(x, n) ** 2)
-        return tape.gradient(y, x)
+    inside = _inside(_running_mean)      # the tape inside the function
 
     for n in (3, 5):
         np.testing.assert_allclose(inside(tf.constant(X62), tf.constant(n)).numpy(),
