@@ -132,6 +132,23 @@ def _checking() -> bool:
     return not (B.TRACING and B.TRACER.discarding())
 
 
+def _checked_when_run(fn, *args) -> None:
+    """A call of ``fn(*args)`` folded while tracing (no argument is a traced value: a constant
+    unstacked, then stacked) in a block whose values are thrown away (a staged loop's body, a
+    branch not taken) ran unchecked; its errors are known now but belong to the program, as
+    TF's kernels raise them when they run. So it runs again there, for its errors only, each
+    time the block runs (never if the loop runs no iteration, as in TF)."""
+    if _tracing() and not _checking() and _checks() and \
+            not any(type(a) is B.SYMBOLIC for a in args):
+        B.TRACER.effect(fn, args)
+
+
+def _count_checked(want: int, got: int, check=True) -> None:
+    """TF's error for the stack of an array of fixed size ``want`` holding ``got`` elements."""
+    if want != got and check and _checking():
+        raise InvalidArgumentError(None, "TensorListStack", _count_text(want, got))
+
+
 def _out_of_range(k, n):
     """The row numbers of ``k`` outside ``[0, n)``: a bool (an int ``k``) or a bool array."""
     return (k < 0) | (k >= n) if not isinstance(k, int) else not 0 <= k < n
@@ -333,12 +350,25 @@ def _split_error(n: int, lengths) -> InvalidArgumentError:
     return InvalidArgumentError(None, "TensorListSplit", text)
 
 
-def _lens(L, at_least: int = 0):
-    """The lengths ``L`` on the host as int64, padded with zeros to ``at_least`` pieces, and
-    each piece's first row: (lengths, offsets) with ``len(offsets) == len(lengths) + 1``."""
+# The length of a piece no write has set: a write past the end of a dynamic_size array grows
+# it with such pieces (TF's list elements left uninitialized). It holds no rows; concat
+# refuses it (TF's concat has no length for it), read, gather and stack give zeros of the
+# length writes fixed.
+_UNSET = -1
+
+
+def _raw_lens(L, at_least: int = 0):
+    """The lengths ``L`` on the host as int64, padded to ``at_least`` pieces with unset ones."""
     ln = np.asarray(B.to_host(L)).astype(np.int64).reshape(-1)
     if ln.size < at_least:
-        ln = np.concatenate([ln, np.zeros(at_least - ln.size, np.int64)])
+        ln = np.concatenate([ln, np.full(at_least - ln.size, _UNSET, np.int64)])
+    return ln
+
+
+def _lens(L, at_least: int = 0):
+    """The pieces' rows (an unset piece has none) on the host, padded to ``at_least`` pieces,
+    and each piece's first row: (rows, offsets) with ``len(offsets) == len(rows) + 1``."""
+    ln = np.maximum(_raw_lens(L, at_least), 0)
     return ln, np.concatenate([[0], np.cumsum(ln)]).astype(np.int64)
 
 
@@ -353,7 +383,7 @@ def _shape_text(shape) -> str:
 
 def _checked_split(v, L, check=True):
     """``v`` split into pieces of lengths ``L``: the joined buffer is ``v`` itself (checked)."""
-    ln, _ = _lens(L)
+    ln = _raw_lens(L)
     if v.shape[0] != int(ln.sum()) or (ln < 0).any():
         if check and _checking():
             raise _split_error(v.shape[0], [int(m) for m in ln])
@@ -364,9 +394,9 @@ def _same_rows(g, like=None, i=None):
     return g.copy()
 
 
-def _take_piece(F, L, i, check=True):
+def _take_piece(F, L, i, check=True, fill=None):
     """Piece ``i`` of the joined buffer ``F`` (out of range: TF's error, or unchecked, zero
-    rows)."""
+    rows; an unset piece: ``fill`` zero rows, the length writes fixed)."""
     ln, off = _lens(L)
     k, n = _rows_at(i), ln.size
     if not 0 <= k < n or off[-1] > F.shape[0]:
@@ -374,7 +404,19 @@ def _take_piece(F, L, i, check=True):
             raise InvalidArgumentError(None, "TensorListGetItem", f"Trying to access element "
                                        f"{k} in a list with {n} elements.")
         return B.xp_of(F).zeros((0,) + F.shape[1:], F.dtype)
+    if _raw_lens(L)[k] == _UNSET:
+        return B.xp_of(F).zeros((fill or 0,) + F.shape[1:], F.dtype)
     return F[off[k]:off[k + 1]].copy()
+
+
+def _concat_pieces(F, L, check=True):
+    """The pieces joined (the buffer itself); an unset piece is TF's concat error."""
+    unset = np.flatnonzero(_raw_lens(L) == _UNSET)
+    if unset.size and check and _checking():
+        raise InvalidArgumentError(None, "TensorListConcatV2", f"List contains uninitialized "
+                                   f"tensor at index {int(unset[0])} but leading_dims has "
+                                   "only 0 elements.")
+    return F.copy()
 
 
 def _put_piece(g, F, L, i):
@@ -414,7 +456,7 @@ def _splice(F, L, i, v, grow=False, check=True):
 def _set_length(L, i, rows, grow=False):
     """The lengths ``L`` after a write of ``rows`` rows at piece ``i``."""
     k = _rows_at(i)
-    ln, _ = _lens(L, k + 1 if grow and k >= 0 else 0)
+    ln = _raw_lens(L, k + 1 if grow and k >= 0 else 0)     # the pieces grown past: unset
     if 0 <= k < ln.size:
         ln[k] = rows
     return _lengths_like(L, ln)
@@ -461,23 +503,25 @@ def _stack_pieces(F, L, idx=None, check=True, count=None, expect=None):
             raise InvalidArgumentError(None, "TensorListGather", f"Trying to gather element "
                                        f"{int(ks[bad][0])} in a list with {n} elements.")
         return xp.zeros((ks.size, 0) + F.shape[1:], F.dtype)
-    lens = ln[ks]
-    first = expect if expect is not None else int(lens[0]) if lens.size else 0
-    if lens.size and (lens != first).any():
+    lens, unset = ln[ks], _raw_lens(L)[ks] == _UNSET     # unset pieces: zeros
+    known = lens[~unset]
+    first = expect if expect is not None else int(known[0]) if known.size else 0
+    if known.size and (known != first).any():
         if ok:
-            other = int(lens[np.argmax(lens != first)])
+            other = int(known[np.argmax(known != first)])
             tail = tuple(F.shape[1:])
             raise InvalidArgumentError(
                 None, "TensorListStack" if idx is None else "TensorListGather",
                 f"PartialTensorShape: Incompatible shapes during merge: "
                 f"{_shape_text((first,) + tail)} vs. {_shape_text((other,) + tail)}")
-        return xp.zeros((ks.size, int(lens[0])) + F.shape[1:], F.dtype)
-    m = int(lens[0]) if lens.size else 0
+        return xp.zeros((ks.size, first) + F.shape[1:], F.dtype)
+    m = first
     if off[-1] != F.shape[0]:
         return xp.zeros((ks.size, m) + F.shape[1:], F.dtype)
     if not ks.size:
         return xp.zeros((0, m) + F.shape[1:], F.dtype)
-    return xp.stack([F[off[k]:off[k + 1]] for k in ks])
+    return xp.stack([xp.zeros((m,) + F.shape[1:], F.dtype) if gap else F[off[k]:off[k + 1]]
+                     for k, gap in zip(ks, unset)])
 
 
 def _unstack_pieces(g, F, L, idx=None):
@@ -514,6 +558,14 @@ def _split_t(v: Tensor, L: Tensor) -> Tensor:
     return z
 
 
+def _concat_pieces_t(F: Tensor, L: Tensor) -> Tensor:
+    _checked_when_run(_concat_pieces, F._value, L._value)
+    z = _make(B.record_call(_concat_pieces, F._value, L._value, _checks()), F._dtype)
+    if TAPES.recording:
+        record("TensorListConcat", (F,), z, (lambda g: _same_rows_t(g),))
+    return z
+
+
 def _same_rows_t(g: Tensor) -> Tensor:
     z = _make(B.record_call(_same_rows, g._value), g._dtype)
     if TAPES.recording:
@@ -521,9 +573,9 @@ def _same_rows_t(g: Tensor) -> Tensor:
     return z
 
 
-def _take_piece_t(F: Tensor, L: Tensor, i) -> Tensor:
-    z = _runtime_rows(_make(B.record_call(_take_piece, F._value, L._value, i, _checks()),
-                            F._dtype))
+def _take_piece_t(F: Tensor, L: Tensor, i, fill=None) -> Tensor:
+    z = _runtime_rows(_make(B.record_call(_take_piece, F._value, L._value, i, _checks(),
+                                          fill), F._dtype))
     if TAPES.recording:
         record("TensorListGetItem", (F,), z, (lambda g: _put_piece_t(g, F, L, i),))
     return z
@@ -559,6 +611,7 @@ def _unsplice_t(g: Tensor, L_new: Tensor, i, L_old: Tensor) -> Tensor:
 
 
 def _stack_pieces_t(F: Tensor, L: Tensor, idx=None, count=None, expect=None) -> Tensor:
+    _checked_when_run(_stack_pieces, F._value, L._value, idx, True, count, expect)
     z = _runtime_rows(_make(B.record_call(_stack_pieces, F._value, L._value, idx, _checks(),
                                           count, expect), F._dtype), 2)
     if TAPES.recording:
@@ -614,6 +667,9 @@ class TensorArray:
         self._buffer = None          # in a staged loop: every slot as one tensor (see above)
         self._n = None               # ... and the number of slots (int or traced tensor)
         self._lengths = None         # ... pieces of several lengths: their lengths (a tensor)
+        # out of a converted ``if``: TF rebuilds the array from its list there, with no size of
+        # its own (size() reads the list's length, stack() expects no count)
+        self._unsized = False
         if _storage is not None:
             self._storage = _storage
             return
@@ -651,7 +707,37 @@ class TensorArray:
             buffer, lengths = buffer
         ta._n, ta._buffer = self._n, buffer
         ta._lengths = self._lengths if lengths is None else lengths
+        ta._unsized = self._unsized
         return ta
+
+    def _after_cond(self, value) -> "TensorArray":
+        """This array as it leaves a converted ``if`` on a traced value, holding ``value``
+        (what the ``tf.cond`` returned for its buffer; for pieces of several lengths, the pair
+        (joined pieces, lengths)). TF rebuilds the array from its list there, with no size of
+        its own: size() then reads how many elements the list has, and stack() expects no
+        count. Which branch ran decides the rows of both tensors of pieces, so they are known
+        only when the program runs."""
+        ta = self._from_buffer(value)
+        ta._unsized = True
+        if isinstance(value, tuple):
+            _runtime_rows(ta._buffer)
+            _runtime_rows(ta._lengths)
+        return ta
+
+    def _merge_piece_length(self, rows, shape) -> None:
+        """Pieces of several lengths: as TF's graph array merges its element shape with each
+        value written, the first write (unstack, scatter) of a value of known rows fixes the
+        length, which stack and gather then expect of every piece; a later write of other rows
+        (in a loop body, either branch of an ``if``) is TF's ValueError while tracing."""
+        want = self._storage.piece_length
+        if rows is None:
+            return
+        if want is None:
+            self._storage.piece_length = rows
+        elif rows != want:
+            tail = list(self._storage.element_shape)[1:]
+            raise ValueError(f"Inconsistent shapes: saw {TensorShape(shape)} but expected "
+                             f"{TensorShape([want] + tail)} ")
 
     def _in_loop(self) -> "TensorArray":
         """This array as a staged loop carries it: its slots stacked into one tensor (made
@@ -723,8 +809,7 @@ class TensorArray:
         if self._storage.pieces:        # the piece's length becomes v's
             if v.shape.rank == 0:
                 raise ValueError("Shape must be at least rank 1 but is rank 0")
-            if self._storage.piece_length is None:
-                self._storage.piece_length = v.shape[0]
+            self._merge_piece_length(v.shape[0], v.shape)
             return self._from_buffer(*_splice_t(buffer, self._lengths, i, v,
                                                 self._dynamic_size))
         if self._dynamic_size:
@@ -752,8 +837,8 @@ class TensorArray:
         if self._storage.pieces:        # v's rows, all of one length, become the pieces
             self._element_shape_from([None] + list(v.shape[2:]) if v.shape.rank >= 2 else [])
             lengths = _make(B.record_call(_equal_lengths, v._value), dtypes.int32)
-            if self._storage.piece_length is None and v.shape.rank >= 2:
-                self._storage.piece_length = v.shape[1]
+            if v.shape.rank >= 2:
+                self._merge_piece_length(v.shape[1], v.shape[1:])
             return self._in_loop()._from_buffer(_runtime_rows(_joined_t(v)),
                                                 _runtime_rows(lengths))
         self._element_shape_from(v.shape[1:])
@@ -853,11 +938,14 @@ class TensorArray:
     @property
     def element_shape(self):
         """The elements' shape (a TensorShape), or None while no write has fixed it."""
-        return self._storage.element_shape
+        storage = self._storage
+        if storage.pieces and storage.piece_length is not None:   # merged, as TF's graph array
+            return TensorShape([storage.piece_length] + list(storage.element_shape)[1:])
+        return storage.element_shape
 
     def size(self, name=None) -> Tensor:
         """The number of slots, as an int32 scalar tensor."""
-        static = self._storage.static_size
+        static = None if self._unsized else self._storage.static_size
         if self._buffered:
             if self._storage.pieces and static is not None:     # as TF's graph array
                 return convert_to_tensor(static, dtypes.int32)
@@ -1014,7 +1102,8 @@ class TensorArray:
         if self._buffered:
             if self._storage.pieces:        # a piece of its own length
                 return _take_piece_t(self._buffer_value(), self._lengths,
-                                     self._index_value(index, "read"))
+                                     self._index_value(index, "read"),
+                                     self._storage.piece_length)
             # a recorded row read whose gradient takes the buffer's rows when it runs
             return _take_rows_t(self._buffer_value(), self._index_value(index, "read"))
         i = _index(index, "read")
@@ -1043,15 +1132,16 @@ class TensorArray:
             from .ops.math_ops import identity
             if self._storage.pieces:        # TF's error unless the pieces have one length
                 return _stack_pieces_t(self._buffer_value(), self._lengths,
-                                       count=self._storage.static_size,
+                                       count=None if self._unsized else
+                                       self._storage.static_size,
                                        expect=self._storage.piece_length)
             return identity(self._buffer_value())
         items = self._storage.items
         if _tracing() and items:
             static = self._storage.static_size
-            if static is not None and static != len(items) and _checking():
-                raise InvalidArgumentError(None, "TensorListStack", _count_text(static,
-                                                                                len(items)))
+            if static is not None and static != len(items):
+                _count_checked(static, len(items))          # when the program runs too:
+                _checked_when_run(_count_checked, static, len(items))   # a loop body's
             if all(x is not None for x in items) and \
                     len({tuple(x.shape) for x in items}) > 1:
                 return self._in_loop().stack()      # TF's graph error: shapes that differ
@@ -1102,7 +1192,7 @@ class TensorArray:
         if self._buffered:
             b = self._buffer_value()
             if self._storage.pieces:        # the pieces, joined already
-                return _same_rows_t(b)
+                return _concat_pieces_t(b, self._lengths)
             if b.shape.rank is not None and b.shape.rank < 2:
                 raise ValueError("Concat saw a scalar shape at index 0 but requires at least "
                                  "vectors.")

@@ -483,3 +483,252 @@ def test_pieces_written_in_a_staged_loop_gradients():
         np.testing.assert_allclose(y, _written_np(X6, n), rtol=1e-13)
         np.testing.assert_allclose(g, _numeric_grad(
             lambda x: np.sum(_written_np(x, n) ** 2), X6), rtol=1e-6, atol=1e-7)
+
+
+# ---- 7. pieces of several lengths through a converted if ------------------------------------
+# x = cos(0..5) split into [1, 2, 3]. Values: NumPy (and TF 2.21's printed ones where noted);
+# gradients by central differences (TF 2.21 fails on most of these: AddN of [7] and [6]).
+
+def _in_one_branch_np(x, c):
+    pieces = [x[:1], x[1:3], x[3:]]
+    if c > 0:
+        pieces[0] = x[:2] * 2.0
+    return np.concatenate([pieces[0]] + pieces)
+
+
+def _in_one_branch_parts(x, c):
+    ta = tf.TensorArray(tf.float64, size=3).split(x, [1, 2, 3])
+    if c > 0:
+        ta = ta.write(0, x[:2] * 2.0)
+    return ta.read(0), ta.concat()
+
+
+@tf.function
+def _in_one_branch(x, c):
+    return tf.concat(list(_in_one_branch_parts(x, c)), 0)
+
+
+def _inside_parts(fn):
+    """As _inside, for fn returning parts (d sum of their squares / dx): the rows of each part
+    depend on the branch taken, and tf.concat's gradient in a trace takes the rows its inputs
+    had when tracing (docs/tf-function.md)."""
+    @tf.function
+    def grad(x, *args):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.add_n([tf.reduce_sum(p ** 2) for p in fn(x, *args)])
+        return tape.gradient(y, x)
+    return grad
+
+
+def test_pieces_written_in_one_branch_of_an_if_values_and_gradients():
+    grad = _inside_parts(_in_one_branch_parts)
+    for c in (1.0, -1.0, 1.0):       # one trace, either branch
+        y, g = _outside(_in_one_branch, X6, tf.constant(c, tf.float64))
+        np.testing.assert_allclose(y, _in_one_branch_np(X6, c), rtol=1e-15)
+        want = _numeric_grad(lambda x: np.sum(_in_one_branch_np(x, c) ** 2), X6)
+        np.testing.assert_allclose(g, want, rtol=1e-7, atol=1e-8)
+        np.testing.assert_allclose(grad(tf.constant(X6), tf.constant(c, tf.float64)).numpy(),
+                                   want, rtol=1e-7, atol=1e-8)
+    assert _in_one_branch.experimental_get_tracing_count() == 1
+
+
+def _if_in_a_loop_np(x, n):
+    pieces, s = [x[:1], x[1:3], x[3:]], 0.0
+    for i in range(n):
+        if i % 2 == 0:
+            pieces[i] = np.sin(x[:4]) * (i + 1)
+        s = s + np.sum(np.concatenate(pieces) * x[0])
+    return np.concatenate(pieces + [[s]])
+
+
+def _if_in_a_loop_parts(x, n):
+    ta = tf.TensorArray(tf.float64, size=3).split(x, [1, 2, 3])
+    s = tf.constant(0.0, tf.float64)
+    for i in tf.range(n):
+        if i % 2 == 0:
+            ta = ta.write(i, tf.sin(x[:4]) * tf.cast(i + 1, tf.float64))
+        s = s + tf.reduce_sum(ta.concat() * x[0])
+    return ta.concat(), s
+
+
+@tf.function
+def _if_in_a_loop(x, n):
+    joined, s = _if_in_a_loop_parts(x, n)
+    return tf.concat([joined, [s]], 0)
+
+
+def test_pieces_written_in_an_if_in_a_staged_loop_values_and_gradients():
+    grad = _inside_parts(tf.function(_if_in_a_loop_parts))
+    for n in (3, 2, 1):
+        y, g = _outside(_if_in_a_loop, X6, tf.constant(n))
+        np.testing.assert_allclose(y, _if_in_a_loop_np(X6, n), rtol=1e-14)
+        want = _numeric_grad(lambda x: np.sum(_if_in_a_loop_np(x, n) ** 2), X6)
+        np.testing.assert_allclose(g, want, rtol=1e-7, atol=1e-7)
+        np.testing.assert_allclose(grad(tf.constant(X6), tf.constant(n)).numpy(), want,
+                                   rtol=1e-7, atol=1e-7)
+    # TF 2.21 printed for n=3 (its gradient fails: AddN of element shapes [3] and [4])
+    np.testing.assert_allclose(_if_in_a_loop(tf.constant(X6), tf.constant(3)).numpy()[-1],
+                               -1.6538500883899738, rtol=1e-13)
+
+
+def test_pieces_split_in_both_branches_of_an_if():
+    @tf.function
+    def f(x, c):
+        ta = tf.TensorArray(tf.float64, size=3, element_shape=[None])
+        if c > 0:
+            ta = ta.split(x, [1, 2, 3])
+        else:
+            ta = ta.split(x * 2.0, [3, 2, 1])
+        return tf.concat([ta.concat(), ta.read(1)], 0)
+
+    def f_np(x, c):
+        return np.concatenate([x, x[1:3]]) if c > 0 else np.concatenate([2 * x, 2 * x[3:5]])
+
+    for c in (1.0, -1.0):
+        y, g = _outside(f, X6, tf.constant(c, tf.float64))
+        np.testing.assert_allclose(y, f_np(X6, c), rtol=1e-15)
+        np.testing.assert_allclose(g, _numeric_grad(lambda x: np.sum(f_np(x, c) ** 2), X6),
+                                   rtol=1e-7, atol=1e-8)
+    # TF 2.21's gradient for c = -1: 8 x, doubled again on x[3:5]
+    np.testing.assert_allclose(_outside(f, X6, tf.constant(-1.0, tf.float64))[1],
+                               [8., 4.322418446945118, -3.3291746923771393,
+                                -15.839879945607127, -10.458297933817791, 2.26929748370581],
+                               rtol=1e-12)
+
+
+def test_pieces_after_an_if_size_stack_and_shapes_as_tf():
+    x = tf.constant(X6)
+
+    @tf.function
+    def sizes(x, n):
+        ta = tf.TensorArray(tf.float64, size=3).split(x, [1, 2, 3])
+        s = tf.constant(0, tf.int32)
+        for i in tf.range(n):
+            if i > 0:
+                ta = ta.unstack(tf.reshape(x, [2, 3]))
+            s += ta.size()
+        return s, ta.size()
+
+    # TF 2.21: (7, 3). After the if the array has no size of its own (3, then 2 and 2 pieces);
+    # after the loop, the size it was made with.
+    assert [int(t) for t in sizes(x, tf.constant(3))] == [7, 3]
+
+    @tf.function
+    def unstacked(x, c):
+        ta = tf.TensorArray(tf.float64, size=3).split(x, [1, 2, 3])
+        if c > 0:
+            ta = ta.unstack(tf.reshape(x, [2, 3]))
+        return ta.stack()
+
+    # TF 2.21: two pieces stack (no count of 3 after the if); the other branch's pieces do
+    # not, against the length the unstack fixed
+    np.testing.assert_array_equal(unstacked(x, tf.constant(1.0, tf.float64)).numpy(),
+                                  X6.reshape(2, 3))
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"PartialTensorShape: "
+                       r"Incompatible shapes during merge: \[3\] vs\. \[1\]"):
+        unstacked(x, tf.constant(-1.0, tf.float64))
+
+    @tf.function
+    def other_lengths(x, c):
+        ta = tf.TensorArray(tf.float64, size=3).split(tf.reshape(x, [6, 1]) * [[1.0, 2.0]],
+                                                      [1, 2, 3])
+        if c > 0:
+            ta = ta.write(2, tf.reshape(x[:4], [2, 2]))
+        else:
+            ta = ta.write(1, tf.reshape(x, [3, 2]))
+        return ta.concat()
+
+    # TF 2.21, while tracing: the first write fixed the element shape (2, 2)
+    with pytest.raises(ValueError, match=r"Inconsistent shapes: saw \(3, 2\) but expected "
+                       r"\(2, 2\) $"):
+        other_lengths(x, tf.constant(1.0, tf.float64))
+
+    @tf.function
+    def shape_after(x, c):
+        ta = tf.TensorArray(tf.float64, size=3).split(x, [1, 2, 3])
+        if c > 0:
+            ta = ta.write(0, x[:2])
+        return tf.constant(ta.element_shape.as_list())
+
+    assert shape_after(x, tf.constant(1.0, tf.float64)).numpy().tolist() == [2]   # TF 2.21
+
+
+# ---- 8. a stack of the wrong count folded while tracing a loop body -------------------------
+# TF 2.21: InvalidArgumentError "Operation expected a list with 3 elements but got a list with
+# 2 elements." when the body runs (none when the loop runs no iteration).
+
+def test_stack_of_a_constant_unstack_of_the_wrong_count_in_a_loop_body_raises():
+    @tf.function
+    def made_in_the_body(n):
+        s = tf.constant(0.)
+        for i in tf.range(n):
+            ta = tf.TensorArray(tf.float32, size=3)
+            ta = ta.unstack([1., 2.])
+            s += tf.reduce_sum(ta.stack())
+        return s
+
+    @tf.function
+    def pieces_carried(n):
+        ta = tf.TensorArray(tf.float32, size=3).split(tf.range(6.), [1, 2, 3])
+        s = tf.constant(0.)
+        for i in tf.range(n):
+            ta = ta.unstack([[1., 2.], [3., 4.]])
+            s += tf.reduce_sum(ta.stack())
+        return s
+
+    for fn in (made_in_the_body, pieces_carried):
+        assert float(fn(tf.constant(0))) == 0.0
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"^Operation expected a list "
+                           r"with 3 elements but got a list with 2 elements\.$"):
+            fn(tf.constant(2))
+        assert float(fn(tf.constant(0))) == 0.0
+        assert fn.experimental_get_tracing_count() == 1
+
+
+# ---- 9. a write past the end of a growing array of pieces -----------------------------------
+# The pieces skipped are unset (TF's uninitialized list elements): concat raises, stack
+# compares the pieces set with the length the write fixed, read and gather give zeros of it.
+
+def _past_the_end(op):
+    @tf.function
+    def f(x, n):
+        ta = tf.TensorArray(tf.float64, size=3, dynamic_size=True).split(x, [1, 2, 3])
+        s = tf.constant(0.0, tf.float64)
+        for i in tf.range(n):
+            ta = ta.write(ta.size() + 2, tf.tanh(x[:2]) * tf.cast(i + 1, tf.float64))
+            s += tf.reduce_sum(ta.read(ta.size() - 1) ** 2) + tf.reduce_sum(
+                ta.read(ta.size() - 2))
+        if op == "concat":
+            return ta.concat()
+        if op == "stack":
+            return ta.stack()
+        return tf.concat([tf.reshape(ta.gather([ta.size() - 1, ta.size() - 2]), [-1]),
+                          [s, tf.cast(ta.size(), tf.float64)]], 0)
+    return f
+
+
+def _past_the_end_np(x, n):
+    s = sum(np.sum((np.tanh(x[:2]) * (i + 1)) ** 2) for i in range(n))
+    return np.concatenate([np.tanh(x[:2]) * n, [0., 0., s, 3 + 3 * n]])
+
+
+def test_writes_past_the_end_of_growing_pieces_as_tf():
+    x = tf.constant(X6)
+    # TF 2.21's messages, when the program runs
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"^List contains uninitialized "
+                       r"tensor at index 3 but leading_dims has only 0 elements\.$"):
+        _past_the_end("concat")(x, tf.constant(2))
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"PartialTensorShape: "
+                       r"Incompatible shapes during merge: \[2\] vs\. \[1\]"):
+        _past_the_end("stack")(x, tf.constant(2))
+    f = _past_the_end("gather")
+    for n in (2, 1):
+        y, g = _outside(f, X6, tf.constant(n))
+        np.testing.assert_allclose(y, _past_the_end_np(X6, n), rtol=1e-14)
+        np.testing.assert_allclose(g, _numeric_grad(
+            lambda x: np.sum(_past_the_end_np(x, n) ** 2), X6), rtol=1e-7, atol=1e-7)
+    # TF 2.21 printed for n = 2: gathered [1.5231883119115297, 0.9864335337710077, 0, 0]
+    np.testing.assert_allclose(f(x, tf.constant(2)).numpy(),
+                               [1.5231883119115297, 0.9864335337710077, 0., 0.,
+                                4.116442187614816, 9.], rtol=1e-13)

@@ -157,6 +157,11 @@ def _dtype_name(v) -> str:
 
 def _check_branches(names, main, other) -> None:
     for name, a, b in zip(names, main, other):
+        if isinstance(a, tuple) or isinstance(b, tuple):   # a TensorArray of pieces
+            if not (isinstance(a, tuple) and isinstance(b, tuple)):
+                raise TypeError(f"'{name}': the TensorArray was split into pieces of several "
+                                "lengths in one branch only: split it so before the if")
+            continue
         ua = isinstance(a, (Undefined, UndefinedReturnValue))
         ub = isinstance(b, (Undefined, UndefinedReturnValue))
         if name == "retval_" and ua != ub:
@@ -198,16 +203,24 @@ def _tf_if_stmt(cond, body, orelse, get_state, set_state, names) -> None:
             ran[which] = state
             if len(ran) == 2:
                 _check_branches(names, ran["main"], ran["else"])
-            # Tensors and numbers go through tf.cond; other objects must be the same in both.
-            return tuple(v for v in state if _passes_through_cond(v))
+            # Tensors and numbers go through tf.cond (a TensorArray of pieces of several
+            # lengths as its two tensors); other objects must be the same in both.
+            out = []
+            for k, v in enumerate(state):
+                if k in arrays and isinstance(v, tuple):
+                    out += v
+                elif _passes_through_cond(v):
+                    out.append(v)
+            return tuple(out)
         return run
 
     outs = _tf().cond(cond, branch(body, "main"), branch(orelse, "else"))
     taken = ran.get("main", ran.get("else"))
     it = iter(outs if isinstance(outs, (tuple, list)) else (outs,))
-    state = [next(it) if _passes_through_cond(v) else v for v in taken]
+    state = [(next(it), next(it)) if k in arrays and isinstance(v, tuple) else
+             next(it) if _passes_through_cond(v) else v for k, v in enumerate(taken)]
     for k in arrays:            # as TF's AutoGraph: the TensorArray comes out of the tf.cond
-        state[k] = init[k]._in_loop()._from_buffer(state[k])
+        state[k] = init[k]._in_loop()._after_cond(state[k])
     set_state(tuple(state))
 
 
@@ -449,6 +462,11 @@ def _tf_loop(test, body, get_state, set_state, names, extra_test, counter) -> No
             counter = (tf.constant(0), lambda i: test(), lambda i: None, lambda i: i + 1)
             test_is_counter = True
     init = _tensor_arrays_shaped(init, names, body, set_state, get_state, counter)
+    # each TensorArray as one buffered array whose storage the body's values and the loop's
+    # results share: what a write in the body fixes (the length of pieces of several lengths)
+    # holds after the loop, as TF's graph array shares its element shape
+    from ..tensor_array import TensorArray
+    init = [v._in_loop() if isinstance(v, TensorArray) else v for v in init]
     tensors = [_loop_value(n, v) for n, v in zip(names, init)]
     carried = [k for k, t in enumerate(tensors) if t is not None]
     growing = _growing_arrays(init, carried)
