@@ -311,10 +311,12 @@ class Tracer:
         """``fn()`` with the running thread's trace set aside (a Python callback of an op)."""
         return fn()
 
-    def folded(self, value, op_function: str) -> None:
-        """An op (the Python function ``op_function``) made a tensor with a known ``value``
-        while tracing: the trace lists it as a node of the graph, the program keeps the
-        value only."""
+    def made(self, value, frame) -> None:
+        """An op made a tensor holding ``value`` (``tensor._make``) while some thread traces;
+        ``frame`` is the Python frame of the code that made it. The trace lists the op
+        function running there as TF's node for it: a value known while tracing (computed
+        from constants) as a node of the graph whose program keeps the value only; a
+        symbolic one as one node for all the array operations that op function recorded."""
 
 
 TRACER = Tracer()

@@ -400,10 +400,9 @@ def _make(value, dtype: DType) -> Tensor:
     t._value = value
     t._dtype = dtype
     t._id = _next_id()
-    if B.TRACING and type(value) is not B.SYMBOLIC:
-        # A value an op computed from constants inside a trace (the program keeps only the
-        # result): TF's graph has a node for it, so the trace lists it (graph_ops.py).
-        B.TRACER.folded(value, sys._getframe(1).f_code.co_name)
+    if B.TRACING:
+        # Which op function made it: TF's graph has a node for that op (graph_ops.py).
+        B.TRACER.made(value, sys._getframe(1))
     return t
 
 

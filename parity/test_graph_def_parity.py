@@ -131,6 +131,26 @@ def _named(tf):
         "variables": (lambda x: x * v + w, (s,), {}),
         "matmul_chain": (lambda x, y: tf.matmul(tf.matmul(x, y), y) * 2.0, (m, m), {}),
         "square_pow": (lambda x: tf.square(x) + x / 4.0 - x ** 2, (s,), {}),
+        # one node per op function, named after it (tf.add: Add; +: add)
+        "op_functions": (lambda x, y: tf.subtract(tf.multiply(tf.add(x, 2.0), y), x) + y,
+                         (s, s), {}),
+        "divisions": (lambda x, y: tf.realdiv(x, y) + tf.divide(x, 2.0) + tf.math.floordiv(x, y)
+                      + x // y + tf.math.floormod(x, 3.0) + x % y + tf.pow(x, y), (s, s), {}),
+        "composite_ops": (lambda x: tf.exp(x) * 2.0 + tf.nn.relu(x) + tf.sigmoid(x)
+                          + tf.tanh(x) + tf.nn.softplus(x) + tf.math.rsqrt(x) + tf.nn.elu(x)
+                          + tf.nn.leaky_relu(x) + tf.nn.relu6(x) + tf.exp(tf.exp(x)), (m,), {}),
+        "unary_ops": (lambda x: tf.sqrt(tf.abs(x)) + tf.negative(x) + tf.math.log(x)
+                      + tf.maximum(x, 0.5) - tf.minimum(0.5, x) + tf.math.erf(x)
+                      + tf.math.squared_difference(x, 1.0) + tf.add_n([x, x, x])
+                      + tf.nn.l2_loss(x), (m,), {}),
+        "softmax": (lambda x: tf.nn.softmax(x) + tf.nn.log_softmax(x), (m,), {}),
+        "constant_inputs": (lambda x: tf.reshape(tf.transpose(x), [4, 1])
+                            + tf.cast(tf.argmax(x, 1), tf.float32)[0]
+                            + tf.reduce_sum(tf.concat([x, tf.tile(x, [1, 2])], 1))
+                            + tf.where(x > 0.0, x, 0.0)[0, 0] + tf.gather(x, [1, 0])[0, 1]
+                            + tf.squeeze(tf.expand_dims(x, 0))[1, 1], (m,), {}),
+        "slices": (lambda x: x[1:2] + x[0] + x[:, None][0, 0] + x[..., 1], (m,), {}),
+        "matmul_transposed": (lambda x, y: tf.matmul(x, y, transpose_b=True) @ x, (m, m), {}),
     }
 
 

@@ -160,6 +160,27 @@ def test_print_while_tracing_matches_tf(tf_real):
     assert _tracing_prints(mtf) == _tracing_prints(tf_real)
 
 
+def _op_function_prints(tf):
+    @tf.function
+    def f(x, y):
+        print(tf.exp(x), tf.nn.relu(x), tf.sigmoid(x), tf.tanh(x), tf.nn.softplus(x))
+        print(tf.add(x, y), x + y, tf.add(x, 1.0), tf.multiply(x, y), x * y, tf.subtract(x, y))
+        print(tf.nn.softmax(tf.reshape(x, [1, 1])), tf.math.log(x), tf.square(x), tf.abs(x))
+        print(tf.exp(tf.exp(x)), tf.negative(x), tf.pow(x, 2.0), tf.maximum(x, 0.0))
+        print(tf.math.rsqrt(x), tf.nn.leaky_relu(x), tf.nn.elu(x), tf.nn.log_softmax(
+            tf.reshape(x, [1, 1])))
+        print(tf.where(x > 0.0, x, y), tf.transpose(tf.reshape(x, [1, 1])), tf.expand_dims(x, 0))
+        print(tf.realdiv(x, y), x / y, tf.divide(x, y), x // y, tf.math.floordiv(x, y), x % y,
+              tf.math.floormod(x, y), x[None], tf.concat([x[None], y[None]], 0))
+        return x
+
+    return _printed(lambda: f(tf.constant(1.0), tf.constant(2.0)))
+
+
+def test_print_names_the_op_function_as_tf(tf_real):
+    assert _op_function_prints(mtf) == _op_function_prints(tf_real)
+
+
 def _format_with_spec(tf):
     @tf.function
     def f(x):

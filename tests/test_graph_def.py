@@ -107,3 +107,78 @@ def test_constant_operands_are_named_after_their_op():
         ("x", []), ("Greater/y", []), ("Greater", ["x", "Greater/y"]), ("Cast", ["Greater"]),
         ("mul", ["Cast", "x"]), ("truediv/x", []), ("truediv", ["truediv/x", "x"]),
         ("sub", ["mul", "truediv"]), ("Identity", ["sub"])]
+
+
+def _nodes(fn, *specs):
+    graph_def = tf.function(fn).get_concrete_function(*specs).graph.as_graph_def()
+    return [(n.name, n.op, [i for i in n.input if not i.startswith("^")])
+            for n in graph_def.node]
+
+
+def test_op_functions_are_named_after_the_function_called():
+    s = tf.TensorSpec([2], tf.float32)
+    # TF 2.21: tf.add is named Add (op type AddV2), tf.multiply Mul, tf.subtract Sub; the
+    # Python operators stay lower case (TF numbers names ignoring case: add_1 after Add)
+    assert _nodes(lambda x, y: tf.subtract(tf.multiply(tf.add(x, 2.0), y), x) + y, s, s) == [
+        ("x", "Placeholder", []), ("y", "Placeholder", []), ("Add/y", "Const", []),
+        ("Add", "AddV2", ["x", "Add/y"]), ("Mul", "Mul", ["Add", "y"]),
+        ("Sub", "Sub", ["Mul", "x"]), ("add_1", "AddV2", ["Sub", "y"]),
+        ("Identity", "Identity", ["add_1"])]
+
+
+def test_ops_built_from_several_array_operations_are_one_node():
+    s = tf.TensorSpec([2, 3], tf.float32)
+    # TF 2.21
+    assert _nodes(lambda x: tf.exp(x) * 2.0 + tf.nn.relu(x), s) == [
+        ("x", "Placeholder", []), ("Exp", "Exp", ["x"]), ("mul/y", "Const", []),
+        ("mul", "Mul", ["Exp", "mul/y"]), ("Relu", "Relu", ["x"]),
+        ("add", "AddV2", ["mul", "Relu"]), ("Identity", "Identity", ["add"])]
+    for fn, name in ((tf.sigmoid, "Sigmoid"), (tf.nn.softmax, "Softmax"),
+                     (tf.nn.softplus, "Softplus"), (tf.nn.log_softmax, "LogSoftmax"),
+                     (tf.math.rsqrt, "Rsqrt"), (tf.nn.elu, "Elu"),
+                     (tf.nn.leaky_relu, "LeakyRelu"), (tf.nn.relu6, "Relu6")):
+        assert _nodes(lambda x, fn=fn: fn(x), s) == [
+            ("x", "Placeholder", []), (name, name, ["x"]), ("Identity", "Identity", [name])]
+    assert _nodes(lambda x: tf.math.floordiv(x, 2.0), s) == [
+        ("x", "Placeholder", []), ("floordiv/y", "Const", []),
+        ("floordiv", "FloorDiv", ["x", "floordiv/y"]), ("Identity", "Identity", ["floordiv"])]
+
+
+def test_ops_list_their_constant_inputs_as_tf_names_them():
+    s = tf.TensorSpec([2, 3], tf.float32)
+    m = tf.TensorSpec([3, 3], tf.float32)
+    # TF 2.21
+    assert _nodes(lambda x: tf.reshape(x, [3, 2]), s) == [
+        ("x", "Placeholder", []), ("Reshape/shape", "Const", []),
+        ("Reshape", "Reshape", ["x", "Reshape/shape"]), ("Identity", "Identity", ["Reshape"])]
+    assert _nodes(lambda x: tf.transpose(x), s) == [
+        ("x", "Placeholder", []), ("transpose/perm", "Const", []),
+        ("transpose", "Transpose", ["x", "transpose/perm"]),
+        ("Identity", "Identity", ["transpose"])]
+    assert _nodes(lambda x: tf.concat([x, x], 0), s) == [
+        ("x", "Placeholder", []), ("concat/axis", "Const", []),
+        ("concat", "ConcatV2", ["x", "x", "concat/axis"]), ("Identity", "Identity", ["concat"])]
+    assert _nodes(lambda x: tf.argmax(x, 1), s) == [
+        ("x", "Placeholder", []), ("ArgMax/dimension", "Const", []),
+        ("ArgMax", "ArgMax", ["x", "ArgMax/dimension"]), ("Identity", "Identity", ["ArgMax"])]
+    assert _nodes(lambda x: tf.where(x > 0.0, x, 0.0), s) == [
+        ("x", "Placeholder", []), ("Greater/y", "Const", []),
+        ("Greater", "Greater", ["x", "Greater/y"]), ("SelectV2/e", "Const", []),
+        ("SelectV2", "SelectV2", ["Greater", "x", "SelectV2/e"]),
+        ("Identity", "Identity", ["SelectV2"])]
+    assert _nodes(lambda x, y: tf.matmul(x, y, transpose_b=True), m, m) == [
+        ("x", "Placeholder", []), ("y", "Placeholder", []), ("MatMul", "MatMul", ["x", "y"]),
+        ("Identity", "Identity", ["MatMul"])]
+
+
+def test_a_slice_reads_its_begin_end_and_strides_from_consts():
+    # TF 2.21: StridedSlice reads three Consts (its begin, end and strides)
+    stack = [("strided_slice/stack", "Const", []), ("strided_slice/stack_1", "Const", []),
+             ("strided_slice/stack_2", "Const", []),
+             ("strided_slice", "StridedSlice", ["x", "strided_slice/stack",
+                                                "strided_slice/stack_1",
+                                                "strided_slice/stack_2"])]
+    assert _nodes(lambda x: x[1:3], tf.TensorSpec([4], tf.float32)) == \
+        [("x", "Placeholder", [])] + stack + [("Identity", "Identity", ["strided_slice"])]
+    assert _nodes(lambda x: x[0], tf.TensorSpec([2, 3], tf.float32)) == \
+        [("x", "Placeholder", [])] + stack + [("Identity", "Identity", ["strided_slice"])]

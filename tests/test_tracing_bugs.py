@@ -203,3 +203,26 @@ def test_batch_norm_fit_updates_moving_statistics():
     np.testing.assert_allclose(bn.moving_variance.numpy(), [1.0, 3.25])
     # normalised batch is [[-1, -1], [1, 1]]: mse 1 (epsilon 0, nothing trainable moves)
     np.testing.assert_allclose(history.history["loss"], [1.0, 1.0], rtol=1e-6)
+
+
+def test_print_while_tracing_names_the_op_function_called(capsys):
+    @tf.function
+    def f(x, y):
+        print(tf.exp(x), tf.nn.relu(x), tf.sigmoid(x))
+        print(tf.add(x, y), x + y, tf.multiply(x, y), tf.subtract(x, y))
+        print(tf.nn.softmax(tf.reshape(x, [1, 1])), tf.exp(tf.exp(x)))
+        print(x[None], tf.math.floordiv(x, y), x // y)
+        return x
+
+    f(tf.constant(1.0), tf.constant(2.0))
+    # TF 2.21's output
+    assert capsys.readouterr().out.splitlines() == [
+        'Tensor("Exp:0", shape=(), dtype=float32) Tensor("Relu:0", shape=(), dtype=float32) '
+        'Tensor("Sigmoid:0", shape=(), dtype=float32)',
+        'Tensor("Add:0", shape=(), dtype=float32) Tensor("add_1:0", shape=(), dtype=float32) '
+        'Tensor("Mul:0", shape=(), dtype=float32) Tensor("Sub:0", shape=(), dtype=float32)',
+        'Tensor("Softmax:0", shape=(1, 1), dtype=float32) '
+        'Tensor("Exp_2:0", shape=(), dtype=float32)',
+        'Tensor("strided_slice:0", shape=(1,), dtype=float32) '
+        'Tensor("floordiv:0", shape=(), dtype=float32) '
+        'Tensor("floordiv_1:0", shape=(), dtype=float32)']

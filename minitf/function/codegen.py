@@ -167,6 +167,7 @@ def strip_values(trace) -> None:
     trace.finished = True          # a value of it used later is out of scope (tracing.py)
     # the graph listing needs only which arrays the folded values were (program operands)
     trace.folded[:] = [(i, name, id(v)) for i, name, v in trace.folded]
+    trace._op_frame = None         # the last op function's frame (tracing.Trace.made)
     for t in trace.all:
         if type(t.v) is not _Spec:
             t.v = _Spec(t.v)

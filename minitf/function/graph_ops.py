@@ -9,11 +9,12 @@ a nested argument's leaves; ``args_0`` for ``*args``), an op by TF's name for it
 ``*``, ``MatMul``) numbered (``mul_1``; TF's numbering ignores case), a constant operand after
 the op and its operand (``mul/y``), a variable's resource Placeholder and ReadVariableOp after
 the op that first reads it (``mul/ReadVariableOp/resource``, ``mul/ReadVariableOp``).
-minitf's program is a list of array operations: each is given the type of the TF op it stands
-for. Where minitf builds an op from several array operations (``tf.nn.relu`` is a ``maximum``
-with 0, ``tf.sigmoid`` a ``where``), the list shows those (``Const``, ``Maximum``; TF:
-``Relu``); tf.cond and tf.while_loop are one ``StatelessIf`` / ``StatelessWhile`` each, without
-the bookkeeping ops TF adds around a loop.
+minitf's program is a list of array operations: those one call of an op function of
+``op_names.py`` recorded (``tf.sigmoid`` is an ``abs``, an ``exp``, a ``where``, ...) are one
+node of TF's name, type and inputs (``tracing.Group``: ``Sigmoid``; ``tf.add`` is ``Add``, its
+Python constant operand the Const ``Add/y``); any other is given the type of the TF op it
+stands for. tf.cond and tf.while_loop are one ``StatelessIf`` / ``StatelessWhile`` each,
+without the bookkeeping ops TF adds around a loop.
 
 >>> import minitf as tf
 >>> f = tf.function(lambda x, y: x * y + 1.0)
@@ -176,6 +177,12 @@ def operations(program, n_outputs: int) -> list:
             # its own; TF's graph has the one Const, listed where the constant was made
             alias[node.outs] = ("folded", id(node.args[0]))
             continue
+        group = getattr(node, "group", None)
+        if group is not None:           # one op function's call: TF's one node
+            if node is group.members[-1]:
+                _place_group(group, types, slots, names, op_names, alias, unread,
+                             operand_consts)
+            continue
         ins = tuple(alias.get(s, s) for s in node.inputs())
         reads = []          # (the resource Placeholder's index, the ReadVariableOp's)
         for s in ins:
@@ -258,6 +265,40 @@ def operations(program, n_outputs: int) -> list:
     for n, (reader, suffix) in names.items():
         out[n].name = out[reader].name + suffix
     return out
+
+
+def _place_group(group, types, slots, names, op_names, alias, unread, operand_consts):
+    """List one op function's call (``tracing.Group``) as TF lists it: the Consts and
+    variable reads it reads, in its inputs' order, then its node."""
+    ins = []
+    named = []          # (a node's index, its suffix after the group's name)
+    for kind, ref, input_name in group.inputs:
+        if kind == "slot":
+            s = alias.get(ref, ref)
+            if s in unread:
+                del unread[s]
+                types += ["Placeholder", "ReadVariableOp"]
+                key = ("resource", len(types))
+                slots += [((), (key,)), ((key,), (s,))]
+                named += [(len(types) - 2, "/ReadVariableOp/resource"),
+                          (len(types) - 1, "/ReadVariableOp")]
+            ins.append(s)
+        elif kind == "folded":
+            ins.append(("folded", ref))
+            k = operand_consts.pop(ref, None)
+            if k is not None and k not in names:      # named after its first reader
+                named.append((k, "/" + input_name))
+        else:
+            key = ("const", len(types))
+            types.append("Const")
+            slots.append(((), (key,)))
+            named.append((len(types) - 1, "/" + input_name))
+            ins.append(key)
+    for k, suffix in named:
+        names[k] = (len(types), suffix)
+    op_names[len(types)] = group.name
+    types.append(group.type)
+    slots.append((tuple(ins), (group.out,)))
 
 
 def _array_name(node) -> str:

@@ -109,10 +109,10 @@ class FunctionTracer(B.Tracer):
         with init_scope():
             return fn()
 
-    def folded(self, value, op_function: str) -> None:
+    def made(self, value, frame) -> None:
         trace = tracing.current()
         if trace is not None:
-            trace.log_folded(value, op_function)
+            trace.made(value, frame)
 
     def cond(self, pred, p, true_fn, false_fn):
         trace = tracing.current()

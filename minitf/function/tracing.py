@@ -43,6 +43,7 @@ from numpy.lib.mixins import NDArrayOperatorsMixin
 
 from .. import _backend as B
 from ..errors import OperatorNotAllowedInGraphError
+from .op_names import op_frame
 
 
 
@@ -217,10 +218,12 @@ def _constant(arr):
 class Node:
     """One recorded call: ``outs = fn(*args, **kwargs)`` with Traced arguments as slots."""
 
-    __slots__ = ("fn", "args", "kwargs", "outs", "mutates")
+    # ``group``: the ``Group`` (one op function's call) the node belongs to, or None
+    __slots__ = ("fn", "args", "kwargs", "outs", "mutates", "group")
 
     def __init__(self, fn, args, kwargs, outs, mutates):
         self.fn, self.args, self.kwargs, self.outs, self.mutates = fn, args, kwargs, outs, mutates
+        self.group = None
 
     @property
     def name(self) -> str:
@@ -241,6 +244,20 @@ class Node:
 
     def __repr__(self) -> str:
         return f"Node({self.name}, in={self.inputs()}, out={self.outs})"
+
+
+class Group:
+    """The array operations one call of an op function recorded (``op_names.py``): TF lists
+    them as one node, ``name`` of type ``type``, reading ``inputs`` (each ``("slot", s, n)``,
+    ``("folded", id of the value, n)`` or ``("const", n, n)``: a Const TF makes, where ``n`` is
+    TF's name of the input), and
+    making ``out`` (the last member's result)."""
+
+    __slots__ = ("name", "type", "inputs", "out", "members", "token")
+
+    def __init__(self, name, type_, token):
+        self.name, self.type, self.token = name, type_, token
+        self.inputs, self.out, self.members = [], None, []
 
 
 def _slots(obj, out: list) -> None:
@@ -376,6 +393,16 @@ class Trace:
         # relaxed shape invariant): only then is tf.shape read at run time. An input_signature's
         # None dimension cannot: each concrete input shape gets its own program.
         self.runtime_shapes = False
+        # Which op function made the values (``made``): the outermost op function running at
+        # the last value made (held, so ``is`` tells a new call), a number per call, where the
+        # nodes of the current call may begin, the current call's Group, and each folded
+        # value's call (by id).
+        self._op_frame = None
+        self._op_token = 0
+        self._op_floor = (None, 0)
+        self._op_last = (None, 0)
+        self._op_group = None
+        self._folded_in: dict = {}
 
     # ---- making slots -------------------------------------------------------------------
     def _new(self, value) -> Traced:
@@ -412,20 +439,113 @@ class Trace:
     # ---- names (what print shows while tracing) ------------------------------------------
     def tensor_name(self, slot: int) -> str:
         """TF's name for the tensor in ``slot``: ``"x:0"`` for an argument named ``x``,
-        ``"add_1:0"`` for the second ``add``. An intermediate result is named after the array
-        operation that made it, in TF's spelling (``multiply`` -> ``mul``); an op that minitf
-        builds from several array operations is named after its last one."""
+        ``"add_1:0"`` for the second ``add``. A result is named after the op function that
+        made it (``tf.exp``: ``Exp``; ``tf.add``: ``Add``; ``+``: ``add``, see
+        ``op_names.py``), else after the array operation that made it, in TF's spelling
+        (``multiply`` -> ``mul``). TF numbers names ignoring case (``Add``, then ``add_1``)."""
         name = self.names.get(slot)
         if name is not None:
             return f"{name}:0"
         for i in range(len(self.nodes) - 1, -1, -1):
             outs = self.nodes[i].outs
             if outs == slot or (type(outs) is tuple and slot in outs):
-                base = tf_op_name(self.nodes[i].name)
-                count = sum(1 for n in self.nodes[:i] if tf_op_name(n.name) == base)
+                base = _listed_name(self.nodes[i]) or tf_op_name(self.nodes[i].name)
+                key = base.lower()
+                count = sum(1 for n in self.nodes[:i] if (_listed_name(n) or "").lower() == key)
                 index = outs.index(slot) if type(outs) is tuple else 0
                 return f"{numbered(base, count)}:{index}"
         return "Identity:0"
+
+    # ---- which op function made a value (``_backend.Tracer.made``) -----------------------
+    def made(self, value, frame) -> None:
+        """An op made ``value`` (``tensor._make``); ``frame`` is the code that called
+        ``_make``. A value computed from constants is logged (``log_folded``); a traced one
+        makes the array operations of the op function the user called one Group, listed as
+        TF's node for that function (``op_names.py``)."""
+        f, spec = op_frame(frame)
+        nodes = self.nodes
+        if f is None or f is not self._op_frame:     # another call: its nodes come after
+            self._op_floor = self._op_last
+            self._op_frame = f
+            self._op_token += 1
+            self._op_group = None
+        self._op_last = (nodes, len(nodes))
+        if type(value) is not Traced:
+            if f is not None:
+                self._folded_in[id(value)] = self._op_token
+            self.log_folded(value, frame.f_code.co_name)
+            return
+        if f is not None and value.trace is self:
+            self._group(value.slot, f, spec)
+
+    def _group_input(self, v, name: str):
+        from ..tensor import Tensor
+        if v is None:
+            return ("const", name)
+        if isinstance(v, Tensor):
+            a = v._value
+            if type(a) is Traced:
+                return ("slot", a.slot) if a.trace is self else None
+            if self._folded_in.get(id(a)) != self._op_token and any(
+                    val is a for _, _, val in self.folded):
+                return ("folded", id(a))      # a constant made before the call
+            return ("const", name)            # a Python value the call converted
+        if hasattr(v, "_read_for_op"):        # a Variable: its value in the trace
+            cur = self.var_current.get(id(v))
+            return ("slot", cur.slot) if type(cur) is Traced else ("const", name)
+        return ("const", name)
+
+    def _group(self, out: int, f, spec) -> None:
+        name, type_, params = spec
+        local = f.f_locals
+        inputs = []
+        for tf_name, var in params:
+            v = local.get(var) if var else None
+            many = tf_name.endswith("*")
+            tf_name = tf_name.rstrip("*")
+            if many and type(v) is not list and type(v) is not tuple:
+                return                  # made before the call converted its list
+            for k, v in enumerate(v if many else (v,)):
+                input_name = f"{tf_name}_{k}" if many else tf_name
+                item = self._group_input(v, input_name)
+                if item is None:        # a value of another trace: not listed as one node
+                    return
+                inputs.append(item + (input_name,))
+        g = self._op_group
+        if g is None:
+            g = self._op_group = Group(name, type_, self._op_token)
+        for node in g.members:
+            node.group = None
+        stop = {s for kind, s, _ in inputs if kind == "slot"}
+        needed = {out} - stop
+        members = []
+        nodes = self.nodes
+        floor_list, floor = self._op_floor
+        lo = floor if floor_list is nodes else 0
+        for i in range(len(nodes) - 1, lo - 1, -1):
+            if not needed:
+                break
+            node = nodes[i]
+            outs = node.outs
+            made = () if outs is None else (outs if type(outs) is tuple else (outs,))
+            if not any(s in needed for s in made):
+                continue
+            needed.difference_update(made)
+            other = node.group
+            if (other is not None and other is not g) or node.mutates:
+                continue                # a value made by another call: an input
+            members.append(node)
+            needed.update(s for s in node.inputs() if s not in stop)
+        if not members or out in stop:
+            g.members = []
+            return
+        members.reverse()
+        for node in members:
+            node.group = g
+        g.members, g.out, g.inputs = members, out, inputs
+        # constants the call converted or made are its own (TF: ``Add/y``), not nodes apart
+        token = self._op_token
+        self.folded[:] = [e for e in self.folded if self._folded_in.get(id(e[2])) != token]
 
     # ---- variables ----------------------------------------------------------------------
     def read_var(self, var):
@@ -619,6 +739,15 @@ _TF_NAMES = {
     "add_reduce": "Sum", "multiply_reduce": "Prod", "maximum_reduce": "Max",
     "minimum_reduce": "Min", "add_accumulate": "Cumsum", "multiply_accumulate": "Cumprod",
 }
+
+
+def _listed_name(node) -> str | None:
+    """The name a node is listed under before numbering: its Group's for the Group's last
+    node, None for the Group's other nodes (not listed), else its array operation's."""
+    g = getattr(node, "group", None)
+    if g is None:
+        return tf_op_name(node.name)
+    return g.name if node is g.members[-1] else None
 
 
 def tf_op_name(array_op: str) -> str:

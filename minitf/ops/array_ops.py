@@ -322,7 +322,9 @@ def expand_dims(input, axis, name=None) -> Tensor:
     if not -nd - 1 <= a <= nd:
         raise invalid_argument(f"Tried to expand dim index {a} for tensor with {nd} dimensions.",
                                "ExpandDims")
-    return reshape(x, np.expand_dims(x._value, a).shape)
+    shape = list(x._value.shape)
+    shape.insert(a if a >= 0 else nd + 1 + a, 1)
+    return reshape(x, shape)
 
 
 def squeeze(input, axis=None, name=None) -> Tensor:
