@@ -154,14 +154,58 @@ def _named(tf):
     }
 
 
-@pytest.mark.parametrize("name", list(_named(minitf)))
-def test_node_names_and_inputs_match_tf(tf_real, name):
-    """Every node's name, op type and data inputs (TF's control inputs, ``^NoOp``, which
-    minitf does not list, are left out)."""
+def _stateful(tf):
+    """Programs that assign variables: TF's Assign*VariableOp per assign, assign_add and
+    assign_sub, a ReadVariableOp per op reading a variable, and TF's control inputs."""
+    v = tf.Variable(1.0)
+    s = tf.TensorSpec([], tf.float32)
+
+    def increment(x):
+        v.assign_add(x)
+
+    def increment_and_return(x):
+        return v.assign_add(x)
+
+    def two_updates(x):
+        v.assign_add(1.0)
+        v.assign_sub(x * 2.0)
+        return v * x
+
+    def assign_then_compute(x):
+        v.assign(x)
+        return x * 2.0
+
+    def read_then_assign(x):
+        y = v * x
+        v.assign(y)
+        return y
+
+    def reads_then_update(x):
+        a = x * v + tf.add(x, v)
+        v.assign_sub(a)
+        return a
+
+    return {
+        "increment": (increment, (s,), {}),
+        "increment_and_return": (increment_and_return, (s,), {}),
+        "two_updates": (two_updates, (s,), {}),
+        "assign_then_compute": (assign_then_compute, (s,), {}),
+        "read_then_assign": (read_then_assign, (s,), {}),
+        "reads_then_update": (reads_then_update, (s,), {}),
+        "two_reads": (lambda x: (x * v, x + v), (s,), {}),
+    }
+
+
+def _both(programs):
+    return [(programs, name) for name in programs(minitf)]
+
+
+@pytest.mark.parametrize("programs,name", _both(_named) + _both(_stateful))
+def test_node_names_and_inputs_match_tf(tf_real, programs, name):
+    """Every node's name, op type and inputs, TF's control inputs (``^NoOp``) included."""
     got = []
     for tf in (tf_real, minitf):
-        fn, args, kwargs = _named(tf)[name]
+        fn, args, kwargs = programs(tf)[name]
         graph_def = tf.function(fn).get_concrete_function(*args, **kwargs).graph.as_graph_def()
-        got.append([(n.name, n.op, [i for i in n.input if not i.startswith("^")])
-                    for n in graph_def.node])
+        got.append([(n.name, n.op, list(n.input)) for n in graph_def.node])
     assert got[1] == got[0]

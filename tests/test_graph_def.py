@@ -182,3 +182,94 @@ def test_a_slice_reads_its_begin_end_and_strides_from_consts():
         [("x", "Placeholder", [])] + stack + [("Identity", "Identity", ["strided_slice"])]
     assert _nodes(lambda x: x[0], tf.TensorSpec([2, 3], tf.float32)) == \
         [("x", "Placeholder", [])] + stack + [("Identity", "Identity", ["strided_slice"])]
+
+
+def _all_inputs(fn, *specs):
+    graph_def = tf.function(fn).get_concrete_function(*specs).graph.as_graph_def()
+    return [(n.name, n.op, list(n.input)) for n in graph_def.node]
+
+
+def test_assign_add_is_one_assign_add_variable_op():
+    v = tf.Variable(1.0)
+    s = tf.TensorSpec([], tf.float32)
+
+    def increment(x):
+        v.assign_add(x)
+
+    def increment_and_return(x):
+        return v.assign_add(x)
+
+    # TF 2.21 (no outputs: no Identity, no NoOp)
+    assert _all_inputs(increment, s) == [
+        ("x", "Placeholder", []), ("AssignAddVariableOp/resource", "Placeholder", []),
+        ("AssignAddVariableOp", "AssignAddVariableOp", ["AssignAddVariableOp/resource", "x"])]
+    # TF 2.21: the result is a read after the assignment, ordered by control inputs
+    assert _all_inputs(increment_and_return, s) == [
+        ("x", "Placeholder", []), ("AssignAddVariableOp/resource", "Placeholder", []),
+        ("AssignAddVariableOp", "AssignAddVariableOp", ["AssignAddVariableOp/resource", "x"]),
+        ("ReadVariableOp", "ReadVariableOp", ["AssignAddVariableOp/resource",
+                                              "^AssignAddVariableOp"]),
+        ("Identity", "Identity", ["ReadVariableOp", "^NoOp"]),
+        ("NoOp", "NoOp", ["^AssignAddVariableOp", "^ReadVariableOp"])]
+
+
+def test_assignments_are_listed_where_they_happen_with_tf_control_inputs():
+    v = tf.Variable(1.0)
+    w = tf.Variable(1.0)
+    s = tf.TensorSpec([], tf.float32)
+
+    def two_updates(x):
+        v.assign_add(1.0)
+        v.assign_sub(x)
+        return v * x
+
+    def assign_then_compute(x):
+        w.assign(x)
+        return x * 2.0
+
+    def read_then_assign(x):
+        y = v * x
+        v.assign(y)
+        return y
+
+    # TF 2.21 (assign_sub(x) after assign_add(1.0): each ordered after the last op on v)
+    assert _all_inputs(two_updates, s) == [
+        ("x", "Placeholder", []), ("Const", "Const", []),
+        ("AssignAddVariableOp/resource", "Placeholder", []),
+        ("AssignAddVariableOp", "AssignAddVariableOp", ["AssignAddVariableOp/resource",
+                                                        "Const"]),
+        ("AssignSubVariableOp", "AssignSubVariableOp", ["AssignAddVariableOp/resource", "x",
+                                                        "^AssignAddVariableOp"]),
+        ("ReadVariableOp", "ReadVariableOp", ["AssignAddVariableOp/resource",
+                                              "^AssignSubVariableOp"]),
+        ("mul", "Mul", ["ReadVariableOp", "x"]), ("Identity", "Identity", ["mul", "^NoOp"]),
+        ("NoOp", "NoOp", ["^AssignAddVariableOp", "^AssignSubVariableOp", "^ReadVariableOp"])]
+    assert _all_inputs(assign_then_compute, s) == [
+        ("x", "Placeholder", []), ("AssignVariableOp/resource", "Placeholder", []),
+        ("AssignVariableOp", "AssignVariableOp", ["AssignVariableOp/resource", "x"]),
+        ("mul/y", "Const", []), ("mul", "Mul", ["x", "mul/y"]),
+        ("Identity", "Identity", ["mul", "^NoOp"]), ("NoOp", "NoOp", ["^AssignVariableOp"])]
+    # TF 2.21: ``v * x`` reads v before the op (ReadVariableOp, not mul/ReadVariableOp)
+    assert _all_inputs(read_then_assign, s) == [
+        ("x", "Placeholder", []), ("ReadVariableOp/resource", "Placeholder", []),
+        ("ReadVariableOp", "ReadVariableOp", ["ReadVariableOp/resource"]),
+        ("mul", "Mul", ["ReadVariableOp", "x"]),
+        ("AssignVariableOp", "AssignVariableOp", ["ReadVariableOp/resource", "mul",
+                                                  "^ReadVariableOp"]),
+        ("Identity", "Identity", ["mul", "^NoOp"]),
+        ("NoOp", "NoOp", ["^AssignVariableOp", "^ReadVariableOp"])]
+
+
+def test_outputs_wait_for_the_no_op_of_the_stateful_ops():
+    v = tf.Variable(2.0)
+    s = tf.TensorSpec([], tf.float32)
+    # TF 2.21: every op reads the variable anew; each Identity reads ^NoOp, and the NoOp
+    # waits for every read
+    assert _all_inputs(lambda x: (x * v, x + v), s) == [
+        ("x", "Placeholder", []), ("mul/ReadVariableOp/resource", "Placeholder", []),
+        ("mul/ReadVariableOp", "ReadVariableOp", ["mul/ReadVariableOp/resource"]),
+        ("mul", "Mul", ["x", "mul/ReadVariableOp"]),
+        ("add/ReadVariableOp", "ReadVariableOp", ["mul/ReadVariableOp/resource"]),
+        ("add", "AddV2", ["x", "add/ReadVariableOp"]),
+        ("Identity", "Identity", ["mul", "^NoOp"]), ("Identity_1", "Identity", ["add", "^NoOp"]),
+        ("NoOp", "NoOp", ["^add/ReadVariableOp", "^mul/ReadVariableOp"])]

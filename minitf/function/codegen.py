@@ -230,6 +230,8 @@ class Program:
                             {id(n): i for i, n in enumerate(trace.nodes)})
         # the Python parameters' names of the inputs (TF names their Placeholders so)
         self.input_names = [trace.names.get(s) for s in inputs]
+        self.var_log = trace.var_log
+        self.plain_reads = trace.plain_reads
         nodes = _live_nodes(trace.nodes if nodes is None else nodes, needed)
         self.nodes = nodes
         reads = [(var, t) for var, t in trace.var_reads.values() if t.slot in needed] \

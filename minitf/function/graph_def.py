@@ -7,8 +7,9 @@ map. The tf.function guide counts ``len(graph.as_graph_def().node)`` to show how
 Python data is unrolled into the graph while a loop over a dataset stays one op.
 
 minitf's nodes are ``graph.get_operations()`` (graph_ops.py): the same list, so the two agree.
-Inputs are listed between the program's operations; a node for a value computed from constants
-while tracing, and the dataset loop's nodes, list none. ``attr`` holds the output dtype where
+Inputs are listed between the program's operations, then TF's control inputs (``"^NoOp"``:
+that node runs first; sorted, as TF lists them); a node for a value computed from constants
+while tracing, and the dataset loop's nodes, list no data inputs. ``attr`` holds the output dtype where
 minitf knows it (not TF's full attribute set), and the names follow get_operations (TF's: an
 argument's Placeholder after its parameter, ``x``; Python operators in lower case, ``mul``,
 ``mul_1``; a constant operand after its op, ``mul/y``).
@@ -67,7 +68,8 @@ def graph_def(operations: list) -> GraphDef:
     for op in operations:
         for i, slot in enumerate(op.outputs):
             made_by[slot] = op.name if i == 0 else f"{op.name}:{i}"
-    return GraphDef([NodeDef(op.name, op.type, [made_by[s] for s in op.inputs if s in made_by])
+    return GraphDef([NodeDef(op.name, op.type, [made_by[s] for s in op.inputs if s in made_by]
+                             + sorted("^" + c.name for c in op.control_inputs))
                      for op in operations])
 
 

@@ -59,10 +59,11 @@ class Operation:
     """One operation of a traced function's graph: ``type`` is TF's op type, ``name`` its
     node name as TF gives it (``x`` for the argument ``x``, ``mul``, ``mul_1``, ``mul/y``)."""
 
-    __slots__ = ("type", "name", "inputs", "outputs")
+    __slots__ = ("type", "name", "inputs", "outputs", "control_inputs")
 
     def __init__(self, type_: str, name: str, inputs=(), outputs=()):
         self.type, self.name, self.inputs, self.outputs = type_, name, inputs, outputs
+        self.control_inputs = []     # the operations that must run first (TF's ``^name``)
 
     def __repr__(self) -> str:
         return f"<tf.Operation '{self.name}' type={self.type}>"
@@ -128,11 +129,10 @@ def operations(program, n_outputs: int) -> list:
     keeps the value only; TF's graph has the op) and TF's nodes for a dataset loop."""
     folded, loops, order = getattr(program, "graph_notes", ((), (), {}))
     folded_ids = {vid for _, _, vid in folded}
-    types: list = []
-    slots: list = []
+    g = _Listing()
+    types, slots, names, op_names = g.types, g.slots, g.names, g.op_names
     n_dataset_args = sum(1 for _, _, is_argument in loops if is_argument)
     inputs = getattr(program, "input_slots", [None] * program.n_inputs)
-    read_vars = {slot for _, slot in program.variables_pinned}
     n_unread = sum(1 for _, slot in program.variables_pinned if slot is None)
     types += ["Placeholder"] * (program.n_inputs + n_dataset_args + n_unread)
     slots += [((), () if s is None else (s,)) for s in inputs]
@@ -143,33 +143,44 @@ def operations(program, n_outputs: int) -> list:
              for k, (i, name, vid) in enumerate(folded)]
     extra += [(start, len(folded) + k, DATASET_LOOP, None)
               for k, (start, _, _) in enumerate(loops)]
-    extra.sort()
+    writes = [e for e in getattr(program, "var_log", ())
+              if not any(start <= e[0] < end for start, end, _ in loops)]
+    extra += [(e[0], len(extra) + k, None, e) for k, e in enumerate(writes)]
+    extra.sort(key=lambda e: (e[0], e[1]))
+    hidden = {id(e[4]) for e in writes if e[4] is not None}
+    written = {id(e[1]) for e in writes}
     pending = 0
 
     converted = {vid for _, name, vid in folded if name == "convert_to_tensor"}
     operand_consts: dict = {}   # a Python number an op converted: its Const's index
+    g.unread = {slot: var for var, slot in program.variables_pinned}
+    g.initial = dict(g.unread)
+    g.plain = getattr(program, "plain_reads", set())
+    alias: dict = {}
 
     def place_extra(upto):
         nonlocal pending
         while pending < len(extra) and extra[pending][0] <= upto:
             _, _, kinds, key = extra[pending]
+            pending += 1
+            if kinds is None:              # an assignment
+                g.write(key, alias, folded_ids, operand_consts)
+                continue
             for n, t in enumerate(kinds):      # the last node makes the value
                 types.append(t)
                 slots.append(((), (key,) if key and n == len(kinds) - 1 else ()))
             if key and key[1] in converted:
                 operand_consts[key[1]] = len(types) - 1
-            pending += 1
+            if kinds is DATASET_LOOP:      # its reduction runs the dataset: stateful
+                g.stateful.append(len(types) - 1)
 
-    # a node named after the operation that reads it: its index -> (the reader's, suffix)
-    names: dict = {}
-    op_names: dict = {}     # an operation's index -> its name before numbering (TF's spelling)
-    unread = {slot: var for var, slot in program.variables_pinned}
-    alias: dict = {}
     for node in program.nodes:
         at = order.get(id(node), -1)
         if any(start <= at < end for start, end, _ in loops):
             continue                       # inside a dataset loop: part of its nodes
         place_extra(at)
+        if id(node) in hidden:             # an assign_add's update: its Assign*VariableOp
+            continue
         if (getattr(node.fn, "__name__", "") == "_constant" and len(node.args) == 1
                 and id(node.args[0]) in folded_ids and node.outs is not None
                 and type(node.outs) is not tuple):
@@ -180,18 +191,15 @@ def operations(program, n_outputs: int) -> list:
         group = getattr(node, "group", None)
         if group is not None:           # one op function's call: TF's one node
             if node is group.members[-1]:
-                _place_group(group, types, slots, names, op_names, alias, unread,
-                             operand_consts)
+                _place_group(group, g, alias, operand_consts)
             continue
         ins = tuple(alias.get(s, s) for s in node.inputs())
-        reads = []          # (the resource Placeholder's index, the ReadVariableOp's)
-        for s in ins:
-            if s in unread:
-                del unread[s]
-                types += ["Placeholder", "ReadVariableOp"]
-                key = ("resource", len(types))
-                slots += [((), (key,)), ((key,), (s,))]
-                reads.append(len(types) - 2)
+        reads = []          # (the resource Placeholder's index or None, the ReadVariableOp's)
+        for s in dict.fromkeys(ins):
+            read = g.read(s)
+            if read is not None:
+                reads.append(read)
+        ins = tuple(g.value(s) for s in ins)
         kind = _node_type(node)
         reduction = kind in _REDUCE_AXES
         consts = []         # (a constant operand's Const index, its operand position)
@@ -202,7 +210,7 @@ def operations(program, n_outputs: int) -> list:
             if reduction:                  # its only constant operand: the axes (below)
                 break
             if type(a) is Traced:
-                ordered.append(alias.get(a.slot, a.slot))
+                ordered.append(g.value(alias.get(a.slot, a.slot)))
             elif _is_constant_operand(a) and id(a) not in folded_ids:
                 key = ("const", len(types))     # a constant operand: a Const this op reads
                 types.append("Const")
@@ -221,9 +229,7 @@ def operations(program, n_outputs: int) -> list:
         reader = len(types) + (1 if reduction else 0)
         for k, pos in consts:               # TF's ``mul/y``: the operand's parameter name
             names[k] = (reader, "/y" if pos == 1 else "/x" if pos == 0 else f"/{pos}")
-        for k in reads:
-            names[k] = (reader, "/ReadVariableOp/resource")
-            names[k + 1] = (reader, "/ReadVariableOp")
+        g.name_reads(reads, reader)
         outs = node.outs
         if reduction:       # TF's reduction reads its axes from a Const, named after it
             key = ("const", len(types))     # when an axis is given
@@ -237,21 +243,35 @@ def operations(program, n_outputs: int) -> list:
         slots.append((ins, () if outs is None else (outs if type(outs) is tuple else (outs,))))
     place_extra(float("inf"))
     for var, slot in program.variables_pinned:      # read but used by no operation
-        if slot in unread:
-            types += ["Placeholder", "ReadVariableOp"]
-            key = ("resource", len(types))
-            slots += [((), (key,)), ((key,), (slot,))]
-    types += ["AssignVariableOp"] * len(program.variables_written)
-    slots += [((), ())] * len(program.variables_written)
-    types += ["Identity"] * n_outputs
+        if slot in g.unread and id(var) not in written:
+            g.plain.add(slot)
+            g.read(slot)
+    n_written = sum(1 for var in program.variables_written if id(var) not in written)
+    types += ["AssignVariableOp"] * n_written        # assigned where the log does not reach
+    slots += [((), ())] * n_written
     returned = getattr(program, "output_slots", [])
-    slots += [(() if k >= len(returned) or returned[k] is None else (alias.get(returned[k],
-                                                                          returned[k]),), ())
-              for k in range(n_outputs)]
-    if program.variables_pinned or program.variables_written or loops or any(
-            n.outs is None for n in program.nodes):
-        types.append("NoOp")             # TF orders the function's stateful ops with a NoOp
+    identities = []
+    for k in range(n_outputs):
+        s = None if k >= len(returned) else returned[k]
+        if s is not None:
+            s = alias.get(s, s)
+            if s in g.initial:
+                g.plain.add(s)      # a variable returned: read before its Identity
+            g.read(s)
+            s = g.value(s)
+        identities.append(len(types))
+        types.append("Identity")
+        slots.append((() if s is None else (s,), ()))
+    no_op = None
+    if n_outputs and (program.variables_pinned or program.variables_written or loops or any(
+            n.outs is None for n in program.nodes)):
+        # TF orders the function's stateful ops before its outputs with a NoOp
+        no_op = len(types)
+        types.append("NoOp")
         slots.append(((), ()))
+        g.control[no_op] = list(g.stateful)
+        for k in identities:
+            g.control[k] = [no_op]
     seen: dict = {}
     out = []
     for n, (t, (ins, outs)) in enumerate(zip(types, slots)):
@@ -264,29 +284,142 @@ def operations(program, n_outputs: int) -> list:
         out.append(Operation(t, base if k == 0 else f"{base}_{k}", ins, outs))
     for n, (reader, suffix) in names.items():
         out[n].name = out[reader].name + suffix
+    for n, control in g.control.items():
+        out[n].control_inputs = [out[k] for k in control]
     return out
 
 
-def _place_group(group, types, slots, names, op_names, alias, unread, operand_consts):
+class _Listing:
+    """The nodes listed so far (their types, (inputs, outputs), names) and the variables'
+    nodes: resource Placeholders, reads, assignments, and TF's control inputs between them."""
+
+    def __init__(self):
+        self.types: list = []
+        self.slots: list = []
+        self.names: dict = {}       # a node named after its reader: index -> (reader, suffix)
+        self.op_names: dict = {}    # an operation's index -> its name before numbering
+        self.unread: dict = {}      # a variable's first read, not listed yet: slot -> variable
+        self.resource: dict = {}    # id(variable) -> its resource Placeholder's key
+        self.last: dict = {}        # id(variable) -> (its last write's index, reads since)
+        self.stateful: list = []    # reads and assignments, in order (the NoOp's controls)
+        self.control: dict = {}     # index -> indices of its control inputs
+        self.after_write: dict = {}     # a value assigned: slot -> (variable, write index)
+        self.initial: dict = {}     # a variable's value before any assignment: slot -> it
+        self.current: dict = {}     # the read the op being listed reads: slot -> its key
+        self.plain: set = set()     # first reads by a variable's operators (``v * x``)
+
+    def _resource(self, var):
+        """The key of ``var``'s resource Placeholder, and its index if made now."""
+        key = self.resource.get(id(var))
+        if key is not None:
+            return key, None
+        self.types.append("Placeholder")
+        key = self.resource[id(var)] = ("resource", len(self.types))
+        self.slots.append(((), (key,)))
+        return key, len(self.types) - 1
+
+    def _stateful(self, var, index: int, write: bool) -> None:
+        """TF's automatic control dependencies on a resource: a read waits for the last write;
+        a write for the reads since the last write, or else for that write."""
+        last, reads = self.last.get(id(var), (None, []))
+        control = reads if write and reads else [] if last is None else [last]
+        if control:
+            self.control[index] = list(control)
+        self.last[id(var)] = (index, []) if write else (last, reads + [index])
+        self.stateful.append(index)
+
+    def read(self, s):
+        """List a read for an op about to read ``s``, if ``s`` is a variable's value: TF reads
+        a variable anew for every op that uses it. Returns (its resource Placeholder's index if
+        made now, the ReadVariableOp's index) for a read named after the op (``mul/...``), else
+        None; the op then reads ``value(s)``."""
+        self.current.pop(s, None)
+        if type(s) is not int:
+            return None
+        var = self.initial.get(s)
+        plain = s in self.plain
+        if var is None:
+            written = self.after_write.get(s)
+            if written is None:
+                return None
+            var, plain = written[0], True       # a read after an assignment: ``ReadVariableOp``
+        self.unread.pop(s, None)
+        key, made = self._resource(var)
+        self.types.append("ReadVariableOp")
+        self.current[s] = ("read", len(self.types))
+        self.slots.append(((key,), (self.current[s],)))
+        self._stateful(var, len(self.types) - 1, False)
+        if plain:       # read before the op (the variable's own operator, a returned value)
+            if made is not None:
+                self.names[made] = (len(self.types) - 1, "/resource")
+            return None
+        return made, len(self.types) - 1
+
+    def name_reads(self, reads, reader: int) -> None:
+        """Name the reads an op made after it: ``mul/ReadVariableOp``, ``.../ReadVariableOp_1``."""
+        for k, (made, index) in enumerate(reads):
+            read = "/ReadVariableOp" if k == 0 else f"/ReadVariableOp_{k}"
+            if made is not None:
+                self.names[made] = (reader, read + "/resource")
+            self.names[index] = (reader, read)
+
+    def value(self, s):
+        """What the op that asked ``read(s)`` reads: its read of a variable, or ``s``."""
+        return self.current.get(s, s)
+
+    def write(self, entry, alias, folded_ids, operand_consts) -> None:
+        """An assignment (``tracing.Trace.var_log``): its resource, the value or update it
+        reads (a Const for a constant), then the Assign*VariableOp."""
+        _, var, kind, operand, _, value = entry
+        made = None
+        if type(operand) is Traced:
+            s = alias.get(operand.slot, operand.slot)
+            read = self.read(s)
+            ref = self.value(s)
+            key, made = self._resource(var)
+            if read is not None:
+                self.name_reads([read], len(self.types) + (made is not None))
+        elif id(operand) in folded_ids:    # converted while tracing: TF's ``Const``
+            ref = ("folded", id(operand))
+            operand_consts.pop(id(operand), None)
+        else:
+            ref = ("const", len(self.types))
+            self.types.append("Const")
+            self.slots.append(((), (ref,)))
+        if type(operand) is not Traced:
+            key, made = self._resource(var)
+        if made is not None:
+            self.names[made] = (len(self.types), "/resource")
+        self.types.append(kind)
+        self.slots.append(((key, ref), ()))
+        self._stateful(var, len(self.types) - 1, True)
+        if type(value) is Traced and kind != "AssignVariableOp":
+            self.after_write[value.slot] = (var, len(self.types) - 1)
+        for s, (v, _) in list(self.after_write.items()):    # an older value of the variable
+            if v is var and (type(value) is not Traced or s != value.slot):
+                del self.after_write[s]
+
+
+def _place_group(group, g, alias, operand_consts):
     """List one op function's call (``tracing.Group``) as TF lists it: the Consts and
     variable reads it reads, in its inputs' order, then its node."""
+    types, slots = g.types, g.slots
     ins = []
     named = []          # (a node's index, its suffix after the group's name)
+    reads = []          # the variable reads it lists
+    g.current.clear()
     for kind, ref, input_name in group.inputs:
         if kind == "slot":
             s = alias.get(ref, ref)
-            if s in unread:
-                del unread[s]
-                types += ["Placeholder", "ReadVariableOp"]
-                key = ("resource", len(types))
-                slots += [((), (key,)), ((key,), (s,))]
-                named += [(len(types) - 2, "/ReadVariableOp/resource"),
-                          (len(types) - 1, "/ReadVariableOp")]
-            ins.append(s)
+            if s not in g.current:          # read once per op
+                read = g.read(s)
+                if read is not None:
+                    reads.append(read)
+            ins.append(g.value(s))
         elif kind == "folded":
             ins.append(("folded", ref))
             k = operand_consts.pop(ref, None)
-            if k is not None and k not in names:      # named after its first reader
+            if k is not None and k not in g.names:      # named after its first reader
                 named.append((k, "/" + input_name))
         else:
             key = ("const", len(types))
@@ -295,8 +428,9 @@ def _place_group(group, types, slots, names, op_names, alias, unread, operand_co
             named.append((len(types) - 1, "/" + input_name))
             ins.append(key)
     for k, suffix in named:
-        names[k] = (len(types), suffix)
-    op_names[len(types)] = group.name
+        g.names[k] = (len(types), suffix)
+    g.name_reads(reads, len(types))
+    g.op_names[len(types)] = group.name
     types.append(group.type)
     slots.append((tuple(ins), (group.out,)))
 

@@ -36,6 +36,8 @@ from __future__ import annotations
 
 import contextlib
 import operator
+import os
+import sys
 import threading
 
 import numpy as np
@@ -45,6 +47,20 @@ from .. import _backend as B
 from ..errors import OperatorNotAllowedInGraphError
 from .op_names import op_frame
 
+
+
+_VARIABLE_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                              "variable.py")
+_ASSIGNS = {"assign": "AssignVariableOp", "assign_add": "AssignAddVariableOp",
+            "assign_sub": "AssignSubVariableOp"}
+
+
+def _variable_operator():
+    from ..variable import _delegate
+    return _delegate("__add__").__code__
+
+
+_VARIABLE_OPERATOR = _variable_operator()
 
 
 class _ThreadTrace(threading.local):
@@ -403,6 +419,10 @@ class Trace:
         self._op_last = (None, 0)
         self._op_group = None
         self._folded_in: dict = {}
+        # assignments, for the graph listing: (index of the next node, variable, TF's op type,
+        # the value or update it reads, the node it stands for or None, the value written)
+        self.var_log: list = []
+        self.plain_reads: set = set()   # first reads of a variable by its own operators
 
     # ---- making slots -------------------------------------------------------------------
     def _new(self, value) -> Traced:
@@ -563,6 +583,14 @@ class Trace:
         # (optimizers), which is allowed only if the variable owns it (see variable.py).
         t = self._new(arr.copy() if self.dry or var._lent else arr)
         self.names[t.slot] = numbered("ReadVariableOp", self.n_var_reads)
+        frame = sys._getframe(2)
+        for _ in range(4):      # read by the Variable's operator (``v * x``): TF reads it
+            if frame is None:   # before the op, not inside it (``ReadVariableOp``, not
+                break           # ``mul/ReadVariableOp``: graph_ops.py)
+            if frame.f_code is _VARIABLE_OPERATOR:
+                self.plain_reads.add(t.slot)
+                break
+            frame = frame.f_back
         self.n_var_reads += 1
         self.var_reads[id(var)] = (var, t)
         self.var_current[id(var)] = t
@@ -583,6 +611,31 @@ class Trace:
         if id(var) not in self.var_current and type(var._array) is not Traced:
             self.read_var(var)       # an assigned variable is an input too (its buffer is reused)
         self.var_current[id(var)] = value
+        if self.nodes is self._main_nodes and not self.in_graph_loop:
+            self._log_write(var, value)
+
+    def _log_write(self, var, value) -> None:
+        """Note an assignment for the graph listing (graph_ops.py): TF lists ``v.assign_add(d)``
+        as one ``AssignAddVariableOp`` reading ``d``, where minitf's program adds."""
+        kind = "AssignVariableOp"
+        frame = sys._getframe(2)
+        for _ in range(6):                 # the Variable method that assigns, if any
+            if frame is None:
+                break
+            code = frame.f_code
+            if code.co_filename == _VARIABLE_FILE and code.co_name in _ASSIGNS:
+                kind = _ASSIGNS[code.co_name]
+                break
+            frame = frame.f_back
+        operand, hidden = value, None
+        if kind != "AssignVariableOp":
+            last = self.nodes[-1] if self.nodes else None
+            if type(value) is Traced and last is not None and last.outs == value.slot and \
+                    len(last.args) == 2 and not last.kwargs:
+                operand, hidden = last.args[1], last      # the read's update: one op in TF
+            else:
+                kind = "AssignVariableOp"
+        self.var_log.append((len(self.nodes), var, kind, operand, hidden, value))
 
     def finish_vars(self) -> list:
         """(variable, final value) for every variable the trace assigned; committed to the
