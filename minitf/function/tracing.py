@@ -419,6 +419,7 @@ class Trace:
         self._op_last = (None, 0)
         self._op_group = None
         self._folded_in: dict = {}
+        self._folded_ids: set = set()   # ids of the values in ``folded``
         # assignments, for the graph listing: (index of the next node, variable, TF's op type,
         # the value or update it reads, the node it stands for or None, the value written)
         self.var_log: list = []
@@ -506,8 +507,7 @@ class Trace:
             a = v._value
             if type(a) is Traced:
                 return ("slot", a.slot) if a.trace is self else None
-            if self._folded_in.get(id(a)) != self._op_token and any(
-                    val is a for _, _, val in self.folded):
+            if self._folded_in.get(id(a)) != self._op_token and id(a) in self._folded_ids:
                 return ("folded", id(a))      # a constant made before the call
             return ("const", name)            # a Python value the call converted
         if hasattr(v, "_read_for_op"):        # a Variable: its value in the trace
@@ -547,15 +547,22 @@ class Trace:
                 break
             node = nodes[i]
             outs = node.outs
-            made = () if outs is None else (outs if type(outs) is tuple else (outs,))
-            if not any(s in needed for s in made):
+            if outs is None:
                 continue
-            needed.difference_update(made)
+            if type(outs) is tuple:
+                if needed.isdisjoint(outs):
+                    continue
+                needed.difference_update(outs)
+            elif outs in needed:
+                needed.discard(outs)
+            else:
+                continue
             other = node.group
             if (other is not None and other is not g) or node.mutates:
                 continue                # a value made by another call: an input
             members.append(node)
-            needed.update(s for s in node.inputs() if s not in stop)
+            needed.update(node.inputs())
+            needed -= stop
         if not members or out in stop:
             g.members = []
             return
@@ -563,9 +570,11 @@ class Trace:
         for node in members:
             node.group = g
         g.members, g.out, g.inputs = members, out, inputs
-        # constants the call converted or made are its own (TF: ``Add/y``), not nodes apart
-        token = self._op_token
-        self.folded[:] = [e for e in self.folded if self._folded_in.get(id(e[2])) != token]
+        # constants the call converted or made are its own (TF: ``Add/y``), not nodes apart:
+        # the last ones logged
+        token, folded = self._op_token, self.folded
+        while folded and self._folded_in.get(id(folded[-1][2])) == token:
+            self._folded_ids.discard(id(folded.pop()[2]))
 
     # ---- variables ----------------------------------------------------------------------
     def read_var(self, var):
@@ -756,6 +765,7 @@ class Trace:
             self._loop_values.add(id(value))
         elif id(value) not in self._loop_values:   # not a loop result passed on as it is
             self.folded.append((len(self.nodes), op_function, value))
+            self._folded_ids.add(id(value))
             self._loop_values = set()   # only right after the loop (ids are reused later)
 
     @contextlib.contextmanager
