@@ -273,3 +273,20 @@ def test_outputs_wait_for_the_no_op_of_the_stateful_ops():
         ("add", "AddV2", ["x", "add/ReadVariableOp"]),
         ("Identity", "Identity", ["mul", "^NoOp"]), ("Identity_1", "Identity", ["add", "^NoOp"]),
         ("NoOp", "NoOp", ["^add/ReadVariableOp", "^mul/ReadVariableOp"])]
+
+
+def test_an_op_under_a_tape_is_still_one_node():
+    @tf.function
+    def f(x, y):
+        with tf.GradientTape() as t:
+            t.watch(x)
+            z = tf.maximum(x, y)        # minitf's maximum also makes a mask for its gradient
+        return z, t.gradient(z, x)
+
+    s = tf.TensorSpec([2], tf.float32)
+    nodes = {n.name: (n.op, list(n.input)) for n in f.get_concrete_function(s, s).graph
+             .as_graph_def().node}
+    # TF 2.21: one Maximum node, read by the first output's Identity
+    assert [name for name, (op, _) in nodes.items() if op == "Maximum"] == ["Maximum"]
+    assert nodes["Maximum"] == ("Maximum", ["x", "y"])
+    assert nodes["Identity"] == ("Identity", ["Maximum"])

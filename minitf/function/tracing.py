@@ -534,8 +534,6 @@ class Trace:
         g = self._op_group
         if g is None:
             g = self._op_group = Group(name, type_, self._op_token)
-        for node in g.members:
-            node.group = None
         stop = {s for kind, s, _ in inputs if kind == "slot"}
         needed = {out} - stop
         members = []
@@ -563,6 +561,10 @@ class Trace:
             members.append(node)
             needed.update(node.inputs())
             needed -= stop
+        if g.members and not any(node is g.members[-1] for node in members):
+            return      # not made from the call's result (a value its gradient keeps): as is
+        for node in g.members:
+            node.group = None
         if not members or out in stop:
             g.members = []
             return
