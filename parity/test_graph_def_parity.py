@@ -193,6 +193,9 @@ def _stateful(tf):
         "read_then_assign": (read_then_assign, (s,), {}),
         "reads_then_update": (reads_then_update, (s,), {}),
         "two_reads": (lambda x: (x * v, x + v), (s,), {}),
+        "assign_returned": (lambda x: v.assign(x), (s,), {}),
+        "variable_returned": (lambda x: (v, x * v, v), (s,), {}),
+        "variable_returned_first": (lambda x: (v, x), (s,), {}),
     }
 
 

@@ -290,3 +290,22 @@ def test_an_op_under_a_tape_is_still_one_node():
     assert [name for name, (op, _) in nodes.items() if op == "Maximum"] == ["Maximum"]
     assert nodes["Maximum"] == ("Maximum", ["x", "y"])
     assert nodes["Identity"] == ("Identity", ["Maximum"])
+
+
+def test_a_returned_variable_is_read_after_its_assignment():
+    v = tf.Variable(1.0)
+    s = tf.TensorSpec([], tf.float32)
+    # TF 2.21
+    assert _all_inputs(lambda x: v.assign(x), s) == [
+        ("x", "Placeholder", []), ("AssignVariableOp/resource", "Placeholder", []),
+        ("AssignVariableOp", "AssignVariableOp", ["AssignVariableOp/resource", "x"]),
+        ("ReadVariableOp", "ReadVariableOp", ["AssignVariableOp/resource",
+                                              "^AssignVariableOp"]),
+        ("Identity", "Identity", ["ReadVariableOp", "^NoOp"]),
+        ("NoOp", "NoOp", ["^AssignVariableOp", "^ReadVariableOp"])]
+    # TF 2.21: returned variables are read before the outputs' Identities
+    assert _all_inputs(lambda x: (v, x), s) == [
+        ("x", "Placeholder", []), ("ReadVariableOp/resource", "Placeholder", []),
+        ("ReadVariableOp", "ReadVariableOp", ["ReadVariableOp/resource"]),
+        ("Identity", "Identity", ["ReadVariableOp", "^NoOp"]),
+        ("Identity_1", "Identity", ["x", "^NoOp"]), ("NoOp", "NoOp", ["^ReadVariableOp"])]

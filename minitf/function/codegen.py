@@ -232,6 +232,7 @@ class Program:
         self.input_names = [trace.names.get(s) for s in inputs]
         self.var_log = trace.var_log
         self.plain_reads = trace.plain_reads
+        self.output_variables = getattr(trace, "returned_variables", ())
         nodes = _live_nodes(trace.nodes if nodes is None else nodes, needed)
         self.nodes = nodes
         reads = [(var, t) for var, t in trace.var_reads.values() if t.slot in needed] \

@@ -242,6 +242,22 @@ def operations(program, n_outputs: int) -> list:
         types.append(kind)
         slots.append((ins, () if outs is None else (outs if type(outs) is tuple else (outs,))))
     place_extra(float("inf"))
+    returned = getattr(program, "output_slots", [])
+    returned_vars = getattr(program, "output_variables", ())
+    refs = []               # what each output's Identity reads: returned variables read first
+    for k in range(n_outputs):
+        s = None if k >= len(returned) else returned[k]
+        var = returned_vars[k] if k < len(returned_vars) else None
+        if s is not None:
+            s = alias.get(s, s)
+            if var is not None and s not in g.unread and id(var) in g.resource:
+                s = g.read_again(var)      # a variable returned after it was used: read now
+            else:
+                if s in g.initial:
+                    g.plain.add(s)         # a variable returned: read before its Identity
+                g.read(s)
+                s = g.value(s)
+        refs.append(s)
     for var, slot in program.variables_pinned:      # read but used by no operation
         if slot in g.unread and id(var) not in written:
             g.plain.add(slot)
@@ -249,16 +265,8 @@ def operations(program, n_outputs: int) -> list:
     n_written = sum(1 for var in program.variables_written if id(var) not in written)
     types += ["AssignVariableOp"] * n_written        # assigned where the log does not reach
     slots += [((), ())] * n_written
-    returned = getattr(program, "output_slots", [])
     identities = []
-    for k in range(n_outputs):
-        s = None if k >= len(returned) else returned[k]
-        if s is not None:
-            s = alias.get(s, s)
-            if s in g.initial:
-                g.plain.add(s)      # a variable returned: read before its Identity
-            g.read(s)
-            s = g.value(s)
+    for s in refs:
         identities.append(len(types))
         types.append("Identity")
         slots.append((() if s is None else (s,), ()))
@@ -354,6 +362,15 @@ class _Listing:
                 self.names[made] = (len(self.types) - 1, "/resource")
             return None
         return made, len(self.types) - 1
+
+    def read_again(self, var):
+        """A new ``ReadVariableOp`` of ``var`` (a returned variable); its key."""
+        key, _ = self._resource(var)
+        self.types.append("ReadVariableOp")
+        ref = ("read", len(self.types))
+        self.slots.append(((key,), (ref,)))
+        self._stateful(var, len(self.types) - 1, False)
+        return ref
 
     def name_reads(self, reads, reader: int) -> None:
         """Name the reads an op made after it: ``mul/ReadVariableOp``, ``.../ReadVariableOp_1``."""

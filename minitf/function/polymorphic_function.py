@@ -538,6 +538,9 @@ class Function:
                 # Read returned variables while the trace still runs: `return v.assign_add(1)`
                 # returns the value after this call's update, not the one from trace time.
                 flat = [o._snapshot() if _is_variable(o) else o for o in nest.flatten(out)]
+                # the graph listing reads a returned variable anew (graph_ops.py)
+                tr.returned_variables = [getattr(o, "_parent", o) if _is_variable(o) else None
+                                         for o in nest.flatten(out)]
         finally:
             if rng is not None:
                 random_ops.restore(rng)       # a thrown-away trace uses up no draws
