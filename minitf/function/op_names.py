@@ -84,9 +84,10 @@ def _build() -> dict:
     select = ("SelectV2", "SelectV2", (("condition", "c"), ("t", "x"), ("e", "y")))
     table[M.where.__code__] = lambda local: ("Where", "Where", (("input", "c"),)) \
         if local.get("x") is None else select
-    table[A.strided_slice.__code__] = (
-        "strided_slice", "StridedSlice", (("input", "x"), ("stack", None), ("stack_1", None),
-                                          ("stack_2", None)))
+    slice_ = ("strided_slice", "StridedSlice", (("input", "x"), ("stack", None),
+                                                ("stack_1", None), ("stack_2", None)))
+    # constant bounds only (a traced index: TF packs its bounds from it, minitf lists its steps)
+    table[A.strided_slice.__code__] = lambda local: None if local.get("positions") else slice_
     # Python operators: lower-case names, TF's (``x + y`` is ``add``); the binary ones share
     # one code object, told apart by the op function they call (``fn``)
     operators = {M.add: ("add", "AddV2"), M.subtract: ("sub", "Sub"),
