@@ -494,6 +494,8 @@ class Trace:
         if type(value) is not Traced:
             if f is not None:
                 self._folded_in[id(value)] = self._op_token
+            else:
+                self._folded_in.pop(id(value), None)    # (the id of a value gone before)
             self.log_folded(value, frame.f_code.co_name)
             return
         if f is not None and value.trace is self:
@@ -576,7 +578,9 @@ class Trace:
         # the last ones logged
         token, folded = self._op_token, self.folded
         while folded and self._folded_in.get(id(folded[-1][2])) == token:
-            self._folded_ids.discard(id(folded.pop()[2]))
+            gone = id(folded.pop()[2])
+            self._folded_ids.discard(gone)
+            del self._folded_in[gone]
 
     # ---- variables ----------------------------------------------------------------------
     def read_var(self, var):
