@@ -19,8 +19,10 @@ second). Checked against TF 2.21 in
 
 >>> import minitf as tf
 >>> f = tf.function(lambda x: tf.nn.relu(tf.add(x, 1.0)))
->>> [(n.name, n.type) for n in f.get_concrete_function(tf.TensorSpec([2])).graph.get_operations()]
-[('x', 'Placeholder'), ('Add/y', 'Const'), ('Add', 'AddV2'), ('Relu', 'Relu'), ('Identity', 'Identity')]
+>>> graph = f.get_concrete_function(tf.TensorSpec([2])).graph
+>>> [(n.name, n.type) for n in graph.get_operations()]  # doctest: +NORMALIZE_WHITESPACE
+[('x', 'Placeholder'), ('Add/y', 'Const'), ('Add', 'AddV2'), ('Relu', 'Relu'),
+ ('Identity', 'Identity')]
 """
 from __future__ import annotations
 
