@@ -199,6 +199,18 @@ class _HoldsArray:
         return B.device_name(self._value)
 
 
+
+# Whether any tensor was ever given a ``_keras_mask`` (the property's setter turns it on).
+_MASKS_SEEN = [False]
+
+
+def keras_mask(t):
+    """``getattr(t, "_keras_mask", None)``, answered without asking while no tensor in the
+    process has ever carried a mask (the usual case: asking an unset attribute raises and
+    catches an AttributeError, a cost Keras layers would pay on every call)."""
+    return getattr(t, "_keras_mask", None) if _MASKS_SEEN[0] else None
+
+
 class Tensor(_HoldsArray):
     """An immutable multi-dimensional array with a DType (TF's ``EagerTensor``).
 
@@ -206,11 +218,38 @@ class Tensor(_HoldsArray):
     tapes; reads of one Variable share the Variable's id, so their adjoints add up in one place.
     """
 
-    # _keras_mask: the boolean (batch, time) mask a Keras layer attached to its output (Embedding
-    # with mask_zero=True, Masking, RNNs with return_sequences); unset on all other tensors.
-    __slots__ = ("_value", "_dtype", "_id", "_keras_mask", "__weakref__")
+    # _mask holds ``_keras_mask`` (the property below): the boolean (batch, time) mask a Keras
+    # layer attached to its output (Embedding with mask_zero=True, Masking, RNNs with
+    # return_sequences); unset on all other tensors.
+    __slots__ = ("_value", "_dtype", "_id", "_mask", "__weakref__")
     # NumPy defers to us in mixed expressions (np.array(...) + tensor gives a Tensor).
     __array_priority__ = 100
+
+    @property
+    def _keras_mask(self):
+        """The Keras mask attached to this tensor. As on TF's tensors the attribute exists only
+        once something set it: ``getattr(t, "_keras_mask", None)`` is the way to ask."""
+        try:
+            return self._mask
+        except AttributeError:
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute "
+                                 f"'_keras_mask'") from None
+
+    @_keras_mask.setter
+    def _keras_mask(self, mask) -> None:
+        # Asking an unset slot costs a formatted AttributeError, and a Keras layer or loss asks
+        # on every call; until some tensor gets a mask they can skip the question (see
+        # keras_mask), so the first assignment anywhere turns the flag on for good.
+        _MASKS_SEEN[0] = True
+        self._mask = mask
+
+    @_keras_mask.deleter
+    def _keras_mask(self) -> None:
+        try:
+            del self._mask
+        except AttributeError:
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute "
+                                 f"'_keras_mask'") from None
 
     def __init__(self, *args, **kwargs):
         raise TypeError("Tensors are made by ops; use tf.constant(value) or tf.convert_to_tensor.")

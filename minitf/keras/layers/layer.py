@@ -23,7 +23,8 @@ import itertools
 import numpy as np
 
 from ... import dtypes, nest
-from ...tensor import EagerTensor, Tensor, TensorShape, convert_to_tensor, is_variable
+from ...tensor import (_MASKS_SEEN, EagerTensor, Tensor, TensorShape, convert_to_tensor,
+                       is_variable, keras_mask)
 from ...ops import math_ops as M
 from .. import backend, constraints, initializers, regularizers
 from ..checkpointing import layer_children
@@ -167,8 +168,8 @@ def batch_size(inputs) -> int:
 def _keras_mask_of(inputs):
     """The ``_keras_mask`` of ``inputs`` (a structure of masks for a structure of inputs)."""
     if isinstance(inputs, Tensor):
-        return getattr(inputs, "_keras_mask", None)
-    masks = nest.map_structure(lambda t: getattr(t, "_keras_mask", None), inputs)
+        return keras_mask(inputs)
+    masks = nest.map_structure(keras_mask, inputs)
     return None if all(m is None for m in nest.flatten(masks)) else masks
 
 
@@ -464,6 +465,7 @@ class Layer(AutoConfig):
     # plain Python values (preprocessing lookups) set this, as Keras's do.
     _allow_non_tensor_positional_args = False
     _first_call_done = False      # set after the first eager call (see _BUILDING)
+    _plain = False                # _plain_calls, kept at the first eager call
 
     def _convert_inputs(self, inputs):
         autocast = self._autocast_inputs
@@ -497,9 +499,9 @@ class Layer(AutoConfig):
         if training is None and _TRAINING:
             training = _TRAINING[-1]
         if type(inputs) is EagerTensor and not args and not kwargs and self._first_call_done \
-                and self._plain_calls and inputs._dtype is self._dtype and self.built \
+                and self._plain and inputs._dtype is self._dtype and self.built \
                 and self.activity_regularizer is None and self._output_shape is not None \
-                and getattr(inputs, "_keras_mask", None) is None:
+                and (not _MASKS_SEEN[0] or getattr(inputs, "_keras_mask", None) is None):
             # Fast path, the usual eager call `layer(x)` or `layer(x, training=...)`: one
             # maskless eager tensor already of the layer's dtype (nothing to convert or cast),
             # a layer built and called before (nothing to build or record) whose class neither
@@ -543,6 +545,7 @@ class Layer(AutoConfig):
                 with _building(self):
                     outputs = self.call(inputs, *args, **kwargs)
                 self._first_call_done = True
+                self._plain = self._plain_calls    # (fixed for the layer: read once)
         finally:
             _TRAINING.pop()
         if masking and self.supports_masking:
