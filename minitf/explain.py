@@ -81,9 +81,9 @@ RULES = {
 
 def _fused_steps(rec) -> tuple:
     """The unfused op types a fused record stands for, in order (``()`` for an ordinary
-    record). A fused kernel marks them on its VJP (``ops/nn_ops.dense``: a Keras Dense layer's
-    matmul, bias and relu are one record)."""
-    return tuple(getattr(rec.joint, "fused", None) or ()) if rec.joint is not None else ()
+    record). A fused op names them when it records (``ops/nn_ops.dense``: a Keras Dense
+    layer's matmul, bias and relu are one record)."""
+    return tuple(rec.steps)
 
 
 def _rule(rec) -> str:

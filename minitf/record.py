@@ -49,21 +49,23 @@ class Record:
     one VJP per input (``vjps``) or one joint VJP for all of them (``joint``; ``vjps`` is then
     None)."""
 
-    __slots__ = ("op", "inputs", "outputs", "vjps", "joint")
+    __slots__ = ("op", "inputs", "outputs", "vjps", "joint", "steps")
 
-    def __init__(self, op, inputs, outputs, vjps, joint=None):
+    def __init__(self, op, inputs, outputs, vjps, joint=None, steps=()):
         self.op = op
         self.inputs = inputs
         self.outputs = outputs
         self.vjps = vjps
         self.joint = joint
+        self.steps = steps      # a fused op's unfused op types, in order (for explain)
 
     def __repr__(self) -> str:
         return f"Record({self.op}, inputs={[x._id for x in self.inputs]}, " \
                f"outputs={[y._id for y in self.outputs]})"
 
 
-def record(op: str, inputs: tuple, outputs, vjps: tuple | None = None, joint=None) -> None:
+def record(op: str, inputs: tuple, outputs, vjps: tuple | None = None, joint=None,
+           steps: tuple = ()) -> None:
     """Record ``op`` on every recording tape that watches one of ``inputs``.
 
     ``vjps[i]`` maps the upstream gradient (a tensor, or a tuple for multi-output ops) to the
@@ -74,6 +76,9 @@ def record(op: str, inputs: tuple, outputs, vjps: tuple | None = None, joint=Non
     VJP: ``joint(upstream, needed) -> tuple`` of one gradient per input, where ``needed[i]``
     says whether input ``i`` needs one (the others may be None). The backward pass calls it
     once per step, so the shared work is done once without caching anything.
+
+    ``steps`` names the op types a fused op stands for, in order (``("MatMul", "BiasAdd")``
+    for a Dense layer's one record), so minitf.explain can show them one by one.
     """
     rec = None
     for tape in TAPES.recording:
@@ -87,7 +92,7 @@ def record(op: str, inputs: tuple, outputs, vjps: tuple | None = None, joint=Non
             continue
         if rec is None:
             rec = Record(op, inputs, outputs if type(outputs) is tuple else (outputs,), vjps,
-                         joint)
+                         joint, steps)
         if tape._forward:       # a ForwardAccumulator: it keeps no record, it pushes tangents
             tape._push(rec)     # through the op now (forward_accumulator.py)
             continue
@@ -158,8 +163,12 @@ def variable_accessed(var) -> None:
     """Called when a Variable is read: auto-watch it on tapes that watch accessed variables."""
     tapes = TAPES
     if var.trainable:
+        vid = var._id
         for tape in tapes.recording:
-            if tape._watch_accessed_variables:
+            # (a layer reads its weights on every call: a variable the tape already watches
+            # needs nothing, and is answered here without a method call)
+            if tape._watch_accessed_variables and not (vid in tape._watched and
+                                                       vid in tape._watched_vars):
                 tape._watch_variable(var, "trainable Variable read inside the tape")
     for seen in tapes.access_watchers:
         seen.append(var)

@@ -39,7 +39,8 @@ from .errors import invalid_argument
 # re-exported here, where code has always found them.
 from .record import (TAPES, Record, _set_recording, _user_line,  # noqa: F401
                      numpy_read, record, record_cut, suspended_tapes, variable_accessed)
-from .tensor import EagerTensor, Tensor, _make, convert_to_tensor, is_tensor, is_variable
+from .tensor import (EagerTensor, Tensor, _HoldsArray, _make, convert_to_tensor, is_tensor,
+                     is_variable)
 
 
 _log = logging.getLogger("minitf")
@@ -227,7 +228,7 @@ class GradientTape:
                             "None.")
         unconnected = unconnected_gradients if type(unconnected_gradients) is \
             UnconnectedGradients else UnconnectedGradients(unconnected_gradients)
-        flat_targets = nest.flatten(target)
+        flat_targets = [target] if type(target) is EagerTensor else nest.flatten(target)
         flat_sources = nest.flatten(sources)
         _check_tensors(flat_targets, "target")
         _check_tensors(flat_sources, "sources")
@@ -236,7 +237,12 @@ class GradientTape:
         records = self._begin_backward("gradient")
         try:
             targets = list(map(_as_tensor, flat_targets))
-            srcs = _on_tape(list(map(_as_tensor, flat_sources)), targets, watched)
+            # A source needs only an id, a dtype and a value (for a stand-in): a Variable
+            # has them, so it is used as it is, without a snapshot of its value.
+            srcs = []
+            for s in flat_sources:
+                srcs.append(s if isinstance(s, _HoldsArray) else _as_tensor(s))
+            srcs = _on_tape(srcs, targets, watched)
             grads = imperative_grad(records, targets, seeds, srcs, unconnected)
             if not self._persistent and _has_none(grads):
                 # Only when a None comes back (the case why_none is asked about): the graph as
@@ -377,7 +383,7 @@ def _check_tensors(flat: list, what: str) -> None:
     in TF's order: first a TypeError for any element TF cannot read a dtype from, then an
     AttributeError for one it can but that is still no tensor (it has no tensor id)."""
     for x in flat:      # the usual case first: all are tensors or Variables
-        if type(x) is not EagerTensor and not _is_tensor(x):
+        if type(x) is not EagerTensor and not isinstance(x, _HoldsArray) and not _is_tensor(x):
             break
     else:
         return
@@ -517,7 +523,11 @@ def imperative_grad(records: list, targets: list, seeds: list, sources: list,
     for s in sources:
         gl = adj.get(s._id)
         if gl is None:
-            out.append(A.zeros_like(s) if unconnected is UnconnectedGradients.ZERO else None)
+            if unconnected is UnconnectedGradients.ZERO:    # (a source may be a Variable:
+                s = s if isinstance(s, Tensor) else s._snapshot()   # no read is recorded)
+                out.append(A.zeros_like(s))
+            else:
+                out.append(None)
         else:
             g = gl[0] if len(gl) == 1 and type(gl[0]) is EagerTensor else _sum_adjoints(gl)
             if B.TRACING and getattr(g, "_is_indexed_slices", False):

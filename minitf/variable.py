@@ -128,8 +128,12 @@ class Variable(_HoldsArray):
         """What an op sees when given this Variable: a read, which tapes may watch. It aliases
         the array, which is lent from now on (not inside a trace: there it is a traced value)."""
         t = object.__new__(EagerTensor)
-        t._value = v = self._value
-        if v is self._array:
+        if B.TRACING:
+            t._value = v = self._value
+            if v is self._array:
+                self._lent = True
+        else:                   # (what the _value property returns when nothing traces)
+            t._value = self._array
             self._lent = True
         t._dtype = self._dtype
         t._id = self._id

@@ -329,6 +329,9 @@ class Sequential(Model):
     (True, [(8, 30), (30,), (30, 1), (1,)])
     """
 
+    # Never a graph of Keras inputs (Model.__call__'s other case): called as any layer is.
+    __call__ = Layer.__call__
+
     def __init__(self, layers=None, name=None, trainable=True, **kwargs):
         Layer.__init__(self, name=name, trainable=trainable, **kwargs)
         self._functional = False

@@ -71,7 +71,8 @@ def dense(x, kernel, bias=None, relu: bool = False) -> Tensor:
                 # (a matrix's .T is the same view as matmul's np.swapaxes). The relu mask is
                 # _relu_grad's arithmetic, without its tensor.
                 if relu:
-                    gv = K.relu_grad(gv, z._value) if K.enabled(gv) else gv * (z._value > 0)
+                    gv = gv * (z._value > 0) if type(gv) is np.ndarray or not K.enabled(gv) \
+                        else K.relu_grad(gv, z._value)
                 gb = None
                 if b is not None and needed[2]:     # (np.sum of an ndarray is this reduce)
                     gb = _make(np.add.reduce(gv, axis=(0,), dtype=dt._np)
@@ -84,9 +85,8 @@ def dense(x, kernel, bias=None, relu: bool = False) -> Tensor:
             gz = _relu_grad(g, z) if relu else g
             return (matmul(gz, w, transpose_b=True) if needed[0] else None,
                     matmul(x, gz, transpose_a=True) if needed[1] else None, gz)
-        # The steps this record stands for, so explain can show them one by one.
-        vjp.fused = _DENSE_STEPS[b is not None, relu]
-        record("Dense", inputs, z, joint=vjp)
+        # (steps: what this record stands for, so explain can show them one by one)
+        record("Dense", inputs, z, joint=vjp, steps=_DENSE_STEPS[b is not None, relu])
     return z
 
 

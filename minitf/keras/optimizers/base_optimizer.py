@@ -198,10 +198,18 @@ class Optimizer(AutoConfig):
                 if not any(v is w for w in self._vars):
                     self._vars.append(v)
                     self.build_slots(v)
-                known[id(v)] = v     # (holding v keeps its id from being reused)
-            grads.append(self._as_gradient(g, v))
+                # (holding v keeps its id from being reused). Its constraint is fixed when a
+                # variable is made (a read-only property, as in TF and Keras): read it once.
+                known[id(v)] = (v, getattr(v, "constraint", None))
+            # The usual case, a host gradient of the variable's dtype for a host variable, is
+            # the gradient's array; _as_gradient handles every other.
+            gv = g._value if type(g) is EagerTensor and g._dtype is v._dtype else None
+            grads.append(gv if type(gv) is np.ndarray and type(v._value) is np.ndarray else
+                         self._as_gradient(g, v))
             variables.append(v)
-        grads = self._clip(grads)
+        if self.clipnorm is not None or self.global_clipnorm is not None or \
+                self.clipvalue is not None:
+            grads = self._clip(grads)
         lr32 = self._current_lr()
         if self.weight_decay is not None:
             for v in variables:
@@ -220,10 +228,11 @@ class Optimizer(AutoConfig):
                 if lr is None:
                     lr = lrs[dt] = lr32.astype(dt, copy=False)
                 self.update_step(g, v, lr)
-                if getattr(v, "constraint", None) is not None:
+                if known[id(v)][1] is not None:
                     fused.flush(pending)     # the constraint reads the updated variable
                     v.assign(v.constraint(v))
-            fused.flush(pending)
+            if pending:
+                fused.flush(pending)
         finally:
             self._pending = None
         self.iterations._own(self.iterations._value + 1)

@@ -89,7 +89,7 @@ class SGD(Optimizer):
             _store(slot, m)
             _store(var, v + (m * mu - g * lr) if self.nesterov else v + m)
         else:
-            _store(var, v - g * lr)
+            var._own(v - g * lr)       # (_store's one line, without its call)
 
     def get_config(self):
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
