@@ -474,11 +474,12 @@ def imperative_grad(records: list, targets: list, seeds: list, sources: list,
     # 3. Reverse sweep: iterative, so a 10,000-op chain is no deeper on the stack than one op.
     for rec in reversed(records):
         outs = rec.outputs
-        if len(outs) == 1:
-            g = _take(adj, outs[0]._id, source_ids)
-            if g is None:
+        if len(outs) == 1:      # (_take's usual case written out: one dense adjoint)
+            tid = outs[0]._id
+            gl = adj.get(tid) if tid in source_ids else adj.pop(tid, None)
+            if gl is None:
                 continue
-            up = g
+            up = gl[0] if len(gl) == 1 and type(gl[0]) is EagerTensor else _summed(gl)
         else:
             gs = [_take(adj, y._id, source_ids) for y in outs]
             if all(g is None for g in gs):
@@ -578,11 +579,15 @@ def _check_seed_shape(i: int, shape: tuple, target_shape: tuple) -> None:
 def _take(adj: dict, tid: int, keep: set):
     """The summed adjoint of tensor ``tid``; dropped from ``adj`` unless it is a source's."""
     gl = adj.get(tid) if tid in keep else adj.pop(tid, None)
-    if gl is None:
-        return None
+    return None if gl is None else _summed(gl)
+
+
+def _summed(gl: list):
+    """A tensor's adjoints as one dense tensor (kept in ``gl``, which a source's adjoints
+    stay in): an op's upstream gradient is dense."""
     if len(gl) > 1 or (type(gl[0]) is not EagerTensor and
                        getattr(gl[0], "_is_indexed_slices", False)):
-        gl[:] = [convert_to_tensor(_sum_adjoints(gl))]   # an op's upstream gradient is dense
+        gl[:] = [convert_to_tensor(_sum_adjoints(gl))]
     return gl[0]
 
 

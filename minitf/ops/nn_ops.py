@@ -48,7 +48,8 @@ def dense(x, kernel, bias=None, relu: bool = False) -> Tensor:
         kernel = kernel._read_for_op()
     x, w = match2("MatMul", x, kernel)
     v = np.matmul(x._value, w._value)
-    b = None if bias is None else tensor(bias._read_for_op() if is_variable(bias) else bias)
+    # (a variable's read is already what tensor() would return)
+    b = None if bias is None else bias._read_for_op() if is_variable(bias) else tensor(bias)
     if type(v) is np.ndarray and not B.TRACING:     # host arrays only: bias_act_'s NumPy
         if b is not None:
             np.add(v, b._value, out=v)
