@@ -442,9 +442,10 @@ def like(a, host: np.ndarray):
     return _like(a, host)
 
 
-def unify(*arrays):
+def unify(*arrays, scalars: bool = True):
     """The arrays on one device: host arrays are moved to the GPU if any input is on it (TF
-    copies an op's inputs to the op's device); a no-op (the same tuple) when none is on it."""
+    copies an op's inputs to the op's device); a no-op (the same tuple) when none is on it.
+    ``scalars=False`` for an op that needs arrays (stack, concat), not numbers."""
     ref = next((a for a in arrays if is_device_array(a)), None)
     if ref is None:
         return arrays
@@ -454,7 +455,8 @@ def unify(*arrays):
     return tuple(a if is_device_array(a) else
                  _cupy.asarray(a) if isinstance(a, (np.ndarray, np.generic)) else
                  a if type(a) is not SYMBOLIC else
-                 like(ref, a) if a.ndim > 0 else TRACER.record(_host_scalar, (a,))
+                 like(ref, a) if a.ndim > 0 or not scalars else
+                 TRACER.record(_host_scalar, (a,))
                  for a in arrays)
 
 

@@ -193,6 +193,10 @@ class Variable(_HoldsArray):
                           f"Tensor with shape {dims(t._value.shape)}, shapes must be equal. "
                           f"[Op:{op}] name: ")
         v = t._value
+        if isinstance(v, np.generic) and what != "assign value to":
+            # a number added or subtracted: GPU kernels take it as an argument, so it needs no
+            # device copy (inside a trace the program then keeps the constant it was made as)
+            return v
         if B.is_device_array(self._value) != B.is_device_array(v):   # keep the Variable's device
             v = B.like(self._value, v if B.is_symbolic(v) else np.asarray(v)) \
                 if not B.is_device_array(v) else B.to_host(v)

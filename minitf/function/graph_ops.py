@@ -114,6 +114,9 @@ FOLDED_TYPES = {
     "greater_equal": ("GreaterEqual",), "less_equal": ("LessEqual",),
 }
 
+# The backend's device copies of a traced host value (function name: the copied argument).
+_DEVICE_COPIES = {"_like": 1, "_host_scalar": 0}
+
 # What TF stages for AutoGraph's ``for`` over a tf.data Dataset: the loop is a reduction over
 # the dataset (its body is a function of the graph's library, not nodes of the graph).
 DATASET_LOOP = ("ScanDataset", "ReduceDataset")
@@ -187,6 +190,14 @@ def operations(program, n_outputs: int) -> list:
             # on the GPU a constant made while tracing is copied to the device by a node of
             # its own; TF's graph has the one Const, listed where the constant was made
             alias[node.outs] = ("folded", id(node.args[0]))
+            continue
+        copied = _DEVICE_COPIES.get(getattr(node.fn, "__name__", ""))
+        if copied is not None and type(node.outs) is int and len(node.args) > copied and \
+                type(node.args[copied]) is Traced and getattr(node, "group", None) is None:
+            # a traced host value moved to the GPU (B.like, B.unify): TF places an op's inputs
+            # on its device without a node, so the copy stands for the value it copies
+            src = node.args[copied].slot
+            alias[node.outs] = alias.get(src, src)
             continue
         group = getattr(node, "group", None)
         if group is not None:           # one op function's call: TF's one node

@@ -425,7 +425,7 @@ def concat(values, axis, name="concat") -> Tensor:
                     "range [{lo}, {rank}), but got {axis}")
     try:
         # (on one device first, as stack does: TF copies an op's inputs to its device)
-        z = _make(np.concatenate(B.unify(*[t._value for t in ts]), axis=ax), ts[0]._dtype)
+        z = _make(np.concatenate(B.unify(*[t._value for t in ts], scalars=False), axis=ax), ts[0]._dtype)
     except (ValueError, np.exceptions.AxisError) as e:
         raise invalid_argument(f"ConcatOp : Dimension mismatch or bad axis: {e}", "ConcatV2") \
             from None
@@ -461,7 +461,7 @@ def stack(values, axis=0, name="stack") -> Tensor:
             raise invalid_argument(f"Shapes of all inputs must match: values[0].shape = "
                                    f"{list(ts[0]._value.shape)} != values[{i}].shape = "
                                    f"{list(t._value.shape)}", "Pack")
-    z = _make(np.stack(B.unify(*[t._value for t in ts]), axis=ax), ts[0]._dtype)
+    z = _make(np.stack(B.unify(*[t._value for t in ts], scalars=False), axis=ax), ts[0]._dtype)
     if TAPES.recording:
         def piece(i):
             return lambda g: strided_slice(g, (slice(None),) * ax + (i,))
