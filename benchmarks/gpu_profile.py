@@ -2,7 +2,7 @@
 PyTorch's profiler (CUPTI sees every kernel of the process, CuPy's and cuDNN's included),
 grouped by name, with launches per step and the host's wall time per step beside it.
 
-    python benchmarks/gpu_profile.py --case {cnn,resnet,lstm} [--compiled] [--steps 5]
+    python benchmarks/gpu_profile.py --case {cnn,resnet,lstm,mlp} [--compiled] [--steps 5]
     python benchmarks/gpu_profile.py --case resnet --host     # where the host's Python goes
 
 ``--host`` profiles the step's Python with cProfile instead (eager steps are host-bound: the
@@ -10,7 +10,8 @@ kernels take a fraction of the wall time) and prints the functions by own time a
 cumulative time.
 
 Needs CuPy and PyTorch on a CUDA machine. The models are those of gpu_cnn.py, gpu_resnet.py
-and gpu_rnn.py (batch 128, 128 and 64; float32, no TF32).
+and gpu_rnn.py (batch 128, 128 and 64; float32, no TF32); ``mlp`` is issue 13's mid MLP of
+``peers_gpu.py`` (784→512→512→10, batch 512).
 """
 from __future__ import annotations
 
@@ -38,6 +39,11 @@ def build(tf, case: str):
     elif case == "resnet":
         from gpu_resnet import resnet18
         model, x, n = resnet18(tf), rng.standard_normal((128, 32, 32, 3)), 128
+    elif case == "mlp":
+        model = tf.keras.Sequential([tf.keras.Input(shape=(784,)),
+                                     L.Dense(512, activation="relu"),
+                                     L.Dense(512, activation="relu"), L.Dense(10)])
+        x, n = rng.standard_normal((512, 784)), 512
     else:
         model = tf.keras.Sequential([tf.keras.Input(shape=(100, 32)), L.LSTM(256), L.Dense(10)])
         x, n = rng.standard_normal((64, 100, 32)), 64
@@ -46,7 +52,7 @@ def build(tf, case: str):
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--case", default="cnn", choices=["cnn", "resnet", "lstm"])
+    ap.add_argument("--case", default="cnn", choices=["cnn", "resnet", "lstm", "mlp"])
     ap.add_argument("--compiled", action="store_true")
     ap.add_argument("--steps", type=int, default=5)
     ap.add_argument("--rows", type=int, default=25)

@@ -142,19 +142,35 @@ def relu_grad(g, y):
 
 
 # Column sums of a contiguous array viewed as (rows, columns), as Dense's bias gradient needs:
-# one thread per column adds the rows in order, exactly as NumPy adds along a leading axis, so
-# the result is NumPy's to the bit (other orders drift float32 trajectories apart over many
-# steps). The loads do not depend on each other, so unrolling keeps several in flight. Divided
-# by ``div`` at the end: 1 for a sum, the row count for a mean.
+# each column's rows are added in order, exactly as NumPy adds along a leading axis, so the
+# result is NumPy's to the bit (other orders drift float32 trajectories apart over many
+# steps). The additions of a column form one chain; what can run in parallel is the loads. A
+# block of 256 threads takes 32 columns: all its threads copy a tile of TR rows × 32 columns
+# into shared memory (eight rows per pass, coalesced, every load independent), then the first
+# warp adds its column's TR rows in order from there, and the next tile follows. (One thread
+# per column reading global memory kept only a few loads in flight per column: a 512 × 512
+# bias gradient took 18 µs on an H200.) Divided by ``div`` at the end: 1 for a sum, the row
+# count for a mean.
 _SUM_SOURCE = r"""
-extern "C" __global__ void minitf_sum(const T* x, T* out, long long R, long long I, T div) {
-    long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
-    if (i >= I) return;
-    const T* xi = x + i;
-    T s = xi[0];
-    #pragma unroll 8
-    for (long long r = 1; r < R; r++) s += xi[r * I];
-    out[i] = s / div;
+#define TR (1024 / (int)sizeof(T))      // rows per tile: 256 floats or 128 doubles (34 KB)
+extern "C" __global__ void __launch_bounds__(256) minitf_sum(const T* x, T* out, long long R,
+                                                             long long I, T div) {
+    __shared__ T tile[TR][33];                 // (+1 column: no bank conflicts when adding)
+    int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    long long c = (long long)blockIdx.x * 32 + lane;
+    T s = (T)0;             // NumPy starts from 0 too: a column of -0.0 sums to +0.0
+    for (long long r0 = 0; r0 < R; r0 += TR) {
+        int n = (int)min((long long)TR, R - r0);
+        if (c < I)
+            for (int rr = warp; rr < n; rr += 8) tile[rr][lane] = x[(r0 + rr) * I + c];
+        __syncthreads();
+        if (warp == 0 && c < I) {
+            #pragma unroll 8
+            for (int rr = 0; rr < n; rr++) s += tile[rr][lane];
+        }
+        __syncthreads();
+    }
+    if (warp == 0 && c < I) out[c] = s / div;
 }
 
 // Long columns: blockIdx.y picks a chunk of ``chunk`` rows, added in order; the chunks' sums
@@ -217,5 +233,5 @@ def sum_(v, axes, mean: bool = False):
         k[1]((grid_x, chunks), (128,), (v, part, np.int64(rows), np.int64(cols),
                                         np.int64(chunk)))
         v, rows = part, chunks
-    k[0]((grid_x,), (128,), (v, out, np.int64(rows), np.int64(cols), div))
+    k[0](((cols + 31) // 32,), (256,), (v, out, np.int64(rows), np.int64(cols), div))
     return out

@@ -37,3 +37,17 @@ def test_leading_axis_sums(backend, dtype, rows, mean):  # noqa: F811
         exact, bound = exact / n, bound / n + u * np.abs(exact / n)   # one more rounding: ÷ n
     assert np.all(np.abs(got.astype(np.float64) - exact) <= bound), \
         (np.abs(got - exact).max(), bound.min())
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(512, 512), (512, 10), (1, 40), (300, 33), (257, 1, 65),
+                                   (4096, 3)])
+def test_wide_column_sums_add_rows_in_numpy_s_order(backend, dtype, shape):  # noqa: F811
+    # A Dense layer's bias gradient: many columns, rows spread over several of the GPU
+    # kernel's tiles (256 float32 or 128 float64 rows each) and columns over several of its
+    # blocks (32 each), neither a multiple of the tile. The sum is NumPy's to the bit.
+    x = np.random.default_rng(sum(shape)).standard_normal(shape).astype(dtype)
+    x[0, ...] = -0.0 if shape[0] == 1 else x[0, ...]     # a lone -0.0 row stays -0.0
+    got = tf.reduce_sum(tf.constant(x), axis=0).numpy()
+    np.testing.assert_array_equal(got, np.sum(x, axis=0))
+    assert np.array_equal(np.signbit(got), np.signbit(np.sum(x, axis=0)))

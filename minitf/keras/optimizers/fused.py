@@ -63,11 +63,14 @@ def _source(kind: str, count: int, ctype: str) -> str:
     nl = "\n        "
     return f"""#define T {ctype}
 extern "C" __global__ void minitf_{kind}_{count}({", ".join(params)}) {{
-    {preamble}
     {decls} long long n = 0;
     switch (blockIdx.y) {{
         {nl.join(cases)}
     }}
+    // A thread past its tensor's end leaves before the preamble (Adam's two float64 powers):
+    // the grid is sized for the largest tensor, so a bias's blocks are nearly all idle.
+    if ((long long)blockIdx.x * blockDim.x + threadIdx.x >= n) return;
+    {preamble}
     for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n;
          i += (long long)gridDim.x * blockDim.x) {{
         {body}
