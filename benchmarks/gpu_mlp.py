@@ -47,6 +47,8 @@ def minitf_case(sizes, batch, kind, traced=False):
     import minitf as tf
     from minitf import _backend
     tf.set_backend("cupy")
+    # fp32 as the peers run (minitf, like TF, lets float32 matmuls use TF32 by default)
+    tf.config.experimental.enable_tensor_float_32_execution(False)
     gc.collect()
     _backend.cupy().get_default_memory_pool().free_all_blocks()   # count this case alone
     ws, x, y = init(sizes, batch, kind)
