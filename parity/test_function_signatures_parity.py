@@ -509,6 +509,21 @@ def test_growing_buffer_gradients_match_tf(tf_real):
 
 # ---- pieces of several lengths changed in staged loops (issue #13's last difference) -------
 
+def _value_and_gradient(tf, fn, x, *args):
+    """``fn(x, *args)`` and the gradient of ``sum(y²)`` with respect to ``x`` from a tape outside
+    the call, as NumPy; the exception's type name where the framework gives no gradient (TF
+    2.21 has none for some of these programs)."""
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = fn(x, *args)
+        loss = tf.reduce_sum(y * y)
+    try:
+        g = tape.gradient(loss, x).numpy()
+    except Exception as e:  # noqa: BLE001 - see the docstring
+        g = type(e).__name__
+    return y.numpy(), g
+
+
 def _tensor_array_pieces_cases(tf):
     @tf.function
     def written(x, n):               # write at the loop's index changes a piece's length
@@ -551,15 +566,7 @@ def _tensor_array_pieces_cases(tf):
     out = []
     for fn in (written, scattered, unstacked, inside):
         for n in (2, 1):            # the tape outside; one trace, another loop length
-            with tf.GradientTape() as tape:
-                tape.watch(x)
-                y = fn(x, tf.constant(n))
-                loss = tf.reduce_sum(y * y)
-            try:
-                g = tape.gradient(loss, x).numpy()
-            except Exception as e:  # noqa: BLE001 - TF 2.21 has no gradient for some
-                g = type(e).__name__
-            out.append((y.numpy(), g))
+            out.append(_value_and_gradient(tf, fn, x, tf.constant(n)))
 
     def error(f, *args):
         try:
@@ -693,15 +700,7 @@ def _tensor_array_cond_cases(tf):
                      (if_in_a_loop, (3, 2))):
         for a in args:
             a = tf.constant(a, f64) if isinstance(a, float) else tf.constant(a)
-            with tf.GradientTape() as tape:
-                tape.watch(x)
-                y = fn(x, a)
-                loss = tf.reduce_sum(y * y)
-            try:
-                g = tape.gradient(loss, x).numpy()
-            except Exception as e:  # noqa: BLE001 - TF 2.21 has no gradient for some
-                g = type(e).__name__
-            out.append((y.numpy(), g))
+            out.append(_value_and_gradient(tf, fn, x, a))
     s, size = sizes(x, tf.constant(3))
     out.append((int(s), int(size)))
     out.append(unstacked_in_one_branch(x, tf.constant(1.0, f64)).numpy())
