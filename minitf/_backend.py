@@ -316,7 +316,15 @@ class Tracer:
         ``frame`` is the Python frame of the code that made it. The trace lists the op
         function running there as TF's node for it: a value known while tracing (computed
         from constants) as a node of the graph whose program keeps the value only; a
-        symbolic one as one node for all the array operations that op function recorded."""
+        symbolic one as one node for all the array operations that op function recorded.
+        Returns the symbolic array the tensor holds instead when the op is a node of its own
+        that computes nothing (``tf.identity``), else None."""
+        return None
+
+    def read_value(self, symbolic):
+        """``Variable.read_value()`` while some thread traces: the symbolic array the read
+        hands out (TF's graph has a read and an ``Identity`` of it)."""
+        return symbolic
 
 
 TRACER = Tracer()

@@ -441,7 +441,9 @@ def _make(value, dtype: DType) -> Tensor:
     t._id = _next_id()
     if B.TRACING:
         # Which op function made it: TF's graph has a node for that op (graph_ops.py).
-        B.TRACER.made(value, sys._getframe(1))
+        value = B.TRACER.made(value, sys._getframe(1))
+        if value is not None:       # the op is a node of its own (tf.identity): its value
+            t._value = value
     return t
 
 

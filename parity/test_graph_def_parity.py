@@ -151,6 +151,15 @@ def _named(tf):
                             + tf.squeeze(tf.expand_dims(x, 0))[1, 1], (m,), {}),
         "slices": (lambda x: x[1:2] + x[0] + x[:, None][0, 0] + x[..., 1], (m,), {}),
         "matmul_transposed": (lambda x, y: tf.matmul(x, y, transpose_b=True) @ x, (m, m), {}),
+        # tf.identity is a node of its own; the outputs' Identity nodes are numbered after it
+        "identity": (lambda x: (tf.identity(x) * 2.0, tf.identity(tf.identity(x) + 1.0)),
+                     (s,), {}),
+        # zeros_like / ones_like: a Const of a known shape, else ZerosLike / OnesLike
+        "zeros_ones_like": (lambda x: tf.zeros_like(x) + tf.ones_like(x, tf.float32)
+                            * tf.zeros_like(tf.reduce_sum(x)), (m,), {}),
+        "zeros_ones_like_unknown": (lambda x: tf.zeros_like(x) - tf.ones_like(x)
+                                    + tf.ones_like(tf.reduce_sum(x)),
+                                    (tf.TensorSpec([None, 2], tf.float32),), {}),
     }
 
 
@@ -196,6 +205,9 @@ def _stateful(tf):
         "assign_returned": (lambda x: v.assign(x), (s,), {}),
         "variable_returned": (lambda x: (v, x * v, v), (s,), {}),
         "variable_returned_first": (lambda x: (v, x), (s,), {}),
+        "read_value": (lambda x: v.read_value() * x + v.read_value(), (s,), {}),
+        "read_value_after_assign_add": (lambda x: (v.assign_add(x), v.read_value())[1],
+                                        (s,), {}),
     }
 
 

@@ -161,6 +161,8 @@ def test_print_while_tracing_matches_tf(tf_real):
 
 
 def _op_function_prints(tf):
+    v = tf.Variable(3.0)
+
     @tf.function
     def f(x, y):
         print(tf.exp(x), tf.nn.relu(x), tf.sigmoid(x), tf.tanh(x), tf.nn.softplus(x))
@@ -172,6 +174,7 @@ def _op_function_prints(tf):
         print(tf.where(x > 0.0, x, y), tf.transpose(tf.reshape(x, [1, 1])), tf.expand_dims(x, 0))
         print(tf.realdiv(x, y), x / y, tf.divide(x, y), x // y, tf.math.floordiv(x, y), x % y,
               tf.math.floormod(x, y), x[None], tf.concat([x[None], y[None]], 0))
+        print(tf.identity(x), tf.identity(x * y), v.read_value(), v.read_value() + x)
         return x
 
     return _printed(lambda: f(tf.constant(1.0), tf.constant(2.0)))

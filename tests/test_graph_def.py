@@ -318,3 +318,64 @@ def test_a_slice_at_a_traced_index_reads_the_index():
     # TF 2.21 packs the slice's bounds from i (strided_slice/stack is a Pack reading i):
     # some node reads the index
     assert any("i" in n.input for n in nodes)
+
+
+def test_tf_identity_is_a_node_of_its_own(capsys):
+    @tf.function
+    def f(x):
+        y = tf.identity(x)
+        print(y)
+        return y * 2.0, tf.identity(y)
+
+    # TF 2.21: the body's Identity nodes come first; the outputs' are numbered after them
+    assert _all_inputs(f, tf.TensorSpec([2])) == [
+        ("x", "Placeholder", []), ("Identity", "Identity", ["x"]), ("mul/y", "Const", []),
+        ("mul", "Mul", ["Identity", "mul/y"]), ("Identity_1", "Identity", ["Identity"]),
+        ("Identity_2", "Identity", ["mul"]), ("Identity_3", "Identity", ["Identity_1"])]
+    # TF 2.21 prints the Identity's tensor
+    assert capsys.readouterr().out == 'Tensor("Identity:0", shape=(2,), dtype=float32)\n'
+    y, z = f(tf.constant([1.0, 2.0]))           # replayed: the values pass through
+    assert y.numpy().tolist() == [2.0, 4.0] and z.numpy().tolist() == [1.0, 2.0]
+
+
+def test_read_value_is_a_read_in_a_name_scope_and_an_identity(capsys):
+    v = tf.Variable(1.0)
+
+    @tf.function
+    def f(x):
+        r = v.read_value()
+        print(r)
+        s = v.read_value()
+        return r * x + s
+
+    # TF 2.21: each read_value() reads in a name scope of its own (Read, Read_1)
+    assert _all_inputs(f, tf.TensorSpec([])) == [
+        ("x", "Placeholder", []), ("Read/ReadVariableOp/resource", "Placeholder", []),
+        ("Read/ReadVariableOp", "ReadVariableOp", ["Read/ReadVariableOp/resource"]),
+        ("Identity", "Identity", ["Read/ReadVariableOp"]),
+        ("Read_1/ReadVariableOp", "ReadVariableOp", ["Read/ReadVariableOp/resource"]),
+        ("Identity_1", "Identity", ["Read_1/ReadVariableOp"]),
+        ("mul", "Mul", ["Identity", "x"]), ("add", "AddV2", ["mul", "Identity_1"]),
+        ("Identity_2", "Identity", ["add", "^NoOp"]),
+        ("NoOp", "NoOp", ["^Read/ReadVariableOp", "^Read_1/ReadVariableOp"])]
+    # TF 2.21 prints the Identity's tensor
+    assert capsys.readouterr().out == 'Tensor("Identity:0", shape=(), dtype=float32)\n'
+    v.assign(3.0)
+    assert float(f(tf.constant(2.0))) == 9.0       # replayed: reads the variable anew
+
+
+def test_zeros_like_of_a_known_shape_is_a_const():
+    def f(x):
+        return x + tf.zeros_like(x) + tf.ones_like(tf.reduce_sum(x))
+
+    # TF 2.21: a Const where the shape is known, ZerosLike / OnesLike reading x where not
+    assert _all_inputs(f, tf.TensorSpec([2])) == [
+        ("x", "Placeholder", []), ("zeros_like", "Const", []),
+        ("add", "AddV2", ["x", "zeros_like"]), ("Const", "Const", []),
+        ("Sum", "Sum", ["x", "Const"]), ("ones_like", "Const", []),
+        ("add_1", "AddV2", ["add", "ones_like"]), ("Identity", "Identity", ["add_1"])]
+    assert _all_inputs(f, tf.TensorSpec([None])) == [
+        ("x", "Placeholder", []), ("zeros_like", "ZerosLike", ["x"]),
+        ("add", "AddV2", ["x", "zeros_like"]), ("Const", "Const", []),
+        ("Sum", "Sum", ["x", "Const"]), ("ones_like", "Const", []),
+        ("add_1", "AddV2", ["add", "ones_like"]), ("Identity", "Identity", ["add_1"])]

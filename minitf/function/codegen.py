@@ -24,7 +24,7 @@ import numpy as np
 
 from .. import _backend as B
 from .cuda_graphs import device_function, graph_function
-from .tracing import Traced, _constant, _Method
+from .tracing import Traced, _constant, _identity, _Method, _read_value
 
 
 class _Spec:
@@ -78,7 +78,7 @@ class _Writer:
             return f"{args[0]}[{args[1]}]"
         if fn is operator.setitem:
             return f"{args[0]}[{args[1]}] = {args[2]}"
-        if fn is _constant:
+        if fn is _constant or fn is _identity or fn is _read_value:
             return args[0]
         if type(fn) is _Method:
             return f"{args[0]}.{fn.name}({', '.join(args[1:])})"

@@ -48,6 +48,7 @@ TF_TYPES = {
     "reshape": "Reshape", "transpose": "Transpose", "astype": "Cast", "getitem": "StridedSlice",
     "concatenate": "ConcatV2", "stack": "Pack", "broadcast_to": "BroadcastTo",
     "ones_like": "OnesLike", "zeros_like": "ZerosLike", "copy": "Identity", "_constant": "Const",
+    "_identity": "Identity", "_read_value": "Identity",
     "cond": "StatelessIf", "while_loop": "StatelessWhile", "argmax": "ArgMax",
     "argmin": "ArgMin", "take": "GatherV2", "floor": "Floor", "ceil": "Ceil", "rint": "Round",
     "cumsum": "Cumsum", "clip": "ClipByValue", "expand_dims": "ExpandDims",
@@ -205,9 +206,15 @@ def operations(program, n_outputs: int) -> list:
                 _place_group(group, g, alias, operand_consts)
             continue
         ins = tuple(alias.get(s, s) for s in node.inputs())
+        if _known_fill(node, ins, g):     # tf.zeros_like of a known shape: TF's Const
+            op_names[len(types)] = node.name
+            types.append("Const")
+            slots.append(((), (node.outs,)))
+            continue
         reads = []          # (the resource Placeholder's index or None, the ReadVariableOp's)
+        read_value = getattr(node.fn, "__name__", "") == "_read_value"
         for s in dict.fromkeys(ins):
-            read = g.read(s)
+            read = g.read(s, scoped=read_value)
             if read is not None:
                 reads.append(read)
         ins = tuple(g.value(s) for s in ins)
@@ -240,7 +247,13 @@ def operations(program, n_outputs: int) -> list:
         reader = len(types) + (1 if reduction else 0)
         for k, pos in consts:               # TF's ``mul/y``: the operand's parameter name
             names[k] = (reader, "/y" if pos == 1 else "/x" if pos == 0 else f"/{pos}")
-        g.name_reads(reads, reader)
+        if read_value:      # v.read_value(): TF reads in the name scope ``Read``
+            for made, index in reads:
+                op_names[index] = "Read/ReadVariableOp"
+                if made is not None:
+                    names[made] = (index, "/resource")
+        else:
+            g.name_reads(reads, reader)
         outs = node.outs
         if reduction:       # TF's reduction reads its axes from a Const, named after it
             key = ("const", len(types))     # when an axis is given
@@ -298,9 +311,11 @@ def operations(program, n_outputs: int) -> list:
             out.append(Operation(t, "", ins, outs))
             continue
         base = given.get(n) or op_names.get(n, t)
-        k = seen.get(base.lower(), 0)   # TF's unique names ignore case (Add, then add_1)
-        seen[base.lower()] = k + 1
-        out.append(Operation(t, base if k == 0 else f"{base}_{k}", ins, outs))
+        scope, slash, rest = base.partition("/")    # a node in a name scope: the scope numbered
+        k = seen.get(scope.lower(), 0)  # TF's unique names ignore case (Add, then add_1)
+        seen[scope.lower()] = k + 1
+        out.append(Operation(t, (scope if k == 0 else f"{scope}_{k}") + slash + rest, ins,
+                             outs))
     for n, (reader, suffix) in names.items():
         out[n].name = out[reader].name + suffix
     for n, control in g.control.items():
@@ -347,11 +362,12 @@ class _Listing:
         self.last[id(var)] = (index, []) if write else (last, reads + [index])
         self.stateful.append(index)
 
-    def read(self, s):
+    def read(self, s, scoped=False):
         """List a read for an op about to read ``s``, if ``s`` is a variable's value: TF reads
         a variable anew for every op that uses it. Returns (its resource Placeholder's index if
-        made now, the ReadVariableOp's index) for a read named after the op (``mul/...``), else
-        None; the op then reads ``value(s)``."""
+        made now, the ReadVariableOp's index) for a read named after the op (``mul/...``) or,
+        ``scoped``, in a name scope (``Read/...``), else None; the op then reads
+        ``value(s)``."""
         self.current.pop(s, None)
         if type(s) is not int:
             return None
@@ -361,14 +377,14 @@ class _Listing:
             written = self.after_write.get(s)
             if written is None:
                 return None
-            var, plain = written[0], True       # a read after an assignment: ``ReadVariableOp``
+            var, plain = written[0], not scoped     # after an assignment: ``ReadVariableOp``
         self.unread.pop(s, None)
         key, made = self._resource(var)
         self.types.append("ReadVariableOp")
         self.current[s] = ("read", len(self.types))
         self.slots.append(((key,), (self.current[s],)))
         self._stateful(var, len(self.types) - 1, False)
-        if plain:       # read before the op (the variable's own operator, a returned value)
+        if plain and not scoped:    # read before the op (its operator, a returned value)
             if made is not None:
                 self.names[made] = (len(self.types) - 1, "/resource")
             return None
@@ -461,6 +477,23 @@ def _place_group(group, g, alias, operand_consts):
     g.op_names[len(types)] = group.name
     types.append(group.type)
     slots.append((tuple(ins), (group.out,)))
+
+
+def _known_fill(node, ins, g) -> bool:
+    """Whether ``node`` is ``zeros_like`` or ``ones_like`` of a traced value (not a variable)
+    whose static shape is known: TF's graph has a Const of the result then (a ``ZerosLike``
+    reading the value only where a dimension is unknown)."""
+    if node.name not in ("zeros_like", "ones_like") or len(ins) != 1 or \
+            type(node.outs) is not int:
+        return False
+    a = node.args[0] if node.args else None
+    s = ins[0]
+    if type(a) is not Traced or s in g.initial or s in g.after_write:
+        return False
+    if a.w is None:
+        return True
+    shape = a.static_shape()
+    return getattr(shape, "rank", None) is not None and None not in tuple(shape)
 
 
 def _array_name(node) -> str:

@@ -33,6 +33,8 @@ _OPS_DIR = _PACKAGE + "ops" + os.sep
 _TENSOR = _PACKAGE + "tensor.py"      # conversions an op makes (``convert_to_tensor``)
 
 _X = (("x", "x"),)
+# tf.identity: a node of its own, though it computes nothing (``tracing.Trace.made``)
+IDENTITY = ("Identity", "Identity", _X)
 _XY = (("x", "x"), ("y", "y"))
 
 
@@ -64,6 +66,7 @@ def _build() -> dict:
     table[N.sigmoid.__code__] = ("Sigmoid", "Sigmoid", _X)
     table[N.tanh.__code__] = ("Tanh", "Tanh", _X)
     table[M.cast.__code__] = ("Cast", "Cast", _X)
+    table[M.identity.__code__] = IDENTITY
     table[L.matmul.__code__] = ("MatMul", "MatMul", (("a", "a"), ("b", "b")))
     table[A.reshape.__code__] = ("Reshape", "Reshape", (("tensor", "x"), ("shape", "shape")))
     table[A.transpose.__code__] = ("transpose", "Transpose", (("x", "x"), ("perm", None)))
@@ -139,4 +142,4 @@ def op_frame(frame):
     return found
 
 
-__all__ = ["op_frame"]
+__all__ = ["op_frame", "IDENTITY"]

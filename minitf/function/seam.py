@@ -109,10 +109,15 @@ class FunctionTracer(B.Tracer):
         with init_scope():
             return fn()
 
-    def made(self, value, frame) -> None:
+    def made(self, value, frame):
         trace = tracing.current()
-        if trace is not None:
-            trace.made(value, frame)
+        return None if trace is None else trace.made(value, frame)
+
+    def read_value(self, symbolic):
+        trace = tracing.current()
+        if trace is None or type(symbolic) is not Traced or symbolic.trace is not trace:
+            return symbolic
+        return trace.read_value(symbolic)
 
     def cond(self, pred, p, true_fn, false_fn):
         trace = tracing.current()

@@ -45,7 +45,7 @@ from numpy.lib.mixins import NDArrayOperatorsMixin
 
 from .. import _backend as B
 from ..errors import OperatorNotAllowedInGraphError
-from .op_names import op_frame
+from .op_names import IDENTITY, op_frame
 
 
 
@@ -229,6 +229,27 @@ class Traced(NDArrayOperatorsMixin):
 
 def _constant(arr):
     return arr
+
+
+def _identity(arr):
+    """``tf.identity``: TF's ``Identity`` node; the program uses the value as it is."""
+    return arr
+
+
+def _read_value(arr):
+    """``Variable.read_value()``: TF's ``Read/ReadVariableOp`` and ``Identity`` of it."""
+    return arr
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+_AUTOGRAPH_DIR = _PACKAGE_DIR + "autograph" + os.sep
+
+
+def _by_user(frame) -> bool:
+    """Whether ``frame`` is the user's code (or AutoGraph's call of it), not minitf's own
+    (whose ``identity`` calls, as in TensorArray, are not the user's nodes)."""
+    name = frame.f_code.co_filename
+    return not name.startswith(_PACKAGE_DIR) or name.startswith(_AUTOGRAPH_DIR)
 
 
 class Node:
@@ -499,7 +520,24 @@ class Trace:
             self.log_folded(value, frame.f_code.co_name)
             return
         if f is not None and value.trace is self:
+            if spec is IDENTITY and f.f_back is not None and _by_user(f.f_back):
+                # the user's tf.identity: TF's Identity node, a value of its own
+                res = self._alias(value, _identity)
+                self._group(res.slot, f, spec)
+                return res
             self._group(value.slot, f, spec)
+        return None
+
+    def _alias(self, value, fn) -> Traced:
+        """A new slot for ``value`` made by ``fn`` (which returns its argument)."""
+        res = self._new(value.v)
+        res.w = value.w
+        self.nodes.append(Node(fn, (value,), {}, res.slot, []))
+        return res
+
+    def read_value(self, value) -> Traced:
+        """``Variable.read_value()`` of the variable's value ``value`` (``_backend.Tracer``)."""
+        return self._alias(value, _read_value)
 
     def _group_input(self, v, name: str):
         from ..tensor import Tensor
@@ -804,6 +842,7 @@ _TF_NAMES = {
     "zeros_like": "zeros_like", "greater_equal": "GreaterEqual", "less_equal": "LessEqual",
     "not_equal": "NotEqual", "logical_and": "LogicalAnd", "logical_or": "LogicalOr",
     "logical_not": "LogicalNot", "copy": "Identity", "_constant": "Const",
+    "_identity": "Identity", "_read_value": "Identity",
     # ufunc methods, which minitf's reductions call (reduction_ops.py)
     "add_reduce": "Sum", "multiply_reduce": "Prod", "maximum_reduce": "Max",
     "minimum_reduce": "Min", "add_accumulate": "Cumsum", "multiply_accumulate": "Cumprod",
