@@ -823,8 +823,9 @@ class TensorArray:
         """Check (or, unknown, set) the element shape against a value's rows' ``shape``."""
         want = self._storage.element_shape
         if want is not None and not TensorShape(shape).is_compatible_with(want):
-            raise ValueError(f"Incompatible shape for value ({tuple(shape)}), expected "
-                             f"({tuple(want)})")
+            # TF's graph array's merge error (a staged loop is traced, never eager)
+            raise ValueError(f"Inconsistent shapes: saw {TensorShape(shape)} but expected "
+                             f"{TensorShape(want)} ")
         if want is None or not want.is_fully_defined():
             self._storage.element_shape = TensorShape(shape)
 
@@ -962,21 +963,34 @@ class TensorArray:
         return convert_to_tensor(len(self._storage.items), dtypes.int32)
 
     # ---- writing ------------------------------------------------------------------------------
-    def _check_value(self, value) -> Tensor:
+    def _check_value(self, value, merge=False) -> Tensor:
+        """``value`` as a tensor of the array's dtype, checked against its element shape. With
+        ``merge`` (a write outside staged loops, ``infer_shape`` on) the element shape becomes
+        the merge of the two, as TF's arrays keep it: a partly known one (``[None]``) is fixed
+        by the first write and refuses other rows afterwards."""
         if isinstance(value, Tensor) or hasattr(value, "_read_for_op"):
             v = convert_to_tensor(value)
             if v.dtype is not self._dtype:
+                # TF's message, its trailing space included
                 raise InvalidArgumentError(
                     None, "TensorArrayWrite", f"TensorArray dtype is {self._dtype.name} but Op "
-                    f"is trying to write dtype {v.dtype.name}")
+                    f"is trying to write dtype {v.dtype.name} ")
         else:
             v = convert_to_tensor(value, self._dtype)
         want = self._storage.element_shape
         if want is not None and not TensorShape(v.shape).is_compatible_with(want):
+            if _tracing():      # TF's graph array merges shapes as it builds the program
+                raise ValueError(f"Inconsistent shapes: saw {TensorShape(v.shape)} but "
+                                 f"expected {TensorShape(want)} ")
             raise ValueError(f"Incompatible shape for value ({tuple(v.shape)}), expected "
                              f"({tuple(want)})")
         if want is None and self._infer_shape:
             self._storage.element_shape = TensorShape(v.shape)
+        elif merge and self._infer_shape and not want.is_fully_defined():
+            # compatible, so of one rank (or none known): each unknown dimension takes the
+            # value's
+            self._storage.element_shape = TensorShape(v.shape) if want.rank is None else \
+                TensorShape([d if d is not None else e for d, e in zip(want, v.shape)])
         return v
 
     def write(self, index, value, name=None) -> "TensorArray":
@@ -986,6 +1000,11 @@ class TensorArray:
         >>> import minitf as tf
         >>> tf.TensorArray(tf.int32, size=2).write(1, 7).stack().numpy()
         array([0, 7], dtype=int32)"""
+        return self._write(index, value)
+
+    def _write(self, index, value, merge=True) -> "TensorArray":
+        """``write``; ``merge`` False leaves the element shape as it is (``split``'s pieces
+        may differ in their first dimension)."""
         if self._buffered or _traced(index):
             return self._in_loop()._buffer_write(index, value)
         i = _index(index, "write")
@@ -999,7 +1018,7 @@ class TensorArray:
                                       f"Tried to write to index {i} but array is not resizeable "
                                       f"and size is: {len(items)}")
             items.extend([None] * (i + 1 - len(items)))
-        items[i] = self._check_value(value)
+        items[i] = self._check_value(value, merge=merge)
         self._storage.cleared.discard(i)
         return self._with_storage()
 
@@ -1013,15 +1032,25 @@ class TensorArray:
         v = self._check_rows(value)
         if self._buffered:
             return self._buffer_unstack(v)
+        eager = not _tracing()
+        if eager and v.shape.rank == 0:
+            raise ValueError("Argument `axis` = 0 not in range [0, 0)")     # TF's unstack's
         n = v.shape[0] if v.shape else 0
         if n > len(self._storage.items) and not self._dynamic_size:
             raise ValueError(f"Cannot unstack {n} tensors into a TensorArray of static size "
-                             f"{len(self._storage.items)}")
+                             f"{len(self._storage.items)} ")        # TF's, its space too
         # as TF's: the array becomes v's rows (a larger array keeps no slots beyond them)
         self._storage.items = [None] * n
         self._storage.cleared = set()
+        rows = unstack_(v) if n else []
+        if eager:
+            # TF's eager array takes the rows as they are: no check against the element shape,
+            # which stays as it was (a later write is checked against that, and stack() of rows
+            # of several shapes is Pack's error)
+            self._storage.items = list(rows)
+            return self._with_storage()
         ta = self
-        for i, row in enumerate(unstack_(v) if n else []):
+        for i, row in enumerate(rows):
             ta = ta.write(i, row)
         return ta._with_storage()
 
@@ -1031,7 +1060,7 @@ class TensorArray:
             if v.dtype is not self._dtype:
                 raise InvalidArgumentError(
                     None, "TensorArrayScatter", f"TensorArray dtype is {self._dtype.name} but "
-                    f"Op is trying to write dtype {v.dtype.name}")
+                    f"Op is trying to write dtype {v.dtype.name} ")    # TF's, its space too
             return v
         return convert_to_tensor(value, self._dtype)
 
@@ -1042,6 +1071,11 @@ class TensorArray:
         >>> tf.TensorArray(tf.float32, size=3).scatter([2, 0], [1., 2.]).stack().numpy()
         array([2., 0., 1.], dtype=float32)"""
         from .ops.array_ops import unstack as unstack_
+        if not _tracing() and not isinstance(value, Tensor) and \
+                not hasattr(value, "_read_for_op"):
+            # TF's eager scatter converts a Python or NumPy value by its own dtype (floats to
+            # float32, ints to int32), not the array's, and then refuses another dtype
+            value = convert_to_tensor(value)
         v = self._check_rows(value)
         if self._buffered or _traced(indices) or _traced_list(indices):
             return self._in_loop()._buffer_scatter(indices, v)
@@ -1062,12 +1096,41 @@ class TensorArray:
         v = self._check_rows(value)
         if self._buffered:
             return self._buffer_split(v, lengths)
-        sizes = [int(n) for n in convert_to_tensor(lengths).numpy().reshape(-1)]
+        lengths_t = convert_to_tensor(lengths)
+        sizes = [int(n) for n in lengths_t.numpy().reshape(-1)]
+        if not _tracing():
+            # TF's eager array checks the call as a whole before it splits (its words, their
+            # trailing spaces included)
+            if lengths_t.shape.rank != 1:
+                raise InvalidArgumentError(None, "TensorArraySplit", "Expected lengths to be a "
+                                           f"vector, received shape: {list(lengths_t.shape)} ")
+            if v.shape.rank == 0:
+                raise InvalidArgumentError(None, "TensorArraySplit", "Expected value to be at "
+                                           "least a vector, but received shape: [] ")
+            if sum(sizes) != v.shape[0]:
+                raise InvalidArgumentError(
+                    None, "TensorArraySplit", "Expected sum of lengths to be equal to "
+                    f"values.shape[0], but sum of lengths is {sum(sizes)} and value's shape "
+                    f"is: {list(v.shape)} ")
+            if not self._dynamic_size and len(sizes) != len(self._storage.items):
+                raise InvalidArgumentError(
+                    None, "TensorArraySplit", "TensorArray's size is not equal to the size of "
+                    f"lengths ({len(self._storage.items)} vs. {len(sizes)}), and the "
+                    "TensorArray is not marked as dynamically resizeable.")
+            # as TF's: the array becomes the pieces (a dynamic_size one keeps no more slots)
+            self._storage.cleared = set()
+            # nor does it check the pieces against its element shape, which stays as it was
+            self._storage.items = list(split_(v, sizes)) if sizes else []
+            return self._with_storage()
         if self._storage.element_shape is None:     # pieces differ in their first dimension
             self._storage.element_shape = TensorShape([None] + list(v.shape[1:]))
         ta = self
         for i, piece in enumerate(split_(v, sizes) if sizes else []):
-            ta = ta.write(i, piece)
+            ta = ta._write(i, piece, merge=False)   # each piece checked, none merged
+        if _tracing() and self._infer_shape and sizes and len(set(sizes)) == 1:
+            # TF's graph array merges its element shape with the pieces' when they have one
+            # length (a later write of other rows is its "Inconsistent shapes")
+            ta._check_value(ta._storage.items[0], merge=True)
         return ta._with_storage()
 
     # ---- reading ------------------------------------------------------------------------------
