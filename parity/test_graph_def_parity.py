@@ -157,6 +157,11 @@ def _named(tf):
         # zeros_like / ones_like: a Const of a known shape, else ZerosLike / OnesLike
         "zeros_ones_like": (lambda x: tf.zeros_like(x) + tf.ones_like(x, tf.float32)
                             * tf.zeros_like(tf.reduce_sum(x)), (m,), {}),
+        # ops TF keeps in a name scope
+        "clip_by_value": (lambda x: tf.clip_by_value(tf.minimum(tf.clip_by_value(x, 0.0, 1.0),
+                                                                2.0), x, 3.0), (m,), {}),
+        "one_hot": (lambda i: tf.one_hot(i, 4) + tf.one_hot(i, 4, 2.0, -1.0),
+                    (tf.TensorSpec([3], tf.int32),), {}),
         "zeros_ones_like_unknown": (lambda x: tf.zeros_like(x) - tf.ones_like(x)
                                     + tf.ones_like(tf.reduce_sum(x)),
                                     (tf.TensorSpec([None, 2], tf.float32),), {}),

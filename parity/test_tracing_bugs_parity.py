@@ -175,6 +175,8 @@ def _op_function_prints(tf):
         print(tf.realdiv(x, y), x / y, tf.divide(x, y), x // y, tf.math.floordiv(x, y), x % y,
               tf.math.floormod(x, y), x[None], tf.concat([x[None], y[None]], 0))
         print(tf.identity(x), tf.identity(x * y), v.read_value(), v.read_value() + x)
+        print(tf.clip_by_value(x, 0.0, y), tf.minimum(x, y), tf.clip_by_value(x, y, 3.0),
+              tf.one_hot(tf.cast(x, tf.int32), 3))
         return x
 
     return _printed(lambda: f(tf.constant(1.0), tf.constant(2.0)))

@@ -379,3 +379,42 @@ def test_zeros_like_of_a_known_shape_is_a_const():
         ("add", "AddV2", ["x", "zeros_like"]), ("Const", "Const", []),
         ("Sum", "Sum", ["x", "Const"]), ("ones_like", "Const", []),
         ("add_1", "AddV2", ["add", "ones_like"]), ("Identity", "Identity", ["add_1"])]
+
+
+def test_clip_by_value_is_listed_in_its_name_scope(capsys):
+    @tf.function
+    def f(x, lo):
+        a = tf.clip_by_value(x, lo, 1.0)
+        b = tf.minimum(a, 2.0)
+        c = tf.clip_by_value(b, 0.0, 1.0)
+        print(a, b, c)
+        return c
+
+    # TF 2.21: a Minimum in the scope clip_by_value, the Maximum named as the scope
+    assert _all_inputs(f, tf.TensorSpec([2]), tf.TensorSpec([])) == [
+        ("x", "Placeholder", []), ("lo", "Placeholder", []),
+        ("clip_by_value/Minimum/y", "Const", []),
+        ("clip_by_value/Minimum", "Minimum", ["x", "clip_by_value/Minimum/y"]),
+        ("clip_by_value", "Maximum", ["clip_by_value/Minimum", "lo"]),
+        ("Minimum/y", "Const", []), ("Minimum", "Minimum", ["clip_by_value", "Minimum/y"]),
+        ("clip_by_value_1/Minimum/y", "Const", []),
+        ("clip_by_value_1/Minimum", "Minimum", ["Minimum", "clip_by_value_1/Minimum/y"]),
+        ("clip_by_value_1/y", "Const", []),
+        ("clip_by_value_1", "Maximum", ["clip_by_value_1/Minimum", "clip_by_value_1/y"]),
+        ("Identity", "Identity", ["clip_by_value_1"])]
+    # TF 2.21
+    assert capsys.readouterr().out == (
+        'Tensor("clip_by_value:0", shape=(2,), dtype=float32) '
+        'Tensor("Minimum:0", shape=(2,), dtype=float32) '
+        'Tensor("clip_by_value_1:0", shape=(2,), dtype=float32)\n')
+    assert f(tf.constant([-1.0, 3.0]), tf.constant(0.5)).numpy().tolist() == [0.5, 1.0]
+
+
+def test_one_hot_is_one_node_reading_its_consts():
+    # TF 2.21: the Consts listed on, off, depth; OneHot reads depth, on, off
+    assert _all_inputs(lambda i: tf.one_hot(i, 3), tf.TensorSpec([2], tf.int32)) == [
+        ("i", "Placeholder", []), ("one_hot/on_value", "Const", []),
+        ("one_hot/off_value", "Const", []), ("one_hot/depth", "Const", []),
+        ("one_hot", "OneHot", ["i", "one_hot/depth", "one_hot/on_value",
+                               "one_hot/off_value"]),
+        ("Identity", "Identity", ["one_hot"])]

@@ -168,6 +168,8 @@ def strip_values(trace) -> None:
     # the graph listing needs only which arrays the folded values were (program operands)
     trace.folded[:] = [(i, name, id(v)) for i, name, v in trace.folded]
     trace._op_frame = None         # the last op function's frame (tracing.Trace.made)
+    if trace._op_scope is not None:     # (and the last name scope's)
+        trace._op_scope.frame = None
     for t in trace.all:
         if type(t.v) is not _Spec:
             t.v = _Spec(t.v)

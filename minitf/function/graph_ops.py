@@ -304,18 +304,33 @@ def operations(program, n_outputs: int) -> list:
         g.control[no_op] = list(g.stateful)
         for k in identities:
             g.control[k] = [no_op]
+    for scope, n in g.scope_last.items():
+        if scope.named_as_scope:        # its last op takes the scope's name
+            op_names[n] = (scope, None)
     seen: dict = {}
+    scopes: dict = {}       # a name scope (tracing.Scope) -> its name, numbered
+
+    def unique(base):
+        k = seen.get(base.lower(), 0)   # TF's unique names ignore case (Add, then add_1)
+        seen[base.lower()] = k + 1
+        return base if k == 0 else f"{base}_{k}"
+
     out = []
     for n, (t, (ins, outs)) in enumerate(zip(types, slots)):
         if n in names:      # named after the operation that reads it: named below
             out.append(Operation(t, "", ins, outs))
             continue
         base = given.get(n) or op_names.get(n, t)
-        scope, slash, rest = base.partition("/")    # a node in a name scope: the scope numbered
-        k = seen.get(scope.lower(), 0)  # TF's unique names ignore case (Add, then add_1)
-        seen[scope.lower()] = k + 1
-        out.append(Operation(t, (scope if k == 0 else f"{scope}_{k}") + slash + rest, ins,
-                             outs))
+        if type(base) is tuple:         # in a name scope: (the scope, the name inside or None)
+            scope, inner = base
+            prefix = scopes.get(scope)
+            if prefix is None:
+                prefix = scopes[scope] = unique(scope.name)
+            name = prefix if inner is None else unique(f"{prefix}/{inner}")
+        else:           # ``Read/ReadVariableOp``: a scope of its own, numbered
+            scope, slash, rest = base.partition("/")
+            name = unique(scope) + slash + rest
+        out.append(Operation(t, name, ins, outs))
     for n, (reader, suffix) in names.items():
         out[n].name = out[reader].name + suffix
     for n, control in g.control.items():
@@ -341,6 +356,7 @@ class _Listing:
         self.initial: dict = {}     # a variable's value before any assignment: slot -> it
         self.current: dict = {}     # the read the op being listed reads: slot -> its key
         self.plain: set = set()     # first reads by a variable's operators (``v * x``)
+        self.scope_last: dict = {}  # a name scope (tracing.Scope) -> its last node's index
 
     def _resource(self, var):
         """The key of ``var``'s resource Placeholder, and its index if made now."""
@@ -474,7 +490,14 @@ def _place_group(group, g, alias, operand_consts):
     for k, suffix in named:
         g.names[k] = (len(types), suffix)
     g.name_reads(reads, len(types))
-    g.op_names[len(types)] = group.name
+    if group.order is not None:         # TF's inputs, where it lists its Consts otherwise
+        ins = [ins[k] for k in group.order]
+    scope = group.scope
+    if scope is None:
+        g.op_names[len(types)] = group.name
+    else:                               # in a name scope: ``clip_by_value/Minimum``
+        g.op_names[len(types)] = (scope, group.name)
+        g.scope_last[scope] = len(types)
     types.append(group.type)
     slots.append((tuple(ins), (group.out,)))
 

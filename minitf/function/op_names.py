@@ -67,6 +67,18 @@ def _build() -> dict:
     table[N.tanh.__code__] = ("Tanh", "Tanh", _X)
     table[M.cast.__code__] = ("Cast", "Cast", _X)
     table[M.identity.__code__] = IDENTITY
+    # one OneHot reading its depth, on and off values from Consts listed in another order;
+    # an on or off value given is converted in the scope: ``one_hot/Const``, ``.../Const_1``
+    one_hot = {}
+    for on in (False, True):
+        for off in (False, True):
+            given = iter(("Const", "Const_1"))
+            names = (next(given) if on else "on_value", next(given) if off else "off_value")
+            one_hot[on, off] = ("one_hot", "OneHot", (("indices", "idx"), (names[0], None),
+                                                      (names[1], None), ("depth", None)),
+                                (0, 3, 1, 2))
+    table[A.one_hot.__code__] = lambda local: one_hot[local.get("on_value") is not None,
+                                                     local.get("off_value") is not None]
     table[L.matmul.__code__] = ("MatMul", "MatMul", (("a", "a"), ("b", "b")))
     table[A.reshape.__code__] = ("Reshape", "Reshape", (("tensor", "x"), ("shape", "shape")))
     table[A.transpose.__code__] = ("transpose", "Transpose", (("x", "x"), ("perm", None)))
@@ -109,7 +121,15 @@ def _build() -> dict:
     return table
 
 
+def _build_scopes() -> dict:
+    """The op functions whose ops TF keeps in a name scope: (the scope's name, whether the
+    last op is named as the scope itself, as ``clip_by_value`` is)."""
+    from ..ops import math_ops as M
+    return {M.clip_by_value.__code__: ("clip_by_value", True)}
+
+
 _TABLE: dict | None = None
+_SCOPES: dict | None = None
 _IN_OPS: dict = {}      # code object -> whether it is a function of minitf/ops
 
 
@@ -142,4 +162,22 @@ def op_frame(frame):
     return found
 
 
-__all__ = ["op_frame", "IDENTITY"]
+def scope_frame(frame):
+    """(the frame, its entry) of the outermost op function of ``_build_scopes`` running around
+    ``frame`` (an op function's frame), or (None, None)."""
+    global _SCOPES
+    if _SCOPES is None:
+        _SCOPES = _build_scopes()
+    found = (None, None)
+    while frame is not None:
+        code = frame.f_code
+        if not _IN_OPS.get(code, False):
+            break
+        spec = _SCOPES.get(code)
+        if spec is not None:
+            found = (frame, spec)
+        frame = frame.f_back
+    return found
+
+
+__all__ = ["op_frame", "scope_frame", "IDENTITY"]

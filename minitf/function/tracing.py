@@ -45,7 +45,7 @@ from numpy.lib.mixins import NDArrayOperatorsMixin
 
 from .. import _backend as B
 from ..errors import OperatorNotAllowedInGraphError
-from .op_names import IDENTITY, op_frame
+from .op_names import IDENTITY, op_frame, scope_frame
 
 
 
@@ -290,11 +290,25 @@ class Group:
     TF's name of the input), and
     making ``out`` (the last member's result)."""
 
-    __slots__ = ("name", "type", "inputs", "out", "members", "token")
+    # ``order``: the node's inputs as positions in ``inputs`` where TF lists the Consts in
+    # another order than the op reads them (None: the same); ``scope``: the ``Scope`` of
+    # the call of the op function TF names it in (``clip_by_value/Minimum``), or None
+    __slots__ = ("name", "type", "inputs", "out", "members", "token", "order", "scope")
 
-    def __init__(self, name, type_, token):
+    def __init__(self, name, type_, token, order=None, scope=None):
         self.name, self.type, self.token = name, type_, token
         self.inputs, self.out, self.members = [], None, []
+        self.order, self.scope = order, scope
+
+
+class Scope:
+    """One call of an op function whose ops TF names in a name scope (``op_names.py``):
+    ``name`` before numbering; ``named_as_scope``: its last op takes the scope's name."""
+
+    __slots__ = ("name", "named_as_scope", "frame")
+
+    def __init__(self, name, named_as_scope, frame):
+        self.name, self.named_as_scope, self.frame = name, named_as_scope, frame
 
 
 def _slots(obj, out: list) -> None:
@@ -439,6 +453,7 @@ class Trace:
         self._op_floor = (None, 0)
         self._op_last = (None, 0)
         self._op_group = None
+        self._op_scope = None
         self._folded_in: dict = {}
         self._folded_ids: set = set()   # ids of the values in ``folded``
         # assignments, for the graph listing: (index of the next node, variable, TF's op type,
@@ -489,14 +504,46 @@ class Trace:
         if name is not None:
             return f"{name}:0"
         for i in range(len(self.nodes) - 1, -1, -1):
-            outs = self.nodes[i].outs
+            node = self.nodes[i]
+            outs = node.outs
             if outs == slot or (type(outs) is tuple and slot in outs):
-                base = _listed_name(self.nodes[i]) or tf_op_name(self.nodes[i].name)
-                key = base.lower()
-                count = sum(1 for n in self.nodes[:i] if (_listed_name(n) or "").lower() == key)
                 index = outs.index(slot) if type(outs) is tuple else 0
-                return f"{numbered(base, count)}:{index}"
+                g = node.group
+                if g is not None and g.scope is not None:
+                    return f"{self._scoped_name(i, g)}:{index}"
+                base = _listed_name(node) or tf_op_name(node.name)
+                return f"{numbered(base, self._name_count(i, base))}:{index}"
         return "Identity:0"
+
+    def _name_count(self, i: int, base: str) -> int:
+        """How many nodes before the ``i``-th took the name ``base`` (ignoring case), name
+        scopes of that name included."""
+        key = base.lower()
+        scopes = set()
+        count = 0
+        for n in self.nodes[:i]:
+            g = n.group
+            if g is not None and g.scope is not None:
+                if g.scope.name.lower() == key and g.scope not in scopes:
+                    scopes.add(g.scope)
+                    count += 1
+            elif (_listed_name(n) or "").lower() == key:
+                count += 1
+        return count
+
+    def _scoped_name(self, i: int, g) -> str:
+        """TF's name for the result of group ``g`` (its last node the ``i``-th) in its name
+        scope: the scope's (``clip_by_value``), or inside it (``Gelu/mul_2``)."""
+        scope = g.scope
+        first = next(k for k, n in enumerate(self.nodes)
+                     if n.group is not None and n.group.scope is scope)
+        prefix = numbered(scope.name, self._name_count(first, scope.name))
+        if scope.named_as_scope:
+            return prefix
+        key = g.name.lower()
+        count = sum(1 for n in self.nodes[:i] if n.group is not None and n.group.scope is scope
+                    and n is n.group.members[-1] and n.group.name.lower() == key)
+        return f"{prefix}/{numbered(g.name, count)}"
 
     # ---- which op function made a value (``_backend.Tracer.made``) -----------------------
     def made(self, value, frame) -> None:
@@ -528,6 +575,18 @@ class Trace:
             self._group(value.slot, f, spec)
         return None
 
+    def _scope(self, f):
+        """The ``Scope`` of the op function TF names the op function of frame ``f`` in."""
+        frame, spec = scope_frame(f.f_back)
+        if frame is None:
+            return None
+        last = self._op_scope
+        if last is None or last.frame is not frame:     # held: ``is`` tells a new call
+            if last is not None:
+                last.frame = None       # (its locals are not kept alive)
+            last = self._op_scope = Scope(spec[0], spec[1], frame)
+        return last
+
     def _alias(self, value, fn) -> Traced:
         """A new slot for ``value`` made by ``fn`` (which returns its argument)."""
         res = self._new(value.v)
@@ -556,7 +615,7 @@ class Trace:
         return ("const", name)
 
     def _group(self, out: int, f, spec) -> None:
-        name, type_, params = spec
+        name, type_, params = spec[:3]
         local = f.f_locals
         inputs = []
         for tf_name, var in params:
@@ -573,7 +632,8 @@ class Trace:
                 inputs.append(item + (input_name,))
         g = self._op_group
         if g is None:
-            g = self._op_group = Group(name, type_, self._op_token)
+            g = self._op_group = Group(name, type_, self._op_token,
+                                       spec[3] if len(spec) > 3 else None, self._scope(f))
         stop = {s for kind, s, _ in inputs if kind == "slot"}
         needed = {out} - stop
         members = []
@@ -855,6 +915,8 @@ def _listed_name(node) -> str | None:
     g = getattr(node, "group", None)
     if g is None:
         return tf_op_name(node.name)
+    if g.scope is not None:         # in a name scope: counted as its scope (tensor_name)
+        return None
     return g.name if node is g.members[-1] else None
 
 
