@@ -160,6 +160,8 @@ def _named(tf):
         # ops TF keeps in a name scope
         "clip_by_value": (lambda x: tf.clip_by_value(tf.minimum(tf.clip_by_value(x, 0.0, 1.0),
                                                                 2.0), x, 3.0), (m,), {}),
+        "gelu": (lambda x: tf.nn.gelu(x) * tf.nn.gelu(x, approximate=True) + tf.nn.gelu(x),
+                 (m,), {}),
         "one_hot": (lambda i: tf.one_hot(i, 4) + tf.one_hot(i, 4, 2.0, -1.0),
                     (tf.TensorSpec([3], tf.int32),), {}),
         "zeros_ones_like_unknown": (lambda x: tf.zeros_like(x) - tf.ones_like(x)

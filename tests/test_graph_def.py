@@ -418,3 +418,33 @@ def test_one_hot_is_one_node_reading_its_consts():
         ("one_hot", "OneHot", ["i", "one_hot/depth", "one_hot/on_value",
                                "one_hot/off_value"]),
         ("Identity", "Identity", ["one_hot"])]
+
+
+def test_gelu_is_listed_in_its_name_scope(capsys):
+    @tf.function
+    def f(x):
+        a = tf.nn.gelu(x)
+        b = tf.nn.gelu(x, approximate=True)
+        print(a, b)
+        return a + b
+
+    # TF 2.21 (its constants cast to float32 are Consts named Cast/x in the scope)
+    assert _all_inputs(f, tf.TensorSpec([2])) == [
+        ("x", "Placeholder", []), ("Gelu/mul/x", "Const", []),
+        ("Gelu/mul", "Mul", ["Gelu/mul/x", "x"]), ("Gelu/Neg", "Neg", ["x"]),
+        ("Gelu/Cast/x", "Const", []), ("Gelu/mul_1", "Mul", ["Gelu/Neg", "Gelu/Cast/x"]),
+        ("Gelu/Erfc", "Erfc", ["Gelu/mul_1"]), ("Gelu/mul_2", "Mul", ["Gelu/mul", "Gelu/Erfc"]),
+        ("Gelu_1/Cast/x", "Const", []), ("Gelu_1/mul/x", "Const", []),
+        ("Gelu_1/mul", "Mul", ["Gelu_1/mul/x", "x"]), ("Gelu_1/Pow/y", "Const", []),
+        ("Gelu_1/Pow", "Pow", ["x", "Gelu_1/Pow/y"]),
+        ("Gelu_1/mul_1", "Mul", ["Gelu_1/Cast/x", "Gelu_1/Pow"]),
+        ("Gelu_1/add", "AddV2", ["x", "Gelu_1/mul_1"]), ("Gelu_1/mul_2/x", "Const", []),
+        ("Gelu_1/mul_2", "Mul", ["Gelu_1/mul_2/x", "Gelu_1/add"]),
+        ("Gelu_1/Tanh", "Tanh", ["Gelu_1/mul_2"]), ("Gelu_1/add_1/x", "Const", []),
+        ("Gelu_1/add_1", "AddV2", ["Gelu_1/add_1/x", "Gelu_1/Tanh"]),
+        ("Gelu_1/mul_3", "Mul", ["Gelu_1/mul", "Gelu_1/add_1"]),
+        ("add", "AddV2", ["Gelu/mul_2", "Gelu_1/mul_3"]), ("Identity", "Identity", ["add"])]
+    # TF 2.21
+    assert capsys.readouterr().out == (
+        'Tensor("Gelu/mul_2:0", shape=(2,), dtype=float32) '
+        'Tensor("Gelu_1/mul_3:0", shape=(2,), dtype=float32)\n')

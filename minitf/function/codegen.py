@@ -230,6 +230,7 @@ class Program:
         # and dataset loops, placed by the nodes' order in the whole trace
         self.graph_notes = (trace.folded, trace.graph_loops,
                             {id(n): i for i, n in enumerate(trace.nodes)})
+        self.folded_names = trace.folded_names
         # the Python parameters' names of the inputs (TF names their Placeholders so)
         self.input_names = [trace.names.get(s) for s in inputs]
         self.var_log = trace.var_log

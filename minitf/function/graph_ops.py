@@ -156,6 +156,7 @@ def operations(program, n_outputs: int) -> list:
     pending = 0
 
     converted = {vid for _, name, vid in folded if name == "convert_to_tensor"}
+    folded_names = getattr(program, "folded_names", {})
     operand_consts: dict = {}   # a Python number an op converted: its Const's index
     g.unread = {slot: var for var, slot in program.variables_pinned}
     g.initial = dict(g.unread)
@@ -173,7 +174,10 @@ def operations(program, n_outputs: int) -> list:
             for n, t in enumerate(kinds):      # the last node makes the value
                 types.append(t)
                 slots.append(((), (key,) if key and n == len(kinds) - 1 else ()))
-            if key and key[1] in converted:
+            named = key and folded_names.get(key[1])
+            if named:                      # named in a scope (``Gelu/Cast/x``)
+                op_names[len(types) - 1] = named
+            elif key and key[1] in converted:
                 operand_consts[key[1]] = len(types) - 1
             if kinds is DATASET_LOOP:      # its reduction runs the dataset: stateful
                 g.stateful.append(len(types) - 1)

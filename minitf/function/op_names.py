@@ -125,7 +125,10 @@ def _build_scopes() -> dict:
     """The op functions whose ops TF keeps in a name scope: (the scope's name, whether the
     last op is named as the scope itself, as ``clip_by_value`` is)."""
     from ..ops import math_ops as M
-    return {M.clip_by_value.__code__: ("clip_by_value", True)}
+    from ..ops import nn_ops as N
+    return {M.clip_by_value.__code__: ("clip_by_value", True), N.gelu.__code__: ("Gelu", False),
+            # a Python float cast to the dtype it already has: TF's Const ``Cast/x`` alone
+            N._f32_const.__code__: ("Cast/x", None)}
 
 
 _TABLE: dict | None = None
@@ -162,21 +165,29 @@ def op_frame(frame):
     return found
 
 
-def scope_frame(frame):
+def scope_frame(frame, const=False):
     """(the frame, its entry) of the outermost op function of ``_build_scopes`` running around
-    ``frame`` (an op function's frame), or (None, None)."""
+    ``frame`` (an op function's frame), or (None, None). ``const``: ((the scope's frame, its
+    entry), the name TF gives the constant being made there, ``Cast/x``) instead, or None
+    where the constant has no such name or scope."""
     global _SCOPES
     if _SCOPES is None:
         _SCOPES = _build_scopes()
     found = (None, None)
+    const_name = None
     while frame is not None:
         code = frame.f_code
         if not _IN_OPS.get(code, False):
             break
         spec = _SCOPES.get(code)
         if spec is not None:
-            found = (frame, spec)
+            if spec[1] is None:
+                const_name = const_name or spec[0]
+            else:
+                found = (frame, spec)
         frame = frame.f_back
+    if const:
+        return None if const_name is None or found[0] is None else (found, const_name)
     return found
 
 

@@ -456,6 +456,7 @@ class Trace:
         self._op_scope = None
         self._folded_in: dict = {}
         self._folded_ids: set = set()   # ids of the values in ``folded``
+        self.folded_names: dict = {}    # id of a folded value -> (its Scope, its name in it)
         # assignments, for the graph listing: (index of the next node, variable, TF's op type,
         # the value or update it reads, the node it stands for or None, the value written)
         self.var_log: list = []
@@ -565,6 +566,15 @@ class Trace:
             else:
                 self._folded_in.pop(id(value), None)    # (the id of a value gone before)
             self.log_folded(value, frame.f_code.co_name)
+            if id(value) in self._folded_ids:       # listed (held: its id is its own)
+                named = scope_frame(frame, const=True)
+                if named is None:
+                    self.folded_names.pop(id(value), None)
+                else:           # a constant TF names in a scope (``Gelu/Cast/x``; the cast
+                    name = named[1]                 # to another dtype: ``Gelu/Cast``)
+                    if f is not None and f.f_code.co_name == "cast":
+                        name = name.split("/")[0]
+                    self.folded_names[id(value)] = (self._scope_of(*named[0]), name)
             return
         if f is not None and value.trace is self:
             if spec is IDENTITY and f.f_back is not None and _by_user(f.f_back):
@@ -577,7 +587,9 @@ class Trace:
 
     def _scope(self, f):
         """The ``Scope`` of the op function TF names the op function of frame ``f`` in."""
-        frame, spec = scope_frame(f.f_back)
+        return self._scope_of(*scope_frame(f.f_back))
+
+    def _scope_of(self, frame, spec):
         if frame is None:
             return None
         last = self._op_scope
@@ -678,6 +690,7 @@ class Trace:
         while folded and self._folded_in.get(id(folded[-1][2])) == token:
             gone = id(folded.pop()[2])
             self._folded_ids.discard(gone)
+            self.folded_names.pop(gone, None)
             del self._folded_in[gone]
 
     # ---- variables ----------------------------------------------------------------------
