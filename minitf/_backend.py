@@ -321,11 +321,6 @@ class Tracer:
         that computes nothing (``tf.identity``), else None."""
         return None
 
-    def read_value(self, symbolic):
-        """``Variable.read_value()`` while some thread traces: the symbolic array the read
-        hands out (TF's graph has a read and an ``Identity`` of it)."""
-        return symbolic
-
 
 TRACER = Tracer()
 

@@ -146,10 +146,7 @@ class Variable(_HoldsArray):
         return self._read_for_op()
 
     def read_value(self) -> Tensor:
-        t = self._read_for_op()
-        if B.TRACING:       # a graph lists TF's read and an Identity of it (the hook's answer)
-            t._value = B.TRACER.read_value(t._value)
-        return t
+        return self._read_for_op()
 
     def numpy(self):
         """The value as NumPy. As in TF this is a read: inside a tape it watches the Variable."""

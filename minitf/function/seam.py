@@ -113,12 +113,6 @@ class FunctionTracer(B.Tracer):
         trace = tracing.current()
         return None if trace is None else trace.made(value, frame)
 
-    def read_value(self, symbolic):
-        trace = tracing.current()
-        if trace is None or type(symbolic) is not Traced or symbolic.trace is not trace:
-            return symbolic
-        return trace.read_value(symbolic)
-
     def cond(self, pred, p, true_fn, false_fn):
         trace = tracing.current()
         if trace is None:

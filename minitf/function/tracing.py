@@ -63,6 +63,14 @@ def _variable_operator():
 _VARIABLE_OPERATOR = _variable_operator()
 
 
+def _read_value_code():
+    from ..variable import Variable
+    return Variable.read_value.__code__
+
+
+_READ_VALUE = _read_value_code()
+
+
 class _ThreadTrace(threading.local):
     """The trace the running thread is recording: traces belong to their thread (as TF builds a
     graph in one thread), so another thread's ops run eagerly meanwhile."""
@@ -606,9 +614,6 @@ class Trace:
         self.nodes.append(Node(fn, (value,), {}, res.slot, []))
         return res
 
-    def read_value(self, value) -> Traced:
-        """``Variable.read_value()`` of the variable's value ``value`` (``_backend.Tracer``)."""
-        return self._alias(value, _read_value)
 
     def _group_input(self, v, name: str):
         from ..tensor import Tensor
@@ -695,6 +700,18 @@ class Trace:
 
     # ---- variables ----------------------------------------------------------------------
     def read_var(self, var):
+        value = self._read_var(var)
+        if type(value) is Traced:
+            frame = sys._getframe(2)
+            for _ in range(5):      # read by ``v.read_value()``: TF's read and an Identity of
+                if frame is None:   # it (``Read/ReadVariableOp``, graph_ops.py)
+                    break
+                if frame.f_code is _READ_VALUE:
+                    return self._alias(value, _read_value)
+                frame = frame.f_back
+        return value
+
+    def _read_var(self, var):
         cur = self.var_current.get(id(var))
         if cur is not None:
             return cur
@@ -709,7 +726,7 @@ class Trace:
         # (optimizers), which is allowed only if the variable owns it (see variable.py).
         t = self._new(arr.copy() if self.dry or var._lent else arr)
         self.names[t.slot] = numbered("ReadVariableOp", self.n_var_reads)
-        frame = sys._getframe(2)
+        frame = sys._getframe(3)
         for _ in range(4):      # read by the Variable's operator (``v * x``): TF reads it
             if frame is None:   # before the op, not inside it (``ReadVariableOp``, not
                 break           # ``mul/ReadVariableOp``: graph_ops.py)
