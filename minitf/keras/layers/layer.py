@@ -10,7 +10,7 @@ tracked in assignment order, which is the order ``trainable_variables`` reports,
 ...         self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones", name="w")
 ...     def call(self, x):
 ...         return x * self.w
->>> layer = Scale()
+>>> layer = Scale(name="scale")   # (unnamed, it is "scale", or "scale_1" if one exists)
 >>> layer(tf.ones((2, 3))).shape, [v.path for v in layer.trainable_variables]
 (TensorShape([2, 3]), ['scale/w'])
 """
