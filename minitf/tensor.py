@@ -232,8 +232,7 @@ class Tensor(_HoldsArray):
         try:
             return self._mask
         except AttributeError:
-            raise AttributeError(f"'{type(self).__name__}' object has no attribute "
-                                 f"'_keras_mask'") from None
+            raise self._no_mask() from None
 
     @_keras_mask.setter
     def _keras_mask(self, mask) -> None:
@@ -248,8 +247,11 @@ class Tensor(_HoldsArray):
         try:
             del self._mask
         except AttributeError:
-            raise AttributeError(f"'{type(self).__name__}' object has no attribute "
-                                 f"'_keras_mask'") from None
+            raise self._no_mask() from None
+
+    def _no_mask(self) -> AttributeError:
+        # named after the attribute the user asked for, not the slot behind it
+        return AttributeError(f"'{type(self).__name__}' object has no attribute '_keras_mask'")
 
     def __init__(self, *args, **kwargs):
         raise TypeError("Tensors are made by ops; use tf.constant(value) or tf.convert_to_tensor.")
@@ -441,9 +443,9 @@ def _make(value, dtype: DType) -> Tensor:
     t._id = _next_id()
     if B.TRACING:
         # Which op function made it: TF's graph has a node for that op (graph_ops.py).
-        value = B.TRACER.made(value, sys._getframe(1))
-        if value is not None:       # the op is a node of its own (tf.identity): its value
-            t._value = value
+        own = B.TRACER.made(value, sys._getframe(1))
+        if own is not None:         # the op is a node of its own (tf.identity): its value
+            t._value = own
     return t
 
 

@@ -34,7 +34,7 @@ from . import _backend as B
 from . import dtypes
 from .errors import InvalidArgumentError, OutOfRangeError
 from .record import TAPES, record
-from .tensor import Tensor, TensorShape, _make, convert_to_tensor
+from .tensor import Tensor, TensorShape, _make, convert_to_tensor, is_tensor
 
 
 class _Storage:
@@ -629,7 +629,7 @@ def _unstack_pieces_t(g: Tensor, F: Tensor, L: Tensor, idx=None) -> Tensor:
 
 
 def _index(i, what: str) -> int:
-    if isinstance(i, Tensor) or hasattr(i, "_read_for_op"):
+    if is_tensor(i):
         i = convert_to_tensor(i)
         if B.TRACING and type(i._value) is B.SYMBOLIC:
             raise NotImplementedError(
@@ -912,7 +912,7 @@ class TensorArray:
 
     def _index_value(self, index, what: str):
         """An index in a staged loop: a traced value as it is, else a Python int."""
-        if isinstance(index, Tensor) or hasattr(index, "_read_for_op"):
+        if is_tensor(index):
             t = convert_to_tensor(index)
             if B.TRACING and type(t._value) is B.SYMBOLIC:
                 return t._value
@@ -968,7 +968,7 @@ class TensorArray:
         ``merge`` (a write outside staged loops, ``infer_shape`` on) the element shape becomes
         the merge of the two, as TF's arrays keep it: a partly known one (``[None]``) is fixed
         by the first write and refuses other rows afterwards."""
-        if isinstance(value, Tensor) or hasattr(value, "_read_for_op"):
+        if is_tensor(value):
             v = convert_to_tensor(value)
             if v.dtype is not self._dtype:
                 # TF's message, its trailing space included
@@ -1055,7 +1055,7 @@ class TensorArray:
         return ta._with_storage()
 
     def _check_rows(self, value) -> Tensor:
-        if isinstance(value, Tensor) or hasattr(value, "_read_for_op"):
+        if is_tensor(value):
             v = convert_to_tensor(value)
             if v.dtype is not self._dtype:
                 raise InvalidArgumentError(
@@ -1071,8 +1071,7 @@ class TensorArray:
         >>> tf.TensorArray(tf.float32, size=3).scatter([2, 0], [1., 2.]).stack().numpy()
         array([2., 0., 1.], dtype=float32)"""
         from .ops.array_ops import unstack as unstack_
-        if not _tracing() and not isinstance(value, Tensor) and \
-                not hasattr(value, "_read_for_op"):
+        if not _tracing() and not is_tensor(value):
             # TF's eager scatter converts a Python or NumPy value by its own dtype (floats to
             # float32, ints to int32), not the array's, and then refuses another dtype
             value = convert_to_tensor(value)

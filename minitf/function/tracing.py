@@ -616,7 +616,7 @@ class Trace:
 
 
     def _group_input(self, v, name: str):
-        from ..tensor import Tensor
+        from ..tensor import Tensor, is_variable
         if v is None:
             return ("const", name)
         if isinstance(v, Tensor):
@@ -626,7 +626,7 @@ class Trace:
             if self._folded_in.get(id(a)) != self._op_token and id(a) in self._folded_ids:
                 return ("folded", id(a))      # a constant made before the call
             return ("const", name)            # a Python value the call converted
-        if hasattr(v, "_read_for_op"):        # a Variable: its value in the trace
+        if is_variable(v):                    # a Variable: its value in the trace
             cur = self.var_current.get(id(v))
             return ("slot", cur.slot) if type(cur) is Traced else ("const", name)
         return ("const", name)

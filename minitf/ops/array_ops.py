@@ -425,7 +425,8 @@ def concat(values, axis, name="concat") -> Tensor:
                     "range [{lo}, {rank}), but got {axis}")
     try:
         # (on one device first, as stack does: TF copies an op's inputs to its device)
-        z = _make(np.concatenate(B.unify(*[t._value for t in ts], scalars=False), axis=ax), ts[0]._dtype)
+        z = _make(np.concatenate(B.unify(*[t._value for t in ts], scalars=False), axis=ax),
+                  ts[0]._dtype)
     except (ValueError, np.exceptions.AxisError) as e:
         raise invalid_argument(f"ConcatOp : Dimension mismatch or bad axis: {e}", "ConcatV2") \
             from None

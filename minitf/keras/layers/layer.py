@@ -23,7 +23,7 @@ import itertools
 import numpy as np
 
 from ... import dtypes, nest
-from ...tensor import (_MASKS_SEEN, EagerTensor, Tensor, TensorShape, convert_to_tensor,
+from ...tensor import (EagerTensor, Tensor, TensorShape, convert_to_tensor,
                        is_variable, keras_mask)
 from ...ops import math_ops as M
 from .. import backend, constraints, initializers, regularizers
@@ -501,7 +501,7 @@ class Layer(AutoConfig):
         if type(inputs) is EagerTensor and not args and not kwargs and self._first_call_done \
                 and self._plain and inputs._dtype is self._dtype and self.built \
                 and self.activity_regularizer is None and self._output_shape is not None \
-                and (not _MASKS_SEEN[0] or getattr(inputs, "_keras_mask", None) is None):
+                and keras_mask(inputs) is None:
             # Fast path, the usual eager call `layer(x)` or `layer(x, training=...)`: one
             # maskless eager tensor already of the layer's dtype (nothing to convert or cast),
             # a layer built and called before (nothing to build or record) whose class neither
