@@ -26,7 +26,8 @@ from ..ops import math_ops as M
 from ..ops import nn_ops as N
 from ..ops import reduction_ops as R
 from ..ops.loss_ops import mean_squared_error_over_batch
-from ..tensor import EagerTensor, Tensor, convert_to_tensor, is_tensor, keras_mask
+from ..tensor import EagerTensor, Tensor, convert_to_tensor, is_tensor
+from ..tensor import keras_mask as _keras_mask_of   # (private: not a name of keras.losses)
 from . import backend
 from . import _lookup
 from .serialization import AutoConfig, object_config
@@ -310,7 +311,7 @@ class MeanSquaredError(LossFunctionWrapper):
                     pv.size and self.reduction == "sum_over_batch_size" and \
                     self.fn is mean_squared_error and not self._fn_kwargs and \
                     type(self).call is LossFunctionWrapper.call and \
-                    keras_mask(y_pred) is None and \
+                    _keras_mask_of(y_pred) is None and \
                     (type(pv) is type(tv) or B.is_device_array(pv) is B.is_device_array(tv)):
                 return mean_squared_error_over_batch(y_true, y_pred)
         return super().__call__(y_true, y_pred, sample_weight)
