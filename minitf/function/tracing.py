@@ -46,6 +46,7 @@ from numpy.lib.mixins import NDArrayOperatorsMixin
 from .. import _backend as B
 from ..errors import OperatorNotAllowedInGraphError
 from .op_names import IDENTITY, op_frame, scope_frame
+from . import static_shapes
 
 
 
@@ -818,9 +819,13 @@ class Trace:
             # target's shadow): they are not repeated on shadows.
             try:
                 shadow = fn(*_shadow(args), **_shadow(kwargs))
-            except Exception:                      # noqa: BLE001 - a size baked into the call
+            except _NoShadow:
                 shadow = _UNKNOWN_DIMS
+            except Exception:                      # noqa: BLE001 - a size baked into the call
+                shadow = static_shapes.merged(fn, args, kwargs)    # or TF merges sizes
         out = fn(*_concrete(args), **_concrete(kwargs))
+        if fn is operator.getitem and shadow is not None:      # TF's rule for slices
+            shadow = static_shapes.sliced(args[0], args[1], out, shadow)
         written = [m for m in mutates if type(m) is Traced]
         o = kwargs.get("out") if kwargs else None
         if o is not None:
