@@ -21,8 +21,12 @@ def tracing() -> bool:
 
 def is_traced(t) -> bool:
     """True for a tensor whose value is a traced array (an input of the trace, or computed
-    from one): its value differs between calls, so control flow on it must be staged."""
-    return type(t._value) is _tracing_module().Traced
+    from one): its value differs between calls, so control flow on it must be staged. A
+    shape value (``tf.shape(x)`` of unknown dimensions) is traced but fixed for the trace,
+    which is specialised to the call's concrete shapes: Python's control flow decides it."""
+    v = t._value
+    return type(v) is _tracing_module().Traced and \
+        v.slot not in getattr(v.trace, "host_known", ())
 
 
 def run_discarded(fn: Callable):
@@ -55,7 +59,7 @@ def lift(t):
     """A tensor whose value is known (made outside the trace, or from constants) as a value of
     the trace, so that ops on it with traced operands are recorded as such."""
     trace = _tracing_module().current()
-    if trace is None or is_traced(t):
+    if trace is None or type(t._value) is _tracing_module().Traced:
         return t
     return trace.lift(t)
 

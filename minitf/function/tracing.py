@@ -208,25 +208,33 @@ class Traced(NDArrayOperatorsMixin):
         mutates = (self,) if name in _IN_PLACE_METHODS else ()
         return lambda *a, **k: self.trace.call(m, (self,) + a, k, mutates=mutates)
 
+    def _host_value(self, what: str):
+        """The value, for a read on the host: only a shape value's (``tf.shape(x)`` with
+        unknown dimensions, ``static_shapes.host_known``), fixed for the trace."""
+        if self.slot in getattr(self.trace, "host_known", ()):
+            return self.v
+        raise _host_read(what)
+
     def __bool__(self):
-        raise _host_read("`bool`")
+        return bool(self._host_value("`bool`"))
 
     def __float__(self):
-        raise _host_read("`float`")
+        return float(self._host_value("`float`"))
 
     def __int__(self):
-        raise _host_read("`int`")
+        return int(self._host_value("`int`"))
 
-    __index__ = __int__
+    def __index__(self):
+        return operator.index(self._host_value("`int`"))
 
     def __array__(self, dtype=None, copy=None):
-        raise _host_read("value (NumPy conversion)")
+        return np.asarray(B.to_host(self._host_value("value (NumPy conversion)")), dtype)
 
     def item(self, *args):
-        raise _host_read("value (`.item()`)")
+        return self._host_value("value (`.item()`)").item(*args)
 
     def tolist(self):
-        raise _host_read("value (`.tolist()`)")
+        return self._host_value("value (`.tolist()`)").tolist()
 
     def get(self, *args, **kwargs):
         raise _host_read("value (a copy to the host)")
@@ -354,7 +362,7 @@ def _is_array(x) -> bool:
 
 
 # A shadow that could not be computed: every dimension of the value is unknown.
-_UNKNOWN_DIMS = object()
+_UNKNOWN_DIMS = static_shapes.UNKNOWN_DIMS
 
 # NumPy functions that write into an argument (``np.add.at`` is the ufunc method ``at``): never
 # called on shadows, which would write shadow values into a real array.
@@ -561,6 +569,11 @@ class Trace:
         ``_make``. A value computed from constants is logged (``log_folded``); a traced one
         makes the array operations of the op function the user called one Group, listed as
         TF's node for that function (``op_names.py``)."""
+        if self.shadows:        # TF's shape rule for the op (static_shapes.py)
+            shaped = static_shapes.op_result(self, value, frame)
+            if shaped is not None:      # a value computed on the host, now a traced constant
+                own = self.made(shaped, frame)
+                return shaped if own is None else own
         f, spec = op_frame(frame)
         nodes = self.nodes
         if f is None or f is not self._op_frame:     # another call: its nodes come after
@@ -612,6 +625,7 @@ class Trace:
         """A new slot for ``value`` made by ``fn`` (which returns its argument)."""
         res = self._new(value.v)
         res.w = value.w
+        static_shapes.aliased(self, value, res)
         self.nodes.append(Node(fn, (value,), {}, res.slot, []))
         return res
 
@@ -814,7 +828,7 @@ class Trace:
         shadow = None
         if self.shadows and not mutates and not (kwargs and "out" in kwargs) and \
                 getattr(fn, "__name__", None) not in _WRITES_AN_ARGUMENT and (
-                _shadowed(args) or _shadowed(kwargs)):
+                _shadowed(args) or _shadowed(kwargs)) and not static_shapes.no_shadow_call(fn):
             # Only where unknown dimensions flow. Writes in place keep shapes (and their
             # target's shadow): they are not repeated on shadows.
             try:
@@ -847,6 +861,8 @@ class Trace:
             self.nodes.append(Node(fn, args, kwargs, tuple(r.slot for r in res), written))
             return res
         res = self._new(out)
+        if getattr(self, "host_known", None) and not written:   # from shape values
+            shadow = static_shapes.host_result(self, fn, args, kwargs, res, shadow)
         if shadow is not None:
             res.w = shadow if _is_array(shadow) else _UNKNOWN_DIMS
         else:
