@@ -271,6 +271,12 @@ class Tracer:
         """The graph tensor name TF would show for a symbolic array (``"add_1:0"``)."""
         return "Identity:0"
 
+    def constant_name(self, value) -> str | None:
+        """The graph tensor name TF shows for a tensor holding ``value``, a constant an op made
+        in the running thread's function (``"Const:0"``, ``"zeros:0"``), or None for a value
+        made elsewhere (eager code, a capture)."""
+        return None
+
     def cond(self, pred, p, true_fn, false_fn):
         """``tf.cond`` on a symbolic predicate ``p`` (``pred`` as the user gave it)."""
         return NotImplemented

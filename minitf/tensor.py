@@ -344,23 +344,28 @@ class Tensor(_HoldsArray):
             return repr(v.item()) if is_repr and not self._dtype.is_bool else str(v)
         return repr(v) if is_repr else str(v)
 
-    def _symbolic_name(self) -> str:
-        """The name TF would give this tensor in the graph being traced (asked through the
-        seam in _backend.py)."""
-        return B.TRACER.name(self._value)
+    def _graph_name(self) -> str | None:
+        """The name TF gives this tensor in the graph being built (asked through the seam in
+        _backend.py), or None for an eager tensor. A constant made inside ``tf.function``
+        (``tf.constant(2.0)``, ``tf.zeros([2])``) has one too, though its value is known:
+        TF's graph has a node for it (``Const:0``, ``zeros:0``)."""
+        v = self._value
+        if B.is_symbolic(v):
+            return B.TRACER.name(v)
+        return B.TRACER.constant_name(v) if B.TRACING else None
 
     def __repr__(self) -> str:
-        if B.is_symbolic(self._value):      # in a trace: TF shows the graph tensor, no value
-            return (f"<tf.Tensor '{self._symbolic_name()}' shape={self._static_shape()} "
-                    f"dtype={self._dtype.name}>")
+        name = self._graph_name()
+        if name is not None:        # in a function's graph: TF shows the graph tensor, no value
+            return f"<tf.Tensor '{name}' shape={self._static_shape()} dtype={self._dtype.name}>"
         text = self._numpy_text(True)
         sep = "\n" if "\n" in text else ""
         return f"<tf.Tensor: shape={self.shape}, dtype={self._dtype.name}, numpy={sep}{text}>"
 
     def __str__(self) -> str:
-        if B.is_symbolic(self._value):
-            return (f'Tensor("{self._symbolic_name()}", shape={self._static_shape()}, '
-                    f"dtype={self._dtype.name})")
+        name = self._graph_name()
+        if name is not None:
+            return f'Tensor("{name}", shape={self._static_shape()}, dtype={self._dtype.name})'
         text = self._numpy_text(False)
         sep = "\n" if "\n" in text else ""
         return f"tf.Tensor({sep}{text}, shape={self.shape}, dtype={self._dtype.name})"

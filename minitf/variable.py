@@ -293,14 +293,17 @@ class Variable(_HoldsArray):
         return self._unread(read_value)
 
     def _unread(self, read_value: bool = True) -> "Variable | None":
-        """What an update returns (``None`` for ``read_value=False`` outside a trace, TF's
-        eager result). TF's resource variables return an ``_UnreadVariable``: the
+        """What an update returns. TF's resource variables return an ``_UnreadVariable``: the
         same variable under the name 'UnreadVariable', read only when used (so it shows later
-        assignments too). Other kinds (Keras's) and updates inside a trace return the variable
-        itself, as before: a traced program reads the updated value either way."""
-        if B.TRACING or not isinstance(self, ResourceVariable):
+        assignments too), in eager code and inside ``tf.function`` alike (printed there as
+        ``<tf.Variable 'UnreadVariable' shape=() dtype=float32>``). ``read_value=False`` is
+        ``None`` in eager code (TF's result); inside a function the variable itself (TF: the
+        assignment's operation). Other kinds (Keras's) return the variable itself."""
+        if not isinstance(self, ResourceVariable):
             return self
-        return _UnreadVariable(self) if read_value else None
+        if read_value:
+            return _UnreadVariable(self)
+        return self if B.TRACING else None
 
     def __getitem__(self, key) -> "Tensor":
         sliced = array_ops.strided_slice(self._read_for_op(), key)
@@ -342,7 +345,8 @@ class Variable(_HoldsArray):
         return _Ref(self)
 
     def __repr__(self) -> str:
-        if B.is_symbolic(self._value):   # in a trace: TF shows no value
+        # in a function's graph TF shows no value, also after a constant was assigned
+        if B.TRACING and B.TRACER.read_variable(self) is not None:
             return f"<tf.Variable '{self._name}' shape={self.shape} dtype={self._dtype.name}>"
         text = self._peek()._numpy_text(True)
         sep = "\n" if "\n" in text else ""

@@ -107,6 +107,7 @@ def _named(tf):
     w = tf.Variable(3.0)
     s = tf.TensorSpec([], tf.float32)
     m = tf.TensorSpec([2, 2], tf.float32)
+    v3 = tf.TensorSpec([3], tf.float32)
 
     def nested(a, b):
         return a[0] + a[1] * b["k"]
@@ -119,6 +120,19 @@ def _named(tf):
 
     def same_names(x_1, x):
         return x_1 / x
+
+    def made_constants(x):
+        c = tf.constant([1.0, 2.0, 3.0])
+        big = tf.reduce_sum(tf.zeros([1000])) + tf.reduce_sum(tf.ones([40, 30]))
+        r = tf.cast(tf.range(3), tf.float32) + tf.range(1.0, 4.0) + tf.range(tf.constant(3.0))
+        filled = tf.fill([3], 2.0) + tf.fill(tf.constant([3]), c[0]) + tf.zeros(tf.constant([3]))
+        return x * c + big + r + filled + tf.ones([3], tf.float32) + tf.convert_to_tensor(1.5)
+
+    def ops_on_constants(x):
+        c = tf.constant(1.0)
+        folded = tf.add(c, 2.0) * tf.exp(tf.constant(0.5)) + tf.cast(tf.constant(1), tf.float32)
+        reduced = tf.reduce_sum(tf.constant([1.0, 2.0])) + tf.reduce_mean(tf.ones([2, 2]), 1)
+        return x + c + folded + tf.maximum(c, 3.0) + reduced + tf.constant(2.0, shape=[2])
 
     return {
         "arithmetic": (lambda x, y: x * y + 1.0, (s, s), {}),
@@ -167,6 +181,17 @@ def _named(tf):
         "zeros_ones_like_unknown": (lambda x: tf.zeros_like(x) - tf.ones_like(x)
                                     + tf.ones_like(tf.reduce_sum(x)),
                                     (tf.TensorSpec([None, 2], tf.float32),), {}),
+        # constants made in the body: Const, zeros / ones (a Fill from 1000 elements on),
+        # Fill, range in its name scope with its casts, and ops computed from constants
+        "made_constants": (made_constants, (v3,), {}),
+        "ops_on_constants": (ops_on_constants, (s,), {}),
+        "gelu_float64": (lambda x: tf.nn.gelu(x) + tf.nn.gelu(x, approximate=True),
+                         (tf.TensorSpec([2], tf.float64),), {}),
+        # all the axes of a scalar, or of an unknown rank: TF's range(0, rank(x))
+        "scalar_reductions": (lambda x: tf.reduce_sum(x) + tf.reduce_mean(x * 2.0)
+                              + tf.reduce_max(tf.constant(3.0)), (s,), {}),
+        "unknown_rank_reductions": (lambda x: tf.reduce_sum(x) + tf.reduce_min(x * 2.0),
+                                    (tf.TensorSpec(None),), {}),
     }
 
 
@@ -196,6 +221,12 @@ def _stateful(tf):
         v.assign(y)
         return y
 
+    def assign_constants(x):
+        v.assign_add(1.0)
+        v.assign(x)
+        v.assign_sub(2.0)
+        return x
+
     def reads_then_update(x):
         a = x * v + tf.add(x, v)
         v.assign_sub(a)
@@ -215,6 +246,8 @@ def _stateful(tf):
         "read_value": (lambda x: v.read_value() * x + v.read_value(), (s,), {}),
         "read_value_after_assign_add": (lambda x: (v.assign_add(x), v.read_value())[1],
                                         (s,), {}),
+        # a constant an assignment converts is listed just before it
+        "assign_constants": (assign_constants, (s,), {}),
     }
 
 

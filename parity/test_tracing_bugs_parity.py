@@ -187,6 +187,33 @@ def test_print_names_the_op_function_as_tf(tf_real):
     assert _op_function_prints(mtf) == _op_function_prints(tf_real)
 
 
+def _constant_prints(tf):
+    v = tf.Variable(1.0)
+    w = tf.Variable([1, 2])
+
+    @tf.function
+    def f(x):
+        c = tf.constant(2.0)
+        print(c)
+        print(repr(c), tf.constant([1, 2]), tf.convert_to_tensor(1.5))
+        print(tf.zeros([2, 3]), tf.ones([2]), tf.zeros([]), tf.zeros([2], tf.int32))
+        print(tf.reduce_sum(x), tf.constant(3.0), tf.zeros([1000]), tf.ones(tf.constant([2])))
+        print(tf.range(5), tf.range(1, 5, 2), tf.range(3.0), tf.range(tf.constant(3)))
+        print(tf.fill([2, 2], 3.0), tf.fill([2], c), tf.zeros_like(c), tf.constant(1.0, shape=[2]))
+        print(v.assign_add(1.0), v.assign(x), v.assign_sub(2.0))
+        print(repr(w.assign([3, 4])), w.assign_add([1, 1]))
+        print(v.assign_add(1.0) + 1.0, w)
+        return x + c
+    return _printed(lambda: f(tf.constant(1.0)))
+
+
+def test_print_of_constants_and_assignments_is_tf_graph_text(tf_real):
+    """A constant made in the body prints as its graph tensor (``Const:0``, ``zeros:0``,
+    ``range_1:0`` after the ``range`` of a scalar's reduction), an assignment's result as
+    TF's ``UnreadVariable``."""
+    assert _constant_prints(mtf) == _constant_prints(tf_real)
+
+
 def _format_with_spec(tf):
     @tf.function
     def f(x):

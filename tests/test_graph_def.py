@@ -448,3 +448,54 @@ def test_gelu_is_listed_in_its_name_scope(capsys):
     assert capsys.readouterr().out == (
         'Tensor("Gelu/mul_2:0", shape=(2,), dtype=float32) '
         'Tensor("Gelu_1/mul_3:0", shape=(2,), dtype=float32)\n')
+
+
+def test_constants_made_in_the_body_are_listed_as_tf_makes_them():
+    def made(x):
+        c = tf.constant([1.0, 2.0, 3.0])
+        r = tf.cast(tf.range(3), tf.float32) + tf.range(1.0, 4.0)
+        big = tf.reduce_sum(tf.zeros([1000]))
+        return x * c + r + tf.fill([3], 2.0) + big
+
+    # TF 2.21: range in its name scope, a bound of another dtype cast to the result's; zeros
+    # of 1000 elements a Fill (fewer: a Const named zeros); a reduction of a constant reads it
+    assert _all_inputs(made, tf.TensorSpec([3])) == [
+        ("x", "Placeholder", []), ("Const", "Const", []), ("range/start", "Const", []),
+        ("range/limit", "Const", []), ("range/delta", "Const", []),
+        ("range", "Range", ["range/start", "range/limit", "range/delta"]),
+        ("Cast", "Cast", ["range"]), ("range_1/start", "Const", []),
+        ("range_1/limit", "Const", []), ("range_1/delta", "Const", []),
+        ("range_1/Cast", "Cast", ["range_1/delta"]),
+        ("range_1", "Range", ["range_1/start", "range_1/limit", "range_1/Cast"]),
+        ("add", "AddV2", ["Cast", "range_1"]), ("zeros/shape_as_tensor", "Const", []),
+        ("zeros/Const", "Const", []),
+        ("zeros", "Fill", ["zeros/shape_as_tensor", "zeros/Const"]), ("Const_1", "Const", []),
+        ("Sum", "Sum", ["zeros", "Const_1"]), ("mul", "Mul", ["x", "Const"]),
+        ("add_1", "AddV2", ["mul", "add"]), ("Fill/dims", "Const", []),
+        ("Fill/value", "Const", []), ("Fill", "Fill", ["Fill/dims", "Fill/value"]),
+        ("add_2", "AddV2", ["add_1", "Fill"]), ("add_3", "AddV2", ["add_2", "Sum"]),
+        ("Identity", "Identity", ["add_3"])]
+
+
+def test_float64_gelu_casts_its_constant():
+    # TF 2.21: Gelu/Cast reads the float32 Const it casts to float64
+    assert _all_inputs(lambda x: tf.nn.gelu(x), tf.TensorSpec([2], tf.float64)) == [
+        ("x", "Placeholder", []), ("Gelu/mul/x", "Const", []),
+        ("Gelu/mul", "Mul", ["Gelu/mul/x", "x"]), ("Gelu/Neg", "Neg", ["x"]),
+        ("Gelu/Cast/x", "Const", []), ("Gelu/Cast", "Cast", ["Gelu/Cast/x"]),
+        ("Gelu/mul_1", "Mul", ["Gelu/Neg", "Gelu/Cast"]), ("Gelu/Erfc", "Erfc", ["Gelu/mul_1"]),
+        ("Gelu/mul_2", "Mul", ["Gelu/mul", "Gelu/Erfc"]),
+        ("Identity", "Identity", ["Gelu/mul_2"])]
+
+
+def test_an_op_on_constants_and_a_scalar_reduction_read_their_inputs():
+    # TF 2.21: tf.add of constants reads them (and its Const Add/y); the sum of all the axes
+    # of a scalar reads range(0, rank(x)), its rank a Const
+    assert _all_inputs(lambda x: x + tf.add(tf.constant(1.0), 2.0) + tf.reduce_sum(x),
+                       tf.TensorSpec([])) == [
+        ("x", "Placeholder", []), ("Const", "Const", []), ("Add/y", "Const", []),
+        ("Add", "AddV2", ["Const", "Add/y"]), ("add_1", "AddV2", ["x", "Add"]),
+        ("Rank", "Const", []), ("range/start", "Const", []), ("range/delta", "Const", []),
+        ("range", "Range", ["range/start", "Rank", "range/delta"]),
+        ("Sum", "Sum", ["x", "range"]), ("add_2", "AddV2", ["add_1", "Sum"]),
+        ("Identity", "Identity", ["add_2"])]

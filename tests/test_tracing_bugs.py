@@ -226,3 +226,51 @@ def test_print_while_tracing_names_the_op_function_called(capsys):
         'Tensor("strided_slice:0", shape=(1,), dtype=float32) '
         'Tensor("floordiv:0", shape=(), dtype=float32) '
         'Tensor("floordiv_1:0", shape=(), dtype=float32)']
+
+
+def test_print_of_constants_and_assignments_while_tracing(capsys):
+    v = tf.Variable(1.0)
+    w = tf.Variable([1, 2])
+
+    @tf.function
+    def f(x):
+        c = tf.constant(2.0)
+        print(c)
+        print(repr(c), tf.constant([1, 2]), tf.convert_to_tensor(1.5))
+        print(tf.zeros([2, 3]), tf.ones([2]), tf.zeros([]), tf.zeros([2], tf.int32))
+        print(tf.reduce_sum(x), tf.constant(3.0), tf.zeros([1000]), tf.ones(tf.constant([2])))
+        print(tf.range(5), tf.range(1, 5, 2), tf.range(3.0), tf.range(tf.constant(3)))
+        print(tf.fill([2, 2], 3.0), tf.fill([2], c), tf.zeros_like(c), tf.constant(1.0, shape=[2]))
+        print(v.assign_add(1.0), v.assign(x), v.assign_sub(2.0))
+        print(repr(w.assign([3, 4])), w.assign_add([1, 1]))
+        print(v.assign_add(1.0) + 1.0, w)
+        return x + c
+
+    assert float(f(tf.constant(1.0))) == 3.0
+    # TF 2.21's output: constants are graph tensors named as TF numbers them (the sum of a
+    # scalar's axes makes a `range` first, so the user's is range_1), assignments return
+    # TF's UnreadVariable, printed without a value
+    assert capsys.readouterr().out.splitlines() == [
+        'Tensor("Const:0", shape=(), dtype=float32)',
+        "<tf.Tensor 'Const:0' shape=() dtype=float32> "
+        'Tensor("Const_1:0", shape=(2,), dtype=int32) '
+        'Tensor("Const_2:0", shape=(), dtype=float32)',
+        'Tensor("zeros:0", shape=(2, 3), dtype=float32) Tensor("ones:0", shape=(2,), '
+        'dtype=float32) Tensor("zeros_1:0", shape=(), dtype=float32) '
+        'Tensor("zeros_2:0", shape=(2,), dtype=int32)',
+        'Tensor("Sum:0", shape=(), dtype=float32) Tensor("Const_3:0", shape=(), dtype=float32) '
+        'Tensor("zeros_3:0", shape=(1000,), dtype=float32) '
+        'Tensor("ones_1:0", shape=(2,), dtype=float32)',
+        'Tensor("range_1:0", shape=(5,), dtype=int32) Tensor("range_2:0", shape=(2,), '
+        'dtype=int32) Tensor("range_3:0", shape=(3,), dtype=float32) '
+        'Tensor("range_4:0", shape=(3,), dtype=int32)',
+        'Tensor("Fill:0", shape=(2, 2), dtype=float32) Tensor("Fill_1:0", shape=(2,), '
+        'dtype=float32) Tensor("zeros_like:0", shape=(), dtype=float32) '
+        'Tensor("Const_6:0", shape=(2,), dtype=float32)',
+        "<tf.Variable 'UnreadVariable' shape=() dtype=float32> "
+        "<tf.Variable 'UnreadVariable' shape=() dtype=float32> "
+        "<tf.Variable 'UnreadVariable' shape=() dtype=float32>",
+        "<tf.Variable 'UnreadVariable' shape=(2,) dtype=int32> "
+        "<tf.Variable 'UnreadVariable' shape=(2,) dtype=int32>",
+        'Tensor("add:0", shape=(), dtype=float32) '
+        "<tf.Variable 'Variable:0' shape=(2,) dtype=int32>"]

@@ -231,6 +231,7 @@ class Program:
         self.graph_notes = (trace.folded, trace.graph_loops,
                             {id(n): i for i, n in enumerate(trace.nodes)})
         self.folded_names = trace.folded_names
+        self.folded_plans = trace.folded_plans
         # the Python parameters' names of the inputs (TF names their Placeholders so)
         self.input_names = [trace.names.get(s) for s in inputs]
         self.var_log = trace.var_log

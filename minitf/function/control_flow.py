@@ -394,7 +394,7 @@ def _fits(shape, invariant) -> bool:
 
 
 def _name_of(t) -> str:
-    return t._symbolic_name() if type(t._value) is Traced else "Const:0"
+    return t._graph_name() or "Const:0"
 
 
 def _assigned_in_block(trace, vars_before) -> list:

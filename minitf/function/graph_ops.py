@@ -149,13 +149,16 @@ def operations(program, n_outputs: int) -> list:
               for k, (start, _, _) in enumerate(loops)]
     writes = [e for e in getattr(program, "var_log", ())
               if not any(start <= e[0] < end for start, end, _ in loops)]
-    extra += [(e[0], len(extra) + k, None, e) for k, e in enumerate(writes)]
+    # an assignment comes after the constants made before it (TF's order of creation)
+    extra += [(e[0], e[6] - 0.5, None, e) for e in writes]
     extra.sort(key=lambda e: (e[0], e[1]))
     hidden = {id(e[4]) for e in writes if e[4] is not None}
     written = {id(e[1]) for e in writes}
     pending = 0
 
-    converted = {vid for _, name, vid in folded if name == "convert_to_tensor"}
+    plans = getattr(program, "folded_plans", {})
+    converted = {vid for _, name, vid in folded if name == "convert_to_tensor"
+                 and vid not in plans}
     folded_names = getattr(program, "folded_names", {})
     operand_consts: dict = {}   # a Python number an op converted: its Const's index
     g.unread = {slot: var for var, slot in program.variables_pinned}
@@ -170,6 +173,10 @@ def operations(program, n_outputs: int) -> list:
             pending += 1
             if kinds is None:              # an assignment
                 g.write(key, alias, folded_ids, operand_consts)
+                continue
+            plan = key and plans.get(key[1])
+            if plan:                       # the nodes TF makes for it (folded.py)
+                _place_plan(plan, key, g, folded_names.get(key[1]))
                 continue
             for n, t in enumerate(kinds):      # the last node makes the value
                 types.append(t)
@@ -248,7 +255,8 @@ def operations(program, n_outputs: int) -> list:
             ins = tuple(ordered)
         else:
             ins += tuple(k for k in ordered if k not in ins)
-        reader = len(types) + (1 if reduction else 0)
+        rank = _rank_of_all_axes(node) if reduction else None
+        reader = len(types) + (0 if not reduction else 1 if rank is None else 4)
         for k, pos in consts:               # TF's ``mul/y``: the operand's parameter name
             names[k] = (reader, "/y" if pos == 1 else "/x" if pos == 0 else f"/{pos}")
         if read_value:      # v.read_value(): TF reads in the name scope ``Read``
@@ -259,7 +267,9 @@ def operations(program, n_outputs: int) -> list:
         else:
             g.name_reads(reads, reader)
         outs = node.outs
-        if reduction:       # TF's reduction reads its axes from a Const, named after it
+        if rank is not None:    # all the axes of a scalar (or of an unknown rank): TF's
+            ins = ins[:1] + (_all_axes(g, rank, ins[0]),)      # ``range(0, rank(x))``
+        elif reduction:     # TF's reduction reads its axes from a Const, named after it
             key = ("const", len(types))     # when an axis is given
             types.append("Const")
             slots.append(((), (key,)))
@@ -340,6 +350,40 @@ def operations(program, n_outputs: int) -> list:
     for n, control in g.control.items():
         out[n].control_inputs = [out[k] for k in control]
     return out
+
+
+class _SoFar:
+    """The part of a trace recorded so far, seen as the program ``operations`` lists (every
+    node kept, as TF's graph keeps them, and no outputs yet)."""
+
+    def __init__(self, trace):
+        nodes = trace.nodes
+        self.nodes = list(nodes)
+        self.graph_notes = ([(i, name, id(v)) for i, name, v in trace.folded],
+                            list(trace.graph_loops),
+                            {id(n): i for i, n in enumerate(nodes)})
+        self.folded_names = trace.folded_names
+        self.folded_plans = trace.folded_plans
+        self.n_inputs = len(trace.inputs)
+        self.input_slots = list(trace.inputs)
+        self.input_names = [trace.names.get(s) for s in trace.inputs]
+        self.var_log = list(trace.var_log)
+        self.plain_reads = trace.plain_reads
+        self.output_slots, self.output_variables, self.variables_written = [], (), []
+        self.variables_pinned = [(var, t.slot) for var, t in trace.var_reads.values()]
+
+
+def name_so_far(trace, key) -> str | None:
+    """TF's name (``"add_1:0"``) for a value of the running ``trace``: ``key`` is its slot or,
+    for a constant an op made, ``("folded", id of the value)``. TF names each node when it is
+    made, so the name is the one the graph made so far gives it; None where this listing has
+    no node making it (a value inside a branch or a loop body, whose graph is not this one)."""
+    if trace.nodes is not trace._main_nodes or trace.in_graph_loop:
+        return None
+    for op in reversed(operations(_SoFar(trace), 0)):
+        if key in op.outputs:
+            return f"{op.name}:{op.outputs.index(key)}"
+    return None
 
 
 class _Listing:
@@ -434,7 +478,7 @@ class _Listing:
     def write(self, entry, alias, folded_ids, operand_consts) -> None:
         """An assignment (``tracing.Trace.var_log``): its resource, the value or update it
         reads (a Const for a constant), then the Assign*VariableOp."""
-        _, var, kind, operand, _, value = entry
+        _, var, kind, operand, _, value, _ = entry
         made = None
         if type(operand) is Traced:
             s = alias.get(operand.slot, operand.slot)
@@ -506,6 +550,39 @@ def _place_group(group, g, alias, operand_consts):
     slots.append((tuple(ins), (group.out,)))
 
 
+class _PlanScope:
+    """The name scope of one constant's nodes (``range``: ``range/start``, ...)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+
+def _place_plan(plan, key, g, named) -> None:
+    """List the nodes TF makes for a constant made while tracing (``folded.py``'s plan),
+    the last one making it; ``named``: the name its op function's name scope gives it."""
+    scope_name, nodes = plan
+    scope = _PlanScope(scope_name) if scope_name else None
+    first = len(g.types)
+
+    def ref(i):
+        return ("plan", key[1], i) if type(i) is int else i
+
+    for k, (type_, name, ins) in enumerate(nodes):
+        index = len(g.types)
+        g.types.append(type_)
+        g.slots.append((tuple(ref(i) for i in ins), (key if k == len(nodes) - 1 else ref(k),)))
+        if type(name) is str:
+            g.op_names[index] = name
+        elif name[0] == "scope":
+            g.op_names[index] = (scope, name[1])
+        else:                       # after another of its nodes: ``Fill/value``
+            g.names[index] = (first + name[1], name[2])
+    if named:
+        g.op_names[len(g.types) - 1] = named
+
+
 def _known_fill(node, ins, g) -> bool:
     """Whether ``node`` is ``zeros_like`` or ``ones_like`` of a traced value (not a variable)
     whose static shape is known: TF's graph has a Const of the result then (a ``ZerosLike``
@@ -530,6 +607,37 @@ def _array_name(node) -> str:
     if isinstance(ufunc, np.ufunc):
         return f"{ufunc.__name__}_{getattr(node.fn, '__name__', '')}"
     return node.name
+
+
+def _rank_of_all_axes(node):
+    """For a reduction over all axes of a scalar or of a value of unknown rank: ``"Const"``
+    (rank 0) or ``"Rank"`` (unknown), the node TF gives the rank, as TF lists the axes as
+    ``range(0, rank(x))`` then, not as a Const of them (a rank of 0 is false, so TF's fast
+    path for a known rank is not taken); None for any other reduction."""
+    if node.name in ("argmax", "argmin") or _axis_given(node) or not node.args:
+        return None
+    a = node.args[0]
+    if type(a) is not Traced:
+        return None
+    if a.w is not None and getattr(a.static_shape(), "rank", 0) is None:
+        return "Rank"
+    return "Const" if a.v.ndim == 0 else None
+
+
+def _all_axes(g, rank: str, x):
+    """List TF's ``Rank`` (a Const when it is known), ``range/start``, ``range/delta`` and the
+    ``Range`` named ``range`` that give the axes of ``x``; the Range's key."""
+    scope = _PlanScope("range")
+    start = len(g.types)
+    g.types += [rank, "Const", "Const", "Range"]
+    keys = [("axes", start + k) for k in range(4)]
+    g.slots += [((x,) if rank == "Rank" else (), (keys[0],)), ((), (keys[1],)),
+                ((), (keys[2],)), ((keys[1], keys[0], keys[2]), (keys[3],))]
+    g.op_names[start] = "Rank"
+    g.op_names[start + 1] = (scope, "start")
+    g.op_names[start + 2] = (scope, "delta")
+    g.op_names[start + 3] = (scope, None)
+    return keys[3]
 
 
 def _axis_given(node) -> bool:

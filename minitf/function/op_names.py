@@ -146,17 +146,23 @@ def _spec(frame):
     return spec
 
 
+def in_ops(code) -> bool:
+    """Whether ``code`` is minitf's op code: a function of ``minitf/ops`` or of
+    ``tensor.py`` (whose conversions ops call), not the user's or a library's."""
+    inside = _IN_OPS.get(code)
+    if inside is None:
+        inside = _IN_OPS[code] = code.co_filename.startswith(_OPS_DIR) or \
+            code.co_filename == _TENSOR
+    return inside
+
+
 def op_frame(frame):
     """(the frame, its entry) of the outermost op function of the table running around
     ``frame`` (the op code that called ``_make``), or (None, None)."""
     found = (None, None)
     while frame is not None:
         code = frame.f_code
-        inside = _IN_OPS.get(code)
-        if inside is None:
-            inside = _IN_OPS[code] = code.co_filename.startswith(_OPS_DIR) or \
-                code.co_filename == _TENSOR
-        if not inside:
+        if not in_ops(code):
             break
         spec = _spec(frame)
         if spec is not None:
@@ -191,4 +197,4 @@ def scope_frame(frame, const=False):
     return found
 
 
-__all__ = ["op_frame", "scope_frame", "IDENTITY"]
+__all__ = ["op_frame", "scope_frame", "in_ops", "IDENTITY"]

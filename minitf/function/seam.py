@@ -15,7 +15,7 @@ True
 from __future__ import annotations
 
 from .. import _backend as B
-from . import control_flow, tracing
+from . import control_flow, graph_ops, tracing
 from .tracing import Traced, shadow_of
 
 
@@ -78,7 +78,19 @@ class FunctionTracer(B.Tracer):
         return traced.trace.call(fn, args, {}, mutates=tuple(mutates))
 
     def name(self, symbolic) -> str:
-        return symbolic.trace.tensor_name(symbolic.slot)
+        trace = symbolic.trace
+        slot = symbolic.slot
+        if trace is tracing.current() and slot not in trace.names:
+            name = graph_ops.name_so_far(trace, slot)
+            if name is not None:
+                return name
+        return trace.tensor_name(slot)
+
+    def constant_name(self, value):
+        trace = tracing.current()
+        if trace is None or id(value) not in trace._folded_ids:
+            return None             # made outside the function, or not a node of its graph
+        return graph_ops.name_so_far(trace, ("folded", id(value)))
 
     def tracing(self) -> bool:
         return tracing.current() is not None

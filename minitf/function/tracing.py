@@ -45,6 +45,7 @@ from numpy.lib.mixins import NDArrayOperatorsMixin
 
 from .. import _backend as B
 from ..errors import OperatorNotAllowedInGraphError
+from .folded import note as note_folded
 from .op_names import IDENTITY, op_frame, scope_frame
 from . import static_shapes
 
@@ -474,8 +475,10 @@ class Trace:
         self._folded_in: dict = {}
         self._folded_ids: set = set()   # ids of the values in ``folded``
         self.folded_names: dict = {}    # id of a folded value -> (its Scope, its name in it)
+        self.folded_plans: dict = {}    # id of a folded value -> TF's nodes for it (folded.py)
         # assignments, for the graph listing: (index of the next node, variable, TF's op type,
-        # the value or update it reads, the node it stands for or None, the value written)
+        # the value or update it reads, the node it stands for or None, the value written,
+        # how many folded values were made before it)
         self.var_log: list = []
         self.plain_reads: set = set()   # first reads of a variable by its own operators
 
@@ -597,6 +600,7 @@ class Trace:
                     if f is not None and f.f_code.co_name == "cast":
                         name = name.split("/")[0]
                     self.folded_names[id(value)] = (self._scope_of(*named[0]), name)
+                note_folded(self, value, frame, f, spec)    # the nodes TF has for it
             return
         if f is not None and value.trace is self:
             if spec is IDENTITY and f.f_back is not None and _by_user(f.f_back):
@@ -711,6 +715,7 @@ class Trace:
             gone = id(folded.pop()[2])
             self._folded_ids.discard(gone)
             self.folded_names.pop(gone, None)
+            self.folded_plans.pop(gone, None)
             del self._folded_in[gone]
 
     # ---- variables ----------------------------------------------------------------------
@@ -793,7 +798,8 @@ class Trace:
                 operand, hidden = last.args[1], last      # the read's update: one op in TF
             else:
                 kind = "AssignVariableOp"
-        self.var_log.append((len(self.nodes), var, kind, operand, hidden, value))
+        self.var_log.append((len(self.nodes), var, kind, operand, hidden, value,
+                             len(self.folded)))
 
     def finish_vars(self) -> list:
         """(variable, final value) for every variable the trace assigned; committed to the
