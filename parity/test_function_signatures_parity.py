@@ -781,3 +781,67 @@ def test_tensor_array_folded_stack_and_writes_past_the_end_match_tf(tf_real):
     for x, y in zip(ours[-1], theirs[-1]):
         # float64 tanh and sums of a few values below 10: within 1e-12
         np.testing.assert_allclose(x, y, rtol=1e-12, atol=1e-13)
+
+
+# ---- static shapes of ops whose TF rule is not the shadow computation's ------------------------
+# (minitf/function/static_shapes.py; tests/test_static_shapes.py has TF's shapes as literals)
+
+_STATIC_SHAPE_BODIES = [
+    # slices of an unknown dimension, and merges of an unknown size with a known one
+    ([[None]], lambda tf, x: x[:2]), ([[None]], lambda tf, x: x[-2:]),
+    ([[None]], lambda tf, x: x[::2]), ([[None, 3]], lambda tf, x: x[:, 0]),
+    ([[None, 3]], lambda tf, x: x[-1]), ([[3, None]], lambda tf, x: x[:, :2]),
+    ([[None, 3]], lambda tf, x: x[None, :, None]),
+    ([[None]], lambda tf, x: x + tf.ones([4])), ([[None, 1]], lambda tf, x: x + tf.ones([4, 3])),
+    ([[None]], lambda tf, x: tf.stack([x, tf.ones([4])])),
+    ([[None, 3]], lambda tf, x: tf.concat([x, tf.ones([4, 2])], 1)),
+    ([[3, None]], lambda tf, x: tf.matmul(x, tf.ones([4, 2]))),
+    ([[None]], lambda tf, x: x[:2] + tf.ones([2])),
+    # sizes baked into array calls
+    ([[None, 3]], lambda tf, x: tf.expand_dims(x, 0)), ([[None, 3]], lambda tf, x: x[..., None]),
+    ([None], lambda tf, x: tf.expand_dims(x, 0)), ([[None, 1, 3]], lambda tf, x: tf.squeeze(x, 1)),
+    ([[None, 1, 3]], lambda tf, x: tf.squeeze(x)), ([[None, 3]], lambda tf, x: tf.reshape(x, [2, -1])),
+    ([[None, 3]], lambda tf, x: tf.reshape(x, [4, 3])),
+    ([[None, 2, 3]], lambda tf, x: tf.keras.layers.Flatten()(x)),
+    ([[None, 4, 4, 3]], lambda tf, x: tf.keras.layers.MaxPooling2D()(x)),
+    ([[None, 8, 3]], lambda tf, x: tf.nn.conv1d(x, tf.ones([3, 3, 2]), 1, "SAME")),
+    ([[None, 5]], lambda tf, x: tf.nn.dropout(x, 0.5)),
+    # shapes computed from tf.shape(x)
+    ([[None, 3]], lambda tf, x: tf.shape(x)), ([None], lambda tf, x: tf.shape(x)),
+    ([[None, 3]], lambda tf, x: tf.reshape(x, tf.shape(x))),
+    ([[None, 5, 8]], lambda tf, x: tf.reshape(x, [tf.shape(x)[0], -1, 2, 4])),
+    ([[None, 4, 6]], lambda tf, x: tf.reshape(x, [-1, tf.reduce_prod(tf.shape(x)[1:])])),
+    ([[None, 3]], lambda tf, x: tf.zeros(tf.shape(x))),
+    ([[None, 3]], lambda tf, x: tf.ones([tf.shape(x)[0], 5])),
+    ([[None, 3]], lambda tf, x: tf.zeros([tf.shape(x)[1] * 2])),
+    ([[None, 3]], lambda tf, x: tf.zeros(tf.shape(x) * [1, 3])),
+    ([[None, 3]], lambda tf, x: tf.zeros(tf.identity(tf.shape(x)))),
+    ([[None, 3]], lambda tf, x: tf.zeros(tf.stack([tf.shape(x)[0], 3, 2])[1:])),
+    ([[None, 3]], lambda tf, x: tf.range(tf.shape(x)[0])),
+    ([[None, 3]], lambda tf, x: tf.eye(tf.shape(x)[0])),
+    ([[None, 3]], lambda tf, x: tf.one_hot([0, 1], tf.shape(x)[0])),
+    ([[None, 3]], lambda tf, x: tf.broadcast_to(x[:, :1], tf.shape(x))),
+    ([[None, 3]], lambda tf, x: tf.random.normal([tf.shape(x)[0], 2])),
+]
+
+
+def _static_shapes_of_ops(tf):
+    shapes = []
+
+    def traced(body):
+        def f(x):
+            shapes.append(str(body(tf, x).shape))
+            return x
+        return f
+
+    for specs, body in _STATIC_SHAPE_BODIES:
+        fn = tf.function(traced(body), input_signature=[tf.TensorSpec(specs[0], tf.float32)])
+        shape = [4, 3] if specs[0] is None else [4 if d is None else d for d in specs[0]]
+        fn(tf.reshape(tf.range(np.prod(shape), dtype=tf.float32), shape))
+    return shapes
+
+
+def test_static_shapes_of_slices_reshapes_and_shape_values_match_tf(tf_real):
+    ours, theirs = _static_shapes_of_ops(mtf), _static_shapes_of_ops(tf_real)
+    assert len(ours) == len(_STATIC_SHAPE_BODIES)
+    assert ours == theirs

@@ -622,6 +622,8 @@ def op_result(trace, value, frame):
         OP_RULES = _rules()
     rule = OP_RULES.get(f.f_code)
     if rule is None:
+        if _is_traced(value):
+            _fallback(f, value)
         return None
     traced = _is_traced(value)
     concrete = value.v if traced else value
@@ -633,6 +635,8 @@ def op_result(trace, value, frame):
     except Exception:                   # noqa: BLE001 - an argument the rule cannot read
         return None
     if shadow is None:
+        if traced:
+            _fallback(f, value)
         return None
     if traced:
         if rule not in _VALUE_RULES:
@@ -650,6 +654,89 @@ def op_result(trace, value, frame):
     return res
 
 
+
+
+# Op functions that compute with sizes read from their input's concrete shape (windows,
+# patches, GEMM reshapes), pure: run again on their input's shadow when the shadow call of
+# their array operations failed, they give the shadow of their result.
+_RERUN_MODULES = ("conv_ops", "pooling_ops")
+_RERUN_EXTRA = ("tensordot", "einsum")
+
+
+def _rerunnable(f) -> bool:
+    module = f.f_globals.get("__name__", "").rsplit(".", 1)[-1]
+    return module in _RERUN_MODULES or f.f_code.co_name in _RERUN_EXTRA
+
+
+def _fallback(f, value) -> None:
+    """A traced value made by an op function without a rule, whose shadow is missing (None)
+    or could not be computed: a pure op of ``_RERUN_MODULES`` is run again on its arguments'
+    shadows (``_rerun``); a value with no shadow made by an op that has an input with unknown
+    dimensions (a random draw of the input's concrete shape, in ``tf.nn.dropout``) is
+    given them where its sizes are those of the input's unknown dimensions, position by
+    position, as TF's op reads the draw's shape from ``tf.shape`` of the input."""
+    w = value.w
+    if w is UNKNOWN_DIMS and _rerunnable(f):
+        shadow = _rerun(f)
+        if shadow is not None and np.ndim(shadow) == value.v.ndim:
+            value.w = shadow
+        return
+    if w is not None or not value.v.ndim:
+        return
+    t = _shadowed_input(f)
+    if t is not None:
+        shape = [None if i < t.v.ndim and n == t.v.shape[i] and t.w.shape[i] != n else n
+                 for i, n in enumerate(value.v.shape)]
+        if None in shape:
+            value.w = fabricated(value.v, shape)
+
+
+def _shadowed_input(f):
+    """The first argument with unknown dimensions (a traced array whose shadow has its rank)
+    of the op function of frame ``f``, or else of minitf's code that called it (a Keras
+    layer's ``call``, its random module's dropout), up to the user's code."""
+    while f is not None and f.f_code.co_filename.startswith(_PACKAGE):
+        code = f.f_code
+        local = f.f_locals
+        for name in code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]:
+            t = _traced(local.get(name))
+            if t is not None and _is_array(t.w) and t.w.ndim == t.v.ndim and \
+                    t.w.shape != t.v.shape:
+                return t
+        if f.f_code.co_filename.startswith(_AUTOGRAPH):
+            break
+        f = f.f_back
+    return None
+
+
+def _rerun(f):
+    """The result of the op function running in frame ``f`` run again, eagerly, with each
+    tensor argument that has a shadow replaced by its shadow; None if it fails."""
+    fn = f.f_globals.get(f.f_code.co_name)
+    if getattr(fn, "__code__", None) is not f.f_code:
+        return None
+    code = f.f_code
+    local = f.f_locals
+    names = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
+    shadows = {}
+    for name in names:
+        t = _traced(local.get(name))
+        if t is not None and t.w is not None:
+            if not _is_array(t.w):
+                return None
+            shadows[name] = (t.w, local[name].dtype)
+    if not shadows:
+        return None
+
+    def run():
+        from ..tensor import _make
+        args = {n: local.get(n) for n in names}
+        args.update({n: _make(w, dt) for n, (w, dt) in shadows.items()})
+        return fn(**args)._value
+    try:
+        return B.TRACER.eager(run)
+    except Exception:                       # noqa: BLE001 - the shadows do not fit it
+        return None
 
 
 def _partial(trace) -> set:
