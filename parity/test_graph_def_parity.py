@@ -2,6 +2,7 @@
 programs whose graph minitf reproduces (the tf.function guide's node counts among them).
 Where minitf's listing differs from TF's by design it is written in docs/tf-function.md
 ("Where minitf differs"); those programs are not here."""
+import numpy as np
 import pytest
 
 import minitf
@@ -192,6 +193,13 @@ def _named(tf):
                               + tf.reduce_max(tf.constant(3.0)), (s,), {}),
         "unknown_rank_reductions": (lambda x: tf.reduce_sum(x) + tf.reduce_min(x * 2.0),
                                     (tf.TensorSpec(None),), {}),
+        # tf.norm in its name scope, reducing keeping the dimensions, then norm/Squeeze
+        "norms": (lambda x: (tf.norm(x), tf.norm(x, axis=1), tf.norm(x, ord=1),
+                             tf.norm(x, ord=np.inf, axis=0), tf.norm(x, ord=3, keepdims=True),
+                             tf.norm(x, axis=[0, 1]), tf.norm(x * 2.0) + tf.reduce_sum(x)),
+                  (tf.TensorSpec([2, 3]),), {}),
+        "norm_complex": (lambda x: tf.norm(x), (tf.TensorSpec([3], tf.complex64),), {}),
+        "norm_scalar": (lambda x: tf.norm(x), (s,), {}),
     }
 
 

@@ -178,6 +178,7 @@ def _op_function_prints(tf):
         print(tf.clip_by_value(x, 0.0, y), tf.minimum(x, y), tf.clip_by_value(x, y, 3.0),
               tf.one_hot(tf.cast(x, tf.int32), 3))
         print(tf.nn.gelu(x), tf.nn.gelu(x, approximate=True), tf.nn.gelu(y))
+        print(tf.norm(x), tf.norm(tf.reshape(x, [1, 1]), axis=1), tf.norm(x, ord=1))
         return x
 
     return _printed(lambda: f(tf.constant(1.0), tf.constant(2.0)))

@@ -1,5 +1,7 @@
 """FuncGraph.as_graph_def(): TF's node structure for traced programs (the counts the tf.function
 guide prints, TF 2.21: 11, 32 and 6 nodes; parity/test_graph_def_parity.py compares live)."""
+import numpy as np
+
 import minitf as tf
 
 
@@ -499,3 +501,32 @@ def test_an_op_on_constants_and_a_scalar_reduction_read_their_inputs():
         ("range", "Range", ["range/start", "Rank", "range/delta"]),
         ("Sum", "Sum", ["x", "range"]), ("add_2", "AddV2", ["add_1", "Sum"]),
         ("Identity", "Identity", ["add_2"])]
+
+
+def test_norm_is_listed_in_its_name_scope(capsys):
+    @tf.function
+    def f(x):
+        a, b, c = tf.norm(x), tf.norm(x, axis=1), tf.norm(x, ord=1)
+        print(a, b, c)
+        return a + b + c
+
+    # TF 2.21: norm reduces keeping the dimensions, then squeezes them (norm/Squeeze)
+    assert _all_inputs(f, tf.TensorSpec([2, 3])) == [
+        ("x", "Placeholder", []), ("norm/mul", "Mul", ["x", "x"]), ("norm/Const", "Const", []),
+        ("norm/Sum", "Sum", ["norm/mul", "norm/Const"]), ("norm/Sqrt", "Sqrt", ["norm/Sum"]),
+        ("norm/Squeeze", "Squeeze", ["norm/Sqrt"]), ("norm_1/mul", "Mul", ["x", "x"]),
+        ("norm_1/Sum/reduction_indices", "Const", []),
+        ("norm_1/Sum", "Sum", ["norm_1/mul", "norm_1/Sum/reduction_indices"]),
+        ("norm_1/Sqrt", "Sqrt", ["norm_1/Sum"]), ("norm_1/Squeeze", "Squeeze", ["norm_1/Sqrt"]),
+        ("norm_2/Abs", "Abs", ["x"]), ("norm_2/Const", "Const", []),
+        ("norm_2/Sum", "Sum", ["norm_2/Abs", "norm_2/Const"]),
+        ("norm_2/Squeeze", "Squeeze", ["norm_2/Sum"]),
+        ("add", "AddV2", ["norm/Squeeze", "norm_1/Squeeze"]),
+        ("add_1", "AddV2", ["add", "norm_2/Squeeze"]), ("Identity", "Identity", ["add_1"])]
+    # TF 2.21
+    assert capsys.readouterr().out == (
+        'Tensor("norm/Squeeze:0", shape=(), dtype=float32) '
+        'Tensor("norm_1/Squeeze:0", shape=(2,), dtype=float32) '
+        'Tensor("norm_2/Squeeze:0", shape=(), dtype=float32)\n')
+    np.testing.assert_allclose(f(tf.constant([[3.0, 4.0, 0.0], [0.0, 0.0, 1.0]])).numpy(),
+                               np.sqrt(26.0) + np.array([5.0, 1.0]) + 8.0, rtol=1e-6)

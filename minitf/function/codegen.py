@@ -232,6 +232,7 @@ class Program:
                             {id(n): i for i, n in enumerate(trace.nodes)})
         self.folded_names = trace.folded_names
         self.folded_plans = trace.folded_plans
+        self.node_scopes = trace.node_scopes
         # the Python parameters' names of the inputs (TF names their Placeholders so)
         self.input_names = [trace.names.get(s) for s in inputs]
         self.var_log = trace.var_log

@@ -157,6 +157,7 @@ def operations(program, n_outputs: int) -> list:
     pending = 0
 
     plans = getattr(program, "folded_plans", {})
+    node_scopes = getattr(program, "node_scopes", {})
     converted = {vid for _, name, vid in folded if name == "convert_to_tensor"
                  and vid not in plans}
     folded_names = getattr(program, "folded_names", {})
@@ -267,8 +268,9 @@ def operations(program, n_outputs: int) -> list:
         else:
             g.name_reads(reads, reader)
         outs = node.outs
+        scope = node_scopes.get(id(node))     # in an op function's name scope (``norm/Sum``)
         if rank is not None:    # all the axes of a scalar (or of an unknown rank): TF's
-            ins = ins[:1] + (_all_axes(g, rank, ins[0]),)      # ``range(0, rank(x))``
+            ins = ins[:1] + (_all_axes(g, rank, ins[0], scope),)   # ``range(0, rank(x))``
         elif reduction:     # TF's reduction reads its axes from a Const, named after it
             key = ("const", len(types))     # when an axis is given
             types.append("Const")
@@ -276,7 +278,13 @@ def operations(program, n_outputs: int) -> list:
             ins = ins[:1] + (key,)
             if _axis_given(node):
                 names[len(types) - 1] = (len(types), "/reduction_indices")
-        op_names[len(types)] = kind if reduction else tf_op_name(_array_name(node))
+            elif scope is not None:
+                op_names[len(types) - 1] = (scope, "Const")
+        name = kind if reduction else tf_op_name(_array_name(node))
+        if scope is not None:
+            name = (scope, name)
+            g.scope_last[scope] = len(types)
+        op_names[len(types)] = name
         types.append(kind)
         slots.append((ins, () if outs is None else (outs if type(outs) is tuple else (outs,))))
     place_extra(float("inf"))
@@ -339,7 +347,11 @@ def operations(program, n_outputs: int) -> list:
             scope, inner = base
             prefix = scopes.get(scope)
             if prefix is None:
-                prefix = scopes[scope] = unique(scope.name)
+                outer = getattr(scope, "outer", None)     # a scope inside another's
+                if outer is not None and outer not in scopes:
+                    scopes[outer] = unique(outer.name)
+                prefix = scopes[scope] = unique(
+                    scope.name if outer is None else f"{scopes[outer]}/{scope.name}")
             name = prefix if inner is None else unique(f"{prefix}/{inner}")
         else:           # ``Read/ReadVariableOp``: a scope of its own, numbered
             scope, slash, rest = base.partition("/")
@@ -364,6 +376,7 @@ class _SoFar:
                             {id(n): i for i, n in enumerate(nodes)})
         self.folded_names = trace.folded_names
         self.folded_plans = trace.folded_plans
+        self.node_scopes = trace.node_scopes
         self.n_inputs = len(trace.inputs)
         self.input_slots = list(trace.inputs)
         self.input_names = [trace.names.get(s) for s in trace.inputs]
@@ -551,12 +564,13 @@ def _place_group(group, g, alias, operand_consts):
 
 
 class _PlanScope:
-    """The name scope of one constant's nodes (``range``: ``range/start``, ...)."""
+    """The name scope of one constant's nodes (``range``: ``range/start``, ...), inside the
+    scope ``outer`` when not None (``norm/range``)."""
 
-    __slots__ = ("name",)
+    __slots__ = ("name", "outer")
 
-    def __init__(self, name: str):
-        self.name = name
+    def __init__(self, name: str, outer=None):
+        self.name, self.outer = name, outer
 
 
 def _place_plan(plan, key, g, named) -> None:
@@ -624,16 +638,17 @@ def _rank_of_all_axes(node):
     return "Const" if a.v.ndim == 0 else None
 
 
-def _all_axes(g, rank: str, x):
+def _all_axes(g, rank: str, x, outer=None):
     """List TF's ``Rank`` (a Const when it is known), ``range/start``, ``range/delta`` and the
-    ``Range`` named ``range`` that give the axes of ``x``; the Range's key."""
-    scope = _PlanScope("range")
+    ``Range`` named ``range`` that give the axes of ``x`` (in the name scope ``outer`` if not
+    None); the Range's key."""
+    scope = _PlanScope("range", outer)
     start = len(g.types)
     g.types += [rank, "Const", "Const", "Range"]
     keys = [("axes", start + k) for k in range(4)]
     g.slots += [((x,) if rank == "Rank" else (), (keys[0],)), ((), (keys[1],)),
                 ((), (keys[2],)), ((keys[1], keys[0], keys[2]), (keys[3],))]
-    g.op_names[start] = "Rank"
+    g.op_names[start] = "Rank" if outer is None else (outer, "Rank")
     g.op_names[start + 1] = (scope, "start")
     g.op_names[start + 2] = (scope, "delta")
     g.op_names[start + 3] = (scope, None)

@@ -40,6 +40,7 @@ _XY = (("x", "x"), ("y", "y"))
 
 def _build() -> dict:
     from ..ops import array_ops as A
+    from ..ops import complex_ops as C
     from ..ops import linalg_ops as L
     from ..ops import math_ops as M
     from ..ops import nn_ops as N
@@ -67,6 +68,7 @@ def _build() -> dict:
     table[N.tanh.__code__] = ("Tanh", "Tanh", _X)
     table[M.cast.__code__] = ("Cast", "Cast", _X)
     table[M.identity.__code__] = IDENTITY
+    table[C.conj.__code__] = ("Conj", "Conj", (("input", "x"),))
     # one OneHot reading its depth, on and off values from Consts listed in another order;
     # an on or off value given is converted in the scope: ``one_hot/Const``, ``.../Const_1``
     one_hot = {}
@@ -124,9 +126,11 @@ def _build() -> dict:
 def _build_scopes() -> dict:
     """The op functions whose ops TF keeps in a name scope: (the scope's name, whether the
     last op is named as the scope itself, as ``clip_by_value`` is)."""
+    from ..ops import linalg_ops as L
     from ..ops import math_ops as M
     from ..ops import nn_ops as N
     return {M.clip_by_value.__code__: ("clip_by_value", True), N.gelu.__code__: ("Gelu", False),
+            L.norm.__code__: ("norm", False),
             # a Python float cast to the dtype it already has: TF's Const ``Cast/x`` alone
             N._f32_const.__code__: ("Cast/x", None)}
 

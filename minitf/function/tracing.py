@@ -476,6 +476,7 @@ class Trace:
         self._folded_ids: set = set()   # ids of the values in ``folded``
         self.folded_names: dict = {}    # id of a folded value -> (its Scope, its name in it)
         self.folded_plans: dict = {}    # id of a folded value -> TF's nodes for it (folded.py)
+        self.node_scopes: dict = {}     # id of a node outside Groups -> the Scope TF lists it in
         # assignments, for the graph listing: (index of the next node, variable, TF's op type,
         # the value or update it reads, the node it stands for or None, the value written,
         # how many folded values were made before it)
@@ -584,6 +585,7 @@ class Trace:
             self._op_frame = f
             self._op_token += 1
             self._op_group = None
+        since = self._op_last
         self._op_last = (nodes, len(nodes))
         if type(value) is not Traced:
             if f is not None:
@@ -609,7 +611,18 @@ class Trace:
                 self._group(res.slot, f, spec)
                 return res
             self._group(value.slot, f, spec)
+        elif f is None and value.trace is self:
+            self._scope_nodes(frame, nodes[since[1] if since[0] is nodes else -1:])
         return None
+
+    def _scope_nodes(self, frame, made) -> None:
+        """The array operations ``made`` of an op that is no op function of the table, run
+        by one TF names in a name scope (tf.norm's reduction: ``norm/Sum``): listed there."""
+        scope = self._scope_of(*scope_frame(frame))
+        if scope is not None:
+            for node in made:
+                if node.group is None:
+                    self.node_scopes[id(node)] = scope
 
     def _scope(self, f):
         """The ``Scope`` of the op function TF names the op function of frame ``f`` in."""

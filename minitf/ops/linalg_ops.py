@@ -229,18 +229,20 @@ def norm(tensor_, ord="euclidean", axis=None, keepdims=None, name=None) -> Tenso
                                             len(set(axis)) != len(axis)):
         raise ValueError(f"'axis' must be None, an integer, or a tuple of 2 unique integers, "
                          f"got {tuple(axis)}")
-    keep = bool(keepdims)
+    # TF reduces keeping the dimensions, then squeezes them unless ``keepdims`` (its graph has
+    # a Squeeze, ``norm/Squeeze``, the name a traced result shows)
     if ord in ("euclidean", "fro", 2, 2.0):
         # complex: x·conj(x) = |x|², and the result stays complex (zero imaginary part), as TF
-        return M.sqrt(R.reduce_sum(x * conj_of(x), axis, keepdims=keep))
-    if ord in (1, 1.0):
-        return R.reduce_sum(M.abs(x), axis, keepdims=keep)
-    if ord == np.inf:
-        return R.reduce_max(M.abs(x), axis, keepdims=keep)
-    if isinstance(ord, (int, float)) and ord > 0:
-        return M.pow(R.reduce_sum(M.pow(M.abs(x), float(ord)), axis, keepdims=keep),
-                     1.0 / ord)
-    raise ValueError(f"'ord' must be a supported vector norm, got ord={ord!r}")
+        out = M.sqrt(R.reduce_sum(x * conj_of(x), axis, keepdims=True))
+    elif ord in (1, 1.0):
+        out = R.reduce_sum(M.abs(x), axis, keepdims=True)
+    elif ord == np.inf:
+        out = R.reduce_max(M.abs(x), axis, keepdims=True)
+    elif isinstance(ord, (int, float)) and ord > 0:
+        out = M.pow(R.reduce_sum(M.pow(M.abs(x), float(ord)), axis, keepdims=True), 1.0 / ord)
+    else:
+        raise ValueError(f"'ord' must be a supported vector norm, got ord={ord!r}")
+    return out if keepdims else A.squeeze(out, axis)
 
 
 def l2_normalize(x, axis=None, epsilon=1e-12, name=None) -> Tensor:
