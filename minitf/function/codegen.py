@@ -23,7 +23,8 @@ import operator
 import numpy as np
 
 from .. import _backend as B
-from .cuda_graphs import device_function, graph_function
+from .cuda_graphs import StreamSet, device_function, graph_function, stream_safe
+from .graph_streams import STREAMS, schedule
 from .tracing import Traced, _constant, _identity, _Method, _read_value
 
 
@@ -214,6 +215,25 @@ def _lent_after(trace, inputs, outputs, reads, var_writes, nodes) -> set:
     return lent
 
 
+def _streams_plan(trace, nodes):
+    """The multi-stream schedule of a CUDA-graph program (graph_streams.py), or None when one
+    stream is asked for, a node holds control flow, or nothing would run side by side."""
+    if STREAMS < 2 or any(getattr(n, "blocks", None) is not None for n in nodes) or \
+            any(type(t.v) is _Spec for t in trace.all):    # (values gone: aliasing unknown)
+        return None
+
+    def buffer(slot):
+        # slots whose arrays share an allocation are one buffer (views, results written
+        # `out=` an input): the trace's real values say which
+        mem = getattr(getattr(trace.all[slot].v, "data", None), "mem", None)
+        ptr = getattr(mem, "ptr", None)
+        return ("m", ptr) if type(ptr) is int else ("s", slot)
+    plan = schedule(nodes, buffer, lambda n: [m.slot for m in n.mutates], STREAMS,
+                    exclusive=lambda n: not stream_safe(graph_function(n.fn, n),
+                                                        [_value(a) for a in n.args]))
+    return plan if plan.used > 1 else None
+
+
 class Program:
     """A compiled trace: ``run(input_arrays) -> output values`` (arrays or constants)."""
 
@@ -263,13 +283,29 @@ class Program:
             if t.slot in trace.mutated and not graph:
                 # updated in place below: only an array the variable owns
                 lines.append(f"    if {v}._lent: s{t.slot} = s{t.slot}.copy()")
+        plan = _streams_plan(trace, nodes) if graph else None
+        self.streams = None if plan is None else StreamSet(plan.used)
+        if plan is not None:
+            gs = w.const(self.streams, "GS")
+            lines.append(f"    {gs}.fork()")
+            on = 0
         for i, node in enumerate(nodes):
+            if plan is not None:
+                step = plan.steps[i]
+                if step.stream != on:
+                    on = step.stream
+                    lines.append(f"    {gs}.on({on})")
+                lines.extend(f"    {gs}.wait({d})" for d in step.waits)
             _emit_node(w, node, lines, "    ", graph)
+            if plan is not None and plan.steps[i].record:
+                lines.append(f"    {gs}.record({i})")
             if not graph:
                 dead = [s for s in node.inputs() if last_use.get(s) == i and s not in keep]
                 dead = list(dict.fromkeys(dead))
                 if dead:
                     lines.append(f"    del {', '.join(f's{s}' for s in dead)}")
+        if plan is not None:
+            lines.append(f"    {gs}.join()")
         read_slot = {id(var): t.slot for var, t in reads}
         lent = set() if graph else _lent_after(trace, inputs, outputs, reads, var_writes, nodes)
         for var, value in var_writes:

@@ -73,7 +73,9 @@ def _gemm_functions() -> dict:
     return _GEMM
 
 
-_CUBLAS_HANDLE = [None]   # set while a graph runs or is captured: its stream is already set
+# stream pointer -> cuBLAS handle already bound to that stream, set while a graph program runs
+# or is captured (a handle's stream cannot be changed during a capture)
+_HANDLES: dict = {}
 
 _GEMM_ONE = {np.dtype(np.float32): np.ones((), np.float32),
              np.dtype(np.float64): np.ones((), np.float64)}
@@ -102,16 +104,22 @@ def capture_matmul(a, b):
     captured: such a step replays without a graph, with the same results as eager code).
     """
     cp = B._cupy
-    if a.dtype != b.dtype or a.dtype not in _GEMM_ONE or a.size == 0 or b.size == 0 or \
-            a.ndim < 2 or b.ndim < 2 or a.shape[-1] != b.shape[-2]:
+    if not _HANDLES or not direct_gemm(a, b):
+        # outside a graph runner, or not a product gemm takes: CuPy's matmul
         return cp.matmul(a, b)
-    if a.ndim > 2 and b.ndim == 2 and a.flags.c_contiguous:
-        out = capture_matmul(a.reshape(-1, a.shape[-1]), b)
+    if a.ndim > 2:
+        out = _gemm(a.reshape(-1, a.shape[-1]), b, cp.empty((a.size // a.shape[-1], b.shape[1]),
+                                                            a.dtype))
         return out.reshape(a.shape[:-1] + (b.shape[1],))
-    if a.ndim != 2 or b.ndim != 2 or _CUBLAS_HANDLE[0] is None:
-        # outside a graph runner: CuPy's matmul is the same product
-        return cp.matmul(a, b)
     return _gemm(a, b, cp.empty((a.shape[0], b.shape[1]), a.dtype))
+
+
+def direct_gemm(a, b) -> bool:
+    """Whether ``capture_matmul`` computes ``a @ b`` with one gemm of its own: float32/float64
+    operands of one dtype, a matrix (or a C-contiguous stack of rows) times a matrix."""
+    return getattr(a, "dtype", None) == getattr(b, "dtype", None) and a.dtype in _GEMM_ONE \
+        and a.size > 0 and b.size > 0 and b.ndim == 2 and a.ndim >= 2 and \
+        a.shape[-1] == b.shape[0] and (a.ndim == 2 or a.flags.c_contiguous)
 
 
 def _gemm(a, b, c):
@@ -122,7 +130,7 @@ def _gemm(a, b, c):
     n = b.shape[1]
     b, op_b, ldb = _gemm_operand(b, k, n, cublas)
     a, op_a, lda = _gemm_operand(a, m, k, cublas)
-    handle = _CUBLAS_HANDLE[0]
+    handle = _HANDLES[B._cupy.cuda.get_current_stream().ptr]
     if a.dtype == np.float32:
         # cuBLAS's own switch for TF32 in Sgemm (cupy.matmul's compute type does not reach
         # this direct call): 3 = CUBLAS_TF32_TENSOR_OP_MATH, 0 = CUBLAS_DEFAULT_MATH. A graph
@@ -142,6 +150,85 @@ def graph_function(fn, node):
     if B._cupy is not None and fn in (np.matmul, B._cupy.matmul) and not node.kwargs:
         return capture_matmul
     return fn
+
+
+# Where a function's kernels go to the current stream: CuPy's ufuncs, kernels and array
+# routines, and minitf's own kernels. Library calls through a handle (CuPy's linear algebra,
+# FFT, cuDNN) may launch on the stream the handle was last given, so a multi-stream program
+# runs them alone (graph_streams.py).
+_STREAM_SAFE_MODULES = ("cupy._core", "cupy._math", "cupy._manipulation", "cupy._creation",
+                        "cupy._logic", "cupy._binary", "cupy._indexing", "cupy._statistics",
+                        "cupy._sorting", "cupy._padding", "minitf._kernels",
+                        "minitf.keras.optimizers.fused", "operator", "_operator", "numpy")
+
+
+def stream_safe(fn, args=()) -> bool:
+    """Whether ``fn``, called in a graph program on ``args`` (the values it was traced with),
+    launches only on the current stream. CuPy's own products (``cupy.matmul``, ``ndarray.dot``,
+    ``cupy.linalg``) go through CuPy's cuBLAS handle, which is bound to the runner's stream."""
+    if fn is capture_matmul:                         # its own gemm: a handle per stream
+        return len(args) == 2 and direct_gemm(*args)
+    if type(fn).__name__ == "_Method":               # array methods, but the product
+        return fn.name != "dot"
+    if B._cupy is not None and fn is B._cupy.matmul:
+        return False
+    owner = getattr(fn, "__self__", None)            # a ufunc's method: np.add.reduce
+    if owner is not None and not isinstance(owner, type(os)):
+        fn = owner
+    mod = getattr(fn, "__module__", None) or type(fn).__module__ or ""
+    return mod.startswith(_STREAM_SAFE_MODULES)
+
+
+class StreamSet:
+    """The streams of a graph program whose nodes ``graph_streams.schedule`` spread over several
+    (the generated code calls ``fork``, ``on``, ``record``, ``wait`` and ``join``). The runner
+    binds it to its own stream, the first; the others are made once, each with a cuBLAS handle
+    bound to it before any capture."""
+
+    def __init__(self, n: int):
+        self.n, self.streams, self.handles, self.events = n, None, {}, {}
+
+    def bind(self, main) -> dict:
+        """Use ``main`` as the first stream; the {stream pointer: cuBLAS handle} to use."""
+        cp = B._cupy
+        from cupy_backends.cuda.libs import cublas  # noqa: PLC0415 - part of cupy
+        if self.streams is None or self.streams[0] is not main:
+            self.streams = [main] + [cp.cuda.Stream(non_blocking=False)
+                                     for _ in range(self.n - 1)]
+            for st in self.streams[1:]:
+                h = cublas.create()
+                cublas.setStream(h, st.ptr)
+                self.handles[st.ptr] = h
+        return self.handles
+
+    def fork(self) -> None:
+        """Every stream starts after what the first had queued (joins them to a capture)."""
+        ev = B._cupy.cuda.Event(disable_timing=True)
+        ev.record(self.streams[0])
+        for st in self.streams[1:]:
+            st.wait_event(ev)
+
+    def on(self, k: int) -> None:
+        """Make stream ``k`` the current one: the following nodes launch there."""
+        self.streams[k].use()
+
+    def record(self, i: int) -> None:
+        """Mark the current stream's position after node ``i``, for other streams to wait on."""
+        ev = self.events[i] = B._cupy.cuda.Event(disable_timing=True)
+        ev.record(B._cupy.cuda.get_current_stream())
+
+    def wait(self, i: int) -> None:
+        """The current stream goes on only after node ``i`` (an edge of the captured graph)."""
+        B._cupy.cuda.get_current_stream().wait_event(self.events[i])
+
+    def join(self) -> None:
+        """The first stream waits for all the others, and is the current one again."""
+        main = self.streams[0]
+        for st in self.streams[1:]:
+            ev = B._cupy.cuda.Event(disable_timing=True)
+            ev.record(st)
+            main.wait_event(ev)
+        main.use()
 
 
 class CudaGraphRunner:
@@ -206,27 +293,30 @@ class CudaGraphRunner:
         stream = cp.cuda.Stream(non_blocking=False)
         from cupy_backends.cuda.libs import cublas  # noqa: PLC0415 - part of cupy
         handle = cp.cuda.device.get_cublas_handle()
+        handles = {stream.ptr: handle}
+        if self.program.streams is not None:
+            handles.update(self.program.streams.bind(stream))
         # The real call, on the private pool (this also caches the blocks the capture needs).
         with cp.cuda.using_allocator(pool.malloc), stream:
             cublas.setStream(handle, stream.ptr)
-            _CUBLAS_HANDLE[0] = handle
+            _HANDLES.update(handles)
             try:
                 outs, keep = self.program.run(ins)
             finally:
-                _CUBLAS_HANDLE[0] = None
+                _HANDLES.clear()
         result = tuple(o.copy() if type(o) is cp.ndarray else o for o in outs)
         del outs, keep
-        stream.synchronize()
+        cp.cuda.Device().synchronize()
         mode = getattr(cp.cuda.runtime, "streamCaptureModeRelaxed", None)
         try:
             with cp.cuda.using_allocator(pool.malloc), stream:
                 cublas.setStream(handle, stream.ptr)     # before capturing: not allowed during
-                _CUBLAS_HANDLE[0] = handle
+                _HANDLES.update(handles)
                 stream.begin_capture(*(() if mode is None else (mode,)))
                 try:
                     outs, keep = self.program.run(ins)
                 finally:
-                    _CUBLAS_HANDLE[0] = None
+                    _HANDLES.clear()
                     graph = stream.end_capture()
         except Exception as e:  # noqa: BLE001 - CUDA reports capture problems in many ways
             import traceback  # noqa: PLC0415
