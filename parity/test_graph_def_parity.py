@@ -207,6 +207,7 @@ def _stateful(tf):
     """Programs that assign variables: TF's Assign*VariableOp per assign, assign_add and
     assign_sub, a ReadVariableOp per op reading a variable, and TF's control inputs."""
     v = tf.Variable(1.0)
+    w = tf.Variable([1.0, -2.0])
     s = tf.TensorSpec([], tf.float32)
 
     def increment(x):
@@ -256,6 +257,13 @@ def _stateful(tf):
                                         (s,), {}),
         # a constant an assignment converts is listed just before it
         "assign_constants": (assign_constants, (s,), {}),
+        # a variable given to an op function of a name scope is read once in the scope
+        "gelu_of_variable": (lambda x: tf.nn.gelu(w) + x, (s,), {}),
+        "gelu_tanh_of_variable": (lambda x: tf.nn.gelu(w, approximate=True) * w, (s,), {}),
+        "clip_variable": (lambda x: tf.clip_by_value(w, 0.0, x), (s,), {}),
+        "clip_by_variable": (lambda x: tf.clip_by_value(x, v, 1.0), (s,), {}),
+        "norm_of_variable": (lambda x: (w * 2.0, tf.norm(w, ord=1) + tf.norm(w) * x),
+                             (s,), {}),
     }
 
 

@@ -530,3 +530,32 @@ def test_norm_is_listed_in_its_name_scope(capsys):
         'Tensor("norm_2/Squeeze:0", shape=(), dtype=float32)\n')
     np.testing.assert_allclose(f(tf.constant([[3.0, 4.0, 0.0], [0.0, 0.0, 1.0]])).numpy(),
                                np.sqrt(26.0) + np.array([5.0, 1.0]) + 8.0, rtol=1e-6)
+
+
+def test_a_variable_given_to_a_scoped_op_function_is_read_once():
+    v = tf.Variable([1.0, -2.0])
+    s = tf.Variable(0.5)
+    # TF 2.21: gelu converts its argument on entering its scope, read once for all its ops
+    assert _all_inputs(lambda x: tf.nn.gelu(v) + x, tf.TensorSpec([])) == [
+        ("x", "Placeholder", []), ("Gelu/ReadVariableOp/resource", "Placeholder", []),
+        ("Gelu/ReadVariableOp", "ReadVariableOp", ["Gelu/ReadVariableOp/resource"]),
+        ("Gelu/mul/x", "Const", []), ("Gelu/mul", "Mul", ["Gelu/mul/x", "Gelu/ReadVariableOp"]),
+        ("Gelu/Neg", "Neg", ["Gelu/ReadVariableOp"]), ("Gelu/Cast/x", "Const", []),
+        ("Gelu/mul_1", "Mul", ["Gelu/Neg", "Gelu/Cast/x"]), ("Gelu/Erfc", "Erfc", ["Gelu/mul_1"]),
+        ("Gelu/mul_2", "Mul", ["Gelu/mul", "Gelu/Erfc"]), ("add", "AddV2", ["Gelu/mul_2", "x"]),
+        ("Identity", "Identity", ["add", "^NoOp"]), ("NoOp", "NoOp", ["^Gelu/ReadVariableOp"])]
+    # TF 2.21: a bound given as a variable is read where the scope's op first uses it
+    assert _all_inputs(lambda x: tf.clip_by_value(x, s, 1.0), tf.TensorSpec([])) == [
+        ("x", "Placeholder", []), ("clip_by_value/Minimum/y", "Const", []),
+        ("clip_by_value/Minimum", "Minimum", ["x", "clip_by_value/Minimum/y"]),
+        ("clip_by_value/ReadVariableOp/resource", "Placeholder", []),
+        ("clip_by_value/ReadVariableOp", "ReadVariableOp",
+         ["clip_by_value/ReadVariableOp/resource"]),
+        ("clip_by_value", "Maximum", ["clip_by_value/Minimum", "clip_by_value/ReadVariableOp"]),
+        ("Identity", "Identity", ["clip_by_value", "^NoOp"]),
+        ("NoOp", "NoOp", ["^clip_by_value/ReadVariableOp"])]
+    # TF 2.21
+    assert _all_inputs(lambda x: tf.norm(v) * x, tf.TensorSpec([]))[1:4] == [
+        ("norm/ReadVariableOp/resource", "Placeholder", []),
+        ("norm/ReadVariableOp", "ReadVariableOp", ["norm/ReadVariableOp/resource"]),
+        ("norm/mul", "Mul", ["norm/ReadVariableOp", "norm/ReadVariableOp"])]

@@ -165,6 +165,7 @@ def operations(program, n_outputs: int) -> list:
     g.unread = {slot: var for var, slot in program.variables_pinned}
     g.initial = dict(g.unread)
     g.plain = getattr(program, "plain_reads", set())
+    g.scope_inputs = _scope_inputs(program.nodes, node_scopes)
     alias: dict = {}
 
     def place_extra(upto):
@@ -175,14 +176,16 @@ def operations(program, n_outputs: int) -> list:
             if kinds is None:              # an assignment
                 g.write(key, alias, folded_ids, operand_consts)
                 continue
+            named = key and folded_names.get(key[1])
+            if named and type(named) is tuple:
+                g.enter(named[0])          # its scope reads its variables first
             plan = key and plans.get(key[1])
             if plan:                       # the nodes TF makes for it (folded.py)
-                _place_plan(plan, key, g, folded_names.get(key[1]))
+                _place_plan(plan, key, g, named)
                 continue
             for n, t in enumerate(kinds):      # the last node makes the value
                 types.append(t)
                 slots.append(((), (key,) if key and n == len(kinds) - 1 else ()))
-            named = key and folded_names.get(key[1])
             if named:                      # named in a scope (``Gelu/Cast/x``)
                 op_names[len(types) - 1] = named
             elif key and key[1] in converted:
@@ -225,7 +228,12 @@ def operations(program, n_outputs: int) -> list:
             continue
         reads = []          # (the resource Placeholder's index or None, the ReadVariableOp's)
         read_value = getattr(node.fn, "__name__", "") == "_read_value"
+        scope = node_scopes.get(id(node))     # in an op function's name scope (``norm/Sum``)
+        if scope is not None:
+            g.enter(scope)
         for s in dict.fromkeys(ins):
+            if g.read_in_scope(s, scope):
+                continue
             read = g.read(s, scoped=read_value)
             if read is not None:
                 reads.append(read)
@@ -268,7 +276,6 @@ def operations(program, n_outputs: int) -> list:
         else:
             g.name_reads(reads, reader)
         outs = node.outs
-        scope = node_scopes.get(id(node))     # in an op function's name scope (``norm/Sum``)
         if rank is not None:    # all the axes of a scalar (or of an unknown rank): TF's
             ins = ins[:1] + (_all_axes(g, rank, ins[0], scope),)   # ``range(0, rank(x))``
         elif reduction:     # TF's reduction reads its axes from a Const, named after it
@@ -418,6 +425,46 @@ class _Listing:
         self.current: dict = {}     # the read the op being listed reads: slot -> its key
         self.plain: set = set()     # first reads by a variable's operators (``v * x``)
         self.scope_last: dict = {}  # a name scope (tracing.Scope) -> its last node's index
+        self.scope_inputs: dict = {}    # a name scope -> the slots its ops read, in order
+        self.scope_reads: dict = {}     # a name scope listed -> {slot: its read's key}
+
+    def enter(self, scope) -> None:
+        """The first node of a name scope's call is listed. An op function that TF names in a
+        scope converts its first argument on entering it (``tf.nn.gelu(v)``: one
+        ``Gelu/ReadVariableOp`` listed first, that all its ops read); a variable given as
+        another argument is read where an op of the scope first uses it
+        (``read_in_scope``)."""
+        if scope in self.scope_reads:
+            return
+        self.scope_reads[scope] = {}
+        first = self.scope_inputs.get(scope)
+        if first:
+            self.read_in_scope(first[0], scope)
+
+    def read_in_scope(self, s, scope) -> bool:
+        """Whether ``s``, read by an op in the name scope ``scope`` (or None), is a variable's
+        value read once for the scope: the op then reads that read (``value(s)``), listed now
+        if it is the scope's first use (``clip_by_value/ReadVariableOp``)."""
+        if scope is None:
+            return False
+        done = self.scope_reads.setdefault(scope, {})
+        key = done.get(s)
+        if key is None:
+            var = self.initial.get(s)
+            if var is None and s in self.after_write:
+                var = self.after_write[s][0]
+            if var is None:
+                return False
+            made = len(self.types) if id(var) not in self.resource else None
+            self.read(s)
+            key = done[s] = self.current[s]
+            index = key[1] - 1
+            self.names.pop(index, None)
+            self.op_names[index] = (scope, "ReadVariableOp")
+            if made is not None:
+                self.names[made] = (index, "/resource")
+        self.current[s] = key
+        return True
 
     def _resource(self, var):
         """The key of ``var``'s resource Placeholder, and its index if made now."""
@@ -521,6 +568,24 @@ class _Listing:
                 del self.after_write[s]
 
 
+def _scope_inputs(nodes, node_scopes) -> dict:
+    """For each name scope of the program (``tracing.Scope``), the slots its ops read, in
+    order: those of its op functions' calls (``Group``) and of its other array operations."""
+    out: dict = {}
+    for node in nodes:
+        group = getattr(node, "group", None)
+        scope = group.scope if group is not None else node_scopes.get(id(node))
+        if scope is None:
+            continue
+        if group is not None:
+            if node is group.members[-1]:
+                out.setdefault(scope, []).extend(ref for kind, ref, _ in group.inputs
+                                                 if kind == "slot")
+        else:
+            out.setdefault(scope, []).extend(node.inputs())
+    return out
+
+
 def _place_group(group, g, alias, operand_consts):
     """List one op function's call (``tracing.Group``) as TF lists it: the Consts and
     variable reads it reads, in its inputs' order, then its node."""
@@ -529,10 +594,12 @@ def _place_group(group, g, alias, operand_consts):
     named = []          # (a node's index, its suffix after the group's name)
     reads = []          # the variable reads it lists
     g.current.clear()
+    if group.scope is not None:
+        g.enter(group.scope)
     for kind, ref, input_name in group.inputs:
         if kind == "slot":
             s = alias.get(ref, ref)
-            if s not in g.current:          # read once per op
+            if not g.read_in_scope(s, group.scope) and s not in g.current:  # once per op
                 read = g.read(s)
                 if read is not None:
                     reads.append(read)
