@@ -277,6 +277,11 @@ class Tracer:
         made elsewhere (eager code, a capture)."""
         return None
 
+    def assignment(self, var):
+        """The operation of ``var``'s last assignment in the running thread's function (what
+        ``var.assign(x, read_value=False)`` returns there), or None (eager code)."""
+        return None
+
     def cond(self, pred, p, true_fn, false_fn):
         """``tf.cond`` on a symbolic predicate ``p`` (``pred`` as the user gave it)."""
         return NotImplemented

@@ -297,13 +297,14 @@ class Variable(_HoldsArray):
         same variable under the name 'UnreadVariable', read only when used (so it shows later
         assignments too), in eager code and inside ``tf.function`` alike (printed there as
         ``<tf.Variable 'UnreadVariable' shape=() dtype=float32>``). ``read_value=False`` is
-        ``None`` in eager code (TF's result); inside a function the variable itself (TF: the
-        assignment's operation). Other kinds (Keras's) return the variable itself."""
+        ``None`` in eager code and inside a function the assignment's operation
+        (``<tf.Operation 'AssignVariableOp' type=AssignVariableOp>``), TF's results. Other
+        kinds (Keras's) return the variable itself."""
         if not isinstance(self, ResourceVariable):
             return self
         if read_value:
             return _UnreadVariable(self)
-        return self if B.TRACING else None
+        return B.TRACER.assignment(self) if B.TRACING else None
 
     def __getitem__(self, key) -> "Tensor":
         sliced = array_ops.strided_slice(self._read_for_op(), key)

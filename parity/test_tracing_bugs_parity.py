@@ -215,6 +215,26 @@ def test_print_of_constants_and_assignments_is_tf_graph_text(tf_real):
     assert _constant_prints(mtf) == _constant_prints(tf_real)
 
 
+def _assignment_operations(tf):
+    v = tf.Variable(1.0)
+    w = tf.Variable([1, 2])
+
+    @tf.function
+    def f(x):
+        a = v.assign(x * 2.0, read_value=False)
+        print(a)
+        print(repr(a), type(a).__name__, a.name, a.type)
+        print(v.assign_sub(1.0, read_value=False), w.assign_add([1, 1], read_value=False))
+        return x
+    return _printed(lambda: (f(tf.constant(1.0)), print(v.assign(3.0, read_value=False))))
+
+
+def test_assignment_without_read_value_is_tf_operation(tf_real):
+    """``v.assign(x, read_value=False)`` in a function is TF's assignment operation, printed as
+    its NodeDef (no control inputs yet); eagerly None."""
+    assert _assignment_operations(mtf) == _assignment_operations(tf_real)
+
+
 def _format_with_spec(tf):
     @tf.function
     def f(x):

@@ -274,3 +274,35 @@ def test_print_of_constants_and_assignments_while_tracing(capsys):
         "<tf.Variable 'UnreadVariable' shape=(2,) dtype=int32>",
         'Tensor("add:0", shape=(), dtype=float32) '
         "<tf.Variable 'Variable:0' shape=(2,) dtype=int32>"]
+
+
+def test_assignment_without_read_value_returns_the_operation(capsys):
+    v = tf.Variable(1.0)
+    w = tf.Variable([1, 2])
+
+    @tf.function
+    def f(x):
+        a = v.assign(x * 2.0, read_value=False)
+        print(a)
+        print(repr(a), type(a).__name__, a.name, a.type)
+        print(v.assign_sub(1.0, read_value=False), w.assign_add([1, 1], read_value=False))
+        return x
+
+    f(tf.constant(1.0))
+    assert v.assign(3.0, read_value=False) is None      # eagerly: None, as TF
+    # TF 2.21's output: the Assign*VariableOp, printed as its NodeDef (control inputs are
+    # added when the function is finished)
+    attr = ['attr {', '  key: "dtype"', '  value {', '    type: DT_{}', '  }', '}']
+    assert capsys.readouterr().out.splitlines() == [
+        'name: "AssignVariableOp"', 'op: "AssignVariableOp"',
+        'input: "AssignVariableOp/resource"', 'input: "mul"',
+        'attr {', '  key: "validate_shape"', '  value {', '    b: true', '  }', '}',
+        *[a.replace("{}", "FLOAT") for a in attr], '',
+        "<tf.Operation 'AssignVariableOp' type=AssignVariableOp> Operation AssignVariableOp "
+        "AssignVariableOp",
+        'name: "AssignSubVariableOp"', 'op: "AssignSubVariableOp"',
+        'input: "AssignVariableOp/resource"', 'input: "Const"',
+        *[a.replace("{}", "FLOAT") for a in attr],
+        ' name: "AssignAddVariableOp"', 'op: "AssignAddVariableOp"',
+        'input: "AssignAddVariableOp/resource"', 'input: "Const_1"',
+        *[a.replace("{}", "INT32") for a in attr], '']

@@ -45,7 +45,23 @@ class NodeDef:
         lines += [f'input: "{i}"' for i in self.input]
         if self.device:
             lines.append(f'device: "{self.device}"')
+        for key, value in self.attr.items():
+            lines += ["attr {", f'  key: "{key}"', "  value {", f"    {_attr_value(value)}",
+                      "  }", "}"]
         return "\n".join(lines) + "\n"
+
+
+def _attr_value(value) -> str:
+    """An ``AttrValue`` in protobuf's text format: ``b: true`` for a bool, ``type: DT_FLOAT``
+    for a dtype."""
+    if isinstance(value, bool):
+        return f"b: {str(value).lower()}"
+    name = _DT_NAMES.get(value.name, value.name)
+    return f"type: DT_{name.upper()}"
+
+
+# TF's DataType enum spells some dtypes otherwise (``DT_FLOAT`` for float32)
+_DT_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
 
 
 class GraphDef:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .graph_def import graph_def
 from .tracing import Traced, tf_op_name
 
 # The TF op type of each array operation minitf records (NumPy's name, or the method's).
@@ -58,16 +59,22 @@ TF_TYPES = {
 
 class Operation:
     """One operation of a traced function's graph: ``type`` is TF's op type, ``name`` its
-    node name as TF gives it (``x`` for the argument ``x``, ``mul``, ``mul_1``, ``mul/y``)."""
+    node name as TF gives it (``x`` for the argument ``x``, ``mul``, ``mul_1``, ``mul/y``).
+    ``str()`` is its ``NodeDef`` where it has one (an assignment a function body was handed,
+    ``assignment_so_far``), as TF prints an operation."""
 
-    __slots__ = ("type", "name", "inputs", "outputs", "control_inputs")
+    __slots__ = ("type", "name", "inputs", "outputs", "control_inputs", "node_def")
 
     def __init__(self, type_: str, name: str, inputs=(), outputs=()):
         self.type, self.name, self.inputs, self.outputs = type_, name, inputs, outputs
         self.control_inputs = []     # the operations that must run first (TF's ``^name``)
+        self.node_def = None
 
     def __repr__(self) -> str:
         return f"<tf.Operation '{self.name}' type={self.type}>"
+
+    def __str__(self) -> str:
+        return repr(self) if self.node_def is None else repr(self.node_def)
 
 
 def _tf_type(name: str) -> str:
@@ -131,6 +138,11 @@ def operations(program, n_outputs: int) -> list:
     """The operations of ``program`` in TF's order and spelling (see the module docstring),
     with a node for each value an op computed from constants while tracing (minitf's program
     keeps the value only; TF's graph has the op) and TF's nodes for a dataset loop."""
+    return _operations(program, n_outputs)[0]
+
+
+def _operations(program, n_outputs: int):
+    """``operations``, and the listing it was made from (``_Listing``)."""
     folded, loops, order = getattr(program, "graph_notes", ((), (), {}))
     folded_ids = {vid for _, _, vid in folded}
     g = _Listing()
@@ -368,7 +380,7 @@ def operations(program, n_outputs: int) -> list:
         out[n].name = out[reader].name + suffix
     for n, control in g.control.items():
         out[n].control_inputs = [out[k] for k in control]
-    return out
+    return out, g
 
 
 class _SoFar:
@@ -406,6 +418,31 @@ def name_so_far(trace, key) -> str | None:
     return None
 
 
+def assignment_so_far(trace, var):
+    """The operation of ``var``'s last assignment in the running ``trace`` (what
+    ``v.assign(x, read_value=False)`` returns inside a function, as TF returns its
+    ``Assign*VariableOp``), named by the graph made so far, its ``node_def`` as TF prints it;
+    None where the listing has none (a branch or a loop body: another graph in TF)."""
+    if trace.nodes is not trace._main_nodes or trace.in_graph_loop:
+        return None
+    entry = next((e for e in reversed(trace.var_log) if e[1] is var), None)
+    if entry is None:
+        return None
+    ops, g = _operations(_SoFar(trace), 0)
+    index = g.write_index.get(id(entry))
+    if index is None:
+        return None
+    op = ops[index]
+    node = graph_def(ops).node[index]
+    # TF adds the control inputs when the function is finished, not yet while it is traced
+    node.input = [i for i in node.input if not i.startswith("^")]
+    if op.type == "AssignVariableOp":
+        node.attr["validate_shape"] = True
+    node.attr["dtype"] = var.dtype
+    op.node_def = node
+    return op
+
+
 class _Listing:
     """The nodes listed so far (their types, (inputs, outputs), names) and the variables'
     nodes: resource Placeholders, reads, assignments, and TF's control inputs between them."""
@@ -427,6 +464,7 @@ class _Listing:
         self.scope_last: dict = {}  # a name scope (tracing.Scope) -> its last node's index
         self.scope_inputs: dict = {}    # a name scope -> the slots its ops read, in order
         self.scope_reads: dict = {}     # a name scope listed -> {slot: its read's key}
+        self.write_index: dict = {}     # id of an assignment's entry -> its node's index
 
     def enter(self, scope) -> None:
         """The first node of a name scope's call is listed. An op function that TF names in a
@@ -558,6 +596,7 @@ class _Listing:
             key, made = self._resource(var)
         if made is not None:
             self.names[made] = (len(self.types), "/resource")
+        self.write_index[id(entry)] = len(self.types)
         self.types.append(kind)
         self.slots.append(((key, ref), ()))
         self._stateful(var, len(self.types) - 1, True)

@@ -92,6 +92,10 @@ class FunctionTracer(B.Tracer):
             return None             # made outside the function, or not a node of its graph
         return graph_ops.name_so_far(trace, ("folded", id(value)))
 
+    def assignment(self, var):
+        trace = tracing.current()
+        return None if trace is None else graph_ops.assignment_so_far(trace, var)
+
     def tracing(self) -> bool:
         return tracing.current() is not None
 
