@@ -40,14 +40,14 @@ from .ops.reduction_ops import (argmax, argmin, cumsum, reduce_all, reduce_any, 
                                 reduce_prod, reduce_sum)
 from .ops.array_ops import (boolean_mask, broadcast_to, concat, expand_dims, eye,  # noqa: F401
                             fill, gather, linspace, one_hot, ones, ones_like, pad, range, rank,
-                            reshape, reverse, shape, size, split, squeeze, stack,
-                            tensor_scatter_nd_update, tile, transpose, unstack, zeros,
-                            zeros_like)
+                            reshape, reverse, shape, size, split, squeeze, stack, tile,
+                            transpose, unstack, zeros, zeros_like)
 from .ops.linalg_ops import matmul, norm, tensordot  # noqa: F401
 from .ops.special_math_ops import einsum  # noqa: F401
 from .ops.sort_ops import argsort, searchsorted, sort, unique  # noqa: F401
 from .ops.complex_ops import complex  # noqa: F401,A004  (tf.complex: builds complex tensors)
-from .ops.gather_nd_ops import gather_nd, scatter_nd  # noqa: F401
+from .ops.gather_nd_ops import (gather_nd, scatter_nd, tensor_scatter_nd_add,  # noqa: F401
+                                tensor_scatter_nd_sub, tensor_scatter_nd_update)
 from .tensor_array import TensorArray  # noqa: F401
 from .ops.indexed_slices import IndexedSlices  # noqa: F401
 from .variable import Variable  # noqa: F401

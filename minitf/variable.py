@@ -217,15 +217,15 @@ class Variable(_HoldsArray):
 
     def scatter_nd_update(self, indices, updates, name=None) -> "Variable":
         """Write ``updates`` at the positions ``indices`` names (rows of index tuples)."""
-        self._value = array_ops.tensor_scatter_nd_update(self._snapshot(), indices,
-                                                         updates)._value
+        from .ops.gather_nd_ops import tensor_scatter_nd_update
+        self._value = tensor_scatter_nd_update(self._snapshot(), indices, updates)._value
         return self._unread()
 
     def _scatter(self, op: str, sparse_delta, combine) -> "Variable":
         if not getattr(sparse_delta, "_is_indexed_slices", False):
             raise TypeError(f"Argument `sparse_delta` must be a `tf.IndexedSlices`. Received "
                             f"arg: {sparse_delta}")
-        from .ops.gather_nd_ops import scatter_nd
+        from .ops.gather_nd_ops import scatter_nd, tensor_scatter_nd_update
         from .ops.math_ops import cast
         idx = sparse_delta.indices
         n = self._value.shape[0] if self._value.ndim else 0
@@ -238,7 +238,7 @@ class Variable(_HoldsArray):
         rows = array_ops.reshape(idx, [-1, 1])
         current = self._snapshot()
         if combine is None:     # update: the last write to a row wins, as TF's CPU kernel
-            new = array_ops.tensor_scatter_nd_update(current, rows, values)
+            new = tensor_scatter_nd_update(current, rows, values)
         else:
             delta = scatter_nd(rows, values, list(self._value.shape))
             new = combine(current, delta)

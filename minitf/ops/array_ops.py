@@ -878,28 +878,3 @@ def reverse(tensor_, axis, name=None) -> Tensor:
     return z
 
 
-def tensor_scatter_nd_update(tensor_, indices, updates, name=None) -> Tensor:
-    """A copy of ``tensor`` with ``updates`` written at ``indices`` (TF's scatter_nd semantics)."""
-    x = tensor(tensor_)
-    idx = np.asarray(B.to_host(tensor(indices)._value))
-    u = tensor(updates, x._dtype)
-    v = np.array(B.to_host(x._value))
-    if idx.ndim == 0:
-        raise invalid_argument("Indices shape must have rank at least one. Found:[]",
-                               "TensorScatterUpdate")
-    k = idx.shape[-1]
-    flat_idx = idx.reshape(-1, k)
-    want = (flat_idx.shape[0],) + v.shape[k:]
-    if k > v.ndim or int(np.prod(want)) != u._value.size:    # NumPy's reshape would raise
-        raise invalid_argument(f"Outer dimensions of indices and update must match. Indices "
-                               f"shape: {list(idx.shape)}, updates shape:{list(u._value.shape)}",
-                               "TensorScatterUpdate")
-    flat_u = np.asarray(B.to_host(u._value)).reshape(want)
-    for i, ix in enumerate(flat_idx):
-        if builtins.any(not 0 <= j < s for j, s in zip(ix, v.shape)):
-            raise invalid_argument(f"indices[{i}] = {list(ix)} does not index into shape "
-                                   f"{list(v.shape)}", "TensorScatterUpdate")
-        v[tuple(ix)] = flat_u[i]
-    return _make(B.like(x._value, v), x._dtype)
-
-

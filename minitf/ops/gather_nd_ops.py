@@ -1,4 +1,5 @@
-"""``gather_nd`` and ``scatter_nd``: indexing by coordinate tuples, each the other's gradient.
+"""``gather_nd``, ``scatter_nd`` and the ``tensor_scatter_nd_*`` family: indexing by coordinate
+tuples, each the other's gradient.
 
 ``indices[..., :k]`` holds coordinates into the first ``k`` axes of ``params`` (k = the last
 axis of ``indices``); each picks an element (k = rank) or a slice. ``scatter_nd`` writes
@@ -19,7 +20,8 @@ import numpy as np
 from .. import _backend as B
 from .. import dtypes
 from ..errors import invalid_argument
-from ._registry import TAPES, Tensor, _make, int_args, record, tensor
+from ._registry import TAPES, Tensor, _make, dtype_mismatch, int_args, record, tensor
+from .math_ops import add, subtract
 
 _INDEX = (dtypes.int16, dtypes.int32, dtypes.int64)
 
@@ -172,3 +174,116 @@ def scatter_nd(indices, updates, shape, name=None) -> Tensor:
     if B.is_device_array(u._value) and not B.is_device_array(iv):
         iv = B.like(u._value, iv)
     return _scatter(u, iv, tuple(dims), ok)
+
+
+def _dims(shape) -> str:
+    return "[" + ",".join(map(str, shape)) + "]"      # TF's TensorShape::DebugString
+
+
+def _tensor_scatter_args(op: str, tensor_, indices, updates):
+    """(tensor, indices' array, updates) checked as TF's TensorScatter kernels check them:
+    ``updates`` must have shape ``indices.shape[:-1] + tensor.shape[k:]`` exactly (the outer
+    dimensions first, then the inner ones), coordinates inside ``tensor``'s shape."""
+    x = tensor(tensor_)
+    idx = _indices_arg(op, indices)
+    u = tensor(updates) if isinstance(updates, Tensor) else tensor(updates, x._dtype)
+    if u._dtype is not x._dtype:
+        raise dtype_mismatch(op, 2, x._dtype, u._dtype)
+    iv = idx._value
+    shape, ushape = tuple(x._value.shape), tuple(u._value.shape)
+    if iv.ndim == 0:
+        raise invalid_argument(f"Indices shape must have rank at least one. Found:"
+                               f"{_dims(iv.shape)}", op)
+    k, outer = iv.shape[-1], tuple(iv.shape[:-1])
+    if ushape[:len(outer)] != outer:
+        raise invalid_argument(f"Outer dimensions of indices and update must match. Indices "
+                               f"shape: {_dims(iv.shape)}, updates shape:{_dims(ushape)}", op)
+    if k > len(shape) or ushape[len(outer):] != shape[k:]:
+        raise invalid_argument(f"Inner dimensions of output shape must match inner dimensions "
+                               f"of updates shape. Output: {_dims(shape)} updates: "
+                               f"{_dims(ushape)}", op)
+    if (k == 0 or not x._value.size) and (iv.size or u._value.size):
+        # (TF's kernels take coordinates of length 0 for an empty output too)
+        raise invalid_argument("Indices and updates specified for empty output shape", op)
+    _check_in_range(op, iv, shape, "shape")
+    if B.is_device_array(x._value) and not B.is_device_array(iv):
+        iv = B.like(x._value, iv)
+    return x, iv, u
+
+
+@B._recorded()
+def _written(a, iv, u):
+    """A copy of ``a`` with the rows of ``u`` written at ``iv``'s coordinates; where coordinates
+    repeat, the last row wins (NumPy's and TF's CPU kernel's order). Coordinates that could not
+    be checked (GPU or traced indices) and fall outside ``a`` are ignored, as TF's GPU kernel
+    ignores them: they are sent to a spare row past the end, which is then dropped (no
+    data-dependent shape, so a CUDA graph can hold it)."""
+    xp = B.xp_of(a)
+    k = iv.shape[-1]
+    lead = a.shape[:k]
+    n = int(np.prod(lead, dtype=np.int64))
+    flat = iv.reshape(-1, k).astype(np.int64)
+    lin = xp.zeros(flat.shape[0], np.int64)
+    ok = xp.ones(flat.shape[0], bool)
+    for j in range(k):
+        c = flat[:, j]
+        ok &= (c >= 0) & (c < lead[j])
+        lin = lin * lead[j] + c
+    rows = a.shape[k:]
+    out = xp.empty((n + 1,) + rows, a.dtype)
+    out[:n] = a.reshape((n,) + rows)
+    out[xp.where(ok, lin, n)] = u.reshape((flat.shape[0],) + rows)
+    return out[:n].reshape(a.shape)
+
+
+def _update(x: Tensor, iv, u: Tensor) -> Tensor:
+    z = _make(_written(x._value, iv, u._value), x._dtype)
+    if TAPES.recording:
+        masked, ok = _unchecked(iv, tuple(x._value.shape))
+
+        def grad_x(g):       # the written positions take nothing from x
+            return _update(g, iv, _make(B.zeros(u._value.shape, g._dtype._np,
+                                                like_array=g._value), g._dtype))
+        record("TensorScatterUpdate", (x, u), z,
+               (grad_x, lambda g: _gather(g, masked, ok)))
+    return z
+
+
+def tensor_scatter_nd_update(tensor, indices, updates, name=None) -> Tensor:
+    """A copy of ``tensor`` with ``updates`` written at the coordinates in ``indices``' last
+    axis (elements, or slices when the coordinates are shorter than the rank): ``updates`` has
+    shape ``indices.shape[:-1] + tensor.shape[k:]``. Gradients: ``tensor``'s is the upstream
+    gradient with zeros where something was written, ``updates``' gathers it back. Works inside
+    ``tf.function`` (the coordinates may be computed there too).
+
+    >>> import minitf as tf
+    >>> tf.tensor_scatter_nd_update([1., 2., 3., 4.], [[1], [3]], [10., 20.]).numpy()
+    array([ 1., 10.,  3., 20.], dtype=float32)"""
+    x, iv, u = _tensor_scatter_args("TensorScatterUpdate", tensor, indices, updates)
+    return _update(x, iv, u)
+
+
+def _combined(op: str, combine, tensor_, indices, updates) -> Tensor:
+    x, iv, u = _tensor_scatter_args(op, tensor_, indices, updates)
+    iv, ok = _unchecked(iv, tuple(x._value.shape))
+    return combine(x, _scatter(u, iv, tuple(x._value.shape), ok))
+
+
+def tensor_scatter_nd_add(tensor, indices, updates, name=None) -> Tensor:
+    """``tensor`` plus ``updates`` added at the coordinates in ``indices``' last axis
+    (repeated coordinates add up): ``tensor + tf.scatter_nd(indices, updates, tensor.shape)``.
+
+    >>> import minitf as tf
+    >>> tf.tensor_scatter_nd_add([1., 2., 3.], [[1], [1]], [10., 20.]).numpy()
+    array([ 1., 32.,  3.], dtype=float32)"""
+    return _combined("TensorScatterAdd", add, tensor, indices, updates)
+
+
+def tensor_scatter_nd_sub(tensor, indices, updates, name=None) -> Tensor:
+    """``tensor`` minus ``updates`` at the coordinates in ``indices``' last axis (repeated
+    coordinates subtract each of theirs).
+
+    >>> import minitf as tf
+    >>> tf.tensor_scatter_nd_sub([1., 2., 3.], [[0]], [10.]).numpy()
+    array([-9.,  2.,  3.], dtype=float32)"""
+    return _combined("TensorScatterSub", subtract, tensor, indices, updates)
