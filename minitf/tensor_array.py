@@ -77,9 +77,15 @@ def _on_device_of(a, x):
     return B.to_host(x) if B.xp_of(a) is np else B.unify(a, x)[1]
 
 
-def _row_mask(buffer, i):
+def _row_mask(buffer, i, check=True):
     """True on row ``i`` of ``buffer``, shaped to broadcast against it, on ``buffer``'s device
-    (``np.where`` with a host mask and GPU rows would be CuPy's TypeError)."""
+    (``np.where`` with a host mask and GPU rows would be CuPy's TypeError): a write into an
+    array of fixed size. An index out of its rows is TF's TensorListSetItem error (unchecked:
+    no row is written)."""
+    n = buffer.shape[0]
+    if check and _checking() and not 0 <= int(B.to_host(i)) < n:
+        raise InvalidArgumentError(None, "TensorListSetItem", f"Trying to modify element "
+                                   f"{int(B.to_host(i))} in a list with {n} elements.")
     mask = B.xp_of(buffer).arange(buffer.shape[0]) == _on_device_of(buffer, i)
     return mask.reshape((-1,) + (1,) * (buffer.ndim - 1))
 
@@ -327,6 +333,38 @@ def _pieces_t(v: Tensor, k: int, length: int) -> Tensor:
     if TAPES.recording:
         record("TensorListSplit", (v,), z, (lambda g: _joined_t(g),))
     return z
+
+
+def _rows_counted(buffer, count: int) -> None:
+    """TF's error for the stack of an array of fixed size ``count`` whose list holds another
+    number of elements (an ``unstack`` or ``split`` of other rows in a staged loop)."""
+    if buffer.shape[0] != count:
+        raise InvalidArgumentError(None, "TensorListStack",
+                                   _count_text(count, buffer.shape[0]))
+
+
+def _fit_rows(x, like, n=None):
+    """``x`` if it has ``n`` rows (None: as many as ``like``), else zeros of that many rows
+    (only where ``_rows_counted`` raised, or in values a trace throws away). Always ``n``
+    rows, so a stack of a fixed-size array has its size as its static rows."""
+    n = like.shape[0] if n is None else n
+    if x.shape[0] == n:
+        return x.copy()
+    return B.xp_of(x).zeros((n,) + x.shape[1:], x.dtype)
+
+
+def _fit_rows_t(x: Tensor, like: Tensor, n=None) -> Tensor:
+    return _linear(_fit_rows, "TensorListStack",
+                   lambda g, xx, _: _fit_rows_t(g, xx, None), x, like, n)
+
+
+def _counted_t(buffer: Tensor, count: int) -> Tensor:
+    """The stack of a fixed-size array whose buffer's rows may be another number than its
+    size ``count``: checked each time the program runs (as TF's TensorListStack checks its
+    ``num_elements``), ``count`` rows."""
+    if _checks():
+        B.TRACER.effect(_rows_counted, (buffer._value, count))
+    return _fit_rows_t(buffer, buffer, count)
 
 
 # ---- pieces of several lengths (a split in a staged loop) ---------------------------------
@@ -816,7 +854,7 @@ class TensorArray:
             # as TF's list: a write past the end grows the array (the loop carries the buffer
             # with rows that may grow, function/control_flow.py)
             return self._from_buffer(_scatter_t(buffer, i, v, grow=True))
-        mask = _make(B.record_call(_row_mask, buffer._value, i), dtypes.bool)
+        mask = _make(B.record_call(_row_mask, buffer._value, i, _checks()), dtypes.bool)
         return self._from_buffer(where(mask, expand_dims(v, 0), buffer))
 
     def _element_shape_from(self, shape) -> None:
@@ -957,7 +995,9 @@ class TensorArray:
                                                                         dtypes.int32)
             if self._dynamic_size and self._buffer is not None:     # its rows as it runs
                 return _make(B.record_call(_rows_of, self._buffer._value), dtypes.int32)
-            return convert_to_tensor(self._n, dtypes.int32)
+            # a fixed size stays what it was given, after an unstack of other rows too (TF's
+            # graph array; its stack() then raises)
+            return convert_to_tensor(self._n if static is None else static, dtypes.int32)
         if static is not None and _tracing():   # TF's graph array: the size it was given
             return convert_to_tensor(static, dtypes.int32)
         return convert_to_tensor(len(self._storage.items), dtypes.int32)
@@ -1197,7 +1237,11 @@ class TensorArray:
                                        count=None if self._unsized else
                                        self._storage.static_size,
                                        expect=self._storage.piece_length)
-            return identity(self._buffer_value())
+            b = self._buffer_value()
+            static = None if self._unsized else self._storage.static_size
+            if static is not None and (b.shape[0], b._static_shape()[0]) != (static, static):
+                return _counted_t(b, static)    # unstacked other rows: TF's error when run
+            return identity(b)
         items = self._storage.items
         if _tracing() and items:
             static = self._storage.static_size

@@ -137,3 +137,109 @@ def test_same_outcome_as_tf(tf_real, name):
         theirs = (theirs[0], theirs[1].removeprefix("ValueError: "))
         ours = (ours[0], ours[1].removeprefix("ValueError: "))
     assert ours == theirs
+
+
+# ---- a list whose length or pieces change in a staged loop or a converted if ---------------
+# (tests/test_tensor_array_staged.py, sections 10 and 11, hold TF 2.21's literals)
+
+def _kernel_message(e) -> str:
+    """The last line of an exception's message; for TF's graph execution error, the kernel's
+    message (the lines after it name the node and the function)."""
+    lines = [ln.strip() for ln in str(e).splitlines()
+             if ln.strip() and not ln.strip().startswith("[[")]
+    return lines[-1].removeprefix("ValueError: ")
+
+
+def _changing(tf):
+    f32 = tf.float32
+
+    def unstacked(op):
+        def f(n):
+            ta = tf.TensorArray(f32, size=3)
+            for i in tf.range(n):
+                ta = ta.unstack(tf.constant([1.0, 2.0]) * tf.cast(i + 1, f32))
+                if op == "write-past":
+                    ta = ta.write(2, 5.0)
+                if op == "size-in-body":
+                    n = n + ta.size() * 0
+            return {"size": lambda: ta.size(), "stack": lambda: ta.stack(),
+                    "read": lambda: ta.read(1), "gather": lambda: ta.gather([1, 0]),
+                    "read-past": lambda: ta.read(2), "write-past": lambda: ta.read(0),
+                    "size-in-body": lambda: tf.cast(n, f32)}[op]()
+        return tf.function(f)
+
+    def split_equal(n):
+        ta = tf.TensorArray(f32, size=3)
+        for i in tf.range(n):
+            ta = ta.split(tf.constant([1.0, 2.0, 3.0, 4.0]) * tf.cast(i, f32), [2, 2])
+        return tf.concat([ta.read(0), tf.cast([ta.size()], f32)], 0)
+
+    def split_equal_stack(n):
+        ta = tf.TensorArray(f32, size=3)
+        for i in tf.range(n):
+            ta = ta.split(tf.constant([1.0, 2.0, 3.0, 4.0]), [2, 2])
+        return ta.stack()
+
+    def write_past_fixed(n):
+        ta = tf.TensorArray(f32, size=3)
+        for i in tf.range(n):
+            ta = ta.write(i + 3, 1.0)
+        return ta.read(0)
+
+    out = {f"loop-unstack-{op}": (lambda g: lambda: g(tf.constant(2)))(unstacked(op))
+           for op in ("size", "stack", "read", "gather", "read-past", "write-past",
+                      "size-in-body")}
+    out["loop-unstack-stack-no-iteration"] = lambda: unstacked("stack")(tf.constant(0))
+    for f in (split_equal, split_equal_stack, write_past_fixed):
+        out[f"loop-{f.__name__}"] = (lambda g: lambda: g(tf.constant(2)))(tf.function(f))
+    return out
+
+
+def _changing_outcome(f):
+    try:
+        r = f()
+    except Exception as e:          # noqa: BLE001 - the type and TF's message are compared
+        return type(e).__name__, _kernel_message(e)
+    return ("tensor", r.dtype.name, list(r.shape), np.asarray(r).tolist())
+
+
+CHANGING = sorted(_changing(mtf))
+
+
+@pytest.mark.parametrize("name", CHANGING)
+def test_changing_lists_as_tf(tf_real, name):
+    assert _changing_outcome(_changing(mtf)[name]) == \
+        _changing_outcome(_changing(tf_real)[name])
+
+
+def _unstacked_rows(tf):
+    @tf.function
+    def f(x, n):
+        ta = tf.TensorArray(tf.float64, size=3, element_shape=[3])
+        for i in tf.range(n):
+            ta = ta.unstack(tf.reshape(tf.sin(x) * tf.cast(i + 1, tf.float64), [2, 3]))
+        return tf.concat([ta.read(0), ta.read(1) * x[:3], [tf.cast(ta.size(), tf.float64)]],
+                         0)
+
+    @tf.function
+    def inside(x, n):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.reduce_sum(f(x, n) ** 2)
+        return tape.gradient(y, x)
+
+    out = []
+    for n in (2, 1, 0):
+        x = tf.constant(np.cos(np.arange(6.0)))
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = f(x, tf.constant(n))
+            loss = tf.reduce_sum(y * y)
+        out.append((y.numpy(), tape.gradient(loss, x).numpy(), inside(x, tf.constant(n)).numpy()))
+    return out
+
+
+def test_unstack_of_other_rows_in_a_staged_loop_values_and_gradients_as_tf(tf_real):
+    for ours, theirs in zip(_unstacked_rows(mtf), _unstacked_rows(tf_real)):
+        for a, b in zip(ours, theirs):
+            np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)

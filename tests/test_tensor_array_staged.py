@@ -3,6 +3,8 @@ a slot written and read in one iteration, stack() in a dynamic_size loop body, a
 length on a later call, with the tape outside the function and inside it; and the graph
 listing of traced reductions. Expected values come from NumPy (forward values computed
 directly, gradients by central differences) or, for the graph listing, from TF 2.21."""
+import re
+
 import numpy as np
 import pytest
 
@@ -732,3 +734,103 @@ def test_writes_past_the_end_of_growing_pieces_as_tf():
     np.testing.assert_allclose(f(x, tf.constant(2)).numpy(),
                                [1.5231883119115297, 0.9864335337710077, 0., 0.,
                                 4.116442187614816, 9.], rtol=1e-13)
+
+
+# ---- 10. an unstack of another number of rows into a fixed-size array in a staged loop ------
+# TF's graph list takes the rows (its length changes in the loop); the array keeps the size it
+# was made with: size() is 3, stack() raises TF's count error when it runs, read and gather
+# take the list's rows, a read or write past them is TF's error. Values and gradients printed
+# by TF 2.21 (float64), checked against central differences too.
+
+@tf.function
+def _unstacked_rows(x, n):
+    ta = tf.TensorArray(tf.float64, size=3, element_shape=[3])
+    for i in tf.range(n):
+        ta = ta.unstack(tf.reshape(tf.sin(x) * tf.cast(i + 1, tf.float64), [2, 3]))
+    return tf.concat([ta.read(0), ta.read(1) * x[:3], [tf.cast(ta.size(), tf.float64)]], 0)
+
+
+def _unstacked_rows_np(x, n):
+    rows = (np.sin(x) * n).reshape(2, 3) if n else np.zeros((2, 3))
+    return np.concatenate([rows[0], rows[1] * x[:3], [3.0]])
+
+
+_UNSTACKED_TF = {   # n: (value, gradient of sum(value**2)), TF 2.21
+    2: ([1.682941969615793, 1.0287905170470983, -0.8084783077045316, -1.672043723075461,
+         -0.6570973045362878, -0.23293681911234282, 3.0],
+        [9.228650131054826, 5.127249291581094, -3.2186807244151217, -3.669775704267332,
+         -1.1273993378077882, 0.37224825378200177]),
+    1: ([0.8414709848078965, 0.5143952585235492, -0.4042391538522658, -0.8360218615377305,
+         -0.3285486522681439, -0.11646840955617141, 3.0],
+        [2.3071625327637064, 1.2818123228952736, -0.8046701811037804, -0.917443926066833,
+         -0.28184983445194706, 0.09306206344550044]),
+}
+
+
+def test_unstack_of_other_rows_into_a_fixed_size_array_in_a_staged_loop():
+    grad = _inside(_unstacked_rows)
+    for n in (2, 1, 0):         # one trace
+        y, g = _outside(_unstacked_rows, X6, tf.constant(n))
+        np.testing.assert_allclose(y, _unstacked_rows_np(X6, n), rtol=1e-15)
+        want = _numeric_grad(lambda x: np.sum(_unstacked_rows_np(x, n) ** 2), X6)
+        np.testing.assert_allclose(g, want, rtol=1e-7, atol=1e-8)
+        np.testing.assert_allclose(grad(tf.constant(X6), tf.constant(n)).numpy(), g,
+                                   rtol=1e-12, atol=1e-15)
+        if n in _UNSTACKED_TF:
+            np.testing.assert_allclose(y, _UNSTACKED_TF[n][0], rtol=1e-12)
+            np.testing.assert_allclose(g, _UNSTACKED_TF[n][1], rtol=1e-12)
+    assert _unstacked_rows.experimental_get_tracing_count() == 1
+
+
+def test_stack_after_an_unstack_of_other_rows_raises_when_it_runs(capsys):
+    @tf.function
+    def stacked(x, n):
+        ta = tf.TensorArray(tf.float64, size=3, element_shape=[3])
+        for i in tf.range(n):
+            print("traced")
+            ta = ta.unstack(tf.reshape(x, [2, 3]))
+        s = ta.stack()
+        print(s.shape, ta.size().shape)
+        return s
+
+    x = tf.constant(X6)
+    np.testing.assert_array_equal(stacked(x, tf.constant(0)).numpy(), np.zeros((3, 3)))
+    # TF 2.21: the body's print once, the stack's static shape the size
+    assert capsys.readouterr().out == "traced\n(3, 3) ()\n"
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"^Operation expected a list "
+                       r"with 3 elements but got a list with 2 elements\.$"):
+        stacked(x, tf.constant(1))
+    assert stacked.experimental_get_tracing_count() == 1
+
+
+@pytest.mark.parametrize("op, text", [
+    ("read", "Trying to access element 2 in a list with 2 elements."),
+    ("write", "Trying to modify element 2 in a list with 2 elements."),
+])
+def test_past_the_rows_an_unstack_left_in_a_staged_loop(op, text):
+    @tf.function
+    def f(n):
+        ta = tf.TensorArray(tf.float32, size=3)
+        for i in tf.range(n):
+            ta = ta.unstack(tf.constant([1.0, 2.0]) * tf.cast(i, tf.float32))
+            if op == "write":
+                ta = ta.write(2, 5.0)
+        return ta.read(2) if op == "read" else ta.read(0)
+
+    with pytest.raises(tf.errors.InvalidArgumentError, match="^" + re.escape(text) + "$"):
+        f(tf.constant(2))      # TF 2.21's messages, when the program runs
+
+
+def test_split_and_gather_after_other_rows_in_a_staged_loop():
+    @tf.function
+    def f(n):
+        ta = tf.TensorArray(tf.float32, size=3)
+        for i in tf.range(n):
+            ta = ta.split(tf.constant([1.0, 2.0, 3.0, 4.0]) * tf.cast(i, tf.float32), [2, 2])
+        return ta.read(0), ta.gather([1, 0]), ta.size()
+
+    # TF 2.21: ([1, 2], [[3, 4], [1, 2]], 3)
+    a, b, n = f(tf.constant(2))
+    assert a.numpy().tolist() == [1.0, 2.0]
+    assert b.numpy().tolist() == [[3.0, 4.0], [1.0, 2.0]]
+    assert int(n) == 3

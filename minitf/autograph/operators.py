@@ -395,6 +395,30 @@ def _growing_arrays(init, carried) -> set:
             (init[k].dynamic_size or init[k]._in_loop()._storage.pieces)}
 
 
+class _RowsChanged(Exception):
+    """A fixed-size TensorArray's rows changed in one iteration of a staged loop (an
+    ``unstack`` or ``split`` of another number of rows): as TF's graph list, whose length may
+    change in a loop, the loop is staged again carrying its rows as growing (``k``: its
+    position among the loop's values)."""
+
+    def __init__(self, k: int):
+        super().__init__(k)
+        self.k = k
+
+
+def _rows_changed(v, before, after) -> bool:
+    """Whether the loop value ``v`` is a TensorArray whose buffer came back from one iteration
+    with other rows and nothing else changed."""
+    from ..tensor_array import TensorArray
+    if not isinstance(v, TensorArray) or isinstance(before, tuple) or \
+            isinstance(after, tuple) or after.dtype != before.dtype:
+        return False
+    b, a = tuple(before.shape), tuple(after.shape)      # as this trace has them
+    sb, sa = tuple(before._static_shape()), tuple(after._static_shape())    # as TF's graph
+    return len(a) == len(b) >= 1 and a[1:] == b[1:] and sa[1:] == sb[1:] and \
+        (a[0] != b[0] or sa[0] != sb[0])
+
+
 def _check_loop_value(name, before, after, growing: bool) -> None:
     """A loop value after one iteration keeps its dtype and (but for rows that may change)
     shape; a TensorArray of pieces is a pair (joined pieces, lengths)."""
@@ -505,6 +529,8 @@ def _tf_loop(test, body, get_state, set_state, names, extra_test, counter) -> No
                 if after is None:
                     raise TypeError(f"'{names[k]}' is a tensor before the loop, but a "
                                     f"{type(new[k]).__name__} after one iteration")
+                if k not in growing and _rows_changed(init[k], before, after):
+                    raise _RowsChanged(k)
                 _check_loop_value(names[k], before, after, k in growing)
                 out.append(after)
             elif new[k] is not init[k]:
@@ -526,17 +552,8 @@ def _tf_loop(test, body, get_state, set_state, names, extra_test, counter) -> No
         # A while loop with no state (its test cannot change): staged all the same, as TF does.
         tf.while_loop(lambda d: cond_fn(), lambda d: (body_fn(), d)[1], [tf.constant(0)])
         return
-    invariants = None
-    if growing:
-        # a dynamic_size TensorArray's rows may grow (TF carries its list as a handle)
-        from ..tensor_array import _GrowingRows
-        def rows(t):
-            if isinstance(t, tuple):        # pieces of several lengths and their lengths
-                return tuple(rows(x) for x in t)
-            return _GrowingRows([None] + list(t.shape[1:]))
-        invariants = [None] * (counter is not None) + [
-            rows(tensors[k]) if k in growing else None for k in carried]
-    result = tf.while_loop(cond_fn, body_fn, loop_vars, shape_invariants=invariants)
+    result = _staged(tf, cond_fn, body_fn, loop_vars, tensors, carried, growing,
+                     counter is not None)
     result = list(result) if isinstance(result, (list, tuple)) else [result]
     if undefined:
         first = ", ".join(names[k] for k in undefined)
@@ -545,6 +562,34 @@ def _tf_loop(test, body, get_state, set_state, names, extra_test, counter) -> No
     if counter is not None:
         result = result[1:]
     set_state(state_from(result))
+
+
+def _staged(tf, cond_fn, body_fn, loop_vars, tensors, carried, growing: set, counted: bool):
+    """``tf.while_loop`` of the converted loop, the ``growing`` TensorArrays' rows relaxed.
+    A fixed-size array whose rows the body changes (``_RowsChanged``) is found only as the
+    body is traced: the loop is then traced again with its rows relaxed too, the body's
+    Python prints silenced (they were printed once already, as TF traces it once)."""
+    import contextlib
+    import io
+    from ..tensor_array import _GrowingRows
+
+    def rows(t):
+        if isinstance(t, tuple):        # pieces of several lengths and their lengths
+            return tuple(rows(x) for x in t)
+        return _GrowingRows([None] + list(t.shape[1:]))
+
+    quiet = contextlib.nullcontext()
+    while True:
+        # a dynamic_size TensorArray's rows may grow (TF carries its list as a handle)
+        invariants = None if not growing else [None] * counted + [
+            rows(tensors[k]) if k in growing else None for k in carried]
+        try:
+            with quiet:
+                return tf.while_loop(cond_fn, body_fn, loop_vars,
+                                     shape_invariants=invariants)
+        except _RowsChanged as e:
+            growing.add(e.k)
+            quiet = contextlib.redirect_stdout(io.StringIO())
 
 
 def _keeping_state(fn, get_state, set_state):
