@@ -54,6 +54,15 @@ class _Storage:
         # shape fixed, which stack and gather then expect of every piece (TF's graph array
         # merges its element shape with each value written)
         self.piece_length: int | None = None
+        # the element shape TF's list ops are given, where it differs from element_shape: a
+        # converted ``if`` one of whose branches left the elements uninitialized while the
+        # shape was not known keeps the shape from before the if (None: unknown rank), the
+        # most specific one of both branches in TF
+        self.list_shape = _AS_STORED
+
+
+# ``_Storage.list_shape`` when it is the storage's element shape
+_AS_STORED = object()
 
 
 def _tracing() -> bool:
@@ -395,6 +404,23 @@ def _split_error(n: int, lengths) -> InvalidArgumentError:
 _UNSET = -1
 
 
+def _partial_text(shape) -> str:
+    """A shape as TF's PartialTensorShape prints it in its messages (``[?,2]``, ``<unknown>``)."""
+    if shape is None:
+        return "<unknown>"
+    return "[" + ",".join("?" if d is None else str(d) for d in shape) + "]"
+
+
+def _none_set(L) -> bool:
+    """Whether every piece is unset (TF's list holds only uninitialized elements)."""
+    return bool((_raw_lens(L) == _UNSET).all())
+
+
+def _unset_lengths(n, on_gpu: bool = False):
+    """The lengths of ``n`` unset pieces (``n`` known when the program runs)."""
+    return (B.cupy() if on_gpu else np).full((int(n),), _UNSET, np.int32)
+
+
 def _raw_lens(L, at_least: int = 0):
     """The lengths ``L`` on the host as int64, padded to ``at_least`` pieces with unset ones."""
     ln = np.asarray(B.to_host(L)).astype(np.int64).reshape(-1)
@@ -432,9 +458,10 @@ def _same_rows(g, like=None, i=None):
     return g.copy()
 
 
-def _take_piece(F, L, i, check=True, fill=None):
+def _take_piece(F, L, i, check=True, fill=None, shape=_AS_STORED):
     """Piece ``i`` of the joined buffer ``F`` (out of range: TF's error, or unchecked, zero
-    rows; an unset piece: ``fill`` zero rows, the length writes fixed)."""
+    rows; an unset piece: ``fill`` zero rows, the length writes fixed; with none fixed and no
+    piece set, TF's error naming the list's element ``shape``)."""
     ln, off = _lens(L)
     k, n = _rows_at(i), ln.size
     if not 0 <= k < n or off[-1] > F.shape[0]:
@@ -443,13 +470,26 @@ def _take_piece(F, L, i, check=True, fill=None):
                                        f"{k} in a list with {n} elements.")
         return B.xp_of(F).zeros((0,) + F.shape[1:], F.dtype)
     if _raw_lens(L)[k] == _UNSET:
+        if fill is None and shape is not _AS_STORED and _none_set(L) and check and \
+                _checking():
+            raise InvalidArgumentError(
+                None, "TensorListGetItem", "Trying to read an uninitialized tensor but "
+                f"element_shape is not fully defined: {_partial_text(shape)} and no list "
+                "element is set.")
         return B.xp_of(F).zeros((fill or 0,) + F.shape[1:], F.dtype)
     return F[off[k]:off[k + 1]].copy()
 
 
-def _concat_pieces(F, L, check=True):
-    """The pieces joined (the buffer itself); an unset piece is TF's concat error."""
+def _concat_pieces(F, L, check=True, shape=_AS_STORED):
+    """The pieces joined (the buffer itself); an unset piece is TF's concat error (another one
+    when none is set and the list's element ``shape`` is not known past its first dimension)."""
     unset = np.flatnonzero(_raw_lens(L) == _UNSET)
+    if unset.size and check and _checking() and shape is not _AS_STORED and \
+            unset.size == _raw_lens(L).size and (shape is None or None in shape[1:]):
+        raise InvalidArgumentError(
+            None, "TensorListConcatV2", "Trying to concat list with only uninitialized "
+            "tensors but element_shape_except_first_dim is not fully defined: "
+            f"{_partial_text(None if shape is None else shape[1:])}")
     if unset.size and check and _checking():
         raise InvalidArgumentError(None, "TensorListConcatV2", f"List contains uninitialized "
                                    f"tensor at index {int(unset[0])} but leading_dims has "
@@ -525,15 +565,25 @@ def _count_text(want: int, got: int) -> str:
     return f"Operation expected a list with {want} elements but got a list with {got} elements."
 
 
-def _stack_pieces(F, L, idx=None, check=True, count=None, expect=None):
+def _stack_pieces(F, L, idx=None, check=True, count=None, expect=None, shape=_AS_STORED):
     """Pieces ``idx`` (None: all) stacked, ``[len(idx), length, ...]``: TF's error unless all
     have one length (its shapes merge), or an index is out of range, or (stack of an array of
-    fixed ``count``) their number is another; ``expect``: the length every piece must have."""
+    fixed ``count``) their number is another, or none is set and no length is known (the
+    list's element ``shape`` is not fully defined); ``expect``: the length every piece must
+    have."""
     ln, off = _lens(L)
     ks = _piece_indices(L, idx)
     n, xp = ln.size, B.xp_of(F)
     bad = (ks < 0) | (ks >= n)
     ok = check and _checking()
+    if ok and expect is None and shape is not _AS_STORED and _none_set(L) and n:
+        text = _partial_text(shape)
+        raise InvalidArgumentError(None, "TensorListStack", "Tried to stack list which only "
+                                   "contains uninitialized tensors and has a non-fully-"
+                                   f"defined element_shape: {text}") if idx is None else \
+            InvalidArgumentError(None, "TensorListGather", "Tried to gather uninitialized "
+                                 "tensors from a list with non-fully-defined element_shape: "
+                                 f"{text}")
     if count is not None and count != n and ok:
         raise InvalidArgumentError(None, "TensorListStack", _count_text(count, n))
     if bad.any():
@@ -596,9 +646,9 @@ def _split_t(v: Tensor, L: Tensor) -> Tensor:
     return z
 
 
-def _concat_pieces_t(F: Tensor, L: Tensor) -> Tensor:
-    _checked_when_run(_concat_pieces, F._value, L._value)
-    z = _make(B.record_call(_concat_pieces, F._value, L._value, _checks()), F._dtype)
+def _concat_pieces_t(F: Tensor, L: Tensor, shape=_AS_STORED) -> Tensor:
+    _checked_when_run(_concat_pieces, F._value, L._value, True, shape)
+    z = _make(B.record_call(_concat_pieces, F._value, L._value, _checks(), shape), F._dtype)
     if TAPES.recording:
         record("TensorListConcat", (F,), z, (lambda g: _same_rows_t(g),))
     return z
@@ -611,9 +661,9 @@ def _same_rows_t(g: Tensor) -> Tensor:
     return z
 
 
-def _take_piece_t(F: Tensor, L: Tensor, i, fill=None) -> Tensor:
+def _take_piece_t(F: Tensor, L: Tensor, i, fill=None, shape=_AS_STORED) -> Tensor:
     z = _runtime_rows(_make(B.record_call(_take_piece, F._value, L._value, i, _checks(),
-                                          fill), F._dtype))
+                                          fill, shape), F._dtype))
     if TAPES.recording:
         record("TensorListGetItem", (F,), z, (lambda g: _put_piece_t(g, F, L, i),))
     return z
@@ -648,10 +698,11 @@ def _unsplice_t(g: Tensor, L_new: Tensor, i, L_old: Tensor) -> Tensor:
     return z
 
 
-def _stack_pieces_t(F: Tensor, L: Tensor, idx=None, count=None, expect=None) -> Tensor:
-    _checked_when_run(_stack_pieces, F._value, L._value, idx, True, count, expect)
+def _stack_pieces_t(F: Tensor, L: Tensor, idx=None, count=None, expect=None,
+                    shape=_AS_STORED) -> Tensor:
+    _checked_when_run(_stack_pieces, F._value, L._value, idx, True, count, expect, shape)
     z = _runtime_rows(_make(B.record_call(_stack_pieces, F._value, L._value, idx, _checks(),
-                                          count, expect), F._dtype), 2)
+                                          count, expect, shape), F._dtype), 2)
     if TAPES.recording:
         record("TensorListStack" if idx is None else "TensorListGather", (F,), z,
                (lambda g: _unstack_pieces_t(g, F, L, idx),))
@@ -820,9 +871,11 @@ class TensorArray:
                 return None
             self._buffer = zeros([0] + list(shape)[1:], self._dtype)
             n = self._n
-            self._lengths = _make(B.record_call(_zeros_rows, n._value, (), np.int32),
-                                  dtypes.int32) if isinstance(n, Tensor) else \
-                zeros([n], dtypes.int32)
+            # as TF's list: elements no write has set (uninitialized)
+            self._lengths = _make(B.record_call(_unset_lengths, n._value,
+                                                B.get_backend() == "cupy"), dtypes.int32) \
+                if isinstance(n, Tensor) else convert_to_tensor(
+                    np.full((n,), _UNSET, np.int32))
         if self._buffer is None:
             shape = self._storage.element_shape
             if shape is None or not shape.is_fully_defined():
@@ -1205,7 +1258,7 @@ class TensorArray:
             if self._storage.pieces:        # a piece of its own length
                 return _take_piece_t(self._buffer_value(), self._lengths,
                                      self._index_value(index, "read"),
-                                     self._storage.piece_length)
+                                     self._storage.piece_length, self._storage.list_shape)
             # a recorded row read whose gradient takes the buffer's rows when it runs
             return _take_rows_t(self._buffer_value(), self._index_value(index, "read"))
         i = _index(index, "read")
@@ -1236,7 +1289,8 @@ class TensorArray:
                 return _stack_pieces_t(self._buffer_value(), self._lengths,
                                        count=None if self._unsized else
                                        self._storage.static_size,
-                                       expect=self._storage.piece_length)
+                                       expect=self._storage.piece_length,
+                                       shape=self._storage.list_shape)
             b = self._buffer_value()
             static = None if self._unsized else self._storage.static_size
             if static is not None and (b.shape[0], b._static_shape()[0]) != (static, static):
@@ -1271,7 +1325,8 @@ class TensorArray:
                                            f"indices must be a vector, got {i!r}")
             if self._storage.pieces:        # TF's error unless the pieces have one length
                 return _stack_pieces_t(self._buffer_value(), self._lengths, i._value,
-                                       expect=self._storage.piece_length)
+                                       expect=self._storage.piece_length,
+                                       shape=self._storage.list_shape)
             return _take_rows_t(self._buffer_value(), i._value, "TensorListGather")
         if _traced(indices) or _traced_list(indices):     # indices known when it runs
             return self._in_loop().gather(indices)
@@ -1298,7 +1353,7 @@ class TensorArray:
         if self._buffered:
             b = self._buffer_value()
             if self._storage.pieces:        # the pieces, joined already
-                return _concat_pieces_t(b, self._lengths)
+                return _concat_pieces_t(b, self._lengths, self._storage.list_shape)
             if b.shape.rank is not None and b.shape.rank < 2:
                 raise ValueError("Concat saw a scalar shape at index 0 but requires at least "
                                  "vectors.")

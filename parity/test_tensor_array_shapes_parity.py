@@ -192,6 +192,26 @@ def _changing(tf):
     out["loop-unstack-stack-no-iteration"] = lambda: unstacked("stack")(tf.constant(0))
     for f in (split_equal, split_equal_stack, write_past_fixed):
         out[f"loop-{f.__name__}"] = (lambda g: lambda: g(tf.constant(2)))(tf.function(f))
+
+    def split_in_else(op, element_shape):
+        @tf.function
+        def f(x, c):
+            ta = tf.TensorArray(tf.float64, size=3, element_shape=element_shape)
+            if c > 0:
+                pass
+            else:
+                ta = ta.split(x, [1, 2, 3])
+            return {"concat": ta.concat, "read": lambda: ta.read(1), "stack": ta.stack,
+                    "gather": lambda: ta.gather([2, 0]), "size": ta.size}[op]()
+        return f
+
+    x = np.cos(np.arange(6.0))
+    for op in ("concat", "read", "stack", "gather", "size"):
+        for shape in (None, [None]):
+            f = split_in_else(op, shape)
+            for c in (1.0, -1.0):
+                out[f"if-split-in-else-{op}-{shape}-{c}"] = (
+                    lambda g, c: lambda: g(tf.constant(x), tf.constant(c, tf.float64)))(f, c)
     return out
 
 

@@ -834,3 +834,79 @@ def test_split_and_gather_after_other_rows_in_a_staged_loop():
     assert a.numpy().tolist() == [1.0, 2.0]
     assert b.numpy().tolist() == [[3.0, 4.0], [1.0, 2.0]]
     assert int(n) == 3
+
+
+# ---- 11. an array of unknown element shape split in one branch of an if only ----------------
+# TF 2.21: the other branch leaves the list's elements uninitialized; what reads them fails
+# when the program runs, with TF's messages naming the element shape the list has after the if
+# (the one before it: <unknown>, or [?] with element_shape=[None]); the split branch works.
+
+def _split_in_else(op, element_shape):
+    @tf.function
+    def f(x, c):
+        ta = tf.TensorArray(tf.float64, size=3, element_shape=element_shape)
+        if c > 0:
+            pass
+        else:
+            ta = ta.split(x, [1, 2, 3])
+        return {"concat": ta.concat, "read": lambda: ta.read(1), "stack": ta.stack,
+                "gather": lambda: ta.gather([2, 0]), "size": ta.size}[op]()
+    return f
+
+
+@pytest.mark.parametrize("op, unknown, known", [
+    ("concat", "Trying to concat list with only uninitialized tensors but "
+     "element_shape_except_first_dim is not fully defined: <unknown>",
+     "List contains uninitialized tensor at index 0 but leading_dims has only 0 elements."),
+    ("read", "Trying to read an uninitialized tensor but element_shape is not fully defined: "
+     "<unknown> and no list element is set.",
+     "Trying to read an uninitialized tensor but element_shape is not fully defined: [?] and "
+     "no list element is set."),
+    ("stack", "Tried to stack list which only contains uninitialized tensors and has a "
+     "non-fully-defined element_shape: <unknown>",
+     "Tried to stack list which only contains uninitialized tensors and has a "
+     "non-fully-defined element_shape: [?]"),
+    ("gather", "Tried to gather uninitialized tensors from a list with non-fully-defined "
+     "element_shape: <unknown>",
+     "Tried to gather uninitialized tensors from a list with non-fully-defined "
+     "element_shape: [?]"),
+])
+def test_split_in_the_else_branch_only_fails_when_the_other_branch_runs(op, unknown, known):
+    x = tf.constant(X6)
+    for shape, text in ((None, unknown), ([None], known)):
+        f = _split_in_else(op, shape)
+        with pytest.raises(tf.errors.InvalidArgumentError, match="^" + re.escape(text) + "$"):
+            f(x, tf.constant(1.0, tf.float64))
+        if op == "concat":
+            np.testing.assert_array_equal(f(x, tf.constant(-1.0, tf.float64)).numpy(), X6)
+        elif op == "read":
+            np.testing.assert_array_equal(f(x, tf.constant(-1.0, tf.float64)).numpy(), X6[1:3])
+        else:   # TF 2.21: the pieces' lengths do not merge
+            with pytest.raises(tf.errors.InvalidArgumentError, match=r"Incompatible shapes "
+                               r"during merge: " + (r"\[1\] vs\. \[2\]" if op == "stack" else
+                                                    r"\[3\] vs\. \[1\]")):
+                f(x, tf.constant(-1.0, tf.float64))
+        assert f.experimental_get_tracing_count() == 1
+
+
+def test_split_in_the_else_branch_only_size_prints_and_gradients(capsys):
+    @tf.function
+    def f(x, c):
+        ta = tf.TensorArray(tf.float64, size=3)
+        if c > 0:
+            print("main")
+        else:
+            print("else")
+            ta = ta.split(tf.sin(x), [1, 2, 3])
+        return tf.concat([ta.read(2) * x[3:], tf.cast([ta.size()], tf.float64)], 0)
+
+    def f_np(x):
+        return np.concatenate([np.sin(x[3:]) * x[3:], [3.0]])
+
+    y, g = _outside(f, X6, tf.constant(-1.0, tf.float64))
+    assert capsys.readouterr().out == "main\nelse\n"      # TF 2.21: each branch traced once
+    np.testing.assert_allclose(y, f_np(X6), rtol=1e-15)
+    np.testing.assert_allclose(g, _numeric_grad(lambda x: np.sum(f_np(x) ** 2), X6),
+                               rtol=1e-7, atol=1e-8)
+    np.testing.assert_allclose(_inside(f)(tf.constant(X6), tf.constant(-1.0, tf.float64)),
+                               g, rtol=1e-13)

@@ -184,44 +184,87 @@ def _check_branches(names, main, other) -> None:
                             f"and {type(b).__name__} in the else branch")
 
 
+class _ShapeLearned(Exception):
+    """The else branch of a converted ``if`` wrote a TensorArray (its element shape, or its
+    pieces) that the main branch, traced first, left untouched while its element shape was
+    unknown: the ``tf.cond`` is traced again, the main branch carrying the array's elements
+    as TF's list leaves them, uninitialized."""
+
+
+# A TensorArray a branch left untouched while its element shape is unknown (nothing to carry
+# yet: the other branch may write it, or leave it too, and then it passes through unchanged)
+_UNTOUCHED = object()
+
+
 def _tf_if_stmt(cond, body, orelse, get_state, set_state, names) -> None:
+    import contextlib
+    import io
     init = get_state()
-    ran: dict = {}
     arrays = _arrays_through_cond(init)
     # the arrays as one buffer each, made before the branches (a write to an array's shared
     # slots, or a buffer made in one branch, must not reach the other)
     init = tuple(v._in_loop() if k in arrays else v for k, v in enumerate(init))
-
-    def branch(fn, which):
-        def run():
-            set_state(tuple(v._from_buffer(v._buffer) if k in arrays else v
-                            for k, v in enumerate(init)))
-            fn()
-            state = get_state()
-            for k in arrays:
-                state = _array_as_buffer(state, k, names[k])
-            ran[which] = state
-            if len(ran) == 2:
-                _check_branches(names, ran["main"], ran["else"])
-            # Tensors and numbers go through tf.cond (a TensorArray of pieces of several
-            # lengths as its two tensors); other objects must be the same in both.
-            out = []
-            for k, v in enumerate(state):
-                if k in arrays and isinstance(v, tuple):
-                    out += v
-                elif _passes_through_cond(v):
-                    out.append(v)
-            return tuple(out)
-        return run
-
-    outs = _tf().cond(cond, branch(body, "main"), branch(orelse, "else"))
+    # what TF's list ops are given as the element shape where a branch leaves an array
+    # untouched: the shape before the if (the other branch's is more specific)
+    shapes = {k: init[k]._storage.element_shape for k in arrays
+              if init[k]._buffer is None and not (init[k]._storage.element_shape is not None
+                                                  and init[k]._storage.element_shape.
+                                                  is_fully_defined())}
+    quiet = contextlib.nullcontext()
+    while True:
+        ran: dict = {}
+        try:
+            with quiet:
+                outs = _tf().cond(cond, _branch(body, "main", init, arrays, ran, names,
+                                                get_state, set_state),
+                                  _branch(orelse, "else", init, arrays, ran, names,
+                                          get_state, set_state))
+            break
+        except _ShapeLearned:
+            # traced again; the first tracing printed the branches' prints already
+            quiet = contextlib.redirect_stdout(io.StringIO())
     taken = ran.get("main", ran.get("else"))
+    untouched = {k for k in arrays if ran["main"][k] is _UNTOUCHED}
     it = iter(outs if isinstance(outs, (tuple, list)) else (outs,))
-    state = [(next(it), next(it)) if k in arrays and isinstance(v, tuple) else
+    state = [init[k] if k in untouched else
+             (next(it), next(it)) if k in arrays and isinstance(v, tuple) else
              next(it) if _passes_through_cond(v) else v for k, v in enumerate(taken)]
     for k in arrays:            # as TF's AutoGraph: the TensorArray comes out of the tf.cond
-        state[k] = init[k]._in_loop()._after_cond(state[k])
+        if k not in untouched:
+            state[k] = init[k]._in_loop()._after_cond(state[k])
+            if k in shapes and k in ran["untouched"]:
+                state[k]._storage.list_shape = shapes[k]
     set_state(tuple(state))
+
+
+def _branch(fn, which, init, arrays, ran, names, get_state, set_state):
+    """A branch of a converted ``if`` as ``tf.cond`` calls it: its values in ``ran[which]``,
+    the tensors it returns (a TensorArray as its buffer, or its pieces' two tensors)."""
+    def run():
+        start = tuple(v._from_buffer(v._buffer) if k in arrays else v
+                      for k, v in enumerate(init))
+        set_state(start)
+        fn()
+        state = get_state()
+        ran.setdefault("untouched", set()).update(k for k in arrays if state[k] is start[k])
+        for k in arrays:
+            state = _array_as_buffer(state, k, names[k])
+        ran[which] = state
+        if which == "else" and "main" in ran and any(
+                ran["main"][k] is _UNTOUCHED and state[k] is not _UNTOUCHED for k in arrays):
+            raise _ShapeLearned
+        if "main" in ran and "else" in ran:
+            _check_branches(names, ran["main"], ran["else"])
+        # Tensors and numbers go through tf.cond (a TensorArray of pieces of several
+        # lengths as its two tensors); other objects must be the same in both.
+        out = []
+        for k, v in enumerate(state):
+            if k in arrays and isinstance(v, tuple):
+                out += v
+            elif _passes_through_cond(v):
+                out.append(v)
+        return tuple(out)
+    return run
 
 
 def _arrays_through_cond(init) -> list:
@@ -239,9 +282,8 @@ def _array_as_buffer(state, k, name):
                         f"branches of a tf.cond, got TensorArray before the if and "
                         f"{type(v).__name__} after a branch")
     buffer = v._loop_tensor()
-    if buffer is None:
-        raise ValueError(f"'{name}': the TensorArray's element shape is not known before the "
-                         "if, and this branch does not write it")
+    if buffer is None:          # untouched, its element shape unknown (_tf_if_stmt)
+        buffer = _UNTOUCHED
     return tuple(state[:k]) + (buffer,) + tuple(state[k + 1:])
 
 
