@@ -208,6 +208,7 @@ def _stateful(tf):
     assign_sub, a ReadVariableOp per op reading a variable, and TF's control inputs."""
     v = tf.Variable(1.0)
     w = tf.Variable([1.0, -2.0])
+    u = tf.Variable(2.0)
     s = tf.TensorSpec([], tf.float32)
 
     def increment(x):
@@ -241,6 +242,24 @@ def _stateful(tf):
         v.assign_sub(a)
         return a
 
+    def assign_in_if(x):
+        if x > 0:
+            v.assign_add(x)
+        else:
+            v.assign_sub(x)
+        return x * 2.0
+
+    def assigns_in_cond(x):
+        y = v * 2.0
+        tf.cond(x > 0, lambda: u.assign_add(y), lambda: v.assign(x))
+        return x * 3.0
+
+    def assign_in_while(x):
+        def body(i, x):
+            v.assign_add(x)
+            return i + 1, x * 2.0
+        return tf.while_loop(lambda i, x: i < 3, body, [tf.constant(0), x])
+
     return {
         "increment": (increment, (s,), {}),
         "increment_and_return": (increment_and_return, (s,), {}),
@@ -264,6 +283,18 @@ def _stateful(tf):
         "clip_by_variable": (lambda x: tf.clip_by_value(x, v, 1.0), (s,), {}),
         "norm_of_variable": (lambda x: (w * 2.0, tf.norm(w, ord=1) + tf.norm(w) * x),
                              (s,), {}),
+        # assignments in a branch or a loop body: part of the If / While, which reads the
+        # resources (cond/input_0) and is ordered as an assignment
+        "assign_in_if": (assign_in_if, (s,), {}),
+        "assigns_in_cond": (assigns_in_cond, (s,), {}),
+        "read_in_cond": (lambda x: tf.cond(x > 0, lambda: (v * x, x), lambda: (x, x + 1.0)),
+                         (s,), {}),
+        "stateless_cond": (lambda x: tf.cond(x > 0, lambda: x * 2.0, lambda: x - 1.0) + 1.0,
+                           (s,), {}),
+        "assign_in_while": (assign_in_while, (s,), {}),
+        "stateless_while": (lambda x: tf.while_loop(lambda i, x: i < 3,
+                                                    lambda i, x: (i + 1, x * 2.0), [0, x]),
+                            (s,), {}),
     }
 
 

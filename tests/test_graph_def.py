@@ -65,7 +65,8 @@ def test_ops_in_a_branch_are_not_nodes_of_the_outer_graph():
         return x
 
     ops = _ops(f, tf.TensorSpec([], tf.float32))
-    assert ops == ["Placeholder", "Const", "Greater", "StatelessIf", "Identity"]
+    # TF 2.21: the If's output is read through cond/Identity
+    assert ops == ["Placeholder", "Const", "Greater", "StatelessIf", "Identity", "Identity"]
 
 
 def test_a_traced_reduction_reads_its_axes_from_a_const():
@@ -559,3 +560,44 @@ def test_a_variable_given_to_a_scoped_op_function_is_read_once():
         ("norm/ReadVariableOp/resource", "Placeholder", []),
         ("norm/ReadVariableOp", "ReadVariableOp", ["norm/ReadVariableOp/resource"]),
         ("norm/mul", "Mul", ["norm/ReadVariableOp", "norm/ReadVariableOp"])]
+
+
+def test_assignments_in_a_branch_or_a_loop_are_part_of_its_node():
+    v = tf.Variable(1.0)
+    w = tf.Variable(2.0)
+    s = tf.TensorSpec([])
+
+    def branches(x):
+        y = v * 2.0
+        tf.cond(x > 0, lambda: w.assign_add(y), lambda: v.assign(x))
+        return x * 3.0
+
+    # TF 2.21: the If reads the resources it assigns (w's named after it, cond/input_0), waits
+    # for the read of v before it; nothing is listed after the program's ops
+    assert _all_inputs(branches, s) == [
+        ("x", "Placeholder", []), ("ReadVariableOp/resource", "Placeholder", []),
+        ("ReadVariableOp", "ReadVariableOp", ["ReadVariableOp/resource"]),
+        ("mul/y", "Const", []), ("mul", "Mul", ["ReadVariableOp", "mul/y"]),
+        ("Greater/y", "Const", []), ("Greater", "Greater", ["x", "Greater/y"]),
+        ("cond/input_0", "Placeholder", []),
+        ("cond", "If", ["Greater", "cond/input_0", "mul", "ReadVariableOp/resource", "x",
+                        "^ReadVariableOp"]),
+        ("cond/Identity", "Identity", ["cond"]), ("mul_1/y", "Const", []),
+        ("mul_1", "Mul", ["x", "mul_1/y"]), ("Identity", "Identity", ["mul_1", "^NoOp"]),
+        ("NoOp", "NoOp", ["^ReadVariableOp", "^cond"])]
+
+    def loop(x):
+        def body(i, x):
+            v.assign_add(x)
+            return i + 1, x * 2.0
+        return tf.while_loop(lambda i, x: i < 3, body, [tf.constant(0), x])
+
+    # TF 2.21: the While reads its counter, its bound, the loop variables, then the captures
+    assert _all_inputs(loop, s) == [
+        ("x", "Placeholder", []), ("Const", "Const", []),
+        ("while/maximum_iterations", "Const", []), ("while/loop_counter", "Const", []),
+        ("while/input_4", "Placeholder", []),
+        ("while", "While", ["while/loop_counter", "while/maximum_iterations", "Const", "x",
+                            "while/input_4"]),
+        ("Identity", "Identity", ["while:2", "^NoOp"]),
+        ("Identity_1", "Identity", ["while:3", "^NoOp"]), ("NoOp", "NoOp", ["^while"])]

@@ -256,6 +256,7 @@ class Program:
         # the Python parameters' names of the inputs (TF names their Placeholders so)
         self.input_names = [trace.names.get(s) for s in inputs]
         self.var_log = trace.var_log
+        self.block_writes = trace.block_writes
         self.plain_reads = trace.plain_reads
         self.output_variables = getattr(trace, "returned_variables", ())
         nodes = _live_nodes(trace.nodes if nodes is None else nodes, needed)

@@ -104,11 +104,12 @@ class Block:
 class CondNode(Node):
     """``if pred: <true block> else: <false block>``, assigning the same output slots."""
 
-    __slots__ = ("pred", "blocks")
+    # ``variables``: those the branches assign, whose values are the last outputs
+    __slots__ = ("pred", "blocks", "variables")
 
-    def __init__(self, pred, blocks, outs):
+    def __init__(self, pred, blocks, outs, variables=()):
         super().__init__(None, (), {}, outs, [])
-        self.pred, self.blocks = pred, blocks
+        self.pred, self.blocks, self.variables = pred, blocks, variables
 
     @property
     def name(self) -> str:
@@ -166,7 +167,8 @@ def _cond_blocks(trace, p, true_fn, false_fn):
     chosen = t_refs if taken else f_refs
     outs = [trace._new(r.v if type(r) is Traced else r) for r in chosen]
     trace.nodes.append(CondNode(p, [Block(t_nodes, t_refs), Block(f_nodes, f_refs)],
-                                tuple(o.slot for o in outs)))
+                                tuple(o.slot for o in outs),
+                                _variables(trace, changed)))
     trace.host_nodes += 1                 # the branch is chosen on the host
     trace.var_current = dict(vars_before)
     for k, o in zip(changed, outs[len(ft):]):
@@ -179,11 +181,13 @@ def _cond_blocks(trace, p, true_fn, false_fn):
 class WhileNode(Node):
     """``loop = init; while <cond block>: loop = <body block>``."""
 
-    __slots__ = ("blocks", "loop", "init")
+    # ``variables``: those the body assigns, carried as the last loop variables
+    __slots__ = ("blocks", "loop", "init", "variables")
 
-    def __init__(self, loop, init, cond_block, body_block, outs):
+    def __init__(self, loop, init, cond_block, body_block, outs, variables=()):
         super().__init__(None, (), {}, outs, [])
         self.loop, self.init, self.blocks = loop, init, [cond_block, body_block]
+        self.variables = variables
 
     @property
     def name(self) -> str:
@@ -339,7 +343,8 @@ def traced_while_loop(trace, cond, body, loop_vars, maximum_iterations, shape_in
     var_outs = [trace._new(None) for _ in var_loop]
     node = WhileNode([s.slot for s in loop + var_loop], init + var_init,
                      Block(c_nodes, [c_ref]), Block(b_nodes, b_refs + var_results),
-                     tuple(o.slot for o in outs + var_outs))
+                     tuple(o.slot for o in outs + var_outs),
+                     _variables(trace, assigned))
     # The values of this (real) call: run the recorded loop now on the traced values.
     from .codegen import run_block_now
     final = [v.v if type(v) is Traced else v for v in init + var_init] if trace.dry else \
@@ -395,6 +400,12 @@ def _fits(shape, invariant) -> bool:
 
 def _name_of(t) -> str:
     return t._graph_name() or "Const:0"
+
+
+def _variables(trace, keys) -> tuple:
+    """The variables of ``keys`` (ids), for the graph listing (None for one made by the
+    trace, which it never read)."""
+    return tuple(trace.var_reads.get(k, (None,))[0] for k in keys)
 
 
 def _assigned_in_block(trace, vars_before) -> list:

@@ -13,8 +13,9 @@ minitf's program is a list of array operations: those one call of an op function
 ``op_names.py`` recorded (``tf.sigmoid`` is an ``abs``, an ``exp``, a ``where``, ...) are one
 node of TF's name, type and inputs (``tracing.Group``: ``Sigmoid``; ``tf.add`` is ``Add``, its
 Python constant operand the Const ``Add/y``); any other is given the type of the TF op it
-stands for. tf.cond and tf.while_loop are one ``StatelessIf`` / ``StatelessWhile`` each,
-without the bookkeeping ops TF adds around a loop.
+stands for. tf.cond and tf.while_loop are one ``If`` / ``While`` each (``StatelessIf`` /
+``StatelessWhile`` when they touch no variable), reading what their blocks capture
+(``_place_control_flow``).
 
 >>> import minitf as tf
 >>> f = tf.function(lambda x, y: x * y + 1.0)
@@ -29,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from .graph_def import graph_def
-from .tracing import Traced, tf_op_name
+from .tracing import Traced, _slots, tf_op_name
 
 # The TF op type of each array operation minitf records (NumPy's name, or the method's).
 TF_TYPES = {
@@ -178,6 +179,8 @@ def _operations(program, n_outputs: int):
     g.initial = dict(g.unread)
     g.plain = getattr(program, "plain_reads", set())
     g.scope_inputs = _scope_inputs(program.nodes, node_scopes)
+    block_writes = getattr(program, "block_writes", {})
+    written.update(id(v) for n in program.nodes for v in getattr(n, "variables", ()))
     alias: dict = {}
 
     def place_extra(upto):
@@ -227,6 +230,8 @@ def _operations(program, n_outputs: int):
             src = node.args[copied].slot
             alias[node.outs] = alias.get(src, src)
             continue
+        if _place_control_flow(node, g, alias, folded_ids, block_writes):
+            continue                    # a tf.cond or tf.while_loop: TF's If / While
         group = getattr(node, "group", None)
         if group is not None:           # one op function's call: TF's one node
             if node is group.members[-1]:
@@ -403,6 +408,7 @@ class _SoFar:
         self.plain_reads = trace.plain_reads
         self.output_slots, self.output_variables, self.variables_written = [], (), []
         self.variables_pinned = [(var, t.slot) for var, t in trace.var_reads.values()]
+        self.block_writes = trace.block_writes
 
 
 def name_so_far(trace, key) -> str | None:
@@ -522,7 +528,8 @@ class _Listing:
         if control:
             self.control[index] = list(control)
         self.last[id(var)] = (index, []) if write else (last, reads + [index])
-        self.stateful.append(index)
+        if index not in self.stateful[-1:]:     # (an If of several variables: once)
+            self.stateful.append(index)
 
     def read(self, s, scoped=False):
         """List a read for an op about to read ``s``, if ``s`` is a variable's value: TF reads
@@ -605,6 +612,155 @@ class _Listing:
         for s, (v, _) in list(self.after_write.items()):    # an older value of the variable
             if v is var and (type(value) is not Traced or s != value.slot):
                 del self.after_write[s]
+
+
+# ---- tf.cond and tf.while_loop -------------------------------------------------------------
+
+def _place_control_flow(node, g, alias, folded_ids, block_writes) -> bool:
+    """List a ``tf.cond`` (``control_flow.CondNode``) or ``tf.while_loop`` (``WhileNode``) as
+    TF does, if ``node`` is one: its branches or body are functions of TF's graph library, not
+    nodes of this graph, so what they do shows only in the one node's inputs and type. It
+    reads the predicate (a While: its ``loop_counter`` and ``maximum_iterations`` Consts and
+    the loop variables' first values), then every value its blocks capture from outside, in
+    the order they first use them, a variable as its resource (``cond/input_1`` when the
+    node is the first to use it). It is an ``If`` / ``While`` when a block touches a variable
+    or has an effect, else ``StatelessIf`` / ``StatelessWhile``; an assignment inside is part
+    of it (nothing is listed after the program's ops), and a read of the variable after it
+    is a new ``ReadVariableOp`` waiting for it. An If's outputs are read through
+    ``cond/Identity``, ``cond/Identity_1``; a While's outputs are its own (``while:2``)."""
+    from .control_flow import CondNode, WhileNode
+    kind = type(node)
+    if kind is not CondNode and kind is not WhileNode:
+        return False
+    variables = list(node.variables)
+    n_vars = len(variables)
+    types, slots = g.types, g.slots
+    scope = _PlanScope("cond" if kind is CondNode else "while")
+    # what the blocks' slots of the variables stand for: their resources
+    var_slots = {}
+    if kind is WhileNode:
+        var_slots.update(zip(node.loop[len(node.loop) - n_vars:], variables))
+    captured = _captures(node, block_writes, var_slots)
+    first = len(types)
+    ins, resources = [], []
+    named = []          # resource Placeholders made for it: (index, its input's position)
+    if kind is CondNode:
+        ins.append(g.value(alias.get(node.pred.slot, node.pred.slot)))
+    else:
+        for name in ("maximum_iterations", "loop_counter"):
+            g.op_names[len(types)] = (scope, name)
+            types.append("Const")
+            slots.append(((), (("loop", first, name),)))
+        ins += [("loop", first, "loop_counter"), ("loop", first, "maximum_iterations")]
+        for ref in node.init[:len(node.init) - n_vars]:
+            ins.append(_input_ref(ref, g, alias, folded_ids))
+    n_fixed = len(ins)
+    for ref in captured:
+        var = ref if type(ref) is not int else _variable_of(ref, g, var_slots)
+        if var is not None:
+            if any(r is var for r in resources):
+                continue
+            resources.append(var)
+            if type(ref) is int:
+                g.unread.pop(ref, None)     # read inside: no read of its own here
+            key, made = g._resource(var)
+            if made is not None:
+                named.append((made, len(ins) - (1 if kind is CondNode else 0)))
+            ins.append(key)
+        else:
+            key = _input_ref(ref, g, alias, folded_ids)
+            if key not in ins[n_fixed:]:
+                ins.append(key)
+    index = len(types)
+    for made, k in named:       # named after the node's input: ``cond/input_0``
+        g.names[made] = (index, f"/input_{k}")
+    written = {id(v) for v in variables}
+    stateful = bool(resources) or _has_effects(node)
+    prefix = "" if stateful else "Stateless"
+    types.append(prefix + ("If" if kind is CondNode else "While"))
+    g.op_names[index] = (scope, None)
+    n_out = len(node.outs) - n_vars
+    own = tuple(("out", index, k) for k in range(max(n_out, 1)))
+    if kind is WhileNode:
+        own = (("out", index, 0), ("out", index, 1)) + tuple(node.outs[:n_out])
+    slots.append((tuple(ins), own))
+    for var in resources:       # TF orders it as an assignment of what it assigns
+        g._stateful(var, index, id(var) in written)
+    if kind is CondNode:        # its outputs read through Identities in its scope
+        for k in range(len(own)):
+            g.op_names[len(types)] = (scope, "Identity")
+            types.append("Identity")
+            slots.append(((own[k],), (node.outs[k],) if k < n_out else ()))
+    for var, s in zip(variables, node.outs[n_out:]):
+        if var is not None:     # the variable after it: read anew where used
+            g.after_write[s] = (var, index)
+    return True
+
+
+def _captures(node, block_writes, var_slots) -> list:
+    """What the blocks of ``node`` read from outside them, in the order they first use it:
+    slots, and the variables they assign (where the assignment is)."""
+    out = []
+    for block in node.blocks:
+        # a loop's variables are the blocks' own; those carrying variables are captures
+        made = {s for s in getattr(node, "loop", ()) if s not in var_slots}
+        writes = block_writes.get(id(block.nodes), (None, []))[1]
+        pending = 0
+        for i, n in enumerate(block.nodes):
+            while pending < len(writes) and writes[pending][0] <= i:
+                _capture_write(writes[pending], made, out)
+                pending += 1
+            out += [s for s in n.inputs() if s not in made]
+            o = n.outs
+            made.update(() if o is None else (o if type(o) is tuple else (o,)))
+        for entry in writes[pending:]:
+            _capture_write(entry, made, out)
+        refs: list = []
+        _slots(block.results[:len(block.results) - len(node.variables)], refs)
+        out += [s for s in refs if s not in made]
+    return out
+
+
+def _capture_write(entry, made, out) -> None:
+    """An assignment inside a block: it reads the variable's resource, then its value."""
+    _, var, _, operand, _, _, _ = entry
+    out.append(var)
+    if type(operand) is Traced and operand.slot not in made:
+        out.append(operand.slot)
+
+
+def _variable_of(s, g, var_slots):
+    """The variable whose value slot ``s`` holds (read before, assigned, or carried by a
+    loop), or None."""
+    var = var_slots.get(s)
+    if var is None:
+        var = g.initial.get(s)
+    if var is None and s in g.after_write:
+        var = g.after_write[s][0]
+    return var
+
+
+def _input_ref(ref, g, alias, folded_ids):
+    """The key of a value a control-flow node reads: a slot, a constant made before, or a
+    Const listed now for a Python value."""
+    if type(ref) is Traced:
+        ref = ref.slot
+    if type(ref) is int:
+        return g.value(alias.get(ref, ref))
+    if id(ref) in folded_ids:
+        return ("folded", id(ref))
+    key = ("const", len(g.types))
+    g.types.append("Const")
+    g.slots.append(((), (key,)))
+    return key
+
+
+def _has_effects(node) -> bool:
+    """Whether a block of ``node`` has an effect: a print (a node without a result) or a
+    tf.cond or loop inside that assigns or has one."""
+    return any(n.outs is None or getattr(n, "variables", ()) or
+               (hasattr(n, "blocks") and _has_effects(n))
+               for b in node.blocks for n in b.nodes)
 
 
 def _scope_inputs(nodes, node_scopes) -> dict:

@@ -481,6 +481,9 @@ class Trace:
         # the value or update it reads, the node it stands for or None, the value written,
         # how many folded values were made before it)
         self.var_log: list = []
+        # the same for the assignments inside a branch or loop body: id of its node list ->
+        # (the list, its entries); TF lists them inside the If / While (graph_ops.py)
+        self.block_writes: dict = {}
         self.plain_reads: set = set()   # first reads of a variable by its own operators
 
     # ---- making slots -------------------------------------------------------------------
@@ -787,7 +790,7 @@ class Trace:
         if id(var) not in self.var_current and type(var._array) is not Traced:
             self.read_var(var)       # an assigned variable is an input too (its buffer is reused)
         self.var_current[id(var)] = value
-        if self.nodes is self._main_nodes and not self.in_graph_loop:
+        if not self.in_graph_loop:
             self._log_write(var, value)
 
     def _log_write(self, var, value) -> None:
@@ -811,8 +814,11 @@ class Trace:
                 operand, hidden = last.args[1], last      # the read's update: one op in TF
             else:
                 kind = "AssignVariableOp"
-        self.var_log.append((len(self.nodes), var, kind, operand, hidden, value,
-                             len(self.folded)))
+        entry = (len(self.nodes), var, kind, operand, hidden, value, len(self.folded))
+        if self.nodes is self._main_nodes:
+            self.var_log.append(entry)
+        else:
+            self.block_writes.setdefault(id(self.nodes), (self.nodes, []))[1].append(entry)
 
     def finish_vars(self) -> list:
         """(variable, final value) for every variable the trace assigned; committed to the
