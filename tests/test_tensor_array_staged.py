@@ -910,3 +910,44 @@ def test_split_in_the_else_branch_only_size_prints_and_gradients(capsys):
                                rtol=1e-7, atol=1e-8)
     np.testing.assert_allclose(_inside(f)(tf.constant(X6), tf.constant(-1.0, tf.float64)),
                                g, rtol=1e-13)
+
+
+# ---- 12. tf.concat's gradient, the tape inside, parts whose rows a branch changes -----------
+# The gradient's bounds are read when the program runs (before: the rows of the trace, a
+# NumPy broadcast error on a call taking the other branch). Central differences (TF 2.21's own
+# gradient fails on these: an AddN of element shapes [7] and [6]).
+
+def test_concat_gradient_inside_follows_the_branch_taken():
+    grad = _inside(_in_one_branch)
+    for c in (1.0, -1.0, 1.0):       # one trace, either branch
+        want = _numeric_grad(lambda x: np.sum(_in_one_branch_np(x, c) ** 2), X6)
+        np.testing.assert_allclose(grad(tf.constant(X6), tf.constant(c, tf.float64)).numpy(),
+                                   want, rtol=1e-7, atol=1e-8)
+        _, g = _outside(_in_one_branch, X6, tf.constant(c, tf.float64))
+        np.testing.assert_allclose(grad(tf.constant(X6), tf.constant(c, tf.float64)).numpy(),
+                                   g, rtol=1e-12, atol=1e-15)
+    grad = _inside(_if_in_a_loop)
+    for n in (3, 2, 1):
+        want = _numeric_grad(lambda x: np.sum(_if_in_a_loop_np(x, n) ** 2), X6)
+        np.testing.assert_allclose(grad(tf.constant(X6), tf.constant(n)).numpy(), want,
+                                   rtol=1e-7, atol=1e-7)
+
+
+def test_concat_gradient_inside_second_order():
+    @tf.function
+    def hess_diag(x, c):
+        with tf.GradientTape() as t2:
+            t2.watch(x)
+            with tf.GradientTape() as t1:
+                t1.watch(x)
+                y = tf.reduce_sum(_in_one_branch(x, c) ** 3)
+            g = t1.gradient(y, x)
+            s = tf.reduce_sum(g)
+        return t2.gradient(s, x)
+
+    for c in (1.0, -1.0):
+        def first(x):
+            return _numeric_grad(lambda z: np.sum(_in_one_branch_np(z, c) ** 3), x)
+        want = _numeric_grad(lambda x: np.sum(first(x)), X6, eps=1e-4)
+        np.testing.assert_allclose(hess_diag(tf.constant(X6), tf.constant(c, tf.float64)),
+                                   want, rtol=1e-4, atol=1e-4)

@@ -431,12 +431,56 @@ def concat(values, axis, name="concat") -> Tensor:
         raise invalid_argument(f"ConcatOp : Dimension mismatch or bad axis: {e}", "ConcatV2") \
             from None
     if TAPES.recording:
+        if B.TRACING and any(type(t._value) is B.SYMBOLIC and
+                             B.TRACER.shape_at_run_time(t._value) for t in ts):
+            # an input whose size changes while the program runs (a TensorArray's piece,
+            # out of a tf.cond or a loop): the gradient's bounds are read when it runs
+            record("ConcatV2", tuple(ts), z, tuple(
+                (lambda i: lambda g: _concat_piece_t(g, ts, ax, i))(i)
+                for i in builtins.range(len(ts))))
+            return z
         bounds = np.cumsum([0] + [t._value.shape[ax] for t in ts])
 
         def piece(i):
             lo, hi = int(bounds[i]), int(bounds[i + 1])
             return lambda g: _slice_axis(g, ax, lo, hi)
         record("ConcatV2", tuple(ts), z, tuple(piece(i) for i in builtins.range(len(ts))))
+    return z
+
+
+def _piece_index(g, ax: int, k: int, parts) -> tuple:
+    """The index of concat input ``k``'s part of ``g`` along ``ax``, from the inputs' sizes."""
+    lo = sum(p.shape[ax] for p in parts[:k])
+    index = [slice(None)] * g.ndim
+    index[ax] = slice(lo, lo + parts[k].shape[ax])
+    return tuple(index)
+
+
+def _concat_piece(g, ax, k, *parts):
+    """Input ``k``'s part of the concat gradient ``g`` (the sizes read as the program runs)."""
+    return g[_piece_index(g, ax, k, parts)].copy()
+
+
+def _concat_unpiece(h, g, ax, k, *parts):
+    """Zeros shaped as ``g`` holding ``h`` as input ``k``'s part (``_concat_piece``'s adjoint)."""
+    out = B.xp_of(h).zeros(g.shape, h.dtype)
+    out[_piece_index(g, ax, k, parts)] = h
+    return out
+
+
+def _concat_piece_t(g: Tensor, ts, ax: int, k: int) -> Tensor:
+    z = _make(B.record_call(_concat_piece, g._value, ax, k, *[t._value for t in ts]),
+              g._dtype)
+    if TAPES.recording:
+        record("Slice", (g,), z, (lambda h: _concat_unpiece_t(h, g, ts, ax, k),))
+    return z
+
+
+def _concat_unpiece_t(h: Tensor, g: Tensor, ts, ax: int, k: int) -> Tensor:
+    z = _make(B.record_call(_concat_unpiece, h._value, g._value, ax, k,
+                            *[t._value for t in ts]), h._dtype)
+    if TAPES.recording:
+        record("Pad", (h,), z, (lambda q: _concat_piece_t(q, ts, ax, k),))
     return z
 
 
