@@ -24,34 +24,36 @@ _MAX_TENSORS = 32       # per launch (kernel parameters are limited to a few kil
 _THREADS = 256
 
 # kind: (per-tensor arrays, which of them the kernel writes, shared scalar parameters,
-#        preamble run once per thread, per-element body over the tensor's arrays at [i])
+#        preamble that computes the step's rate (named by the last field) once per block,
+#        per-element body over the tensor's arrays at [i], the rate's name)
 _KINDS = {
     "adam": (("var", "g", "m", "u"), ("var", "m", "u"),
              "const long long* it, const T* lr, double b1, double b2, T omb1, T omb2, T eps",
              "double t = (double)(it[0] + 1); T b1p = (T)pow(b1, t); T b2p = (T)pow(b2, t);\n"
-             "    T alpha = lr[0] * sqrt((T)1 - b2p) / ((T)1 - b1p);",
+             "        T alpha = lr[0] * sqrt((T)1 - b2p) / ((T)1 - b1p);",
              "T gi = g[i]; T mi = m[i]; T ui = u[i];\n"
              "        mi += (gi - mi) * omb1; ui += (gi * gi - ui) * omb2;\n"
-             "        m[i] = mi; u[i] = ui; var[i] -= (mi * alpha) / (sqrt(ui) + eps);"),
+             "        m[i] = mi; u[i] = ui; var[i] -= (mi * alpha) / (sqrt(ui) + eps);",
+             "alpha"),
     "sgd": (("var", "g"), ("var",), "const T* lr", "T rate = lr[0];",
-            "var[i] -= g[i] * rate;"),
+            "var[i] -= g[i] * rate;", "rate"),
     "sgd_momentum": (("var", "g", "m"), ("var", "m"), "const T* lr, T mu", "T rate = lr[0];",
-                     "T mi = m[i] * mu - g[i] * rate; m[i] = mi; var[i] += mi;"),
+                     "T mi = m[i] * mu - g[i] * rate; m[i] = mi; var[i] += mi;", "rate"),
     "sgd_nesterov": (("var", "g", "m"), ("var", "m"), "const T* lr, T mu", "T rate = lr[0];",
                      "T mi = m[i] * mu - g[i] * rate; m[i] = mi;\n"
-                     "        var[i] += mi * mu - g[i] * rate;"),
+                     "        var[i] += mi * mu - g[i] * rate;", "rate"),
     # plain RMSprop (not centered, no momentum), in rules.py's order of operations
     "rmsprop": (("var", "g", "v"), ("var", "v"), "const T* lr, T rho, T omrho, T eps",
                 "T rate = lr[0];",
                 "T gi = g[i]; T vi = rho * v[i] + omrho * (gi * gi); v[i] = vi;\n"
-                "        var[i] -= (rate * gi) / sqrt(vi + eps);"),
+                "        var[i] -= (rate * gi) / sqrt(vi + eps);", "rate"),
 }
 _C_TYPES = {np.dtype(np.float32): "float", np.dtype(np.float64): "double"}
 _KERNELS: dict = {}
 
 
 def _source(kind: str, count: int, ctype: str) -> str:
-    arrays, written, scalars, preamble, body = _KINDS[kind]
+    arrays, written, scalars, preamble, body, rate = _KINDS[kind]
     params = [scalars]
     cases = []
     for k in range(count):
@@ -67,10 +69,18 @@ extern "C" __global__ void minitf_{kind}_{count}({", ".join(params)}) {{
     switch (blockIdx.y) {{
         {nl.join(cases)}
     }}
-    // A thread past its tensor's end leaves before the preamble (Adam's two float64 powers):
-    // the grid is sized for the largest tensor, so a bias's blocks are nearly all idle.
-    if ((long long)blockIdx.x * blockDim.x + threadIdx.x >= n) return;
-    {preamble}
+    // A block past its tensor's end leaves at once (the grid is sized for the largest tensor,
+    // so a bias's blocks are nearly all idle); all its threads leave together.
+    if ((long long)blockIdx.x * blockDim.x >= n) return;
+    // The rate is the same for every element: one thread per block computes it (Adam's two
+    // float64 powers, which cost more than the update itself when every thread made them).
+    __shared__ T shared_rate;
+    if (threadIdx.x == 0) {{
+        {preamble}
+        shared_rate = {rate};
+    }}
+    __syncthreads();
+    const T {rate} = shared_rate;
     for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n;
          i += (long long)gridDim.x * blockDim.x) {{
         {body}
