@@ -911,6 +911,10 @@ class Trace:
             arr = t._value
             res = self._new(arr)
             self.nodes.append(Node(_constant, (arr,), {}, res.slot, []))
+            # A constant's value is fixed: the host may read it (a shape given as a constant,
+            # or joined to a shape value by tf.concat), as it reads one on the CPU, where
+            # constants stay plain arrays.
+            static_shapes.host_known(self).add(res.slot)
             lifted = object.__new__(type(t))
             lifted._value, lifted._dtype, lifted._id = res, t._dtype, t._id
             self.lifted[t._id] = lifted
