@@ -235,6 +235,36 @@ def test_assignment_without_read_value_is_tf_operation(tf_real):
     assert _assignment_operations(mtf) == _assignment_operations(tf_real)
 
 
+def _block_constant_prints(tf):
+    @tf.function
+    def f(x):
+        def body(i, x):
+            c = tf.constant(2.0)
+            print("B", c, tf.zeros([2]), tf.constant(1.0), tf.add(c, 1.0))
+            return i + 1, x * c
+
+        def cond(i, x):
+            print("C", tf.constant(3))
+            return i < 3
+        out = tf.while_loop(cond, body, [0, x])
+
+        def t():
+            y = tf.cond(x > 1, lambda: (print("TT", tf.constant(1.0)), x)[1], lambda: x)
+            print("T", tf.constant(5.0), tf.range(2))
+            return y
+        z = tf.cond(x > 0, t, lambda: x)
+        print("after", tf.constant(1.0),
+              tf.cond(x > 0, lambda: tf.constant(1.0), lambda: tf.constant(2.0)))
+        return out, z
+    return _printed(lambda: f.get_concrete_function(tf.TensorSpec([])))
+
+
+def test_constants_in_branches_and_loop_bodies_print_as_tf(tf_real):
+    """A constant made in a branch or loop body prints as the branch graph's tensor, in the
+    name scope of its node (``cond/Const:0``, ``while/zeros:0``, ``cond/cond/Const:0``)."""
+    assert _block_constant_prints(mtf) == _block_constant_prints(tf_real)
+
+
 def _format_with_spec(tf):
     @tf.function
     def f(x):

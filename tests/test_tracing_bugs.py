@@ -306,3 +306,35 @@ def test_assignment_without_read_value_returns_the_operation(capsys):
         ' name: "AssignAddVariableOp"', 'op: "AssignAddVariableOp"',
         'input: "AssignAddVariableOp/resource"', 'input: "Const_1"',
         *[a.replace("{}", "INT32") for a in attr], '']
+
+
+def test_constants_in_a_branch_or_loop_body_print_in_its_scope(capsys):
+    @tf.function
+    def f(x):
+        def body(i, x):
+            c = tf.constant(2.0)
+            print("B", c, tf.zeros([2]), tf.constant(1.0), tf.add(c, 1.0))
+            return i + 1, x * c
+
+        out = tf.while_loop(lambda i, x: i < 3, body, [0, x])
+
+        def t():
+            y = tf.cond(x > 1, lambda: (print("TT", tf.constant(1.0)), x)[1], lambda: x)
+            print("T", tf.constant(5.0), tf.range(2))
+            return y
+        z = tf.cond(x > 0, t, lambda: x)
+        print("after", tf.constant(1.0))
+        return out, z
+
+    f.get_concrete_function(tf.TensorSpec([]))
+    # TF 2.21's output: each branch or body is a graph of its own, named in its node's scope
+    # (the nested cond's inside the outer's); the outer graph's numbering goes on apart
+    assert capsys.readouterr().out.splitlines() == [
+        'B Tensor("while/Const:0", shape=(), dtype=float32) '
+        'Tensor("while/zeros:0", shape=(2,), dtype=float32) '
+        'Tensor("while/Const_1:0", shape=(), dtype=float32) '
+        'Tensor("while/Add:0", shape=(), dtype=float32)',
+        'TT Tensor("cond/cond/Const:0", shape=(), dtype=float32)',
+        'T Tensor("cond/Const:0", shape=(), dtype=float32) '
+        'Tensor("cond/range:0", shape=(2,), dtype=int32)',
+        'after Tensor("Const_1:0", shape=(), dtype=float32)']

@@ -111,6 +111,8 @@ class CondNode(Node):
         super().__init__(None, (), {}, outs, [])
         self.pred, self.blocks, self.variables = pred, blocks, variables
 
+    listed_as = "cond"          # TF's node for it (graph_ops.py)
+
     @property
     def name(self) -> str:
         return "cond"
@@ -145,10 +147,11 @@ def _as_ref(x):
 def _cond_blocks(trace, p, true_fn, false_fn):
     taken = bool(p.v)
     vars_before = dict(trace.var_current)
-    t_out, t_nodes = _record_block(trace, true_fn, dry=not taken)
+    prefix = _block_prefix(trace, "cond")     # TF's name scope of the If (``cond``)
+    t_out, t_nodes = _record_block(trace, true_fn, dry=not taken, prefix=prefix)
     vars_t = dict(trace.var_current)
     trace.var_current = dict(vars_before)
-    f_out, f_nodes = _record_block(trace, false_fn, dry=taken)
+    f_out, f_nodes = _record_block(trace, false_fn, dry=taken, prefix=prefix)
     vars_f = dict(trace.var_current)
     ft, ff = _check_same(t_out, f_out, "tf.cond")
     # Variables either branch assigned get one slot each, written by both branches.
@@ -188,6 +191,8 @@ class WhileNode(Node):
         super().__init__(None, (), {}, outs, [])
         self.loop, self.init, self.blocks = loop, init, [cond_block, body_block]
         self.variables = variables
+
+    listed_as = "while"
 
     @property
     def name(self) -> str:
@@ -286,14 +291,15 @@ def traced_while_loop(trace, cond, body, loop_vars, maximum_iterations, shape_in
     s_in = [_make(s, t._dtype) for s, t in zip(loop, tensors)]
     state = nest.pack_sequence_as(lv, s_in)
     vars_before = dict(trace.var_current)
+    prefix = _block_prefix(trace, "while")    # TF's name scope of the While (``while``)
     with _tape.suspended_tapes():
-        c_out, c_nodes = _record_block(trace, lambda: cond(*state), dry=True)
+        c_out, c_nodes = _record_block(trace, lambda: cond(*state), dry=True, prefix=prefix)
     c_ref = _as_ref(c_out)
     if recording:        # the body under a hidden tape: one iteration's ops, for the gradient
         from .while_gradients import record_body
         b_out, b_nodes, hidden = record_body(trace, lambda: body(*state), s_in)
     else:
-        b_out, b_nodes = _record_block(trace, lambda: body(*state), dry=True)
+        b_out, b_nodes = _record_block(trace, lambda: body(*state), dry=True, prefix=prefix)
     assigned = _assigned_in_block(trace, vars_before)
     var_loop, var_init, var_results = [], [], []
     if assigned:
@@ -307,14 +313,16 @@ def traced_while_loop(trace, cond, body, loop_vars, maximum_iterations, shape_in
         trace.var_current.update(zip(assigned, var_loop))
         with contextlib.redirect_stdout(io.StringIO()):
             with _tape.suspended_tapes():
-                c_out, c_nodes = _record_block(trace, lambda: cond(*state), dry=True)
+                c_out, c_nodes = _record_block(trace, lambda: cond(*state), dry=True,
+                                               prefix=prefix)
             c_ref = _as_ref(c_out)
             if recording:
                 # As in TF, an assignment passes no gradient: each iteration's reads of the
                 # variable are gradient sources of their own (the loop's captures).
                 b_out, b_nodes, hidden = record_body(trace, lambda: body(*state), s_in)
             else:
-                b_out, b_nodes = _record_block(trace, lambda: body(*state), dry=True)
+                b_out, b_nodes = _record_block(trace, lambda: body(*state), dry=True,
+                                               prefix=prefix)
         if set(_assigned_in_block(trace, vars_before)) - set(assigned):
             raise NotImplementedError("tf.while_loop: the body assigned different variables "
                                       "when traced twice")
@@ -400,6 +408,19 @@ def _fits(shape, invariant) -> bool:
 
 def _name_of(t) -> str:
     return t._graph_name() or "Const:0"
+
+
+def _block_prefix(trace, kind: str):
+    """TF's name scope for a ``kind`` node (``cond``, ``while``) being made now, which names
+    what its blocks make (``cond/Const``): numbered in the graph it belongs to (``cond_1``;
+    inside a branch ``cond/cond``); None where minitf has no such graph (a dataset loop)."""
+    if trace.block is not None:
+        prefix, used, _ = trace.block
+        return f"{prefix}/{tracing.unique_name(used, kind)}"
+    if trace.nodes is not trace._main_nodes or trace.in_graph_loop:
+        return None
+    from .graph_ops import names_so_far
+    return tracing.unique_name({n.lower(): 1 for n in names_so_far(trace)}, kind)
 
 
 def _variables(trace, keys) -> tuple:

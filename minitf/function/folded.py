@@ -58,6 +58,22 @@ def note(trace, value, frame, f, spec) -> None:
         trace.folded_plans[id(value)] = plan
 
 
+def node_name(trace, value, frame, f, spec):
+    """The name (before numbering) of the node TF makes for ``value``, a constant made in a
+    branch or a loop body (``Const``, ``zeros``, ``range``, ``Add``), or None where TF makes
+    none of its own (a Python operand an op converts: ``mul/y``)."""
+    if f is not None:
+        plan = _table_plan(trace, value, f, spec)
+    else:
+        maker = _makers().get(frame.f_code)
+        plan = maker(trace, value, frame) if maker is not None else None
+    if plan is None:
+        return None
+    scope, nodes = plan
+    name = nodes[-1][1]
+    return name if type(name) is str else scope
+
+
 # ---- an op function of op_names.py --------------------------------------------------------
 
 def _table_plan(trace, value, f, spec):

@@ -411,6 +411,11 @@ class _SoFar:
         self.block_writes = trace.block_writes
 
 
+def names_so_far(trace) -> list:
+    """The names of the nodes of the running ``trace``'s graph made so far."""
+    return [op.name for op in operations(_SoFar(trace), 0)]
+
+
 def name_so_far(trace, key) -> str | None:
     """TF's name (``"add_1:0"``) for a value of the running ``trace``: ``key`` is its slot or,
     for a constant an op made, ``("folded", id of the value)``. TF names each node when it is
@@ -628,23 +633,23 @@ def _place_control_flow(node, g, alias, folded_ids, block_writes) -> bool:
     of it (nothing is listed after the program's ops), and a read of the variable after it
     is a new ``ReadVariableOp`` waiting for it. An If's outputs are read through
     ``cond/Identity``, ``cond/Identity_1``; a While's outputs are its own (``while:2``)."""
-    from .control_flow import CondNode, WhileNode
-    kind = type(node)
-    if kind is not CondNode and kind is not WhileNode:
+    kind = getattr(node, "listed_as", None)
+    if kind is None:
         return False
+    is_cond = kind == "cond"
     variables = list(node.variables)
     n_vars = len(variables)
     types, slots = g.types, g.slots
-    scope = _PlanScope("cond" if kind is CondNode else "while")
+    scope = _PlanScope(kind)
     # what the blocks' slots of the variables stand for: their resources
     var_slots = {}
-    if kind is WhileNode:
+    if not is_cond:
         var_slots.update(zip(node.loop[len(node.loop) - n_vars:], variables))
     captured = _captures(node, block_writes, var_slots)
     first = len(types)
     ins, resources = [], []
     named = []          # resource Placeholders made for it: (index, its input's position)
-    if kind is CondNode:
+    if is_cond:
         ins.append(g.value(alias.get(node.pred.slot, node.pred.slot)))
     else:
         for name in ("maximum_iterations", "loop_counter"):
@@ -665,7 +670,7 @@ def _place_control_flow(node, g, alias, folded_ids, block_writes) -> bool:
                 g.unread.pop(ref, None)     # read inside: no read of its own here
             key, made = g._resource(var)
             if made is not None:
-                named.append((made, len(ins) - (1 if kind is CondNode else 0)))
+                named.append((made, len(ins) - (1 if is_cond else 0)))
             ins.append(key)
         else:
             key = _input_ref(ref, g, alias, folded_ids)
@@ -677,16 +682,16 @@ def _place_control_flow(node, g, alias, folded_ids, block_writes) -> bool:
     written = {id(v) for v in variables}
     stateful = bool(resources) or _has_effects(node)
     prefix = "" if stateful else "Stateless"
-    types.append(prefix + ("If" if kind is CondNode else "While"))
+    types.append(prefix + ("If" if is_cond else "While"))
     g.op_names[index] = (scope, None)
     n_out = len(node.outs) - n_vars
     own = tuple(("out", index, k) for k in range(max(n_out, 1)))
-    if kind is WhileNode:
+    if not is_cond:
         own = (("out", index, 0), ("out", index, 1)) + tuple(node.outs[:n_out])
     slots.append((tuple(ins), own))
     for var in resources:       # TF orders it as an assignment of what it assigns
         g._stateful(var, index, id(var) in written)
-    if kind is CondNode:        # its outputs read through Identities in its scope
+    if is_cond:                 # its outputs read through Identities in its scope
         for k in range(len(own)):
             g.op_names[len(types)] = (scope, "Identity")
             types.append("Identity")

@@ -88,7 +88,12 @@ class FunctionTracer(B.Tracer):
 
     def constant_name(self, value):
         trace = tracing.current()
-        if trace is None or id(value) not in trace._folded_ids:
+        if trace is None:
+            return None
+        named = trace.block_constants.get(id(value))
+        if named is not None and named[0] is value:     # made in a branch or loop body
+            return f"{named[1]}:0"
+        if id(value) not in trace._folded_ids:
             return None             # made outside the function, or not a node of its graph
         return graph_ops.name_so_far(trace, ("folded", id(value)))
 

@@ -484,6 +484,12 @@ class Trace:
         # the same for the assignments inside a branch or loop body: id of its node list ->
         # (the list, its entries); TF lists them inside the If / While (graph_ops.py)
         self.block_writes: dict = {}
+        # the branch or loop body being recorded: (TF's name scope of its node, ``cond``, the
+        # names its own graph used, [op call, name before numbering, name] of its last
+        # constant), or None; and the names of the constants made in blocks
+        # (id -> (value, name)): TF prints them as the branch graph's (``cond/Const``)
+        self.block = None
+        self.block_constants: dict = {}
         self.plain_reads: set = set()   # first reads of a variable by its own operators
 
     # ---- making slots -------------------------------------------------------------------
@@ -596,6 +602,8 @@ class Trace:
             else:
                 self._folded_in.pop(id(value), None)    # (the id of a value gone before)
             self.log_folded(value, frame.f_code.co_name)
+            if self.block is not None and self.nodes is not self._main_nodes:
+                self._name_in_block(value, frame, f, spec)
             if id(value) in self._folded_ids:       # listed (held: its id is its own)
                 named = scope_frame(frame, const=True)
                 if named is None:
@@ -952,6 +960,22 @@ class Trace:
             self._folded_ids.add(id(value))
             self._loop_values = set()   # only right after the loop (ids are reused later)
 
+    def _name_in_block(self, value, frame, f, spec) -> None:
+        """Name a constant made in a branch or loop body as TF's branch graph names it: the
+        node's scope, then the name of the node TF makes for it there (``cond/Const``,
+        ``while/zeros_1``), numbered in that graph (``folded.py`` tells the node)."""
+        from .folded import node_name
+        base = node_name(self, value, frame, f, spec)
+        if base is None:
+            return
+        prefix, used, last = self.block
+        if f is not None and last[:2] == [self._op_token, base]:
+            name = last[2]          # another value the same op call made: its result's name
+        else:
+            name = unique_name(used, base)
+            last[:] = [self._op_token if f is not None else None, base, name]
+        self.block_constants[id(value)] = (value, f"{prefix}/{name}")
+
     @contextlib.contextmanager
     def graph_loop(self, is_argument: bool):
         """A loop TF stages as dataset ops (AutoGraph's ``for`` over a tf.data Dataset): its
@@ -1014,18 +1038,35 @@ def numbered(base: str, count: int) -> str:
     return base if count == 0 else f"{base}_{count}"
 
 
-def record_block(trace, fn, args=(), dry=False):
+def record_block(trace, fn, args=(), dry=False, prefix=None):
     """Run ``fn(*args)`` recording its nodes apart from the trace's (a branch, a loop's
-    condition or body); ``dry``: without committing effects. Returns (result, its nodes)."""
-    saved_nodes, saved_dry = trace.nodes, trace.dry
+    condition or body); ``dry``: without committing effects; ``prefix``: TF's name scope of
+    the node it belongs to (``control_flow._block_prefix``), its own graph's names inside it.
+    Returns (result, its nodes)."""
+    saved_nodes, saved_dry, saved_block = trace.nodes, trace.dry, trace.block
     trace.nodes = []
     trace.dry = saved_dry or dry
+    trace.block = None if prefix is None else (prefix, {}, [None, None, None])
     try:
         out = fn(*args)
     finally:
         nodes = trace.nodes
-        trace.nodes, trace.dry = saved_nodes, saved_dry
+        trace.nodes, trace.dry, trace.block = saved_nodes, saved_dry, saved_block
     return out, nodes
+
+
+def unique_name(used: dict, base: str) -> str:
+    """TF's unique name for ``base`` among the names ``used`` (lower case -> count): ``base``,
+    then ``base_1``, ... (TF's numbering ignores case)."""
+    key = base.lower()
+    k = used.get(key, 0)
+    name = base if k == 0 else f"{base}_{k}"
+    while k and name.lower() in used:
+        k += 1
+        name = f"{base}_{k}"
+    used[key] = k + 1
+    used.setdefault(name.lower(), 1)
+    return name
 
 
 def _out_of_scope(t: Traced) -> TypeError:
