@@ -46,7 +46,8 @@ def _is_traced(x) -> bool:
 
 
 def _slots(obj, out: list) -> None:
-    """The traced arrays in a call's arguments (nested in lists, tuples and dicts)."""
+    """The slots of the traced arrays in a call's arguments (nested in lists, tuples, dicts
+    and slices), in order (tracing.py's nodes use it too)."""
     t = type(obj)
     if t is B.SYMBOLIC:
         out.append(obj.slot)
@@ -56,6 +57,8 @@ def _slots(obj, out: list) -> None:
     elif t is dict:
         for o in obj.values():
             _slots(o, out)
+    elif t is slice:
+        _slots((obj.start, obj.stop, obj.step), out)
 
 
 def longer(w, axis: int):

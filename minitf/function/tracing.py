@@ -329,18 +329,7 @@ class Scope:
         self.name, self.named_as_scope, self.frame = name, named_as_scope, frame
 
 
-def _slots(obj, out: list) -> None:
-    t = type(obj)
-    if t is Traced:
-        out.append(obj.slot)
-    elif t in (tuple, list):
-        for o in obj:
-            _slots(o, out)
-    elif t is dict:
-        for o in obj.values():
-            _slots(o, out)
-    elif t is slice:
-        _slots((obj.start, obj.stop, obj.step), out)
+_slots = static_shapes._slots      # the traced arrays' slots in a call's arguments
 
 
 def _concrete(obj):
