@@ -304,3 +304,79 @@ def _symbolic_call_prints(K):
 def test_call_on_keras_input_sees_none_batch_as_in_keras(tf_real):
     keras = pytest.importorskip("keras")
     assert _symbolic_call_prints(mtf.keras) == _symbolic_call_prints(keras)
+
+
+# ---- names printed inside converted control flow ------------------------------------------
+
+def _control_flow_prints(tf):
+    @tf.function
+    def f(n, x):
+        s = tf.constant(0)
+        for i in tf.range(n):
+            print("body", i, s, x, s + i)
+            s += i
+        while s < 10:
+            print("while", s)
+            s = s * 2
+        if s > 3:
+            print("then", s, x * 2)
+            s = s - 1
+        else:
+            s = s + 1
+        return s
+
+    @tf.function
+    def d(n):
+        s = 0
+        for i in tf.range(n):
+            for j in tf.range(i):
+                print("inner", i, j, s, s + j, tf.constant(1), tf.add(s, j))
+                s += j
+            print("outer", i, s)
+            if s > 2:
+                print("cond", s * 2)
+                s = s - 1
+        return s
+
+    @tf.function
+    def w(x):
+        def cond(i, y, t):
+            print("test", i, y, i < 3)
+            return i < 3
+
+        def body(i, y, t):
+            print("body", i, y, t)
+            z = tf.constant(2.0)
+            return i + 1, (y + x) * z, t
+        r = tf.while_loop(cond, body, [0, x, tf.zeros([2])])
+        c = tf.cond(x > 0, lambda: (x + 1, x), lambda: (x - 1, x))
+        b = tf.while_loop(lambda i, y: (print("bound", i < 2), i < 3)[1],
+                          lambda i, y: (i + 1, tf.concat([y, y], 0)),
+                          [0, tf.reshape(x, [1])],
+                          shape_invariants=[tf.TensorShape([]), tf.TensorShape([None])],
+                          maximum_iterations=5)
+        print("after", r[1], c[1], b[1], r[1] + c[0])
+        return r
+
+    def run():
+        f(tf.constant(3), tf.constant(1.0))
+        d(tf.constant(3))
+        w(tf.constant(1.0))
+    return _printed(run)
+
+
+def test_names_printed_in_converted_control_flow_are_tfs(tf_real):
+    assert _control_flow_prints(mtf) == _control_flow_prints(tf_real)
+
+
+def _bounded_loop_listing(tf):
+    @tf.function
+    def b(x):
+        return tf.while_loop(lambda i, y: i < 3, lambda i, y: (i + 1, y * 2.0), [0, x],
+                             maximum_iterations=5)
+    g = b.get_concrete_function(tf.TensorSpec([1])).graph
+    return [(n.name, n.op, list(n.input)) for n in g.as_graph_def().node]
+
+
+def test_bounded_while_loop_is_listed_as_tfs(tf_real):
+    assert _bounded_loop_listing(mtf) == _bounded_loop_listing(tf_real)

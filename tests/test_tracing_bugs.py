@@ -338,3 +338,82 @@ def test_constants_in_a_branch_or_loop_body_print_in_its_scope(capsys):
         'T Tensor("cond/Const:0", shape=(), dtype=float32) '
         'Tensor("cond/range:0", shape=(2,), dtype=int32)',
         'after Tensor("Const_1:0", shape=(), dtype=float32)']
+
+
+def test_values_printed_in_converted_control_flow_have_tf_names(capsys):
+    @tf.function
+    def f(n, x):
+        s = tf.constant(0)
+        for i in tf.range(n):
+            print("body", i, s, x, s + i)
+            s += i
+        while s < 10:
+            print("while", s)
+            s = s * 2
+        if s > 3:
+            print("then", s, x * 2)
+            s = s - 1
+        else:
+            s = s + 1
+        return s
+
+    assert int(f(tf.constant(3), tf.constant(1.0))) == 11
+    # TF 2.21's output: a loop's condition and body read its variables as Placeholders of
+    # their own graph; what they make is named in the node's scope; a loop's results are its
+    # outputs after the counter and the bound (while_1:2)
+    assert capsys.readouterr().out.splitlines() == [
+        'body Tensor("while/Placeholder:0", shape=(), dtype=int32) '
+        'Tensor("while/Placeholder_1:0", shape=(), dtype=int32) '
+        'Tensor("x:0", shape=(), dtype=float32) Tensor("while/add:0", shape=(), dtype=int32)',
+        'while Tensor("while_1/Placeholder:0", shape=(), dtype=int32)',
+        'then Tensor("while_1:2", shape=(), dtype=int32) '
+        'Tensor("cond/mul:0", shape=(), dtype=float32)']
+
+
+def test_values_printed_in_nested_loops_and_direct_calls_have_tf_names(capsys):
+    @tf.function
+    def d(n):
+        s = 0
+        for i in tf.range(n):
+            for j in tf.range(i):
+                print("inner", i, j, s, s + j)
+                s += j
+            print("outer", i, s)
+            if s > 2:
+                print("cond", s * 2)
+                s = s - 1
+        return s
+
+    @tf.function
+    def w(x):
+        def body(i, y, t):
+            print("body", i, y, t)
+            z = tf.constant(2.0)
+            return i + 1, (y + x) * z, t
+        r = tf.while_loop(lambda i, y, t: i < 3, body, [0, x, tf.zeros([2])])
+        c = tf.cond(x > 0, lambda: (x + 1, x), lambda: (x - 1, x))
+        b = tf.while_loop(lambda i, y: i < 3, lambda i, y: (i + 1, tf.concat([y, y], 0)),
+                          [0, tf.reshape(x, [1])],
+                          shape_invariants=[tf.TensorShape([]), tf.TensorShape([None])],
+                          maximum_iterations=5)
+        print("after", r[1], c[1], b[1])
+        return r
+
+    d(tf.constant(3))
+    w(tf.constant(1.0))
+    # TF 2.21's output (nested graphs' scopes nest; a value of the graph around is printed
+    # with its own name; a shape invariant is the Placeholder's shape)
+    assert capsys.readouterr().out.splitlines() == [
+        'inner Tensor("while/Placeholder:0", shape=(), dtype=int32) '
+        'Tensor("while/while/Placeholder:0", shape=(), dtype=int32) '
+        'Tensor("while/while/Placeholder_1:0", shape=(), dtype=int32) '
+        'Tensor("while/while/add:0", shape=(), dtype=int32)',
+        'outer Tensor("while/Placeholder:0", shape=(), dtype=int32) '
+        'Tensor("while/while:3", shape=(), dtype=int32)',
+        'cond Tensor("while/cond/mul:0", shape=(), dtype=int32)',
+        'body Tensor("while/Placeholder:0", shape=(), dtype=int32) '
+        'Tensor("while/Placeholder_1:0", shape=(), dtype=float32) '
+        'Tensor("while/Placeholder_2:0", shape=(2,), dtype=float32)',
+        'after Tensor("while:3", shape=(), dtype=float32) '
+        'Tensor("cond/Identity_1:0", shape=(), dtype=float32) '
+        'Tensor("while_1:3", shape=(None,), dtype=float32)']

@@ -23,7 +23,9 @@ A statement's *state* is the tuple of names it modifies that are read around it;
 from __future__ import annotations
 
 import builtins
+import contextlib
 import functools
+import io
 from typing import Callable
 
 import numpy as np
@@ -495,7 +497,9 @@ def _tensor_arrays_shaped(init, names, body, set_state, get_state, counter):
 
     def probe():
         set_state(tuple(trial))
-        body(counter[2](counter[0]) if counter is not None else None)
+        # minitf's own run, where TF traces the body once: what it prints is not shown
+        with contextlib.redirect_stdout(io.StringIO()):
+            body(counter[2](counter[0]) if counter is not None else None)
         return get_state()
 
     after = _tracer.run_discarded(probe)

@@ -104,14 +104,21 @@ class Block:
 class CondNode(Node):
     """``if pred: <true block> else: <false block>``, assigning the same output slots."""
 
-    # ``variables``: those the branches assign, whose values are the last outputs
-    __slots__ = ("pred", "blocks", "variables")
+    # ``variables``: those the branches assign, whose values are the last outputs;
+    # ``prefix``: TF's name of its node (``cond_1``, ``while/cond``), or None
+    __slots__ = ("pred", "blocks", "variables", "prefix")
 
-    def __init__(self, pred, blocks, outs, variables=()):
+    def __init__(self, pred, blocks, outs, variables=(), prefix=None):
         super().__init__(None, (), {}, outs, [])
         self.pred, self.blocks, self.variables = pred, blocks, variables
+        self.prefix = prefix
 
     listed_as = "cond"          # TF's node for it (graph_ops.py)
+
+    def output_name(self, k: int) -> str:
+        """TF's name of output ``k``: an If's outputs are read through Identities in its
+        scope (``cond/Identity_1:0``)."""
+        return f"{self.prefix}/{tracing.numbered('Identity', k)}:0"
 
     @property
     def name(self) -> str:
@@ -171,7 +178,7 @@ def _cond_blocks(trace, p, true_fn, false_fn):
     outs = [trace._new(r.v if type(r) is Traced else r) for r in chosen]
     trace.nodes.append(CondNode(p, [Block(t_nodes, t_refs), Block(f_nodes, f_refs)],
                                 tuple(o.slot for o in outs),
-                                _variables(trace, changed)))
+                                _variables(trace, changed), prefix))
     trace.host_nodes += 1                 # the branch is chosen on the host
     trace.var_current = dict(vars_before)
     for k, o in zip(changed, outs[len(ft):]):
@@ -184,15 +191,24 @@ def _cond_blocks(trace, p, true_fn, false_fn):
 class WhileNode(Node):
     """``loop = init; while <cond block>: loop = <body block>``."""
 
-    # ``variables``: those the body assigns, carried as the last loop variables
-    __slots__ = ("blocks", "loop", "init", "variables")
+    # ``variables``: those the body assigns, carried as the last loop variables;
+    # ``prefix``: TF's name of its node (``while_1``), or None; ``counted``: 1 when the first
+    # loop variable is the iteration counter ``maximum_iterations`` adds (``_bounded``),
+    # which TF's While has as its own first output, not as a loop variable
+    __slots__ = ("blocks", "loop", "init", "variables", "prefix", "counted")
 
-    def __init__(self, loop, init, cond_block, body_block, outs, variables=()):
+    def __init__(self, loop, init, cond_block, body_block, outs, variables=(), prefix=None,
+                 counted=0):
         super().__init__(None, (), {}, outs, [])
         self.loop, self.init, self.blocks = loop, init, [cond_block, body_block]
-        self.variables = variables
+        self.variables, self.prefix, self.counted = variables, prefix, counted
 
     listed_as = "while"
+
+    def output_name(self, k: int) -> str:
+        """TF's name of output ``k``: the While's own, after its counter and bound
+        (``while:2`` is the first loop variable's)."""
+        return f"{self.prefix}:{k + 2 - self.counted}"
 
     @property
     def name(self) -> str:
@@ -221,14 +237,21 @@ def _bounded(trace, cond, body, loop_vars, maximum_iterations, shape_invariants)
         return (v,) if single else tuple(v)
 
     def cond2(i, v):
-        return math_ops.logical_and(i < bound, cond(*args(v)))
+        test = cond(*args(v))       # TF's test of the counter comes after the user's ops
+        return math_ops.logical_and(i < bound, test)
 
     def body2(i, v):
         out = body(*args(v))
         return [i + 1, out if single else _pack(list(loop_vars), out)]
 
     inv = None if shape_invariants is None else [TensorShape([]), shape_invariants]
-    out = traced_while_loop(trace, cond2, body2, [convert_to_tensor(0), loop_vars], None, inv)
+    zero = convert_to_tensor(0)
+    # the counter and a Python bound are TF's while/loop_counter, while/maximum_iterations
+    from .folded import not_listed
+    not_listed(trace, zero._value)
+    if not isinstance(maximum_iterations, Tensor):
+        not_listed(trace, bound._value)
+    out = traced_while_loop(trace, cond2, body2, [zero, loop_vars], None, inv, counted=1)
     if out is NotImplemented:
         return out
     res = out[1]
@@ -264,9 +287,10 @@ def shape_text(s) -> str:
         if isinstance(s, (list, tuple)) else str(s)
 
 
-def traced_while_loop(trace, cond, body, loop_vars, maximum_iterations, shape_invariants=None):
+def traced_while_loop(trace, cond, body, loop_vars, maximum_iterations, shape_invariants=None,
+                      counted=0):
     """``tf.while_loop`` inside a trace: NotImplemented when no loop variable is traced (the
-    loop then runs in Python, as eagerly)."""
+    loop then runs in Python, as eagerly); ``counted``: see ``WhileNode``."""
     if maximum_iterations is not None:
         return _bounded(trace, cond, body, loop_vars, maximum_iterations, shape_invariants)
     single = not isinstance(loop_vars, (list, tuple))
@@ -292,14 +316,19 @@ def traced_while_loop(trace, cond, body, loop_vars, maximum_iterations, shape_in
     state = nest.pack_sequence_as(lv, s_in)
     vars_before = dict(trace.var_current)
     prefix = _block_prefix(trace, "while")    # TF's name scope of the While (``while``)
+    # TF's condition and body read the loop variables as Placeholders of their own graphs
+    placeholders = [s.slot for s in loop[counted:]]
     with _tape.suspended_tapes():
-        c_out, c_nodes = _record_block(trace, lambda: cond(*state), dry=True, prefix=prefix)
+        c_out, c_nodes = _record_block(trace, lambda: cond(*state), dry=True, prefix=prefix,
+                                       loop_vars=placeholders)
     c_ref = _as_ref(c_out)
     if recording:        # the body under a hidden tape: one iteration's ops, for the gradient
         from .while_gradients import record_body
-        b_out, b_nodes, hidden = record_body(trace, lambda: body(*state), s_in)
+        b_out, b_nodes, hidden = record_body(trace, lambda: body(*state), s_in,
+                                             (prefix, placeholders))
     else:
-        b_out, b_nodes = _record_block(trace, lambda: body(*state), dry=True, prefix=prefix)
+        b_out, b_nodes = _record_block(trace, lambda: body(*state), dry=True, prefix=prefix,
+                                       loop_vars=placeholders)
     assigned = _assigned_in_block(trace, vars_before)
     var_loop, var_init, var_results = [], [], []
     if assigned:
@@ -314,15 +343,16 @@ def traced_while_loop(trace, cond, body, loop_vars, maximum_iterations, shape_in
         with contextlib.redirect_stdout(io.StringIO()):
             with _tape.suspended_tapes():
                 c_out, c_nodes = _record_block(trace, lambda: cond(*state), dry=True,
-                                               prefix=prefix)
+                                               prefix=prefix, loop_vars=placeholders)
             c_ref = _as_ref(c_out)
             if recording:
                 # As in TF, an assignment passes no gradient: each iteration's reads of the
                 # variable are gradient sources of their own (the loop's captures).
-                b_out, b_nodes, hidden = record_body(trace, lambda: body(*state), s_in)
+                b_out, b_nodes, hidden = record_body(trace, lambda: body(*state), s_in,
+                                                     (prefix, placeholders))
             else:
                 b_out, b_nodes = _record_block(trace, lambda: body(*state), dry=True,
-                                               prefix=prefix)
+                                               prefix=prefix, loop_vars=placeholders)
         if set(_assigned_in_block(trace, vars_before)) - set(assigned):
             raise NotImplementedError("tf.while_loop: the body assigned different variables "
                                       "when traced twice")
@@ -352,7 +382,7 @@ def traced_while_loop(trace, cond, body, loop_vars, maximum_iterations, shape_in
     node = WhileNode([s.slot for s in loop + var_loop], init + var_init,
                      Block(c_nodes, [c_ref]), Block(b_nodes, b_refs + var_results),
                      tuple(o.slot for o in outs + var_outs),
-                     _variables(trace, assigned))
+                     _variables(trace, assigned), prefix, counted)
     # The values of this (real) call: run the recorded loop now on the traced values.
     from .codegen import run_block_now
     final = [v.v if type(v) is Traced else v for v in init + var_init] if trace.dry else \
@@ -415,8 +445,7 @@ def _block_prefix(trace, kind: str):
     what its blocks make (``cond/Const``): numbered in the graph it belongs to (``cond_1``;
     inside a branch ``cond/cond``); None where minitf has no such graph (a dataset loop)."""
     if trace.block is not None:
-        prefix, used, _ = trace.block
-        return f"{prefix}/{tracing.unique_name(used, kind)}"
+        return f"{trace.block.prefix}/{trace.block.take(trace.nodes, kind)}"
     if trace.nodes is not trace._main_nodes or trace.in_graph_loop:
         return None
     from .graph_ops import names_so_far

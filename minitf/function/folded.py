@@ -131,6 +131,13 @@ def _drop(trace, arr) -> None:
     trace._folded_ids.discard(id(arr))
 
 
+def not_listed(trace, value) -> None:
+    """Take the constant ``value``, which minitf made for its own bookkeeping, out of the
+    listing: TF has a node of another name for it (the ``while/loop_counter`` a While lists
+    itself), or none."""
+    _drop(trace, value)
+
+
 # ---- constants made by functions that are no op of the table ------------------------------
 
 def _const(name):

@@ -392,8 +392,8 @@ class _SoFar:
     """The part of a trace recorded so far, seen as the program ``operations`` lists (every
     node kept, as TF's graph keeps them, and no outputs yet)."""
 
-    def __init__(self, trace):
-        nodes = trace.nodes
+    def __init__(self, trace, nodes=None):
+        nodes = trace.nodes if nodes is None else nodes
         self.nodes = list(nodes)
         self.graph_notes = ([(i, name, id(v)) for i, name, v in trace.folded],
                             list(trace.graph_loops),
@@ -416,14 +416,16 @@ def names_so_far(trace) -> list:
     return [op.name for op in operations(_SoFar(trace), 0)]
 
 
-def name_so_far(trace, key) -> str | None:
+def name_so_far(trace, key, outer=False) -> str | None:
     """TF's name (``"add_1:0"``) for a value of the running ``trace``: ``key`` is its slot or,
     for a constant an op made, ``("folded", id of the value)``. TF names each node when it is
     made, so the name is the one the graph made so far gives it; None where this listing has
-    no node making it (a value inside a branch or a loop body, whose graph is not this one)."""
-    if trace.nodes is not trace._main_nodes or trace.in_graph_loop:
+    no node making it (a value inside a branch or a loop body, whose graph is not this one).
+    ``outer``: asked from inside a branch or loop part, for a value of the function's graph
+    that it reads (``while_1:2`` printed in a branch)."""
+    if (trace.nodes is not trace._main_nodes and not outer) or trace.in_graph_loop:
         return None
-    for op in reversed(operations(_SoFar(trace), 0)):
+    for op in reversed(operations(_SoFar(trace, trace._main_nodes), 0)):
         if key in op.outputs:
             return f"{op.name}:{op.outputs.index(key)}"
     return None
@@ -657,7 +659,8 @@ def _place_control_flow(node, g, alias, folded_ids, block_writes) -> bool:
             types.append("Const")
             slots.append(((), (("loop", first, name),)))
         ins += [("loop", first, "loop_counter"), ("loop", first, "maximum_iterations")]
-        for ref in node.init[:len(node.init) - n_vars]:
+        # (the counter maximum_iterations adds is the While's own: no loop variable in TF)
+        for ref in node.init[node.counted:len(node.init) - n_vars]:
             ins.append(_input_ref(ref, g, alias, folded_ids))
     n_fixed = len(ins)
     for ref in captured:
@@ -687,7 +690,7 @@ def _place_control_flow(node, g, alias, folded_ids, block_writes) -> bool:
     n_out = len(node.outs) - n_vars
     own = tuple(("out", index, k) for k in range(max(n_out, 1)))
     if not is_cond:
-        own = (("out", index, 0), ("out", index, 1)) + tuple(node.outs[:n_out])
+        own = (("out", index, 0), ("out", index, 1)) + tuple(node.outs[node.counted:n_out])
     slots.append((tuple(ins), own))
     for var in resources:       # TF orders it as an assignment of what it assigns
         g._stateful(var, index, id(var) in written)

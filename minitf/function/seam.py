@@ -81,7 +81,10 @@ class FunctionTracer(B.Tracer):
         trace = symbolic.trace
         slot = symbolic.slot
         if trace is tracing.current() and slot not in trace.names:
-            name = graph_ops.name_so_far(trace, slot)
+            # in a branch or loop part: its own graph's name, or that of a graph around it
+            name = None if trace.block is None else trace.block_tensor_name(slot)
+            if name is None:
+                name = graph_ops.name_so_far(trace, slot, outer=trace.block is not None)
             if name is not None:
                 return name
         return trace.tensor_name(slot)

@@ -473,10 +473,9 @@ class Trace:
         # the same for the assignments inside a branch or loop body: id of its node list ->
         # (the list, its entries); TF lists them inside the If / While (graph_ops.py)
         self.block_writes: dict = {}
-        # the branch or loop body being recorded: (TF's name scope of its node, ``cond``, the
-        # names its own graph used, [op call, name before numbering, name] of its last
-        # constant), or None; and the names of the constants made in blocks
-        # (id -> (value, name)): TF prints them as the branch graph's (``cond/Const``)
+        # the names of the branch or loop part being recorded (a BlockGraph: TF's graph of
+        # it), or None; and the names of the constants made in blocks (id -> (value,
+        # name)): TF prints them as the branch graph's (``cond/Const``)
         self.block = None
         self.block_constants: dict = {}
         self.plain_reads: set = set()   # first reads of a variable by its own operators
@@ -523,45 +522,63 @@ class Trace:
         name = self.names.get(slot)
         if name is not None:
             return f"{name}:0"
-        for i in range(len(self.nodes) - 1, -1, -1):
-            node = self.nodes[i]
+        return self._name_in(self.nodes, slot, None) or "Identity:0"
+
+    def block_tensor_name(self, slot: int) -> str | None:
+        """TF's name for the tensor in ``slot`` while a branch or loop part is recorded: its
+        name in the block's graph (``while/add:0``) or, made in a block around it, in that
+        one's (``while/Placeholder:0`` in a nested loop); None when none of them made it
+        (the function's own graph made it, or no graph minitf names: a dataset loop)."""
+        nodes, block = self.nodes, self.block
+        while block is not None:
+            name = self._name_in(nodes, slot, block)
+            if name is not None:
+                return name
+            nodes, block = block.outer
+        return None
+
+    def _name_in(self, nodes: list, slot: int, block) -> str | None:
+        """The name of ``slot`` if a node of ``nodes`` made it, else None; ``block``: the
+        BlockGraph those nodes belong to (None: counted in ``nodes`` only)."""
+        for i in range(len(nodes) - 1, -1, -1):
+            node = nodes[i]
             outs = node.outs
             if outs == slot or (type(outs) is tuple and slot in outs):
                 index = outs.index(slot) if type(outs) is tuple else 0
+                scope = getattr(node, "prefix", None)
+                if scope is not None:       # a nested tf.cond / tf.while_loop's result
+                    return node.output_name(index)
                 g = node.group
                 if g is not None and g.scope is not None:
-                    return f"{self._scoped_name(i, g)}:{index}"
-                base = _listed_name(node) or tf_op_name(node.name)
-                return f"{numbered(base, self._name_count(i, base))}:{index}"
-        return "Identity:0"
+                    name = self._scoped_name(i, g, nodes, block)
+                else:
+                    base = _listed_name(node) or tf_op_name(node.name)
+                    name = numbered(base, self._name_count(i, base, nodes, block))
+                return f"{name}:{index}" if block is None else \
+                    f"{block.prefix}/{name}:{index}"
+        return None
 
-    def _name_count(self, i: int, base: str) -> int:
-        """How many nodes before the ``i``-th took the name ``base`` (ignoring case), name
-        scopes of that name included."""
-        key = base.lower()
-        scopes = set()
-        count = 0
-        for n in self.nodes[:i]:
-            g = n.group
-            if g is not None and g.scope is not None:
-                if g.scope.name.lower() == key and g.scope not in scopes:
-                    scopes.add(g.scope)
-                    count += 1
-            elif (_listed_name(n) or "").lower() == key:
-                count += 1
-        return count
+    def _name_count(self, i: int, base: str, nodes=None, block=None) -> int:
+        """How many nodes before the ``i``-th of ``nodes`` (the trace's) took the name
+        ``base`` (ignoring case), name scopes of that name included, and in a block's graph
+        the names it gave apart from its nodes (``BlockGraph``)."""
+        nodes = self.nodes if nodes is None else nodes
+        if block is None:
+            return _names_before(nodes, i, base)
+        return _names_before(nodes, i, base, skip_scoped=True) + block.count(base, i)
 
-    def _scoped_name(self, i: int, g) -> str:
+    def _scoped_name(self, i: int, g, nodes=None, block=None) -> str:
         """TF's name for the result of group ``g`` (its last node the ``i``-th) in its name
         scope: the scope's (``clip_by_value``), or inside it (``Gelu/mul_2``)."""
+        nodes = self.nodes if nodes is None else nodes
         scope = g.scope
-        first = next(k for k, n in enumerate(self.nodes)
+        first = next(k for k, n in enumerate(nodes)
                      if n.group is not None and n.group.scope is scope)
-        prefix = numbered(scope.name, self._name_count(first, scope.name))
+        prefix = numbered(scope.name, self._name_count(first, scope.name, nodes, block))
         if scope.named_as_scope:
             return prefix
         key = g.name.lower()
-        count = sum(1 for n in self.nodes[:i] if n.group is not None and n.group.scope is scope
+        count = sum(1 for n in nodes[:i] if n.group is not None and n.group.scope is scope
                     and n is n.group.members[-1] and n.group.name.lower() == key)
         return f"{prefix}/{numbered(g.name, count)}"
 
@@ -957,13 +974,14 @@ class Trace:
         base = node_name(self, value, frame, f, spec)
         if base is None:
             return
-        prefix, used, last = self.block
+        block = self.block
+        last = block.last
         if f is not None and last[:2] == [self._op_token, base]:
             name = last[2]          # another value the same op call made: its result's name
         else:
-            name = unique_name(used, base)
+            name = block.take(self.nodes, base)
             last[:] = [self._op_token if f is not None else None, base, name]
-        self.block_constants[id(value)] = (value, f"{prefix}/{name}")
+        self.block_constants[id(value)] = (value, f"{block.prefix}/{name}")
 
     @contextlib.contextmanager
     def graph_loop(self, is_argument: bool):
@@ -1002,6 +1020,26 @@ _TF_NAMES = {
 }
 
 
+def _names_before(nodes: list, i: int, base: str, skip_scoped: bool = False) -> int:
+    """How many of ``nodes[:i]`` took the name ``base`` (ignoring case), each name scope of
+    that name once; ``skip_scoped``: leaving out nested tf.cond / tf.while_loop nodes, whose
+    scopes a block's graph counts apart (``BlockGraph.take``)."""
+    key = base.lower()
+    scopes = set()
+    count = 0
+    for n in nodes[:i]:
+        g = n.group
+        if g is not None and g.scope is not None:
+            if g.scope.name.lower() == key and g.scope not in scopes:
+                scopes.add(g.scope)
+                count += 1
+        elif skip_scoped and getattr(n, "prefix", None) is not None:
+            continue
+        elif (_listed_name(n) or "").lower() == key:
+            count += 1
+    return count
+
+
 def _listed_name(node) -> str | None:
     """The name a node is listed under before numbering: its Group's for the Group's last
     node, None for the Group's other nodes (not listed), else its array operation's."""
@@ -1027,15 +1065,56 @@ def numbered(base: str, count: int) -> str:
     return base if count == 0 else f"{base}_{count}"
 
 
-def record_block(trace, fn, args=(), dry=False, prefix=None):
+class BlockGraph:
+    """The names of the graph TF traces a branch, or a loop's condition or body, into (a
+    function graph of its own). Every name there starts with the name scope of its node
+    (``prefix``: ``cond``, ``while_1``, ``while/cond``) and is numbered among that graph's
+    names only: ``while/add`` is the body's first ``add``, whatever the graph around it
+    made. minitf records the block as a list of nodes of the same trace; the names given
+    apart from those nodes -- the loop variables' Placeholders, the constants, the scopes
+    of nested nodes -- are noted in ``made`` with the position in the list where they came,
+    so a name counts both. ``outer`` is the (node list, BlockGraph or None) around it, for
+    a value of an enclosing graph printed here (it keeps that graph's name, as in TF)."""
+
+    __slots__ = ("prefix", "made", "last", "outer")
+
+    def __init__(self, prefix: str, outer):
+        self.prefix, self.outer = prefix, outer
+        self.made: list = []            # (position in the node list, name in lower case)
+        # the last constant's [op call, name before numbering, name] (tracing.made)
+        self.last: list = [None, None, None]
+
+    def count(self, base: str, pos: int) -> int:
+        """How many names ``base`` (ignoring case) were given apart from the nodes before
+        position ``pos`` of the node list."""
+        key = base.lower()
+        return sum(1 for p, k in self.made if k == key and p <= pos)
+
+    def take(self, nodes: list, base: str) -> str:
+        """Give the next name ``base`` in this graph (a constant, a nested node's scope),
+        made after the ``nodes`` recorded so far: numbered after those nodes of that name
+        and the names given before."""
+        pos = len(nodes)
+        name = numbered(base, _names_before(nodes, pos, base, skip_scoped=True) +
+                        self.count(base, pos))
+        self.made.append((pos, base.lower()))
+        return name
+
+
+def record_block(trace, fn, args=(), dry=False, prefix=None, loop_vars=()):
     """Run ``fn(*args)`` recording its nodes apart from the trace's (a branch, a loop's
     condition or body); ``dry``: without committing effects; ``prefix``: TF's name scope of
-    the node it belongs to (``control_flow._block_prefix``), its own graph's names inside it.
+    the node it belongs to (``control_flow._block_prefix``), its own graph's names inside it
+    (``BlockGraph``); ``loop_vars``: the slots of the loop variables it reads, which TF
+    passes in as the graph's first nodes, Placeholders (``while/Placeholder_1``).
     Returns (result, its nodes)."""
     saved_nodes, saved_dry, saved_block = trace.nodes, trace.dry, trace.block
     trace.nodes = []
     trace.dry = saved_dry or dry
-    trace.block = None if prefix is None else (prefix, {}, [None, None, None])
+    trace.block = None if prefix is None else BlockGraph(prefix, (saved_nodes, saved_block))
+    if trace.block is not None:
+        for slot in loop_vars:
+            trace.names[slot] = f"{prefix}/{trace.block.take([], 'Placeholder')}"
     try:
         out = fn(*args)
     finally:

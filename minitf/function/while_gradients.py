@@ -332,9 +332,10 @@ def _without_effects(trace):
         del trace.call_effect
 
 
-def record_body(trace, body_fn, state_tensors):
+def record_body(trace, body_fn, state_tensors, names=(None, ())):
     """Record the loop body as a block with a hidden tape watching the loop variables and what
-    the outer tapes watch. Returns (body output, its nodes, the hidden tape)."""
+    the outer tapes watch; ``names``: the body graph's name scope and loop variables' slots
+    (``tracing.record_block``). Returns (body output, its nodes, the hidden tape)."""
     outer = list(_tape.TAPES.recording)
     hidden = _tape.GradientTape(persistent=True)
     with _tape.suspended_tapes():
@@ -344,7 +345,8 @@ def record_body(trace, body_fn, state_tensors):
             for t in state_tensors:
                 if t._dtype._grad:
                     hidden.watch(t)
-            out, nodes = _record_block(trace, body_fn, dry=True)
+            out, nodes = _record_block(trace, body_fn, dry=True, prefix=names[0],
+                                       loop_vars=names[1])
     # Variables first read inside the body are watched by the outer tapes, as if read there.
     for var in hidden.watched_variables():
         for t in outer:
