@@ -34,15 +34,20 @@ def run_discarded(fn: Callable):
     to variables thrown away (TF traces a loop body once in a throwaway graph to learn the
     types of names first assigned in the loop)."""
     from ..tape import suspended_tapes
+    from ..ops import random_seed
     trace = _tracing_module().current()
     saved = (trace.nodes, trace.dry, dict(trace.var_current), trace.host_nodes,
-             set(trace.mutated))
+             set(trace.mutated), getattr(trace, "random_graph", None))
     trace.nodes, trace.dry = [], True
+    # TF's throwaway graph numbers its unseeded random ops from 0, under the seed around it
+    trace.random_graph = {"seed": saved[5]["seed"] if saved[5] is not None
+                          else random_seed._state["seed"], "count": 0}
     try:
         with suspended_tapes():
             return fn()
     finally:
-        trace.nodes, trace.dry, trace.var_current, trace.host_nodes, trace.mutated = saved
+        (trace.nodes, trace.dry, trace.var_current, trace.host_nodes, trace.mutated,
+         trace.random_graph) = saved
 
 
 def graph_loop(dataset):

@@ -91,8 +91,23 @@ def _is_graph_value(x) -> bool:
     return _is_tensor(x) and _tracer.is_traced(x)
 
 
+def _staged_condition(x):
+    """``x`` as the condition of a staged ``tf.cond``, or None for Python's control flow.
+    Inside a trace every tensor is TF's graph tensor, so a condition on one is staged even
+    when minitf knows its value (made from constants: TF traces both branches then too)."""
+    if _is_graph_value(x):
+        return x
+    if _is_tensor(x) and not _is_variable(x) and _tracer.tracing():
+        return _tracer.lift(x)
+    return None
+
+
 def _python_bool(value, where: str) -> bool:
     from ..errors import OperatorNotAllowedInGraphError
+    if _is_tensor(value) and _tracer.tracing():
+        # TF tests the condition first (in a scratch graph) to choose the loop; a condition
+        # that was Python's then and is a tensor now cannot turn the loop into a TF one
+        raise NotImplementedError(_TYPE_CHANGED if where == "while" else _PY_FOR_BREAK)
     try:
         return bool(value)
     except OperatorNotAllowedInGraphError as e:
@@ -101,6 +116,16 @@ def _python_bool(value, where: str) -> bool:
             "break or return inside the loop depends on a tensor, or a loop variable changed "
             "from a Python value to a tensor. Make it a TF loop (iterate over tf.range, a "
             "tensor, or loop on a tensor condition).") from e
+
+
+_TYPE_CHANGED = (
+    "The condition of while loop started as non-Tensor, then changed to Tensor. This may "
+    "happen either because variables changed type, or when a break or return statement inside "
+    "the loop depends on a Tensor condition. In both cases, changing to a TF loop should "
+    "remove the error.")
+_PY_FOR_BREAK = (
+    "break and return statements which depend on a TF condition are not supported in Python "
+    "for loops. Did you intend to make it a TF loop?")
 
 
 # ---- logical expressions ---------------------------------------------------------------
@@ -129,9 +154,10 @@ def not_(a):
 
 
 def if_exp(cond, if_true: Callable, if_false: Callable, expr_repr: str = ""):
-    """``if_true() if cond else if_false()``; ``tf.cond`` on a traced tensor."""
-    if _is_graph_value(cond):
-        return _tf().cond(cond, if_true, if_false)
+    """``if_true() if cond else if_false()``; ``tf.cond`` on a tensor inside a trace."""
+    staged = _staged_condition(cond)
+    if staged is not None:
+        return _tf().cond(staged, if_true, if_false)
     return if_true() if cond else if_false()
 
 
@@ -139,9 +165,11 @@ def if_exp(cond, if_true: Callable, if_false: Callable, expr_repr: str = ""):
 
 def if_stmt(cond, body: Callable, orelse: Callable, get_state: Callable, set_state: Callable,
             symbol_names: tuple) -> None:
-    """An ``if`` statement: ``tf.cond`` when ``cond`` is a traced tensor, else Python's if."""
-    if _is_graph_value(cond):
-        _tf_if_stmt(cond, body, orelse, get_state, set_state, symbol_names)
+    """An ``if`` statement: ``tf.cond`` when ``cond`` is a tensor inside a trace, else
+    Python's if."""
+    staged = _staged_condition(cond)
+    if staged is not None:
+        _tf_if_stmt(staged, body, orelse, get_state, set_state, symbol_names)
     elif cond:
         body()
     else:
@@ -299,10 +327,15 @@ _RETURN_IN_LOOP = ("a return statement cannot be placed inside this TensorFlow l
 def while_stmt(test: Callable, body: Callable, get_state: Callable, set_state: Callable,
                symbol_names: tuple, opts: dict | None = None) -> None:
     """A ``while`` loop: ``tf.while_loop`` when its condition is a traced tensor."""
-    first = test()
-    if _is_graph_value(first):
-        _tf_loop(test, lambda i: body(), get_state, set_state, symbol_names, None, None)
-        return
+    if _tracer.tracing():
+        # as TF, the condition is tried once in a throwaway graph to choose the loop
+        first = _tracer.run_discarded(test)
+        if _staged_condition(first) is not None:
+            _tf_loop(test, lambda i: body(), get_state, set_state, symbol_names, None, None)
+            return
+    else:
+        first = test()
+    # Python's loop; its first test is the one made above
     while _python_bool(first, "while"):
         body()
         first = test()
@@ -594,6 +627,9 @@ def _tf_loop(test, body, get_state, set_state, names, extra_test, counter) -> No
     loop_vars = [tensors[k] for k in carried]
     if counter is not None:
         loop_vars = [counter[0]] + loop_vars
+    # in TF's graph every loop variable is a tensor of the loop, whatever its first value
+    loop_vars = [_tracer.lift(v) if _is_tensor(v) and not _is_variable(v) else v
+                 for v in loop_vars]
     if not loop_vars:
         # A while loop with no state (its test cannot change): staged all the same, as TF does.
         tf.while_loop(lambda d: cond_fn(), lambda d: (body_fn(), d)[1], [tf.constant(0)])

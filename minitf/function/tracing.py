@@ -1109,6 +1109,12 @@ def record_block(trace, fn, args=(), dry=False, prefix=None, loop_vars=()):
     passes in as the graph's first nodes, Placeholders (``while/Placeholder_1``).
     Returns (result, its nodes)."""
     saved_nodes, saved_dry, saved_block = trace.nodes, trace.dry, trace.block
+    # TF builds a branch or loop part as a graph of its own: it has the seed of the graph
+    # around it and numbers its unseeded random ops from 0 again
+    saved_random = getattr(trace, "random_graph", None)
+    from ..ops import random_seed
+    trace.random_graph = {"seed": saved_random["seed"] if saved_random is not None
+                          else random_seed._state["seed"], "count": 0}
     trace.nodes = []
     trace.dry = saved_dry or dry
     trace.block = None if prefix is None else BlockGraph(prefix, (saved_nodes, saved_block))
@@ -1120,6 +1126,7 @@ def record_block(trace, fn, args=(), dry=False, prefix=None, loop_vars=()):
     finally:
         nodes = trace.nodes
         trace.nodes, trace.dry, trace.block = saved_nodes, saved_dry, saved_block
+        trace.random_graph = saved_random
     return out, nodes
 
 

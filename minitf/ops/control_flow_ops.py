@@ -30,6 +30,7 @@ from __future__ import annotations
 from .. import _backend as B
 from .. import nest
 from ..tensor import Tensor, convert_to_tensor, is_variable
+from . import random_seed
 
 
 def _value_of(x):
@@ -41,6 +42,9 @@ def cond(pred, true_fn=None, false_fn=None, name=None):
     """``true_fn()`` if ``pred`` else ``false_fn()``; both must return the same structure."""
     if true_fn is None or false_fn is None or not callable(true_fn) or not callable(false_fn):
         raise TypeError("tf.cond requires callables true_fn and false_fn.")
+    if B.TRACING and isinstance(pred, bool) and random_seed.in_trace():
+        # a graph's cond takes a tensor (TF's check, also inside tf.function)
+        raise TypeError("pred must not be a Python bool", pred)
     p = pred._value if isinstance(pred, Tensor) else (
         pred._read_for_op()._value if is_variable(pred) else pred)
     if B.TRACING and type(p) is B.SYMBOLIC:      # inside tf.function: both branches traced

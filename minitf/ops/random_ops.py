@@ -98,6 +98,19 @@ def _draw(kernel: _Kernel, dist: str, shape, dt, lo=None, hi=None) -> Tensor:
             dims = tuple(int(d) for d in np.asarray(B.to_host(shape_value)).reshape(-1))
             return _fill(kernel, dist, dims, dt, lo, hi)
         return _make(B.record_call(draw_of, shape.value), dt)
+    if B.TRACING and B.TRACER.discarding():
+        # a value only looked at now (a loop part recorded on its first values, a branch not
+        # taken): it uses up no draw, the program's runs draw from the stream's start
+        drawn = []
+
+        def fill_once():
+            if drawn:
+                return _fill(kernel, dist, shape, dt, lo, hi)
+            drawn.append(True)
+            spare = object.__new__(_Kernel)
+            spare.gen = kernel.gen.copy()
+            return _fill(spare, dist, shape, dt, lo, hi)
+        return _make(B.stateful(fill_once), dt)
     return _make(B.stateful(lambda: _fill(kernel, dist, shape, dt, lo, hi)), dt)
 
 
