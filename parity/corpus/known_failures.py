@@ -70,5 +70,16 @@ KNOWN_FAILURES: dict[str, tuple[str, str]] = {
         "minitf lists its own nodes for it (Const, Emit), so the count of PrintV2 is 0 where "
         "TF's is 3 (the prints themselves are TF's)",
         "documented difference: docs/tf-function.md"),
+    "autograph_reference/023_lim_closures_in_loops": (
+        "a lambda closing over a name a staged loop assigns: TF's AutoGraph takes the name as "
+        "local to the loop and the lambda prints the value from before the loop (0); minitf's "
+        "lambda sees the loop's last value (2), as a nested function does in both",
+        "documented difference: docs/tf-function.md"),
+    "autograph_reference/024_lim_python_collections": (
+        "Python collections in a staged loop: appending a loop tensor to a list raises TF's "
+        "InaccessibleTensorError, where minitf's list keeps the trace's values; and a dict "
+        "rebuilt in the loop (d = {k: v + i ...}) is a loop variable in TF, which minitf "
+        "refuses (tensors and numbers only leave a staged loop)",
+        "documented difference: docs/tf-function.md"),
     # keras guides and seed notes (E2)
 }
