@@ -204,6 +204,19 @@ def loop_var_first_assigned_in_loop(tf):
     return f
 
 
+def lambda_parameter_named_as_loop_index(tf):
+    # the lambda's own `i` is not the loop's: the loop carries `s` only (its body prints once)
+    @tf.function
+    def f(n):
+        s = tf.constant(0)
+        for i in tf.range(n):
+            print("body", i)
+            s += i
+        g = lambda i, y: i + y  # noqa: E731
+        return g(s, 1)
+    return f
+
+
 VALUE_CASES = [
     (square_if_positive, [np.float32(3.0)]), (square_if_positive, [np.float32(-2.0)]),
     (sign, [np.float32(5.0)]), (sign, [np.float32(-5.0)]), (sign, [np.float32(0.0)]),
@@ -220,6 +233,7 @@ VALUE_CASES = [
     (python_flag, [np.float32(3.0), True]), (python_flag, [np.float32(3.0), False]),
     (prints_while_tracing, [np.float32(1.0)]),
     (loop_var_first_assigned_in_loop, [np.float32(3.0)]),
+    (lambda_parameter_named_as_loop_index, [np.int32(3)]),
 ]
 
 

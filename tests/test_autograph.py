@@ -753,3 +753,18 @@ def test_method_using_zero_argument_super_is_converted():
 
     assert float(Sub().f(tf.constant(1.0))) == 4.0
     assert float(Sub().f(tf.constant(-3.0))) == -2.0
+
+
+def test_a_lambda_parameter_is_not_the_loop_index_of_the_same_name(capsys):
+    # TF 2.21 prints the body once, as a loop graph's placeholder, and returns 4
+    @tf.function
+    def f(n):
+        s = tf.constant(0)
+        for i in tf.range(n):
+            print("body", i)
+            s += i
+        g = lambda i, y: i + y  # noqa: E731
+        return g(s, 1)
+    assert int(f(tf.constant(3))) == 4
+    assert capsys.readouterr().out == \
+        'body Tensor("while/Placeholder:0", shape=(), dtype=int32)\n'

@@ -23,10 +23,66 @@ _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.
 
 
 def loaded(node) -> set:
-    """Every name read anywhere in ``node`` (nested functions and comprehensions included:
-    what they read is read when they run, which may be now)."""
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and
-            isinstance(n.ctx, ast.Load)}
+    """Every name ``node`` reads from the current scope: now, or when a nested function,
+    lambda or comprehension in it runs. A nested scope's own names (its parameters, a def's
+    locals, a comprehension's targets) are not reads of this scope: after
+    ``for i in tf.range(n)``, ``lambda i: i + 1`` does not read the loop's ``i``.
+
+    >>> sorted(loaded(ast.parse("f(lambda i, y=z: i + y + w)")))
+    ['f', 'w', 'z']
+    >>> sorted(loaded(ast.parse("[a * k for k in ks if k > b]")))
+    ['a', 'b', 'ks']
+    """
+    out: set = set()
+    _loaded_walk(node, out)
+    return out
+
+
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _loaded_walk(node, out: set) -> None:
+    if isinstance(node, ast.Name):
+        if isinstance(node.ctx, ast.Load):
+            out.add(node.id)
+        return
+    if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef)):
+        a = node.args
+        # defaults, decorators and annotations are evaluated here, when the def runs
+        outer = a.defaults + [d for d in a.kw_defaults if d is not None]
+        if not isinstance(node, ast.Lambda):
+            outer += node.decorator_list + ([node.returns] if node.returns else [])
+        outer += [x.annotation for x in a.posonlyargs + a.args + a.kwonlyargs +
+                  [a.vararg, a.kwarg] if x is not None and x.annotation is not None]
+        for e in outer:
+            _loaded_walk(e, out)
+        body = [node.body] if isinstance(node, ast.Lambda) else node.body
+        own = {x.arg for x in a.posonlyargs + a.args + a.kwonlyargs + [a.vararg, a.kwarg]
+               if x is not None}
+        if not isinstance(node, ast.Lambda):
+            declared = {name for n in ast.walk(node) if isinstance(n, (ast.Global, ast.Nonlocal))
+                        for name in n.names}
+            own |= modified(node.body) - declared
+        inner: set = set()
+        for b in body:
+            _loaded_walk(b, inner)
+        out |= inner - own
+        return
+    if isinstance(node, _COMPREHENSIONS):
+        gens = node.generators
+        _loaded_walk(gens[0].iter, out)        # the first iterable is evaluated here
+        inner: set = set()
+        targets: set = set()
+        for k, g in enumerate(gens):
+            targets |= {n.id for n in ast.walk(g.target) if isinstance(n, ast.Name)}
+            for e in ([g.iter] if k else []) + g.ifs:
+                _loaded_walk(e, inner)
+        for e in ((node.key, node.value) if isinstance(node, ast.DictComp) else (node.elt,)):
+            _loaded_walk(e, inner)
+        out |= inner - targets
+        return
+    for child in ast.iter_child_nodes(node):
+        _loaded_walk(child, out)
 
 
 def _stored_walk(node, out: set, top: bool) -> None:
