@@ -294,6 +294,11 @@ class Tracer:
         """Whether the running thread is recording a trace."""
         return False
 
+    def in_graph(self) -> bool:
+        """Whether a tensor made now belongs to the graph of a function the running thread
+        builds (its class is then ``SymbolicTensor``, as TF's graph tensors)."""
+        return False
+
     def discarding(self) -> bool:
         """Whether the running thread's trace computes values it throws away now (a branch not
         taken, a loop body traced on the loop's first values): a check of a value's range

@@ -389,6 +389,40 @@ class EagerTensor(Tensor):
     __slots__ = ()
 
 
+class SymbolicTensor(EagerTensor):
+    """A tensor of a function's graph: the class of the tensors made while ``tf.function``
+    traces its body (the arguments it sees, what ops return there, a Variable's reads), as TF
+    names its graph tensors. The behaviour is the tensor's own: whether it has a value to show
+    is a question of the array it holds, not of its class. The class only answers
+    ``type(t).__name__`` as TF does; ``isinstance(t, tf.Tensor)`` holds for both kinds.
+
+    It subclasses EagerTensor so that every ``isinstance(t, EagerTensor)`` of the core still
+    holds; fast paths that test ``type(t) is EagerTensor`` take their general branch for it,
+    which is correct for any tensor. A tensor made outside the function and used inside it (a
+    capture) keeps its own class, ``EagerTensor``, as in TF.
+
+    >>> import minitf as tf
+    >>> @tf.function
+    ... def f(x):
+    ...     print(type(x).__name__, type(x + 1).__name__, isinstance(x, tf.Tensor))
+    ...     return x
+    >>> type(f(tf.constant(1.0))).__name__
+    SymbolicTensor SymbolicTensor True
+    'EagerTensor'
+    """
+
+    __slots__ = ()
+
+
+def _class_now(value) -> type:
+    """The class of a tensor holding ``value`` made now, while some thread traces:
+    SymbolicTensor for a symbolic value (a function's argument is made so before its trace
+    runs) or when the running thread is building a function's graph (the seam's
+    ``Tracer.in_graph``: a constant made there is a graph tensor in TF too), else EagerTensor
+    (another thread's eager code, or an ``init_scope`` inside the function)."""
+    return SymbolicTensor if type(value) is B.SYMBOLIC or B.TRACER.in_graph() else EagerTensor
+
+
 class TensorSpec:
     """The shape (None for an unknown dimension) and dtype of a tensor (``tf.TensorSpec``)."""
 
@@ -442,15 +476,21 @@ def _make(value, dtype: DType) -> Tensor:
     A host 0-d array becomes a NumPy scalar, which GPU kernels accept as an argument."""
     if type(value) is np.ndarray and value.ndim == 0 and value.dtype.kind != "O":
         value = value[()]
+    if B.TRACING:
+        # Made inside a function's graph it is a SymbolicTensor (TF's class there); and TF's
+        # graph has a node for the op function that made it (graph_ops.py).
+        t = object.__new__(_class_now(value))
+        t._value = value
+        t._dtype = dtype
+        t._id = _next_id()
+        own = B.TRACER.made(value, sys._getframe(1))
+        if own is not None:         # the op is a node of its own (tf.identity): its value
+            t._value = own
+        return t
     t = object.__new__(EagerTensor)
     t._value = value
     t._dtype = dtype
     t._id = _next_id()
-    if B.TRACING:
-        # Which op function made it: TF's graph has a node for that op (graph_ops.py).
-        own = B.TRACER.made(value, sys._getframe(1))
-        if own is not None:         # the op is a node of its own (tf.identity): its value
-            t._value = own
     return t
 
 

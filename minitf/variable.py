@@ -31,7 +31,7 @@ from . import dtypes
 from . import record as _record   # recording only: the GradientTape builds on this module
 from .ops import array_ops, math_ops
 from .errors import InvalidArgumentError
-from .tensor import EagerTensor, Tensor, _HoldsArray, _next_id, convert_to_tensor
+from .tensor import EagerTensor, Tensor, _HoldsArray, _class_now, _next_id, convert_to_tensor
 
 # The stack of open ``tf.name_scope``s (module.py opens them): like tapes, they belong to the
 # thread that opened them. It lives here, beside the one reader, so both always see one stack.
@@ -127,12 +127,15 @@ class Variable(_HoldsArray):
     def _read_for_op(self) -> Tensor:
         """What an op sees when given this Variable: a read, which tapes may watch. It aliases
         the array, which is lent from now on (not inside a trace: there it is a traced value)."""
-        t = object.__new__(EagerTensor)
         if B.TRACING:
-            t._value = v = self._value
+            # a read inside a function's graph is a SymbolicTensor there, as in TF
+            v = self._value
+            t = object.__new__(_class_now(v))
+            t._value = v
             if v is self._array:
                 self._lent = True
         else:                   # (what the _value property returns when nothing traces)
+            t = object.__new__(EagerTensor)
             t._value = self._array
             self._lent = True
         t._dtype = self._dtype

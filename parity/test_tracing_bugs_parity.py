@@ -380,3 +380,54 @@ def _bounded_loop_listing(tf):
 
 def test_bounded_while_loop_is_listed_as_tfs(tf_real):
     assert _bounded_loop_listing(mtf) == _bounded_loop_listing(tf_real)
+
+
+# ---- the class of a tensor inside a trace ------------------------------------------------
+
+def _tensor_classes(tf):
+    """type(t).__name__, isinstance and tf.is_tensor of the tensors a function sees and makes
+    (a py_function's body is left out: minitf runs it while tracing, docs/tf-function.md)."""
+    outer = tf.constant(3.0)
+    v = tf.Variable(2.0)
+
+    def show(tag, x):
+        print(tag, type(x).__name__, isinstance(x, tf.Tensor), tf.is_tensor(x))
+
+    @tf.function
+    def f(a, n):
+        show("argument", a)
+        show("op result", a + 1)
+        show("constant", tf.constant(1.0))
+        show("captured", outer)
+        show("captured op", outer * 2)
+        show("variable", v)
+        show("variable read", v.read_value())
+        show("variable value", v.value())
+        show("variable op", v + 0)
+        show("identity of a capture", tf.identity(outer))
+        show("int argument", n)
+        show("convert_to_tensor", tf.convert_to_tensor(2.0))
+        with tf.init_scope():
+            show("init_scope constant", tf.constant(1.0))
+        show("cond", tf.cond(a > 0, lambda: a * 2, lambda: a * 3))
+        i = tf.constant(0)
+        while i < n:
+            show("loop variable", i)
+            i += 1
+        show("loop result", i)
+        with tf.GradientTape() as tape:
+            tape.watch(a)
+            y = a * a
+        show("gradient", tape.gradient(y, a))
+        return a
+
+    show("eager", outer)
+    show("eager op", outer + 1)
+    show("function result", f(tf.constant(1.0), tf.constant(2)))
+    show("second call result", f(tf.constant(1.0), tf.constant(2)))
+
+
+def test_tensor_classes_inside_and_outside_a_function_as_tf(tf_real):
+    theirs = _printed(lambda: _tensor_classes(tf_real))
+    assert any(line.startswith("argument SymbolicTensor True True") for line in theirs)
+    assert _printed(lambda: _tensor_classes(mtf)) == theirs

@@ -417,3 +417,65 @@ def test_values_printed_in_nested_loops_and_direct_calls_have_tf_names(capsys):
         'after Tensor("while:3", shape=(), dtype=float32) '
         'Tensor("cond/Identity_1:0", shape=(), dtype=float32) '
         'Tensor("while_1:3", shape=(None,), dtype=float32)']
+
+
+# ---- inside a trace tensors are SymbolicTensors, as TF's graph tensors -------------------
+
+def test_tensors_made_in_a_trace_are_symbolic_tensors_and_still_tensors():
+    outer = tf.constant(3.0)
+    v = tf.Variable(2.0)
+    seen = {}
+
+    def note(tag, x):
+        seen[tag] = (type(x).__name__, isinstance(x, tf.Tensor), tf.is_tensor(x))
+
+    @tf.function
+    def f(a):
+        note("argument", a)
+        note("op result", a + 1)
+        note("constant", tf.constant(1.0))
+        note("captured", outer)
+        note("captured op", outer * 2)
+        note("variable read", v.read_value())
+        note("identity", tf.identity(a))
+        with tf.init_scope():
+            note("init_scope constant", tf.constant(1.0))
+        note("cond", tf.cond(a > 0, lambda: a * 2, lambda: a * 3))
+        return a * v
+
+    result = f(tf.constant(1.0))
+    # TF 2.21: a capture keeps its own class, and so does what init_scope makes
+    graph = ("SymbolicTensor", True, True)
+    eager = ("EagerTensor", True, True)
+    assert seen == {"argument": graph, "op result": graph, "constant": graph,
+                    "captured": eager, "captured op": graph, "variable read": graph,
+                    "identity": graph, "init_scope constant": eager, "cond": graph}
+    assert type(result).__name__ == "EagerTensor" and float(result) == 2.0
+    assert type(f(tf.constant(2.0))).__name__ == "EagerTensor"     # a replay
+    assert type(outer + 1).__name__ == "EagerTensor"
+    # a subclass of minitf's EagerTensor: every isinstance check of the library still holds
+    from minitf.tensor import EagerTensor, SymbolicTensor
+    assert issubclass(SymbolicTensor, EagerTensor) and issubclass(SymbolicTensor, tf.Tensor)
+
+
+def test_symbolic_tensors_take_the_general_paths_correctly():
+    # fast paths test `type(t) is EagerTensor`; a SymbolicTensor must get the same values
+    # through their general branches (ops, gradients, a Keras layer, an optimizer step)
+    layer = keras.layers.Dense(2, kernel_initializer="ones")
+    opt = keras.optimizers.SGD(0.5)
+    layer.build((None, 3))
+
+    @tf.function
+    def step(x):
+        with tf.GradientTape() as tape:
+            y = layer(x)
+            loss = tf.reduce_sum(y * y)
+        grads = tape.gradient(loss, layer.trainable_variables)
+        opt.apply_gradients(zip(grads, layer.trainable_variables))
+        return loss
+
+    x = tf.constant([[1.0, 2.0, 3.0]])
+    assert float(step(x)) == 72.0            # (1 + 2 + 3)^2 for each of 2 units
+    # d loss / d kernel = 2 * 6 * x for every unit: kernel 1 - 0.5 * 12 * x
+    np.testing.assert_allclose(layer.kernel.numpy(), [[-5.0, -5.0], [-11.0, -11.0],
+                                                      [-17.0, -17.0]])

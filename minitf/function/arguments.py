@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import _backend as B
 from .. import nest
-from ..tensor import Tensor, _make, convert_to_tensor, is_variable
+from ..tensor import SymbolicTensor, Tensor, _next_id, convert_to_tensor, is_variable
 from . import tracing
 from .tracing import Trace
 
@@ -81,7 +81,9 @@ def traced_arguments(tr: Trace, leaves, args, kwargs, python_function=None, shap
             if i < len(names):
                 tr.names[traced.slot] = names[i]
             inputs.append(traced)
-            tt = _make(traced, t._dtype)
+            # made before the trace runs, yet a tensor of its graph: TF's SymbolicTensor
+            tt = object.__new__(SymbolicTensor)
+            tt._value, tt._dtype, tt._id = traced, t._dtype, _next_id()
             tensors.append(tt)
             new_leaves.append(tt)
         else:

@@ -107,6 +107,9 @@ class FunctionTracer(B.Tracer):
     def tracing(self) -> bool:
         return tracing.current() is not None
 
+    def in_graph(self) -> bool:
+        return tracing.current() is not None
+
     def discarding(self) -> bool:
         trace = tracing.current()
         return trace is not None and trace.dry

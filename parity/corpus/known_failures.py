@@ -61,10 +61,6 @@ KNOWN_FAILURES: dict[str, tuple[str, str]] = {
         "a tf.py_function's body runs while tracing in minitf (TF's does not), so the list it "
         "changes already holds 20 when the if statement reads it: the branch printing "
         "'n is 10' is not taken", "documented difference: docs/tf-function.md"),
-    "autograph_reference/005_cf_python_values_become_tensors": (
-        "type(t).__name__ of a tensor inside a trace: TF's graph tensor is a SymbolicTensor, "
-        "minitf's tensors are EagerTensors there too (isinstance(t, tf.Tensor) and the dtype "
-        "agree)", "documented difference: docs/tf-function.md"),
     "autograph_reference/009_cf_loop_over_list_is_unrolled": (
         "the graph listing of tf.print: TF lists a StringFormat and a PrintV2 node per print; "
         "minitf lists its own nodes for it (Const, Emit), so the count of PrintV2 is 0 where "
