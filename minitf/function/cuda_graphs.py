@@ -10,10 +10,12 @@ core imports this module.
 from __future__ import annotations
 
 import os
+import types
 
 import numpy as np
 
 from .. import _backend as B
+from .tracing import _Method
 
 
 def device_function(fn, node):
@@ -168,12 +170,12 @@ def stream_safe(fn, args=()) -> bool:
     ``cupy.linalg``) go through CuPy's cuBLAS handle, which is bound to the runner's stream."""
     if fn is capture_matmul:                         # its own gemm: a handle per stream
         return len(args) == 2 and direct_gemm(*args)
-    if type(fn).__name__ == "_Method":               # array methods, but the product
+    if type(fn) is _Method:                          # array methods, but the product
         return fn.name != "dot"
     if B._cupy is not None and fn is B._cupy.matmul:
         return False
     owner = getattr(fn, "__self__", None)            # a ufunc's method: np.add.reduce
-    if owner is not None and not isinstance(owner, type(os)):
+    if owner is not None and not isinstance(owner, types.ModuleType):
         fn = owner
     mod = getattr(fn, "__module__", None) or type(fn).__module__ or ""
     return mod.startswith(_STREAM_SAFE_MODULES)
