@@ -37,7 +37,7 @@ def run_discarded(fn: Callable):
     from ..ops import random_seed
     trace = _tracing_module().current()
     saved = (trace.nodes, trace.dry, dict(trace.var_current), trace.host_nodes,
-             set(trace.mutated), getattr(trace, "random_graph", None))
+             set(trace.mutated), getattr(trace, "random_graph", None), dict(trace.lifted))
     trace.nodes, trace.dry = [], True
     # TF's throwaway graph numbers its unseeded random ops from 0, under the seed around it
     trace.random_graph = {"seed": saved[5]["seed"] if saved[5] is not None
@@ -46,8 +46,9 @@ def run_discarded(fn: Callable):
         with suspended_tapes():
             return fn()
     finally:
+        # a tensor lifted in the throwaway run has its constant node there: lifted anew later
         (trace.nodes, trace.dry, trace.var_current, trace.host_nodes, trace.mutated,
-         trace.random_graph) = saved
+         trace.random_graph, trace.lifted) = saved
 
 
 def graph_loop(dataset):

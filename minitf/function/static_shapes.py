@@ -721,15 +721,18 @@ def _rerun(f):
     code = f.f_code
     local = f.f_locals
     names = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
-    shadows = {}
+    shadows, known = {}, {}
     for name in names:
         t = _traced(local.get(name))
         if t is not None and t.w is not None:
             if not _is_array(t.w):
                 return None
             shadows[name] = (t.w, local[name].dtype)
+        elif t is not None:     # a traced value of known shape (a constant lifted on the GPU)
+            known[name] = (t.v, local[name].dtype)
     if not shadows:
         return None
+    shadows.update(known)
 
     def run():
         from ..tensor import _make

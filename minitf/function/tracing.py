@@ -1109,6 +1109,9 @@ def record_block(trace, fn, args=(), dry=False, prefix=None, loop_vars=()):
     passes in as the graph's first nodes, Placeholders (``while/Placeholder_1``).
     Returns (result, its nodes)."""
     saved_nodes, saved_dry, saved_block = trace.nodes, trace.dry, trace.block
+    # a tensor lifted inside the block has its constant node there: outside it is lifted anew
+    saved_lifted = trace.lifted
+    trace.lifted = dict(saved_lifted)
     # TF builds a branch or loop part as a graph of its own: it has the seed of the graph
     # around it and numbers its unseeded random ops from 0 again
     saved_random = getattr(trace, "random_graph", None)
@@ -1126,7 +1129,7 @@ def record_block(trace, fn, args=(), dry=False, prefix=None, loop_vars=()):
     finally:
         nodes = trace.nodes
         trace.nodes, trace.dry, trace.block = saved_nodes, saved_dry, saved_block
-        trace.random_graph = saved_random
+        trace.random_graph, trace.lifted = saved_random, saved_lifted
     return out, nodes
 
 
