@@ -299,6 +299,32 @@ def test_fused_optimizer_step_matches_numpy(gpu_backend, name, dtype):
 
 
 @pytest.mark.parametrize("name", list(_FUSED_OPTIMIZERS))
+def test_fused_optimizer_step_on_long_and_misaligned_arrays(gpu_backend, name):
+    """The kernel updates whole 16-byte vectors when every array of a variable is aligned and
+    single elements otherwise: a variable longer than its grid covers at once (1024 blocks of
+    256 threads, 4 floats each), whose length leaves a tail, and a gradient that starts one
+    element into its buffer (a slice: not 16-byte aligned). Expected: rules.py's NumPy
+    expressions on the CPU."""
+    rng = np.random.default_rng(6)
+    n = 1024 * 256 * 4 + 4099
+    w0 = [rng.standard_normal(n).astype("float32"), rng.standard_normal(1001).astype("float32")]
+    g = [rng.standard_normal(n).astype("float32"), rng.standard_normal(1002).astype("float32")]
+    results = []
+    for device in ("/GPU:0", "/CPU:0"):
+        with tf.device(device):
+            opt = _FUSED_OPTIMIZERS[name]()
+            vs = [tf.Variable(w) for w in w0]
+            for _ in range(2):
+                grads = [tf.constant(g[0]), tf.constant(g[1])[1:]]
+                if device == "/GPU:0":
+                    assert grads[1]._value.data.ptr % 16      # a view one float in
+                opt.apply_gradients(zip(grads, vs))
+            results.append([v.numpy() for v in vs] + [s.numpy() for s in opt.variables])
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("name", list(_FUSED_OPTIMIZERS))
 def test_fused_optimizer_step_reads_a_strided_gradient_in_order(gpu_backend, name):
     """The one-launch kernel indexes its arrays as flat memory; a gradient that is a strided
     view (a transpose, as im2col's depthwise-kernel gradient is) must still be read in its
