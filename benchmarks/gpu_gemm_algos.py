@@ -8,6 +8,10 @@ per product, as a replayed traced step sees it (no host launch cost).
 
     python3 benchmarks/gpu_gemm_algos.py --case mid
     python3 benchmarks/gpu_gemm_algos.py --case big --reps 5
+    python3 benchmarks/gpu_gemm_algos.py --case mid --small     # the small-side kernels only
+
+``--small``: the products with a side of at most 16 (the classifier layer's), by minitf's own
+kernels (``_kernels.matmul``) against ``cublasSgemm``.
 """
 from __future__ import annotations
 
@@ -39,6 +43,7 @@ def main() -> None:
     ap.add_argument("--case", default="mid", choices=["mid", "big", "tutorial"])
     ap.add_argument("--reps", type=int, default=50)
     ap.add_argument("--launches", type=int, default=20)
+    ap.add_argument("--small", action="store_true")
     args = ap.parse_args()
     import cupy as cp
     import minitf as tf
@@ -85,6 +90,32 @@ def main() -> None:
 
     os.environ.setdefault("NVIDIA_TF32_OVERRIDE", "0")
     tf.config.experimental.enable_tensor_float_32_execution(False)
+    if args.small:
+        print(f"case {args.case}: µs per product, replayed from CUDA graphs; fp32, no TF32")
+        print(f"{'product':14s} {'shapes':24s} {'kernel':>7s} {'sgemm':>8s} {'minitf':>8s} "
+              f"{'relerr sgemm':>12s} {'relerr minitf':>13s}")
+        for name, sa, sb, ta, tb, _ in products(args.case):
+            a, b = operand(sa, ta), operand(sb, tb)
+            kind = K.matmul_kind(a, b)
+            if kind is None:
+                continue
+            ref = cp.matmul(a.astype(cp.float64), b.astype(cp.float64))
+            scale = float(cp.abs(ref).max())
+            t_sgemm = timed(lambda: cuda_graphs._gemm(a, b, cp.empty((sa[0], sb[1]),
+                                                                     cp.float32)))
+            t_mine = timed(lambda: K.matmul(a, b))
+            with stream:
+                cuda_graphs._HANDLES[stream.ptr] = handle
+                try:
+                    e1 = float(cp.abs(cuda_graphs._gemm(a, b, cp.empty((sa[0], sb[1]),
+                                                                       cp.float32))
+                                      - ref).max()) / scale
+                finally:
+                    cuda_graphs._HANDLES.clear()
+                e2 = float(cp.abs(K.matmul(a, b) - ref).max()) / scale
+            print(f"{name:14s} {str(sa) + 'x' + str(sb):24s} {kind:>7s} {t_sgemm:8.2f} "
+                  f"{t_mine:8.2f} {e1:12.1e} {e2:13.1e}")
+        return
     rows = []
     totals = {"sgemm": 0.0, "lt_first": 0.0, "lt_tuned": 0.0, "sep_epi": 0.0, "lt_epi": 0.0}
     for name, sa, sb, ta, tb, epi in products(args.case):

@@ -446,6 +446,7 @@ def _recorded(mutates_first: bool = False):
             return fn(*args)
         helper.__name__ = helper.__qualname__ = fn.__name__
         helper.__doc__ = fn.__doc__
+        helper.__wrapped__ = fn          # the function a trace's node calls
         return helper
     return wrap
 

@@ -146,10 +146,11 @@ def relu_grad(g, y):
 # result is NumPy's to the bit (other orders drift float32 trajectories apart over many
 # steps). The additions of a column form one chain; what can run in parallel is the loads. A
 # block of 256 threads takes 32 columns: all its threads copy a tile of TR rows × 32 columns
-# into shared memory (eight rows per pass, coalesced, every load independent), then the first
-# warp adds its column's TR rows in order from there, and the next tile follows. (One thread
-# per column reading global memory kept only a few loads in flight per column: a 512 × 512
-# bias gradient took 18 µs on an H200.) Divided by ``div`` at the end: 1 for a sum, the row
+# into shared memory (eight rows per pass, coalesced, each thread's TR / 8 loads issued
+# together into registers before any is stored), then the first warp adds its column's TR
+# rows in order from there, and the next tile follows. (One thread per column reading global
+# memory kept only a few loads in flight per column: a 512 × 512 bias gradient took 18 µs on
+# an H200; a loop storing each row as it loaded it, 12 µs.) Divided by ``div`` at the end: 1 for a sum, the row
 # count for a mean.
 _SUM_SOURCE = r"""
 #define TR (1024 / (int)sizeof(T))      // rows per tile: 256 floats or 128 doubles (34 KB)
@@ -161,8 +162,16 @@ extern "C" __global__ void __launch_bounds__(256) minitf_sum(const T* x, T* out,
     T s = (T)0;             // NumPy starts from 0 too: a column of -0.0 sums to +0.0
     for (long long r0 = 0; r0 < R; r0 += TR) {
         int n = (int)min((long long)TR, R - r0);
-        if (c < I)
-            for (int rr = warp; rr < n; rr += 8) tile[rr][lane] = x[(r0 + rr) * I + c];
+        if (c < I) {
+            T v[TR / 8];    // every load of the tile in flight before any store
+            #pragma unroll
+            for (int j = 0; j < TR / 8; j++) {
+                int rr = warp + 8 * j;
+                v[j] = rr < n ? x[(r0 + rr) * I + c] : (T)0;
+            }
+            #pragma unroll
+            for (int j = 0; j < TR / 8; j++) tile[warp + 8 * j][lane] = v[j];
+        }
         __syncthreads();
         if (warp == 0 && c < I) {
             #pragma unroll 8
@@ -234,4 +243,174 @@ def sum_(v, axes, mean: bool = False):
                                         np.int64(chunk)))
         v, rows = part, chunks
     k[0](((cols + 31) // 32,), (256,), (v, out, np.int64(rows), np.int64(cols), div))
+    return out
+
+
+# Products with a small side (at most 16): a Dense layer with few units (a classifier's 10
+# logits), its gradients, a batch's outer products. cuBLAS tiles such a product like a square
+# one: its 64 × 64 tiles leave most of a big GPU idle and it adds a split-K pass (a 512×512 by
+# 512×10 product took 7 µs in two kernels on an H200, and the kernel gradient xᵀ·g, 17 µs),
+# where reading the operands once takes about 1 µs. Three kernels, one per shape:
+# - rows: C = A·B, A row-major (M × K), B (K × S) small: one warp per row of A, its lanes
+#   taking every 32nd k, B read through the L1 cache; the lanes' partial sums are added by
+#   shuffles.
+# - cols: C = Aᵀ·B, A row-major (K × M) read through its transpose (a kernel gradient xᵀ·g):
+#   a block takes 8 columns of A and 64 groups of k (coalesced loads of A's rows); each
+#   column's 64 partial sums are then added in order from shared memory.
+# - smallk: C = A·B with K = S small (a product with a 10-wide gradient, g·Wᵀ): one thread
+#   per column of C keeps B's column in registers and computes 8 rows, whose entries of A the
+#   block loads at once into shared memory. Any strides.
+# (Every load a thread needs is issued before the arithmetic waits for it: a loop that stored
+# each value as it loaded it waited a memory latency per value, 5 µs for B's rows.)
+# The sums run in another order than cuBLAS's or NumPy's (float rounding differs, as between
+# any two BLAS); no atomics: a product is the same on every run.
+_MM_SOURCE = r"""
+extern "C" __global__ void __launch_bounds__(256) minitf_mm_rows(
+        const T* __restrict__ A, const T* __restrict__ B, T* __restrict__ C, int M, int K) {
+    int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+    int m = blockIdx.x * 8 + warp;
+    if (m >= M) return;                      // the whole warp: the shuffles below are safe
+    const T* a = A + (long long)m * K;
+    T acc[S];
+    #pragma unroll
+    for (int n = 0; n < S; n++) acc[n] = (T)0;
+    #pragma unroll 4
+    for (int k = lane; k < K; k += 32) {
+        T av = a[k];
+        const T* b = B + k * S;              // (B is small: its rows stay in the L1 cache)
+        #pragma unroll
+        for (int n = 0; n < S; n++) acc[n] += av * __ldg(b + n);
+    }
+    #pragma unroll
+    for (int n = 0; n < S; n++) {
+        T v = acc[n];
+        #pragma unroll
+        for (int off = 16; off > 0; off >>= 1) v += __shfl_xor_sync(0xffffffffu, v, off);
+        acc[n] = v;
+    }
+    if (lane == 0) {
+        #pragma unroll
+        for (int n = 0; n < S; n++) C[(long long)m * S + n] = acc[n];
+    }
+}
+
+extern "C" __global__ void __launch_bounds__(512) minitf_mm_cols(
+        const T* __restrict__ A, const T* __restrict__ B, T* __restrict__ C, int M, int K) {
+    extern __shared__ __align__(16) unsigned char smem[];
+    T* red = reinterpret_cast<T*>(smem);     // [S][64][9]: (+1: no bank conflicts)
+    int mx = threadIdx.x & 7, kg = threadIdx.x >> 3;
+    int m = blockIdx.x * 8 + mx;
+    T acc[S];
+    #pragma unroll
+    for (int n = 0; n < S; n++) acc[n] = (T)0;
+    if (m < M) {
+        #pragma unroll 4
+        for (int k = kg; k < K; k += 64) {
+            T av = A[(long long)k * M + m];
+            const T* b = B + (long long)k * S;
+            #pragma unroll
+            for (int n = 0; n < S; n++) acc[n] += av * __ldg(b + n);
+        }
+    }
+    #pragma unroll
+    for (int n = 0; n < S; n++) red[(n * 64 + kg) * 9 + mx] = acc[n];
+    __syncthreads();
+    for (int t = threadIdx.x; t < S * 8; t += blockDim.x) {
+        int n = t >> 3, j = t & 7;
+        int mm = blockIdx.x * 8 + j;
+        if (mm < M) {
+            const T* r = red + n * 64 * 9 + j;
+            T s = (T)0;
+            #pragma unroll 16
+            for (int g = 0; g < 64; g++) s += r[g * 9];
+            C[(long long)mm * S + n] = s;
+        }
+    }
+}
+
+extern "C" __global__ void __launch_bounds__(256) minitf_mm_smallk(
+        const T* __restrict__ A, long long sam, long long sak, const T* __restrict__ B,
+        long long sbk, long long sbn, T* __restrict__ C, int M, int N) {
+    __shared__ T As[8][S];                   // the block's 8 rows of A, loaded at once
+    int m0 = blockIdx.y * 8;
+    for (int t = threadIdx.x; t < 8 * S; t += blockDim.x) {
+        int r = t / S, k = t % S;
+        As[r][k] = m0 + r < M ? A[(long long)(m0 + r) * sam + k * sak] : (T)0;
+    }
+    int n = blockIdx.x * 256 + threadIdx.x;
+    T b[S];
+    #pragma unroll
+    for (int k = 0; k < S; k++) b[k] = n < N ? B[k * sbk + n * sbn] : (T)0;
+    __syncthreads();
+    if (n >= N) return;
+    #pragma unroll
+    for (int r = 0; r < 8; r++) {
+        if (m0 + r < M) {
+            T s = (T)0;
+            #pragma unroll
+            for (int k = 0; k < S; k++) s += As[r][k] * b[k];
+            C[(long long)(m0 + r) * N + n] = s;
+        }
+    }
+}
+"""
+_MM: dict = {}
+_MM_SMALL = 16                  # the small side's largest size
+_MM_SHARED = 48 * 1024          # static shared memory a block may use without opting in
+
+
+def matmul_kind(x, y) -> str | None:
+    """Which of the small-side kernels computes ``x @ y`` ("rows", "cols", "smallk"), or None
+    (cuBLAS through ``np.matmul``): float32/float64 GPU matrices of one dtype, a side of at
+    most 16, shapes the kernels' grids and shared memory take."""
+    if not (enabled(x) and enabled(y)) or x.ndim != 2 or y.ndim != 2 or x.dtype != y.dtype \
+            or x.dtype not in _C_TYPES or x.dtype.kind != "f":
+        return None
+    (m, k), n = x.shape, y.shape[1]
+    if y.shape[0] != k or not (m and k and n) or m > 65535 * 8 or m * max(n, k) >= 2 ** 31:
+        return None
+    size = x.dtype.itemsize
+    if n <= _MM_SMALL:
+        if x.flags.c_contiguous:
+            return "rows"
+        if x.flags.f_contiguous and n * 64 * 9 * size <= _MM_SHARED:
+            return "cols"
+    if k <= _MM_SMALL and n < 2 ** 31 - 256:
+        return "smallk"
+    return None
+
+
+def mm(x, y):
+    """``x @ y``: a small-side kernel where one applies (``matmul_kind``), else ``np.matmul``
+    (on a GPU, cuBLAS)."""
+    return matmul(x, y) if matmul_kind(x, y) else np.matmul(x, y)
+
+
+@B._recorded()
+def matmul(x, y):
+    """``x @ y`` by one of the small-side kernels (``matmul_kind`` must have picked one)."""
+    kind = matmul_kind(x, y)
+    if kind is None:         # (shapes that do not fit: a static-shape probe on other sizes)
+        return np.matmul(x, y)
+    cp = B.cupy()
+    (m, k), n = x.shape, y.shape[1]
+    small = n if kind != "smallk" else k
+    key = (kind, x.dtype, small)
+    fn = _MM.get(key)
+    if fn is None:
+        mod = cp.RawModule(code=f"#define T {_C_TYPES[x.dtype]}\n#define S {small}\n" +
+                           _MM_SOURCE)
+        fn = _MM[key] = mod.get_function("minitf_mm_" + kind)
+    out = cp.empty((m, n), x.dtype)
+    size = x.dtype.itemsize
+    if kind == "rows":
+        fn(((m + 7) // 8,), (256,), (x, cp.ascontiguousarray(y), out, np.int32(m), np.int32(k)))
+    elif kind == "cols":
+        fn(((m + 7) // 8,), (512,), (x.T, cp.ascontiguousarray(y), out, np.int32(m),
+                                     np.int32(k)), shared_mem=n * 64 * 9 * size)
+    else:
+        fn(((n + 255) // 256, (m + 7) // 8), (256,),
+           (x, np.int64(x.strides[0] // size), np.int64(x.strides[1] // size), y,
+            np.int64(y.strides[0] // size), np.int64(y.strides[1] // size), out,
+            np.int32(m), np.int32(n)))
     return out

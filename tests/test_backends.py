@@ -348,6 +348,51 @@ def test_fused_optimizer_step_reads_a_strided_gradient_in_order(gpu_backend, nam
 
 # ---- fused GPU kernels -----------------------------------------------------------------------
 
+# (how x is made from a row-major array: as is, through its transpose, every other column)
+_LAYOUTS = {"C": lambda xp, a: a, "T": lambda xp, a: xp.ascontiguousarray(a.T).T,
+            "strided": lambda xp, a: xp.repeat(a, 2, axis=1)[:, ::2]}
+_SMALL_PRODUCTS = [
+    # (M, K, N, x's layout, y's layout, the kernel _kernels.matmul_kind picks)
+    (512, 512, 10, "C", "C", "rows"), (513, 784, 1, "C", "C", "rows"),
+    (37, 300, 16, "C", "T", "rows"), (1, 5, 3, "C", "C", "rows"),
+    (512, 512, 10, "T", "C", "cols"), (301, 65, 7, "T", "strided", "cols"),
+    (2, 1000, 1, "T", "C", "cols"),
+    (512, 10, 512, "C", "T", "smallk"), (33, 1, 700, "C", "C", "smallk"),
+    (9, 16, 257, "strided", "strided", "smallk"), (700, 3, 20, "T", "C", "smallk"),
+]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("m, k, n, lx, ly, kind", _SMALL_PRODUCTS)
+def test_products_with_a_small_side_are_within_the_summation_bound(gpu_backend, dtype, m, k,
+                                                                   n, lx, ly, kind):
+    """_kernels.matmul's three small-side kernels against the exact product (NumPy in float64
+    on float64-exact inputs, or in extended precision for float64): any order of k additions
+    with rounding unit u is within γ_k·Σ|x||y| of the exact sum, γ_k = k·u / (1 - k·u)
+    (Higham, Accuracy and Stability of Numerical Algorithms, §3.1), so that bound is the
+    test's; tf.matmul with transposes as flags goes through the same kernel."""
+    import cupy as cp
+    from minitf import _kernels
+    rng = np.random.default_rng(m * 1000 + k * 10 + n)
+    xh = rng.standard_normal((m, k)).astype(dtype)
+    yh = rng.standard_normal((k, n)).astype(dtype)
+    x, y = _LAYOUTS[lx](cp, cp.asarray(xh)), _LAYOUTS[ly](cp, cp.asarray(yh))
+    assert _kernels.matmul_kind(x, y) == kind
+    exact = np.matmul(xh.astype(np.longdouble), yh.astype(np.longdouble))
+    u = np.finfo(dtype).eps / 2
+    bound = k * u / (1 - k * u) * np.matmul(np.abs(xh).astype(np.longdouble),
+                                            np.abs(yh).astype(np.longdouble))
+    got = cp.asnumpy(_kernels.matmul(x, y))
+    assert got.dtype == dtype and got.shape == (m, n)
+    assert np.all(np.abs(got - exact) <= bound)
+    if "strided" not in (lx, ly):        # the op, given transposes as flags: the same kernel
+        a = tf.constant(np.ascontiguousarray(xh.T) if lx == "T" else xh)
+        b = tf.constant(np.ascontiguousarray(yh.T) if ly == "T" else yh)
+        op = tf.matmul(a, b, transpose_a=lx == "T", transpose_b=ly == "T")
+        assert np.array_equal(op.numpy(), got)
+
+
+
 def _xent_cases():
     rng = np.random.default_rng(11)
     yield "random", rng.standard_normal((5, 10)) * 3, rng.integers(0, 10, 5)

@@ -31,6 +31,7 @@ import operator
 import os
 
 from .. import _backend as B
+from .. import _kernels
 
 # A shadow that could not be computed: every dimension of the value is unknown. (This module
 # sits below tracing.py, which uses it: traced arrays are ``B.SYMBOLIC`` here.)
@@ -188,7 +189,7 @@ def _merged(fn, args, kwargs):
             return None
         axes = _merge_axes(statics)
         return fn(*[_conformed(a, axes) for a in args], **kwargs)
-    if fn is np.matmul and len(args) == 2 and not kwargs:
+    if fn in (np.matmul, _kernels.matmul.__wrapped__) and len(args) == 2 and not kwargs:
         return _merged_matmul(*args)
     if fn in (np.concatenate, np.stack) and len(args) == 1 and type(args[0]) in (list, tuple):
         parts = args[0]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _backend as B
+from .. import _kernels as K
 from .. import dtypes
 from ..errors import NotFoundError, invalid_argument
 from . import array_ops as A
@@ -67,7 +68,7 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
         return matmul(a, b)
     try:
         try:
-            z = _make(np.matmul(x, y), a._dtype)
+            z = _make(np.matmul(x, y) if type(x) is np.ndarray else K.mm(x, y), a._dtype)
         except TypeError:
             x, y = B.unify(x, y)           # mixed devices: the host input joins the GPU one
             z = _make(np.matmul(x, y), a._dtype)

@@ -47,7 +47,9 @@ def dense(x, kernel, bias=None, relu: bool = False) -> Tensor:
     if is_variable(kernel):
         kernel = kernel._read_for_op()
     x, w = match2("MatMul", x, kernel)
-    v = np.matmul(x._value, w._value)
+    xv = x._value
+    # (on a GPU a product with a small side has kernels of its own: _kernels.mm)
+    v = np.matmul(xv, w._value) if type(xv) is np.ndarray else K.mm(xv, w._value)
     # (a variable's read is already what tensor() would return)
     b = None if bias is None else bias._read_for_op() if is_variable(bias) else tensor(bias)
     if type(v) is np.ndarray and not B.TRACING:     # host arrays only: bias_act_'s NumPy
@@ -80,8 +82,9 @@ def dense(x, kernel, bias=None, relu: bool = False) -> Tensor:
                                if type(gv) is np.ndarray else
                                K.sum_(gv, (0,)) if K.sum_supported(gv, (0,)) else
                                np.sum(gv, axis=(0,), dtype=dt._np), dt)
-                return (_make(np.matmul(gv, w._value.T), dt) if needed[0] else None,
-                        _make(np.matmul(xv.T, gv), dt) if needed[1] else None, gb)
+                mm = np.matmul if type(gv) is np.ndarray else K.mm
+                return (_make(mm(gv, w._value.T), dt) if needed[0] else None,
+                        _make(mm(xv.T, gv), dt) if needed[1] else None, gb)
             from .linalg_ops import matmul
             gz = _relu_grad(g, z) if relu else g
             return (matmul(gz, w, transpose_b=True) if needed[0] else None,
