@@ -4,6 +4,12 @@ grouped by name, with launches per step and the host's wall time per step beside
 
     python benchmarks/gpu_profile.py --case {cnn,resnet,lstm,mlp} [--compiled] [--steps 5]
     python benchmarks/gpu_profile.py --case resnet --host     # where the host's Python goes
+    python benchmarks/gpu_profile.py --case mlp --compiled --timeline   # the last step's kernels
+    python benchmarks/gpu_profile.py --case mlp --compiled --source     # the graph program
+
+``--timeline`` also lists the last step's kernels in the order they started, with start and
+end (µs from the step's first kernel) and the stream, to see a traced step's critical path
+when its graph runs kernels side by side (``graph_streams.py``).
 
 ``--host`` profiles the step's Python with cProfile instead (eager steps are host-bound: the
 kernels take a fraction of the wall time) and prints the functions by own time and by
@@ -57,6 +63,8 @@ def main() -> None:
     ap.add_argument("--steps", type=int, default=5)
     ap.add_argument("--rows", type=int, default=25)
     ap.add_argument("--host", action="store_true")
+    ap.add_argument("--timeline", action="store_true")
+    ap.add_argument("--source", action="store_true")
     a = ap.parse_args()
     import torch
     from torch.profiler import ProfilerActivity, profile
@@ -89,6 +97,12 @@ def main() -> None:
         run()
     _backend.synchronize()
     wall = (time.perf_counter() - t0) / a.steps
+    t0 = time.perf_counter()
+    for _ in range(a.steps):
+        run()
+    host = (time.perf_counter() - t0) / a.steps      # the calls return once queued
+    _backend.synchronize()
+    print(f"host time per call (queued, not waited for): {host * 1e3:.3f} ms")
     if a.host:
         import cProfile
         import pstats
@@ -126,9 +140,24 @@ def main() -> None:
             print(f"  first runner gave up: {runner.reason}")
         elif runner is None:
             print("  no runner was made (host work in the trace, or graphs off)")
+        if a.source and gr is not None:
+            print(gr.program.source)
     rows = sorted(groups.items(), key=lambda kv: -kv[1][1])[:a.rows]
     for name, (count, us) in rows:
         print(f"  {us / a.steps / 1e3:8.3f} ms  {count / a.steps:6.1f}x  {name[:110]}")
+    if a.timeline:
+        ordered = sorted(events, key=lambda e: e.time_range.start)
+        per = len(events) // a.steps
+        last = ordered[-per:]
+        t0 = last[0].time_range.start
+        prev_end = max(e.time_range.end for e in ordered[:-per]) if len(ordered) > per else t0
+        print(f"  the GPU was idle {t0 - prev_end:.1f} µs before the last step's first kernel "
+              f"(waiting for the host, or for the graph's launch)")
+        print("  start    end  stream  kernel (the last step)")
+        for e in last:
+            print(f"  {e.time_range.start - t0:6.1f} {e.time_range.end - t0:6.1f}  "
+                  f"{getattr(e, 'device_resource_id', getattr(e, 'thread', '?'))!s:>6}  "
+                  f"{e.name[:90]}")
 
 
 if __name__ == "__main__":

@@ -171,3 +171,38 @@ def test_multi_stream_graph_replays_the_one_stream_graph_bit_for_bit(backend, mo
         assert runner is not None and runner.graph is not None, getattr(runner, "reason", None)
         assert runner.program.streams is not None and runner.program.streams.n > 1
         assert ".fork()" in runner.program.source and ".join()" in runner.program.source
+
+
+def test_the_longest_chain_runs_on_the_first_stream_and_nothing_else_does():
+    # x -> a (long) -> b (long) -> e; x -> c (short) -> d (short) -> e: a, b on stream 0 with
+    # e; c and d, though first in program order after x, go to a side stream
+    nodes = [_Node([0], 1), _Node([1], 4), _Node([4], 5), _Node([1], 2), _Node([2], 3),
+             _Node([3, 5], 6)]
+    cost = {0: 1, 1: 2, 2: 2, 3: 50, 4: 50, 5: 1}
+    plan = graph_streams.schedule(nodes, lambda s: s, lambda nd: nd.writes, 3,
+                                  cost=lambda nd: cost[nodes.index(nd)])
+    streams = [s.stream for s in plan.steps]
+    assert streams[0] == streams[3] == streams[4] == streams[5] == 0
+    assert streams[1] == streams[2] != 0
+    before = _happens_before(plan)
+    assert 2 in before[5] and 4 in before[5] and 0 in before[1]
+
+
+def test_a_node_that_calls_nothing_does_not_order_the_program():
+    # A lifted constant's node (`s3 = c1`) launches nothing: it must not run alone, which
+    # would order everything after it behind everything before it (the labels' cast behind
+    # the whole forward pass). Built on a real trace, scheduled as a graph program is.
+    from minitf.function import tracing
+    tr = tracing.Trace()
+    x = tr.input(np.ones((64, 64), np.float32))
+    y1, c, z, y2 = (tr._new(np.ones((64, 64), np.float32)) for _ in range(4))
+    nodes = [tracing.Node(np.matmul, (x, x), {}, y1.slot, []),
+             tracing.Node(tracing._constant, (np.ones((64, 64), np.float32),), {}, c.slot, []),
+             tracing.Node(np.multiply, (c, 2.0), {}, z.slot, []),
+             tracing.Node(np.matmul, (y1, z), {}, y2.slot, [])]
+    plan = codegen._streams_plan(tr, nodes)
+    assert plan is not None
+    before = _happens_before(plan)
+    assert 0 not in before[2]            # the multiply need not wait for the first product
+    assert {0, 2} <= before[3]
+    assert plan.steps[0].stream == plan.steps[3].stream == 0 and plan.steps[2].stream != 0

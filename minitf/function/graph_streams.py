@@ -12,8 +12,15 @@ waits for. Dependencies are found on buffers, not slots: two slots whose arrays 
 allocation (a view, a result written ``out=`` an input) are one buffer. A node waits for the
 last writer of every buffer it reads or writes (read after write), and a node that writes a
 buffer in place also waits for every reader since that write (write after read). A node
-continues the stream of its latest dependency when it is the next in that chain, and otherwise
-takes the stream that has waited longest, so chains of dependent kernels stay on one stream.
+node that runs alone (a library call) or only has an effect follows everything before it.
+
+Which stream: the program's longest chain of dependent work (by a guess of each node's time:
+a product's flops, other kernels' bytes; ``cost``) runs on the first stream, one node after
+another, and nothing else is put there: its kernels, the ones that set the step's time, never
+queue behind work that could wait (a layer's kernel gradient, a bias sum, a cast of the
+labels). Every other node continues its latest dependency's side stream when it is the next in
+that chain, and otherwise takes the side stream that should be free first, so independent
+work spreads out and chains of dependent kernels stay together.
 
 >>> class N:                                    # a stand-in for tracing's Node
 ...     def __init__(self, ins, out, writes=()):
@@ -21,8 +28,8 @@ takes the stream that has waited longest, so chains of dependent kernels stay on
 ...     def inputs(self): return self.i
 >>> nodes = [N([0], 1), N([1], 2), N([1], 3), N([2, 3], 4)]   # 1 feeds 2 and 3; 4 joins them
 >>> plan = schedule(nodes, lambda s: s, lambda n: n.w, streams=2)
->>> [p.stream for p in plan.steps], [p.waits for p in plan.steps]
-([0, 0, 1, 1], [[], [], [0], [1]])
+>>> [p.stream for p in plan.steps], [p.waits for p in plan.steps]   # 0, 1, 3: the chain
+([0, 0, 1, 0], [[], [], [0], [2]])
 """
 from __future__ import annotations
 
@@ -53,43 +60,34 @@ class Plan:
         self.steps, self.used = steps, used
 
 
-def schedule(nodes, group_of, writes_of, streams: int = STREAMS, exclusive=None) -> Plan:
+def schedule(nodes, group_of, writes_of, streams: int = STREAMS, exclusive=None,
+             cost=None) -> Plan:
     """Streams and events for ``nodes`` (in program order). ``group_of(slot)`` names a slot's
     buffer; ``writes_of(node)`` lists the slots the node writes in place; ``exclusive(node)``
     says a node must run alone, after all that came before and before all that follows (a
-    library call that may launch on a stream of its own rather than the current one)."""
+    library call that may launch on a stream of its own rather than the current one);
+    ``cost(node)``: a guess of its time (any unit; 1 each when not given)."""
+    deps_of, alone_of = _dependencies(nodes, group_of, writes_of, exclusive)
+    costs = [1.0 if cost is None else float(cost(nd)) for nd in nodes]
+    critical = _critical_chain(deps_of, alone_of, costs)
     steps: list = []
-    writer: dict = {}            # buffer -> index of the node that last wrote it
-    readers: dict = {}           # buffer -> nodes that read it since that write
     tail = [-1] * streams        # the last node put on each stream
-    last_used = list(range(streams))   # stream order, least recently given a chain first
+    free_at = [0.0] * streams    # when each stream's last node should end (by ``costs``)
+    end = [0.0] * len(nodes)
     synced = [[-1] * streams for _ in range(streams)]  # synced[a][b]: a has waited for b up to
-    barrier = -1                 # the last node that runs alone: all later ones come after it
     for i, node in enumerate(nodes):
-        ins = [group_of(s) for s in node.inputs()]
-        outs = node.outs
-        out_slots = () if outs is None else (outs if type(outs) is tuple else (outs,))
-        written = [group_of(s) for s in writes_of(node)]
-        deps = {writer[g] for g in ins + written if g in writer}
-        for g in written:
-            deps.update(readers.get(g, ()))
-        alone = exclusive is not None and exclusive(node)
-        if alone or (outs is None and not written):
-            deps.update(t for t in tail if t >= 0)     # after everything so far
-        if barrier >= 0:
-            deps.add(barrier)
-        deps.discard(i)
+        deps = deps_of[i]
+        alone = alone_of[i]
         latest = max(deps, default=-1)
-        if alone:
-            k = 0                    # the runner's own stream, the one library handles use
-        elif latest >= 0 and tail[steps[latest].stream] == latest:
+        ready = max((end[d] for d in deps), default=0.0)
+        if alone or critical[i] or streams == 1:
+            k = 0                    # the runner's own stream: the critical chain, library calls
+        elif latest >= 0 and steps[latest].stream != 0 and \
+                tail[steps[latest].stream] == latest:
             k = steps[latest].stream                    # the next link of its chain
-        elif latest < 0 and not any(t >= 0 for t in tail):
-            k = 0
-        else:
-            k = last_used[0]
-        last_used.remove(k)
-        last_used.append(k)
+        else:                        # the side stream that should be free first
+            k = min(range(1, streams), key=lambda s: (max(free_at[s], ready), s))
+        end[i] = free_at[k] = max(free_at[k], ready) + costs[i]
         step = Step(k)
         for d in sorted(deps, reverse=True):      # the latest first: it covers the rest
             ds = steps[d].stream
@@ -102,6 +100,34 @@ def schedule(nodes, group_of, writes_of, streams: int = STREAMS, exclusive=None)
         step.seen = list(synced[k])
         steps.append(step)
         tail[k] = i
+    used = 1 + max((s.stream for s in steps), default=0)
+    return Plan(steps, used)
+
+
+def _dependencies(nodes, group_of, writes_of, exclusive) -> tuple:
+    """For each node, the earlier nodes it must follow through buffers (read after write,
+    write after read; a node alone follows all before it and precedes all after), and
+    whether it runs alone."""
+    writer: dict = {}            # buffer -> index of the node that last wrote it
+    readers: dict = {}           # buffer -> nodes that read it since that write
+    barrier = -1                 # the last node that runs alone: all later ones come after it
+    deps_of, alone_of = [], []
+    for i, node in enumerate(nodes):
+        ins = [group_of(s) for s in node.inputs()]
+        outs = node.outs
+        out_slots = () if outs is None else (outs if type(outs) is tuple else (outs,))
+        written = [group_of(s) for s in writes_of(node)]
+        deps = {writer[g] for g in ins + written if g in writer}
+        for g in written:
+            deps.update(readers.get(g, ()))
+        alone = exclusive is not None and exclusive(node)
+        if alone or (outs is None and not written):
+            deps.update(range(barrier + 1, i))          # after everything so far
+        if barrier >= 0:
+            deps.add(barrier)
+        deps.discard(i)
+        deps_of.append(deps)
+        alone_of.append(alone)
         if alone:
             barrier = i
         for g in ins:
@@ -110,5 +136,26 @@ def schedule(nodes, group_of, writes_of, streams: int = STREAMS, exclusive=None)
         for g in written + [g for g in fresh if g not in ins]:
             writer[g] = i
             readers[g] = set()
-    used = 1 + max((s.stream for s in steps), default=0)
-    return Plan(steps, used)
+    return deps_of, alone_of
+
+
+def _critical_chain(deps_of, alone_of, costs) -> list:
+    """Which nodes lie on the program's longest chain of dependent work (by ``costs``): from
+    the root with the longest path after it, each next node the successor with the longest
+    path after it (the first on ties). They run on the first stream, one after another, and
+    nothing else is put there to delay them."""
+    n = len(costs)
+    succ: list = [[] for _ in range(n)]
+    for i, deps in enumerate(deps_of):
+        for d in deps:
+            succ[d].append(i)
+    after = [0.0] * n                        # the longest path from a node to the end
+    for i in reversed(range(n)):
+        after[i] = costs[i] + max((after[j] for j in succ[i]), default=0.0)
+    critical = [False] * n
+    roots = [i for i in range(n) if not deps_of[i]]
+    i = max(roots, key=lambda r: (after[r], -r), default=None)
+    while i is not None:
+        critical[i] = True
+        i = max(succ[i], key=lambda j: (after[j], -j), default=None)
+    return critical
