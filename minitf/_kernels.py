@@ -16,6 +16,9 @@ node of the trace and replayed (or captured in the step's CUDA graph).
   ``logsumexp(x) - x[label]`` and the gradient ``softmax(x) - onehot(label)`` in one launch
   (one warp per row), so the backward pass is a single multiply by the upstream gradient.
   Its sums run in another order than NumPy's (float32 rounding differs).
+- ``matmul``: products with a side of at most 16 (a classifier's logits and their gradients),
+  which cuBLAS tiles as if they were square (``matmul_kind`` picks one of three kernels; ``mm``
+  falls back to ``np.matmul``). Their sums run in another order than cuBLAS's.
 """
 from __future__ import annotations
 
