@@ -14,6 +14,7 @@ import numpy as np
 from .. import nest
 from ..tensor import EagerTensor
 from . import backend, saving
+from . import variables as _variables
 from .layers.core import InputLayer
 from .layers.layer import KerasTensor, Layer, Node, training_scope
 from .trainer import Trainer
@@ -368,6 +369,7 @@ class Sequential(Model):
             raise TypeError("There are no layers in the model.")
         layer = self._seq.pop()
         self._tracked_layers.remove(layer)
+        _variables.STRUCTURE[0] += 1
 
     def _maybe_build_eagerly(self):
         if self._input_kt is None:

@@ -7,6 +7,12 @@ import numpy as np
 from .. import _backend as B
 from ..variable import Variable
 
+# Bumped whenever any layer's weights or sub-layers change, or a weight's or a layer's
+# trainable flag does: a layer keeps the list its ``weights`` built until then (a training
+# step reads ``model.trainable_variables`` twice, and walking the layers was a tenth of an
+# eager step's time).
+STRUCTURE = [0]
+
 
 class KerasVariable(Variable):
     """``keras.Variable``: a tf.Variable with Keras 3's ``path`` (``'dense/kernel'``) and a
@@ -49,6 +55,7 @@ class KerasVariable(Variable):
     @trainable.setter
     def trainable(self, value: bool) -> None:
         self._trainable = bool(value)
+        STRUCTURE[0] += 1
 
     @property
     def dtype(self) -> str:

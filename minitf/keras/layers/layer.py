@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import inspect
 import itertools
+import weakref
 
 import numpy as np
 
@@ -30,6 +31,7 @@ from .. import backend, constraints, initializers, regularizers
 from ..checkpointing import layer_children
 from ...train.checkpoint import retry_deferred
 from ..serialization import AutoConfig
+from .. import variables as _variables
 from ..variables import KerasVariable
 
 _TRAINING: list = []   # the `training` flag of the calls in progress, innermost last
@@ -37,6 +39,8 @@ _TRAINING: list = []   # the `training` flag of the calls in progress, innermost
 # by them: a Dense built while a Sequential builds holds "sequential/d/kernel", one built on
 # its own "d/kernel" (KerasVariable.path; TensorBoard's histogram tags).
 _BUILDING: list = []
+# layer -> (variables.STRUCTURE when built, (its weights, its trainable weights))
+_WEIGHT_LISTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 @contextlib.contextmanager
@@ -244,8 +248,10 @@ class Layer(AutoConfig):
             if isinstance(v, Layer) and v is not self and not any(
                     v is t for t in self._tracked_layers):
                 self._tracked_layers.append(v)
+                _variables.STRUCTURE[0] += 1
             elif isinstance(v, KerasVariable) and not any(v is w for w in self._own_weights):
                 self._own_weights.append(v)
+                _variables.STRUCTURE[0] += 1
 
     @property
     def dtype(self):
@@ -266,6 +272,7 @@ class Layer(AutoConfig):
     @trainable.setter
     def trainable(self, value: bool) -> None:
         self._trainable = bool(value)
+        _variables.STRUCTURE[0] += 1
         for w in self._own_weights:
             if isinstance(w, KerasVariable) and w._created_trainable:
                 w.trainable = value
@@ -289,6 +296,18 @@ class Layer(AutoConfig):
     @property
     def weights(self) -> list:
         """Own weights (trainable first), then each sub-layer's, without duplicates."""
+        return list(self._weight_lists()[0])
+
+    def _weight_lists(self) -> tuple:
+        """(weights, trainable weights), built once per change of any layer's structure
+        (``variables.STRUCTURE``); callers copy them."""
+        try:
+            cached = _WEIGHT_LISTS.get(self)
+        except TypeError:           # a subclass that is not hashable: built every time
+            cached = None
+        if cached is not None and cached[0] == _variables.STRUCTURE[0]:
+            return cached[1]
+        version = _variables.STRUCTURE[0]
         own = [w for w in self._own_weights if w.trainable] + \
               [w for w in self._own_weights if not w.trainable]
         out, seen = [], set()
@@ -296,13 +315,18 @@ class Layer(AutoConfig):
             if id(w) not in seen:
                 seen.add(id(w))
                 out.append(w)
-        return out
+        lists = (out, [w for w in out if w.trainable] if self._trainable else [])
+        try:
+            _WEIGHT_LISTS[self] = (version, lists)
+        except TypeError:
+            pass
+        return lists
 
     variables = weights
 
     @property
     def trainable_weights(self) -> list:
-        return [w for w in self.weights if w.trainable] if self._trainable else []
+        return list(self._weight_lists()[1])
 
     trainable_variables = trainable_weights
 
@@ -331,6 +355,7 @@ class Layer(AutoConfig):
                           constraint=constraints.get(constraint),
                           regularizer=regularizers.get(regularizer))
         self._own_weights.append(v)
+        _variables.STRUCTURE[0] += 1
         return v
 
     def get_weights(self) -> list:
