@@ -16,7 +16,7 @@ def _names(ws):
 
 def _model():
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, name="a"),
-                              keras.layers.Dense(2, name="b")])
+                              keras.layers.Dense(2, name="b")], name="sequential")
     return model
 
 
