@@ -254,6 +254,16 @@ def _stateful(tf):
         tf.cond(x > 0, lambda: u.assign_add(y), lambda: v.assign(x))
         return x * 3.0
 
+    def prints(x):
+        tf.print("v", v, x)
+        y = x * 2.0
+        tf.print(y)
+        return y
+
+    def print_text(x):
+        tf.print("only text")
+        return x + 1.0
+
     def assign_in_while(x):
         def body(i, x):
             v.assign_add(x)
@@ -292,6 +302,9 @@ def _stateful(tf):
         "stateless_cond": (lambda x: tf.cond(x > 0, lambda: x * 2.0, lambda: x - 1.0) + 1.0,
                            (s,), {}),
         "assign_in_while": (assign_in_while, (s,), {}),
+        # tf.print: StringFormat (reading the variable), PrintV2 in order, the NoOp after
+        "prints": (prints, (s,), {}),
+        "print_text": (print_text, (s,), {}),
         "stateless_while": (lambda x: tf.while_loop(lambda i, x: i < 3,
                                                     lambda i, x: (i + 1, x * 2.0), [0, x]),
                             (s,), {}),

@@ -381,9 +381,9 @@ def _range_bounds(start, limit=None, delta=1, dtype=None, name=None):
 
 def for_stmt(iter_, extra_test: Callable | None, body: Callable, get_state: Callable,
              set_state: Callable, symbol_names: tuple, opts: dict | None = None) -> None:
-    """A ``for`` loop. Over ``tf.range`` of traced tensors or over a traced tensor it is a
+    """A ``for`` loop. Inside a trace, over ``tf.range`` or a tensor, it is a
     ``tf.while_loop`` counting an index; over anything else (a Python iterable, a tf.data
-    Dataset, a tensor whose value is known) it is Python's loop. ``extra_test`` carries the
+    Dataset, a tensor outside any trace) it is Python's loop. ``extra_test`` carries the
     ``break`` and ``return`` flags: the loop stops when it is false."""
     tf = _tf()
     if isinstance(iter_, _RangeIter):
@@ -399,7 +399,10 @@ def for_stmt(iter_, extra_test: Callable | None, body: Callable, get_state: Call
                      (i0, in_range, lambda i: i, lambda i: i + r.delta))
             return
         iter_ = tf.range(r.start, r.limit, r.delta, dtype=r.dtype)
-    if _is_tensor(iter_) and (_is_graph_value(iter_) or _any_traced(get_state())):
+    # inside a trace every tensor is TF's graph tensor: a loop over one is staged even when
+    # minitf knows its value (made from constants), as TF stages it
+    if _is_tensor(iter_) and (_tracer.tracing() or _is_graph_value(iter_) or
+                              _any_traced(get_state())):
         if iter_.shape.rank == 0:
             raise TypeError("Cannot iterate over a scalar tensor.")
         n = int(iter_.shape[0])

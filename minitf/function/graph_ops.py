@@ -101,6 +101,13 @@ def _node_type(node) -> str:
     return _tf_type(node.name)
 
 
+def _is_print(node) -> bool:
+    """Whether ``node`` is tf.print's effect (``logging_ops._emit``)."""
+    fn = node.fn
+    return getattr(fn, "__name__", "") == "_emit" and \
+        getattr(fn, "__module__", "") == "minitf.logging_ops"
+
+
 def _is_constant_operand(a) -> bool:
     return type(a) is not Traced and isinstance(a, (bool, int, float, np.generic, np.ndarray))
 
@@ -238,6 +245,21 @@ def _operations(program, n_outputs: int):
                 _place_group(group, g, alias, operand_consts)
             continue
         ins = tuple(alias.get(s, s) for s in node.inputs())
+        if _is_print(node):               # tf.print: TF's StringFormat, then PrintV2
+            reads = [r for r in (g.read(s) for s in dict.fromkeys(ins)) if r is not None]
+            g.name_reads(reads, len(types))
+            formatted = ("format", len(types))
+            op_names[len(types)] = "StringFormat"
+            types.append("StringFormat")
+            slots.append((tuple(g.value(s) for s in ins), (formatted,)))
+            op_names[len(types)] = "PrintV2"
+            g.stateful.append(len(types))          # (the NoOp's control input, as in TF)
+            if g.last_print is not None:           # TF runs a function's prints in order
+                g.control[len(types)] = [g.last_print]
+            g.last_print = len(types)
+            types.append("PrintV2")
+            slots.append(((formatted,), ()))
+            continue
         if _known_fill(node, ins, g):     # tf.zeros_like of a known shape: TF's Const
             op_names[len(types)] = node.name
             types.append("Const")
@@ -469,6 +491,7 @@ class _Listing:
         self.resource: dict = {}    # id(variable) -> its resource Placeholder's key
         self.last: dict = {}        # id(variable) -> (its last write's index, reads since)
         self.stateful: list = []    # reads and assignments, in order (the NoOp's controls)
+        self.last_print = None      # the last PrintV2 listed
         self.control: dict = {}     # index -> indices of its control inputs
         self.after_write: dict = {}     # a value assigned: slot -> (variable, write index)
         self.initial: dict = {}     # a variable's value before any assignment: slot -> it

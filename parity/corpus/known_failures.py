@@ -61,11 +61,6 @@ KNOWN_FAILURES: dict[str, tuple[str, str]] = {
         "a tf.py_function's body runs while tracing in minitf (TF's does not), so the list it "
         "changes already holds 20 when the if statement reads it: the branch printing "
         "'n is 10' is not taken", "documented difference: docs/tf-function.md"),
-    "autograph_reference/009_cf_loop_over_list_is_unrolled": (
-        "the graph listing of tf.print: TF lists a StringFormat and a PrintV2 node per print; "
-        "minitf lists its own nodes for it (Const, Emit), so the count of PrintV2 is 0 where "
-        "TF's is 3 (the prints themselves are TF's)",
-        "documented difference: docs/tf-function.md"),
     "autograph_reference/023_lim_closures_in_loops": (
         "a lambda closing over a name a staged loop assigns: TF's AutoGraph takes the name as "
         "local to the loop and the lambda prints the value from before the loop (0); minitf's "
