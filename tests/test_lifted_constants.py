@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import minitf as tf
+from tests.test_tensor_array_staged import X62, _numeric_grad
 
 _seam = sys.modules["minitf.function.seam"]
 _tracing = sys.modules["minitf.function.tracing"]
@@ -28,19 +29,6 @@ def lift_every_capture(monkeypatch):
             return trace.lift(tensor)
         return tensor
     monkeypatch.setattr(_seam.FunctionTracer, "capture", capture)
-
-
-def _numeric_grad(fn, x, eps=1e-6):
-    g = np.zeros_like(x)
-    for k in np.ndindex(x.shape):
-        up, down = x.copy(), x.copy()
-        up[k] += eps
-        down[k] -= eps
-        g[k] = (fn(up) - fn(down)) / (2 * eps)
-    return g
-
-
-X62 = np.cos(np.arange(12.0)).reshape(6, 2)
 
 
 def _split_np(x, n):
