@@ -14,15 +14,20 @@ import numpy as np
 import pytest
 
 import minitf as tf
+from tests import test_tensor_array_staged as staged
 from tests.test_tensor_array_staged import X62, _numeric_grad
 
 _seam = sys.modules["minitf.function.seam"]
 _tracing = sys.modules["minitf.function.tracing"]
 
 
-@pytest.fixture
-def lift_every_capture(monkeypatch):
-    """The GPU's capture rule on any backend: a captured tensor becomes a traced constant."""
+@pytest.fixture(params=["own rule", "every capture lifted"])
+def capture_rule(request, monkeypatch):
+    """Each test runs twice: with this backend's capture rule, and with the GPU's on any
+    backend (a captured tensor becomes a traced constant)."""
+    if request.param == "own rule":
+        return
+
     def capture(self, tensor):
         trace = _tracing.current()
         if trace is not None and type(tensor._value) is not _tracing.Traced:
@@ -40,12 +45,9 @@ def _split_np(x, n):
     return s
 
 
-@pytest.mark.parametrize("lifted", [False, True])
-def test_a_retrace_for_other_loop_lengths_lifts_its_constants_again(request, lifted):
+def test_a_retrace_for_other_loop_lengths_lifts_its_constants_again(capture_rule):
     # the second call's loop result has another shape: the body is traced again under the
     # tape, and the zeros and counter AutoGraph lifts must have their nodes in that program
-    if lifted:
-        request.getfixturevalue("lift_every_capture")
 
     @tf.function
     def f(x, n):
@@ -80,12 +82,9 @@ def _nested_np(x, n):
     return t + u
 
 
-@pytest.mark.parametrize("lifted", [False, True])
-def test_a_constant_first_lifted_inside_a_loop_body_is_lifted_again_after_it(request, lifted):
+def test_a_constant_first_lifted_inside_a_loop_body_is_lifted_again_after_it(capture_rule):
     # C becomes a loop variable's first value inside the outer body (and in the throwaway run
     # that learns the outer loop's variables), then again after the loop; n = 0 runs no body
-    if lifted:
-        request.getfixturevalue("lift_every_capture")
 
     @tf.function
     def f(x, n):
@@ -110,12 +109,9 @@ def test_a_constant_first_lifted_inside_a_loop_body_is_lifted_again_after_it(req
         np.testing.assert_allclose(tape.gradient(y, x).numpy(), want, rtol=1e-8)
 
 
-@pytest.mark.parametrize("lifted", [False, True])
-def test_the_static_shape_of_a_tensordot_with_a_lifted_operand(request, lifted):
+def test_the_static_shape_of_a_tensordot_with_a_lifted_operand(capture_rule):
     # tensordot's static shape is found by running it again on its inputs' shadows; a lifted
     # constant of known shape takes part with its own value (TF: (None, 2))
-    if lifted:
-        request.getfixturevalue("lift_every_capture")
     w = tf.ones([3, 2])
     seen = []
 
@@ -129,31 +125,7 @@ def test_the_static_shape_of_a_tensordot_with_a_lifted_operand(request, lifted):
     assert seen == ["(None, 2)"]
 
 
-@pytest.mark.parametrize("lifted", [False, True])
-def test_a_loop_body_that_assigns_a_variable_retraced_for_other_lengths(request, lifted):
+def test_a_loop_body_that_assigns_a_variable_retraced_for_other_lengths(capture_rule):
     # the body's constants are lifted while the body is recorded; the retrace for a later
-    # call's loop length lifts them again in its own program. TF 2.21's values and gradients.
-    if lifted:
-        request.getfixturevalue("lift_every_capture")
-    v = tf.Variable(0.0)
-
-    @tf.function
-    def f(x, n):
-        ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
-        for i in tf.range(n):
-            v.assign_add(1.0)
-            ta = ta.write(i, x * x * tf.cast(i + 1, tf.float32))
-        return tf.reduce_sum(tf.reshape(ta.stack(), [-1]) ** 2)
-
-    want = {3: (71.75, [189.0, -7.0]), 5: (281.875, [742.5, -27.5]),
-            2: (25.625, [67.5, -2.5])}
-    count = 0
-    for n in (3, 5, 2, 5):
-        x = tf.constant([1.5, -0.5])
-        with tf.GradientTape() as tape:
-            tape.watch(x)
-            y = f(x, tf.constant(n))
-        count += n
-        np.testing.assert_allclose(y.numpy(), want[n][0], rtol=1e-6)
-        np.testing.assert_allclose(tape.gradient(y, x).numpy(), want[n][1], rtol=1e-6)
-        assert float(v.numpy()) == count
+    # call's loop length lifts them again in its own program (TF 2.21's values, in that test)
+    staged.test_other_loop_lengths_retrace_a_body_that_assigns_a_variable("reshape")
